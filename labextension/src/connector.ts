@@ -1,0 +1,188 @@
+/**
+ * One kernel connector per notebook: keeps the notebook's AlignModel fed from
+ * the kernel's `nbalign` comm, through kernel changes, restarts and page reloads.
+ *
+ * - `%load_ext nbalign` opens the comm from the kernel with a snapshot as open
+ *   data; the registered comm target attaches to it.
+ * - A reloaded page (or a reconnected socket) does not know the comm the kernel
+ *   still holds: as ipywidgets does, ask with comm_info_request, re-attach with
+ *   createComm(TARGET, id) (no open) and request a snapshot.
+ * - A closed comm, a restart or a shutdown leaves the notebook not live; the
+ *   model keeps the last state so the view can show it as saved.
+ */
+import { ISessionContext } from '@jupyterlab/apputils';
+import { Kernel, KernelMessage } from '@jupyterlab/services';
+import { IDisposable } from '@lumino/disposable';
+
+import { AlignModel } from './model';
+import { parseMessage, REQUEST_SNAPSHOT, TARGET } from './protocol';
+
+type JSONValue = KernelMessage.ICommMsgMsg['content']['data'];
+
+export class KernelConnector implements IDisposable {
+  constructor(
+    private readonly _session: ISessionContext,
+    private readonly _model: AlignModel
+  ) {
+    _session.kernelChanged.connect(this._onKernelChanged, this);
+    _session.statusChanged.connect(this._onStatusChanged, this);
+    this._attachKernel(_session.session?.kernel ?? null);
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._session.kernelChanged.disconnect(this._onKernelChanged, this);
+    this._session.statusChanged.disconnect(this._onStatusChanged, this);
+    this._detachKernel();
+  }
+
+  private _onKernelChanged(
+    _: ISessionContext,
+    change: ISessionContext.IKernelChangedArgs
+  ): void {
+    this._detachKernel();
+    this._model.setLive(false);
+    this._attachKernel(change.newValue);
+  }
+
+  private _onStatusChanged(_: ISessionContext, status: Kernel.Status): void {
+    // A restarting kernel loses its comms; JupyterLab disposes ours without
+    // calling onClose, so say it here.
+    if (status === 'restarting' || status === 'autorestarting' || status === 'dead') {
+      this._dropComm();
+    }
+  }
+
+  private _attachKernel(kernel: Kernel.IKernelConnection | null): void {
+    if (!kernel) {
+      return;
+    }
+    this._kernel = kernel;
+    kernel.registerCommTarget(TARGET, this._onCommOpen);
+    kernel.connectionStatusChanged.connect(this._onConnectionStatus, this);
+    if (kernel.connectionStatus === 'connected') {
+      void this._recover(kernel);
+    }
+  }
+
+  private _detachKernel(): void {
+    const kernel = this._kernel;
+    this._kernel = null;
+    this._dropComm();
+    if (kernel && !kernel.isDisposed) {
+      kernel.removeCommTarget(TARGET, this._onCommOpen);
+      kernel.connectionStatusChanged.disconnect(this._onConnectionStatus, this);
+    }
+  }
+
+  private _onConnectionStatus(
+    kernel: Kernel.IKernelConnection,
+    status: Kernel.ConnectionStatus
+  ): void {
+    if (status === 'connected') {
+      void this._recover(kernel);
+    }
+  }
+
+  /** Called by the kernel connection when the kernel opens an `nbalign` comm. */
+  private _onCommOpen = (
+    comm: Kernel.IComm,
+    msg: KernelMessage.ICommOpenMsg
+  ): void => {
+    this._adopt(comm);
+    this._receive(msg.content.data);
+  };
+
+  /** Find a comm the kernel already holds (page reload, reconnect) and re-attach. */
+  private async _recover(kernel: Kernel.IKernelConnection): Promise<void> {
+    let reply: KernelMessage.ICommInfoReplyMsg;
+    try {
+      reply = await kernel.requestCommInfo({ target_name: TARGET });
+    } catch (error) {
+      console.warn('nbalign: comm_info_request failed', error);
+      return;
+    }
+    if (this._isDisposed || kernel !== this._kernel) {
+      return;
+    }
+    const content = reply.content;
+    if (content.status !== 'ok') {
+      return;
+    }
+    // The newest comm wins if a kernel somehow holds several.
+    const ids = Object.keys(content.comms).filter(
+      id => content.comms[id].target_name === TARGET
+    );
+    const commId = ids[ids.length - 1];
+    if (commId === undefined) {
+      return;
+    }
+    if (this._comm?.commId === commId) {
+      // Already attached (the kernel opened it while we asked): messages may
+      // still have been missed during a reconnect, so refresh.
+      this._send(REQUEST_SNAPSHOT);
+      return;
+    }
+    if (kernel.hasComm(commId)) {
+      return;
+    }
+    this._adopt(kernel.createComm(TARGET, commId));
+    this._send(REQUEST_SNAPSHOT);
+  }
+
+  private _adopt(comm: Kernel.IComm): void {
+    if (this._comm && this._comm !== comm) {
+      // Forget the old one locally; closing it would also close it in the kernel.
+      this._comm.dispose();
+    }
+    this._comm = comm;
+    comm.onMsg = msg => {
+      if (comm === this._comm) {
+        this._receive(msg.content.data);
+      }
+    };
+    comm.onClose = () => {
+      if (comm === this._comm) {
+        this._comm = null;
+        this._model.setLive(false);
+      }
+    };
+  }
+
+  private _dropComm(): void {
+    if (this._comm) {
+      if (!this._comm.isDisposed) {
+        this._comm.dispose();
+      }
+      this._comm = null;
+    }
+    this._model.setLive(false);
+  }
+
+  private _receive(data: JSONValue): void {
+    const message = parseMessage(data);
+    if (message?.type === 'snapshot') {
+      this._model.applySnapshot(message.payload);
+    } else if (message?.type === 'evaluation') {
+      this._model.applyEvaluation(message.payload);
+    }
+    // request_snapshot travels frontend -> kernel only; anything else was logged.
+  }
+
+  private _send(message: typeof REQUEST_SNAPSHOT): void {
+    if (this._comm && !this._comm.isDisposed) {
+      this._comm.send(message as unknown as JSONValue);
+    }
+  }
+
+  private _kernel: Kernel.IKernelConnection | null = null;
+  private _comm: Kernel.IComm | null = null;
+  private _isDisposed = false;
+}

@@ -1,0 +1,103 @@
+"""nbalign: keep a machine-learning notebook aligned with the business outcome it exists for.
+
+In a notebook::
+
+    %load_ext nbalign
+
+    %%objective churn
+    outcome: Fewer new subscribers cancel in their first 3 months
+    metric: average_precision
+    target: 0.60
+    baseline: first
+    data:
+      test: X_test, y_test
+
+    nbalign.evaluate(model)        # or: %evaluate model
+    nbalign.plot()                 # or: %nbalign plot
+
+Importing nbalign is cheap: scikit-learn, pandas, matplotlib and IPython load only when needed.
+"""
+
+from __future__ import annotations
+
+from ._version import __version__
+from .errors import EvaluationError, NbalignError, NoObjectiveError, ObjectiveError
+from .evaluation import Evaluation
+from .objective import Objective, parse_objective
+from .session import Session, active_session
+
+__all__ = [
+    "Evaluation",
+    "EvaluationError",
+    "NbalignError",
+    "NoObjectiveError",
+    "Objective",
+    "ObjectiveError",
+    "Session",
+    "__version__",
+    "evaluate",
+    "load_ipython_extension",
+    "parse_objective",
+    "plot",
+    "unload_ipython_extension",
+]
+
+
+def evaluate(model, X=None, y=None, name: str | None = None) -> Evaluation:
+    """Score a fitted model with the objective's metric, log it, and show the verdict.
+
+    Parameters
+    ----------
+    model : estimator
+        A fitted scikit-learn estimator or pipeline.
+    X, y : array-like, optional
+        The data to score on. Default: the variables the objective's ``data.test`` names.
+    name : str, optional
+        A label for the model. Default: the name of the variable that holds it.
+
+    Returns
+    -------
+    Evaluation
+        The recorded evaluation with its verdict; it displays itself as one compact line.
+
+    Examples
+    --------
+    >>> nbalign.evaluate(forest)                    # doctest: +SKIP
+    forest: average precision 0.642  +0.021 vs best  ...  104% to target 0.600
+    """
+    from . import commands
+
+    session = active_session()
+    return commands.evaluate(session, _user_namespace(), model, X, y, name=name, source="evaluate")
+
+
+def plot():
+    """Every evaluation against the baseline and target, with the best-so-far step line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from .plotting import plot_progress
+
+    session = active_session()
+    return plot_progress(session.require_objective(), session.evaluations, session.summary)
+
+
+def _user_namespace() -> dict:
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell.user_ns if shell is not None else {}
+
+
+def load_ipython_extension(shell) -> None:
+    from .extension import load_ipython_extension as load
+
+    load(shell)
+
+
+def unload_ipython_extension(shell) -> None:
+    from .extension import unload_ipython_extension as unload
+
+    unload(shell)

@@ -1,0 +1,39 @@
+"""nbalign's exceptions: one base class, a shallow hierarchy.
+
+User mistakes are raised as :class:`NbalignError` subclasses with a message that says what is
+wrong, where, and what to write instead; the magics show them as a short message, not a
+traceback. Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class NbalignError(Exception):
+    """Base class of every mistake nbalign reports to the user."""
+
+
+class ObjectiveError(NbalignError, ValueError):
+    """A mistake in an ``%%objective`` cell.
+
+    ``line`` is the 1-based line of the cell body the mistake concerns, when one does.
+    """
+
+    def __init__(self, message: str, line: int | None = None):
+        self.line = line
+        self.reason = message
+        where = f"line {line}: " if line is not None else ""
+        super().__init__(f"%%objective, {where}{message}")
+
+
+class NoObjectiveError(NbalignError, RuntimeError):
+    """An evaluation was asked for before any objective was declared."""
+
+    def __init__(self):
+        super().__init__(
+            "no objective is declared yet. Declare one first in a cell that starts with "
+            "`%%objective <name>` (outcome, metric, target, baseline); see `%objective?`."
+        )
+
+
+class EvaluationError(NbalignError, ValueError):
+    """An evaluation could not be made from what the user passed."""

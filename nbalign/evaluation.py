@@ -1,0 +1,211 @@
+"""An evaluation: one fitted model scored on one data set with the objective's metric.
+
+:func:`evaluate_model` measures; it never mutates the user's estimator. The resulting
+:class:`Evaluation` is the one shape of the concept: the SQLite row, the comm payload and the
+display input are all ``Evaluation.to_dict()``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .errors import EvaluationError
+from .objective import Objective
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A model's score on a data set, under one version of an objective.
+
+    ``key`` identifies "the same model on the same data": evaluating it again updates the one
+    record instead of adding a second. ``verdict`` is filled in by the session when the
+    evaluation is judged against the history; it is derived, never stored.
+    """
+
+    objective: str
+    objective_version: int
+    name: str
+    estimator: str
+    params: dict[str, Any]
+    metric: str
+    score: float
+    predict_seconds: float | None = None
+    n_rows: int | None = None
+    data_fingerprint: str | None = None
+    kind: str = "test"
+    role: str = "model"  # "model" | "baseline"
+    source: str = "evaluate"  # "evaluate" | "magic" | "objective" | later "autolog"
+    created_at: str = ""
+    id: int | None = None
+    verdict: Any = field(default=None, compare=False)
+
+    @property
+    def key(self) -> str:
+        identity = json.dumps(
+            [self.objective, self.name, self.estimator, self.params, self.data_fingerprint, self.kind],
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(identity.encode()).hexdigest()[:32]
+
+    def with_id(self, id: int) -> Evaluation:
+        return replace(self, id=id)
+
+    def with_verdict(self, verdict) -> Evaluation:
+        return replace(self, verdict=verdict)
+
+    def to_dict(self) -> dict:
+        row = {
+            "id": self.id,
+            "objective": self.objective,
+            "objective_version": self.objective_version,
+            "name": self.name,
+            "estimator": self.estimator,
+            "params": self.params,
+            "metric": self.metric,
+            "score": self.score,
+            "predict_seconds": self.predict_seconds,
+            "n_rows": self.n_rows,
+            "data_fingerprint": self.data_fingerprint,
+            "kind": self.kind,
+            "role": self.role,
+            "source": self.source,
+            "created_at": self.created_at,
+        }
+        if self.verdict is not None:
+            row["verdict"] = self.verdict.to_dict()
+        return row
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Evaluation:
+        known = {k: v for k, v in data.items() if k in _FIELDS and k != "verdict"}
+        return cls(**known)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from .display import evaluation_bundle
+
+        return evaluation_bundle(self)
+
+
+_FIELDS = set(Evaluation.__dataclass_fields__)
+
+
+def evaluate_model(
+    objective: Objective,
+    model,
+    X,
+    y,
+    name: str | None = None,
+    *,
+    source: str = "evaluate",
+    role: str = "model",
+) -> Evaluation:
+    """Score a fitted estimator with the objective's metric. Nothing is recorded here.
+
+    Raises
+    ------
+    EvaluationError
+        When the model is not fitted or cannot produce what the metric needs.
+    """
+    if not hasattr(model, "predict") and not hasattr(model, "predict_proba"):
+        raise EvaluationError(
+            f"{type(model).__name__} is not a model: it has no predict method. Pass a fitted "
+            "scikit-learn estimator (or pipeline)."
+        )
+    _check_fitted(model, name)
+    try:
+        score, seconds = objective.metric.score(model, X, y)
+    except (ValueError, AttributeError, TypeError) as exc:
+        raise EvaluationError(
+            f"could not score {name or type(model).__name__} with {objective.metric.label}: {exc}"
+        ) from exc
+    return Evaluation(
+        objective=objective.name,
+        objective_version=objective.version,
+        name=name or type(model).__name__,
+        estimator=f"{type(model).__module__}.{type(model).__qualname__}",
+        params=model_params(model),
+        metric=objective.metric.name,
+        score=score,
+        predict_seconds=seconds,
+        n_rows=_n_rows(y),
+        data_fingerprint=fingerprint(X, y),
+        source=source,
+        role=role,
+        created_at=now_iso(),
+    )
+
+
+def _check_fitted(model, name: str | None) -> None:
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    try:
+        check_is_fitted(model)
+    except NotFittedError:
+        label = name or type(model).__name__
+        raise EvaluationError(
+            f"{label} is not fitted yet. Call `{label}.fit(X_train, y_train)` before evaluating it."
+        ) from None
+    except TypeError:
+        pass  # not a scikit-learn estimator; let the scorer decide
+
+
+def model_params(model) -> dict[str, Any]:
+    """The model's hyper-parameters as JSON-safe values (its identity, as in scikit-learn)."""
+    get_params = getattr(model, "get_params", None)
+    if get_params is None:
+        return {}
+    try:
+        params = get_params(deep=False)
+    except Exception:  # an estimator whose get_params is broken still gets evaluated
+        return {}
+    return {k: _json_safe(v) for k, v in sorted(params.items())}
+
+
+def _json_safe(value):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    text = repr(value)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def fingerprint(X, y) -> str:
+    """A short hash of the data's content: the same test set gives the same fingerprint."""
+    digest = hashlib.sha256()
+    for part in (X, y):
+        digest.update(_content_bytes(part))
+    return digest.hexdigest()[:16]
+
+
+def _content_bytes(data) -> bytes:
+    import numpy as np
+
+    if hasattr(data, "to_numpy") and hasattr(data, "shape"):
+        import pandas as pd
+
+        hashed = pd.util.hash_pandas_object(data, index=False).to_numpy()
+        return repr(getattr(data, "shape", ())).encode() + hashed.tobytes()
+    array = np.asarray(data)
+    if array.dtype == object:
+        return repr(array.shape).encode() + repr(array.tolist()).encode()
+    return repr(array.shape).encode() + str(array.dtype).encode() + np.ascontiguousarray(array).tobytes()
+
+
+def _n_rows(y) -> int | None:
+    try:
+        return len(y)
+    except TypeError:
+        return None
+
+
+def now_iso() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,129 @@
+"""``%load_ext nbalign`` and ``%unload_ext nbalign``: they mirror each other.
+
+Loading creates the kernel's :class:`~nbalign.session.Session`, registers the magics (and their
+``%config`` options), opens the sidebar's comm, adds a ``post_run_cell`` hook that retries any
+write the store refused, and teaches IPython to show a matplotlib ``Figure`` when nothing else
+does. Unloading removes each of these.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from contextlib import contextmanager
+
+from .comm import SidebarChannel
+from .display import Message
+from .magics import NbalignMagics
+from .session import Session, notebook_path, set_active_session
+
+log = logging.getLogger(__name__)
+
+_FIGURE = ("matplotlib.figure", "Figure")
+
+
+class _Loaded:
+    """Everything one ``%load_ext`` registered, so that unloading can remove exactly that."""
+
+    def __init__(self, shell, session: Session, magics: NbalignMagics, channel: SidebarChannel):
+        self.shell = shell
+        self.session = session
+        self.magics = magics
+        self.channel = channel
+        self.figure_formatter_added = False
+
+    def post_run_cell(self, result=None) -> None:
+        with guarded("retrying store writes"):
+            if self.session.pending:
+                self.session.flush()
+
+
+_loaded: _Loaded | None = None
+
+
+def warn_user(message: str) -> None:
+    """One clear line on stderr: the user's cell and its result carry on."""
+    print(f"nbalign: {message}", file=sys.stderr)
+
+
+@contextmanager
+def guarded(what: str):
+    """Turn a failure inside nbalign's hooks into one warning instead of a broken cell."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - by design: nbalign must never break a cell
+        log.debug("nbalign failed while %s", what, exc_info=True)
+        warn_user(f"{what} failed ({type(exc).__name__}: {exc}); your code ran normally.")
+
+
+def load_ipython_extension(shell) -> None:
+    global _loaded
+    if _loaded is not None:
+        return
+    magics = NbalignMagics(shell=shell, config=shell.config)
+    session = Session(store_path=magics.store_path or None, notebook=notebook_path())
+    session.warn = warn_user
+    magics.session = session
+    shell.register_magics(magics)
+    shell.configurables.append(magics)
+    with guarded("restoring the objective from the store"):
+        session.restore()
+    channel = SidebarChannel(session)
+    with guarded("opening the sidebar channel"):
+        channel.open()
+    loaded = _Loaded(shell, session, magics, channel)
+    shell.events.register("post_run_cell", loaded.post_run_cell)
+    loaded.figure_formatter_added = _add_figure_formatter(shell)
+    set_active_session(session)
+    _loaded = loaded
+    from IPython.display import display
+
+    display(Message(session.describe(), "success" if session.objective else "info"))
+
+
+def unload_ipython_extension(shell) -> None:
+    global _loaded
+    loaded = _loaded
+    if loaded is None:
+        return
+    with guarded("flushing the store"):
+        loaded.session.flush()
+    shell.events.unregister("post_run_cell", loaded.post_run_cell)
+    loaded.channel.close()
+    if loaded.figure_formatter_added:
+        shell.display_formatter.formatters["image/png"].deferred_printers.pop(_FIGURE, None)
+        _remove_type_printer(shell)
+    if loaded.magics in shell.configurables:
+        shell.configurables.remove(loaded.magics)
+    for kind, names in loaded.magics.magics.items():
+        for name in names:
+            shell.magics_manager.magics[kind].pop(name, None)
+    shell.magics_manager.registry.pop(type(loaded.magics).__name__, None)
+    loaded.session.store.close()
+    set_active_session(None)
+    _loaded = None
+
+
+def _add_figure_formatter(shell) -> bool:
+    """Show a bare ``Figure`` (from ``nbalign.plot()``) as PNG unless a backend already does."""
+    formatter = shell.display_formatter.formatters["image/png"]
+    already = _FIGURE in formatter.deferred_printers or any(
+        (t.__module__, t.__name__) == _FIGURE for t in formatter.type_printers
+    )
+    if already:
+        return False
+
+    def figure_to_png(figure):
+        from .plotting import figure_png
+
+        return figure_png(figure)
+
+    formatter.for_type_by_name(*_FIGURE, figure_to_png)
+    return True
+
+
+def _remove_type_printer(shell) -> None:
+    formatter = shell.display_formatter.formatters["image/png"]
+    for t in list(formatter.type_printers):
+        if (t.__module__, t.__name__) == _FIGURE:
+            formatter.type_printers.pop(t)

@@ -1,0 +1,220 @@
+"""The store: objectives (versioned) and evaluations in SQLite, beside the notebook.
+
+One file, WAL journal, one transaction per write, a schema version in ``meta``. Two kernels can
+write at once (SQLite's lock, with a generous busy timeout); a database that is not readable is
+moved aside, as IPython does with its history, instead of breaking the kernel. The file and its
+folder are created on the first write, so loading nbalign in a folder leaves no trace until
+something is declared or evaluated.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import logging
+import os
+import sqlite3
+from pathlib import Path
+
+from .errors import NbalignError
+from .evaluation import Evaluation, now_iso
+from .objective import Objective
+
+SCHEMA_VERSION = 1
+DEFAULT_PATH = Path(".nbalign") / "nbalign.db"
+ENV_VAR = "NBALIGN_STORE"
+
+log = logging.getLogger(__name__)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS objectives (
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    notebook TEXT,
+    spec TEXT NOT NULL,
+    PRIMARY KEY (name, version)
+);
+CREATE TABLE IF NOT EXISTS evaluations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    objective TEXT NOT NULL,
+    objective_version INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS evaluations_by_objective ON evaluations (objective, id);
+"""
+
+
+def default_store_path() -> Path:
+    """``$NBALIGN_STORE`` if set, else ``.nbalign/nbalign.db`` in the working folder."""
+    return Path(os.environ.get(ENV_VAR) or DEFAULT_PATH).expanduser().resolve()
+
+
+class StoreError(NbalignError):
+    """The store cannot be used (for instance, written by a newer nbalign)."""
+
+
+class Store:
+    """Objectives and evaluations of one folder.
+
+    Examples
+    --------
+    >>> store = Store(tmp_path / "nbalign.db")  # doctest: +SKIP
+    >>> saved = store.save_objective(objective)  # doctest: +SKIP
+    >>> saved.version  # doctest: +SKIP
+    1
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self._connection: sqlite3.Connection | None = None
+        self.moved_aside: Path | None = None
+
+    # ------------------------------------------------------------------ connection
+
+    def _connect(self, create: bool) -> sqlite3.Connection | None:
+        if self._connection is not None:
+            return self._connection
+        if not create and not self.path.exists():
+            return None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = self._open()
+        except sqlite3.DatabaseError as exc:
+            if "locked" in str(exc) or "readonly" in str(exc) or "unable to open" in str(exc):
+                raise
+            self._move_aside(exc)
+            connection = self._open()
+        self._connection = connection
+        return connection
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.executescript(_SCHEMA)
+            row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                connection.execute(
+                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
+                )
+            elif int(row[0]) > SCHEMA_VERSION:
+                connection.close()
+                raise StoreError(
+                    f"the store {self.path} was written by a newer nbalign (schema {row[0]}, this "
+                    f"one reads {SCHEMA_VERSION}). Upgrade nbalign, or point NBALIGN_STORE elsewhere."
+                )
+        except sqlite3.DatabaseError:
+            connection.close()
+            raise
+        return connection
+
+    def _move_aside(self, exc: Exception) -> None:
+        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(str(self.path) + suffix)
+            if part.exists():
+                part.rename(Path(str(target) + suffix))
+        self.moved_aside = target
+        log.warning("nbalign store %s was unreadable (%s); moved aside to %s", self.path, exc, target)
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    # ------------------------------------------------------------------ objectives
+
+    def save_objective(self, objective: Objective) -> Objective:
+        """Store a new version of the objective and return it with its version number."""
+        connection = self._connect(create=True)
+        with _transaction(connection):
+            (latest,) = connection.execute(
+                "SELECT COALESCE(MAX(version), 0) FROM objectives WHERE name = ?", (objective.name,)
+            ).fetchone()
+            saved = objective.with_version(latest + 1, now_iso())
+            connection.execute(
+                "INSERT INTO objectives (name, version, created_at, notebook, spec) VALUES (?, ?, ?, ?, ?)",
+                (saved.name, saved.version, saved.created_at, saved.notebook, json.dumps(saved.to_dict())),
+            )
+        return saved
+
+    def latest_objective(self, notebook: str | None = None) -> Objective | None:
+        """The objective declared last, preferring one declared from ``notebook``."""
+        connection = self._connect(create=False)
+        if connection is None:
+            return None
+        row = None
+        if notebook:
+            row = connection.execute(
+                "SELECT spec FROM objectives WHERE notebook = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                (notebook,),
+            ).fetchone()
+        if row is None:
+            row = connection.execute(
+                "SELECT spec FROM objectives ORDER BY created_at DESC, rowid DESC LIMIT 1"
+            ).fetchone()
+        return None if row is None else Objective.from_dict(json.loads(row[0]))
+
+    # ------------------------------------------------------------------ evaluations
+
+    def record(self, evaluation: Evaluation) -> Evaluation:
+        """Insert the evaluation, or update the record of the same model on the same data."""
+        connection = self._connect(create=True)
+        record = evaluation.to_dict()
+        record.pop("id")
+        record.pop("verdict", None)
+        with _transaction(connection):
+            connection.execute(
+                """
+                INSERT INTO evaluations (key, objective, objective_version, created_at, updated_at, record)
+                VALUES (:key, :objective, :version, :now, :now, :record)
+                ON CONFLICT (key) DO UPDATE SET
+                    objective_version = excluded.objective_version,
+                    updated_at = excluded.updated_at,
+                    record = excluded.record
+                """,
+                {
+                    "key": evaluation.key,
+                    "objective": evaluation.objective,
+                    "version": evaluation.objective_version,
+                    "now": evaluation.created_at or now_iso(),
+                    "record": json.dumps(record),
+                },
+            )
+            (id_,) = connection.execute(
+                "SELECT id FROM evaluations WHERE key = ?", (evaluation.key,)
+            ).fetchone()
+        return evaluation.with_id(id_)
+
+    def evaluations(self, objective: str) -> list[Evaluation]:
+        """Every evaluation of the objective (all versions), in the order first recorded."""
+        connection = self._connect(create=False)
+        if connection is None:
+            return []
+        rows = connection.execute(
+            "SELECT id, record FROM evaluations WHERE objective = ? ORDER BY id", (objective,)
+        ).fetchall()
+        return [Evaluation.from_dict({**json.loads(record), "id": id_}) for id_, record in rows]
+
+
+class _transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``: one write, taken whole or not at all."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self.connection = connection
+
+    def __enter__(self):
+        self.connection.execute("BEGIN IMMEDIATE")
+        return self.connection
+
+    def __exit__(self, exc_type, exc, tb):
+        self.connection.execute("ROLLBACK" if exc_type else "COMMIT")
+        return False
