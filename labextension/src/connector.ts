@@ -11,7 +11,7 @@
  *   model keeps the last state so the view can show it as saved.
  */
 import { ISessionContext } from '@jupyterlab/apputils';
-import { Kernel, KernelMessage } from '@jupyterlab/services';
+import { Kernel, KernelMessage, Session } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
 
 import { AlignModel } from './model';
@@ -45,7 +45,7 @@ export class KernelConnector implements IDisposable {
 
   private _onKernelChanged(
     _: ISessionContext,
-    change: ISessionContext.IKernelChangedArgs
+    change: Session.ISessionConnection.IKernelChangedArgs
   ): void {
     this._detachKernel();
     this._model.setLive(false);

@@ -38,12 +38,13 @@ export function fromSaved(raw: unknown): ISavedSnapshot | null {
   if (saved.v !== PROTOCOL_VERSION || !isSnapshot(saved)) {
     return null;
   }
+  const savedAt: unknown = (raw as { saved_at?: unknown }).saved_at;
   return {
     v: PROTOCOL_VERSION,
     objective: saved.objective,
     evaluations: saved.evaluations,
     summary: saved.summary,
-    saved_at: typeof saved.saved_at === 'string' ? saved.saved_at : null
+    saved_at: typeof savedAt === 'string' ? savedAt : null
   };
 }
 
