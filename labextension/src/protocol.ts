@@ -10,7 +10,12 @@
 export const TARGET = 'nbalign';
 export const PROTOCOL_VERSION = 1;
 
-export type DiagnosticLevel = 'info' | 'warning' | 'success';
+/** The enums of schema.json; a node test keeps them equal to the schema. */
+export const MESSAGE_TYPES = ['snapshot', 'evaluation', 'request_snapshot'] as const;
+export const DIAGNOSTIC_LEVELS = ['info', 'warning', 'success'] as const;
+export const BASELINE_KINDS = ['number', 'first', 'model', 'auto'] as const;
+
+export type DiagnosticLevel = (typeof DIAGNOSTIC_LEVELS)[number];
 
 export interface IDiagnostic {
   code: string;
@@ -36,7 +41,7 @@ export interface IMetric {
 }
 
 export interface IBaseline {
-  kind: 'number' | 'first' | 'model';
+  kind: (typeof BASELINE_KINDS)[number];
   value?: number | null;
   model?: string | null;
 }
@@ -198,7 +203,7 @@ function isObjective(value: unknown): value is IObjective {
     typeof metric.greater_is_better === 'boolean' &&
     isNumberOrNull(value.target) &&
     isObject(baseline) &&
-    ['number', 'first', 'model'].includes(baseline.kind as string) &&
+    (BASELINE_KINDS as readonly unknown[]).includes(baseline.kind) &&
     isObject(stop) &&
     isNumberOrNull(stop.min_gain) &&
     isInteger(stop.patience)
@@ -255,7 +260,7 @@ function isDiagnostic(value: unknown): value is IDiagnostic {
   return (
     isObject(value) &&
     typeof value.code === 'string' &&
-    ['info', 'warning', 'success'].includes(value.level as string) &&
+    (DIAGNOSTIC_LEVELS as readonly unknown[]).includes(value.level) &&
     typeof value.title === 'string' &&
     typeof value.message === 'string'
   );

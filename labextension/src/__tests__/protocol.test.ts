@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 
-import { parseMessage, PROTOCOL_VERSION, REQUEST_SNAPSHOT, TARGET } from '../protocol';
+import {
+  BASELINE_KINDS,
+  DIAGNOSTIC_LEVELS,
+  MESSAGE_TYPES,
+  parseMessage,
+  PROTOCOL_VERSION,
+  REQUEST_SNAPSHOT,
+  TARGET
+} from '../protocol';
 import { INVALID_DIR, jsonFiles, MESSAGES_DIR, readMessage } from './fixtures';
 
 // First in this file: the warnings are counted once per kind for the whole module.
@@ -72,4 +82,15 @@ test('constants match the protocol', () => {
   assert.equal(TARGET, 'nbalign');
   assert.equal(PROTOCOL_VERSION, 1);
   assert.deepEqual(REQUEST_SNAPSHOT, readMessage('request_snapshot.json'));
+});
+
+test('the enums of the parser are those of schema.json', () => {
+  const schema = JSON.parse(
+    fs.readFileSync(path.join(MESSAGES_DIR, '..', 'schema.json'), 'utf-8')
+  );
+  const defs = schema.$defs;
+  assert.deepEqual([...MESSAGE_TYPES], schema.properties.type.enum);
+  assert.deepEqual([...DIAGNOSTIC_LEVELS], defs.diagnostic.properties.level.enum);
+  assert.deepEqual([...BASELINE_KINDS], defs.objective.properties.baseline.properties.kind.enum);
+  assert.equal(schema.properties.v.const, PROTOCOL_VERSION);
 });
