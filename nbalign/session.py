@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 Subscriber = Callable[[str, dict], None]
 
+# What a refused write looks like: SQLite's errors, and the OS refusing the folder or the file.
+_REFUSED = (sqlite3.Error, OSError)
+
 
 class Session:
     """Active objective, its judged evaluations, the store, and who to tell about changes.
@@ -86,7 +89,7 @@ class Session:
         self.flush()
         try:
             saved = self.store.save_objective(objective)
-        except sqlite3.Error as exc:
+        except _REFUSED as exc:
             previous = self.objective.version if self.objective and self.objective.name == objective.name else 0
             from .evaluation import now_iso
 
@@ -110,7 +113,7 @@ class Session:
         self.flush()
         try:
             stored = self.store.record(evaluation)
-        except sqlite3.Error as exc:
+        except _REFUSED as exc:
             stored = evaluation.with_id(self._provisional_id())
             self._keep(stored, exc)
         self._reload(extra=stored)
@@ -131,7 +134,7 @@ class Session:
                     self.store.record(item)
                 self._pending.remove(item)
                 written += 1
-        except sqlite3.Error:
+        except _REFUSED:
             return False
         finally:
             if written:
@@ -165,7 +168,7 @@ class Session:
             return
         try:
             history = self.store.evaluations(self.objective.name)
-        except sqlite3.Error as exc:
+        except _REFUSED as exc:
             log.warning("nbalign could not read %s: %s", self.store.path, exc)
             history = [e for e in self.evaluations]
         by_key = {e.key: e for e in history}

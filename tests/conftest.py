@@ -1,0 +1,85 @@
+"""Shared fixtures: a real IPython shell with nbalign loaded, a private store per test."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def private_store(tmp_path, monkeypatch):
+    """Every test gets its own store and working folder, so no test sees another's history."""
+    monkeypatch.setenv("NBALIGN_STORE", str(tmp_path / "store" / "nbalign.db"))
+    monkeypatch.chdir(tmp_path)
+    yield tmp_path / "store" / "nbalign.db"
+
+
+@pytest.fixture
+def shell():
+    """A real InteractiveShell; nbalign unloaded and global state reset afterwards."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    import nbalign.extension
+    import nbalign.session
+
+    ip = InteractiveShell.instance()
+    yield ip
+    if nbalign.extension._loaded is not None:
+        nbalign.extension.unload_ipython_extension(ip)
+    nbalign.session.set_active_session(None)
+    ip.user_ns.clear()
+    ip.user_ns.update(ip.user_ns_hidden)
+    InteractiveShell.clear_instance()
+
+
+@pytest.fixture(scope="session")
+def cancer():
+    """scikit-learn's bundled breast cancer data, split; and three fitted models of rising complexity."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0, stratify=y)
+    models = {
+        "stump": DecisionTreeClassifier(max_depth=1, random_state=0).fit(X_train, y_train),
+        "logreg": make_pipeline(StandardScaler(), LogisticRegression()).fit(X_train, y_train),
+        "forest": RandomForestClassifier(n_estimators=50, random_state=0).fit(X_train, y_train),
+    }
+    return {"X_train": X_train, "X_test": X_test, "y_train": y_train, "y_test": y_test, **models}
+
+
+@pytest.fixture
+def loaded(shell, cancer):
+    """A shell with the data and models defined and nbalign loaded."""
+    shell.user_ns.update(cancer)
+    shell.run_line_magic("load_ext", "nbalign")
+    return shell
+
+
+@pytest.fixture
+def objective_text():
+    """A complete objective for the breast cancer data (baseline 0.90, target 0.995)."""
+    return OBJECTIVE
+
+
+OBJECTIVE = """\
+outcome: Fewer missed malignant tumours at screening
+kpi:
+  name: missed malignant cases per 1000 screenings
+  current: 12
+  target: 6
+  deadline: 2099-06-30
+  owner: Head of Radiology
+metric: auc
+target: 0.995
+baseline: 0.90
+data:
+  test: X_test, y_test
+stop:
+  min_gain: 0.01
+  patience: 2
+"""

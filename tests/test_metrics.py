@@ -1,0 +1,56 @@
+"""Metric names in the user's vocabulary, with the direction known."""
+
+from __future__ import annotations
+
+import pytest
+from sklearn.metrics import get_scorer_names
+
+from nbalign.metrics import UnknownMetricError, known_metric_names, resolve_metric
+
+
+@pytest.mark.parametrize("name", get_scorer_names())
+def test_every_scikit_learn_scorer_is_accepted(name):
+    metric = resolve_metric(name)
+    assert metric.scorer == name
+    assert metric.greater_is_better  # scikit-learn scorers are greater-is-better, losses are neg_
+
+
+@pytest.mark.parametrize(
+    "alias, scorer, greater",
+    [
+        ("auc", "roc_auc", True),
+        ("AP", "average_precision", True),
+        ("f1", "f1", True),
+        ("r2", "r2", True),
+        ("rmse", "neg_root_mean_squared_error", False),
+        ("mae", "neg_mean_absolute_error", False),
+        ("mse", "neg_mean_squared_error", False),
+        ("logloss", "neg_log_loss", False),
+        ("log-loss", "neg_log_loss", False),
+        ("mape", "neg_mean_absolute_percentage_error", False),
+    ],
+)
+def test_aliases_know_their_scorer_and_direction(alias, scorer, greater):
+    metric = resolve_metric(alias)
+    assert (metric.scorer, metric.greater_is_better) == (scorer, greater)
+    assert metric.improvement(2.0, 1.0) == (1.0 if greater else -1.0)
+
+
+def test_every_alias_resolves_to_a_real_scorer():
+    for name in known_metric_names():
+        assert resolve_metric(name).scorer in get_scorer_names()
+
+
+def test_unknown_metric_suggests_close_names():
+    with pytest.raises(UnknownMetricError) as caught:
+        resolve_metric("rmsee")
+    assert "rmse" in caught.value.suggestions
+
+
+def test_loss_scores_are_reported_positive(cancer):
+    from sklearn.linear_model import LinearRegression
+
+    X, y = cancer["X_train"], cancer["X_train"]["mean radius"]
+    model = LinearRegression().fit(X.drop(columns=["mean radius"]), y)
+    value, seconds = resolve_metric("rmse").score(model, X.drop(columns=["mean radius"]), y)
+    assert value > 0 and seconds >= 0

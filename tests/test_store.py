@@ -1,0 +1,143 @@
+"""The store keeps everything: round trips, versions, restore, concurrent writers, refused writes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+
+import pytest
+
+from nbalign.evaluation import Evaluation
+from nbalign.objective import parse_objective
+from nbalign.session import Session
+from nbalign.store import SCHEMA_VERSION, Store, StoreError
+
+
+def objective(name="churn", target=0.9):
+    return parse_objective(f"outcome: keep customers\nmetric: auc\ntarget: {target}\nbaseline: 0.7", name=name)
+
+
+def evaluation(name="lr", score=0.8, objective_name="churn", version=1, fingerprint="abc"):
+    return Evaluation(objective_name, version, name, "sklearn.X", {"C": 1.0}, "auc", score,
+                      predict_seconds=0.01, n_rows=100, data_fingerprint=fingerprint, created_at="2026-11-28T10:00:00+00:00")
+
+
+def test_nothing_is_created_until_the_first_write(tmp_path):
+    store = Store(tmp_path / "deep" / "nbalign.db")
+    assert store.latest_objective() is None and store.evaluations("churn") == []
+    assert not (tmp_path / "deep").exists()
+    store.save_objective(objective())
+    assert (tmp_path / "deep" / "nbalign.db").exists()
+
+
+def test_wal_and_schema_version(tmp_path):
+    store = Store(tmp_path / "nbalign.db")
+    store.save_objective(objective())
+    raw = sqlite3.connect(tmp_path / "nbalign.db")
+    assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert raw.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+
+
+def test_objectives_are_versioned_and_round_trip(tmp_path):
+    store = Store(tmp_path / "nbalign.db")
+    first = store.save_objective(objective(target=0.9))
+    second = store.save_objective(objective(target=0.95))
+    assert (first.version, second.version) == (1, 2)
+    again = Store(tmp_path / "nbalign.db").latest_objective()
+    assert again == second and again.target == 0.95
+
+
+def test_latest_objective_prefers_this_notebooks(tmp_path):
+    from dataclasses import replace
+
+    store = Store(tmp_path / "nbalign.db")
+    store.save_objective(replace(objective("a"), notebook="a.ipynb"))
+    store.save_objective(replace(objective("b"), notebook="b.ipynb"))
+    assert store.latest_objective("a.ipynb").name == "a"
+    assert store.latest_objective("other.ipynb").name == "b"
+
+
+def test_same_model_on_same_data_updates_one_record(tmp_path):
+    store = Store(tmp_path / "nbalign.db")
+    a = store.record(evaluation(score=0.80))
+    b = store.record(evaluation(score=0.81, version=2))
+    c = store.record(evaluation(fingerprint="other"))
+    assert a.id == b.id != c.id
+    rows = store.evaluations("churn")
+    assert [(e.id, e.score, e.objective_version) for e in rows] == [(a.id, 0.81, 2), (c.id, 0.80, 1)]
+    assert rows[0].to_dict() == b.to_dict()
+
+
+def test_unreadable_store_is_moved_aside(tmp_path):
+    path = tmp_path / "nbalign.db"
+    path.write_bytes(b"this is not a database" * 100)
+    store = Store(path)
+    store.save_objective(objective())
+    assert store.moved_aside is not None and store.moved_aside.exists()
+    assert store.latest_objective().name == "churn"
+
+
+def test_store_from_a_newer_nbalign_is_refused(tmp_path):
+    path = tmp_path / "nbalign.db"
+    Store(path).save_objective(objective())
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="newer nbalign"):
+        Store(path).latest_objective()
+
+
+def _write_many(path, worker, count):
+    store = Store(path)
+    for i in range(count):
+        store.record(evaluation(name=f"w{worker}-{i}"))
+
+
+def test_two_kernels_writing_at_once_lose_nothing(tmp_path):
+    path = tmp_path / "nbalign.db"
+    Store(path).save_objective(objective())
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_write_many, args=(path, w, 60)) for w in range(2)]
+    for p in workers:
+        p.start()
+    for p in workers:
+        p.join(60)
+        assert p.exitcode == 0
+    assert len(Store(path).evaluations("churn")) == 120
+
+
+def test_session_restores_objective_and_history(tmp_path):
+    path = tmp_path / "nbalign.db"
+    session = Session(path)
+    session.set_objective(objective())
+    session.record(evaluation("lr", 0.8))
+    session.record(evaluation("rf", 0.85))
+    restored = Session(path)
+    restored.restore()
+    assert restored.objective.name == "churn"
+    assert [e.name for e in restored.evaluations] == ["lr", "rf"]
+    assert restored.summary.best.name == "rf"
+    assert restored.describe() == (
+        "Restored objective 'churn' (version 1): 2 evaluations, best 0.850 (rf), "
+        "75% of the way to the target 0.900."
+    )
+
+
+def test_refused_writes_are_kept_and_retried(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the store's folder should be")
+    warnings = []
+    session = Session(blocker / "nbalign.db")
+    session.warn = warnings.append
+    session.set_objective(objective())
+    judged = session.record(evaluation("lr", 0.8))
+    assert judged.verdict is not None and judged.id is not None
+    assert session.pending == 2 and len(warnings) == 1  # one warning, not one per write
+    assert "kept in memory" in warnings[0]
+    assert session.flush() is False  # still refused
+
+    blocker.unlink()  # the disk accepts writes again
+    assert session.flush() is True and session.pending == 0
+    restored = Session(blocker / "nbalign.db")
+    restored.restore()
+    assert restored.objective.name == "churn"
+    assert [e.name for e in restored.evaluations] == ["lr"]
