@@ -64,8 +64,7 @@ def load_ipython_extension(shell) -> None:
     session = Session(store_path=magics.store_path or None, notebook=notebook_path())
     session.warn = warn_user
     magics.session = session
-    shell.register_magics(magics)
-    shell.configurables.append(magics)
+    shell.register_magics(magics)  # Magics.__init__ already made it a %config configurable
     with guarded("restoring the objective from the store"):
         session.restore()
     channel = SidebarChannel(session)
@@ -93,8 +92,7 @@ def unload_ipython_extension(shell) -> None:
     if loaded.figure_formatter_added:
         shell.display_formatter.formatters["image/png"].deferred_printers.pop(_FIGURE, None)
         _remove_type_printer(shell)
-    if loaded.magics in shell.configurables:
-        shell.configurables.remove(loaded.magics)
+    shell.configurables[:] = [c for c in shell.configurables if c is not loaded.magics]
     for kind, names in loaded.magics.magics.items():
         for name in names:
             shell.magics_manager.magics[kind].pop(name, None)
