@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -86,22 +88,22 @@ def test_store_from_a_newer_nbalign_is_refused(tmp_path):
         Store(path).latest_objective()
 
 
-def _write_many(path, worker, count):
-    store = Store(path)
-    for i in range(count):
-        store.record(evaluation(name=f"w{worker}-{i}"))
+WRITER = """
+import sys
+from nbalign.evaluation import Evaluation
+from nbalign.store import Store
+store = Store(sys.argv[1])
+for i in range(60):
+    store.record(Evaluation("churn", 1, f"w{sys.argv[2]}-{i}", "Est", {}, "auc", 0.8))
+"""
 
 
 def test_two_kernels_writing_at_once_lose_nothing(tmp_path):
     path = tmp_path / "nbalign.db"
     Store(path).save_objective(objective())
-    context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_write_many, args=(path, w, 60)) for w in range(2)]
-    for p in workers:
-        p.start()
-    for p in workers:
-        p.join(60)
-        assert p.exitcode == 0
+    root = Path(__file__).resolve().parents[1]
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(w)], cwd=root) for w in range(2)]
+    assert [w.wait(timeout=60) for w in writers] == [0, 0]
     assert len(Store(path).evaluations("churn")) == 120
 
 
