@@ -1,0 +1,141 @@
+"""A real kernel: the example notebook through nbclient, the sidebar's view of it, restarts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import nbformat
+import pytest
+from jupyter_client.manager import start_new_kernel
+from nbclient import NotebookClient
+
+
+pytestmark = pytest.mark.kernel
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "example_notebooks"
+SCHEMA = json.loads((ROOT / "protocol" / "schema.json").read_text())
+
+
+class SidebarRecorder(NotebookClient):
+    """Runs a notebook and plays the sidebar: records every nbalign comm message."""
+
+    def __init__(self, nb, **kwargs):
+        super().__init__(nb, **kwargs)
+        self.opened: list[dict] = []
+        self.messages: list[dict] = []
+        self.comm_ids: set[str] = set()
+        self.comm_open_handlers["nbalign"] = self._on_open
+
+    def _on_open(self, msg):
+        self.comm_ids.add(msg["content"]["comm_id"])
+        self.opened.append(msg["content"]["data"])
+
+    def handle_comm_msg(self, outs, msg, cell_index):
+        if msg["content"].get("comm_id") in self.comm_ids:
+            self.messages.append(msg["content"]["data"])
+        return super().handle_comm_msg(outs, msg, cell_index)
+
+
+def outputs_text(cell) -> str:
+    return "\n".join(
+        o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in cell.get("outputs", [])
+    )
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    """A folder with a copy of the example, and the default store location (beside the notebook)."""
+    monkeypatch.delenv("NBALIGN_STORE", raising=False)
+    shutil.copy(EXAMPLES / "churn.ipynb", tmp_path / "churn.ipynb")
+    return tmp_path
+
+
+def test_churn_example_runs_and_the_sidebar_receives_it_all(workdir):
+    nb = nbformat.read(workdir / "churn.ipynb", as_version=4)
+    client = SidebarRecorder(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(workdir)}})
+    client.execute()
+
+    # the notebook ran top to bottom and showed the verdicts
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not any(o.output_type == "error" for o in c.outputs) for c in code)
+    text = "\n".join(outputs_text(c) for c in code)
+    assert "Objective 'churn' (version 1)" in text
+    assert "constant baseline: average precision" in text
+    assert "NBA303 Diminishing returns" in text and "Ship logreg" in text
+    assert any("image/png" in o.get("data", {}) for o in code[-1].outputs), "the plot is shown"
+
+    # the sidebar got the snapshot on load, then one snapshot for the objective and an event per evaluation
+    assert client.opened == [{"v": 1, "type": "snapshot", "payload": {"objective": None, "evaluations": [], "summary": None}}]
+    for message in client.messages:
+        jsonschema.validate(message, SCHEMA)
+    assert [m["type"] for m in client.messages] == ["snapshot"] + ["evaluation"] * 5
+    names = [m["payload"]["evaluation"]["name"] for m in client.messages[1:]]
+    assert names == ["constant baseline", "logreg", "tree", "forest", "gradient boosting"]
+    summary = client.messages[-1]["payload"]["summary"]
+    assert summary["n_evaluations"] == 4 and summary["banner"]["code"] == "NBA303"
+    assert 0.5 < summary["progress"] < 1
+    assert (workdir / ".nbalign" / "nbalign.db").exists(), "the store lives beside the notebook"
+
+
+def execute(client, code: str, timeout: float = 60) -> list[dict]:
+    """Run code on a blocking kernel client; return every iopub message it caused."""
+    msg_id = client.execute(code)
+    seen = []
+    while True:
+        msg = client.get_iopub_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        seen.append(msg)
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return seen
+
+
+def comm_messages(client, comm_id: str, timeout: float = 30) -> dict:
+    while True:
+        msg = client.get_iopub_msg(timeout=timeout)
+        if msg["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == comm_id:
+            return msg["content"]["data"]
+
+
+def test_reload_reattaches_and_restart_restores(workdir):
+    manager, client = start_new_kernel(kernel_name="python3", cwd=str(workdir))
+    try:
+        setup = (
+            "from sklearn.datasets import load_breast_cancer\n"
+            "from sklearn.model_selection import train_test_split\n"
+            "from sklearn.linear_model import LogisticRegression\n"
+            "X, y = load_breast_cancer(return_X_y=True)\n"
+            "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)\n"
+            "lr = LogisticRegression(max_iter=5000).fit(X_train, y_train)\n"
+        )
+        execute(client, setup)
+        execute(client, "%load_ext nbalign")
+        execute(client, "%%objective cancer\nmetric: auc\ntarget: 0.999\nbaseline: 0.9\ndata:\n  test: X_test, y_test")
+        execute(client, "%evaluate lr")
+
+        # a reloaded page finds the open comm and asks for the full state
+        reply = client.comm_info(target_name="nbalign", reply=True)["content"]
+        (comm_id,) = reply["comms"]
+        client.session.send(client.shell_channel.socket, "comm_msg",
+                            {"comm_id": comm_id, "data": {"v": 1, "type": "request_snapshot", "payload": {}}})
+        snapshot = comm_messages(client, comm_id)
+        assert snapshot["type"] == "snapshot"
+        assert [e["name"] for e in snapshot["payload"]["evaluations"]] == ["lr"]
+
+        # after a restart nothing is open until nbalign is loaded again, which restores the objective
+        manager.restart_kernel(now=True)
+        client.wait_for_ready(timeout=60)
+        assert client.comm_info(target_name="nbalign", reply=True)["content"]["comms"] == {}
+        messages = execute(client, "%load_ext nbalign")
+        (opened,) = [m for m in messages if m["msg_type"] == "comm_open"]
+        payload = opened["content"]["data"]["payload"]
+        assert payload["objective"]["name"] == "cancer"
+        assert [e["name"] for e in payload["evaluations"]] == ["lr"]
+        shown = [m["content"]["data"]["text/plain"] for m in messages if m["msg_type"] == "display_data"]
+        assert shown and shown[0].startswith("Restored objective 'cancer' (version 1): 1 evaluation, best")
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
