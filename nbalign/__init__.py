@@ -91,6 +91,11 @@ def _user_namespace() -> dict:
     return shell.user_ns if shell is not None else {}
 
 
+def _jupyter_labextension_paths():
+    """Where JupyterLab finds the sidebar (used by ``jupyter labextension develop``)."""
+    return [{"src": "labextension", "dest": "nbalign"}]
+
+
 def load_ipython_extension(shell) -> None:
     from .extension import load_ipython_extension as load
 

@@ -1,0 +1,33 @@
+# The two commands of the README. Each sets itself up: a virtual environment in .venv, nbalign
+# installed in it (editable, with the JupyterLab sidebar built from labextension/), then its job.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Re-install only when what the install depends on changes.
+INSTALL_INPUTS := pyproject.toml labextension/package.json labextension/yarn.lock \
+	$(shell find labextension/src labextension/style -type f 2>/dev/null)
+STAMP := $(VENV)/.nbalign-installed
+
+.PHONY: lab test setup clean
+
+lab: setup
+	$(BIN)/jupyter lab example_notebooks/churn.ipynb
+
+test: setup
+	$(BIN)/python -m pytest
+
+setup: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python $(INSTALL_INPUTS)
+	$(BIN)/python -m pip install --quiet --editable ".[test]"
+	$(BIN)/jupyter labextension develop --overwrite . > /dev/null
+	@$(BIN)/jupyter labextension list 2>&1 | grep -q "nbalign.*enabled.*OK" || \
+		{ echo "the nbalign labextension is not enabled and OK:"; $(BIN)/jupyter labextension list; exit 1; }
+	@touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) nbalign/labextension labextension/lib labextension/node_modules test-artifacts
