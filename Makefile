@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 INSTALL_INPUTS := pyproject.toml labextension/package.json labextension/yarn.lock \
 	$(shell find labextension/src labextension/style -type f 2>/dev/null)
 STAMP := $(VENV)/.nbalign-installed
+# Tools started by tools (jlpm, jupyter-builder, node's build) come from the environment too.
+export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: lab test setup clean
 

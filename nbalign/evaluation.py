@@ -88,7 +88,14 @@ class Evaluation:
     def _repr_mimebundle_(self, include=None, exclude=None):
         from .display import evaluation_bundle
 
-        return evaluation_bundle(self)
+        try:
+            return evaluation_bundle(self)
+        except Exception as exc:  # a display bug must not hide the user's result
+            import logging
+
+            logging.getLogger(__name__).warning("nbalign could not render an evaluation", exc_info=True)
+            return {"text/plain": f"{self.name}: {self.metric} {self.score!r} "
+                                  f"(nbalign could not render the verdict: {type(exc).__name__}: {exc})"}
 
 
 _FIELDS = set(Evaluation.__dataclass_fields__)

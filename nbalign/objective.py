@@ -13,8 +13,6 @@ import keyword
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import yaml
-
 from .diagnostics import Diagnostic
 from .errors import ObjectiveError
 from .metrics import Metric, UnknownMetricError, resolve_metric
@@ -282,6 +280,8 @@ def check_names(objective: Objective, namespace: dict[str, Any]) -> None:
 
 
 def _load_yaml_with_lines(text: str, offset: int) -> tuple[dict[str, int], Any]:
+    import yaml  # only when a cell is parsed: keeps `import nbalign` light
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -303,6 +303,8 @@ def _load_yaml_with_lines(text: str, offset: int) -> tuple[dict[str, int], Any]:
 
 
 def _record_lines(node, prefix: str, offset: int, lines: dict[str, int]) -> None:
+    import yaml
+
     if not isinstance(node, yaml.MappingNode):
         return
     seen = set()

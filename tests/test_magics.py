@@ -210,3 +210,18 @@ def test_user_text_is_escaped_inline(loaded):
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     _, captured = run(loaded, "%objective")
     assert "<script>" not in captured.outputs[0].data["text/html"]
+
+
+def test_a_rendering_bug_still_shows_the_result(loaded, objective_text, monkeypatch):
+    import nbalign.display
+
+    run(loaded, "%%objective cancer\n" + objective_text)
+
+    def broken(evaluation):
+        raise KeyError("oops")
+
+    monkeypatch.setattr(nbalign.display, "evaluation_bundle", broken)
+    result, _ = run(loaded, "%evaluate logreg")
+    bundle = result.result._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("logreg: auc 0.99")
+    assert "could not render the verdict: KeyError" in bundle["text/plain"]

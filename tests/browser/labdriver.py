@@ -1,0 +1,170 @@
+"""Drive JupyterLab the way a user would see it: open, wait for Idle, run all, read the sidebar.
+
+Every wait is on something visible (a locator, the kernel status) with a generous timeout and a
+message that says what was expected; nothing sleeps for a fixed time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+REPO = Path(__file__).resolve().parents[2]
+
+KERNEL_TIMEOUT = 90_000  # ms: a kernel start on a busy 2-core machine
+RUN_TIMEOUT = 180_000  # ms: a notebook that imports scikit-learn and fits models
+UI_TIMEOUT = 30_000  # ms: the sidebar after the kernel has answered
+
+PANEL_ID = "nbalign-panel"
+
+
+class LabDriver:
+    def __init__(self, page: Page, url: str, artifacts: Path):
+        self.page = page
+        self.url = url
+        self.artifacts = artifacts
+        self.dialogs: list[str] = []
+        # An alert() from injected HTML would land here; tests assert there is none.
+        page.on("dialog", self._on_dialog)
+        # The browser console (nbalign's warnings included) goes to an artifact for debugging.
+        self._console = open(artifacts / "browser-console.log", "a", encoding="utf-8")
+        page.on("console", lambda message: self._console.write(f"[{message.type}] {message.text}\n"))
+        page.on("close", lambda _: self._console.close())
+
+    def _on_dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        # beforeunload on reload with unsaved changes: leave; anything else: dismiss.
+        if dialog.type == "beforeunload":
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    # -- notebooks ------------------------------------------------------------------------
+
+    def open_lab(self) -> None:
+        """A fresh workspace with no document open."""
+        self.page.goto(f"{self.url}/lab?reset")
+        expect(self.page.locator("#jp-main-dock-panel"), "JupyterLab did not start").to_be_visible(
+            timeout=KERNEL_TIMEOUT
+        )
+
+    def open_notebook(self, path: str, *, reset: bool = True) -> None:
+        """Open by URL (``?reset``: a fresh workspace) and wait for its kernel to be Idle."""
+        self.page.goto(f"{self.url}/lab/tree/{path}{'?reset' if reset else ''}")
+        self.wait_for_notebook(path)
+
+    def activate_notebook(self, path: str) -> None:
+        """Bring an open notebook to the front by clicking its tab, as a user would."""
+        name = Path(path).name
+        tab = self.page.locator("#jp-main-dock-panel .lm-TabBar-tab", has_text=name)
+        tab.click()
+        expect(tab, f"the tab of {name} did not become current").to_have_class(
+            _contains("lm-mod-current"), timeout=UI_TIMEOUT
+        )
+        self.wait_kernel_idle(name)
+
+    def open_another(self, path: str) -> None:
+        """Open a second notebook in the same page (File > Open)."""
+        self.page.evaluate("path => window.jupyterapp.commands.execute('docmanager:open', {path})", path)
+        self.wait_for_notebook(path)
+
+    def wait_for_notebook(self, path: str) -> None:
+        name = Path(path).name
+        tab = self.page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current", has_text=name)
+        expect(tab, f"notebook {name} did not open").to_be_visible(timeout=KERNEL_TIMEOUT)
+        self.wait_kernel_idle(name)
+
+    def current_notebook(self) -> Locator:
+        return self.page.locator(".jp-NotebookPanel").filter(visible=True)
+
+    def wait_kernel_idle(self, what: str = "the notebook", timeout: int = KERNEL_TIMEOUT) -> None:
+        indicator = self.current_notebook().locator(".jp-Notebook-ExecutionIndicator")
+        expect(indicator, f"the kernel of {what} did not become Idle").to_have_attribute(
+            "data-status", "idle", timeout=timeout
+        )
+
+    def run_all(self) -> None:
+        """Run every cell (notebook:run-all-cells) and wait until the last one has finished."""
+        outcome = self.page.evaluate(
+            """async (timeout) => {
+                const run = window.jupyterapp.commands.execute('notebook:run-all-cells');
+                const late = new Promise(resolve => setTimeout(() => resolve('timeout'), timeout));
+                return String(await Promise.race([run, late]));
+            }""",
+            RUN_TIMEOUT,
+        )
+        if outcome != "true":
+            raise AssertionError(
+                f"Run all cells did not succeed ({outcome}). Errors in the notebook:\n{self.error_outputs()}"
+            )
+        self.wait_kernel_idle()
+
+    def append_and_run(self, source: str) -> None:
+        """Add a code cell at the end with this source, run it, and wait until it is done."""
+        outcome = self.page.evaluate(
+            """async (source) => {
+                const app = window.jupyterapp;
+                const panel = app.shell.currentWidget;
+                const notebook = panel.content;
+                notebook.model.sharedModel.insertCell(notebook.model.cells.length, {
+                    cell_type: 'code', source
+                });
+                notebook.activeCellIndex = notebook.model.cells.length - 1;
+                return String(await app.commands.execute('notebook:run-cell'));
+            }""",
+            source,
+        )
+        if outcome != "true":
+            raise AssertionError(f"The cell {source!r} failed ({outcome}):\n{self.error_outputs()}")
+        self.wait_kernel_idle()
+
+    def restart_kernel(self) -> None:
+        """Kernel > Restart Kernel..., confirmed in the dialog."""
+        self.page.evaluate("() => { window.jupyterapp.commands.execute('kernelmenu:restart'); }")
+        accept = self.page.locator(".jp-Dialog .jp-mod-accept")
+        expect(accept, "the restart dialog did not appear").to_be_visible(timeout=UI_TIMEOUT)
+        accept.click()
+
+    def save(self) -> None:
+        self.page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        expect(
+            self.page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current.jp-mod-dirty"),
+            "the notebook stayed unsaved",
+        ).to_have_count(0, timeout=UI_TIMEOUT)
+
+    def reload(self, path: str) -> None:
+        """Load the page again without ?reset: the saved workspace and this notebook reopen."""
+        self.page.goto(f"{self.url}/lab/tree/{path}")
+        self.wait_for_notebook(path)
+
+    def error_outputs(self) -> str:
+        errors = self.page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+        ).all_inner_texts()
+        return "\n---\n".join(errors) or "(no error output)"
+
+    # -- the sidebar ----------------------------------------------------------------------
+
+    def sidebar(self) -> Locator:
+        """The nbalign panel, opened from its tab in the right sidebar if it is not open."""
+        panel = self.page.locator(f"#{PANEL_ID}")
+        tab = self.page.locator(f".jp-SideBar .lm-TabBar-tab[data-id='{PANEL_ID}']")
+        expect(tab, "the nbalign tab is missing from the right sidebar (extension not loaded?)").to_be_visible(
+            timeout=UI_TIMEOUT
+        )
+        if not panel.is_visible():
+            tab.click()
+        expect(panel, "the nbalign panel did not open").to_be_visible(timeout=UI_TIMEOUT)
+        return panel
+
+    def screenshot(self, name: str) -> None:
+        """The sidebar alone as <name>.png and the whole window as <name>-window.png."""
+        self.page.locator(f"#{PANEL_ID}").screenshot(path=self.artifacts / f"{name}.png")
+        self.page.screenshot(path=self.artifacts / f"{name}-window.png")
+
+
+def _contains(css_class: str):
+    import re
+
+    return re.compile(rf"(^|\s){re.escape(css_class)}(\s|$)")

@@ -1,0 +1,203 @@
+"""The nbalign sidebar in a real JupyterLab, driven by real notebooks and kernels.
+
+Each test writes its notebooks into its own folder of the server root: the kernel's working folder
+is the notebook's, so each test has its own ``.nbalign/`` store. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from labdriver import KERNEL_TIMEOUT, UI_TIMEOUT, LabDriver
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+XSS_NAME = "<img src=x onerror=alert(1)>"
+
+DATA = """\
+from sklearn.datasets import load_breast_cancer
+from sklearn.model_selection import train_test_split
+
+X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)"""
+
+OBJECTIVE = """\
+%%objective cancer
+outcome: Fewer missed malignant tumours at screening
+kpi:
+  name: missed malignant cases per 1000 screenings
+  current: 12
+  target: 6
+  deadline: 2027-06-30
+  owner: Head of Radiology
+metric: auc
+target: 0.995
+baseline: 0.90
+data:
+  test: X_test, y_test"""
+
+LOGREG = """\
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+logreg = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(X_train, y_train)
+%evaluate logreg"""
+
+TREE = """\
+from sklearn.tree import DecisionTreeClassifier
+
+tree = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X_train, y_train)
+%evaluate tree"""
+
+GBM = """\
+import nbalign
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+gbm = HistGradientBoostingClassifier(max_iter=100, random_state=0).fit(X_train, y_train)
+nbalign.evaluate(gbm, X_test, y_test, name="gbm")"""
+
+CANCER_NOTEBOOK = [
+    "# md\n# Screening: fewer missed malignant tumours",
+    DATA,
+    "%load_ext nbalign",
+    OBJECTIVE,
+    LOGREG,
+    TREE,
+    GBM,
+]
+
+MODEL_NAMES = ["logreg", "tree", "gbm"]
+
+
+@pytest.fixture
+def driver(page, lab, artifacts) -> LabDriver:
+    page.set_default_timeout(UI_TIMEOUT)
+    return LabDriver(page, lab.url, artifacts)
+
+
+def expect_objective(sidebar, *, live: bool, evaluations: int) -> None:
+    """The cancer objective as the sidebar must show it, live or from saved metadata."""
+    expect(sidebar.get_by_test_id("nbalign-status"), "live/saved status").to_have_text(
+        "live" if live else "saved", timeout=KERNEL_TIMEOUT
+    )
+    expect(sidebar.get_by_test_id("nbalign-objective-name")).to_have_text("cancer")
+    expect(sidebar.get_by_test_id("nbalign-outcome")).to_have_text("Fewer missed malignant tumours at screening")
+    kpi = sidebar.get_by_test_id("nbalign-kpi")
+    expect(kpi).to_contain_text("missed malignant cases per 1000 screenings")
+    expect(kpi).to_contain_text("12 \u2192 6 by 2027-06-30")
+    expect(kpi).to_contain_text("Head of Radiology")
+    metric = sidebar.get_by_test_id("nbalign-metric")
+    expect(metric).to_contain_text("ROC AUC")
+    expect(metric).to_contain_text("higher is better")
+    expect(metric).to_contain_text("0.900")  # baseline
+    expect(metric).to_contain_text("0.995")  # target
+    expect(sidebar.get_by_test_id("nbalign-progress-percent")).to_have_text(re.compile(r"^\u2212?\d+%$"))
+    expect(sidebar.get_by_test_id("nbalign-progress")).to_have_attribute("aria-valuenow", re.compile(r"^\d+$"))
+    rows = sidebar.get_by_test_id("nbalign-evaluation")
+    expect(rows, f"{evaluations} evaluations in the sidebar").to_have_count(evaluations, timeout=UI_TIMEOUT)
+    expect(sidebar.get_by_test_id("nbalign-evaluation-name")).to_have_text(MODEL_NAMES[:evaluations])
+    best = sidebar.get_by_test_id("nbalign-best")
+    expect(best).to_contain_text(re.compile(r"(logreg|tree|gbm)\s*\d\.\d{3}"))
+    expect(sidebar.locator("[data-testid='nbalign-evaluation'][data-best='true']"), "one best").to_have_count(1)
+    expect(sidebar.get_by_test_id("nbalign-banner")).to_have_attribute(
+        "data-level", re.compile(r"^(info|warning|success)$")
+    )
+    expect(sidebar.get_by_test_id("nbalign-banner")).to_contain_text(re.compile(r"NBA\d{3}"))
+
+
+def test_empty_state_when_nbalign_is_not_loaded(driver, lab):
+    driver.open_lab()
+    sidebar = driver.sidebar()
+    expect(sidebar.get_by_test_id("nbalign-empty"), "empty state without a notebook").to_have_attribute(
+        "data-kind", "no-notebook"
+    )
+    driver.screenshot("sidebar-no-notebook")
+
+    path = lab.write_notebook("empty/plain.ipynb", ["total = 1 + 1\ntotal"])
+    driver.open_notebook(path)
+    sidebar = driver.sidebar()
+    empty = sidebar.get_by_test_id("nbalign-empty")
+    expect(empty, "the not-loaded empty state").to_have_attribute("data-kind", "not-loaded")
+    expect(empty).to_contain_text("%load_ext nbalign")
+    expect(empty).to_contain_text("%%objective")
+    expect(sidebar.get_by_test_id("nbalign-metric")).to_have_count(0)
+    driver.screenshot("sidebar-empty")
+
+
+def test_run_all_then_reload_shows_the_same_live_state(driver, lab):
+    path = lab.write_notebook("main/cancer.ipynb", CANCER_NOTEBOOK)
+    driver.open_notebook(path)
+    sidebar = driver.sidebar()
+    driver.run_all()
+    expect_objective(sidebar, live=True, evaluations=3)
+    percent = sidebar.get_by_test_id("nbalign-progress-percent").inner_text()
+    best = sidebar.get_by_test_id("nbalign-best").inner_text()
+    driver.screenshot("sidebar-after-run")
+
+    driver.save()  # the metadata now holds the snapshot; the reload must still come back live
+    driver.reload(path)
+    sidebar = driver.sidebar()
+    expect_objective(sidebar, live=True, evaluations=3)
+    expect(sidebar.get_by_test_id("nbalign-progress-percent")).to_have_text(percent)
+    expect(sidebar.get_by_test_id("nbalign-best")).to_have_text(best)
+    driver.screenshot("sidebar-after-reload")
+
+
+def test_sidebar_follows_the_notebook_in_focus(driver, lab):
+    loaded = lab.write_notebook("switch/aligned.ipynb", CANCER_NOTEBOOK[:5])
+    plain = lab.write_notebook("switch/plain.ipynb", ["'not aligned'"])
+    driver.open_notebook(loaded)
+    sidebar = driver.sidebar()
+    driver.run_all()
+    expect(sidebar.get_by_test_id("nbalign-objective-name")).to_have_text("cancer", timeout=KERNEL_TIMEOUT)
+    expect(sidebar.get_by_test_id("nbalign-evaluation")).to_have_count(1)
+
+    driver.open_another(plain)
+    expect(sidebar.get_by_test_id("nbalign-empty"), "plain.ipynb has not loaded nbalign").to_have_attribute(
+        "data-kind", "not-loaded"
+    )
+    expect(sidebar.get_by_test_id("nbalign-objective-name")).to_have_count(0)
+    driver.screenshot("sidebar-switched-to-plain")
+
+    driver.activate_notebook(loaded)
+    expect(sidebar.get_by_test_id("nbalign-objective-name"), "back on aligned.ipynb").to_have_text("cancer")
+    expect(sidebar.get_by_test_id("nbalign-status")).to_have_text("live")
+    expect(sidebar.get_by_test_id("nbalign-evaluation")).to_have_count(1)
+
+
+def test_restart_then_load_ext_restores_the_objective(driver, lab):
+    path = lab.write_notebook("restart/cancer.ipynb", CANCER_NOTEBOOK)
+    driver.open_notebook(path)
+    sidebar = driver.sidebar()
+    driver.run_all()
+    expect_objective(sidebar, live=True, evaluations=3)
+
+    driver.restart_kernel()
+    expect(sidebar.get_by_test_id("nbalign-status"), "not live after the restart").to_have_text(
+        "saved", timeout=KERNEL_TIMEOUT
+    )
+    expect(sidebar.get_by_test_id("nbalign-saved-note")).to_contain_text("not live")
+    driver.wait_kernel_idle("the restarted kernel")
+    driver.screenshot("sidebar-after-restart")
+
+    driver.append_and_run("%load_ext nbalign")
+    expect_objective(sidebar, live=True, evaluations=3)
+    expect(sidebar.get_by_test_id("nbalign-saved-note")).to_have_count(0)
+    driver.screenshot("sidebar-after-restart-load")
+
+
+def test_evaluation_names_are_text_not_html(driver, lab, page):
+    cells = [*CANCER_NOTEBOOK[:4], GBM.replace('name="gbm"', f"name={XSS_NAME!r}")]
+    path = lab.write_notebook("xss/cancer.ipynb", cells)
+    driver.open_notebook(path)
+    sidebar = driver.sidebar()
+    driver.run_all()
+    names = sidebar.get_by_test_id("nbalign-evaluation-name")
+    expect(names, "the evaluation name as literal text").to_have_text([XSS_NAME], timeout=KERNEL_TIMEOUT)
+    expect(sidebar.get_by_test_id("nbalign-best")).to_contain_text(XSS_NAME)
+    expect(sidebar.locator("img"), "no element made from the name").to_have_count(0)
+    assert not [d for d in driver.dialogs if d.startswith("alert")], driver.dialogs
+    driver.screenshot("sidebar-xss")

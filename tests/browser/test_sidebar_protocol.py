@@ -1,0 +1,120 @@
+"""The sidebar against the protocol's own example messages (protocol/messages/).
+
+The kernel side is played by a notebook cell that opens the ``nbalign`` comm itself with
+snapshot.json and sends evaluation.json, and answers ``request_snapshot``: so these tests pin the
+frontend to the protocol contract, independently of the Python package.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from labdriver import KERNEL_TIMEOUT, REPO, LabDriver
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+MESSAGES = REPO / "protocol" / "messages"
+
+
+def fake_kernel_cells() -> list[str]:
+    snapshot = json.loads((MESSAGES / "snapshot.json").read_text())
+    evaluation = json.loads((MESSAGES / "evaluation.json").read_text())
+    # The full state after both messages: what the kernel resends on request.
+    after = json.loads(json.dumps(snapshot))
+    after["payload"]["evaluations"].append(evaluation["payload"]["evaluation"])
+    after["payload"]["summary"] = evaluation["payload"]["summary"]
+    open_comm = f"""\
+import json
+from comm import create_comm
+
+state = json.loads({json.dumps(json.dumps(snapshot))})
+requests = []
+
+def on_msg(msg):
+    requests.append(msg["content"]["data"])
+    if msg["content"]["data"].get("type") == "request_snapshot":
+        channel.send(state)
+
+channel = create_comm(target_name="nbalign", data=state)
+channel.on_msg(on_msg)"""
+    send_evaluation = f"""\
+channel.send(json.loads({json.dumps(json.dumps(evaluation))}))
+state = json.loads({json.dumps(json.dumps(after))})"""
+    return [open_comm, send_evaluation]
+
+
+@pytest.fixture
+def driver(page, lab, artifacts) -> LabDriver:
+    return LabDriver(page, lab.url, artifacts)
+
+
+def test_protocol_examples_render_and_survive_a_reload(driver, lab):
+    path = lab.write_notebook("protocol/fake_kernel.ipynb", fake_kernel_cells())
+    driver.open_notebook(path)
+    sidebar = driver.sidebar()
+    driver.run_all()
+
+    def expect_example_state():
+        expect(sidebar.get_by_test_id("nbalign-status")).to_have_text("live", timeout=KERNEL_TIMEOUT)
+        expect(sidebar.get_by_test_id("nbalign-objective-name")).to_have_text("churn")
+        expect(sidebar.get_by_test_id("nbalign-outcome")).to_have_text(
+            "Fewer new subscribers cancel in their first 3 months"
+        )
+        expect(sidebar.get_by_test_id("nbalign-kpi")).to_contain_text("9% \u2192 5% by 2027-06-30")
+        expect(sidebar.get_by_test_id("nbalign-kpi")).to_contain_text("VP Growth")
+        expect(sidebar.get_by_test_id("nbalign-metric")).to_contain_text("average precision")
+        # progress 1.0303: the bar is full, the text tells the truth
+        expect(sidebar.get_by_test_id("nbalign-progress-percent")).to_have_text("103%")
+        expect(sidebar.get_by_test_id("nbalign-progress")).to_have_attribute("aria-valuenow", "100")
+        expect(sidebar.get_by_test_id("nbalign-best")).to_contain_text("gbm")
+        expect(sidebar.get_by_test_id("nbalign-best")).to_contain_text("0.610")
+        expect(sidebar.get_by_test_id("nbalign-evaluation-name")).to_have_text(
+            ["logreg", "<img src=x onerror=alert(1)>", "gbm"]
+        )
+        expect(sidebar.get_by_test_id("nbalign-evaluation-score")).to_have_text(["0.520", "0.515", "0.610"])
+        best_row = sidebar.locator("[data-testid='nbalign-evaluation'][data-best='true']")
+        expect(best_row).to_contain_text("gbm")
+        expect(best_row).to_contain_text("+0.090")
+        expect(sidebar.get_by_test_id("nbalign-diagnostic")).to_have_text(["NBA302", "NBA305"])
+        banner = sidebar.get_by_test_id("nbalign-banner")
+        expect(banner).to_have_attribute("data-level", "success")
+        expect(banner).to_contain_text("NBA305")
+        expect(banner).to_contain_text("Target reached")
+        expect(sidebar.locator("img")).to_have_count(0)
+
+    expect_example_state()
+    driver.screenshot("sidebar-protocol-examples")
+
+    driver.save()
+    driver.reload(path)
+    sidebar = driver.sidebar()
+    expect_example_state()
+    driver.screenshot("sidebar-protocol-after-reload")
+
+    # The kernel saw exactly the recovery request, as the protocol says.
+    driver.append_and_run("assert requests == [{'v': 1, 'type': 'request_snapshot', 'payload': {}}], requests")
+    assert not [d for d in driver.dialogs if d.startswith("alert")], driver.dialogs
+
+
+def test_closing_the_comm_leaves_the_saved_state(driver, lab):
+    path = lab.write_notebook("protocol/close.ipynb", fake_kernel_cells())
+    driver.open_notebook(path)
+    sidebar = driver.sidebar()
+    driver.run_all()
+    expect(sidebar.get_by_test_id("nbalign-status")).to_have_text("live", timeout=KERNEL_TIMEOUT)
+
+    driver.append_and_run("channel.close()")
+    expect(sidebar.get_by_test_id("nbalign-status")).to_have_text("saved")
+    expect(sidebar.get_by_test_id("nbalign-saved-note")).to_contain_text("not live: run %load_ext nbalign")
+    expect(sidebar.get_by_test_id("nbalign-evaluation")).to_have_count(3)
+    driver.screenshot("sidebar-saved-not-live")
+
+    # An empty snapshot on a new comm: loaded, no objective.
+    driver.append_and_run(
+        "c2 = create_comm(target_name='nbalign', "
+        "data={'v': 1, 'type': 'snapshot', 'payload': {'objective': None, 'evaluations': [], 'summary': None}})"
+    )
+    expect(sidebar.get_by_test_id("nbalign-empty")).to_have_attribute("data-kind", "no-objective")
+    driver.screenshot("sidebar-no-objective")
