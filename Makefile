@@ -26,7 +26,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python $(INSTALL_INPUTS)
 	$(BIN)/python -m pip install --quiet --editable ".[test]"
-	$(BIN)/jupyter labextension develop --overwrite . > /dev/null
+	$(BIN)/jupyter-builder develop --overwrite . > /dev/null
 	@$(BIN)/jupyter labextension list 2>&1 | grep -q "nbalign.*enabled.*OK" || \
 		{ echo "the nbalign labextension is not enabled and OK:"; $(BIN)/jupyter labextension list; exit 1; }
 	@touch $(STAMP)
