@@ -161,7 +161,7 @@ class ObjectiveCard:
         html = (
             f"<div class='nbalign-objective' style='{_FONT}border:1px solid var(--jp-border-color2, #e0e0e0);"
             f"border-radius:4px;padding:8px 12px;max-width:720px'>"
-            f"<div style='font-weight:600;margin-bottom:4px'>🎯 Objective <code>{escape(o.name)}</code> "
+            f"<div style='font-weight:600;margin-bottom:4px'>Objective <code>{escape(o.name)}</code> "
             f"<span style='color:{_MUTED};font-weight:normal'>version {o.version}</span></div>"
             f"<table style='border-collapse:collapse'>{rows_html}</table>"
             + "".join(diagnostic_html(d) for d in diagnostics)
