@@ -50,6 +50,11 @@ def plot_progress(objective: Objective, evaluations: list[Evaluation], summary: 
             axes.annotate(format_score(score), (x, score), textcoords="offset points", xytext=(0, 8),
                           ha="center", fontsize=8, color="#333333")
 
+    if summary is not None and summary.best is not None and summary.min_gain:
+        # models inside this band are "as good as the best": the simplest of them is the one to ship
+        low, high = sorted([summary.best.score, summary.best.score - metric.sign * summary.min_gain])
+        axes.axhspan(low, high, color=_BEST, alpha=0.10, linewidth=0,
+                     label=f"within min_gain {format_score(summary.min_gain)} of the best")
     baseline = summary.baseline if summary is not None else objective.baseline.value
     if baseline is not None:
         axes.axhline(baseline, color=_BASELINE, linestyle="--", linewidth=1.5,
@@ -65,10 +70,10 @@ def plot_progress(objective: Objective, evaluations: list[Evaluation], summary: 
     direction = "higher is better" if metric.greater_is_better else "lower is better"
     axes.set_ylabel(f"{metric.label} ({direction})")
     axes.set_xlabel("evaluations, in order")
-    axes.set_title(f"{objective.name}: {metric.label} of each model", fontsize=11, loc="left")
+    figure.suptitle(f"{objective.name}: {metric.label} of each model", x=0.01, ha="left", fontsize=12)
     if summary is not None and summary.progress is not None and summary.best is not None:
-        axes.set_title(f"best {summary.best.name}: {summary.progress:.0%} of the way from baseline to target",
-                       fontsize=9, loc="right", color="#555555")
+        axes.set_title(f"best: {summary.best.name}, {summary.progress:.0%} of the way from baseline to target",
+                       fontsize=9, loc="left", color="#555555")
     axes.grid(axis="y", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
     if models or baseline is not None or objective.target is not None:
