@@ -124,13 +124,9 @@ export class KernelConnector implements IDisposable {
     if (commId === undefined) {
       return;
     }
-    if (this._comm?.commId === commId) {
-      // Already attached (the kernel opened it while we asked): messages may
-      // still have been missed during a reconnect, so refresh.
-      this._send(REQUEST_SNAPSHOT);
-      return;
-    }
     if (kernel.hasComm(commId)) {
+      // Already attached: the kernel opened it while we asked (a fresh page),
+      // or this is a socket reconnect, whose missed messages the server replays.
       return;
     }
     this._adopt(kernel.createComm(TARGET, commId));

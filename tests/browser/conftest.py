@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from labdriver import REPO
+from labdriver import REPO, UI_TIMEOUT
+from playwright.sync_api import expect
 
 ARTIFACTS = REPO / "test-artifacts"
 BUILT_EXTENSION = REPO / "nbalign" / "labextension"
@@ -39,6 +40,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+# Assertions wait this long unless they say otherwise: a kernel answering on a busy 2-core machine.
+expect.set_options(timeout=UI_TIMEOUT)
 
 SERVER_START_TIMEOUT = 90  # seconds; a cold start with a fresh build cache is slow on 2 cores
 

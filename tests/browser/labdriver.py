@@ -6,6 +6,7 @@ message that says what was expected; nothing sleeps for a fixed time.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
@@ -31,6 +32,11 @@ class LabDriver:
         self._console = open(artifacts / "browser-console.log", "a", encoding="utf-8")
         page.on("console", lambda message: self._console.write(f"[{message.type}] {message.text}\n"))
         page.on("close", lambda _: self._console.close())
+        # JupyterLab sometimes asks for a kernel although the notebook names one (its kernelspecs
+        # had not loaded yet when the notebook opened). A user would press Select; so do we.
+        self.kernel_dialogs = 0
+        select_kernel = page.locator(".jp-Dialog").filter(has_text="Select Kernel")
+        page.add_locator_handler(select_kernel, self._accept_kernel_dialog)
 
     def _on_dialog(self, dialog) -> None:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -39,6 +45,11 @@ class LabDriver:
             dialog.accept()
         else:
             dialog.dismiss()
+
+    def _accept_kernel_dialog(self, dialog: Locator) -> None:
+        self.kernel_dialogs += 1
+        self._console.write("[driver] accepted a Select Kernel dialog\n")
+        dialog.locator(".jp-mod-accept").click()
 
     # -- notebooks ------------------------------------------------------------------------
 
@@ -86,38 +97,43 @@ class LabDriver:
 
     def run_all(self) -> None:
         """Run every cell (notebook:run-all-cells) and wait until the last one has finished."""
-        outcome = self.page.evaluate(
-            """async (timeout) => {
-                const run = window.jupyterapp.commands.execute('notebook:run-all-cells');
-                const late = new Promise(resolve => setTimeout(() => resolve('timeout'), timeout));
-                return String(await Promise.race([run, late]));
+        self._run_command("notebook:run-all-cells", "Run all cells")
+
+    def _run_command(self, command: str, what: str) -> None:
+        # The outcome lands in a body attribute so that an auto-waiting assertion waits for it:
+        # assertions (unlike wait_for_function) let the locator handlers above answer dialogs.
+        self.page.evaluate(
+            """(command) => {
+                delete document.body.dataset.nbalignRun;
+                window.jupyterapp.commands.execute(command).then(
+                    ok => { document.body.dataset.nbalignRun = String(ok); },
+                    error => { document.body.dataset.nbalignRun = 'error: ' + error; }
+                );
             }""",
-            RUN_TIMEOUT,
+            command,
         )
+        body = self.page.locator("body")
+        expect(body, f"{what} did not finish").to_have_attribute(
+            "data-nbalign-run", re.compile(".+"), timeout=RUN_TIMEOUT
+        )
+        outcome = body.get_attribute("data-nbalign-run")
         if outcome != "true":
-            raise AssertionError(
-                f"Run all cells did not succeed ({outcome}). Errors in the notebook:\n{self.error_outputs()}"
-            )
+            self.page.screenshot(path=self.artifacts / "failure-run.png")
+            raise AssertionError(f"{what} did not succeed ({outcome}). Errors in the notebook:\n{self.error_outputs()}")
         self.wait_kernel_idle()
 
     def append_and_run(self, source: str) -> None:
         """Add a code cell at the end with this source, run it, and wait until it is done."""
-        outcome = self.page.evaluate(
-            """async (source) => {
-                const app = window.jupyterapp;
-                const panel = app.shell.currentWidget;
-                const notebook = panel.content;
-                notebook.model.sharedModel.insertCell(notebook.model.cells.length, {
-                    cell_type: 'code', source
-                });
-                notebook.activeCellIndex = notebook.model.cells.length - 1;
-                return String(await app.commands.execute('notebook:run-cell'));
+        self.page.evaluate(
+            """(source) => {
+                const notebook = window.jupyterapp.shell.currentWidget.content;
+                const cells = notebook.model.cells;
+                notebook.model.sharedModel.insertCell(cells.length, { cell_type: 'code', source });
+                notebook.activeCellIndex = cells.length - 1;
             }""",
             source,
         )
-        if outcome != "true":
-            raise AssertionError(f"The cell {source!r} failed ({outcome}):\n{self.error_outputs()}")
-        self.wait_kernel_idle()
+        self._run_command("notebook:run-cell", f"The cell {source!r}")
 
     def restart_kernel(self) -> None:
         """Kernel > Restart Kernel..., confirmed in the dialog."""
@@ -165,6 +181,4 @@ class LabDriver:
 
 
 def _contains(css_class: str):
-    import re
-
     return re.compile(rf"(^|\s){re.escape(css_class)}(\s|$)")
