@@ -176,12 +176,14 @@ function EvaluationList(props: {
   return (
     <section className="jp-nbalign-section" data-testid="nbalign-evaluations">
       <div className="jp-nbalign-list-head">
-        <span className="jp-nbalign-label">evaluations</span>
-        <span className="jp-nbalign-count">{evaluations.length}</span>
-        <span className="jp-nbalign-list-columns">
-          <span>{objective.metric.label}</span>
-          <span>vs best</span>
+        <span className="jp-nbalign-list-title">
+          <span className="jp-nbalign-label">evaluations</span>
+          <span className="jp-nbalign-count">{evaluations.length}</span>
         </span>
+        <span className="jp-nbalign-column" title={objective.metric.label}>
+          score
+        </span>
+        <span className="jp-nbalign-column">vs best</span>
       </div>
       {evaluations.length === 0 ? (
         <div className="jp-nbalign-muted jp-nbalign-none">

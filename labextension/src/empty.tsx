@@ -6,9 +6,9 @@ import * as React from 'react';
 export type EmptyKind = 'no-notebook' | 'not-loaded' | 'no-objective';
 
 const OBJECTIVE_EXAMPLE = `%%objective churn
-outcome: Fewer new subscribers cancel in 3 months
+outcome: Fewer customers cancel
 kpi:
-  name: 3-month churn rate
+  name: churn rate
   current: 9%
   target: 5%
   owner: VP Growth

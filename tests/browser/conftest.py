@@ -140,6 +140,13 @@ def lab(tmp_path_factory, artifacts, chromium_path) -> Lab:
     (data_path / "labextensions").mkdir(parents=True)
     (data_path / "labextensions" / "nbalign").symlink_to(BUILT_EXTENSION, target_is_directory=True)
 
+    # No news toast over the sidebar in screenshots, and no request to the news feed offline.
+    settings = private / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NBALIGN_", "JUPYTER", "IPYTHON"))}
     env.update(
         JUPYTER_PATH=str(data_path),

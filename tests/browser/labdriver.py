@@ -54,16 +54,22 @@ class LabDriver:
     # -- notebooks ------------------------------------------------------------------------
 
     def open_lab(self) -> None:
-        """A fresh workspace with no document open."""
+        """A fresh workspace with no document open, once JupyterLab knows its kernelspecs."""
         self.page.goto(f"{self.url}/lab?reset")
         expect(self.page.locator("#jp-main-dock-panel"), "JupyterLab did not start").to_be_visible(
             timeout=KERNEL_TIMEOUT
         )
+        # A notebook opened before the kernelspecs arrive gets no kernel and a Select Kernel
+        # dialog (SessionContext.startKernel finds no specs): wait for them first.
+        self.page.wait_for_function(
+            "() => window.jupyterapp?.serviceManager.kernelspecs.specs?.kernelspecs?.python3 !== undefined",
+            timeout=KERNEL_TIMEOUT,
+        )
 
-    def open_notebook(self, path: str, *, reset: bool = True) -> None:
-        """Open by URL (``?reset``: a fresh workspace) and wait for its kernel to be Idle."""
-        self.page.goto(f"{self.url}/lab/tree/{path}{'?reset' if reset else ''}")
-        self.wait_for_notebook(path)
+    def open_notebook(self, path: str) -> None:
+        """In a fresh workspace, open the notebook (File > Open) and wait for its kernel to be Idle."""
+        self.open_lab()
+        self.open_another(path)
 
     def activate_notebook(self, path: str) -> None:
         """Bring an open notebook to the front by clicking its tab, as a user would."""
@@ -153,6 +159,13 @@ class LabDriver:
         """Load the page again without ?reset: the saved workspace and this notebook reopen."""
         self.page.goto(f"{self.url}/lab/tree/{path}")
         self.wait_for_notebook(path)
+
+    def set_theme(self, theme: str) -> None:
+        self.page.evaluate("theme => window.jupyterapp.commands.execute('apputils:change-theme', {theme})", theme)
+        light = "true" if "Light" in theme else "false"
+        expect(self.page.locator("body"), f"theme {theme} not applied").to_have_attribute(
+            "data-jp-theme-light", light
+        )
 
     def error_outputs(self) -> str:
         errors = self.page.locator(

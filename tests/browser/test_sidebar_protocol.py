@@ -93,6 +93,11 @@ def test_protocol_examples_render_and_survive_a_reload(driver, lab):
     expect_example_state()
     driver.screenshot("sidebar-protocol-after-reload")
 
+    driver.set_theme("JupyterLab Dark")
+    expect_example_state()
+    driver.screenshot("sidebar-protocol-dark")
+    driver.set_theme("JupyterLab Light")
+
     # The kernel saw exactly the recovery request, as the protocol says.
     driver.append_and_run("assert requests == [{'v': 1, 'type': 'request_snapshot', 'payload': {}}], requests")
     assert not [d for d in driver.dialogs if d.startswith("alert")], driver.dialogs
