@@ -227,10 +227,18 @@ def judge_history(objective: Objective, evaluations: list[Evaluation]) -> tuple[
         best=best,
         progress=None if best is None else progress_to_target(best.score, baseline, target),
         n_evaluations=len(models),
-        banner=judged[-1].verdict.banner if judged else None,
+        banner=_headline(judged, best, target, metric),
         min_gain=min_gain,
     )
     return judged, summary
+
+
+def _headline(judged: list[Evaluation], best: Evaluation | None, target, metric: Metric) -> Diagnostic | None:
+    """The sidebar's banner: once the best model meets the target that is the news; else the latest finding."""
+    if best is not None and target is not None and metric.improvement(best.score, target) >= 0:
+        reached = next(e for e in judged if e.id == best.id and e.key == best.key)
+        return next((d for d in reached.verdict.diagnostics if d.code == "NBA305"), reached.verdict.banner)
+    return judged[-1].verdict.banner if judged else None
 
 
 def _diff(score: float, reference: float | None) -> float | None:

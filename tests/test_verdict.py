@@ -100,3 +100,10 @@ def test_verdict_dict_matches_the_protocol_shape():
     assert set(row["verdict"]) >= {"baseline", "best_before", "change_vs_best", "change_vs_baseline",
                                    "progress", "is_best", "diagnostics"}
     assert summary.to_dict()["best"] == {"id": 1, "name": "m1", "score": 0.8}
+
+
+def test_once_the_target_is_reached_the_headline_stays_on_it():
+    o = parse_objective("metric: auc\ntarget: 0.9\nbaseline: 0.7\nstop:\n  min_gain: 0.01")
+    judged, summary = judge_history(o, history(0.92, 0.85))
+    assert codes(judged[1]) == ["NBA302"]  # the later, weaker model has its own finding
+    assert summary.banner.code == "NBA305" and "m1 scores 0.920" in summary.banner.message
