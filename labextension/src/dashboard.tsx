@@ -26,7 +26,7 @@ export function Dashboard(props: { state: IAlignState }): JSX.Element | null {
     return null;
   }
   return (
-    <div className="jp-nbalign-dashboard" data-live={live}>
+    <div className="jp-nbalign-dashboard" data-testid="nbalign-dashboard" data-live={live}>
       {!live && (
         <div className="jp-nbalign-saved-note" data-testid="nbalign-saved-note">
           saved {formatTime(savedAt)}, not live: run <code>%load_ext nbalign</code>
