@@ -47,8 +47,7 @@ export class KernelConnector implements IDisposable {
     _: ISessionContext,
     change: Session.ISessionConnection.IKernelChangedArgs
   ): void {
-    this._detachKernel();
-    this._model.setLive(false);
+    this._detachKernel(); // leaves the notebook not live
     this._attachKernel(change.newValue);
   }
 
