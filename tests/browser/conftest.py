@@ -94,7 +94,7 @@ class Lab:
     root: Path
     process: subprocess.Popen
 
-    def write_notebook(self, relative_path: str, cells: list[str]) -> str:
+    def write_notebook(self, relative_path: str, cells: list[str], metadata: dict | None = None) -> str:
         """Write a notebook of code cells (``# md`` first line: markdown) under the root."""
         path = self.root / relative_path
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -104,11 +104,15 @@ class Lab:
             "metadata": {
                 "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
                 "language_info": {"name": "python"},
+                **(metadata or {}),
             },
             "cells": [_cell(i, source) for i, source in enumerate(cells)],
         }
         path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
         return relative_path
+
+    def read_notebook(self, relative_path: str) -> dict:
+        return json.loads((self.root / relative_path).read_text(encoding="utf-8"))
 
 
 def _cell(index: int, source: str) -> dict:

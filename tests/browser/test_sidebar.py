@@ -137,6 +137,10 @@ def test_run_all_then_reload_shows_the_same_live_state(driver, lab):
     driver.screenshot("sidebar-after-run")
 
     driver.save()  # the metadata now holds the snapshot; the reload must still come back live
+    saved = lab.read_notebook(path)["metadata"]["nbalign"]
+    assert saved["objective"]["name"] == "cancer"
+    assert [e["name"] for e in saved["evaluations"]] == MODEL_NAMES
+    assert saved["saved_at"], saved
     driver.reload(path)
     sidebar = driver.sidebar()
     expect_objective(sidebar, live=True, evaluations=3)

@@ -123,3 +123,22 @@ def test_closing_the_comm_leaves_the_saved_state(driver, lab):
     )
     expect(sidebar.get_by_test_id("nbalign-empty")).to_have_attribute("data-kind", "no-objective")
     driver.screenshot("sidebar-no-objective")
+
+
+def test_saved_metadata_shows_progress_before_any_kernel_runs(driver, lab):
+    snapshot = json.loads((MESSAGES / "snapshot.json").read_text())["payload"]
+    saved = {"nbalign": {"v": 1, **snapshot, "saved_at": "2026-11-27T09:30:00+00:00"}}
+    path = lab.write_notebook("protocol/saved.ipynb", ["'nbalign not loaded in this kernel'"], metadata=saved)
+    driver.open_notebook(path)
+    sidebar = driver.sidebar()
+    expect(sidebar.get_by_test_id("nbalign-status")).to_have_text("saved")
+    expect(sidebar.get_by_test_id("nbalign-saved-note")).to_contain_text("2026")
+    expect(sidebar.get_by_test_id("nbalign-saved-note")).to_contain_text("not live: run %load_ext nbalign")
+    expect(sidebar.get_by_test_id("nbalign-objective-name")).to_have_text("churn")
+    expect(sidebar.get_by_test_id("nbalign-evaluation-name")).to_have_text(["logreg", "<img src=x onerror=alert(1)>"])
+    expect(sidebar.get_by_test_id("nbalign-progress-percent")).to_have_text("76%")
+    # Reading the saved state must not rewrite it (JupyterLab itself dirties the notebook on open:
+    # it fills in language_info from the kernel; so compare the metadata, not the dirty flag).
+    in_model = driver.page.evaluate("() => window.jupyterapp.shell.currentWidget.model.getMetadata('nbalign')")
+    assert in_model == saved["nbalign"]
+    driver.screenshot("sidebar-saved-metadata")
