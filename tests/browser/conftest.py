@@ -83,6 +83,7 @@ def browser_context_args(browser_context_args):
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "browser-console.log").write_text("", encoding="utf-8")  # this session's only
     return ARTIFACTS
 
 
