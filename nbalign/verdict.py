@@ -87,6 +87,7 @@ class Summary:
             "progress": self.progress,
             "n_evaluations": self.n_evaluations,
             "banner": self.banner.to_dict() if self.banner else None,
+            "min_gain": self.min_gain,
         }
 
 

@@ -39,6 +39,7 @@ export function Dashboard(props: { state: IAlignState }): JSX.Element | null {
         objective={objective}
         evaluations={evaluations}
         bestId={summary?.best?.id ?? null}
+        minGain={summary?.min_gain}
       />
     </div>
   );
@@ -171,8 +172,10 @@ function EvaluationList(props: {
   objective: IObjective;
   evaluations: readonly IEvaluation[];
   bestId: number | null;
+  minGain?: number | null;
 }): JSX.Element {
   const { objective, evaluations, bestId } = props;
+  const minGain = props.minGain ?? objective.stop.min_gain;
   return (
     <section className="jp-nbalign-section" data-testid="nbalign-evaluations">
       <div className="jp-nbalign-list-head">
@@ -197,7 +200,7 @@ function EvaluationList(props: {
               evaluation={evaluation}
               isBest={evaluation.id === bestId}
               greaterIsBetter={objective.metric.greater_is_better}
-              minGain={objective.stop.min_gain}
+              minGain={minGain}
             />
           ))}
         </ol>
@@ -214,6 +217,7 @@ function EvaluationRow(props: {
 }): JSX.Element {
   const { evaluation, isBest } = props;
   const verdict = evaluation.verdict;
+  const isBaseline = evaluation.role === 'baseline';
   const tone = changeTone(verdict.change_vs_best, props.greaterIsBetter, props.minGain);
   const changeTitle =
     verdict.best_before === null
@@ -224,6 +228,7 @@ function EvaluationRow(props: {
       className="jp-nbalign-evaluation"
       data-testid="nbalign-evaluation"
       data-best={isBest}
+      data-role={evaluation.role ?? 'model'}
       title={evaluation.estimator}
     >
       <span className="jp-nbalign-marker" aria-label={isBest ? 'best' : undefined}>
@@ -233,6 +238,11 @@ function EvaluationRow(props: {
         <span className="jp-nbalign-name-text" data-testid="nbalign-evaluation-name">
           {evaluation.name}
         </span>
+        {isBaseline && (
+          <span className="jp-nbalign-role-badge" title="The baseline every model is measured against">
+            baseline
+          </span>
+        )}
         {verdict.diagnostics.map(d => (
           <span
             key={d.code}
@@ -249,7 +259,7 @@ function EvaluationRow(props: {
         {formatScore(evaluation.score)}
       </span>
       <span className="jp-nbalign-change" data-tone={tone} title={changeTitle}>
-        {formatChange(verdict.change_vs_best)}
+        {isBaseline ? '' : formatChange(verdict.change_vs_best)}
       </span>
     </li>
   );

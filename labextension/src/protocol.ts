@@ -94,6 +94,8 @@ export interface ISummary {
   progress: number | null;
   n_evaluations: number;
   banner: IDiagnostic | null;
+  /** The min_gain in force (resolved when the objective leaves it automatic). */
+  min_gain?: number | null;
 }
 
 export interface ISnapshot {
@@ -252,6 +254,7 @@ function isSummary(value: unknown): value is ISummary {
         isNumber(best.score))) &&
     isNumberOrNull(value.progress) &&
     isInteger(value.n_evaluations) &&
+    (value.min_gain === undefined || isNumberOrNull(value.min_gain)) &&
     (value.banner === null || isDiagnostic(value.banner))
   );
 }

@@ -75,3 +75,28 @@ test('each empty state has its own words', () => {
   const noNotebook = renderToStaticMarkup(<EmptyState kind="no-notebook" />);
   assert.match(noNotebook, /Open a notebook/);
 });
+
+test('the baseline row is marked and has no change against the best', () => {
+  const model = exampleModel();
+  const state = model.state;
+  const [first, ...rest] = state.evaluations;
+  const baseline = { ...first, name: 'constant baseline', role: 'baseline' as const };
+  const html = renderToStaticMarkup(<Dashboard state={{ ...state, evaluations: [baseline, ...rest] }} />);
+  assert.match(html, /data-role="baseline"[^]*constant baseline[^]*>baseline</);
+  assert.equal(count(html, 'data-role="baseline"'), 1);
+  assert.equal(count(html, 'data-role="model"'), 2);
+});
+
+test('the resolved min_gain from the summary decides what counts as a change', () => {
+  const model = exampleModel();
+  const state = model.state;
+  // logreg -> <img>: -0.005; with min_gain 0.001 it is a real (bad) change, with 0.01 neutral
+  const strict = renderToStaticMarkup(
+    <Dashboard state={{ ...state, summary: { ...state.summary!, min_gain: 0.001 } }} />
+  );
+  assert.match(strict, /data-tone="bad"[^>]*>\u22120\.005</);
+  const lenient = renderToStaticMarkup(
+    <Dashboard state={{ ...state, summary: { ...state.summary!, min_gain: 0.01 } }} />
+  );
+  assert.doesNotMatch(lenient, /data-tone="bad"[^>]*>\u22120\.005</);
+});
