@@ -7,13 +7,15 @@ BIN := $(VENV)/bin
 INSTALL_INPUTS := pyproject.toml labextension/package.json labextension/yarn.lock \
 	$(shell find labextension/src labextension/style -type f 2>/dev/null)
 STAMP := $(VENV)/.nbalign-installed
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 # Tools started by tools (jlpm, jupyter-builder, node's build) come from the environment too.
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: lab test setup clean
 
 lab: setup
-	$(BIN)/jupyter lab example_notebooks/churn.ipynb
+	$(BIN)/jupyter lab $(LAB_ARGS) example_notebooks/churn.ipynb
 
 test: setup
 	$(BIN)/python -m pytest
