@@ -12,10 +12,11 @@ import logging
 import os
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import NbalignError, NoObjectiveError
-from .evaluation import Evaluation
+from .evaluation import Evaluation, now_iso
 from .objective import Objective
 from .store import Store, default_store_path
 from .verdict import Summary, format_score, judge_history
@@ -83,16 +84,12 @@ class Session:
     def set_objective(self, objective: Objective) -> Objective:
         """Declare (a new version of) the objective; later evaluations are judged under it."""
         if self.notebook and objective.notebook is None:
-            from dataclasses import replace
-
             objective = replace(objective, notebook=self.notebook)
         self.flush()
         try:
             saved = self.store.save_objective(objective)
         except _REFUSED as exc:
             previous = self.objective.version if self.objective and self.objective.name == objective.name else 0
-            from .evaluation import now_iso
-
             saved = objective.with_version(previous + 1, now_iso())
             self._keep(saved, exc)
         self.objective = saved
@@ -170,7 +167,7 @@ class Session:
             history = self.store.evaluations(self.objective.name)
         except _REFUSED as exc:
             log.warning("nbalign could not read %s: %s", self.store.path, exc)
-            history = [e for e in self.evaluations]
+            history = list(self.evaluations)
         by_key = {e.key: e for e in history}
         for kept in [e for e in self._pending if isinstance(e, Evaluation)] + ([extra] if extra else []):
             if kept.objective == self.objective.name and kept.key not in by_key:
