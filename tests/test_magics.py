@@ -32,6 +32,29 @@ def test_import_is_light():
     assert out.strip() == "[]"
 
 
+def test_loading_and_restoring_stay_light(private_store):
+    """`%load_ext` with a store to restore imports none of the heavy libraries either."""
+    code = (
+        "import sys\n"
+        "from nbalign.evaluation import Evaluation\n"
+        "from nbalign.objective import parse_objective\n"
+        "from nbalign.session import Session\n"
+        "s = Session(sys.argv[1])\n"
+        "s.set_objective(parse_objective('metric: auc\\ntarget: 0.9\\nbaseline: 0.7', name='churn'))\n"
+        "s.record(Evaluation('churn', 1, 'lr', 'LogisticRegression', {}, 'roc_auc', 0.8))\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        "shell.run_line_magic('load_ext', 'nbalign')\n"
+        "heavy = [m for m in ('sklearn', 'pandas', 'scipy', 'matplotlib') if m in sys.modules]\n"
+        "print(heavy)"
+    )
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run([sys.executable, "-c", code, str(private_store)],
+                         capture_output=True, text=True, check=True, cwd=root)
+    assert "Restored objective 'churn'" in run.stdout
+    assert run.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_load_registers_and_unload_removes_everything(shell):
     formatter = shell.display_formatter.formatters["image/png"]
     before_hooks = list(shell.events.callbacks["post_run_cell"])
