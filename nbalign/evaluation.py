@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -37,6 +38,7 @@ class Evaluation:
     n_rows: int | None = None
     data_fingerprint: str | None = None
     kind: str = "test"
+    model_id: str | None = None  # hash of the model's class and every (deep) parameter
     role: str = "model"  # "model" | "baseline"
     source: str = "evaluate"  # "evaluate" | "magic" | "objective" | later "autolog"
     created_at: str = ""
@@ -46,7 +48,8 @@ class Evaluation:
     @property
     def key(self) -> str:
         identity = json.dumps(
-            [self.objective, self.name, self.estimator, self.params, self.data_fingerprint, self.kind],
+            [self.objective, self.name, self.estimator, self.model_id or self.params,
+             self.data_fingerprint, self.kind],
             sort_keys=True,
             default=str,
         )
@@ -72,6 +75,7 @@ class Evaluation:
             "n_rows": self.n_rows,
             "data_fingerprint": self.data_fingerprint,
             "kind": self.kind,
+            "model_id": self.model_id,
             "role": self.role,
             "source": self.source,
             "created_at": self.created_at,
@@ -134,8 +138,9 @@ def evaluate_model(
         objective=objective.name,
         objective_version=objective.version,
         name=name or type(model).__name__,
-        estimator=f"{type(model).__module__}.{type(model).__qualname__}",
+        estimator=_qualname(model),
         params=model_params(model),
+        model_id=model_identity(model),
         metric=objective.metric.name,
         score=score,
         predict_seconds=seconds,
@@ -163,26 +168,53 @@ def _check_fitted(model, name: str | None) -> None:
 
 
 def model_params(model) -> dict[str, Any]:
-    """The model's hyper-parameters as JSON-safe values (its identity, as in scikit-learn)."""
+    """The model's own hyper-parameters as short JSON-safe values, for people to read."""
+    return {k: _json_safe(v, limit=200) for k, v in sorted(_get_params(model, deep=False).items())}
+
+
+def model_identity(model) -> str:
+    """A hash of the model's class and all its parameters, nested ones included.
+
+    It is what scikit-learn considers the model's identity (``get_params(deep=True)``), made
+    stable across kernels: object addresses in reprs are left out and nothing is truncated.
+    """
+    params = {k: _json_safe(v, limit=None) for k, v in sorted(_get_params(model, deep=True).items())}
+    identity = json.dumps([_qualname(model), params], sort_keys=True, default=str)
+    return hashlib.sha256(identity.encode()).hexdigest()[:16]
+
+
+def _get_params(model, deep: bool) -> dict[str, Any]:
     get_params = getattr(model, "get_params", None)
     if get_params is None:
         return {}
     try:
-        params = get_params(deep=False)
+        return get_params(deep=deep)
     except Exception:  # an estimator whose get_params is broken still gets evaluated
         return {}
-    return {k: _json_safe(v) for k, v in sorted(params.items())}
 
 
-def _json_safe(value):
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _json_safe(value, limit: int | None):
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
+        return [_json_safe(v, limit) for v in value]
     if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    text = repr(value)
-    return text if len(text) <= 200 else text[:197] + "..."
+        return {str(k): _json_safe(v, limit) for k, v in value.items()}
+    if hasattr(value, "get_params"):  # a nested estimator: its own parameters are listed deep
+        return _qualname(value) if limit is None else _shorten(repr(value), limit)
+    text = _ADDRESS.sub("", repr(value))
+    return text if limit is None else _shorten(text, limit)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _qualname(obj) -> str:
+    return f"{type(obj).__module__}.{type(obj).__qualname__}"
 
 
 def fingerprint(X, y) -> str:

@@ -143,3 +143,21 @@ def test_refused_writes_are_kept_and_retried(tmp_path):
     restored.restore()
     assert restored.objective.name == "churn"
     assert [e.name for e in restored.evaluations] == ["lr"]
+
+
+def test_model_identity_sees_nested_parameters_and_is_stable_across_kernels():
+    from sklearn.compose import make_column_selector, make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    from nbalign.evaluation import model_identity
+
+    def pipeline(C):
+        encode = make_column_transformer((OneHotEncoder(), make_column_selector(dtype_include=object)))
+        return make_pipeline(encode, LogisticRegression(C=C))
+
+    # the selector's repr holds an address that differs each time; the identity must not
+    assert model_identity(pipeline(1.0)) == model_identity(pipeline(1.0))
+    # a parameter deep inside the pipeline makes another model, even when reprs would be cut short
+    assert model_identity(pipeline(1.0)) != model_identity(pipeline(10.0))
