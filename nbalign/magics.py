@@ -146,7 +146,7 @@ class NbalignMagics(Magics):
         elif command == "status":
             objective = self.session.require_objective()
             display(ObjectiveCard(objective, self.session.summary))
-            print(self.session.describe())
+            print(self.session.describe(restored=False))
         elif command == "store":
             pending = self.session.pending
             print(f"{self.session.store.path}" + (f" ({pending} record(s) waiting to be written)" if pending else ""))

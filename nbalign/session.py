@@ -184,12 +184,12 @@ class Session:
             "summary": self.summary.to_dict() if self.summary else None,
         }
 
-    def describe(self) -> str:
-        """One line about the restored state, e.g. for ``%load_ext``."""
+    def describe(self, restored: bool = True) -> str:
+        """One line about the state: on ``%load_ext`` what was restored, else where it stands."""
         if self.objective is None:
             return "nbalign loaded. Declare what this notebook is for in a `%%objective <name>` cell."
         s = self.summary
-        text = f"Restored objective {self.objective.name!r} (version {self.objective.version}): "
+        text = f"{'Restored objective' if restored else 'Objective'} {self.objective.name!r} (version {self.objective.version}): "
         text += f"{s.n_evaluations} evaluation{'s' if s.n_evaluations != 1 else ''}"
         if s.best is not None:
             text += f", best {format_score(s.best.score)} ({s.best.name})"

@@ -19,14 +19,20 @@ from .objective import Objective
 
 
 def format_score(value: float | None) -> str:
-    """One formatting of metric values everywhere (inline, plot labels, messages)."""
+    """One formatting of metric values everywhere (inline, plot, messages, and the sidebar's
+    ``formatScore``): decimals by magnitude, so 0.624, 56.50, 107.9 and 25,310 all read well."""
     if value is None:
         return "n/a"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    if abs(value) >= 100:
-        return f"{value:.1f}"
-    return f"{value:.3f}"
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        text = f"{value:,.0f}"
+    elif magnitude >= 100:
+        text = f"{value:.1f}"
+    elif magnitude >= 1:
+        text = f"{value:.2f}"
+    else:
+        text = f"{value:.3f}"
+    return text.replace("-", "−")
 
 
 def format_change(value: float | None) -> str:
@@ -95,7 +101,7 @@ def progress_to_target(score: float, baseline: float | None, target: float | Non
     """0.0 at the baseline, 1.0 at the target; works for either direction of the metric."""
     if baseline is None or target is None or target == baseline:
         return None
-    return (score - baseline) / (target - baseline)
+    return (score - baseline) / (target - baseline) + 0.0  # + 0.0: never "-0%"
 
 
 def baseline_value(objective: Objective, evaluations: list[Evaluation]) -> float | None:
@@ -172,9 +178,10 @@ def judge_history(objective: Objective, evaluations: list[Evaluation]) -> tuple[
                     Diagnostic(
                         "NBA302",
                         f"{evaluation.name} scores {format_score(score)}, "
-                        f"{format_change(score - best_before.score)} against the best "
-                        f"({best_before.name}, {format_score(best_before.score)}); gains under "
-                        f"min_gain {format_score(min_gain)} do not count.",
+                        + ("worse than" if gain < 0 else "no better than" if gain == 0 else
+                           f"only {format_score(gain)} better than")
+                        + f" the best ({best_before.name}, {format_score(best_before.score)}); "
+                        f"gains under min_gain {format_score(min_gain)} do not count.",
                     )
                 )
         else:

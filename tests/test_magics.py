@@ -176,6 +176,16 @@ def test_baseline_model_variable(loaded):
     assert 0 < result.result.verdict.progress < 1
 
 
+def test_status_and_store_commands(loaded, objective_text, private_store):
+    run(loaded, "%%objective cancer\n" + objective_text)
+    run(loaded, "%evaluate logreg")
+    _, captured = run(loaded, "%nbalign status")
+    assert "Objective 'cancer' (version 1): 1 evaluation, best 0.99" in captured.stdout
+    assert "Restored" not in captured.stdout
+    _, captured = run(loaded, "%nbalign store")
+    assert captured.stdout.strip() == str(private_store)
+
+
 def test_plot_magic_and_function(loaded, objective_text):
     run(loaded, "%%objective cancer\n" + objective_text)
     run(loaded, "%evaluate stump\n")

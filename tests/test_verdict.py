@@ -107,3 +107,18 @@ def test_once_the_target_is_reached_the_headline_stays_on_it():
     judged, summary = judge_history(o, history(0.92, 0.85))
     assert codes(judged[1]) == ["NBA302"]  # the later, weaker model has its own finding
     assert summary.banner.code == "NBA305" and "m1 scores 0.920" in summary.banner.message
+
+
+def test_scores_read_as_the_sidebar_writes_them():
+    import json
+    from pathlib import Path
+
+    from nbalign.verdict import format_score
+
+    table = json.loads((Path(__file__).resolve().parents[1] / "protocol" / "score_format.json").read_text())
+    for value, text in table["cases"]:
+        assert format_score(value) == text, value
+
+
+def test_progress_at_the_baseline_is_zero_not_minus_zero():
+    assert str(progress_to_target(107.9, 107.9, 50.0)) == "0.0"

@@ -8,15 +8,20 @@ import { IKpi, IMetric } from './protocol';
 const DASH = '\u2014';
 const MINUS = '\u2212';
 
-/** A score or metric value: 3 decimals, or a rounded grouped number from 1000 on. */
+/**
+ * A score or metric value, as the kernel's `format_score` writes it: decimals by
+ * magnitude (0.624, 56.50, 107.9), a rounded grouped number from 1000 on.
+ */
 export function formatScore(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) {
     return DASH;
   }
-  if (Math.abs(value) >= 1000) {
-    return Math.round(value).toLocaleString('en-US');
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1000) {
+    return Math.round(value).toLocaleString('en-US').replace('-', MINUS);
   }
-  return value.toFixed(3).replace('-', MINUS);
+  const decimals = magnitude >= 100 ? 1 : magnitude >= 1 ? 2 : 3;
+  return value.toFixed(decimals).replace('-', MINUS);
 }
 
 /** A signed change ("+0.090", "−0.005", "±0.000"); a dash when there is none. */

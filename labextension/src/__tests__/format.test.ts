@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 
 import {
@@ -9,12 +11,14 @@ import {
   formatScore,
   kpiLine
 } from '../format';
+import { MESSAGES_DIR } from './fixtures';
 
-test('scores read with three decimals, large values rounded and grouped', () => {
-  assert.equal(formatScore(0.61), '0.610');
-  assert.equal(formatScore(0.9987), '0.999');
-  assert.equal(formatScore(-0.25), '\u22120.250');
-  assert.equal(formatScore(23456.78), '23,457');
+test('scores read as the kernel writes them (protocol/score_format.json)', () => {
+  const table = JSON.parse(fs.readFileSync(path.join(MESSAGES_DIR, '..', 'score_format.json'), 'utf-8'));
+  assert.ok(table.cases.length > 5);
+  for (const [value, text] of table.cases as [number, string][]) {
+    assert.equal(formatScore(value), text, `formatScore(${value})`);
+  }
   assert.equal(formatScore(null), '\u2014');
 });
 
