@@ -204,3 +204,28 @@ def test_evaluation_names_are_text_not_html(driver, lab, page):
     expect(sidebar.locator("img"), "no element made from the name").to_have_count(0)
     assert not [d for d in driver.dialogs if d.startswith("alert")], driver.dialogs
     driver.screenshot("sidebar-xss")
+
+
+def test_a_second_tab_on_the_same_notebook_stays_live(driver, lab, context, artifacts):
+    path = lab.write_notebook("tabs/cancer.ipynb", CANCER_NOTEBOOK)
+    driver.open_notebook(path)
+    first = driver.sidebar()
+    driver.run_all()
+    expect_objective(first, live=True, evaluations=3)
+
+    # A second browser tab on the same notebook (its own workspace) attaches to the kernel's comm.
+    other_page = context.new_page()
+    other_page.set_default_timeout(UI_TIMEOUT)
+    other = LabDriver(other_page, lab.url, artifacts)
+    other_page.goto(f"{lab.url}/lab/workspaces/second/tree/{path}")
+    other.wait_for_notebook(path)
+    second = other.sidebar()
+    expect_objective(second, live=True, evaluations=3)
+
+    # An evaluation run from the first tab reaches both sidebars.
+    driver.append_and_run("nbalign.evaluate(logreg, X_train, y_train, name='logreg on training data')")
+    for sidebar in (first, second):
+        expect(sidebar.get_by_test_id("nbalign-evaluation-name")).to_have_text(
+            [*MODEL_NAMES, "logreg on training data"], timeout=KERNEL_TIMEOUT
+        )
+    other.screenshot("sidebar-second-tab")
