@@ -47,6 +47,7 @@ class Session:
         self.summary: Summary | None = None
         self._pending: list[Objective | Evaluation] = []
         self._subscribers: list[Subscriber] = []
+        self._told_moved_aside = False
         self.warn: Callable[[str], None] = lambda message: log.warning(message)
 
     # ------------------------------------------------------------------ subscribers
@@ -160,6 +161,12 @@ class Session:
 
     def _reload(self, extra: Evaluation | None = None) -> None:
         """Re-read the history from the store (another kernel may have written) and judge it."""
+        if self.store.moved_aside is not None and not self._told_moved_aside:
+            self._told_moved_aside = True
+            self.warn(
+                f"nbalign's store {self.store.path} could not be read, so it was moved aside to "
+                f"{self.store.moved_aside} and a new one started. Nothing was deleted."
+            )
         if self.objective is None:
             self.evaluations, self.summary = [], None
             return

@@ -79,6 +79,17 @@ def test_unreadable_store_is_moved_aside(tmp_path):
     assert store.latest_objective().name == "churn"
 
 
+def test_the_user_is_told_once_when_the_store_was_moved_aside(tmp_path):
+    path = tmp_path / "nbalign.db"
+    path.write_bytes(b"garbage" * 500)
+    warnings = []
+    session = Session(path)
+    session.warn = warnings.append
+    session.restore()
+    session.set_objective(objective())
+    assert len(warnings) == 1 and "moved aside" in warnings[0] and "Nothing was deleted" in warnings[0]
+
+
 def test_store_from_a_newer_nbalign_is_refused(tmp_path):
     path = tmp_path / "nbalign.db"
     Store(path).save_objective(objective())
