@@ -37,8 +37,8 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
     baseline = None
     if baseline_model is not None:
         X_test, y_test = (namespace[n] for n in objective.data_test)
-        label = objective.baseline.model or "constant baseline"
-        baseline = evaluate_model(objective, baseline_model, X_test, y_test, label, source="objective", role="baseline")
+        baseline = evaluate_model(objective, baseline_model, X_test, y_test, objective.baseline.label,
+                                  source="objective", role="baseline")
     declared = session.set_objective(objective)
     if baseline is not None:
         session.record(replace(baseline, objective_version=declared.version))

@@ -34,52 +34,48 @@ def evaluation_bundle(evaluation: Evaluation) -> dict[str, str]:
 
 
 def evaluation_text(evaluation: Evaluation) -> str:
-    verdict: Verdict | None = evaluation.verdict
-    label = verdict.metric.label if verdict and verdict.metric else evaluation.metric
-    parts = [f"{evaluation.name}: {label} {format_score(evaluation.score)}"]
-    if verdict is not None:
-        if evaluation.role == "baseline":
-            parts.append("(baseline)")
-        if verdict.best_before is not None:
-            parts.append(f"{format_change(verdict.change_vs_best)} vs best")
-        if verdict.change_vs_baseline is not None and evaluation.role == "model":
-            parts.append(f"{format_change(verdict.change_vs_baseline)} vs baseline")
-        if verdict.progress is not None:
-            parts.append(f"{_bar_text(verdict.progress)} {verdict.progress:.0%} to target {format_score(verdict.target)}")
-    lines = ["  ".join(parts)]
-    if verdict is not None and verdict.banner is not None:
-        lines.append(diagnostic_text(verdict.banner))
-    return "\n".join(lines)
+    line = "  ".join(text for text, _ in _segments(evaluation))
+    banner = evaluation.verdict.banner if evaluation.verdict is not None else None
+    return line + (f"\n{diagnostic_text(banner)}" if banner else "")
 
 
 def evaluation_html(evaluation: Evaluation) -> str:
+    line = " <span style='color:#9e9e9e'>·</span> ".join(html for _, html in _segments(evaluation))
+    banner = evaluation.verdict.banner if evaluation.verdict is not None else None
+    return (f"<div class='nbalign-evaluation' style='{_FONT}'><div>{line}</div>"
+            f"{diagnostic_html(banner) if banner else ''}</div>")
+
+
+def _segments(evaluation: Evaluation) -> list[tuple[str, str]]:
+    """The pieces of the evaluation line, each as (plain text, HTML): one list, two renderings."""
     verdict: Verdict | None = evaluation.verdict
     label = verdict.metric.label if verdict and verdict.metric else evaluation.metric
-    cells = [
-        f"<strong>{escape(evaluation.name)}</strong>",
-        f"<span style='color:{_MUTED}'>{escape(label)}</span> <strong>{format_score(evaluation.score)}</strong>",
-    ]
-    if verdict is not None and verdict.metric is not None:
-        if evaluation.role == "baseline":
-            cells.append(f"<span style='color:{_MUTED}'>baseline</span>")
-        if verdict.best_before is not None:
-            cells.append(_change_html(verdict.change_vs_best, verdict, "vs best"))
-        if verdict.change_vs_baseline is not None and evaluation.role == "model":
-            cells.append(_change_html(verdict.change_vs_baseline, verdict, "vs baseline"))
-        if verdict.progress is not None:
-            cells.append(
-                f"{progress_bar_html(verdict.progress)} "
-                f"<span>{verdict.progress:.0%} to target {format_score(verdict.target)}</span>"
-            )
-    line = " <span style='color:#9e9e9e'>·</span> ".join(cells)
-    banner = diagnostic_html(verdict.banner) if verdict is not None and verdict.banner else ""
-    return f"<div class='nbalign-evaluation' style='{_FONT}'><div>{line}</div>{banner}</div>"
+    score = format_score(evaluation.score)
+    segments = [(
+        f"{evaluation.name}: {label} {score}",
+        f"<strong>{escape(evaluation.name)}</strong> <span style='color:{_MUTED}'>·</span> "
+        f"<span style='color:{_MUTED}'>{escape(label)}</span> <strong>{score}</strong>",
+    )]
+    if verdict is None or verdict.metric is None:
+        return segments
+    if evaluation.role == "baseline":
+        segments.append(("(baseline)", f"<span style='color:{_MUTED}'>baseline</span>"))
+    if verdict.best_before is not None:
+        segments.append(_change(verdict.change_vs_best, verdict, "vs best"))
+    if verdict.change_vs_baseline is not None and evaluation.role == "model":
+        segments.append(_change(verdict.change_vs_baseline, verdict, "vs baseline"))
+    if verdict.progress is not None:
+        to_target = f"{verdict.progress:.0%} to target {format_score(verdict.target)}"
+        segments.append((f"{_bar_text(verdict.progress)} {to_target}",
+                         f"{progress_bar_html(verdict.progress)} <span>{to_target}</span>"))
+    return segments
 
 
-def _change_html(change: float | None, verdict: Verdict, suffix: str) -> str:
+def _change(change: float | None, verdict: Verdict, suffix: str) -> tuple[str, str]:
     better = verdict.metric.improvement(change, 0) if change is not None else 0
     colour = _GOOD if better > 0 else _BAD if better < 0 else _MUTED
-    return f"<span style='color:{colour}'>{format_change(change)}</span> <span style='color:{_MUTED}'>{suffix}</span>"
+    return (f"{format_change(change)} {suffix}",
+            f"<span style='color:{colour}'>{format_change(change)}</span> <span style='color:{_MUTED}'>{suffix}</span>")
 
 
 def progress_bar_html(progress: float, width: int = 90) -> str:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import EvaluationError
 from .objective import Objective
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -95,9 +98,7 @@ class Evaluation:
         try:
             return evaluation_bundle(self)
         except Exception as exc:  # a display bug must not hide the user's result
-            import logging
-
-            logging.getLogger(__name__).warning("nbalign could not render an evaluation", exc_info=True)
+            log.warning("nbalign could not render an evaluation", exc_info=True)
             return {"text/plain": f"{self.name}: {self.metric} {self.score!r} "
                                   f"(nbalign could not render the verdict: {type(exc).__name__}: {exc})"}
 

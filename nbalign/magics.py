@@ -98,9 +98,9 @@ class NbalignMagics(Magics):
         name = line.strip() or "objective"
         objective = commands.declare_objective(session, self.shell.user_ns, cell, name)
         display(ObjectiveCard(objective, session.summary))
-        baseline = [e for e in session.evaluations if e.role == "baseline"]
-        if baseline:
-            display(baseline[-1])
+        if objective.baseline.label is not None:  # the baseline model just scored
+            display(next(e for e in reversed(session.evaluations)
+                         if e.role == "baseline" and e.name == objective.baseline.label))
 
     @line_magic
     @_user_errors

@@ -71,6 +71,11 @@ class Baseline:
     value: float | None = None
     model: str | None = None
 
+    @property
+    def label(self) -> str | None:
+        """The name its evaluation is recorded under, for the kinds that have one."""
+        return {"model": self.model, "auto": "constant baseline"}.get(self.kind)
+
     def to_dict(self) -> dict:
         return {"kind": self.kind, "value": self.value, "model": self.model}
 

@@ -106,15 +106,16 @@ def progress_to_target(score: float, baseline: float | None, target: float | Non
 
 def baseline_value(objective: Objective, evaluations: list[Evaluation]) -> float | None:
     """The number every model is measured against, or None while it is still unknown."""
-    if objective.baseline.kind == "number":
+    kind = objective.baseline.kind
+    if kind == "number":
         return objective.baseline.value
-    baselines = [e for e in evaluations if e.role == "baseline"]
-    if baselines:
-        return baselines[-1].score
-    if objective.baseline.kind == "first":
+    if kind == "first":
         models = [e for e in evaluations if e.role == "model"]
         return models[0].score if models else None
-    return None
+    # "model" / "auto": the baseline this version names, scored most recently. Baseline records
+    # of earlier versions (another baseline model) stay in the history but do not count.
+    named = [e for e in evaluations if e.role == "baseline" and e.name == objective.baseline.label]
+    return max(named, key=lambda e: (e.objective_version, e.id or 0)).score if named else None
 
 
 def resolve_min_gain(objective: Objective, baseline: float | None, first_score: float | None) -> float:

@@ -81,10 +81,19 @@ def test_baseline_first_is_the_first_model_and_auto_uses_the_baseline_evaluation
     judged, summary = judge_history(first, history(0.75, 0.80))
     assert summary.baseline == 0.75 and judged[0].verdict.progress == 0.0
 
-    auto = parse_objective("metric: auc\ntarget: 0.9\nbaseline: dummy\ndata:\n  test: X, y")
-    judged, summary = judge_history(auto, history(0.5, 0.7, roles=["baseline", "model"]))
+    named = parse_objective("metric: auc\ntarget: 0.9\nbaseline: m1\ndata:\n  test: X, y")
+    judged, summary = judge_history(named, history(0.5, 0.7, roles=["baseline", "model"]))
     assert summary.baseline == 0.5 and summary.n_evaluations == 1
     assert judged[1].verdict.progress == pytest.approx(0.5)
+
+
+def test_only_the_baseline_the_objective_names_counts():
+    evaluations = history(0.5, 0.6, 0.8, roles=["baseline", "baseline", "model"])  # m1, m2 baselines
+    for name, expected in [("m1", 0.5), ("m2", 0.6)]:
+        o = parse_objective(f"metric: auc\ntarget: 0.9\nbaseline: {name}\ndata:\n  test: X, y")
+        assert judge_history(o, evaluations)[1].baseline == expected
+    first = parse_objective("metric: auc\ntarget: 0.9\nbaseline: first")
+    assert judge_history(first, evaluations)[1].baseline == 0.8  # old baseline records do not count
 
 
 def test_automatic_min_gain_is_two_percent_of_the_gap():
