@@ -26,6 +26,11 @@ from .evaluation import Evaluation
 from .objective import Objective, parse_objective
 from .session import Session, active_session
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .display import EvaluationResult
+
 __all__ = [
     "Evaluation",
     "EvaluationError",
@@ -43,8 +48,8 @@ __all__ = [
 ]
 
 
-def evaluate(model, X=None, y=None, name: str | None = None) -> Evaluation:
-    """Score a fitted model with the objective's metric, log it, and show the verdict.
+def evaluate(model, X=None, y=None, name: str | None = None) -> EvaluationResult:
+    """Score a fitted model with the objective's metric, log it, and show how it stands.
 
     Parameters
     ----------
@@ -57,8 +62,15 @@ def evaluate(model, X=None, y=None, name: str | None = None) -> Evaluation:
 
     Returns
     -------
-    Evaluation
-        The recorded evaluation with its verdict; it displays itself as one compact line.
+    EvaluationResult
+        The recorded evaluation (``.evaluation``) and its row in the standing (``.row``, with
+        ``.verdict`` and ``.score``); it displays itself as one compact line and its banner.
+
+    Raises
+    ------
+    NbalignError
+        For a mistake (no objective yet, not a fitted model, data the metric cannot use), shown
+        as one message.
 
     Examples
     --------
@@ -81,7 +93,8 @@ def plot():
     from .plotting import plot_progress
 
     session = active_session()
-    return plot_progress(session.require_objective(), session.evaluations, session.summary)
+    session.require_objective()
+    return plot_progress(session.standing)
 
 
 def _user_namespace() -> dict:

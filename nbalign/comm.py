@@ -1,8 +1,8 @@
-"""The kernel end of the sidebar's comm: sends the session's events, answers snapshot requests.
+"""The kernel end of the sidebar's comm: sends the session's standing, answers requests for it.
 
-Opened on ``%load_ext nbalign`` with a full snapshot as its open data, so a sidebar that is
+Opened on ``%load_ext nbalign`` with the current standing as its open data, so a sidebar that is
 listening attaches at once; a sidebar that arrives later (page reload, second tab) finds the
-comm through ``comm_info`` and asks for a snapshot.
+comm through ``comm_info`` and sends ``request_standing``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 
 class SidebarChannel:
-    """Forwards a session's events to every frontend listening on the ``nbalign`` comm."""
+    """Forwards a session's standing to every frontend listening on the ``nbalign`` comm."""
 
     def __init__(self, session: Session):
         self.session = session
@@ -25,7 +25,7 @@ class SidebarChannel:
     def open(self) -> None:
         from comm import create_comm
 
-        self.comm = create_comm(target_name=TARGET, data=envelope("snapshot", self.session.snapshot()))
+        self.comm = create_comm(target_name=TARGET, data=envelope("standing", self.session.message()))
         self.comm.on_msg(self._on_message)
         self.session.subscribe(self.send)
 
@@ -38,8 +38,8 @@ class SidebarChannel:
         if parsed is None:
             return
         type_, _ = parsed
-        if type_ == "request_snapshot":
-            self.send("snapshot", self.session.snapshot())
+        if type_ == "request_standing":
+            self.send("standing", self.session.message())
 
     def close(self) -> None:
         self.session.unsubscribe(self.send)

@@ -7,12 +7,11 @@ argument makes every command testable with a plain dict.
 
 from __future__ import annotations
 
-import math
-from dataclasses import replace
 from typing import Any
 
+from .display import EvaluationResult
 from .errors import EvaluationError, NbalignError, ObjectiveError
-from .evaluation import Evaluation, evaluate_model
+from .evaluation import evaluate_model
 from .objective import Objective, check_names, parse_objective
 from .session import Session
 
@@ -39,10 +38,7 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
         X_test, y_test = (namespace[n] for n in objective.data_test)
         baseline = evaluate_model(objective, baseline_model, X_test, y_test, objective.baseline.label,
                                   source="objective", role="baseline")
-    declared = session.set_objective(objective)
-    if baseline is not None:
-        session.record(replace(baseline, objective_version=declared.version))
-    return declared
+    return session.set_objective(objective, baseline)
 
 
 def constant_model(y_train):
@@ -63,8 +59,8 @@ def evaluate(
     y=None,
     name: str | None = None,
     source: str = "evaluate",
-) -> Evaluation:
-    """Score ``model`` with the objective's metric, record it, and return the judged evaluation."""
+) -> EvaluationResult:
+    """Score ``model`` with the objective's metric, record it, and return it with its row."""
     objective = session.require_objective()
     if (X is None) != (y is None):
         raise EvaluationError("pass both X and y, or neither (to use the objective's data.test).")
@@ -83,12 +79,8 @@ def evaluate(
             )
         X, y = (namespace[n] for n in objective.data_test)
     evaluation = evaluate_model(objective, model, X, y, name or variable_name(model, namespace), source=source)
-    if not math.isfinite(evaluation.score):
-        raise EvaluationError(
-            f"{objective.metric.label} of {evaluation.name} is {evaluation.score}: the metric is "
-            "undefined on this data (for instance a single class in y)."
-        )
-    return session.record(evaluation)
+    row = session.record(evaluation)
+    return EvaluationResult(evaluation.with_id(row.id), row, session.standing)
 
 
 def variable_name(obj, namespace: dict[str, Any]) -> str | None:

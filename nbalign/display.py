@@ -7,75 +7,118 @@ Notebook 7, VS Code and a saved HTML export.
 
 from __future__ import annotations
 
+import logging
 from html import escape
 
-from .diagnostics import Diagnostic
+from .checks import CHECKS, Finding, objective_findings
 from .evaluation import Evaluation
+from .format import format_change, format_percent, format_score, kpi_line
 from .objective import Objective
-from .verdict import Verdict, format_change, format_score
+from .standing import Row, Standing
+
+log = logging.getLogger(__name__)
 
 _LEVEL_COLOURS = {
     "success": ("var(--jp-success-color1, #388e3c)", "rgba(56, 142, 60, 0.10)"),
     "warning": ("var(--jp-warn-color1, #f57c00)", "rgba(245, 124, 0, 0.10)"),
     "info": ("var(--jp-info-color1, #0288d1)", "rgba(2, 136, 209, 0.08)"),
 }
-_GOOD = "var(--jp-success-color1, #388e3c)"
-_BAD = "var(--jp-error-color1, #d32f2f)"
-_MUTED = "var(--jp-ui-font-color2, #616161)"
+_TONE_COLOURS = {
+    "good": "var(--jp-success-color1, #388e3c)",
+    "bad": "var(--jp-error-color1, #d32f2f)",
+    "neutral": "var(--jp-ui-font-color2, #616161)",
+}
+_GOOD = _TONE_COLOURS["good"]
+_MUTED = _TONE_COLOURS["neutral"]
 _FONT = "font-family: var(--jp-ui-font-family, system-ui, sans-serif); font-size: 13px; line-height: 1.5;"
 
 
 # --------------------------------------------------------------------------- evaluation line
 
 
-def evaluation_bundle(evaluation: Evaluation) -> dict[str, str]:
-    """The compact line shown after each evaluation, plus its banner when a verdict applies."""
-    return {"text/plain": evaluation_text(evaluation), "text/html": evaluation_html(evaluation)}
+class EvaluationResult:
+    """What ``nbalign.evaluate`` and ``%evaluate`` return: the record and its row in the standing.
+
+    It shows itself as one compact line (score, change against the best and the baseline,
+    progress to the target) and the banner of the row's most important finding.
+
+    Attributes
+    ----------
+    evaluation : Evaluation
+        The record as stored.
+    row : Row
+        How it stands: ``row.verdict`` ("new_best", "no_gain", ...), ``row.progress``,
+        ``row.findings``.
+    standing : Standing
+        The whole judged state right after it was recorded.
+    """
+
+    def __init__(self, evaluation: Evaluation, row: Row, standing: Standing):
+        self.evaluation = evaluation
+        self.row = row
+        self.standing = standing
+
+    @property
+    def score(self) -> float:
+        return self.row.score
+
+    @property
+    def verdict(self) -> str:
+        return self.row.verdict
+
+    def __repr__(self) -> str:
+        return f"<EvaluationResult {self.row.name!r} {self.row.metric} {self.row.score!r}: {self.row.verdict}>"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        try:
+            return evaluation_bundle(self.row, self.standing)
+        except Exception as exc:  # a display bug must not hide the user's result
+            log.warning("nbalign could not render an evaluation", exc_info=True)
+            return {"text/plain": f"{self.row.name}: {self.row.metric} {self.row.score!r} "
+                                  f"(nbalign could not render the verdict: {type(exc).__name__}: {exc})"}
 
 
-def evaluation_text(evaluation: Evaluation) -> str:
-    line = "  ".join(text for text, _ in _segments(evaluation))
-    banner = evaluation.verdict.banner if evaluation.verdict is not None else None
-    return line + (f"\n{diagnostic_text(banner)}" if banner else "")
+def evaluation_bundle(row: Row, standing: Standing) -> dict[str, str]:
+    """The compact line shown after each evaluation, plus its banner when a finding applies."""
+    return {"text/plain": evaluation_text(row, standing), "text/html": evaluation_html(row, standing)}
 
 
-def evaluation_html(evaluation: Evaluation) -> str:
-    line = " <span style='color:#9e9e9e'>·</span> ".join(html for _, html in _segments(evaluation))
-    banner = evaluation.verdict.banner if evaluation.verdict is not None else None
-    return (f"<div class='nbalign-evaluation' style='{_FONT}'><div>{line}</div>"
-            f"{diagnostic_html(banner) if banner else ''}</div>")
+def evaluation_text(row: Row, standing: Standing) -> str:
+    line = "  ".join(text for text, _ in _segments(row, standing))
+    banner = row.banner
+    return line + (f"\n{finding_text(banner)}" if banner else "")
 
 
-def _segments(evaluation: Evaluation) -> list[tuple[str, str]]:
+def evaluation_html(row: Row, standing: Standing) -> str:
+    line = " <span style='color:#9e9e9e'>·</span> ".join(html for _, html in _segments(row, standing))
+    banner = row.banner
+    return (f"<div class='nbalign-evaluation' data-verdict='{row.verdict}' style='{_FONT}'><div>{line}</div>"
+            f"{finding_html(banner) if banner else ''}</div>")
+
+
+def _segments(row: Row, standing: Standing) -> list[tuple[str, str]]:
     """The pieces of the evaluation line, each as (plain text, HTML): one list, two renderings."""
-    verdict: Verdict | None = evaluation.verdict
-    label = verdict.metric.label if verdict and verdict.metric else evaluation.metric
-    score = format_score(evaluation.score)
+    score = format_score(row.score)
     segments = [(
-        f"{evaluation.name}: {label} {score}",
-        f"<strong>{escape(evaluation.name)}</strong> <span style='color:{_MUTED}'>·</span> "
-        f"<span style='color:{_MUTED}'>{escape(label)}</span> <strong>{score}</strong>",
+        f"{row.name}: {row.metric_label} {score}",
+        f"<strong>{escape(row.name)}</strong> <span style='color:{_MUTED}'>·</span> "
+        f"<span style='color:{_MUTED}'>{escape(row.metric_label)}</span> <strong>{score}</strong>",
     )]
-    if verdict is None or verdict.metric is None:
-        return segments
-    if evaluation.role == "baseline":
+    if row.verdict == "baseline":
         segments.append(("(baseline)", f"<span style='color:{_MUTED}'>baseline</span>"))
-    if verdict.best_before is not None:
-        segments.append(_change(verdict.change_vs_best, verdict, "vs best"))
-    if verdict.change_vs_baseline is not None and evaluation.role == "model":
-        segments.append(_change(verdict.change_vs_baseline, verdict, "vs baseline"))
-    if verdict.progress is not None:
-        to_target = f"{verdict.progress:.0%} to target {format_score(verdict.target)}"
-        segments.append((f"{_bar_text(verdict.progress)} {to_target}",
-                         f"{progress_bar_html(verdict.progress)} <span>{to_target}</span>"))
+    if row.best_before is not None:
+        change = format_change(row.change_vs_best)
+        segments.append((f"{change} vs best",
+                         f"<span style='color:{_TONE_COLOURS[row.tone]}' title='{escape(row.word)}'>{change}</span> "
+                         f"<span style='color:{_MUTED}'>vs best</span>"))
+    if row.change_vs_baseline is not None and row.role == "model":
+        change = format_change(row.change_vs_baseline)
+        segments.append((f"{change} vs baseline", f"{change} <span style='color:{_MUTED}'>vs baseline</span>"))
+    if row.progress is not None:
+        to_target = f"{format_percent(row.progress)} to target {format_score(standing.summary.target)}"
+        segments.append((f"{_bar_text(row.progress)} {to_target}",
+                         f"{progress_bar_html(row.progress)} <span>{to_target}</span>"))
     return segments
-
-
-def _change(change: float | None, verdict: Verdict, suffix: str) -> tuple[str, str]:
-    better = verdict.metric.improvement(change, 0) if change is not None else 0
-    colour = _GOOD if better > 0 else _BAD if better < 0 else _MUTED
-    return (f"{format_change(change)} {suffix}",
-            f"<span style='color:{colour}'>{format_change(change)}</span> <span style='color:{_MUTED}'>{suffix}</span>")
 
 
 def progress_bar_html(progress: float, width: int = 90) -> str:
@@ -94,21 +137,40 @@ def _bar_text(progress: float, width: int = 10) -> str:
     return "[" + "#" * filled + "." * (width - filled) + "]"
 
 
-# --------------------------------------------------------------------------- diagnostics
+# --------------------------------------------------------------------------- findings
 
 
-def diagnostic_text(diagnostic: Diagnostic) -> str:
-    return f"{diagnostic.code} {diagnostic.title}: {diagnostic.message}"
+def finding_text(finding: Finding) -> str:
+    return f"{finding.code} {finding.title}: {finding.message}\n  why: %nbalign explain {finding.code}"
 
 
-def diagnostic_html(diagnostic: Diagnostic) -> str:
-    edge, background = _LEVEL_COLOURS[diagnostic.level]
+def finding_html(finding: Finding) -> str:
+    edge, background = _LEVEL_COLOURS[finding.level]
     return (
-        f"<div class='nbalign-banner nbalign-{diagnostic.level}' style='margin-top:4px;padding:4px 8px;"
+        f"<div class='nbalign-banner nbalign-{finding.level}' style='margin-top:4px;padding:4px 8px;"
         f"border-left:4px solid {edge};background:{background};border-radius:2px'>"
-        f"<strong>{escape(diagnostic.title)}</strong> <code style='font-size:11px;color:{_MUTED}'>"
-        f"{escape(diagnostic.code)}</code> {escape(diagnostic.message)}</div>"
+        f"<strong>{escape(finding.title)}</strong> <code style='font-size:11px;color:{_MUTED}'>"
+        f"{escape(finding.code)}</code> {escape(finding.message)}"
+        f"<details class='nbalign-why' style='margin-top:2px'><summary style='cursor:pointer;color:{_MUTED};"
+        f"font-size:12px'>why</summary><div style='font-size:12px'>{escape(finding.explanation)}</div></details></div>"
     )
+
+
+class Explanation:
+    """``%nbalign explain CODE``: a check's title, level and explanation; all codes without one."""
+
+    def __init__(self, codes: list[str]):
+        self.codes = codes
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        checks = [CHECKS[c] for c in self.codes]
+        text = "\n\n".join(f"{c.code} {c.title} ({c.level})\n{c.explanation}" for c in checks)
+        html = "".join(
+            f"<div style='{_FONT}margin-bottom:6px'><code>{escape(c.code)}</code> <strong>{escape(c.title)}</strong> "
+            f"<span style='color:{_MUTED}'>{escape(c.level)}</span><div>{escape(c.explanation)}</div></div>"
+            for c in checks
+        )
+        return {"text/plain": text, "text/html": html}
 
 
 # --------------------------------------------------------------------------- objective card
@@ -117,9 +179,9 @@ def diagnostic_html(diagnostic: Diagnostic) -> str:
 class ObjectiveCard:
     """The active objective as a card (``%objective`` with no body, and after declaring one)."""
 
-    def __init__(self, objective: Objective, summary=None):
+    def __init__(self, objective: Objective, standing: Standing | None = None):
         self.objective = objective
-        self.summary = summary
+        self.summary = standing.summary if standing is not None else None
 
     def _rows(self) -> list[tuple[str, str]]:
         o = self.objective
@@ -140,15 +202,17 @@ class ObjectiveCard:
             rows.append(("Training data", ", ".join(o.data_train)))
         min_gain = format_score(o.stop.min_gain) if o.stop.min_gain is not None else "an automatic min_gain"
         if o.stop.min_gain is None and self.summary is not None:
-            min_gain = f"{format_score(self.summary.min_gain)} (automatic: 2% of the way from baseline to target)" if self.summary.baseline is not None and o.target is not None else format_score(self.summary.min_gain)
+            automatic = self.summary.baseline is not None and o.target is not None
+            min_gain = format_score(self.summary.min_gain) + (
+                " (automatic: 2% of the way from baseline to target)" if automatic else " (automatic)")
         rows.append(("Stop", f"after {o.stop.patience} models in a row gain less than {min_gain}"))
         return rows
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         o = self.objective
-        diagnostics = o.diagnostics()
+        findings = objective_findings(o)
         title = f"Objective {o.name!r} (version {o.version})"
-        text = "\n".join([title] + [f"  {k}: {v}" for k, v in self._rows()] + [diagnostic_text(d) for d in diagnostics])
+        text = "\n".join([title] + [f"  {k}: {v}" for k, v in self._rows()] + [finding_text(f) for f in findings])
         rows_html = "".join(
             f"<tr><th style='text-align:left;padding:2px 12px 2px 0;color:{_MUTED};font-weight:normal;"
             f"vertical-align:top'>{escape(k)}</th><td style='text-align:left;padding:2px 0'>{escape(v)}</td></tr>"
@@ -160,26 +224,20 @@ class ObjectiveCard:
             f"<div style='font-weight:600;margin-bottom:4px'>Objective <code>{escape(o.name)}</code> "
             f"<span style='color:{_MUTED};font-weight:normal'>version {o.version}</span></div>"
             f"<table style='border-collapse:collapse'>{rows_html}</table>"
-            + "".join(diagnostic_html(d) for d in diagnostics)
+            + "".join(finding_html(f) for f in findings)
             + "</div>"
         )
         return {"text/plain": text, "text/html": html}
 
 
 def kpi_text(objective: Objective) -> str:
+    """The KPI in one statement: its name, the shared KPI line, and who owns it."""
     kpi = objective.kpi
     if kpi is None:
         return ""
-    text = kpi.name
-    if kpi.current is not None or kpi.target is not None:
-        text += f": {kpi.current or '?'} → {kpi.target or '?'}"
-    if kpi.deadline:
-        text += f" by {kpi.deadline}"
-    if kpi.owner:
-        text += f" (owner: {kpi.owner})"
-    if kpi.judge:
-        text += f" (judged by {kpi.judge})"
-    return text
+    line = kpi_line(kpi)
+    text = f"{kpi.name}: {line}" if line else kpi.name
+    return text + (f" (owner: {kpi.owner})" if kpi.owner else "")
 
 
 def baseline_text(objective: Objective, summary=None) -> str:

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 
 class NbalignError(Exception):
-    """Base class of every mistake nbalign reports to the user."""
+    """Base class of every mistake nbalign reports to the user.
+
+    IPython shows it as one message, not a traceback through nbalign's internals, wherever it
+    is raised (``nbalign.evaluate(...)`` as much as a magic).
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
 
 
 class ObjectiveError(NbalignError, ValueError):
     """A mistake in an ``%%objective`` cell.
 
-    ``line`` is the 1-based line of the cell body the mistake concerns, when one does.
+    ``line`` is the line of the cell the mistake concerns, counted as the user sees it: the
+    ``%%objective`` line is line 1, so the first line of the YAML body is line 2.
     """
 
     def __init__(self, message: str, line: int | None = None):

@@ -1,8 +1,9 @@
 """An evaluation: one fitted model scored on one data set with the objective's metric.
 
 :func:`evaluate_model` measures; it never mutates the user's estimator. The resulting
-:class:`Evaluation` is the one shape of the concept: the SQLite row, the comm payload and the
-display input are all ``Evaluation.to_dict()``.
+:class:`Evaluation` is a plain record, the one shape of the concept: the SQLite row is
+``Evaluation.to_dict()``. It carries no verdict and renders nothing: how it stands against the
+baseline, the best and the target is the :class:`~nbalign.standing.Standing`'s business.
 """
 
 from __future__ import annotations
@@ -10,24 +11,22 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import logging
+import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import EvaluationError
 from .objective import Objective
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Evaluation:
     """A model's score on a data set, under one version of an objective.
 
-    ``key`` identifies "the same model on the same data": evaluating it again updates the one
-    record instead of adding a second. ``verdict`` is filled in by the session when the
-    evaluation is judged against the history; it is derived, never stored.
+    ``key`` identifies "the same model on the same data with the same metric": evaluating it
+    again updates the one record instead of adding a second. ``id`` is the order in which
+    records were first made (assigned by the store).
     """
 
     objective: str
@@ -46,13 +45,12 @@ class Evaluation:
     source: str = "evaluate"  # "evaluate" | "magic" | "objective" | later "autolog"
     created_at: str = ""
     id: int | None = None
-    verdict: Any = field(default=None, compare=False)
 
     @property
     def key(self) -> str:
         identity = json.dumps(
             [self.objective, self.name, self.estimator, self.model_id or self.params,
-             self.data_fingerprint, self.kind],
+             self.data_fingerprint, self.kind, self.metric],
             sort_keys=True,
             default=str,
         )
@@ -61,11 +59,8 @@ class Evaluation:
     def with_id(self, id: int) -> Evaluation:
         return replace(self, id=id)
 
-    def with_verdict(self, verdict) -> Evaluation:
-        return replace(self, verdict=verdict)
-
     def to_dict(self) -> dict:
-        row = {
+        return {
             "id": self.id,
             "objective": self.objective,
             "objective_version": self.objective_version,
@@ -83,24 +78,11 @@ class Evaluation:
             "source": self.source,
             "created_at": self.created_at,
         }
-        if self.verdict is not None:
-            row["verdict"] = self.verdict.to_dict()
-        return row
 
     @classmethod
     def from_dict(cls, data: dict) -> Evaluation:
-        known = {k: v for k, v in data.items() if k in _FIELDS and k != "verdict"}
-        return cls(**known)
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        from .display import evaluation_bundle
-
-        try:
-            return evaluation_bundle(self)
-        except Exception as exc:  # a display bug must not hide the user's result
-            log.warning("nbalign could not render an evaluation", exc_info=True)
-            return {"text/plain": f"{self.name}: {self.metric} {self.score!r} "
-                                  f"(nbalign could not render the verdict: {type(exc).__name__}: {exc})"}
+        # Older stores may hold fields this version no longer has (a verdict): ignore them.
+        return cls(**{k: v for k, v in data.items() if k in _FIELDS})
 
 
 _FIELDS = set(Evaluation.__dataclass_fields__)
@@ -129,12 +111,16 @@ def evaluate_model(
             "scikit-learn estimator (or pipeline)."
         )
     _check_fitted(model, name)
+    label = name or type(model).__name__
     try:
         score, seconds = objective.metric.score(model, X, y)
     except (ValueError, AttributeError, TypeError) as exc:
+        raise EvaluationError(f"could not score {label} with {objective.metric.label}: {exc}") from exc
+    if not math.isfinite(score):
         raise EvaluationError(
-            f"could not score {name or type(model).__name__} with {objective.metric.label}: {exc}"
-        ) from exc
+            f"{objective.metric.label} of {label} is {score}, not a number nbalign can compare"
+            f"{_why_undefined(y)}. Score it on a test set where the metric is defined."
+        )
     return Evaluation(
         objective=objective.name,
         objective_version=objective.version,
@@ -151,6 +137,19 @@ def evaluate_model(
         role=role,
         created_at=now_iso(),
     )
+
+
+def _why_undefined(y) -> str:
+    """The usual reason a metric is undefined: one class only in the labels."""
+    try:
+        import numpy as np
+
+        classes = np.unique(np.asarray(y))
+    except (TypeError, ValueError):
+        return ""
+    if len(classes) == 1:
+        return f": y holds one class only ({classes[0]!r}), so ranking and recall are undefined"
+    return ""
 
 
 def _check_fitted(model, name: str | None) -> None:

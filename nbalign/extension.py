@@ -3,7 +3,7 @@
 Loading creates the kernel's :class:`~nbalign.session.Session`, registers the magics (and their
 ``%config`` options), opens the sidebar's comm, adds a ``post_run_cell`` hook that retries any
 write the store refused, and teaches IPython to show a matplotlib ``Figure`` when nothing else
-does. Unloading removes each of these.
+does. Unloading removes each of these, and only what loading added.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class _Loaded:
         self.session = session
         self.magics = magics
         self.channel = channel
-        self.figure_formatter_added = False
+        self.figure_printer = None  # the PNG printer nbalign added for Figure, if it added one
 
     def post_run_cell(self, result=None) -> None:
         with guarded("retrying store writes"):
@@ -72,7 +72,7 @@ def load_ipython_extension(shell) -> None:
         channel.open()
     loaded = _Loaded(shell, session, magics, channel)
     shell.events.register("post_run_cell", loaded.post_run_cell)
-    loaded.figure_formatter_added = _add_figure_formatter(shell)
+    loaded.figure_printer = _add_figure_printer(shell)
     set_active_session(session)
     _loaded = loaded
     from IPython.display import display
@@ -89,9 +89,8 @@ def unload_ipython_extension(shell) -> None:
         loaded.session.flush()
     shell.events.unregister("post_run_cell", loaded.post_run_cell)
     loaded.channel.close()
-    if loaded.figure_formatter_added:
-        shell.display_formatter.formatters["image/png"].deferred_printers.pop(_FIGURE, None)
-        _remove_type_printer(shell)
+    if loaded.figure_printer is not None:
+        _remove_figure_printer(shell, loaded.figure_printer)
     shell.configurables[:] = [c for c in shell.configurables if c is not loaded.magics]
     for kind, names in loaded.magics.magics.items():
         for name in names:
@@ -102,14 +101,17 @@ def unload_ipython_extension(shell) -> None:
     _loaded = None
 
 
-def _add_figure_formatter(shell) -> bool:
-    """Show a bare ``Figure`` (from ``nbalign.plot()``) as PNG unless a backend already does."""
+def _add_figure_printer(shell):
+    """Show a bare ``Figure`` (from ``nbalign.plot()``) as PNG unless a backend already does.
+
+    Returns the printer added, so that unloading removes that one and nothing else.
+    """
     formatter = shell.display_formatter.formatters["image/png"]
     already = _FIGURE in formatter.deferred_printers or any(
         (t.__module__, t.__name__) == _FIGURE for t in formatter.type_printers
     )
     if already:
-        return False
+        return None
 
     def figure_to_png(figure):
         from .plotting import figure_png
@@ -117,11 +119,15 @@ def _add_figure_formatter(shell) -> bool:
         return figure_png(figure)
 
     formatter.for_type_by_name(*_FIGURE, figure_to_png)
-    return True
+    return figure_to_png
 
 
-def _remove_type_printer(shell) -> None:
+def _remove_figure_printer(shell, printer) -> None:
+    """Remove ``printer`` wherever IPython keeps it, but not a printer someone registered since
+    (matplotlib-inline replaces ours when its backend is selected)."""
     formatter = shell.display_formatter.formatters["image/png"]
-    for t in list(formatter.type_printers):
-        if (t.__module__, t.__name__) == _FIGURE:
-            formatter.type_printers.pop(t)
+    if formatter.deferred_printers.get(_FIGURE) is printer:
+        del formatter.deferred_printers[_FIGURE]
+    for t, registered in list(formatter.type_printers.items()):
+        if (t.__module__, t.__name__) == _FIGURE and registered is printer:
+            del formatter.type_printers[t]

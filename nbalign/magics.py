@@ -12,21 +12,15 @@ import shlex
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import Image, display
 from traitlets import Unicode, observe
 
 from . import commands
-from .display import ObjectiveCard
+from .checks import CHECKS
+from .display import Explanation, ObjectiveCard
 from .errors import NbalignError
 from .session import Session
-
-USAGE_NBALIGN = """\
-Usage: %nbalign <command>
-
-  plot      draw every evaluation against the baseline and target (also nbalign.plot())
-  status    show the active objective and where it stands
-  store     show where the store is (set with %config NbalignMagics.store_path or $NBALIGN_STORE)
-"""
 
 
 def _user_errors(method):
@@ -40,6 +34,22 @@ def _user_errors(method):
             raise UsageError(str(exc)) from None
 
     return wrapper
+
+
+def _arguments(magic, line: str):
+    """Parse a magic's line with the parser its declaration generated; quotes as in a shell
+    (IPython's own ``parse_argstring`` keeps them in Windows style).
+
+    ``-h``/``--help`` prints the generated usage (as ``%magic?`` does) and returns None.
+    """
+    try:
+        argv = shlex.split(line)
+    except ValueError as exc:
+        raise NbalignError(f"could not read the arguments ({exc}): close the quote.") from None
+    if "-h" in argv or "--help" in argv:
+        print(magic.__doc__)
+        return None
+    return magic.parser.parse_args(argv)
 
 
 @magics_class
@@ -63,6 +73,8 @@ class NbalignMagics(Magics):
             self.session.set_store_path(change["new"])
             print(f"nbalign store: {self.session.store.path}. {self.session.describe()}")
 
+    @magic_arguments()
+    @argument("name", nargs="?", default="objective", help="the objective's name (cell form)")
     @line_cell_magic
     @_user_errors
     def objective(self, line: str = "", cell: str | None = None):
@@ -87,68 +99,82 @@ class NbalignMagics(Magics):
               min_gain: 0.01
               patience: 3
 
-        Re-running the cell declares a new version; evaluations keep pointing to the version
-        they were judged under.
+        Re-running the cell declares a new version. Every earlier evaluation is judged again
+        under the new version's baseline, target and stop rule; those scored with another
+        metric are kept and shown apart, never compared.
         """
+        args = _arguments(self.objective, line)
+        if args is None:
+            return
         session = self.session
         if cell is None:
             objective = session.require_objective()
-            display(ObjectiveCard(objective, session.summary))
+            display(ObjectiveCard(objective, session.standing))
             return
-        name = line.strip() or "objective"
-        objective = commands.declare_objective(session, self.shell.user_ns, cell, name)
-        display(ObjectiveCard(objective, session.summary))
+        objective = commands.declare_objective(session, self.shell.user_ns, cell, args.name)
+        standing = session.standing
+        display(ObjectiveCard(objective, standing))
         if objective.baseline.label is not None:  # the baseline model just scored
-            display(next(e for e in reversed(session.evaluations)
-                         if e.role == "baseline" and e.name == objective.baseline.label))
+            from .display import EvaluationResult
 
+            row = next(r for r in reversed(standing.rows)
+                       if r.role == "baseline" and r.name == objective.baseline.label and r.judged)
+            display(EvaluationResult(None, row, standing))
+
+    @magic_arguments()
+    @argument("model", help="the variable holding a fitted estimator or pipeline")
+    @argument("data", nargs="*", metavar="X y",
+              help="the features and labels to score on (default: the objective's data.test)")
+    @argument("-n", "--name", help="the label to log the model under (default: the variable's name)")
     @line_magic
     @_user_errors
     def evaluate(self, line: str = ""):
-        """Score a fitted model with the objective's metric and log it.
-
-        ``%evaluate model`` uses the objective's ``data.test``; ``%evaluate model X y`` names
-        other data; ``--name NAME`` (or ``-n``) sets the label (default: the variable's name).
-        """
-        args = shlex.split(line)
-        name = None
-        for flag in ("--name", "-n"):
-            if flag in args:
-                at = args.index(flag)
-                if at + 1 >= len(args):
-                    raise NbalignError(f"{flag} needs a value: `%evaluate model {flag} 'my model'`.")
-                name = args[at + 1]
-                del args[at : at + 2]
-        if len(args) not in (1, 3):
+        """Score a fitted model with the objective's metric, log it and show how it stands."""
+        args = _arguments(self.evaluate, line)
+        if args is None:
+            return
+        if len(args.data) not in (0, 2):
             raise NbalignError(
                 "usage: `%evaluate model` (on the objective's data.test) or "
                 "`%evaluate model X_test y_test`, optionally with `--name 'label'`."
             )
         ns = self.shell.user_ns
-        model = commands.lookup(ns, args[0], "the model")
+        model = commands.lookup(ns, args.model, "the model")
         X = y = None
-        if len(args) == 3:
-            X = commands.lookup(ns, args[1], "the features")
-            y = commands.lookup(ns, args[2], "the labels")
-        return commands.evaluate(self.session, ns, model, X, y, name=name or args[0], source="magic")
+        if args.data:
+            X = commands.lookup(ns, args.data[0], "the features")
+            y = commands.lookup(ns, args.data[1], "the labels")
+        return commands.evaluate(self.session, ns, model, X, y, name=args.name or args.model, source="magic")
 
+    @magic_arguments()
+    @argument("command", choices=["plot", "status", "store", "explain"],
+              help="plot: every evaluation against the baseline and target (also nbalign.plot()); "
+              "status: the objective and where it stands; store: where the store is; "
+              "explain: what a diagnostic code means and what to do (all codes without one)")
+    @argument("codes", nargs="*", metavar="CODE", help="for explain: codes such as NBA303")
     @line_magic
     @_user_errors
     def nbalign(self, line: str = ""):
-        """nbalign commands: ``%nbalign plot``, ``%nbalign status``, ``%nbalign store``."""
-        command = line.strip().split()[0] if line.strip() else ""
-        if command == "plot":
+        """nbalign commands: ``%nbalign plot | status | store | explain [CODE ...]``."""
+        args = _arguments(self.nbalign, line)
+        if args is None:
+            return
+        session = self.session
+        if args.command == "plot":
             from .plotting import figure_png, plot_progress
 
-            objective = self.session.require_objective()
-            figure = plot_progress(objective, self.session.evaluations, self.session.summary)
-            display(Image(data=figure_png(figure), format="png"))
-        elif command == "status":
-            objective = self.session.require_objective()
-            display(ObjectiveCard(objective, self.session.summary))
-            print(self.session.describe(restored=False))
-        elif command == "store":
-            pending = self.session.pending
-            print(f"{self.session.store.path}" + (f" ({pending} record(s) waiting to be written)" if pending else ""))
-        else:
-            raise NbalignError(("unknown command %r.\n" % command if command else "") + USAGE_NBALIGN)
+            session.require_objective()
+            display(Image(data=figure_png(plot_progress(session.standing)), format="png"))
+        elif args.command == "status":
+            objective = session.require_objective()
+            display(ObjectiveCard(objective, session.standing))
+            print(session.describe(restored=False))
+        elif args.command == "store":
+            pending = session.pending
+            print(f"{session.store.path}" + (f" ({pending} record(s) waiting to be written)" if pending else ""))
+        elif args.command == "explain":
+            codes = [c.upper() for c in args.codes] or sorted(CHECKS)
+            unknown = [c for c in codes if c not in CHECKS]
+            if unknown:
+                raise NbalignError(f"unknown code {', '.join(unknown)}. Known codes: {', '.join(sorted(CHECKS))}.")
+            display(Explanation(codes))

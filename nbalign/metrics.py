@@ -11,6 +11,7 @@ scikit-learn is imported only when a metric is looked up or computed, never at i
 from __future__ import annotations
 
 import difflib
+import functools
 import time
 from dataclasses import dataclass
 
@@ -136,3 +137,22 @@ def resolve_metric(name: str) -> Metric:
         return Metric(name=key, label=key.replace("_", " "), scorer=key, sign=1)
     suggestions = difflib.get_close_matches(lowered, known_metric_names(), n=3, cutoff=0.6)
     raise UnknownMetricError(key, suggestions)
+
+
+@functools.lru_cache(maxsize=256)
+def _identity(name: str) -> tuple[str, int]:
+    """(scorer, sign) of a metric name as recorded; no scikit-learn import needed."""
+    alias = _ALIASES.get(name)
+    return (alias[0], alias[1]) if alias else (name, 1)
+
+
+def same_metric(name: str, metric: Metric) -> bool:
+    """True if a record's metric ``name`` measures what ``metric`` measures (``auc`` is ``roc_auc``)."""
+    return _identity(name) == (metric.scorer, metric.sign)
+
+
+@functools.lru_cache(maxsize=256)
+def metric_label(name: str) -> str:
+    """How a recorded metric name reads ("log loss" for ``logloss``), without scikit-learn."""
+    alias = _ALIASES.get(name)
+    return alias[2] if alias else name.replace("_", " ")

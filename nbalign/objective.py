@@ -13,7 +13,6 @@ import keyword
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .diagnostics import Diagnostic
 from .errors import ObjectiveError
 from .metrics import Metric, UnknownMetricError, resolve_metric
 
@@ -85,7 +84,8 @@ class Stop:
     """When to stop iterating: ``patience`` models in a row without a gain of ``min_gain``.
 
     ``min_gain=None`` means "decide from the objective": 2% of the distance from baseline to
-    target when both are numbers, else 1% of the best score.
+    target once both are known, else 1% of the first model's score (see
+    :func:`nbalign.standing.resolve_min_gain`).
     """
 
     min_gain: float | None = None
@@ -128,20 +128,6 @@ class Objective:
 
     def line_of(self, key: str) -> int | None:
         return self.lines.get(key)
-
-    def diagnostics(self, today: _dt.date | None = None) -> list[Diagnostic]:
-        """Findings about the objective itself (``NBA1xx``)."""
-        found = []
-        today = today or _dt.date.today()
-        if self.kpi and self.kpi.deadline and _dt.date.fromisoformat(self.kpi.deadline) < today:
-            found.append(
-                Diagnostic(
-                    "NBA101",
-                    f"the KPI deadline {self.kpi.deadline} has passed; agree a new one with "
-                    f"{self.kpi.owner or self.kpi.judge or 'the owner'}.",
-                )
-            )
-        return found
 
     def to_dict(self) -> dict:
         return {

@@ -6,9 +6,8 @@ nbalign does not disturb the user's figures.
 
 from __future__ import annotations
 
-from .evaluation import Evaluation
-from .objective import Objective
-from .verdict import Summary, format_score
+from .format import format_percent, format_score
+from .standing import Standing
 
 _MODEL = "#1f77b4"
 _BEST = "#2ca02c"
@@ -16,8 +15,11 @@ _BASELINE = "#7f7f7f"
 _TARGET = "#d62728"
 
 
-def plot_progress(objective: Objective, evaluations: list[Evaluation], summary: Summary | None):
+def plot_progress(standing: Standing):
     """Draw the metric of each model in order, the best-so-far step, baseline and target lines.
+
+    It renders the standing (every row, not only those the sidebar receives) and judges nothing:
+    the best so far after each model is its score if it became the best, else the best before it.
 
     Returns
     -------
@@ -25,7 +27,8 @@ def plot_progress(objective: Objective, evaluations: list[Evaluation], summary: 
     """
     from matplotlib.figure import Figure
 
-    models = [e for e in evaluations if e.role == "model"]
+    objective, summary = standing.objective, standing.summary
+    models = [r for r in standing.rows if r.judged and r.role == "model"]
     metric = objective.metric
     width = min(12.0, max(6.0, 0.8 * len(models) + 3))
     figure = Figure(figsize=(width, 4.2), layout="constrained")
@@ -33,16 +36,11 @@ def plot_progress(objective: Objective, evaluations: list[Evaluation], summary: 
     positions = list(range(1, len(models) + 1))
     scores = [e.score for e in models]
 
-    best_so_far = []
-    for score in scores:
-        if not best_so_far or metric.improvement(score, best_so_far[-1]) > 0:
-            best_so_far.append(score)
-        else:
-            best_so_far.append(best_so_far[-1])
+    best_so_far = [r.score if r.became_best else r.best_before for r in models]
     if models:
         axes.step(positions, best_so_far, where="post", color=_BEST, linewidth=2, alpha=0.8, label="best so far")
         axes.scatter(positions, scores, s=60, color=_MODEL, zorder=3, label="evaluation")
-        if summary is not None and summary.best is not None:
+        if summary.best is not None:
             best_index = next(i for i, e in enumerate(models) if e.id == summary.best.id)
             axes.scatter([positions[best_index]], [scores[best_index]], s=140, facecolors="none",
                          edgecolors=_BEST, linewidths=2, zorder=4, label=f"best: {summary.best.name}")
@@ -50,12 +48,12 @@ def plot_progress(objective: Objective, evaluations: list[Evaluation], summary: 
             axes.annotate(format_score(score), (x, score), textcoords="offset points", xytext=(0, 8),
                           ha="center", fontsize=8, color="#333333")
 
-    if summary is not None and summary.best is not None and summary.min_gain:
+    if summary.best is not None and summary.min_gain:
         # models inside this band are "as good as the best": the simplest of them is the one to ship
         low, high = sorted([summary.best.score, summary.best.score - metric.sign * summary.min_gain])
         axes.axhspan(low, high, color=_BEST, alpha=0.10, linewidth=0,
                      label=f"within min_gain {format_score(summary.min_gain)} of the best")
-    baseline = summary.baseline if summary is not None else objective.baseline.value
+    baseline = summary.baseline
     if baseline is not None:
         axes.axhline(baseline, color=_BASELINE, linestyle="--", linewidth=1.5,
                      label=f"baseline {format_score(baseline)}")
@@ -71,8 +69,8 @@ def plot_progress(objective: Objective, evaluations: list[Evaluation], summary: 
     axes.set_ylabel(f"{metric.label} ({direction})")
     axes.set_xlabel("evaluations, in order")
     figure.suptitle(f"{objective.name}: {metric.label} of each model", x=0.01, ha="left", fontsize=12)
-    if summary is not None and summary.progress is not None and summary.best is not None:
-        axes.set_title(f"best: {summary.best.name}, {summary.progress:.0%} of the way from baseline to target",
+    if summary.progress is not None and summary.best is not None:
+        axes.set_title(f"best: {summary.best.name}, {format_percent(summary.progress)} of the way from baseline to target",
                        fontsize=9, loc="left", color="#555555")
     axes.grid(axis="y", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)

@@ -1,7 +1,9 @@
 """The comm protocol between the kernel and the sidebar (see ``protocol/README.md``).
 
-Every message is an envelope ``{"v": 1, "type": ..., "payload": {...}}``. Messages of another
-version, of an unknown type or without a body are ignored with a log line, never raised.
+Every message is an envelope ``{"v": 2, "type": ..., "payload": {...}}``. The kernel sends the
+whole standing (``standing``: ``{session, revision, standing}``) after every change and when a
+frontend asks (``request_standing``). Messages of another version, of an unknown type or without
+a body are ignored with a log line, never raised.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ import logging
 from typing import Any
 
 TARGET = "nbalign"
-VERSION = 1
-KERNEL_TYPES = ("snapshot", "evaluation")
-FRONTEND_TYPES = ("request_snapshot",)
+VERSION = 2
+KERNEL_TYPES = ("standing",)
+FRONTEND_TYPES = ("request_standing",)
 
 log = logging.getLogger(__name__)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,16 +10,25 @@ from pathlib import Path
 import pytest
 
 import nbalign
-from nbalign.evaluation import Evaluation
+from nbalign.display import EvaluationResult
 
 
 def run(shell, code):
-    """Run a cell as a user would; return (result, captured stdout+stderr)."""
+    """Run a cell as a user would; return (result, captured stdout+stderr), colours removed."""
     from IPython.utils.capture import capture_output
 
     with capture_output() as captured:
         result = shell.run_cell(code)
-    return result, captured
+    return result, Captured(captured)
+
+
+class Captured:
+    """IPython's captured output, with the terminal colours of messages removed."""
+
+    def __init__(self, captured):
+        self.stdout = re.sub(r"\x1b\[[0-9;]*m", "", captured.stdout)
+        self.stderr = captured.stderr
+        self.outputs = captured.outputs
 
 
 def test_import_is_light():
@@ -85,27 +95,31 @@ def test_declare_evaluate_and_see_the_verdict(loaded, objective_text):
     assert "Head of Radiology" in card["text/html"]
 
     result, _ = run(loaded, "%evaluate logreg")
-    assert isinstance(result.result, Evaluation)
-    e = result.result
+    assert isinstance(result.result, EvaluationResult)
+    e = result.result.evaluation
     assert (e.name, e.estimator, e.source) == ("logreg", "sklearn.pipeline.Pipeline", "magic")
     assert e.score > 0.99 and e.n_rows == len(loaded.user_ns["y_test"])
     assert e.data_fingerprint and e.predict_seconds > 0 and e.objective_version == 1
-    bundle = e._repr_mimebundle_()
+    assert result.result.verdict == "new_best" and result.result.score == e.score
+    bundle = result.result._repr_mimebundle_()
     assert bundle["text/plain"].startswith("logreg: ROC AUC 0.99")
     assert "role='progressbar'" in bundle["text/html"]
 
     result, _ = run(loaded, "import nbalign\nnbalign.evaluate(stump)")
     stump = result.result
-    assert stump.name == "stump" and stump.source == "evaluate"
-    assert [d.code for d in stump.verdict.diagnostics] == ["NBA301"]  # a one-split tree is below 0.90
-    assert "NBA301 Below baseline: stump scores" in stump._repr_mimebundle_()["text/plain"]
+    assert stump.evaluation.name == "stump" and stump.evaluation.source == "evaluate"
+    assert stump.verdict == "below_baseline"  # a one-split tree is below 0.90
+    assert [f.code for f in stump.row.findings] == ["NBA301"]
+    text = stump._repr_mimebundle_()["text/plain"]
+    assert "NBA301 Below baseline: stump scores" in text and "why: %nbalign explain NBA301" in text
+    assert "<details class='nbalign-why'" in stump._repr_mimebundle_()["text/html"]
 
 
 def test_evaluate_on_other_data_with_a_name(loaded, objective_text):
     run(loaded, "%%objective cancer\n" + objective_text)
     result, _ = run(loaded, "%evaluate forest X_train y_train --name 'forest on training data'")
-    assert result.result.name == "forest on training data"
-    assert result.result.n_rows == len(loaded.user_ns["y_train"])
+    assert result.result.evaluation.name == "forest on training data"
+    assert result.result.evaluation.n_rows == len(loaded.user_ns["y_train"])
 
 
 def test_rerunning_the_objective_makes_a_new_version(loaded, objective_text):
@@ -115,9 +129,11 @@ def test_rerunning_the_objective_makes_a_new_version(loaded, objective_text):
     assert "version 2" in captured.outputs[0].data["text/plain"]
     session = nbalign.active_session()
     assert session.objective.version == 2 and session.objective.target == 0.998
-    assert session.evaluations[0].objective_version == 1  # judged under the version it was made in
+    assert session.records[0].objective_version == 1  # recorded under version 1
+    (row,) = session.standing.rows
+    assert row.version == 1 and row.progress == pytest.approx((row.score - 0.9) / (0.998 - 0.9))  # judged under 2
     result, _ = run(loaded, "%evaluate logreg")
-    assert result.result.objective_version == 2 and len(session.evaluations) == 1
+    assert result.result.evaluation.objective_version == 2 and len(session.records) == 1
 
 
 def test_objective_line_magic_shows_the_card(loaded, objective_text):
@@ -135,7 +151,9 @@ def test_objective_line_magic_shows_the_card(loaded, objective_text):
         ("%evaluate logreg", "no objective is declared yet"),
         ("%evaluate nothing_here", "the model 'nothing_here' is not defined"),
         ("%evaluate logreg X_test", "usage: `%evaluate model`"),
-        ("%nbalign dance", "unknown command 'dance'"),
+        ("%nbalign dance", "invalid choice: 'dance'"),
+        ("%nbalign explain NBA999", "unknown code NBA999"),
+        ("%evaluate logreg --colour red", "unrecognized arguments: --colour red"),
     ],
 )
 def test_user_mistakes_are_messages_not_tracebacks(loaded, cell, message):
@@ -163,17 +181,19 @@ def test_baseline_auto_fits_a_constant_model(loaded):
     )
     assert result.success
     session = nbalign.active_session()
-    (baseline,) = session.evaluations
+    (baseline,) = session.records
     assert baseline.role == "baseline" and baseline.estimator == "sklearn.dummy.DummyClassifier"
-    assert session.summary.baseline == pytest.approx(0.5)
+    assert session.standing.summary.baseline == pytest.approx(0.5)
     assert "constant baseline: ROC AUC 0.500" in captured.outputs[-1].data["text/plain"]
 
 
 def test_baseline_model_variable(loaded):
     run(loaded, "%%objective cancer\nmetric: auc\ntarget: 0.999\nbaseline: stump\ndata:\n  test: X_test, y_test")
     result, _ = run(loaded, "%evaluate forest")
-    assert result.result.verdict.baseline == nbalign.active_session().evaluations[0].score
-    assert 0 < result.result.verdict.progress < 1
+    session = nbalign.active_session()
+    assert session.standing.summary.baseline == session.records[0].score
+    assert result.result.row.change_vs_baseline == pytest.approx(result.result.score - session.records[0].score)
+    assert 0 < result.result.row.progress < 1
 
 
 def test_status_and_store_commands(loaded, objective_text, private_store):
@@ -232,7 +252,7 @@ def test_a_broken_view_is_one_warning_and_the_cell_still_runs(loaded, objective_
 
     nbalign.active_session().subscribe(broken)
     result, captured = run(loaded, "%evaluate logreg")
-    assert result.success and isinstance(result.result, Evaluation)
+    assert result.success and isinstance(result.result, EvaluationResult)
     assert captured.stderr.count("nbalign: nbalign could not update a view (RuntimeError: sidebar exploded)") == 1
 
 
@@ -250,7 +270,7 @@ def test_a_rendering_bug_still_shows_the_result(loaded, objective_text, monkeypa
 
     run(loaded, "%%objective cancer\n" + objective_text)
 
-    def broken(evaluation):
+    def broken(row, standing):
         raise KeyError("oops")
 
     monkeypatch.setattr(nbalign.display, "evaluation_bundle", broken)
@@ -258,3 +278,73 @@ def test_a_rendering_bug_still_shows_the_result(loaded, objective_text, monkeypa
     bundle = result.result._repr_mimebundle_()
     assert bundle["text/plain"].startswith("logreg: auc 0.99")
     assert "could not render the verdict: KeyError" in bundle["text/plain"]
+
+
+def test_unload_leaves_the_figure_printer_matplotlib_inline_registered(shell):
+    """Defect: unloading removed every PNG printer for Figure, the inline backend's included."""
+    from IPython.core.pylabtools import select_figure_formats
+    from matplotlib.figure import Figure
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    shell.run_line_magic("load_ext", "nbalign")
+    select_figure_formats(shell, {"png"})  # what matplotlib-inline does when its backend is selected
+    inline = formatter.lookup_by_type(Figure)
+    shell.run_line_magic("unload_ext", "nbalign")
+    assert formatter.lookup_by_type(Figure) is inline
+    figure = Figure()
+    figure.add_subplot().plot([1, 2])
+    assert shell.display_formatter.format(figure)[0].get("image/png")
+
+    # and when nbalign's own printer is still the one in place, unloading removes it
+    formatter.type_printers.pop(Figure)
+    shell.run_line_magic("load_ext", "nbalign")
+    assert formatter.lookup_by_type(Figure) is not inline
+    shell.run_line_magic("unload_ext", "nbalign")
+    with pytest.raises(KeyError):
+        formatter.lookup_by_type(Figure)
+
+
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        ("nbalign.evaluate(logreg)", "NoObjectiveError: no objective is declared yet"),
+        ("%%objective x\nmetric: auc\ntarget: 0.999\ndata:\n  test: X_test, y_test", None),
+    ],
+)
+def test_api_mistakes_are_one_message_not_a_traceback(loaded, code, message):
+    """Defect: nbalign.evaluate before any objective printed a 29-line traceback."""
+    import nbalign
+
+    loaded.user_ns["nbalign"] = nbalign
+    result, captured = run(loaded, code)
+    if message is None:  # declared: now a non-model and a non-finite score are one message each
+        for bad, expected in [("nbalign.evaluate(42)", "EvaluationError: int is not a model"),
+                              ("nbalign.evaluate(logreg, X_test[:5], y_test[:5] * 0)",
+                               "y holds one class only")]:
+            result, captured = run(loaded, bad)
+            assert not result.success
+            assert expected in captured.stdout
+            assert "Traceback" not in captured.stdout and len(captured.stdout.strip().splitlines()) == 1
+        return
+    assert not result.success
+    assert message in captured.stdout
+    assert "Traceback" not in captured.stdout and len(captured.stdout.strip().splitlines()) == 1
+
+
+def test_magics_have_generated_usage(loaded):
+    for magic in ("evaluate", "nbalign", "objective"):
+        doc = loaded.find_magic(magic).__doc__
+        assert "usage:" in doc.lower() or "::\n\n  %" in doc, magic
+    _, captured = run(loaded, "%evaluate --help")
+    assert "--name NAME" in captured.stdout
+
+
+def test_explain_shows_the_checks_explanation(loaded):
+    from nbalign.checks import CHECKS
+
+    result, captured = run(loaded, "%nbalign explain nba303")
+    assert result.success
+    assert captured.outputs[0].data["text/plain"].startswith("NBA303 Diminishing returns (warning)")
+    assert CHECKS["NBA303"].explanation in captured.outputs[0].data["text/plain"]
+    _, captured = run(loaded, "%nbalign explain")
+    assert all(code in captured.outputs[0].data["text/plain"] for code in CHECKS)

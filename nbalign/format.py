@@ -1,0 +1,88 @@
+"""How numbers and the KPI read, everywhere nbalign shows them.
+
+One set of rules for the inline line, the plot, messages and the sidebar (``format.ts``); both
+test suites read the cases in ``protocol/format.json``. Rounding is half away from zero on the
+exact value (what JavaScript's ``toFixed`` does with a magnitude), negatives carry U+2212, and a
+value that rounds to zero never shows a minus.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+DASH = "\u2014"
+MINUS = "\u2212"
+ARROW = "\u2192"
+
+_QUANTUM = {3: Decimal("0.001"), 2: Decimal("0.01"), 1: Decimal("0.1"), 0: Decimal("1")}
+
+
+def _decimals(magnitude: float) -> int:
+    """Decimals by magnitude, so 0.624, 56.50, 107.9 and 25,310 all read well."""
+    if magnitude >= 1000:
+        return 0
+    if magnitude >= 100:
+        return 1
+    if magnitude >= 1:
+        return 2
+    return 3
+
+
+def _magnitude(value: float) -> str:
+    magnitude = abs(value)
+    decimals = _decimals(magnitude)
+    rounded = Decimal(magnitude).quantize(_QUANTUM[decimals], rounding=ROUND_HALF_UP)
+    return f"{rounded:,.0f}" if decimals == 0 else f"{rounded:.{decimals}f}"
+
+
+def _is_number(value) -> bool:
+    return value is not None and value == value and value not in (float("inf"), float("-inf"))
+
+
+def _signed(value: float, text: str) -> str:
+    return MINUS + text if value < 0 and text.strip("0.,") else text
+
+
+def format_score(value: float | None) -> str:
+    """A metric value: ``0.624``, ``−0.250``, ``56.50``, ``107.9``, ``25,310``; ``—`` for none."""
+    if not _is_number(value):
+        return DASH
+    return _signed(value, _magnitude(value))
+
+
+def format_change(value: float | None) -> str:
+    """A signed change: ``+0.090``, ``−0.005``, ``±0.000`` when it rounds to nothing."""
+    if not _is_number(value):
+        return DASH
+    text = _magnitude(value)
+    if not text.strip("0.,"):
+        return "\u00b1" + text
+    return ("+" if value > 0 else MINUS) + text
+
+
+def format_percent(progress: float | None) -> str:
+    """Progress from baseline (0) to target (1) as a whole percent, never clamped: ``−12%``."""
+    if not _is_number(progress):
+        return DASH
+    percent = Decimal(abs(progress) * 100).quantize(_QUANTUM[0], rounding=ROUND_HALF_UP)
+    return _signed(progress, f"{percent:.0f}") + "%"
+
+
+def kpi_line(kpi) -> str:
+    """The KPI's movement in one line: ``26.5% → 22% by 2027-06-30``, or ``judged by Ana``.
+
+    The KPI's name and owner are shown apart; the line is empty when there is nothing to say.
+    """
+    if kpi is None:
+        return ""
+    current, target, deadline, judge = (_text(getattr(kpi, k)) for k in ("current", "target", "deadline", "judge"))
+    if current or target:
+        move = f" {ARROW} ".join(t for t in (current, target) if t) if current else f"{ARROW} {target}"
+        return f"{move} by {deadline}" if deadline else move
+    if judge:
+        return f"judged by {judge} by {deadline}" if deadline else f"judged by {judge}"
+    return f"by {deadline}" if deadline else ""
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
