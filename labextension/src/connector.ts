@@ -2,20 +2,21 @@
  * One kernel connector per notebook: keeps the notebook's AlignModel fed from
  * the kernel's `nbalign` comm, through kernel changes, restarts and page reloads.
  *
- * - `%load_ext nbalign` opens the comm from the kernel with a snapshot as open
- *   data; the registered comm target attaches to it.
+ * - `%load_ext nbalign` opens the comm from the kernel with a standing as open
+ *   data; the registered comm target attaches to it. Every later change comes
+ *   as a whole standing too; the model keeps the newest revision.
  * - A reloaded page (or a reconnected socket) does not know the comm the kernel
  *   still holds: as ipywidgets does, ask with comm_info_request, re-attach with
- *   createComm(TARGET, id) (no open) and request a snapshot.
+ *   createComm(TARGET, id) (no open) and request the standing.
  * - A closed comm, a restart or a shutdown leaves the notebook not live; the
- *   model keeps the last state so the view can show it as saved.
+ *   model keeps the last standing so the view can show it as saved.
  */
 import { ISessionContext } from '@jupyterlab/apputils';
 import { Kernel, KernelMessage, Session } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
 
 import { AlignModel } from './model';
-import { parseMessage, REQUEST_SNAPSHOT, TARGET } from './protocol';
+import { parseMessage, REQUEST_STANDING, TARGET } from './protocol';
 
 type JSONValue = KernelMessage.ICommMsgMsg['content']['data'];
 
@@ -129,7 +130,7 @@ export class KernelConnector implements IDisposable {
       return;
     }
     this._adopt(kernel.createComm(TARGET, commId));
-    this._send(REQUEST_SNAPSHOT);
+    this._send(REQUEST_STANDING);
   }
 
   private _adopt(comm: Kernel.IComm): void {
@@ -163,15 +164,13 @@ export class KernelConnector implements IDisposable {
 
   private _receive(data: JSONValue): void {
     const message = parseMessage(data);
-    if (message?.type === 'snapshot') {
-      this._model.applySnapshot(message.payload);
-    } else if (message?.type === 'evaluation') {
-      this._model.applyEvaluation(message.payload);
+    if (message?.type === 'standing') {
+      this._model.applyStanding(message.payload);
     }
-    // request_snapshot travels frontend -> kernel only; anything else was logged.
+    // request_standing travels frontend -> kernel only; anything else was logged.
   }
 
-  private _send(message: typeof REQUEST_SNAPSHOT): void {
+  private _send(message: typeof REQUEST_STANDING): void {
     if (this._comm && !this._comm.isDisposed) {
       this._comm.send(message as unknown as JSONValue);
     }

@@ -1,30 +1,33 @@
 /**
- * One notebook's objective and progress, read at a glance: the outcome and
- * KPI it serves, the metric's progress from baseline to target, the best
- * model, the latest banner and every evaluation.
+ * One notebook's standing, read at a glance: the outcome and KPI it serves,
+ * the metric's progress from baseline to target, the best model, the banner
+ * and the evaluations as the kernel judged them.
  *
- * All user text goes into React text nodes, never HTML.
+ * It renders the standing and nothing else: verdicts, tones and the summary
+ * come from the kernel, and no number here is judged again. All user text goes
+ * into React text nodes, never HTML.
  */
 import * as React from 'react';
 
 import {
   barPercent,
-  changeTone,
   directionText,
   formatChange,
   formatPercent,
   formatScore,
   formatTime,
-  kpiLine
+  kpiLine,
+  VERDICT_WORDS
 } from './format';
 import { IAlignState } from './model';
-import { IDiagnostic, IEvaluation, IObjective, ISummary } from './protocol';
+import { IBanner, ICheck, IObjective, IRow, IStanding, ISummary } from './protocol';
 
 export function Dashboard(props: { state: IAlignState }): JSX.Element | null {
-  const { objective, evaluations, summary, live, savedAt } = props.state;
-  if (!objective) {
+  const { standing, live, savedAt } = props.state;
+  if (!standing) {
     return null;
   }
+  const { objective, summary } = standing;
   return (
     <div className="jp-nbalign-dashboard" data-testid="nbalign-dashboard" data-live={live}>
       {!live && (
@@ -34,13 +37,8 @@ export function Dashboard(props: { state: IAlignState }): JSX.Element | null {
       )}
       <ObjectiveSection objective={objective} live={live} />
       <ProgressSection objective={objective} summary={summary} />
-      {summary?.banner && <Banner diagnostic={summary.banner} />}
-      <EvaluationList
-        objective={objective}
-        evaluations={evaluations}
-        bestId={summary?.best?.id ?? null}
-        minGain={summary?.min_gain}
-      />
+      {summary.banner && <Banner banner={summary.banner} />}
+      <EvaluationList standing={standing} />
     </div>
   );
 }
@@ -60,7 +58,7 @@ function ObjectiveSection(props: { objective: IObjective; live: boolean }): JSX.
           className="jp-nbalign-status"
           data-testid="nbalign-status"
           data-live={props.live}
-          title={props.live ? 'Fed by the running kernel' : 'From the notebook file; no kernel feeds it'}
+          title={props.live ? 'Fed by the running kernel' : 'The last state known; no kernel feeds it'}
         >
           {props.live ? 'live' : 'saved'}
         </span>
@@ -84,20 +82,15 @@ function ObjectiveSection(props: { objective: IObjective; live: boolean }): JSX.
   );
 }
 
-function ProgressSection(props: {
-  objective: IObjective;
-  summary: ISummary | null;
-}): JSX.Element {
+function ProgressSection(props: { objective: IObjective; summary: ISummary }): JSX.Element {
   const { objective, summary } = props;
   const metric = objective.metric;
-  const progress = summary?.progress ?? null;
+  const progress = summary.progress;
   const percent = formatPercent(progress);
   const width = barPercent(progress);
   const tone =
     progress === null ? 'none' : progress >= 1 ? 'reached' : progress < 0 ? 'below' : 'on-way';
-  const baseline = summary?.baseline ?? objective.baseline.value ?? null;
-  const target = summary?.target ?? objective.target;
-  const best = summary?.best ?? null;
+  const best = summary.best;
   return (
     <section className="jp-nbalign-section jp-nbalign-metric" data-testid="nbalign-metric">
       <div className="jp-nbalign-metric-head">
@@ -125,10 +118,10 @@ function ProgressSection(props: {
       </div>
       <div className="jp-nbalign-ends">
         <span>
-          <span className="jp-nbalign-label">baseline</span> {formatScore(baseline)}
+          <span className="jp-nbalign-label">baseline</span> {formatScore(summary.baseline)}
         </span>
         <span>
-          <span className="jp-nbalign-label">target</span> {formatScore(target)}
+          <span className="jp-nbalign-label">target</span> {formatScore(summary.target)}
         </span>
       </div>
       <div className="jp-nbalign-best" data-testid="nbalign-best">
@@ -148,8 +141,8 @@ function ProgressSection(props: {
   );
 }
 
-function Banner(props: { diagnostic: IDiagnostic }): JSX.Element {
-  const { code, level, title, message } = props.diagnostic;
+function Banner(props: { banner: IBanner }): JSX.Element {
+  const { code, level, title, message, explanation } = props.banner;
   return (
     <section
       className="jp-nbalign-banner"
@@ -164,103 +157,153 @@ function Banner(props: { diagnostic: IDiagnostic }): JSX.Element {
         <span className="jp-nbalign-banner-title">{title}</span>
       </div>
       <div className="jp-nbalign-banner-message">{message}</div>
+      <details className="jp-nbalign-why" data-testid="nbalign-banner-why">
+        <summary>why</summary>
+        <div className="jp-nbalign-why-text">{explanation}</div>
+      </details>
     </section>
   );
 }
 
-function EvaluationList(props: {
-  objective: IObjective;
-  evaluations: readonly IEvaluation[];
-  bestId: number | null;
-  minGain?: number | null;
-}): JSX.Element {
-  const { objective, evaluations, bestId } = props;
-  const minGain = props.minGain ?? objective.stop.min_gain;
+function EvaluationList(props: { standing: IStanding }): JSX.Element {
+  const { objective, summary, rows, rows_total, checks } = props.standing;
+  // Rows of another metric (an older objective version) cannot be compared:
+  // they are listed apart, never starred.
+  const judged = rows.filter(row => row.verdict !== 'other_metric');
+  const others = rows.filter(row => row.verdict === 'other_metric');
+  const omitted = rows_total - rows.length;
+  const bestId = summary.best?.id ?? null;
   return (
     <section className="jp-nbalign-section" data-testid="nbalign-evaluations">
       <div className="jp-nbalign-list-head">
         <span className="jp-nbalign-list-title">
           <span className="jp-nbalign-label">evaluations</span>
-          <span className="jp-nbalign-count">{evaluations.length}</span>
+          <span
+            className="jp-nbalign-count"
+            title={`${summary.n_models} ${summary.n_models === 1 ? 'model' : 'models'} judged on ${objective.metric.label}`}
+          >
+            {summary.n_models}
+          </span>
         </span>
         <span className="jp-nbalign-column" title={objective.metric.label}>
           score
         </span>
         <span className="jp-nbalign-column">vs best</span>
       </div>
-      {evaluations.length === 0 ? (
+      {omitted > 0 && (
+        <div className="jp-nbalign-muted jp-nbalign-omitted" data-testid="nbalign-rows-omitted">
+          {omitted} earlier {omitted === 1 ? 'evaluation' : 'evaluations'} not shown (
+          <code>%nbalign plot</code> shows all)
+        </div>
+      )}
+      {judged.length === 0 ? (
         <div className="jp-nbalign-muted jp-nbalign-none">
           No model evaluated yet: <code>%evaluate model</code>
         </div>
       ) : (
         <ol className="jp-nbalign-evaluations">
-          {evaluations.map(evaluation => (
-            <EvaluationRow
-              key={evaluation.id}
-              evaluation={evaluation}
-              isBest={evaluation.id === bestId}
-              greaterIsBetter={objective.metric.greater_is_better}
-              minGain={minGain}
-            />
+          {judged.map(row => (
+            <EvaluationRow key={row.id} row={row} isBest={row.id === bestId} checks={checks} />
           ))}
         </ol>
       )}
+      {others.length > 0 && <OtherMetricList rows={others} />}
     </section>
   );
 }
 
 function EvaluationRow(props: {
-  evaluation: IEvaluation;
+  row: IRow;
   isBest: boolean;
-  greaterIsBetter: boolean;
-  minGain: number | null;
+  checks: Record<string, ICheck>;
 }): JSX.Element {
-  const { evaluation, isBest } = props;
-  const verdict = evaluation.verdict;
-  const isBaseline = evaluation.role === 'baseline';
-  const tone = changeTone(verdict.change_vs_best, props.greaterIsBetter, props.minGain);
-  const changeTitle =
-    verdict.best_before === null
-      ? 'The first evaluation: nothing to compare with'
-      : `Against the best before it: ${formatScore(verdict.best_before)}`;
+  const { row, isBest, checks } = props;
+  const isBaseline = row.role === 'baseline';
   return (
     <li
       className="jp-nbalign-evaluation"
       data-testid="nbalign-evaluation"
       data-best={isBest}
-      data-role={evaluation.role ?? 'model'}
-      title={evaluation.estimator}
+      data-role={row.role}
+      title={row.estimator}
     >
       <span className="jp-nbalign-marker" aria-label={isBest ? 'best' : undefined}>
         {isBest ? '\u2605' : ''}
       </span>
       <span className="jp-nbalign-evaluation-name">
         <span className="jp-nbalign-name-text" data-testid="nbalign-evaluation-name">
-          {evaluation.name}
+          {row.name}
         </span>
         {isBaseline && (
           <span className="jp-nbalign-role-badge" title="The baseline every model is measured against">
             baseline
           </span>
         )}
-        {verdict.diagnostics.map(d => (
-          <span
-            key={d.code}
-            className="jp-nbalign-code-badge"
-            data-level={d.level}
-            data-testid="nbalign-diagnostic"
-            title={`${d.title}: ${d.message}`}
-          >
-            {d.code}
-          </span>
+        {row.codes.map(code => (
+          <CodeBadge key={code} code={code} check={checks[code]} />
         ))}
       </span>
       <span className="jp-nbalign-score" data-testid="nbalign-evaluation-score">
-        {formatScore(evaluation.score)}
+        {formatScore(row.score)}
       </span>
-      <span className="jp-nbalign-change" data-tone={tone} title={changeTitle}>
-        {isBaseline ? '' : formatChange(verdict.change_vs_best)}
+      <span
+        className="jp-nbalign-change"
+        data-tone={row.tone}
+        data-verdict={row.verdict}
+        title={verdictTitle(row)}
+      >
+        {isBaseline ? '' : formatChange(row.change_vs_best)}
       </span>
     </li>
+  );
+}
+
+/** A check code on a row; a code the standing does not explain still shows. */
+function CodeBadge(props: { code: string; check: ICheck | undefined }): JSX.Element {
+  const { code, check } = props;
+  return (
+    <span
+      className="jp-nbalign-code-badge"
+      data-level={check?.level ?? 'info'}
+      data-testid="nbalign-diagnostic"
+      title={check ? `${check.title}: ${check.explanation}` : code}
+    >
+      {code}
+    </span>
+  );
+}
+
+/** The verdict in words, with what the change was measured against. */
+function verdictTitle(row: IRow): string {
+  const word = VERDICT_WORDS[row.verdict].word;
+  if (row.role === 'baseline') {
+    return word;
+  }
+  if (row.best_before === null || row.change_vs_best === null) {
+    return `${word}: nothing before it to compare with`;
+  }
+  const change = formatChange(row.change_vs_best);
+  return `${word}: ${change} against the best before it, ${formatScore(row.best_before)}`;
+}
+
+function OtherMetricList(props: { rows: IRow[] }): JSX.Element {
+  return (
+    <div className="jp-nbalign-others">
+      <div className="jp-nbalign-label jp-nbalign-others-head">Scored with another metric</div>
+      <ul className="jp-nbalign-other-evaluations">
+        {props.rows.map(row => (
+          <li
+            key={row.id}
+            className="jp-nbalign-other-evaluation"
+            data-testid="nbalign-other-evaluation"
+            title={`${row.estimator}: ${VERDICT_WORDS[row.verdict].word}, not compared`}
+          >
+            <span className="jp-nbalign-other-name">{row.name}</span>
+            {` \u00b7 ${row.metric_label} \u00b7 v${row.version} \u00b7 `}
+            <span className="jp-nbalign-score">{formatScore(row.score)}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -1,79 +1,79 @@
 /**
- * How numbers and phrases read in the sidebar: one formatting for every score,
- * so the evaluation list, the progress numbers and the best model agree.
+ * How numbers, verdicts and the KPI read in the sidebar, by the rules the kernel
+ * uses too (nbalign/format.py): both test suites read the cases in
+ * protocol/format.json and the verdict words in protocol/vocabulary.json.
  * Pure functions (no DOM), tested in node.
  */
-import { IKpi, IMetric } from './protocol';
+import { IKpi, IMetric, Tone, Verdict } from './protocol';
 
 const DASH = '\u2014';
 const MINUS = '\u2212';
+const PLUS_MINUS = '\u00b1';
+const ARROW = '\u2192';
 
 /**
- * A score or metric value, as the kernel's `format_score` writes it: decimals by
- * magnitude (0.624, 56.50, 107.9), a rounded grouped number from 1000 on.
+ * The word and tone of each verdict (protocol/vocabulary.json). The kernel
+ * decides a row's verdict and tone; the sidebar only shows them.
+ */
+export const VERDICT_WORDS: Readonly<Record<Verdict, { word: string; tone: Tone }>> =
+  Object.freeze({
+    new_best: { word: 'new best', tone: 'good' },
+    first: { word: 'first model', tone: 'neutral' },
+    no_gain: { word: 'no real gain', tone: 'neutral' },
+    worse: { word: 'worse than the best', tone: 'bad' },
+    below_baseline: { word: 'below baseline', tone: 'bad' },
+    baseline: { word: 'baseline', tone: 'neutral' },
+    other_metric: { word: 'another metric', tone: 'neutral' }
+  });
+
+/**
+ * A score or metric value: decimals by magnitude (0.624, 56.50, 107.9), a
+ * rounded number grouped with commas from 1000 on (25,310); a dash for none.
+ *
+ * Rounding is half away from zero on the exact value: the magnitude is
+ * formatted (`toFixed` picks the larger neighbour on a tie) and the sign
+ * added after, so a value that rounds to zero shows no minus.
+ *
+ * @example
+ * formatScore(-0.0625); // '−0.063'
  */
 export function formatScore(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) {
+  if (!isFiniteNumber(value)) {
     return DASH;
   }
-  const magnitude = Math.abs(value);
-  if (magnitude >= 1000) {
-    return Math.round(value).toLocaleString('en-US').replace('-', MINUS);
-  }
-  const decimals = magnitude >= 100 ? 1 : magnitude >= 1 ? 2 : 3;
-  return value.toFixed(decimals).replace('-', MINUS);
+  return signed(value, magnitudeText(Math.abs(value)));
 }
 
-/** A signed change ("+0.090", "−0.005", "±0.000"); a dash when there is none. */
+/**
+ * A signed change ("+0.090", "−0.005"); "±0.000" when it rounds to nothing; a
+ * dash when there is none.
+ */
 export function formatChange(change: number | null | undefined): string {
-  if (change === null || change === undefined || !Number.isFinite(change)) {
+  if (!isFiniteNumber(change)) {
     return DASH;
   }
-  const magnitude = formatScore(Math.abs(change));
-  if (magnitude === formatScore(0)) {
-    return `\u00b1${magnitude}`;
+  const magnitude = magnitudeText(Math.abs(change));
+  if (isZeroText(magnitude)) {
+    return `${PLUS_MINUS}${magnitude}`;
   }
   return `${change > 0 ? '+' : MINUS}${magnitude}`;
 }
 
-/** The true progress as a percent ("103%", "−12%"), never clamped. */
+/** The true progress as a whole percent ("103%", "−12%"), never clamped. */
 export function formatPercent(progress: number | null | undefined): string {
-  if (progress === null || progress === undefined || !Number.isFinite(progress)) {
+  if (!isFiniteNumber(progress)) {
     return DASH;
   }
-  return `${Math.round(progress * 100)}%`.replace('-', MINUS);
+  // Math.round on a magnitude rounds halves up, that is away from zero.
+  return `${signed(progress, String(Math.round(Math.abs(progress) * 100)))}%`;
 }
 
 /** The width of the progress bar in percent, clamped to 0..100. */
 export function barPercent(progress: number | null | undefined): number {
-  if (progress === null || progress === undefined || !Number.isFinite(progress)) {
+  if (!isFiniteNumber(progress)) {
     return 0;
   }
   return Math.min(100, Math.max(0, progress * 100));
-}
-
-export type Tone = 'good' | 'bad' | 'neutral';
-
-/**
- * Whether a change of score is an improvement, for this metric's direction.
- *
- * `change` is `score - best_before`. A change smaller than `minGain` is
- * neutral: nbalign does not count it as a real gain (or loss).
- */
-export function changeTone(
-  change: number | null | undefined,
-  greaterIsBetter: boolean,
-  minGain: number | null | undefined
-): Tone {
-  if (change === null || change === undefined || !Number.isFinite(change)) {
-    return 'neutral';
-  }
-  const threshold = minGain ?? 0;
-  if (Math.abs(change) < threshold || change === 0) {
-    return 'neutral';
-  }
-  const better = greaterIsBetter ? change > 0 : change < 0;
-  return better ? 'good' : 'bad';
 }
 
 export function directionText(metric: IMetric): string {
@@ -81,20 +81,24 @@ export function directionText(metric: IMetric): string {
 }
 
 /**
- * The KPI in one line: "9% → 5% by 2027-06-30", or "judged by Ana" for a
- * subjective criterion. Empty when the KPI has neither numbers nor a judge.
+ * The KPI's movement in one line: "9% → 5% by 2027-06-30", "→ 5%" without a
+ * current value, or "judged by Ana" for a subjective criterion. Empty when
+ * there is nothing to say. The KPI's name and owner are shown apart.
  */
 export function kpiLine(kpi: IKpi): string {
   const current = text(kpi.current);
   const target = text(kpi.target);
   const deadline = text(kpi.deadline);
+  const by = deadline ? ` by ${deadline}` : '';
   if (current || target) {
-    const move = [current, target].filter(Boolean).join(' \u2192 ');
-    return deadline ? `${move} by ${deadline}` : move;
+    const move = current
+      ? [current, target].filter(Boolean).join(` ${ARROW} `)
+      : `${ARROW} ${target}`;
+    return `${move}${by}`;
   }
   const judge = text(kpi.judge);
   if (judge) {
-    return deadline ? `judged by ${judge} by ${deadline}` : `judged by ${judge}`;
+    return `judged by ${judge}${by}`;
   }
   return deadline ? `by ${deadline}` : '';
 }
@@ -111,7 +115,33 @@ export function formatTime(iso: string | null | undefined): string {
   return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** KPI fields may arrive as numbers from YAML; show them as text either way. */
+function isFiniteNumber(value: number | null | undefined): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** A non-negative value with decimals by its size; grouped thousands from 1000 on. */
+function magnitudeText(magnitude: number): string {
+  if (magnitude >= 1000) {
+    return groupThousands(String(Math.round(magnitude)));
+  }
+  const decimals = magnitude >= 100 ? 1 : magnitude >= 1 ? 2 : 3;
+  return magnitude.toFixed(decimals);
+}
+
+function groupThousands(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+function isZeroText(magnitude: string): boolean {
+  return !/[1-9]/.test(magnitude);
+}
+
+/** A minus for negatives, unless the magnitude reads as zero. */
+function signed(value: number, magnitude: string): string {
+  return value < 0 && !isZeroText(magnitude) ? `${MINUS}${magnitude}` : magnitude;
+}
+
+/** KPI fields may arrive as numbers from older kernels; show them as text either way. */
 function text(value: unknown): string {
   return value === null || value === undefined ? '' : String(value).trim();
 }

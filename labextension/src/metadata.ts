@@ -1,6 +1,6 @@
 /**
  * Keeps a notebook's `nbalign` metadata and its AlignModel in step:
- * on open, the saved snapshot goes into the model (not live); while live,
+ * on open, the saved standing goes into the model (not live); while live,
  * every change of state is written back, but only when it changes what the
  * metadata says, so a reload does not mark the notebook modified.
  */
@@ -21,7 +21,7 @@ export class MetadataSync implements IDisposable {
       }
       const saved = fromSaved(_panel.model?.getMetadata(METADATA_KEY));
       if (saved) {
-        _model.applySaved(saved, saved.saved_at);
+        _model.applySaved(saved);
       }
       // A live state that came before the file was ready is written now.
       this._onStateChanged(_model, _model.state);

@@ -2,28 +2,25 @@
  * The one holder of frontend state: what the sidebar knows about one notebook.
  *
  * Plain TypeScript plus @lumino/signaling, so it runs in node tests. The
- * connector feeds it from the kernel, the metadata sync feeds it from the
- * notebook file, and the view only reads it.
+ * connector feeds it standings from the kernel, the metadata sync feeds it the
+ * standing saved in the notebook file, and the view only reads it. The model
+ * never merges or judges: a standing replaces the state whole.
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
-import {
-  IEvaluation,
-  IEvaluationEvent,
-  IObjective,
-  ISnapshot,
-  ISummary
-} from './protocol';
+import { ISavedStanding, IStanding, IStandingPayload } from './protocol';
 
 /** An immutable picture of one notebook's nbalign state. */
 export interface IAlignState {
   /** True while a kernel comm feeds this state; false for saved or no state. */
   readonly live: boolean;
-  readonly objective: IObjective | null;
-  /** In the order the kernel recorded them. */
-  readonly evaluations: readonly IEvaluation[];
-  readonly summary: ISummary | null;
-  /** ISO time the state was last received live or saved in the notebook. */
+  /** The kernel session the standing came from; null for saved or no state. */
+  readonly session: string | null;
+  /** The standing's revision within its session; null for saved or no state. */
+  readonly revision: number | null;
+  /** The kernel's judged state; null when there is no objective. */
+  readonly standing: IStanding | null;
+  /** ISO time the standing was last received live or saved in the notebook. */
   readonly savedAt: string | null;
 }
 
@@ -32,16 +29,25 @@ export type AlignStatus =
   | 'not-loaded' // no kernel comm and nothing saved: show how to start
   | 'no-objective' // nbalign loaded, no %%objective yet
   | 'live' // objective fed by a live kernel
-  | 'saved'; // objective from the notebook metadata, no live kernel
+  | 'saved'; // the last standing known (saved in the notebook or left by a closed comm)
 
 export const NOT_LOADED: IAlignState = Object.freeze({
   live: false,
-  objective: null,
-  evaluations: Object.freeze([]) as readonly IEvaluation[],
-  summary: null,
+  session: null,
+  revision: null,
+  standing: null,
   savedAt: null
 });
 
+/**
+ * The state of one notebook.
+ *
+ * @example
+ * const model = new AlignModel();
+ * model.stateChanged.connect((_, state) => render(state));
+ * model.applyStanding({ session: 'a1', revision: 1, standing: null });
+ * model.status; // 'no-objective'
+ */
 export class AlignModel {
   constructor(private readonly _now: () => Date = () => new Date()) {}
 
@@ -49,7 +55,7 @@ export class AlignModel {
     return this._state;
   }
 
-  /** Emits the new state after every change. */
+  /** Emits the new state after every change, and only after a change. */
   get stateChanged(): ISignal<this, IAlignState> {
     return this._stateChanged;
   }
@@ -58,56 +64,55 @@ export class AlignModel {
     return statusOf(this._state);
   }
 
-  /** Replace the whole state with a snapshot from the kernel (live). */
-  applySnapshot(snapshot: ISnapshot): void {
+  /**
+   * Replace the whole state with a standing from the kernel (live).
+   *
+   * A payload that is not news is ignored: one of the same session with an
+   * older revision (a late delivery), or with the same revision while live (a
+   * duplicate). The same revision while not live is the kernel sending its
+   * state again on a new comm, so it makes the state live again. A payload of
+   * another session (a restarted kernel counts anew) is always taken.
+   */
+  applyStanding(payload: IStandingPayload): void {
+    const current = this._state;
+    if (payload.session === current.session && current.revision !== null) {
+      if (
+        payload.revision < current.revision ||
+        (payload.revision === current.revision && current.live)
+      ) {
+        return;
+      }
+    }
     this._set({
       live: true,
-      objective: snapshot.objective,
-      evaluations: [...snapshot.evaluations],
-      summary: snapshot.summary,
+      session: payload.session,
+      revision: payload.revision,
+      standing: payload.standing,
       savedAt: this._now().toISOString()
     });
   }
 
   /**
-   * Load a snapshot saved in the notebook metadata, shown as not live.
+   * Show the standing saved in the notebook metadata, not live.
    *
    * Ignored while live: the kernel knows better than the file.
    */
-  applySaved(snapshot: ISnapshot, savedAt: string | null): void {
+  applySaved(saved: ISavedStanding): void {
     if (this._state.live) {
       return;
     }
     this._set({
       live: false,
-      objective: snapshot.objective,
-      evaluations: [...snapshot.evaluations],
-      summary: snapshot.summary,
-      savedAt
-    });
-  }
-
-  /** Insert or replace (same id) one evaluation and take the new summary. */
-  applyEvaluation(event: IEvaluationEvent): void {
-    const evaluations = [...this._state.evaluations];
-    const index = evaluations.findIndex(e => e.id === event.evaluation.id);
-    if (index >= 0) {
-      evaluations[index] = event.evaluation;
-    } else {
-      evaluations.push(event.evaluation);
-    }
-    this._set({
-      ...this._state,
-      live: true,
-      evaluations,
-      summary: event.summary,
-      savedAt: this._now().toISOString()
+      session: null,
+      revision: null,
+      standing: saved.standing,
+      savedAt: saved.saved_at
     });
   }
 
   /**
    * Mark the state live or not. Going not live (comm closed, kernel restarted
-   * or shut down) keeps the last state so the view can show it as saved.
+   * or shut down) keeps the last standing so the view can show it as saved.
    */
   setLive(live: boolean): void {
     if (this._state.live !== live) {
@@ -117,12 +122,14 @@ export class AlignModel {
 
   /** Forget everything (no kernel state, nothing saved). */
   reset(): void {
-    this._set(NOT_LOADED);
+    if (this._state !== NOT_LOADED) {
+      this._set(NOT_LOADED);
+    }
   }
 
   private _set(state: IAlignState): void {
-    this._state = state;
-    this._stateChanged.emit(state);
+    this._state = Object.freeze(state);
+    this._stateChanged.emit(this._state);
   }
 
   private _state: IAlignState = NOT_LOADED;
@@ -132,13 +139,7 @@ export class AlignModel {
 /** Which of the four screens a state calls for. */
 export function statusOf(state: IAlignState): AlignStatus {
   if (state.live) {
-    return state.objective ? 'live' : 'no-objective';
+    return state.standing ? 'live' : 'no-objective';
   }
-  return state.objective ? 'saved' : 'not-loaded';
-}
-
-/** The evaluation the summary names as best, if it is in the list. */
-export function bestEvaluation(state: IAlignState): IEvaluation | null {
-  const bestId = state.summary?.best?.id;
-  return state.evaluations.find(e => e.id === bestId) ?? null;
+  return state.standing ? 'saved' : 'not-loaded';
 }

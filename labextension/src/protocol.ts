@@ -1,28 +1,42 @@
 /**
- * The nbalign comm protocol, version 1 (see protocol/README.md and schema.json).
+ * The nbalign comm protocol, version 2 (see protocol/README.md and schema.json).
  *
- * Every message is an envelope `{v, type, payload}`. `parseMessage` is the one
- * gate between the wire and the model: what it returns is well formed, and
- * anything else (another version, an unknown type, a malformed body) becomes
- * `null` and a console warning, never an exception.
+ * Every message is an envelope `{v, type, payload}`. The kernel sends its whole
+ * judged state, the standing, after every change; the frontend replaces its
+ * state with it and never merges or re-judges. `parseMessage` is the one gate
+ * between the wire and the model: what it returns is well formed, and anything
+ * else (another version, an unknown type, a malformed body) becomes `null` and
+ * a console warning, never an exception.
  */
 
 export const TARGET = 'nbalign';
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** The enums of schema.json; a node test keeps them equal to the schema. */
-export const MESSAGE_TYPES = ['snapshot', 'evaluation', 'request_snapshot'] as const;
+export const MESSAGE_TYPES = ['standing', 'request_standing'] as const;
 export const DIAGNOSTIC_LEVELS = ['info', 'warning', 'success'] as const;
 export const BASELINE_KINDS = ['number', 'first', 'model', 'auto'] as const;
+export const VERDICTS = [
+  'new_best',
+  'no_gain',
+  'worse',
+  'below_baseline',
+  'first',
+  'baseline',
+  'other_metric'
+] as const;
+export const TONES = ['good', 'bad', 'neutral'] as const;
+export const ROLES = ['model', 'baseline'] as const;
 
+/** The pattern of a check code (`$defs/code`): NBA100 to NBA399. */
+const CODE_PATTERN = /^NBA[1-3][0-9][0-9]$/;
+
+export type MessageType = (typeof MESSAGE_TYPES)[number];
 export type DiagnosticLevel = (typeof DIAGNOSTIC_LEVELS)[number];
-
-export interface IDiagnostic {
-  code: string;
-  level: DiagnosticLevel;
-  title: string;
-  message: string;
-}
+export type BaselineKind = (typeof BASELINE_KINDS)[number];
+export type Verdict = (typeof VERDICTS)[number];
+export type Tone = (typeof TONES)[number];
+export type Role = (typeof ROLES)[number];
 
 export interface IKpi {
   name: string;
@@ -41,7 +55,7 @@ export interface IMetric {
 }
 
 export interface IBaseline {
-  kind: (typeof BASELINE_KINDS)[number];
+  kind: BaselineKind;
   value?: number | null;
   model?: string | null;
 }
@@ -56,95 +70,127 @@ export interface IObjective {
   target: number | null;
   baseline: IBaseline;
   stop: { min_gain: number | null; patience: number };
-}
-
-export interface IVerdict {
-  baseline: number | null;
-  best_before: number | null;
-  change_vs_best: number | null;
-  change_vs_baseline: number | null;
-  progress: number | null;
-  is_best: boolean;
-  diagnostics: IDiagnostic[];
-}
-
-export interface IEvaluation {
-  id: number;
-  objective?: string;
-  objective_version?: number;
-  name: string;
-  estimator: string;
-  params?: Record<string, unknown>;
-  metric: string;
-  score: number;
-  predict_seconds?: number | null;
-  n_rows?: number | null;
-  data_fingerprint?: string | null;
-  kind?: 'test';
-  role?: 'model' | 'baseline';
+  value?: Record<string, number | null> | null;
+  notebook?: string | null;
+  data?: Record<string, unknown>;
   source?: string;
-  created_at: string;
-  verdict: IVerdict;
+}
+
+/** The latest thing worth saying about the objective, with its check code. */
+export interface IBanner {
+  code: string;
+  level: DiagnosticLevel;
+  title: string;
+  message: string;
+  explanation: string;
+}
+
+/** What a check code means: `standing.checks[code]`. */
+export interface ICheck {
+  level: DiagnosticLevel;
+  title: string;
+  explanation: string;
+}
+
+export interface IBest {
+  id: number;
+  name: string;
+  score: number;
 }
 
 export interface ISummary {
   baseline: number | null;
   target: number | null;
-  best: { id: number; name: string; score: number } | null;
-  progress: number | null;
-  n_evaluations: number;
-  banner: IDiagnostic | null;
   /** The min_gain in force (resolved when the objective leaves it automatic). */
-  min_gain?: number | null;
+  min_gain: number;
+  best: IBest | null;
+  progress: number | null;
+  /** Models judged on the objective's metric (baseline rows and other metrics excluded). */
+  n_models: number;
+  banner: IBanner | null;
 }
 
-export interface ISnapshot {
-  objective: IObjective | null;
-  evaluations: IEvaluation[];
-  summary: ISummary | null;
+/** One evaluation as the kernel judged it. */
+export interface IRow {
+  id: number;
+  name: string;
+  estimator: string;
+  role: Role;
+  /** The objective version the evaluation was recorded under. */
+  version: number;
+  metric: string;
+  metric_label: string;
+  score: number;
+  verdict: Verdict;
+  tone: Tone;
+  best_before: number | null;
+  change_vs_best: number | null;
+  change_vs_baseline: number | null;
+  progress: number | null;
+  codes: string[];
 }
 
-export interface IEvaluationEvent {
-  evaluation: IEvaluation;
+/** The whole judged state of one objective. */
+export interface IStanding {
+  objective: IObjective;
   summary: ISummary;
+  /** The most recent rows, oldest first (the kernel ships a bounded number). */
+  rows: IRow[];
+  /** Every row of the objective, shipped or not. */
+  rows_total: number;
+  checks: Record<string, ICheck>;
 }
 
-export interface ISnapshotMessage {
-  v: 1;
-  type: 'snapshot';
-  payload: ISnapshot;
+export interface IStandingPayload {
+  /** Random per kernel session: a restarted kernel counts revisions anew. */
+  session: string;
+  /** Grows by one with each change in one session. */
+  revision: number;
+  /** null: nbalign is loaded, no objective declared. */
+  standing: IStanding | null;
 }
 
-export interface IEvaluationMessage {
-  v: 1;
-  type: 'evaluation';
-  payload: IEvaluationEvent;
+export interface IStandingMessage {
+  v: 2;
+  type: 'standing';
+  payload: IStandingPayload;
 }
 
-export interface IRequestSnapshotMessage {
-  v: 1;
-  type: 'request_snapshot';
+export interface IRequestStandingMessage {
+  v: 2;
+  type: 'request_standing';
   payload: Record<string, never>;
 }
 
-export type Message =
-  | ISnapshotMessage
-  | IEvaluationMessage
-  | IRequestSnapshotMessage;
+/**
+ * What the sidebar saves in a notebook's metadata under `nbalign` (`$defs/saved`):
+ * its own format, versioned apart from the wire protocol. See saved.ts.
+ */
+export interface ISavedStanding {
+  format: 1;
+  saved_at: string;
+  standing: IStanding;
+}
 
-/** The message a frontend sends to get the full state (page reload, re-attach). */
-export const REQUEST_SNAPSHOT: IRequestSnapshotMessage = {
+export type Message = IStandingMessage | IRequestStandingMessage;
+
+/** The message a frontend sends to get the standing (page reload, re-attach). */
+export const REQUEST_STANDING: IRequestStandingMessage = Object.freeze({
   v: PROTOCOL_VERSION,
-  type: 'request_snapshot',
-  payload: {}
-};
+  type: 'request_standing',
+  payload: Object.freeze({})
+}) as IRequestStandingMessage;
 
 /**
- * Return the message if `raw` is a well-formed version 1 message, else null.
+ * Return the message if `raw` is a well-formed version 2 message, else null.
  *
  * A rejected message is logged with `console.warn`, once per kind of problem,
  * so a kernel that keeps sending something we do not understand does not
  * flood the console.
+ *
+ * @example
+ * const message = parseMessage(msg.content.data);
+ * if (message?.type === 'standing') { model.applyStanding(message.payload); }
  */
 export function parseMessage(raw: unknown): Message | null {
   if (!isObject(raw) || !('v' in raw) || !('type' in raw)) {
@@ -155,37 +201,42 @@ export function parseMessage(raw: unknown): Message | null {
   }
   const payload = raw.payload;
   switch (raw.type) {
-    case 'snapshot':
-      return isSnapshot(payload)
-        ? (raw as unknown as ISnapshotMessage)
-        : reject('body', 'malformed snapshot', raw);
-    case 'evaluation':
-      return isEvaluationEvent(payload)
-        ? (raw as unknown as IEvaluationMessage)
-        : reject('body', 'malformed evaluation', raw);
-    case 'request_snapshot':
+    case 'standing':
+      return isStandingPayload(payload)
+        ? (raw as unknown as IStandingMessage)
+        : reject('body', 'malformed standing', raw);
+    case 'request_standing':
       return isObject(payload) && Object.keys(payload).length === 0
-        ? (raw as unknown as IRequestSnapshotMessage)
-        : reject('body', 'malformed request_snapshot', raw);
+        ? (raw as unknown as IRequestStandingMessage)
+        : reject('body', 'malformed request_standing', raw);
     default:
       return reject('type', `unknown type ${JSON.stringify(raw.type)}`, raw);
   }
 }
 
-/** True if `value` has the shape of a snapshot payload. */
-export function isSnapshot(value: unknown): value is ISnapshot {
+/** True if `value` is a standing message's payload (`$defs/standingMessage`). */
+export function isStandingPayload(value: unknown): value is IStandingPayload {
   return (
     isObject(value) &&
-    (value.objective === null || isObjective(value.objective)) &&
-    Array.isArray(value.evaluations) &&
-    value.evaluations.every(isEvaluation) &&
-    (value.summary === null || isSummary(value.summary))
+    typeof value.session === 'string' &&
+    isInteger(value.revision, 1) &&
+    (value.standing === null || isStanding(value.standing))
   );
 }
 
-function isEvaluationEvent(value: unknown): value is IEvaluationEvent {
+/** True if `value` is a standing (`$defs/standing`); saved.ts reads metadata with it. */
+export function isStanding(value: unknown): value is IStanding {
   return (
-    isObject(value) && isEvaluation(value.evaluation) && isSummary(value.summary)
+    isObject(value) &&
+    isObjective(value.objective) &&
+    isSummary(value.summary) &&
+    Array.isArray(value.rows) &&
+    value.rows.every(isRow) &&
+    isInteger(value.rows_total, 0) &&
+    isObject(value.checks) &&
+    Object.entries(value.checks).every(
+      ([code, check]) => CODE_PATTERN.test(code) && isCheck(check)
+    )
   );
 }
 
@@ -196,46 +247,40 @@ function isObjective(value: unknown): value is IObjective {
   const { metric, baseline, stop, kpi } = value;
   return (
     typeof value.name === 'string' &&
-    isInteger(value.version) &&
+    isInteger(value.version, 1) &&
+    optional(value.created_at, isString) &&
     isText(value.outcome) &&
-    (kpi === null || (isObject(kpi) && typeof kpi.name === 'string')) &&
+    (kpi === null || isKpi(kpi)) &&
     isObject(metric) &&
     typeof metric.name === 'string' &&
     typeof metric.label === 'string' &&
+    typeof metric.scorer === 'string' &&
     typeof metric.greater_is_better === 'boolean' &&
     isNumberOrNull(value.target) &&
     isObject(baseline) &&
-    (BASELINE_KINDS as readonly unknown[]).includes(baseline.kind) &&
+    isOneOf(baseline.kind, BASELINE_KINDS) &&
+    optional(baseline.value, isNumberOrNull) &&
+    optional(baseline.model, isText) &&
     isObject(stop) &&
     isNumberOrNull(stop.min_gain) &&
-    isInteger(stop.patience)
+    isInteger(stop.patience, 1) &&
+    optional(
+      value.value,
+      v => v === null || (isObject(v) && Object.values(v).every(isNumberOrNull))
+    ) &&
+    optional(value.notebook, isText) &&
+    optional(value.data, isObject) &&
+    optional(value.source, isString)
   );
 }
 
-function isEvaluation(value: unknown): value is IEvaluation {
+function isKpi(value: unknown): value is IKpi {
   return (
     isObject(value) &&
-    isInteger(value.id) &&
     typeof value.name === 'string' &&
-    typeof value.estimator === 'string' &&
-    typeof value.metric === 'string' &&
-    isNumber(value.score) &&
-    typeof value.created_at === 'string' &&
-    isVerdict(value.verdict)
-  );
-}
-
-function isVerdict(value: unknown): value is IVerdict {
-  return (
-    isObject(value) &&
-    isNumberOrNull(value.baseline) &&
-    isNumberOrNull(value.best_before) &&
-    isNumberOrNull(value.change_vs_best) &&
-    isNumberOrNull(value.change_vs_baseline) &&
-    isNumberOrNull(value.progress) &&
-    typeof value.is_best === 'boolean' &&
-    Array.isArray(value.diagnostics) &&
-    value.diagnostics.every(isDiagnostic)
+    ['current', 'target', 'deadline', 'owner', 'judge'].every(key =>
+      optional(value[key], isText)
+    )
   );
 }
 
@@ -247,30 +292,75 @@ function isSummary(value: unknown): value is ISummary {
   return (
     isNumberOrNull(value.baseline) &&
     isNumberOrNull(value.target) &&
+    isNumber(value.min_gain) &&
+    value.min_gain >= 0 &&
     (best === null ||
       (isObject(best) &&
         isInteger(best.id) &&
         typeof best.name === 'string' &&
         isNumber(best.score))) &&
     isNumberOrNull(value.progress) &&
-    isInteger(value.n_evaluations) &&
-    (value.min_gain === undefined || isNumberOrNull(value.min_gain)) &&
-    (value.banner === null || isDiagnostic(value.banner))
+    isInteger(value.n_models, 0) &&
+    (value.banner === null || isBanner(value.banner))
   );
 }
 
-function isDiagnostic(value: unknown): value is IDiagnostic {
+function isBanner(value: unknown): value is IBanner {
   return (
     isObject(value) &&
-    typeof value.code === 'string' &&
-    (DIAGNOSTIC_LEVELS as readonly unknown[]).includes(value.level) &&
+    isCode(value.code) &&
+    isOneOf(value.level, DIAGNOSTIC_LEVELS) &&
     typeof value.title === 'string' &&
-    typeof value.message === 'string'
+    typeof value.message === 'string' &&
+    typeof value.explanation === 'string'
+  );
+}
+
+function isCheck(value: unknown): value is ICheck {
+  return (
+    isObject(value) &&
+    isOneOf(value.level, DIAGNOSTIC_LEVELS) &&
+    typeof value.title === 'string' &&
+    typeof value.explanation === 'string'
+  );
+}
+
+function isRow(value: unknown): value is IRow {
+  return (
+    isObject(value) &&
+    isInteger(value.id) &&
+    typeof value.name === 'string' &&
+    typeof value.estimator === 'string' &&
+    isOneOf(value.role, ROLES) &&
+    isInteger(value.version) &&
+    typeof value.metric === 'string' &&
+    typeof value.metric_label === 'string' &&
+    isNumber(value.score) &&
+    isOneOf(value.verdict, VERDICTS) &&
+    isOneOf(value.tone, TONES) &&
+    isNumberOrNull(value.best_before) &&
+    isNumberOrNull(value.change_vs_best) &&
+    isNumberOrNull(value.change_vs_baseline) &&
+    isNumberOrNull(value.progress) &&
+    Array.isArray(value.codes) &&
+    value.codes.every(isCode)
   );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
+function isText(value: unknown): value is string | null {
+  return value === null || typeof value === 'string';
+}
+
+function isCode(value: unknown): value is string {
+  return typeof value === 'string' && CODE_PATTERN.test(value);
 }
 
 function isNumber(value: unknown): value is number {
@@ -281,12 +371,17 @@ function isNumberOrNull(value: unknown): value is number | null {
   return value === null || isNumber(value);
 }
 
-function isInteger(value: unknown): value is number {
-  return Number.isInteger(value);
+function isInteger(value: unknown, minimum = -Infinity): value is number {
+  return Number.isInteger(value) && (value as number) >= minimum;
 }
 
-function isText(value: unknown): value is string | null {
-  return value === null || typeof value === 'string';
+function isOneOf<T extends string>(value: unknown, choices: readonly T[]): value is T {
+  return (choices as readonly unknown[]).includes(value);
+}
+
+/** An optional property: absent, or present and valid. */
+function optional(value: unknown, check: (v: unknown) => boolean): boolean {
+  return value === undefined || check(value);
 }
 
 const warnedKinds = new Set<string>();

@@ -1,70 +1,77 @@
 /**
- * The snapshot saved in a notebook's metadata under `nbalign`, so a saved
+ * The standing saved in a notebook's metadata under `nbalign`, so a saved
  * notebook shows its objective and progress before any kernel runs.
+ *
+ * The saved format (`{format: 1, saved_at, standing}`, schema.json `$defs/saved`)
+ * is versioned apart from the wire protocol: a later protocol version does not
+ * make saved notebooks unreadable. A reader per format; anything else is ignored.
  *
  * Pure functions: the metadata sync in metadata.ts does the JupyterLab part.
  */
 import { IAlignState } from './model';
-import { isSnapshot, ISnapshot, PROTOCOL_VERSION } from './protocol';
+import { ISavedStanding, isStanding } from './protocol';
 
 export const METADATA_KEY = 'nbalign';
 
-/** The JSON stored in notebook metadata: a snapshot payload plus when and which version. */
-export interface ISavedSnapshot extends ISnapshot {
-  v: number;
-  saved_at: string | null;
-}
+/** The format this sidebar writes. */
+export const SAVED_FORMAT = 1;
 
-/** The metadata to save for a state, or null when there is nothing worth saving. */
-export function toSaved(state: IAlignState): ISavedSnapshot | null {
-  if (!state.objective && state.evaluations.length === 0) {
+/**
+ * The metadata to save for a state, or null when there is nothing worth saving.
+ *
+ * @example
+ * toSaved(model.state); // {format: 1, saved_at: '2026-11-28T10:05:00.000Z', standing: {...}}
+ */
+export function toSaved(state: IAlignState): ISavedStanding | null {
+  if (!state.standing) {
     return null;
   }
   return {
-    v: PROTOCOL_VERSION,
-    objective: state.objective,
-    evaluations: [...state.evaluations],
-    summary: state.summary,
-    saved_at: state.savedAt
+    format: SAVED_FORMAT,
+    // A live state always has its time; the fallback only keeps the type honest.
+    saved_at: state.savedAt ?? new Date(0).toISOString(),
+    standing: state.standing
   };
 }
 
-/** Read notebook metadata; null (never an exception) if absent or not understood. */
-export function fromSaved(raw: unknown): ISavedSnapshot | null {
-  if (typeof raw !== 'object' || raw === null) {
+/** One reader per saved format; a later format gets a reader beside these. */
+const READERS: Record<number, (raw: Record<string, unknown>) => ISavedStanding | null> = {
+  1: raw =>
+    typeof raw.saved_at === 'string' && isStanding(raw.standing)
+      ? { format: 1, saved_at: raw.saved_at, standing: raw.standing }
+      : null
+};
+
+/**
+ * Read notebook metadata; null (never an exception) if absent, of an unknown
+ * format (including what protocol version 1 saved) or malformed.
+ */
+export function fromSaved(raw: unknown): ISavedStanding | null {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return null;
   }
-  const saved = raw as Partial<ISavedSnapshot>;
-  if (saved.v !== PROTOCOL_VERSION || !isSnapshot(saved)) {
-    return null;
-  }
-  const savedAt: unknown = (raw as { saved_at?: unknown }).saved_at;
-  return {
-    v: PROTOCOL_VERSION,
-    objective: saved.objective,
-    evaluations: saved.evaluations,
-    summary: saved.summary,
-    saved_at: typeof savedAt === 'string' ? savedAt : null
-  };
+  const record = raw as Record<string, unknown>;
+  const format = record.format;
+  const reader = typeof format === 'number' ? READERS[format] : undefined;
+  return reader ? reader(record) : null;
 }
 
 /**
  * True if writing `next` would change what the metadata says.
  *
- * `saved_at` is left out of the comparison: re-receiving the same state after a
- * reload must not mark the notebook as modified.
+ * `saved_at` is left out of the comparison: re-receiving the same standing after
+ * a reload must not mark the notebook as modified.
  */
-export function savedDiffers(current: unknown, next: ISavedSnapshot | null): boolean {
+export function savedDiffers(current: unknown, next: ISavedStanding | null): boolean {
   if (next === null) {
     return current !== undefined && current !== null;
   }
   const before = fromSaved(current);
-  return before === null || stableJson(withoutTime(before)) !== stableJson(withoutTime(next));
-}
-
-function withoutTime(saved: ISavedSnapshot): ISnapshot & { v: number } {
-  const { saved_at: _ignored, ...rest } = saved;
-  return rest;
+  return (
+    before === null ||
+    before.format !== next.format ||
+    stableJson(before.standing) !== stableJson(next.standing)
+  );
 }
 
 /** JSON with sorted object keys, so key order from the kernel does not matter. */

@@ -1,9 +1,13 @@
-/** The protocol's example messages, read from protocol/messages at the repository root. */
+/** The protocol's shared files, read from protocol/ at the repository root. */
+import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { IStandingPayload, parseMessage } from '../protocol';
+
 // Compiled to lib/test/__tests__/, four levels below the repository root.
-export const MESSAGES_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'protocol', 'messages');
+export const PROTOCOL_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'protocol');
+export const MESSAGES_DIR = path.join(PROTOCOL_DIR, 'messages');
 export const INVALID_DIR = path.join(MESSAGES_DIR, 'invalid');
 
 export function jsonFiles(dir: string): string[] {
@@ -13,6 +17,22 @@ export function jsonFiles(dir: string): string[] {
     .sort();
 }
 
+export function readJson(file: string): any {
+  return JSON.parse(fs.readFileSync(file, 'utf-8'));
+}
+
+/** A file of protocol/, by its path there ("format.json", "saved/format1.json"). */
+export function readProtocol(relative: string): any {
+  return readJson(path.join(PROTOCOL_DIR, relative));
+}
+
 export function readMessage(name: string, dir: string = MESSAGES_DIR): any {
-  return JSON.parse(fs.readFileSync(path.join(dir, name), 'utf-8'));
+  return readJson(path.join(dir, name));
+}
+
+/** The payload of an example standing message, through the parser (a fresh copy each time). */
+export function standingPayload(name = 'standing.json'): IStandingPayload {
+  const message = parseMessage(readMessage(name));
+  assert.ok(message && message.type === 'standing', `${name} is a standing message`);
+  return message.payload;
 }

@@ -1,32 +1,58 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { test } from 'node:test';
 
 import {
   barPercent,
-  changeTone,
+  directionText,
   formatChange,
   formatPercent,
   formatScore,
-  kpiLine
+  formatTime,
+  kpiLine,
+  VERDICT_WORDS
 } from '../format';
-import { MESSAGES_DIR } from './fixtures';
+import { IKpi, TONES, VERDICTS } from '../protocol';
+import { readProtocol } from './fixtures';
 
-test('scores read as the kernel writes them (protocol/score_format.json)', () => {
-  const table = JSON.parse(fs.readFileSync(path.join(MESSAGES_DIR, '..', 'score_format.json'), 'utf-8'));
-  assert.ok(table.cases.length > 5);
-  for (const [value, text] of table.cases as [number, string][]) {
+const FORMAT = readProtocol('format.json');
+
+function casesOf(section: string): [any, string][] {
+  const cases = FORMAT[section] as [any, string][];
+  assert.ok(Array.isArray(cases) && cases.length > 3, `format.json has cases for ${section}`);
+  return cases;
+}
+
+test('scores read as protocol/format.json says', () => {
+  for (const [value, text] of casesOf('score')) {
     assert.equal(formatScore(value), text, `formatScore(${value})`);
   }
-  assert.equal(formatScore(null), '\u2014');
 });
 
-test('changes are signed', () => {
-  assert.equal(formatChange(0.09), '+0.090');
-  assert.equal(formatChange(-0.005), '\u22120.005');
-  assert.equal(formatChange(0.0001), '\u00b10.000');
-  assert.equal(formatChange(null), '\u2014');
+test('changes read as protocol/format.json says', () => {
+  for (const [value, text] of casesOf('change')) {
+    assert.equal(formatChange(value), text, `formatChange(${value})`);
+  }
+});
+
+test('percents read as protocol/format.json says', () => {
+  for (const [value, text] of casesOf('percent')) {
+    assert.equal(formatPercent(value), text, `formatPercent(${value})`);
+  }
+});
+
+test('the KPI line reads as protocol/format.json says', () => {
+  for (const [kpi, text] of casesOf('kpi_line')) {
+    assert.equal(kpiLine(kpi as IKpi), text, `kpiLine(${JSON.stringify(kpi)})`);
+  }
+});
+
+test('nothing, or a number that is not finite, reads as a dash', () => {
+  for (const value of [null, undefined, NaN, Infinity, -Infinity]) {
+    assert.equal(formatScore(value), '\u2014');
+    assert.equal(formatChange(value), '\u2014');
+    assert.equal(formatPercent(value), '\u2014');
+    assert.equal(barPercent(value), 0);
+  }
 });
 
 test('the bar is clamped, the printed percent is not', () => {
@@ -35,26 +61,22 @@ test('the bar is clamped, the printed percent is not', () => {
   assert.equal(formatPercent(-0.2), '\u221220%');
   assert.equal(barPercent(-0.2), 0);
   assert.equal(barPercent(0.7576), 75.76);
-  assert.equal(formatPercent(null), '\u2014');
 });
 
-test('a change is good or bad by the metric direction; under min_gain it is neutral', () => {
-  assert.equal(changeTone(0.09, true, 0.01), 'good');
-  assert.equal(changeTone(-0.09, true, 0.01), 'bad');
-  assert.equal(changeTone(-0.09, false, 0.01), 'good');
-  assert.equal(changeTone(0.09, false, 0.01), 'bad');
-  assert.equal(changeTone(-0.005, true, 0.01), 'neutral');
-  assert.equal(changeTone(null, true, 0.01), 'neutral');
-  assert.equal(changeTone(-0.005, true, null), 'bad');
+test('every verdict of protocol/vocabulary.json has its word and tone, and no other', () => {
+  const vocabulary = readProtocol('vocabulary.json').verdicts;
+  assert.deepEqual(VERDICT_WORDS, vocabulary);
+  assert.deepEqual(Object.keys(VERDICT_WORDS).sort(), [...VERDICTS].sort());
+  for (const { tone } of Object.values(VERDICT_WORDS)) {
+    assert.ok((TONES as readonly string[]).includes(tone), `${tone} is a tone of the schema`);
+  }
 });
 
-test('the KPI line: numbers with a deadline, or who judges', () => {
-  assert.equal(
-    kpiLine({ name: 'churn', current: '9%', target: '5%', deadline: '2027-06-30' }),
-    '9% \u2192 5% by 2027-06-30'
-  );
-  // YAML may give numbers
-  assert.equal(kpiLine({ name: 'missed', current: 12 as any, target: 6 as any }), '12 \u2192 6');
-  assert.equal(kpiLine({ name: 'tone', judge: 'Head of Support' }), 'judged by Head of Support');
-  assert.equal(kpiLine({ name: 'nothing' }), '');
+test('direction and time read for people', () => {
+  const metric = { name: 'rmse', label: 'RMSE', scorer: 'neg_root_mean_squared_error' };
+  assert.equal(directionText({ ...metric, greater_is_better: false }), 'lower is better');
+  assert.equal(directionText({ ...metric, greater_is_better: true }), 'higher is better');
+  assert.equal(formatTime(null), 'earlier');
+  assert.equal(formatTime('not a date'), 'not a date');
+  assert.match(formatTime('2026-11-28T10:05:00+00:00'), /2026/);
 });

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { test } from 'node:test';
 
 import {
@@ -9,18 +7,21 @@ import {
   MESSAGE_TYPES,
   parseMessage,
   PROTOCOL_VERSION,
-  REQUEST_SNAPSHOT,
-  TARGET
+  REQUEST_STANDING,
+  ROLES,
+  TARGET,
+  TONES,
+  VERDICTS
 } from '../protocol';
-import { INVALID_DIR, jsonFiles, MESSAGES_DIR, readMessage } from './fixtures';
+import { INVALID_DIR, jsonFiles, MESSAGES_DIR, readMessage, readProtocol } from './fixtures';
 
 // First in this file: the warnings are counted once per kind for the whole module.
 test('each invalid message is rejected, with one warning per kind of problem', t => {
   const files = jsonFiles(INVALID_DIR);
   assert.deepEqual(files, [
-    'evaluation_without_body.json',
     'future_version.json',
     'not_an_envelope.json',
+    'standing_without_body.json',
     'unknown_type.json'
   ]);
   const warn = t.mock.method(console, 'warn', () => undefined);
@@ -29,18 +30,13 @@ test('each invalid message is rejected, with one warning per kind of problem', t
       assert.equal(parseMessage(readMessage(name, INVALID_DIR)), null, `${name} must be rejected`);
     }
   }
-  // body, version, envelope, type: four kinds, each warned once despite three tries
+  // version, envelope, body, type: four kinds, each warned once despite three tries
   assert.equal(warn.mock.callCount(), 4);
 });
 
 test('every valid example message is accepted as itself', () => {
   const files = jsonFiles(MESSAGES_DIR);
-  assert.deepEqual(files, [
-    'evaluation.json',
-    'request_snapshot.json',
-    'snapshot.json',
-    'snapshot_empty.json'
-  ]);
+  assert.deepEqual(files, ['request_standing.json', 'standing.json', 'standing_empty.json']);
   for (const name of files) {
     const raw = readMessage(name);
     const message = parseMessage(raw);
@@ -50,47 +46,78 @@ test('every valid example message is accepted as itself', () => {
   }
 });
 
-test('malformed bodies of known types are rejected', t => {
+/** The example standing message with one change made by `edit`. */
+function edited(edit: (message: any) => void): unknown {
+  const message = readMessage('standing.json');
+  edit(message);
+  return message;
+}
+
+test('malformed standings are rejected', t => {
   t.mock.method(console, 'warn', () => undefined);
-  const snapshot = readMessage('snapshot.json');
-  const evaluation = readMessage('evaluation.json');
+  const cases: [string, (m: any) => void][] = [
+    ['a score as text', m => (m.payload.standing.rows[0].score = '0.61')],
+    ['a score that is not finite', m => (m.payload.standing.rows[0].score = Infinity)],
+    ['a progress that is NaN', m => (m.payload.standing.summary.progress = NaN)],
+    ['revision 0', m => (m.payload.revision = 0)],
+    ['a fractional revision', m => (m.payload.revision = 7.5)],
+    ['no session', m => delete m.payload.session],
+    ['a numeric session', m => (m.payload.session = 5)],
+    ['no standing key', m => delete m.payload.standing],
+    ['an unknown verdict', m => (m.payload.standing.rows[1].verdict = 'great')],
+    ['an unknown tone', m => (m.payload.standing.rows[1].tone = 'green')],
+    ['an unknown role', m => (m.payload.standing.rows[1].role = 'champion')],
+    ['a row without codes', m => delete m.payload.standing.rows[1].codes],
+    ['a malformed code', m => (m.payload.standing.rows[2].codes = ['NBA9'])],
+    ['a check code out of range', m => (m.payload.standing.checks.NBA402 = m.payload.standing.checks.NBA302)],
+    ['a check with an unknown level', m => (m.payload.standing.checks.NBA302.level = 'error')],
+    ['a banner with an unknown level', m => (m.payload.standing.summary.banner.level = 'error')],
+    ['a banner without explanation', m => delete m.payload.standing.summary.banner.explanation],
+    ['no rows', m => delete m.payload.standing.rows],
+    ['no rows_total', m => delete m.payload.standing.rows_total],
+    ['a negative n_models', m => (m.payload.standing.summary.n_models = -1)],
+    ['a null min_gain in the summary', m => (m.payload.standing.summary.min_gain = null)],
+    ['an unknown baseline kind', m => (m.payload.standing.objective.baseline.kind = 'median')],
+    ['objective version 0', m => (m.payload.standing.objective.version = 0)],
+    ['a metric without scorer', m => delete m.payload.standing.objective.metric.scorer],
+    ['a KPI owner that is a number', m => (m.payload.standing.objective.kpi.owner = 3)],
+    ['patience 0', m => (m.payload.standing.objective.stop.patience = 0)],
+    ['a best without score', m => delete m.payload.standing.summary.best.score]
+  ];
+  for (const [what, edit] of cases) {
+    assert.equal(parseMessage(edited(edit)), null, `${what} must be rejected`);
+  }
+  // Optional properties of the schema may be absent.
+  const lean = edited(m => {
+    const objective = m.payload.standing.objective;
+    for (const key of ['created_at', 'value', 'notebook', 'data', 'source']) {
+      delete objective[key];
+    }
+    objective.kpi = { name: 'churn' };
+    objective.baseline = { kind: 'auto' };
+  });
+  assert.ok(parseMessage(lean), 'optional properties may be left out');
 
-  const scoreAsText = structuredClone(evaluation);
-  scoreAsText.payload.evaluation.score = '0.61';
-  assert.equal(parseMessage(scoreAsText), null);
-
-  const noVerdict = structuredClone(evaluation);
-  delete noVerdict.payload.evaluation.verdict;
-  assert.equal(parseMessage(noVerdict), null);
-
-  const badLevel = structuredClone(snapshot);
-  badLevel.payload.summary.banner.level = 'error';
-  assert.equal(parseMessage(badLevel), null);
-
-  const noEvaluations = structuredClone(snapshot);
-  delete noEvaluations.payload.evaluations;
-  assert.equal(parseMessage(noEvaluations), null);
-
-  const requestWithBody = { ...REQUEST_SNAPSHOT, payload: { x: 1 } };
-  assert.equal(parseMessage(requestWithBody), null);
-
+  assert.equal(parseMessage({ ...REQUEST_STANDING, payload: { x: 1 } }), null);
+  assert.equal(parseMessage({ v: 1, type: 'snapshot', payload: {} }), null);
   assert.equal(parseMessage(null), null);
-  assert.equal(parseMessage('{"v":1}'), null);
+  assert.equal(parseMessage('{"v":2}'), null);
 });
 
 test('constants match the protocol', () => {
   assert.equal(TARGET, 'nbalign');
-  assert.equal(PROTOCOL_VERSION, 1);
-  assert.deepEqual(REQUEST_SNAPSHOT, readMessage('request_snapshot.json'));
+  assert.equal(PROTOCOL_VERSION, 2);
+  assert.deepEqual(REQUEST_STANDING, readMessage('request_standing.json'));
 });
 
 test('the enums of the parser are those of schema.json', () => {
-  const schema = JSON.parse(
-    fs.readFileSync(path.join(MESSAGES_DIR, '..', 'schema.json'), 'utf-8')
-  );
+  const schema = readProtocol('schema.json');
   const defs = schema.$defs;
-  assert.deepEqual([...MESSAGE_TYPES], schema.properties.type.enum);
-  assert.deepEqual([...DIAGNOSTIC_LEVELS], defs.diagnostic.properties.level.enum);
-  assert.deepEqual([...BASELINE_KINDS], defs.objective.properties.baseline.properties.kind.enum);
   assert.equal(schema.properties.v.const, PROTOCOL_VERSION);
+  assert.deepEqual([...MESSAGE_TYPES], schema.properties.type.enum);
+  assert.deepEqual([...DIAGNOSTIC_LEVELS], defs.level.enum);
+  assert.deepEqual([...BASELINE_KINDS], defs.objective.properties.baseline.properties.kind.enum);
+  assert.deepEqual([...VERDICTS], defs.row.properties.verdict.enum);
+  assert.deepEqual([...TONES], defs.row.properties.tone.enum);
+  assert.deepEqual([...ROLES], defs.row.properties.role.enum);
 });
