@@ -12,7 +12,9 @@ import pytest
 from nbalign.evaluation import Evaluation
 from nbalign.objective import parse_objective
 from nbalign.session import Session
-from nbalign.store import SCHEMA_VERSION, Store, StoreError
+from nbalign.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, schema_version
+
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def objective(name="churn", target=0.9):
@@ -127,8 +129,8 @@ def test_session_restores_objective_and_history(tmp_path):
     restored = Session(path)
     restored.restore()
     assert restored.objective.name == "churn"
-    assert [e.name for e in restored.evaluations] == ["lr", "rf"]
-    assert restored.summary.best.name == "rf"
+    assert [e.name for e in restored.records] == ["lr", "rf"]
+    assert restored.standing.summary.best.name == "rf"
     assert restored.describe() == (
         "Restored objective 'churn' (version 1): 2 evaluations, best 0.850 (rf), "
         "75% of the way to the target 0.900."
@@ -142,8 +144,9 @@ def test_refused_writes_are_kept_and_retried(tmp_path):
     session = Session(blocker / "nbalign.db")
     session.warn = warnings.append
     session.set_objective(objective())
-    judged = session.record(evaluation("lr", 0.8))
-    assert judged.verdict is not None and judged.id is not None
+    row = session.record(evaluation("lr", 0.8))
+    assert row.verdict == "new_best" and row.id is not None
+    assert session.record(evaluation("lr", 0.82)).id == row.id  # the same key stays one record
     assert session.pending == 2 and len(warnings) == 1  # one warning, not one per write
     assert "kept in memory" in warnings[0]
     assert session.flush() is False  # still refused
@@ -153,7 +156,7 @@ def test_refused_writes_are_kept_and_retried(tmp_path):
     restored = Session(blocker / "nbalign.db")
     restored.restore()
     assert restored.objective.name == "churn"
-    assert [e.name for e in restored.evaluations] == ["lr"]
+    assert [(e.name, e.score) for e in restored.records] == [("lr", 0.82)]
 
 
 def test_model_identity_sees_nested_parameters_and_is_stable_across_kernels():
@@ -172,3 +175,61 @@ def test_model_identity_sees_nested_parameters_and_is_stable_across_kernels():
     assert model_identity(pipeline(1.0)) == model_identity(pipeline(1.0))
     # a parameter deep inside the pipeline makes another model, even when reprs would be cut short
     assert model_identity(pipeline(1.0)) != model_identity(pipeline(10.0))
+
+
+def test_a_store_written_by_every_earlier_version_opens_and_migrates(tmp_path):
+    """Each fixture is a store as an earlier nbalign wrote it (store_v1.db: nbalign 0.1.0)."""
+    fixtures = sorted(DATA.glob("store_v*.db"))
+    assert [f.stem for f in fixtures] == [f"store_v{v}" for v in range(1, SCHEMA_VERSION)], \
+        "add a fixture written by the previous release when adding a migration"
+    for fixture in fixtures:
+        path = tmp_path / fixture.name
+        path.write_bytes(fixture.read_bytes())
+        store = Store(path)
+        assert store.latest_objective().name == "churn" and store.latest_objective().version == 2
+        records = store.evaluations("churn")
+        assert [(e.name, e.metric) for e in records] == [("logreg", "logloss"), ("tree", "auc"), ("forest", "auc")]
+        raw = sqlite3.connect(path)
+        assert schema_version(raw) == SCHEMA_VERSION
+        applied = raw.execute("SELECT version, name FROM migrations ORDER BY version").fetchall()
+        first = int(fixture.stem.removeprefix("store_v")) + 1
+        assert applied == [(v, MIGRATIONS[v - 1].__name__.lstrip("_")) for v in range(first, SCHEMA_VERSION + 1)]
+        # and it keeps working: a new record gets the next change number
+        store.record(evaluation("gbm", 0.9))
+        latest, change = store.changes("churn", since=3)
+        assert [e.name for e in latest] == ["gbm"] and change == 4
+        session = Session(path)
+        session.restore()
+        assert [r.verdict for r in session.standing.rows] == ["new_best", "other_metric", "other_metric", "other_metric"]
+
+
+def test_a_new_store_is_at_the_latest_schema_with_every_migration_logged(tmp_path):
+    store = Store(tmp_path / "nbalign.db")
+    store.save_objective(objective())
+    raw = sqlite3.connect(tmp_path / "nbalign.db")
+    assert schema_version(raw) == SCHEMA_VERSION
+    assert [v for (v,) in raw.execute("SELECT version FROM migrations")] == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_changes_reads_only_what_changed_since(tmp_path):
+    store = Store(tmp_path / "nbalign.db")
+    a = store.record(evaluation("a"))
+    store.record(evaluation("b"))
+    store.record(evaluation("x", objective_name="other"))
+    everything, seen = store.changes("churn", since=0)
+    assert [e.name for e in everything] == ["a", "b"] and seen == 2
+    assert store.changes("churn", since=seen) == ([], seen)
+    store.record(evaluation("a", score=0.9))  # an update moves the record's change number on
+    changed, seen = store.changes("churn", since=seen)
+    assert [(e.id, e.score) for e in changed] == [(a.id, 0.9)] and seen == 4
+
+
+def test_a_session_sees_what_another_kernel_recorded_without_rereading_everything(tmp_path):
+    path = tmp_path / "nbalign.db"
+    mine, theirs = Session(path), Session(path)
+    mine.set_objective(objective())
+    theirs.restore()
+    theirs.record(evaluation("theirs", 0.85))
+    mine.record(evaluation("mine", 0.80))
+    assert [r.name for r in mine.standing.rows] == ["theirs", "mine"]
+    assert mine.standing.summary.best.name == "theirs"
