@@ -112,13 +112,18 @@ def evaluate_model(
         )
     _check_fitted(model, name)
     label = name or type(model).__name__
+    metric = objective.metric
+    if metric.scorer.startswith(_RANKING) and _why_undefined(y):
+        # scikit-learn answers NaN, or a convention (0 or 1), where nothing was measured
+        raise EvaluationError(f"{metric.label} of {label} is undefined{_why_undefined(y)}. "
+                              "Score it on a test set that holds both classes.")
     try:
-        score, seconds = objective.metric.score(model, X, y)
+        score, seconds = metric.score(model, X, y)
     except (ValueError, AttributeError, TypeError) as exc:
-        raise EvaluationError(f"could not score {label} with {objective.metric.label}: {exc}") from exc
+        raise EvaluationError(f"could not score {label} with {metric.label}: {exc}") from exc
     if not math.isfinite(score):
         raise EvaluationError(
-            f"{objective.metric.label} of {label} is {score}, not a number nbalign can compare"
+            f"{metric.label} of {label} is {score}, not a number nbalign can compare"
             f"{_why_undefined(y)}. Score it on a test set where the metric is defined."
         )
     return Evaluation(
@@ -137,6 +142,10 @@ def evaluate_model(
         role=role,
         created_at=now_iso(),
     )
+
+
+# Metrics that rank positives above negatives: undefined unless both classes are present.
+_RANKING = ("roc_auc", "average_precision")
 
 
 def _why_undefined(y) -> str:

@@ -335,7 +335,7 @@ class Judge:
         patience = self.objective.stop.patience
         if stalled >= patience:
             threshold = metric.sign * self._records[best].score - self._min_gain
-            earliest = bisect.bisect_right(self._model_prefix_best, threshold)
+            earliest = bisect.bisect_left(self._model_prefix_best, threshold)  # the best itself qualifies
             adequate = self._records[self._model_positions[earliest]]
         facts = Facts(self.objective, metric, record, baseline, best_before, gain, below, stalled,
                       self._records[best], adequate, self._min_gain, patience)

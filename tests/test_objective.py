@@ -141,6 +141,8 @@ def test_missing_variable_names_the_line_and_close_names(objective_text):
 
 def test_deadline_in_the_past_is_a_diagnostic_not_an_error():
     o = parse_objective("metric: auc\nkpi:\n  name: churn\n  deadline: 2020-01-01\n  owner: VP Growth")
-    codes = [d.code for d in o.diagnostics(today=dt.date(2026, 11, 28))]
+    from nbalign.checks import objective_findings
+
+    codes = [f.code for f in objective_findings(o, today=dt.date(2026, 11, 28))]
     assert codes == ["NBA101"]
-    assert o.diagnostics(today=dt.date(2019, 1, 1)) == []
+    assert objective_findings(o, today=dt.date(2019, 1, 1)) == ()

@@ -32,7 +32,7 @@ def test_invalid_fixtures_are_rejected_by_schema_and_ignored_by_the_kernel(path)
     message = json.loads(path.read_text())
     with pytest.raises(jsonschema.ValidationError):
         validate(message)
-    if path.stem != "evaluation_without_body":  # well-formed envelope; the kernel never accepts it anyway
+    if path.stem != "standing_without_body":  # no payload at all: rejected by every check
         assert parse_envelope(message, accepted=KERNEL_TYPES) is None
     assert parse_envelope(message) is None
 
@@ -72,32 +72,68 @@ def channel(monkeypatch, loaded):
     channel.close()
 
 
-def test_the_kernel_sends_schema_valid_messages_all_along(channel, loaded, objective_text):
+def test_the_kernel_sends_schema_valid_standings_all_along(channel, loaded, objective_text):
     recorder = channel.comm
     assert recorder.target_name == "nbalign"
     validate(recorder.opened_with)
-    assert recorder.opened_with["payload"] == {"objective": None, "evaluations": [], "summary": None}
+    opened = recorder.opened_with["payload"]
+    assert opened["standing"] is None and opened["revision"] >= 1
 
     loaded.run_cell("%%objective cancer\n" + objective_text)
     loaded.run_cell("%evaluate stump")
     loaded.run_cell("%evaluate logreg")
     loaded.run_cell("%evaluate logreg")  # the same model again updates its record
-    types = [m["type"] for m in recorder.sent]
-    assert types == ["snapshot", "evaluation", "evaluation", "evaluation"]
+    assert [m["type"] for m in recorder.sent] == ["standing"] * 4
     for message in recorder.sent:
         validate(message)
-    snapshot = recorder.sent[0]["payload"]
-    assert snapshot["objective"]["name"] == "cancer" and snapshot["evaluations"] == []
-    last = recorder.sent[-1]["payload"]
-    assert last["evaluation"]["name"] == "logreg" and last["summary"]["n_evaluations"] == 2
-    assert last["evaluation"]["id"] == recorder.sent[-2]["payload"]["evaluation"]["id"]
+    revisions = [m["payload"]["revision"] for m in recorder.sent]
+    assert revisions == sorted(set(revisions)) and revisions[0] > opened["revision"]
+    assert {m["payload"]["session"] for m in recorder.sent} == {opened["session"]}
+    declared = recorder.sent[0]["payload"]["standing"]
+    assert declared["objective"]["name"] == "cancer" and declared["rows"] == []
+    last = recorder.sent[-1]["payload"]["standing"]
+    assert [r["name"] for r in last["rows"]] == ["stump", "logreg"]
+    assert last["summary"]["n_models"] == 2 and last["summary"]["best"]["name"] == "logreg"
+    assert last["rows"][0]["verdict"] == "below_baseline" and last["rows"][0]["codes"] == ["NBA301"]
+    assert last["checks"]["NBA301"]["title"] == "Below baseline"
 
-    recorder.receive({"v": 1, "type": "request_snapshot", "payload": {}})
+    recorder.receive({"v": 2, "type": "request_standing", "payload": {}})
     answer = recorder.sent[-1]
     validate(answer)
-    assert answer["type"] == "snapshot"
-    assert [e["name"] for e in answer["payload"]["evaluations"]] == ["stump", "logreg"]
-    assert answer["payload"]["summary"]["best"]["name"] == "logreg"
+    assert answer == recorder.sent[-2]  # the same standing, the same revision
+
+
+def test_a_new_version_with_a_baseline_model_is_one_standing_with_the_baseline_scored(channel, loaded):
+    """Defect 2: the snapshot went out before the baseline was scored, leaving rows without progress."""
+    loaded.run_cell("%%objective cancer\nmetric: auc\ntarget: 0.999\ndata:\n  test: X_test, y_test")
+    loaded.run_cell("%evaluate logreg")
+    before = len(channel.comm.sent)
+    loaded.run_cell("%%objective cancer\nmetric: auc\ntarget: 0.999\nbaseline: stump\ndata:\n  test: X_test, y_test")
+    (message,) = channel.comm.sent[before:]
+    standing = message["payload"]["standing"]
+    assert standing["objective"]["version"] == 2
+    assert [(r["name"], r["verdict"]) for r in standing["rows"]] == [("logreg", "new_best"), ("stump", "baseline")]
+    assert all(r["progress"] is not None for r in standing["rows"])
+    assert standing["summary"]["baseline"] == standing["rows"][1]["score"]
+
+
+def test_a_nan_score_is_refused_and_never_reaches_the_sidebar(channel, loaded):
+    """Defect 4: a single-class y_test with `baseline: auto` recorded NaN; the snapshot stopped
+    being strict JSON and the sidebar rejected every later one."""
+    loaded.user_ns["y_one"] = loaded.user_ns["y_test"] * 0
+    for metric in ("auc", "average_precision"):  # NaN for one, a convention (0.0) for the other
+        result = loaded.run_cell(
+            f"%%objective cancer\nmetric: {metric}\ntarget: 0.9\nbaseline: auto\n"
+            "data:\n  train: X_train, y_train\n  test: X_test, y_one"
+        )
+        assert not result.success and "y holds one class only" in str(result.error_in_exec)
+        assert nbalign.active_session().objective is None  # nothing half-declared
+    loaded.run_cell("%%objective cancer\nmetric: auc\ntarget: 0.999\ndata:\n  test: X_test, y_test")
+    result = loaded.run_cell("%evaluate logreg X_test y_one")
+    assert not result.success
+    for message in channel.comm.sent:  # RecordingComm.send already refuses non-strict JSON
+        validate(message)
+    assert nbalign.active_session().records == []
 
 
 @pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])
