@@ -29,8 +29,12 @@ def _decimals(magnitude: float) -> int:
 
 
 def _magnitude(value: float) -> str:
-    magnitude = abs(value)
+    magnitude = float(abs(value))
     decimals = _decimals(magnitude)
+    if not (magnitude * 10**decimals * 2).is_integer():
+        # Not a tie (an exact tie survives the multiplication exactly): float formatting rounds
+        # the exact value correctly, and fast.
+        return f"{magnitude:,.0f}" if decimals == 0 else f"{magnitude:.{decimals}f}"
     rounded = Decimal(magnitude).quantize(_QUANTUM[decimals], rounding=ROUND_HALF_UP)
     return f"{rounded:,.0f}" if decimals == 0 else f"{rounded:.{decimals}f}"
 

@@ -232,7 +232,7 @@ class Session:
             log.warning("nbalign could not read %s: %s", self.store.path, exc)
             history = [e for e in self.records if e.objective == self.objective.name]
         kept = [e for e in self._pending if isinstance(e, Evaluation) and e.objective == self.objective.name]
-        stored_keys = {e.key for e in history}
+        stored_keys = {e.key for e in history} if kept else set()
         unwritten = [e for e in kept if e.key not in stored_keys]
         next_id = max((e.id for e in history), default=0)
         for offset, evaluation in enumerate(unwritten, start=1):

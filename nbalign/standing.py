@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .checks import CHECKS, Finding, most_important, progress_findings
@@ -87,7 +88,13 @@ class Row:
     change_vs_baseline: float | None = None
     progress: float | None = None
     became_best: bool = False  # strictly better than every model before it
-    findings: tuple[Finding, ...] = ()
+    facts: Facts | None = field(default=None, repr=False)  # what the checks are run on
+
+    @cached_property
+    def findings(self) -> tuple[Finding, ...]:
+        """The checks that apply, run when first asked: a history of 10,000 rows is judged in
+        full, but only the rows a view shows need their messages."""
+        return () if self.facts is None else progress_findings(self.facts)
 
     @property
     def tone(self) -> str:
@@ -348,7 +355,7 @@ class Judge:
             change_vs_baseline=change_vs_baseline,
             progress=progress,
             became_best=became_best,
-            findings=progress_findings(facts),
+            facts=facts,
         )
         return row, _Fold(best, stalled, position)
 

@@ -58,6 +58,7 @@ def _migrate_2(connection: sqlite3.Connection) -> None:
     connection.execute("ALTER TABLE evaluations ADD COLUMN change_no INTEGER NOT NULL DEFAULT 0")
     connection.execute("UPDATE evaluations SET change_no = id")
     connection.execute("CREATE INDEX evaluations_by_change ON evaluations (change_no)")
+    connection.execute("CREATE INDEX evaluations_by_objective_change ON evaluations (objective, change_no)")
 
 
 def _execute_each(connection: sqlite3.Connection, script: str) -> None:

@@ -67,16 +67,23 @@ def test_churn_example_runs_and_the_sidebar_receives_it_all(workdir):
     assert "NBA303 Diminishing returns" in text and "Ship logreg" in text
     assert any("image/png" in o.get("data", {}) for o in code[-1].outputs), "the plot is shown"
 
-    # the sidebar got the snapshot on load, then one snapshot for the objective and an event per evaluation
-    assert client.opened == [{"v": 1, "type": "snapshot", "payload": {"objective": None, "evaluations": [], "summary": None}}]
-    for message in client.messages:
+    # the sidebar got the standing on load, then one whole standing per change: the objective
+    # (with its baseline scored), then each of the four models
+    (opened,) = client.opened
+    assert opened["type"] == "standing" and opened["payload"]["standing"] is None
+    for message in [opened] + client.messages:
         jsonschema.validate(message, SCHEMA)
-    assert [m["type"] for m in client.messages] == ["snapshot"] + ["evaluation"] * 5
-    names = [m["payload"]["evaluation"]["name"] for m in client.messages[1:]]
-    assert names == ["constant baseline", "logreg", "tree", "forest", "gradient boosting"]
-    summary = client.messages[-1]["payload"]["summary"]
-    assert summary["n_evaluations"] == 4 and summary["banner"]["code"] == "NBA303"
-    assert 0.5 < summary["progress"] < 1
+    assert [m["type"] for m in client.messages] == ["standing"] * 5
+    revisions = [m["payload"]["revision"] for m in [opened] + client.messages]
+    assert revisions == list(range(revisions[0], revisions[0] + 6))
+    shown = [[r["name"] for r in m["payload"]["standing"]["rows"]] for m in client.messages]
+    assert shown[0] == ["constant baseline"]
+    assert shown[-1] == ["constant baseline", "logreg", "tree", "forest", "gradient boosting"]
+    final = client.messages[-1]["payload"]["standing"]
+    summary = final["summary"]
+    assert summary["n_models"] == 4 and summary["banner"]["code"] == "NBA303"
+    assert summary["best"]["name"] == "forest" and 0.5 < summary["progress"] < 1
+    assert "Ship logreg" in summary["banner"]["message"] and summary["banner"]["explanation"]
     assert (workdir / ".nbalign" / "nbalign.db").exists(), "the store lives beside the notebook"
 
 
@@ -120,10 +127,11 @@ def test_reload_reattaches_and_restart_restores(workdir):
         reply = client.comm_info(target_name="nbalign", reply=True)["content"]
         (comm_id,) = reply["comms"]
         client.session.send(client.shell_channel.socket, "comm_msg",
-                            {"comm_id": comm_id, "data": {"v": 1, "type": "request_snapshot", "payload": {}}})
-        snapshot = comm_messages(client, comm_id)
-        assert snapshot["type"] == "snapshot"
-        assert [e["name"] for e in snapshot["payload"]["evaluations"]] == ["lr"]
+                            {"comm_id": comm_id, "data": {"v": 2, "type": "request_standing", "payload": {}}})
+        answer = comm_messages(client, comm_id)
+        assert answer["type"] == "standing"
+        assert [r["name"] for r in answer["payload"]["standing"]["rows"]] == ["lr"]
+        first_session = answer["payload"]["session"]
 
         # after a restart nothing is open until nbalign is loaded again, which restores the objective
         manager.restart_kernel(now=True)
@@ -132,8 +140,9 @@ def test_reload_reattaches_and_restart_restores(workdir):
         messages = execute(client, "%load_ext nbalign")
         (opened,) = [m for m in messages if m["msg_type"] == "comm_open"]
         payload = opened["content"]["data"]["payload"]
-        assert payload["objective"]["name"] == "cancer"
-        assert [e["name"] for e in payload["evaluations"]] == ["lr"]
+        assert payload["session"] != first_session  # a restarted kernel counts revisions anew
+        assert payload["standing"]["objective"]["name"] == "cancer"
+        assert [r["name"] for r in payload["standing"]["rows"]] == ["lr"]
         shown = [m["content"]["data"]["text/plain"] for m in messages if m["msg_type"] == "display_data"]
         assert shown and shown[0].startswith("Restored objective 'cancer' (version 1): 1 evaluation, best")
     finally:

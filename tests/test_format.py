@@ -1,0 +1,37 @@
+"""How numbers and the KPI read: the kernel's rules, pinned by the fixture the sidebar's tests read too."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nbalign.format import format_change, format_percent, format_score, kpi_line
+from nbalign.objective import KPI
+
+CASES = json.loads((Path(__file__).resolve().parents[1] / "protocol" / "format.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("section, function", [("score", format_score), ("change", format_change),
+                                               ("percent", format_percent)])
+def test_numbers_read_as_the_shared_fixture_says(section, function):
+    for value, text in CASES[section]:
+        assert function(value) == text, (section, value)
+
+
+def test_the_kpi_line_reads_as_the_shared_fixture_says():
+    for kpi, text in CASES["kpi_line"]:
+        assert kpi_line(KPI(**kpi)) == text, kpi
+
+
+def test_non_finite_numbers_read_as_a_dash():
+    for value in (float("nan"), float("inf"), float("-inf")):
+        assert format_score(value) == format_change(value) == format_percent(value) == "\u2014"
+
+
+def test_progress_at_the_baseline_is_zero_not_minus_zero():
+    from nbalign.standing import progress_to_target
+
+    assert str(progress_to_target(107.9, 107.9, 50.0)) == "0.0"
+    assert format_percent(-0.0) == "0%"
