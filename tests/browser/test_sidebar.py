@@ -136,15 +136,15 @@ def test_run_all_then_reload_shows_the_same_live_state(driver, lab):
     shown = sidebar.get_by_test_id("nbalign-dashboard").text_content()
     driver.screenshot("sidebar-after-run")
 
-    driver.save()  # the metadata now holds the snapshot; the reload must still come back live
+    driver.save()  # the metadata now holds the standing; the reload must still come back live
     saved = lab.read_notebook(path)["metadata"]["nbalign"]
-    assert saved["objective"]["name"] == "cancer"
-    assert [e["name"] for e in saved["evaluations"]] == MODEL_NAMES
-    assert saved["saved_at"], saved
+    assert saved["format"] == 1 and saved["saved_at"], saved
+    assert saved["standing"]["objective"]["name"] == "cancer"
+    assert [r["name"] for r in saved["standing"]["rows"]] == MODEL_NAMES
     driver.reload(path)
     sidebar = driver.sidebar()
     expect_objective(sidebar, live=True, evaluations=3)
-    # The snapshot the kernel resends says exactly what the events had built up.
+    # The standing the kernel resends reads exactly as the one the sidebar already had.
     expect(sidebar.get_by_test_id("nbalign-dashboard"), "the same state after the reload").to_have_text(shown)
     driver.screenshot("sidebar-after-reload")
 
