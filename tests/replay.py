@@ -76,11 +76,16 @@ class Kernel:
         self.channel.close()
         self.open()
 
-    def declare(self, metric: str | None = None):
+    def declare(self, metric: str | None = None, new_baseline: bool = False):
         rng = self.rng
         self.metric = metric or self.metric
         low, high, target = METRICS[self.metric]
-        baseline = rng.choice(["first", f"{(low + target) / 2:.2f}" if self.metric != "logloss" else "0.6", "lr"])
+        choices = ["first", f"{(low + target) / 2:.2f}" if self.metric != "logloss" else "0.6", "lr"]
+        current = self.session.objective.baseline if self.session.objective else None
+        if new_baseline and current is not None:
+            choices = [c for c in choices if c != (current.model or current.kind if current.kind != "number"
+                                                   else f"{current.value:.2f}")] or choices
+        baseline = rng.choice(choices)
         text = f"metric: {self.metric}\ntarget: {target}\nbaseline: {baseline}\ndata:\n  test: X, y\n"
         text += f"stop:\n  patience: {rng.randint(1, 3)}\n"
         if rng.random() < 0.5:
@@ -121,7 +126,8 @@ def sequence(seed: int, n_steps: int, folder: Path) -> dict:
     for _ in range(n_steps):
         events.clear()
         has_objective = kernel.session.objective is not None
-        op = rng.choice(["record", "record", "record", "update", "version", "metric", "restart", "reload", "late"])
+        op = rng.choice(["record", "record", "record", "update", "version", "baseline", "metric", "restart",
+                         "reload", "late"])
         if not has_objective or (op == "version" and rng.random() < 0.5):
             kernel.declare()
             op = "objective"
@@ -131,6 +137,9 @@ def sequence(seed: int, n_steps: int, folder: Path) -> dict:
         elif op == "version":
             kernel.declare()
             op = "new version"
+        elif op == "baseline":
+            kernel.declare(new_baseline=True)
+            op = f"baseline change to {kernel.session.objective.baseline.label or kernel.session.objective.baseline.kind}"
         elif op in ("record", "update"):
             names = [r.name for r in kernel.session.records if r.role == "model"] if op == "update" else []
             name = rng.choice(names or NAMES)

@@ -36,4 +36,4 @@ def test_sidebar_unit_tests_and_the_replay_of_random_sequences_pass(tmp_path):
     steps = sum(len(s["steps"]) for s in sequences["sequences"])
     assert f"replayed {steps} steps" in run.stdout, "the replay test did not read the generated file"
     ops = {step["op"].split()[0] for s in sequences["sequences"] for step in s["steps"]}
-    assert {"record", "update", "objective", "new", "metric", "restart", "reload"} <= ops
+    assert {"record", "update", "objective", "new", "baseline", "metric", "restart", "reload"} <= ops

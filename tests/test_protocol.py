@@ -103,6 +103,28 @@ def test_the_kernel_sends_schema_valid_standings_all_along(channel, loaded, obje
     assert answer == recorder.sent[-2]  # the same standing, the same revision
 
 
+def test_a_refit_first_model_reaches_the_sidebar_as_the_kernel_judges_it(channel, loaded):
+    """Defect 1: with `baseline: first`, a refitted first model that scores higher (same key, so
+    its record is updated) left the sidebar showing the old best: an event replaced one row only."""
+    loaded.run_cell("%%objective cancer\nmetric: auc\ntarget: 0.9999\nbaseline: first\n"
+                    "stop:\n  min_gain: 0.0001\ndata:\n  test: X_test, y_test")
+    loaded.run_cell("from sklearn.linear_model import LogisticRegression\n"
+                    "lr = LogisticRegression(max_iter=5000).fit(X_train[:12], y_train[:12])")
+    for name in ("lr", "stump", "forest"):
+        loaded.run_cell(f"%evaluate {name}")
+    before = channel.comm.sent[-1]["payload"]["standing"]
+    assert [r["verdict"] for r in before["rows"]] == ["first", "below_baseline", "new_best"], before["rows"]
+    assert before["summary"]["best"]["name"] == "forest"
+
+    loaded.run_cell("lr.fit(X_train, y_train)")  # the same hyper-parameters: today, the same record
+    loaded.run_cell("%evaluate lr")
+    after = channel.comm.sent[-1]["payload"]["standing"]
+    assert after == nbalign.active_session().message()["standing"]
+    assert [(r["name"], r["verdict"]) for r in after["rows"]] == [
+        ("lr", "first"), ("stump", "below_baseline"), ("forest", "below_baseline")]
+    assert after["summary"]["best"]["name"] == "lr" and after["summary"]["banner"]["code"] == "NBA301"
+
+
 def test_a_new_version_with_a_baseline_model_is_one_standing_with_the_baseline_scored(channel, loaded):
     """Defect 2: the snapshot went out before the baseline was scored, leaving rows without progress."""
     loaded.run_cell("%%objective cancer\nmetric: auc\ntarget: 0.999\ndata:\n  test: X_test, y_test")
