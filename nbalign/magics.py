@@ -119,7 +119,8 @@ class NbalignMagics(Magics):
 
             row = next(r for r in reversed(standing.rows)
                        if r.role == "baseline" and r.name == objective.baseline.label and r.judged)
-            display(EvaluationResult(None, row, standing))
+            record = next(e for e in session.records if e.id == row.id)
+            display(EvaluationResult(record, row, standing))
 
     @magic_arguments()
     @argument("model", help="the variable holding a fitted estimator or pipeline")
