@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import NbalignError, NoObjectiveError
 from .evaluation import Evaluation, now_iso
-from .format import format_percent, format_score
 from .objective import Objective
-from .standing import Judge, Row, Standing
 from .store import Store, default_store_path
+
+if TYPE_CHECKING:  # the judge loads with the first objective: `import nbalign` stays light
+    from .standing import Judge, Row, Standing
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ class Session:
         self.store = Store(store_path or default_store_path())
         self.notebook = notebook
         self.objective: Objective | None = None
-        self.id = secrets.token_hex(6)  # views tell a restarted kernel's revisions apart by it
+        self.id = os.urandom(6).hex()  # views tell a restarted kernel's revisions apart by it
         self.revision = 0
         self._judge: Judge | None = None
         self._seen_change = 0  # the store's change number this session has read up to
@@ -139,6 +140,8 @@ class Session:
         if records is None:
             self._load()
         else:
+            from .standing import Judge
+
             self._judge = Judge(saved, records)
         if baseline is not None:
             self._write(replace(baseline, objective=saved.name, objective_version=saved.version))
@@ -237,6 +240,8 @@ class Session:
         next_id = max((e.id for e in history), default=0)
         for offset, evaluation in enumerate(unwritten, start=1):
             unwritten[offset - 1] = evaluation.with_id(next_id + offset)
+        from .standing import Judge
+
         self._judge = Judge(self.objective, history + unwritten)
 
     # ------------------------------------------------------------------ words
@@ -245,6 +250,8 @@ class Session:
         """One line about the state: on ``%load_ext`` what was restored, else where it stands."""
         if self.objective is None:
             return "nbalign loaded. Declare what this notebook is for in a `%%objective <name>` cell."
+        from .format import format_percent, format_score
+
         summary = self.standing.summary
         n = summary.n_models
         text = f"{'Restored objective' if restored else 'Objective'} {self.objective.name!r} (version {self.objective.version}): "
