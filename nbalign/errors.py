@@ -36,10 +36,11 @@ class ObjectiveError(NbalignError, ValueError):
 class NoObjectiveError(NbalignError, RuntimeError):
     """An evaluation was asked for before any objective was declared."""
 
-    def __init__(self):
+    def __init__(self, hint: str | None = None):
         super().__init__(
             "no objective is declared yet. Declare one first in a cell that starts with "
             "`%%objective <name>` (outcome, metric, target, baseline); see `%objective?`."
+            + (f" {hint}" if hint else "")
         )
 
 

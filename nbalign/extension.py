@@ -8,6 +8,7 @@ does. Unloading removes each of these, and only what loading added.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import sys
 from contextlib import contextmanager
@@ -34,8 +35,12 @@ class _Loaded:
 
     def post_run_cell(self, result=None) -> None:
         with guarded("retrying store writes"):
-            if self.session.pending:
-                self.session.flush()
+            self.session.flush(wait=False)
+
+    def at_exit(self) -> None:
+        """The kernel is ending: write what is pending, or keep it in a file and say where."""
+        with guarded("keeping unwritten results"):
+            self.session.close()
 
 
 _loaded: _Loaded | None = None
@@ -61,7 +66,7 @@ def load_ipython_extension(shell) -> None:
     if _loaded is not None:
         return
     magics = NbalignMagics(shell=shell, config=shell.config)
-    session = Session(store_path=magics.store_path or None, notebook=notebook_path())
+    session = Session(store_path=magics.store_path or None, notebook=notebook_path(shell.user_ns))
     session.warn = warn_user
     magics.session = session
     shell.register_magics(magics)  # Magics.__init__ already made it a %config configurable
@@ -72,6 +77,7 @@ def load_ipython_extension(shell) -> None:
         channel.open()
     loaded = _Loaded(shell, session, magics, channel)
     shell.events.register("post_run_cell", loaded.post_run_cell)
+    atexit.register(loaded.at_exit)
     loaded.figure_printer = _add_figure_printer(shell)
     set_active_session(session)
     _loaded = loaded
@@ -85,8 +91,7 @@ def unload_ipython_extension(shell) -> None:
     loaded = _loaded
     if loaded is None:
         return
-    with guarded("flushing the store"):
-        loaded.session.flush()
+    atexit.unregister(loaded.at_exit)
     shell.events.unregister("post_run_cell", loaded.post_run_cell)
     loaded.channel.close()
     if loaded.figure_printer is not None:
@@ -96,7 +101,8 @@ def unload_ipython_extension(shell) -> None:
         for name in names:
             shell.magics_manager.magics[kind].pop(name, None)
     shell.magics_manager.registry.pop(type(loaded.magics).__name__, None)
-    loaded.session.store.close()
+    with guarded("writing what is pending"):
+        loaded.session.close()
     set_active_session(None)
     _loaded = None
 

@@ -69,9 +69,14 @@ class NbalignMagics(Magics):
 
     @observe("store_path")
     def _store_path_changed(self, change):
-        if self.session is not None and change["new"]:
+        if self.session is None or not change["new"]:
+            return
+        try:
             self.session.set_store_path(change["new"])
-            print(f"nbalign store: {self.session.store.path}. {self.session.describe()}")
+        except NbalignError as exc:
+            print(f"nbalign: {exc} The store stays {self.session.store.path}.")
+            return
+        print(f"nbalign store: {self.session.store.path}. {self.session.describe()}")
 
     @magic_arguments()
     @argument("name", nargs="?", default="objective", help="the objective's name (cell form)")
@@ -148,15 +153,16 @@ class NbalignMagics(Magics):
         return commands.evaluate(self.session, ns, model, X, y, name=args.name or args.model, source="magic")
 
     @magic_arguments()
-    @argument("command", choices=["plot", "status", "store", "explain"],
+    @argument("command", choices=["plot", "status", "store", "explain", "adopt"],
               help="plot: every evaluation against the baseline and target (also nbalign.plot()); "
               "status: the objective and where it stands; store: where the store is; "
-              "explain: what a diagnostic code means and what to do (all codes without one)")
-    @argument("codes", nargs="*", metavar="CODE", help="for explain: codes such as NBA303")
+              "explain: what a diagnostic code means and what to do (all codes without one); "
+              "adopt: continue in this notebook an objective of this folder's store declared elsewhere")
+    @argument("names", nargs="*", metavar="CODE|NAME", help="for explain: codes such as NBA303; for adopt: the objective")
     @line_magic
     @_user_errors
     def nbalign(self, line: str = ""):
-        """nbalign commands: ``%nbalign plot | status | store | explain [CODE ...]``."""
+        """nbalign commands: ``%nbalign plot | status | store | explain [CODE ...] | adopt NAME``."""
         args = _arguments(self.nbalign, line)
         if args is None:
             return
@@ -174,8 +180,14 @@ class NbalignMagics(Magics):
             pending = session.pending
             print(f"{session.store.path}" + (f" ({pending} record(s) waiting to be written)" if pending else ""))
         elif args.command == "explain":
-            codes = [c.upper() for c in args.codes] or sorted(CHECKS)
+            codes = [c.upper() for c in args.names] or sorted(CHECKS)
             unknown = [c for c in codes if c not in CHECKS]
             if unknown:
                 raise NbalignError(f"unknown code {', '.join(unknown)}. Known codes: {', '.join(sorted(CHECKS))}.")
             display(Explanation(codes))
+        elif args.command == "adopt":
+            if len(args.names) != 1:
+                raise NbalignError("name the objective to adopt: `%nbalign adopt churn`.")
+            objective = session.adopt(args.names[0])
+            display(ObjectiveCard(objective, session.standing))
+            print(session.describe(restored=False))

@@ -35,6 +35,9 @@ Subscriber = Callable[[str, dict], None]
 # What a refused write looks like: SQLite's errors, and the OS refusing the folder or the file.
 _REFUSED = (sqlite3.Error, OSError)
 
+# Seconds a user's evaluation waits for another writer's lock before it is kept and retried.
+WRITE_WAIT = 1.0
+
 
 class Session:
     """Active objective, its records and standing, the store, and who to tell about changes.
@@ -49,7 +52,8 @@ class Session:
     """
 
     def __init__(self, store_path: str | os.PathLike | None = None, notebook: str | None = None):
-        self.store = Store(store_path or default_store_path())
+        # A write waits a moment for another kernel's lock, then is kept and retried later.
+        self.store = Store(store_path or default_store_path(), busy_timeout=WRITE_WAIT)
         self.notebook = notebook
         self.objective: Objective | None = None
         self.id = os.urandom(6).hex()  # views tell a restarted kernel's revisions apart by it
@@ -59,7 +63,8 @@ class Session:
         self._pending: list[Objective | Evaluation] = []
         self._subscribers: list[Subscriber] = []
         self._message: dict | None = None
-        self._told_moved_aside = False
+        self._told: set[str] = set()  # what the user was told about the store, once each
+        self.found: Objective | None = None  # an objective of the store not tied to this notebook
         self.warn: Callable[[str], None] = lambda message: log.warning(message)
 
     # ------------------------------------------------------------------ subscribers
@@ -107,16 +112,53 @@ class Session:
         return [] if self._judge is None else self._judge.records()
 
     def restore(self) -> Objective | None:
-        """Load the last objective of this folder (preferring this notebook's) and its history."""
-        self.objective = self.store.latest_objective(self.notebook)
+        """Load this notebook's objective and its history, if the store holds one tied to it.
+
+        An objective declared from another notebook, or from a context whose notebook is not
+        known (plain IPython, nbclient, papermill), is not adopted: :attr:`found` names it and
+        :meth:`describe` says how to adopt it (:meth:`adopt`). Nothing is logged into it until
+        the user does.
+        """
+        self.objective = self.found = None
+        try:
+            self._recover_unsaved()
+            self.objective = self.store.notebook_objective(self.notebook) if self.notebook else None
+            if self.objective is None:
+                self.found = self.store.latest_objective()
+        except _REFUSED as exc:
+            self._warn_once("unreadable", f"nbalign could not read its store {self.store.path} ({exc}).")
+        self._tell_about_the_store()
         self._load()
         self._publish()
         return self.objective
 
+    def adopt(self, name: str) -> Objective:
+        """Continue the objective ``name`` of this folder's store in this notebook.
+
+        Its latest version becomes the active objective; when this notebook is known and the
+        objective was declared elsewhere, a new version tied to this notebook is saved, so the
+        next ``%load_ext`` restores it here.
+        """
+        objective = self.store.latest_objective(name)
+        if objective is None:
+            known = self.store.objective_names()
+            raise NbalignError(f"this folder's store has no objective {name!r}"
+                               + (f"; it has {', '.join(map(repr, known))}." if known else "; it has none."))
+        if self.notebook and objective.notebook != self.notebook:
+            objective = self.set_objective(replace(objective, notebook=self.notebook, version=0))
+        else:
+            self.objective = objective
+            self._load()
+            self._publish()
+        self.found = None
+        return objective
+
     def set_store_path(self, path: str | os.PathLike) -> None:
         self.flush()
+        new = Store(path, busy_timeout=self.store.busy_timeout)
+        new._connect(create=False)  # refuse a file that is not a store before letting go of ours
         self.store.close()
-        self.store = Store(path)
+        self.store = new
         self.restore()
 
     def set_objective(self, objective: Objective, baseline: Evaluation | None = None) -> Objective:
@@ -131,12 +173,11 @@ class Session:
         try:
             saved = self.store.save_objective(objective)
         except _REFUSED as exc:
-            previous = self.objective.version if self.objective and self.objective.name == objective.name else 0
-            saved = objective.with_version(previous + 1, now_iso())
+            saved = objective.with_version(self._next_version(objective.name), now_iso())
             self._keep(saved, exc)
         same_history = self.objective is not None and self.objective.name == saved.name
         records = self.records if same_history else None
-        self.objective = saved
+        self.objective, self.found = saved, None
         if records is None:
             self._load()
         else:
@@ -150,7 +191,7 @@ class Session:
 
     def require_objective(self) -> Objective:
         if self.objective is None:
-            raise NoObjectiveError()
+            raise NoObjectiveError(self._adopt_hint())
         return self.objective
 
     def record(self, evaluation: Evaluation) -> Row:
@@ -165,7 +206,7 @@ class Session:
         return self.standing.row(stored.id)
 
     def _write(self, evaluation: Evaluation) -> Evaluation:
-        self.flush()
+        self.flush()  # also notices a store deleted under it, and writes back what it knows
         try:
             stored = self.store.record(evaluation)
             changed, self._seen_change = self.store.changes(self.objective.name, self._seen_change)
@@ -177,27 +218,64 @@ class Session:
         self._judge.put([e for e in changed if e.objective == self.objective.name] or [stored])
         return stored
 
-    def flush(self) -> bool:
-        """Retry the writes the store refused. Returns True when nothing is left pending."""
+    def flush(self, wait: bool = True) -> bool:
+        """Retry the writes the store refused. Returns True when nothing is left pending.
+
+        ``wait=False`` (the retry after each cell) does not wait for another writer's lock: a
+        locked store never holds up the user's cells. A store file deleted under the session is
+        noticed here too, and written anew with what the session knows.
+        """
+        self._check_vanished()
         if not self._pending:
             return True
         written = 0
+        timeout = self.store.busy_timeout
+        if not wait:
+            self.store.set_busy_timeout(0)
         try:
-            for item in list(self._pending):
+            while self._pending:  # in order; a renumbered objective renumbers what follows it
+                item = self._pending[0]
                 if isinstance(item, Objective):
-                    self.store.save_objective(item)
+                    saved = self.store.save_objective(item, keep_version=True)
+                    if saved.version != item.version:
+                        self._renumber(item, saved.version)
                 else:
                     self.store.record(item)
-                self._pending.remove(item)
+                self._pending.pop(0)
                 written += 1
         except _REFUSED:
             return False
         finally:
+            self.store.set_busy_timeout(timeout)
             if written:
                 log.info("nbalign wrote %d kept record(s) to %s", written, self.store.path)
+        self._tell_once_written()
         self._load()  # the store assigned the real ids
         self._publish()
         return True
+
+    def close(self) -> Path | None:
+        """End the session (unload, kernel exit): write what is pending, or keep it in a file.
+
+        Returns the file the unwritten records were kept in, if any (and says so).
+        """
+        kept = None
+        if not self.flush():
+            from . import unsaved
+
+            kept = unsaved.save(self.store.path, list(self._pending))
+            n = sum(isinstance(i, Evaluation) for i in self._pending)
+            if kept is not None:
+                self.warn(f"nbalign could not write {n} evaluation(s) to its store {self.store.path}; "
+                          f"they are kept in {kept} and will be added to the store the next time "
+                          "nbalign loads it.")
+                self._pending.clear()
+            else:
+                self.warn(f"nbalign could not write {n} evaluation(s) to its store {self.store.path} "
+                          "nor to any fallback folder: they are lost when this kernel ends. Point the "
+                          "store at a writable file (`%config NbalignMagics.store_path = ...`) to keep them.")
+        self.store.close()
+        return kept
 
     @property
     def pending(self) -> int:
@@ -209,30 +287,122 @@ class Session:
             self._pending = [p for p in self._pending if not (isinstance(p, Evaluation) and p.key == item.key)]
         self._pending.append(item)
         if first:
+            self._told.discard("written")
             self.warn(
                 f"nbalign could not write to its store {self.store.path} ({exc}). Your results "
                 "are kept in memory and written as soon as the store accepts them (retried after "
-                "every cell)."
+                "every cell, without waiting)."
             )
+
+    def _renumber(self, kept: Objective, version: int) -> None:
+        """The store gave a kept objective another version (someone declared one meanwhile):
+        the evaluations kept under it follow it."""
+        for i, item in enumerate(self._pending):
+            if isinstance(item, Evaluation) and item.objective == kept.name and item.objective_version == kept.version:
+                self._pending[i] = replace(item, objective_version=version)
+        if self.objective is not None and self.objective.name == kept.name and self.objective.version == kept.version:
+            self.objective = self.objective.with_version(version, self.objective.created_at)
+
+    def _next_version(self, name: str) -> int:
+        try:
+            latest = self.store.latest_objective(name)
+        except _REFUSED:
+            latest = None
+        known = [latest.version if latest else 0]
+        if self.objective is not None and self.objective.name == name:
+            known.append(self.objective.version)
+        known += [p.version for p in self._pending if isinstance(p, Objective) and p.name == name]
+        return max(known) + 1
 
     def _provisional_id(self) -> int:
         return max((e.id for e in self.records), default=0) + 1
 
+    def _check_vanished(self) -> bool:
+        """If the store's file was deleted while open, write everything this session knows into
+        the new one (once, with one warning). Returns True if it did."""
+        if not self.store.has_vanished():
+            return False
+        self.store.close()
+        objective, records = self.objective, self.records
+        try:
+            if objective is not None and objective.version > 0:
+                self.store.save_objective(objective, keep_version=True)
+            for record in records:
+                self.store.record(replace(record, id=None))
+        except _REFUSED as exc:
+            for item in ([objective] if objective else []) + records:
+                self._keep(item, exc)
+        self.warn(f"nbalign's store {self.store.path} was deleted while this kernel was using it. A new "
+                  f"one was written with everything this session knows ({len(records)} evaluation(s) of "
+                  f"{objective.name!r})." if objective else
+                  f"nbalign's store {self.store.path} was deleted while this kernel was using it; a new one was started.")
+        self._load()
+        return True
+
+    def _recover_unsaved(self) -> None:
+        """Write the records an earlier session kept in files into this store."""
+        from . import unsaved
+
+        for path in unsaved.find(self.store.path):
+            try:
+                objectives, evaluations = unsaved.read(path)
+                for objective in objectives:
+                    saved = self.store.save_objective(objective, keep_version=True)
+                    evaluations = [replace(e, objective_version=saved.version)
+                                   if e.objective == objective.name and e.objective_version == objective.version
+                                   else e for e in evaluations]
+                for evaluation in evaluations:
+                    self.store.record(evaluation)
+            except _REFUSED as exc:
+                log.info("nbalign could not recover %s yet: %s", path, exc)
+                return
+            except (ValueError, KeyError, TypeError) as exc:
+                self._warn_once(f"unsaved:{path}", f"nbalign could not read the kept records in {path} ({exc}).")
+                continue
+            unsaved.mark_recovered(path)
+            self.warn(f"nbalign added {len(evaluations)} evaluation(s) kept in {path} by an earlier session "
+                      f"to its store {self.store.path}.")
+
+    def _tell_about_the_store(self) -> None:
+        store = self.store
+        if store.moved_aside is not None:
+            self._warn_once("moved_aside",
+                            f"nbalign's store {store.path} could not be read, so it was moved aside to "
+                            f"{store.moved_aside} and a new one started. Nothing was deleted.")
+        if store.read_only:
+            self._warn_once("read_only",
+                            f"nbalign's store {store.path} is read-only: its objective and history are "
+                            "shown, and new evaluations are kept in memory until it can be written.")
+
+    def _tell_once_written(self) -> None:
+        if "written" not in self._told:
+            self._told.add("written")
+            self.warn(f"nbalign's store {self.store.path} accepts writes again: the kept results are written.")
+
+    def _warn_once(self, kind: str, message: str) -> None:
+        if kind not in self._told:
+            self._told.add(kind)
+            self.warn(message)
+
+    def _adopt_hint(self) -> str | None:
+        found = self.found
+        if found is None:
+            return None
+        where = f"declared in {found.notebook}" if found.notebook else "declared where no notebook was known"
+        return (f"This folder's store holds the objective {found.name!r} (version {found.version}, {where}); "
+                f"it is not tied to this notebook, so nothing is logged into it. To continue it here, run "
+                f"`%nbalign adopt {found.name}`; or declare this notebook's own objective.")
+
     def _load(self) -> None:
         """Read the active objective's whole history from the store and judge it."""
-        if self.store.moved_aside is not None and not self._told_moved_aside:
-            self._told_moved_aside = True
-            self.warn(
-                f"nbalign's store {self.store.path} could not be read, so it was moved aside to "
-                f"{self.store.moved_aside} and a new one started. Nothing was deleted."
-            )
+        self._tell_about_the_store()
         if self.objective is None:
             self._judge = None
             return
         try:
             history, self._seen_change = self.store.changes(self.objective.name, since=0)
         except _REFUSED as exc:
-            log.warning("nbalign could not read %s: %s", self.store.path, exc)
+            self._warn_once("unreadable", f"nbalign could not read its store {self.store.path} ({exc}).")
             history = [e for e in self.records if e.objective == self.objective.name]
         kept = [e for e in self._pending if isinstance(e, Evaluation) and e.objective == self.objective.name]
         stored_keys = {e.key for e in history} if kept else set()
@@ -249,7 +419,8 @@ class Session:
     def describe(self, restored: bool = True) -> str:
         """One line about the state: on ``%load_ext`` what was restored, else where it stands."""
         if self.objective is None:
-            return "nbalign loaded. Declare what this notebook is for in a `%%objective <name>` cell."
+            hint = self._adopt_hint()
+            return "nbalign loaded. " + (hint or "Declare what this notebook is for in a `%%objective <name>` cell.")
         from .format import format_percent, format_score
 
         summary = self.standing.summary
@@ -278,7 +449,9 @@ def set_active_session(session: Session | None) -> None:
     _active = session
 
 
-def notebook_path() -> str | None:
-    """The notebook this kernel serves, when Jupyter says (jupyter-server sets JPY_SESSION_NAME)."""
-    name = os.environ.get("JPY_SESSION_NAME")
-    return str(Path(name).name) if name else None
+def notebook_path(namespace: dict | None = None) -> str | None:
+    """The notebook this kernel serves, when its front end says: jupyter-server sets
+    ``JPY_SESSION_NAME``, VS Code puts ``__vsc_ipynb_file__`` in the namespace. None otherwise
+    (plain IPython, nbclient, papermill): then no objective is restored without being adopted."""
+    name = os.environ.get("JPY_SESSION_NAME") or (namespace or {}).get("__vsc_ipynb_file__")
+    return str(Path(str(name)).name) if name else None

@@ -72,17 +72,38 @@ def _execute_each(connection: sqlite3.Connection, script: str) -> None:
 MIGRATIONS = [_migrate_1, _migrate_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
-def default_store_path() -> Path:
-    """``$NBALIGN_STORE`` if set, else ``.nbalign/nbalign.db`` in the working folder."""
-    return Path(os.environ.get(ENV_VAR) or DEFAULT_PATH).expanduser().resolve()
+MEMORY = ":memory:"
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def default_store_path() -> Path | str:
+    """``$NBALIGN_STORE`` if set, else ``.nbalign/nbalign.db`` in the working folder.
+
+    ``:memory:`` means a store that lives in memory only (nothing is written to disk).
+    """
+    configured = os.environ.get(ENV_VAR) or DEFAULT_PATH
+    return MEMORY if str(configured) == MEMORY else Path(configured).expanduser().resolve()
 
 
 class StoreError(NbalignError):
-    """The store cannot be used (for instance, written by a newer nbalign)."""
+    """The store cannot be used (written by a newer nbalign, or a file that is not a store)."""
 
 
 class Store:
     """Objectives and evaluations of one folder.
+
+    The file and its folder are created on the first write. What the store notices about its
+    file, a session reads and tells the user about once:
+
+    - ``moved_aside``: the file was a damaged SQLite database; it was renamed, not deleted, and a
+      new store started;
+    - ``read_only``: the file (or its folder) cannot be written; reads work, writes are refused
+      until it can be written again;
+    - ``vanished``: the file was deleted or replaced while it was open; the next write starts a
+      new file, and the session writes back what it knows.
+
+    A path that holds something other than an nbalign store (a notebook, another database) is
+    refused with :class:`StoreError` and never touched.
 
     Examples
     --------
@@ -92,59 +113,142 @@ class Store:
     1
     """
 
-    def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
-        self._connection: sqlite3.Connection | None = None
+    def __init__(self, path: str | os.PathLike, busy_timeout: float = 15.0):
+        self.in_memory = str(path) == MEMORY
+        self.path: Path | str = MEMORY if self.in_memory else Path(path)
+        self.busy_timeout = busy_timeout  # seconds a write waits for another writer's lock
         self.moved_aside: Path | None = None
+        self.read_only = False
+        self.vanished = False
+        self._connection: sqlite3.Connection | None = None
+        self._file_id: tuple[int, int] | None = None
+        self._schema = SCHEMA_VERSION
 
     # ------------------------------------------------------------------ connection
 
     def _connect(self, create: bool) -> sqlite3.Connection | None:
+        if self._connection is not None and not self.in_memory:
+            if self._file_changed():
+                self.vanished = True
+                log.info("nbalign store %s was deleted or replaced while open", self.path)
+                self.close()
+            elif self.read_only and create and self._writable():
+                self.close()  # it can be written again: reopen for writing
         if self._connection is not None:
             return self._connection
-        if not create and not self.path.exists():
-            return None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.in_memory:
+            self._connection = self._open(MEMORY)
+            return self._connection
+        if not self.path.exists():
+            if not create:
+                return None
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            self._check_is_store()
+        self.read_only = self.path.exists() and not self._writable()
         try:
-            connection = self._open()
+            connection = self._open(self.path)
         except sqlite3.DatabaseError as exc:
-            if "locked" in str(exc) or "readonly" in str(exc) or "unable to open" in str(exc):
+            if not _damaged(exc):
                 raise
             self._move_aside(exc)
-            connection = self._open()
+            self.read_only = False
+            connection = self._open(self.path)
         self._connection = connection
+        self._file_id = _file_id(self.path)
         return connection
 
-    def _open(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+    def has_vanished(self) -> bool:
+        """True if the file this store has open was deleted or replaced since it was opened."""
+        return not self.in_memory and self._connection is not None and self._file_changed()
+
+    def _writable(self) -> bool:
+        folder = self.path.parent
+        return os.access(self.path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
+
+    def _file_changed(self) -> bool:
+        return _file_id(self.path) != self._file_id
+
+    def _check_is_store(self) -> None:
+        """Refuse a file that is not an nbalign store, so that it is never moved or overwritten."""
+        if not self.path.is_file():
+            raise StoreError(f"the store path {self.path} is not a file. Point the store at a file, "
+                             "e.g. `%config NbalignMagics.store_path = '.nbalign/nbalign.db'`.")
+        with open(self.path, "rb") as file:
+            head = file.read(len(_SQLITE_HEADER))
+        if head == _SQLITE_HEADER or not head:
+            return  # a SQLite file (its tables are checked once open) or an empty file
+        if self.path.parent.name == DEFAULT_PATH.parent.name:
+            return  # nbalign's own folder: whatever is there was a store, and is moved aside
+        raise StoreError(
+            f"{self.path} is not an nbalign store (it is not a SQLite database), so nbalign leaves "
+            "it alone. Point the store at a new file, e.g. `%config NbalignMagics.store_path = "
+            "'.nbalign/nbalign.db'`, or at `:memory:`."
+        )
+
+    def _open(self, path) -> sqlite3.Connection:
+        if self.read_only:
+            connection = self._open_read_only(Path(path))
+        else:
+            connection = sqlite3.connect(path, timeout=self.busy_timeout, isolation_level=None)
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
+            self._check_tables(connection)
+            if not self.read_only:
+                connection.execute("PRAGMA synchronous=NORMAL")
+                if not self.in_memory and connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    connection.execute("PRAGMA journal_mode=WAL")
             self._migrate(connection)
         except (sqlite3.DatabaseError, StoreError):
             connection.close()
             raise
         return connection
 
+    def _open_read_only(self, path: Path) -> sqlite3.Connection:
+        """A store nobody may write: ``mode=ro``, or ``immutable=1`` when SQLite cannot even make
+        the WAL's shared-memory file beside it (a read-only folder)."""
+        for query in ("mode=ro", "immutable=1"):
+            connection = sqlite3.connect(f"{path.as_uri()}?{query}", uri=True,
+                                         timeout=self.busy_timeout, isolation_level=None)
+            try:
+                connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+                return connection
+            except sqlite3.OperationalError:
+                connection.close()
+                if query == "immutable=1":
+                    raise
+        raise AssertionError("unreachable")
+
+    def _check_tables(self, connection: sqlite3.Connection) -> None:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "meta" not in tables and "objectives" not in tables:
+            raise StoreError(
+                f"{self.path} is a SQLite database of something else (tables: "
+                f"{', '.join(sorted(tables)[:5])}), not an nbalign store, so nbalign leaves it alone. "
+                "Point the store at a new file."
+            )
+
     def _migrate(self, connection: sqlite3.Connection) -> None:
-        """Bring the store to SCHEMA_VERSION, one ordered migration per transaction."""
-        connection.executescript("""
-            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS migrations (
-                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL
-            );
-        """)
+        """Bring the store to SCHEMA_VERSION, one ordered migration per transaction.
+
+        A store at the current schema is only read: opening it takes no write lock, so a store
+        another kernel is writing, or a read-only one, opens at once.
+        """
+        version = _version_if_any(connection)
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the store {self.path} was written by a newer nbalign (schema {version}, this one "
+                f"reads {SCHEMA_VERSION}). Upgrade nbalign, or point NBALIGN_STORE elsewhere."
+            )
+        self._schema = version
+        if version == SCHEMA_VERSION or self.read_only:
+            return  # a read-only store of an older schema is read as it is
         while True:
             with _transaction(connection):  # re-read inside: another kernel may be migrating too
+                for statement in _BOOKKEEPING:
+                    connection.execute(statement)
                 version = schema_version(connection)
-                if version > SCHEMA_VERSION:
-                    raise StoreError(
-                        f"the store {self.path} was written by a newer nbalign (schema {version}, "
-                        f"this one reads {SCHEMA_VERSION}). Upgrade nbalign, or point "
-                        "NBALIGN_STORE elsewhere."
-                    )
-                if version == SCHEMA_VERSION:
-                    return
+                if version >= SCHEMA_VERSION:
+                    break
                 migration = MIGRATIONS[version]
                 migration(connection)
                 connection.execute(
@@ -156,6 +260,7 @@ class Store:
                 )
             if version > 0:
                 log.info("nbalign migrated %s to schema %d", self.path, version + 1)
+        self._schema = SCHEMA_VERSION
 
     def _move_aside(self, exc: Exception) -> None:
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -165,44 +270,74 @@ class Store:
             if part.exists():
                 part.rename(Path(str(target) + suffix))
         self.moved_aside = target
-        log.warning("nbalign store %s was unreadable (%s); moved aside to %s", self.path, exc, target)
+        log.info("nbalign store %s was unreadable (%s); moved aside to %s", self.path, exc, target)
 
     def close(self) -> None:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+        self._file_id = None
+
+    def _writer(self) -> sqlite3.Connection:
+        connection = self._connect(create=True)
+        if self.read_only:
+            raise sqlite3.OperationalError(f"the store {self.path} is read-only")
+        return connection
 
     # ------------------------------------------------------------------ objectives
 
-    def save_objective(self, objective: Objective) -> Objective:
-        """Store a new version of the objective and return it with its version number."""
-        connection = self._connect(create=True)
+    def save_objective(self, objective: Objective, keep_version: bool = False) -> Objective:
+        """Store a new version of the objective and return it with its version number.
+
+        ``keep_version``: write it under the version it has (writing back what a session knows
+        into a new store), unless another objective already took that number.
+        """
+        connection = self._writer()
         with _transaction(connection):
             (latest,) = connection.execute(
                 "SELECT COALESCE(MAX(version), 0) FROM objectives WHERE name = ?", (objective.name,)
             ).fetchone()
-            saved = objective.with_version(latest + 1, now_iso())
+            taken = connection.execute("SELECT 1 FROM objectives WHERE name = ? AND version = ?",
+                                       (objective.name, objective.version)).fetchone()
+            if keep_version and objective.version > 0 and not taken:
+                saved = objective.with_version(objective.version, objective.created_at or now_iso())
+            else:
+                saved = objective.with_version(latest + 1, now_iso())
             connection.execute(
                 "INSERT INTO objectives (name, version, created_at, notebook, spec) VALUES (?, ?, ?, ?, ?)",
                 (saved.name, saved.version, saved.created_at, saved.notebook, json.dumps(saved.to_dict())),
             )
         return saved
 
-    def latest_objective(self, notebook: str | None = None) -> Objective | None:
-        """The objective declared last, preferring one declared from ``notebook``."""
+    def latest_objective(self, name: str | None = None) -> Objective | None:
+        """The latest version of the objective ``name``, or the objective declared last."""
+        where, args = ("WHERE name = ?", (name,)) if name is not None else ("", ())
+        return self._one_objective(f"SELECT spec FROM objectives {where} "
+                                   "ORDER BY created_at DESC, rowid DESC LIMIT 1", args)
+
+    def notebook_objective(self, notebook: str) -> Objective | None:
+        """The objective declared last from ``notebook`` (its latest version), if any."""
+        return self._one_objective(
+            "SELECT spec FROM objectives WHERE name = (SELECT name FROM objectives WHERE notebook = ? "
+            "ORDER BY created_at DESC, rowid DESC LIMIT 1) ORDER BY version DESC LIMIT 1", (notebook,))
+
+    def objective_names(self) -> list[str]:
+        connection = self._connect(create=False)
+        if connection is None:
+            return []
+        return [name for (name,) in connection.execute("SELECT DISTINCT name FROM objectives ORDER BY name")]
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another writer's lock, from now on."""
+        self.busy_timeout = seconds
+        if self._connection is not None:
+            self._connection.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
+    def _one_objective(self, query: str, args: tuple) -> Objective | None:
         connection = self._connect(create=False)
         if connection is None:
             return None
-        row = None
-        if notebook:
-            row = connection.execute(
-                "SELECT spec FROM objectives WHERE notebook = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
-                (notebook,),
-            ).fetchone()
-        if row is None:
-            row = connection.execute(
-                "SELECT spec FROM objectives ORDER BY created_at DESC, rowid DESC LIMIT 1"
-            ).fetchone()
+        row = connection.execute(query, args).fetchone()
         return None if row is None else Objective.from_dict(json.loads(row[0]))
 
     # ------------------------------------------------------------------ evaluations
@@ -213,7 +348,7 @@ class Store:
         Returns it with its id: the id of the first record of this key, so an update keeps
         its place in the history.
         """
-        connection = self._connect(create=True)
+        connection = self._writer()
         record = evaluation.to_dict()
         record.pop("id")
         with _transaction(connection):
@@ -254,8 +389,10 @@ class Store:
         connection = self._connect(create=False)
         if connection is None:
             return [], since
+        # A read-only store of schema 1 has no change numbers: its ids stand in for them.
+        change = "change_no" if self._schema >= 2 else "id"
         rows = connection.execute(
-            "SELECT id, record, change_no FROM evaluations WHERE objective = ? AND change_no > ? ORDER BY id",
+            f"SELECT id, record, {change} FROM evaluations WHERE objective = ? AND {change} > ? ORDER BY id",
             (objective, since),
         ).fetchall()
         latest = max((change for _, _, change in rows), default=since)
@@ -266,6 +403,31 @@ def schema_version(connection: sqlite3.Connection) -> int:
     """The schema a store is at: 0 for an empty file."""
     row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return 0 if row is None else int(row[0])
+
+
+def _version_if_any(connection: sqlite3.Connection) -> int:
+    has_meta = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+    return schema_version(connection) if has_meta else 0
+
+
+_BOOKKEEPING = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+)
+
+
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    """A file SQLite cannot read as a database (as opposed to one it may not lock or write)."""
+    text = str(exc)
+    return not any(word in text for word in ("locked", "readonly", "read-only", "unable to open", "busy"))
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 class _transaction:

@@ -7,8 +7,12 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def private_store(tmp_path, monkeypatch):
-    """Every test gets its own store and working folder, so no test sees another's history."""
+    """Every test gets its own store and working folder, so no test sees another's history.
+
+    The kernel knows its notebook, as under jupyter-server (tests of other contexts unset it).
+    """
     monkeypatch.setenv("NBALIGN_STORE", str(tmp_path / "store" / "nbalign.db"))
+    monkeypatch.setenv("JPY_SESSION_NAME", "notebook.ipynb")
     monkeypatch.chdir(tmp_path)
     yield tmp_path / "store" / "nbalign.db"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -108,7 +109,9 @@ def comm_messages(client, comm_id: str, timeout: float = 30) -> dict:
 
 
 def test_reload_reattaches_and_restart_restores(workdir):
-    manager, client = start_new_kernel(kernel_name="python3", cwd=str(workdir))
+    # As jupyter-server starts it: the kernel knows its notebook, so a restart restores its objective.
+    env = {**os.environ, "JPY_SESSION_NAME": str(workdir / "cancer.ipynb")}
+    manager, client = start_new_kernel(kernel_name="python3", cwd=str(workdir), env=env)
     try:
         setup = (
             "from sklearn.datasets import load_breast_cancer\n"

@@ -49,7 +49,7 @@ def test_loading_and_restoring_stay_light(private_store):
         "from nbalign.evaluation import Evaluation\n"
         "from nbalign.objective import parse_objective\n"
         "from nbalign.session import Session\n"
-        "s = Session(sys.argv[1])\n"
+        "s = Session(sys.argv[1], notebook='notebook.ipynb')\n"
         "s.set_objective(parse_objective('metric: auc\\ntarget: 0.9\\nbaseline: 0.7', name='churn'))\n"
         "s.record(Evaluation('churn', 1, 'lr', 'LogisticRegression', {}, 'roc_auc', 0.8))\n"
         "from IPython.core.interactiveshell import InteractiveShell\n"
@@ -348,3 +348,33 @@ def test_explain_shows_the_checks_explanation(loaded):
     assert CHECKS["NBA303"].explanation in captured.outputs[0].data["text/plain"]
     _, captured = run(loaded, "%nbalign explain")
     assert all(code in captured.outputs[0].data["text/plain"] for code in CHECKS)
+
+
+def test_another_notebooks_objective_is_named_and_adopted_only_on_request(shell, cancer, objective_text, monkeypatch):
+    """Issue 6, item 6, as a user meets it: a notebook opened in a context that does not say
+    which notebook it is (nbclient, papermill, plain IPython) finds the folder's objective but
+    logs nothing into it until adopted."""
+    shell.user_ns.update(cancer)
+    shell.run_line_magic("load_ext", "nbalign")
+    run(shell, "%%objective cancer\n" + objective_text)
+    run(shell, "%evaluate logreg")
+    shell.run_line_magic("unload_ext", "nbalign")
+
+    monkeypatch.delenv("JPY_SESSION_NAME")
+    _, captured = run(shell, "%load_ext nbalign")
+    text = captured.outputs[0].data["text/plain"]
+    assert "holds the objective 'cancer' (version 1, declared in notebook.ipynb)" in text
+    result, captured = run(shell, "%evaluate forest")
+    assert not result.success and "%nbalign adopt cancer" in captured.stdout + captured.stderr
+    result, captured = run(shell, "%nbalign adopt cancer")
+    assert result.success and "Objective 'cancer' (version 1): 1 evaluation" in captured.stdout
+    result, _ = run(shell, "%evaluate forest")
+    assert result.success and [r.name for r in nbalign.active_session().standing.rows] == ["logreg", "forest"]
+
+
+def test_vs_code_names_the_notebook_in_the_namespace(shell, monkeypatch):
+    from nbalign.session import notebook_path
+
+    monkeypatch.delenv("JPY_SESSION_NAME")
+    assert notebook_path({}) is None
+    assert notebook_path({"__vsc_ipynb_file__": "/home/ana/work/churn.ipynb"}) == "churn.ipynb"

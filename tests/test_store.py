@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from nbalign.errors import NbalignError, NoObjectiveError
 from nbalign.evaluation import Evaluation
 from nbalign.objective import parse_objective
 from nbalign.session import Session
@@ -51,14 +52,47 @@ def test_objectives_are_versioned_and_round_trip(tmp_path):
     assert again == second and again.target == 0.95
 
 
-def test_latest_objective_prefers_this_notebooks(tmp_path):
+def test_each_notebook_finds_its_own_objective(tmp_path):
     from dataclasses import replace
 
     store = Store(tmp_path / "nbalign.db")
     store.save_objective(replace(objective("a"), notebook="a.ipynb"))
     store.save_objective(replace(objective("b"), notebook="b.ipynb"))
-    assert store.latest_objective("a.ipynb").name == "a"
-    assert store.latest_objective("other.ipynb").name == "b"
+    store.save_objective(replace(objective("a", target=0.95), notebook="a.ipynb"))
+    assert (store.notebook_objective("a.ipynb").name, store.notebook_objective("a.ipynb").version) == ("a", 2)
+    assert store.notebook_objective("b.ipynb").name == "b"
+    assert store.notebook_objective("other.ipynb") is None
+    assert store.latest_objective().name == "a" and store.latest_objective("b").name == "b"
+
+
+@pytest.mark.parametrize("notebook", [None, "renamed.ipynb"])
+def test_another_notebooks_objective_is_found_but_never_adopted_silently(tmp_path, notebook):
+    """Issue 6, item 6: without a known notebook (plain IPython, nbclient, papermill) or after a
+    rename, the folder's last objective was restored and the next evaluation logged into it."""
+    path = tmp_path / "nbalign.db"
+    first = Session(path, notebook="churn.ipynb")
+    first.set_objective(objective())
+    first.record(evaluation("lr", 0.8))
+    first.store.close()
+
+    other = Session(path, notebook=notebook)
+    assert other.restore() is None and other.found.name == "churn"
+    text = other.describe()
+    assert "holds the objective 'churn' (version 1, declared in churn.ipynb)" in text
+    assert "nothing is logged into it" in text and "`%nbalign adopt churn`" in text
+    with pytest.raises(NoObjectiveError, match="adopt churn"):
+        other.record(evaluation("rf", 0.9))
+    assert [e.name for e in Store(path).evaluations("churn")] == ["lr"]
+
+    adopted = other.adopt("churn")
+    assert [e.name for e in other.records] == ["lr"]
+    other.record(evaluation("rf", 0.9))
+    if notebook is not None:  # tied to the renamed notebook from now on
+        assert adopted.version == 2 and adopted.notebook == notebook
+        again = Session(path, notebook=notebook)
+        assert again.restore().name == "churn"
+    with pytest.raises(NbalignError, match="has no objective 'nope'; it has 'churn'"):
+        other.adopt("nope")
 
 
 def test_same_model_on_same_data_updates_one_record(tmp_path):
@@ -72,9 +106,25 @@ def test_same_model_on_same_data_updates_one_record(tmp_path):
     assert rows[0].to_dict() == b.to_dict()
 
 
-def test_unreadable_store_is_moved_aside(tmp_path):
-    path = tmp_path / "nbalign.db"
-    path.write_bytes(b"this is not a database" * 100)
+def damaged_store(path: Path) -> Path:
+    """A real store whose pages were overwritten: SQLite's header stays, the rest is noise."""
+    store = Store(path)
+    store.save_objective(objective())
+    store.close()  # the last connection checkpoints the WAL into the file
+    data = bytearray(path.read_bytes())
+    data[100:] = b"\xde\xad" * ((len(data) - 100) // 2)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("where", ["nbalign.db", ".nbalign/nbalign.db"])
+def test_unreadable_store_is_moved_aside(tmp_path, where):
+    path = tmp_path / where
+    path.parent.mkdir(exist_ok=True)
+    if where.startswith(".nbalign"):
+        path.write_bytes(b"this is not a database" * 100)  # nbalign's own folder: it was a store
+    else:
+        damaged_store(path)
     store = Store(path)
     store.save_objective(objective())
     assert store.moved_aside is not None and store.moved_aside.exists()
@@ -82,8 +132,7 @@ def test_unreadable_store_is_moved_aside(tmp_path):
 
 
 def test_the_user_is_told_once_when_the_store_was_moved_aside(tmp_path):
-    path = tmp_path / "nbalign.db"
-    path.write_bytes(b"garbage" * 500)
+    path = damaged_store(tmp_path / "nbalign.db")
     warnings = []
     session = Session(path)
     session.warn = warnings.append
@@ -103,6 +152,7 @@ def test_store_from_a_newer_nbalign_is_refused(tmp_path):
 
 WRITER = """
 import sys
+from nbalign.errors import NbalignError, NoObjectiveError
 from nbalign.evaluation import Evaluation
 from nbalign.store import Store
 store = Store(sys.argv[1])
@@ -122,11 +172,11 @@ def test_two_kernels_writing_at_once_lose_nothing(tmp_path):
 
 def test_session_restores_objective_and_history(tmp_path):
     path = tmp_path / "nbalign.db"
-    session = Session(path)
+    session = Session(path, notebook="churn.ipynb")
     session.set_objective(objective())
     session.record(evaluation("lr", 0.8))
     session.record(evaluation("rf", 0.85))
-    restored = Session(path)
+    restored = Session(path, notebook="churn.ipynb")
     restored.restore()
     assert restored.objective.name == "churn"
     assert [e.name for e in restored.records] == ["lr", "rf"]
@@ -141,7 +191,7 @@ def test_refused_writes_are_kept_and_retried(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the store's folder should be")
     warnings = []
-    session = Session(blocker / "nbalign.db")
+    session = Session(blocker / "nbalign.db", notebook="churn.ipynb")
     session.warn = warnings.append
     session.set_objective(objective())
     row = session.record(evaluation("lr", 0.8))
@@ -153,7 +203,7 @@ def test_refused_writes_are_kept_and_retried(tmp_path):
 
     blocker.unlink()  # the disk accepts writes again
     assert session.flush() is True and session.pending == 0
-    restored = Session(blocker / "nbalign.db")
+    restored = Session(blocker / "nbalign.db", notebook="churn.ipynb")
     restored.restore()
     assert restored.objective.name == "churn"
     assert [(e.name, e.score) for e in restored.records] == [("lr", 0.82)]
@@ -198,7 +248,7 @@ def test_a_store_written_by_every_earlier_version_opens_and_migrates(tmp_path):
         store.record(evaluation("gbm", 0.9))
         latest, change = store.changes("churn", since=3)
         assert [e.name for e in latest] == ["gbm"] and change == 4
-        session = Session(path)
+        session = Session(path, notebook="churn.ipynb")
         session.restore()
         assert [r.verdict for r in session.standing.rows] == ["new_best", "other_metric", "other_metric", "other_metric"]
 
@@ -226,7 +276,7 @@ def test_changes_reads_only_what_changed_since(tmp_path):
 
 def test_a_session_sees_what_another_kernel_recorded_without_rereading_everything(tmp_path):
     path = tmp_path / "nbalign.db"
-    mine, theirs = Session(path), Session(path)
+    mine, theirs = Session(path, notebook="churn.ipynb"), Session(path, notebook="churn.ipynb")
     mine.set_objective(objective())
     theirs.restore()
     theirs.record(evaluation("theirs", 0.85))
