@@ -5,13 +5,17 @@ objective can say ``metric: rmse`` and ``target: 30000`` and mean "an RMSE of at
 scikit-learn scorers are greater-is-better (losses are ``neg_*``); a metric shown as a positive
 loss keeps ``sign = -1`` and reports ``-scorer(...)``.
 
-scikit-learn is imported only when a metric is looked up or computed, never at import time.
+Every scorer has a known range (:func:`scorer_range`), so an objective can refuse a target no
+model can reach. scikit-learn is imported only when a metric is looked up or computed, never at
+import time.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
+import math
+import reprlib
 import time
 from dataclasses import dataclass
 
@@ -48,7 +52,79 @@ _ALIASES: dict[str, tuple[str, int, str]] = {
     "median_absolute_error": ("neg_median_absolute_error", -1, "median absolute error"),
     "rmsle": ("neg_root_mean_squared_log_error", -1, "RMSLE"),
     "max_error": ("neg_max_error", -1, "max error"),
+    "msle": ("neg_mean_squared_log_error", -1, "MSLE"),
+    "mean_squared_log_error": ("neg_mean_squared_log_error", -1, "MSLE"),
+    "mean_poisson_deviance": ("neg_mean_poisson_deviance", -1, "mean Poisson deviance"),
+    "mean_gamma_deviance": ("neg_mean_gamma_deviance", -1, "mean gamma deviance"),
+    "negative_likelihood_ratio": ("neg_negative_likelihood_ratio", -1, "negative likelihood ratio"),
 }
+
+_INF = math.inf
+_UNIT = (0.0, 1.0)
+_LOSS = (-_INF, 0.0)  # a ``neg_*`` scorer: 0 is perfect
+_SKILL = (-_INF, 1.0)  # R²-like: 1 is perfect, worse than the mean is negative without bound
+_AVERAGES = ("", "_macro", "_micro", "_samples", "_weighted")
+
+# The values each scikit-learn scorer can return, as it returns them (greater is better, losses
+# negated); an infinite end is unbounded. tests/test_metrics.py checks that every name in
+# ``sklearn.metrics.get_scorer_names()`` is here.
+_SCORER_RANGES: dict[str, tuple[float, float]] = {
+    **{f"{score}{avg}": _UNIT for score in ("f1", "precision", "recall", "jaccard") for avg in _AVERAGES},
+    **{f"roc_auc{avg}": _UNIT for avg in ("", "_ovo", "_ovo_weighted", "_ovr", "_ovr_weighted")},
+    "accuracy": _UNIT,
+    "balanced_accuracy": _UNIT,  # the scorer does not adjust for chance
+    "top_k_accuracy": _UNIT,
+    "average_precision": _UNIT,
+    "matthews_corrcoef": (-1.0, 1.0),
+    "positive_likelihood_ratio": (0.0, _INF),
+    "neg_negative_likelihood_ratio": _LOSS,
+    "neg_log_loss": _LOSS,
+    "neg_brier_score": (-2.0, 0.0),  # at most 1 for two classes, 2 for more
+    "d2_brier_score": _SKILL,
+    "d2_log_loss_score": _SKILL,
+    "d2_absolute_error_score": _SKILL,
+    "r2": _SKILL,
+    "explained_variance": _SKILL,
+    **{
+        f"neg_{loss}": _LOSS
+        for loss in (
+            "max_error", "mean_absolute_error", "mean_absolute_percentage_error",
+            "mean_gamma_deviance", "mean_poisson_deviance", "mean_squared_error",
+            "mean_squared_log_error", "median_absolute_error", "root_mean_squared_error",
+            "root_mean_squared_log_error",
+        )
+    },
+    # clustering
+    "adjusted_rand_score": (-0.5, 1.0),
+    "adjusted_mutual_info_score": _SKILL,
+    "mutual_info_score": (0.0, _INF),
+    **{
+        name: _UNIT
+        for name in (
+            "completeness_score", "homogeneity_score", "v_measure_score",
+            "normalized_mutual_info_score", "fowlkes_mallows_score", "rand_score",
+        )
+    },
+}
+
+
+def scorer_range(scorer: str) -> tuple[float, float] | None:
+    """The values a scikit-learn scorer can return, ``(low, high)``; None for a scorer not known here.
+
+    An end that is ``math.inf`` (or ``-math.inf``) is unbounded.
+
+    Examples
+    --------
+    >>> scorer_range("r2")
+    (-inf, 1.0)
+    """
+    return _SCORER_RANGES.get(scorer)
+
+
+def loss_alias(scorer: str) -> str | None:
+    """The name that means the positive loss behind a ``neg_*`` scorer ("rmse" for
+    ``neg_root_mean_squared_error``), or None."""
+    return next((name for name, (s, sign, _) in _ALIASES.items() if s == scorer and sign < 0), None)
 
 
 @dataclass(frozen=True)
@@ -70,6 +146,21 @@ class Metric:
     @property
     def greater_is_better(self) -> bool:
         return self.sign > 0
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The values the metric can take as the user writes them (losses positive): ``(low, high)``.
+
+        An unbounded end is infinite, and so are both for a scorer whose range is not known.
+        """
+        low, high = scorer_range(self.scorer) or (-math.inf, math.inf)
+        return (low, high) if self.sign > 0 else (0.0 - high, 0.0 - low)  # 0.0 - x: never -0.0
+
+    @property
+    def perfect(self) -> float:
+        """The best value the metric can take: 1 for ROC AUC, 0 for RMSE, infinite if unbounded."""
+        low, high = self.bounds
+        return high if self.greater_is_better else low
 
     def improvement(self, new: float, old: float) -> float:
         """How much better ``new`` is than ``old`` (positive is better, whatever the direction)."""
@@ -110,7 +201,7 @@ class UnknownMetricError(NbalignError, ValueError):
         self.suggestions = suggestions
         hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
         super().__init__(
-            f"unknown metric {name!r}.{hint} Use a scikit-learn scorer name "
+            f"unknown metric {reprlib.repr(name)}.{hint} Use a scikit-learn scorer name "
             "(sklearn.metrics.get_scorer_names()) or an alias: "
             + ", ".join(sorted(a for a in _ALIASES if "_" not in a))
             + "."

@@ -7,14 +7,19 @@ Everything here is pure: no IPython, no scikit-learn at import time.
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import difflib
+import functools
 import keyword
+import math
+import re
+import reprlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import ObjectiveError
-from .metrics import Metric, UnknownMetricError, resolve_metric
+from .metrics import Metric, UnknownMetricError, loss_alias, resolve_metric
 
 TOP_KEYS = ("outcome", "kpi", "metric", "target", "baseline", "value", "data", "stop")
 KPI_KEYS = ("name", "current", "target", "deadline", "owner", "judge")
@@ -23,18 +28,23 @@ STOP_KEYS = ("min_gain", "patience")
 VALUE_KEYS = ("tp", "fp", "fn", "tn")
 DEFAULT_PATIENCE = 3
 
-# Scorers whose values live in [0, 1]: a target of 60 there is a typo for 0.60.
-_UNIT_INTERVAL_PREFIXES = (
-    "roc_auc",
-    "average_precision",
-    "accuracy",
-    "balanced_accuracy",
-    "f1",
-    "precision",
-    "recall",
-    "jaccard",
-    "top_k_accuracy",
-)
+VALUE_NAMES = {"tp": "true positive", "fp": "false positive", "fn": "false negative", "tn": "true negative"}
+
+# An objective nests three levels at most (`data:` > `train:` > a list); anything far deeper is a
+# mistake, and composing it recursively would exhaust Python's stack.
+MAX_DEPTH = 10
+
+# Numbers as people write them. YAML 1.1 (PyYAML) reads `1e-3` and `5e4` as text; YAML 1.2 and
+# Python read them as numbers, and so do we. `_` groups digits, as in `30_000`.
+_NUMBER = re.compile(r"[-+]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?")
+_ABBREVIATED = re.compile(r"([-+]?\d+(?:\.\d*)?)\s*([kKM])")
+_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})")
+
+# User values shown in a message are cut short: a cell can hold a megabyte on one line.
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxdict, _SHORT.maxlist, _SHORT.maxset = 2, 3, 3, 3
+_SHORT.maxstring = _SHORT.maxother = _SHORT.maxlong = 40
+_SHOWN_LENGTH = 60
 
 
 @dataclass(frozen=True)
@@ -176,6 +186,12 @@ class Objective:
 def parse_objective(text: str, name: str = "objective", line_offset: int = 1) -> Objective:
     """Parse the YAML body of an ``%%objective`` cell.
 
+    Numbers may be written as people write them (``0.85``, ``1e-3``, ``5e4``, ``30_000``); every
+    number must be finite, the target and baseline must lie in the metric's range
+    (:attr:`Metric.bounds <nbalign.metrics.Metric.bounds>`), and the target cannot be the
+    perfect value (AUC 1, RMSE 0). YAML aliases and nesting deeper than ``MAX_DEPTH`` are
+    refused: an objective has no use for them.
+
     Parameters
     ----------
     text : str
@@ -215,6 +231,7 @@ def parse_objective(text: str, name: str = "objective", line_offset: int = 1) ->
     target = _parse_number(raw.get("target"), "target", lines)
     if target is not None:
         _check_metric_range(metric, target, "target", lines)
+        _check_not_perfect(metric, target, lines)
     baseline = _parse_baseline(raw.get("baseline"), lines)
     if baseline.value is not None:
         _check_metric_range(metric, baseline.value, "baseline", lines)
@@ -244,7 +261,7 @@ def parse_objective(text: str, name: str = "objective", line_offset: int = 1) ->
         value=_parse_value(raw.get("value"), lines),
         data_train=data_train,
         data_test=data_test,
-        stop=_parse_stop(raw.get("stop"), lines),
+        stop=_parse_stop(raw.get("stop"), metric, lines),
         source=text,
         lines=lines,
     )
@@ -264,33 +281,143 @@ def check_names(objective: Objective, namespace: dict[str, Any]) -> None:
             close = difflib.get_close_matches(var, [k for k in namespace if not k.startswith("_")], n=3)
             hint = f" Did you mean {', '.join(close)}?" if close else ""
             raise ObjectiveError(
-                f"`{key}` names the variable {var!r}, which is not defined.{hint} "
+                f"`{key}` names the variable {_shown(var)}, which is not defined.{hint} "
                 "Run the cell that creates it first, or fix the name.",
                 objective.line_of(key),
             )
 
 
+# --------------------------------------------------------------------------- YAML
+
+
+class _Refused(Exception):
+    """What the loader refuses to read, and where: a message and a YAML mark."""
+
+    def __init__(self, message: str, mark):
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
 def _load_yaml_with_lines(text: str, offset: int) -> tuple[dict[str, int], Any]:
     import yaml  # only when a cell is parsed: keeps `import nbalign` light
 
+    loader = None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = _loader_class()(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except _Refused as exc:
+        raise ObjectiveError(exc.message, exc.mark.line + 1 + offset) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + offset if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = _cut(exc.problem or exc.context or "invalid YAML")
         raise ObjectiveError(
             f"this is not valid YAML ({problem}). Write one `key: value` per line, indent "
             "nested keys (kpi, data, stop) by two spaces, and quote text that contains `: ` or "
             "starts with a special character.",
             line,
         ) from None
+    except yaml.reader.ReaderError as exc:
+        raise ObjectiveError(
+            f"the character #x{exc.character:04x} cannot appear in an objective; delete it.",
+            text.count("\n", 0, exc.position) + 1 + offset,
+        ) from None
     except yaml.YAMLError as exc:
-        raise ObjectiveError(f"this is not valid YAML ({exc}).", None) from None
+        raise ObjectiveError(f"this is not valid YAML ({_cut(str(exc))}).", None) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     lines: dict[str, int] = {}
     _record_lines(node, "", offset, lines)
     return lines, data
+
+
+@functools.lru_cache(maxsize=1)
+def _loader_class():
+    """PyYAML's safe loader, bounded (made on first use: yaml is imported only then)."""
+    import yaml
+
+    class ObjectiveLoader(yaml.SafeLoader):
+        """Refuses aliases and nesting deeper than ``MAX_DEPTH``, so a short cell can neither
+        expand into gigabytes nor exhaust the stack; a scalar its tag cannot read is refused
+        with a message instead of PyYAML's ValueError."""
+
+        depth = 0
+
+        def compose_node(self, parent, index):
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent):
+                raise _Refused(
+                    f"`*{_cut(event.anchor)}` repeats another value (a YAML alias). An objective has "
+                    "no use for anchors and aliases, and they can expand a short cell into "
+                    "gigabytes: write each value where it belongs.",
+                    event.start_mark,
+                )
+            self.depth += 1
+            try:
+                if self.depth > MAX_DEPTH:
+                    raise _Refused(
+                        f"this is nested more than {MAX_DEPTH} levels deep; an objective needs three "
+                        "at most (e.g. `data:`, then `train:` on an indented line). Write one "
+                        "`key: value` per line and close every bracket you open.",
+                        event.start_mark,
+                    )
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+        def construct_object(self, node, deep=False):
+            try:
+                return super().construct_object(node, deep)
+            except (ValueError, LookupError, AttributeError):
+                if not isinstance(node, yaml.ScalarNode):
+                    raise
+                raise _Refused(_unreadable(node.tag, node.value), node.start_mark) from None
+
+    return ObjectiveLoader
+
+
+def _unreadable(tag: str, text: str) -> str:
+    """Why a scalar cannot be read as what its (explicit or implicit) tag says it is."""
+    kind = tag.rsplit(":", 1)[-1]
+    problem = _date_problem(text) if kind == "timestamp" else None
+    if problem:
+        return (
+            f"`{_cut(text)}` is not a date that exists: {problem}. Write a real date as YYYY-MM-DD, "
+            "e.g. `2027-06-30`."
+        )
+    if kind == "int" and len(text) > 1000:
+        return f"{_shown(text)} has too many digits to be a number; no objective needs one this long."
+    if kind == "timestamp":
+        return (f"{_shown(text)} is not a date and time that exists. Write a date as YYYY-MM-DD, "
+                "or quote it to keep it as text.")
+    what = {"int": "a whole number", "float": "a number", "bool": "true or false"}.get(kind, "its tag says")
+    return (
+        f"{_shown(text)} cannot be read as {what}. Write the value without a `!!` tag, or quote "
+        "it to keep it as text."
+    )
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _date_problem(text: str) -> str | None:
+    """Why ``text``, written as YYYY-MM-DD, is not a date of the calendar; None if it is one."""
+    match = _ISO_DATE.match(text)
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if not _dt.MINYEAR <= year <= _dt.MAXYEAR:
+        return f"there is no year {year}"
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{_MONTHS[month - 1]} {year} has {days} days"
+    return None
 
 
 def _record_lines(node, prefix: str, offset: int, lines: dict[str, int]) -> None:
@@ -303,12 +430,30 @@ def _record_lines(node, prefix: str, offset: int, lines: dict[str, int]) -> None
         key = f"{prefix}{key_node.value}"
         line = key_node.start_mark.line + 1 + offset
         if key in seen:
-            raise ObjectiveError(
-                f"`{key_node.value}` is given twice; keep one.", line
-            )
+            raise ObjectiveError(f"`{_cut(key_node.value)}` is given twice; keep one.", line)
         seen.add(key)
         lines[key] = line
         _record_lines(value_node, f"{key}.", offset, lines)
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _cut(text: str, length: int = _SHOWN_LENGTH) -> str:
+    """``text`` as a message shows it: cut to ``length`` characters."""
+    return text if len(text) <= length else text[: length - 3] + "..."
+
+
+def _shown(value: Any) -> str:
+    """A user value as a message shows it: its repr, short whatever the value's size."""
+    return _cut(_SHORT.repr(value))
+
+
+def _written(value: Any) -> str:
+    """A number as YAML writes it (``.inf``, ``.nan``), cut short."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
+    return _cut(str(value))
 
 
 def _check_keys(raw: dict, valid: tuple[str, ...], prefix: str, lines: dict[str, int]) -> None:
@@ -318,7 +463,7 @@ def _check_keys(raw: dict, valid: tuple[str, ...], prefix: str, lines: dict[str,
             hint = f" Did you mean `{close[0]}`?" if close else ""
             where = f" under `{prefix.rstrip('.')}`" if prefix else ""
             raise ObjectiveError(
-                f"unknown key `{key}`{where}.{hint} Valid keys: {', '.join(valid)}.",
+                f"unknown key `{_cut(str(key))}`{where}.{hint} Valid keys: {', '.join(valid)}.",
                 lines.get(f"{prefix}{key}"),
             )
 
@@ -334,34 +479,113 @@ def _parse_metric(value: Any, line: int | None) -> Metric:
         raise ObjectiveError(str(exc), line) from None
 
 
+def _as_number(value: Any) -> float | None:
+    """The number ``value`` is, written as YAML or as text like ``1e-3``; None if it is none.
+
+    Booleans are not numbers; a number too large for a float is infinite.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        if not _NUMBER.fullmatch(value.strip()):
+            return None
+        value = value.strip().replace("_", "")
+    elif not isinstance(value, (int, float)):
+        return None
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond the floats
+        return math.inf
+
+
+# What each number states, for the message that asks for a finite one.
+_MEANING = {
+    "target": "the metric value that delivers the KPI",
+    "baseline": "what today's system scores",
+    "stop.min_gain": "the smallest improvement that counts, e.g. `min_gain: 0.01`",
+}
+
+
 def _parse_number(value: Any, key: str, lines: dict[str, int]) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        text = str(value).strip()
-        hint = ""
-        if text.endswith("%"):
-            try:
-                hint = f" For a percentage write the fraction: `{key}: {float(text[:-1]) / 100:g}`."
-            except ValueError:
-                pass
-        raise ObjectiveError(f"`{key}:` must be a number, not {value!r}.{hint}", lines.get(key))
-    return float(value)
+    number = _as_number(value)
+    if number is None:
+        raise ObjectiveError(
+            f"`{key}:` must be a number, not {_shown(value)}.{_number_hint(value, key)}",
+            lines.get(key),
+        )
+    if not math.isfinite(number):
+        meaning = _MEANING.get(key) or f"the business value of one {VALUE_NAMES[key.split('.')[-1]]}"
+        why = ("(`.inf` and `.nan` are YAML's infinity and not-a-number)" if isinstance(value, float)
+               else "(it is too large for a floating-point number)")
+        raise ObjectiveError(
+            f"`{key}: {_written(value)}` is not a finite number {why}. Write {meaning}.",
+            lines.get(key),
+        )
+    return number
+
+
+def _number_hint(value: Any, key: str) -> str:
+    """How to write a number the user wrote another way (85%, 30k), or ""."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    if text.endswith("%"):
+        percent = _as_number(text[:-1])
+        if percent is not None and math.isfinite(percent):
+            return f" For a percentage write the fraction: `{key}: {percent / 100:g}`."
+    abbreviated = _ABBREVIATED.fullmatch(text)
+    if abbreviated:
+        number = float(abbreviated.group(1)) * {"k": 1e3, "K": 1e3, "M": 1e6}[abbreviated.group(2)]
+        return f" Write the number in full: `{key}: {number:.15g}` (or with `_` between thousands)."
+    return ""
 
 
 def _check_metric_range(metric: Metric, number: float, key: str, lines: dict[str, int]) -> None:
-    if metric.scorer.startswith(_UNIT_INTERVAL_PREFIXES) and not 0 <= number <= 1:
-        hint = f" Did you mean {number / 100:g}?" if 1 < number <= 100 else ""
+    """Refuse a number the metric cannot take, saying which number was meant where that is clear."""
+    low, high = metric.bounds
+    line = lines.get(key)
+    if metric.greater_is_better and metric.scorer.startswith("neg_") and number > 0:
+        alias = loss_alias(metric.scorer)
+        loss = f"`metric: {alias}` with `{key}: {number:g}`, or keep the scorer and write " if alias else ""
         raise ObjectiveError(
-            f"`{key}: {number:g}` is outside 0..1, the range of {metric.label}.{hint}",
-            lines.get(key),
+            f"`{key}: {number:g}` is above 0, but `{metric.scorer}` is a loss negated by "
+            "scikit-learn (so that greater is better): its values are 0 or below. "
+            f"Write {loss}the negative number: `{key}: {-number:g}`.",
+            line,
         )
-    if not metric.greater_is_better and number < 0:
+    if not metric.greater_is_better and number < 0 <= low:
         raise ObjectiveError(
             f"`{key}: {number:g}` is negative, but {metric.label} is a loss (0 is perfect). "
             f"Write the loss itself: `{key}: {-number:g}`.",
-            lines.get(key),
+            line,
         )
+    if low <= number <= high:
+        return
+    if math.isfinite(low) and math.isfinite(high):
+        hint = f" Did you mean {number / 100:g}?" if (low, high) == (0, 1) and 1 < number <= 100 else ""
+        problem = (f"is outside {low:g}..{high:g}, the range of {metric.label}."
+                   + (hint or f" Write a value from {low:g} to {high:g}."))
+    elif number > high:
+        problem = f"is above {high:g}, the most {metric.label} can be. Write a value of at most {high:g}."
+    else:
+        problem = f"is below {low:g}, the least {metric.label} can be. Write a value of at least {low:g}."
+    raise ObjectiveError(f"`{key}: {number:g}` {problem}", line)
+
+
+def _check_not_perfect(metric: Metric, target: float, lines: dict[str, int]) -> None:
+    """Refuse a target at the metric's perfect value: no model beats it, real data rarely allows it."""
+    if target != metric.perfect:
+        return
+    side = "below" if metric.greater_is_better else "above"
+    least = "lowest" if metric.greater_is_better else "largest"
+    raise ObjectiveError(
+        f"`target: {target:g}` is a perfect {metric.label}: no model can beat it and real data "
+        f"rarely allows it. Write the {least} {metric.label} that still delivers the KPI, "
+        f"{side} {target:g}.",
+        lines.get("target"),
+    )
 
 
 def _parse_text(value: Any, key: str, lines: dict[str, int]) -> str | None:
@@ -369,6 +593,12 @@ def _parse_text(value: Any, key: str, lines: dict[str, int]) -> str | None:
         return None
     if isinstance(value, (dict, list)):
         raise ObjectiveError(f"`{key}:` must be one line of text.", lines.get(key))
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ObjectiveError(
+            f"`{key}: {_written(value)}` is YAML's {'not-a-number' if math.isnan(value) else 'infinity'}, "
+            "not text. Write the words you mean, in quotes if they start with a dot.",
+            lines.get(key),
+        )
     if isinstance(value, _dt.date):
         return value.isoformat()
     return str(value).strip()
@@ -380,14 +610,15 @@ def _parse_baseline(value: Any, lines: dict[str, int]) -> Baseline:
         return Baseline("first")
     if value == "auto":
         return Baseline("auto")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Baseline("number", value=float(value))
+    if _as_number(value) is not None:
+        return Baseline("number", value=_parse_number(value, "baseline", lines))
     if isinstance(value, str) and value.isidentifier() and not keyword.iskeyword(value):
         return Baseline("model", model=value)
     raise ObjectiveError(
-        f"`baseline: {value!r}` is not understood. Write a number (today's system scores "
+        f"`baseline: {_shown(value)}` is not understood. Write a number (today's system scores "
         "this), `first` (the first model you evaluate), `auto` (a constant model fitted on "
-        "data.train) or the variable of a fitted model (e.g. `baseline: dummy`).",
+        "data.train) or the variable of a fitted model (e.g. `baseline: dummy`)."
+        + _number_hint(value, "baseline"),
         line,
     )
 
@@ -398,9 +629,10 @@ def _parse_pair(value: Any, key: str, lines: dict[str, int]) -> tuple[str, str] 
     parts = value if isinstance(value, list) else str(value).split(",")
     names = [str(p).strip() for p in parts]
     if len(names) != 2 or not all(n.isidentifier() and not keyword.iskeyword(n) for n in names):
+        leaf = key.split(".")[-1]
         raise ObjectiveError(
             f"`{key}:` must name two variables, features then labels, e.g. "
-            f"`{key.split('.')[-1]}: X_{key.split('.')[-1]}, y_{key.split('.')[-1]}`; got {value!r}.",
+            f"`{leaf}: X_{leaf}, y_{leaf}`; got {_shown(value)}.",
             lines.get(key),
         )
     return names[0], names[1]
@@ -439,23 +671,37 @@ def _parse_kpi(value: Any, lines: dict[str, int]) -> KPI | None:
             "`name: 3-month churn rate of new customers`.",
             lines.get("kpi"),
         )
-    deadline = value.get("deadline")
-    if deadline is not None:
-        if isinstance(deadline, _dt.datetime):
-            deadline = deadline.date()
-        if not isinstance(deadline, _dt.date):
-            try:
-                deadline = _dt.date.fromisoformat(str(deadline).strip())
-            except ValueError:
-                raise ObjectiveError(
-                    f"`deadline: {value['deadline']}` is not a date. Write it as YYYY-MM-DD, "
-                    "e.g. `deadline: 2027-06-30`.",
-                    lines.get("kpi.deadline"),
-                ) from None
-        deadline = deadline.isoformat()
     fields = {k: _parse_text(value.get(k), f"kpi.{k}", lines) for k in KPI_KEYS}
-    fields["deadline"] = deadline
+    fields["deadline"] = _parse_deadline(value.get("deadline"), lines)
     return KPI(**fields)
+
+
+def _parse_deadline(value: Any, lines: dict[str, int]) -> str | None:
+    """The KPI deadline as YYYY-MM-DD. YAML reads an unquoted date; a quoted one is text."""
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    text = _cut(str(value).strip())
+    problem = _date_problem(text)
+    if problem:
+        raise ObjectiveError(
+            f"`deadline: {text}` is not a date that exists: {problem}. Write a real date as "
+            "YYYY-MM-DD, e.g. `deadline: 2027-06-30`.",
+            lines.get("kpi.deadline"),
+        )
+    try:
+        return _dt.date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise ObjectiveError(
+            f"`deadline: {text}` is not a date. Write it as YYYY-MM-DD, e.g. `deadline: 2027-06-30`.",
+            lines.get("kpi.deadline"),
+        ) from None
+
+
+_VALUE_EXAMPLES = {"tp": 180, "fp": -20, "fn": -200, "tn": 0}
 
 
 def _parse_value(value: Any, lines: dict[str, int]) -> dict[str, float] | None:
@@ -467,10 +713,18 @@ def _parse_value(value: Any, lines: dict[str, int]) -> dict[str, float] | None:
             lines.get("value"),
         )
     _check_keys(value, VALUE_KEYS, "value.", lines)
+    for key, entry in value.items():
+        if entry is None:
+            raise ObjectiveError(
+                f"`value.{key}:` is empty. Give the business value of one {VALUE_NAMES[key]} as a "
+                f"number, e.g. `{key}: {_VALUE_EXAMPLES[key]}` (0 if it is worth nothing), or "
+                "leave the line out.",
+                lines.get(f"value.{key}"),
+            )
     return {k: _parse_number(v, f"value.{k}", lines) for k, v in value.items()}
 
 
-def _parse_stop(value: Any, lines: dict[str, int]) -> Stop:
+def _parse_stop(value: Any, metric: Metric, lines: dict[str, int]) -> Stop:
     if value is None:
         return Stop()
     if not isinstance(value, dict):
@@ -486,10 +740,18 @@ def _parse_stop(value: Any, lines: dict[str, int]) -> Stop:
             "e.g. `min_gain: 0.01`.",
             lines.get("stop.min_gain"),
         )
+    low, high = metric.bounds
+    if min_gain is not None and min_gain >= high - low:  # false when the range is unbounded
+        raise ObjectiveError(
+            f"`min_gain: {min_gain:g}` is not less than the whole range of {metric.label} "
+            f"({low:g}..{high:g}), so no model could ever gain that much. Write a small step, "
+            f"e.g. `min_gain: {(high - low) / 100:g}`.",
+            lines.get("stop.min_gain"),
+        )
     patience = value.get("patience", DEFAULT_PATIENCE)
     if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
         raise ObjectiveError(
-            f"`patience: {patience!r}` must be a whole number of models, at least 1, "
+            f"`patience: {_shown(patience)}` must be a whole number of models, at least 1, "
             "e.g. `patience: 3`.",
             lines.get("stop.patience"),
         )

@@ -117,16 +117,22 @@ MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize("text, line, words", MISTAKES, ids=[m[2][0] for m in MISTAKES])
-def test_every_mistake_names_the_line_and_the_fix(text, line, words):
+def assert_refused(text: str, line: int | None, words: list[str]) -> None:
+    """Parse ``text``: it must be one short ObjectiveError naming ``line`` and holding ``words``."""
     with pytest.raises(ObjectiveError) as caught:
         parse_objective(text, name="x")
     message = str(caught.value)
-    assert caught.value.line == line, message
+    assert caught.value.line == line, message[:500]
     if line is not None:
         assert f"line {line}:" in message
+    assert len(message) < 400, message[:500]
     for word in words:
-        assert word in message
+        assert word in message, message
+
+
+@pytest.mark.parametrize("text, line, words", MISTAKES, ids=[m[2][0] for m in MISTAKES])
+def test_every_mistake_names_the_line_and_the_fix(text, line, words):
+    assert_refused(text, line, words)
 
 
 def test_missing_variable_names_the_line_and_close_names(objective_text):
@@ -146,3 +152,181 @@ def test_deadline_in_the_past_is_a_diagnostic_not_an_error():
     codes = [f.code for f in objective_findings(o, today=dt.date(2026, 11, 28))]
     assert codes == ["NBA101"]
     assert objective_findings(o, today=dt.date(2019, 1, 1)) == ()
+
+
+# Issue 6, item 10: numbers that are not finite would read as "Target reached", show as nan% and
+# break the comm's strict JSON.
+NON_FINITE = [
+    ("metric: auc\ntarget: .inf", 3, ["`target: .inf` is not a finite number", "Write the metric value"]),
+    ("metric: rmse\ntarget: .inf", 3, ["`target: .inf` is not a finite number"]),
+    ("metric: rmse\ntarget: -.inf", 3, ["`target: -.inf` is not a finite number"]),
+    ("metric: auc\ntarget: .nan", 3, ["`target: .nan` is not a finite number"]),
+    ("metric: auc\nbaseline: .nan", 3, ["`baseline: .nan` is not a finite number", "today's system"]),
+    ("metric: rmse\nbaseline: .inf", 3, ["`baseline: .inf` is not a finite number"]),
+    ("metric: auc\nstop:\n  min_gain: .inf", 4, ["`stop.min_gain: .inf` is not a finite number", "min_gain: 0.01"]),
+    ("metric: auc\nvalue:\n  tp: 180\n  fn: .nan", 5, ["`value.fn: .nan` is not a finite number", "false negative"]),
+    ("metric: auc\nkpi:\n  name: churn\n  current: .inf", 5, ["`kpi.current: .inf`", "not text"]),
+    ("metric: rmse\ntarget: 1e999", 3, ["`target: 1e999` is not a finite number", "too large"]),
+    ("metric: rmse\ntarget: 1" + "0" * 400, 3, ["is not a finite number", "too large"]),
+]
+
+
+@pytest.mark.parametrize("text, line, words", NON_FINITE, ids=[m[2][0] for m in NON_FINITE])
+def test_numbers_that_are_not_finite_are_refused(text, line, words):
+    assert_refused(text, line, words)
+
+
+# Issue 6, item 11: a few hundred characters of anchors expand into gigabytes; deep brackets
+# exhaust the stack. Neither may reach the parser's checks, and no message may print a whole value.
+def lol_bomb(levels: int) -> str:
+    """Each level repeats the one before nine times: 9**levels strings from a short cell."""
+    cell = "metric: auc\nkpi:\n  name: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    for level in range(1, levels):
+        cell += f"  owner: &l{level} [{', '.join([f'*l{level - 1}'] * 9)}]\n".replace("owner", f"o{level}")
+    return cell + f"target: *l{levels - 1}\n"
+
+
+def test_yaml_aliases_are_refused_before_they_expand():
+    bomb = lol_bomb(6)  # half a million strings; nine levels would be 387 million
+    assert len(bomb) < 400
+    assert_refused(bomb, 5, ["`*l0` repeats another value (a YAML alias)", "write each value"])
+
+
+def test_a_harmless_alias_is_refused_too():
+    assert_refused("metric: auc\nkpi:\n  name: &who churn\n  owner: *who", 5, ["`*who`", "alias"])
+
+
+@pytest.mark.parametrize("opening, closing", [("[", "]"), ("{a: ", "}")])
+def test_deep_nesting_is_refused_not_a_recursion_error(opening, closing):
+    text = "metric: auc\ntarget: " + opening * 10_000 + closing * 10_000
+    assert_refused(text, 3, ["nested more than 10 levels deep"])
+
+
+LONG = "x " * 5_000  # ten thousand characters: enough to drown a message
+LONG_VALUES = [
+    ("metric: auc\nbaseline: " + LONG, 3, ["`baseline: 'x x x", "...", "is not understood"]),
+    ("metric: " + "m" * 10_000, 2, ["unknown metric 'mmm", "..."]),
+    ("metric: auc\ntarget: " + LONG, 3, ["`target:` must be a number, not 'x x", "..."]),
+    ("metric: auc\ndata:\n  test: [" + "a, " * 5_000 + "]", 4, ["two variables", "..."]),
+    ("metric: auc\nstop:\n  patience: [" + "1, " * 5_000 + "]", 4, ["`patience: [1, 1, 1, ...]`"]),
+    ("metric: auc\n" + "k" * 1000 + ": 1", 3, ["unknown key `kkk", "...`"]),
+    ("metric: auc\nkpi:\n  name: churn\n  deadline: " + LONG, 5, ["not a date", "..."]),
+    ("metric: auc\nkpi:\n  name: &" + "a" * 1000 + " churn\n  owner: *" + "a" * 1000, 5, ["alias", "..."]),
+]
+
+
+@pytest.mark.parametrize("text, line, words", LONG_VALUES, ids=[m[2][0][:20] for m in LONG_VALUES])
+def test_user_values_in_messages_are_cut_short(text, line, words):
+    assert_refused(text, line, words)
+
+
+def test_names_in_a_missing_variable_message_are_cut_short():
+    name = "X" * 10_000
+    o = parse_objective(f"metric: auc\ndata:\n  test: {name}, y_test")
+    with pytest.raises(ObjectiveError) as caught:
+        check_names(o, {"y_test": 1})
+    assert len(str(caught.value)) < 400 and "which is not defined" in str(caught.value)
+
+
+# Issue 6, item 12: dates that do not exist, numbers as people write them, empty `value` entries.
+DATES = [
+    ("metric: auc\nkpi:\n  name: churn\n  deadline: 2027-02-30", 5,
+     ["`2027-02-30` is not a date that exists", "February 2027 has 28 days", "YYYY-MM-DD"]),
+    ("metric: auc\nkpi:\n  name: churn\n  deadline: '2028-02-30'", 5,
+     ["`deadline: 2028-02-30` is not a date that exists", "February 2028 has 29 days"]),
+    ("metric: auc\nkpi:\n  name: churn\n  deadline: 2027-13-01", 5, ["there is no month 13"]),
+    ("metric: auc\nkpi:\n  name: churn\n  deadline: 2027-06-31", 5, ["June 2027 has 30 days"]),
+    ("metric: auc\nkpi:\n  name: churn\n  deadline: 2027-06-30 25:00:00", 5, ["not a date and time that exists"]),
+    ("metric: auc\noutcome: 2027-04-31", 3, ["April 2027 has 30 days"]),
+]
+
+
+@pytest.mark.parametrize("text, line, words", DATES, ids=[m[2][0] for m in DATES])
+def test_dates_that_do_not_exist_are_named(text, line, words):
+    assert_refused(text, line, words)
+
+
+@pytest.mark.parametrize(
+    "written, number",
+    [("1e-3", 0.001), ("5e4", 50_000.0), ("5E4", 50_000.0), ("1.5e3", 1500.0), ("1_000", 1000.0),
+     ("30_000.5", 30_000.5), ("'2e4'", 20_000.0), ("+3e+2", 300.0)],
+)
+def test_numbers_as_people_write_them(written, number):
+    o = parse_objective(f"metric: rmse\ntarget: {written}\nbaseline: 1e6\nstop:\n  min_gain: 1e1\n"
+                        f"value:\n  tp: {written}")
+    assert o.target == number and o.value == {"tp": number}
+    assert (o.baseline.kind, o.baseline.value, o.stop.min_gain) == ("number", 1e6, 10.0)
+
+
+def test_yaml_numbers_in_text_fields_stay_as_written():
+    o = parse_objective("metric: rmse\nkpi:\n  name: churn\n  current: 5e4\n  target: 1e-3")
+    assert (o.kpi.current, o.kpi.target) == ("5e4", "1e-3")
+
+
+WRITTEN_OTHERWISE = [
+    ("metric: rmse\ntarget: 30k", 3, ["must be a number, not '30k'", "`target: 30000`"]),
+    ("metric: rmse\nbaseline: 1.5M", 3, ["is not understood", "`baseline: 1500000`"]),
+    ("metric: rmse\nstop:\n  min_gain: 2k", 4, ["`stop.min_gain: 2000`"]),
+    ("metric: rmse\ntarget: 1e-3e4", 3, ["must be a number"]),
+    ("metric: auc\nvalue:\n  tp: ~", 4, ["`value.tp:` is empty", "true positive", "tp: 180"]),
+    ("metric: auc\nvalue:\n  tp: 180\n  fp:", 5, ["`value.fp:` is empty", "false positive"]),
+    ("metric: auc\nvalue:\n  fn: lots", 4, ["`value.fn:` must be a number, not 'lots'"]),
+    ("metric: auc\nvalue:\n  tn: [1, 2]", 4, ["`value.tn:` must be a number"]),
+    ("metric: auc\ntarget: !!int ''", 3, ["cannot be read as a whole number", "`!!` tag"]),
+    ("metric: auc\ntarget: !!float x", 3, ["cannot be read as a number"]),
+    ("metric: auc\ntarget: !!bool maybe", 3, ["cannot be read as true or false"]),
+    ("metric: auc\ntarget: !!timestamp soon", 3, ["not a date and time that exists"]),
+    ("metric: auc\ntarget: " + "1" * 5000, 3, ["too many digits"]),
+    ("metric: auc\n\x00", 3, ["character #x0000", "delete it"]),
+]
+
+
+@pytest.mark.parametrize("text, line, words", WRITTEN_OTHERWISE, ids=[m[2][0] for m in WRITTEN_OTHERWISE])
+def test_numbers_written_otherwise_and_empty_values_are_refused(text, line, words):
+    assert_refused(text, line, words)
+
+
+# Issue 6, item 13: every metric's range, the negated losses of scikit-learn, perfect targets.
+RANGES = [
+    ("metric: r2\ntarget: 1.5", 3, ["`target: 1.5` is above 1, the most R² can be"]),
+    ("metric: explained_variance\nbaseline: 2", 3, ["above 1"]),
+    ("metric: mcc\ntarget: 5", 3, ["`target: 5` is outside -1..1", "Matthews correlation"]),
+    ("metric: mcc\nbaseline: -1.5", 3, ["outside -1..1"]),
+    ("metric: balanced_accuracy\ntarget: 80", 3, ["outside 0..1", "Did you mean 0.8?"]),
+    ("metric: jaccard_macro\ntarget: 1.2", 3, ["outside 0..1"]),
+    ("metric: top_k_accuracy\nbaseline: -0.1", 3, ["outside 0..1"]),
+    ("metric: adjusted_rand_score\ntarget: -0.7", 3, ["outside -0.5..1"]),
+    ("metric: brier\ntarget: 3", 3, ["outside 0..2"]),
+    ("metric: positive_likelihood_ratio\ntarget: -1", 3, ["below 0", "at least 0"]),
+    ("metric: neg_root_mean_squared_error\ntarget: 3000", 3,
+     ["`neg_root_mean_squared_error` is a loss negated", "`metric: rmse` with `target: 3000`", "`target: -3000`"]),
+    ("metric: neg_mean_poisson_deviance\nbaseline: 2", 3, ["`metric: mean_poisson_deviance`", "`baseline: -2`"]),
+    ("metric: neg_log_loss\ntarget: 0.3", 3, ["`metric: logloss`"]),
+    ("metric: logloss\ntarget: -0.3", 3, ["is a loss", "target: 0.3"]),
+    ("metric: rmse\ntarget: 0", 3, ["`target: 0` is a perfect RMSE", "above 0"]),
+    ("metric: neg_mean_absolute_error\ntarget: 0", 3, ["is a perfect"]),
+    ("metric: auc\ntarget: 1", 3, ["`target: 1` is a perfect ROC AUC", "below 1"]),
+    ("metric: r2\ntarget: 1.0\nbaseline: 0.5", 3, ["perfect"]),
+    ("metric: neg_mean_absolute_error\ntarget: -5\nbaseline: -3", 3, ["not better than the baseline -3", "above"]),
+    ("metric: mcc\ntarget: -0.2\nbaseline: 0.1", 3, ["not better than the baseline 0.1"]),
+    ("metric: auc\nstop:\n  min_gain: 1", 4, ["whole range of ROC AUC (0..1)", "min_gain: 0.01"]),
+]
+
+
+@pytest.mark.parametrize("text, line, words", RANGES, ids=[m[0].replace("\n", " ") for m in RANGES])
+def test_numbers_outside_the_metric_range_are_refused(text, line, words):
+    assert_refused(text, line, words)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "metric: neg_root_mean_squared_error\ntarget: -3000\nbaseline: -5000",
+        "metric: mcc\ntarget: 0.5\nbaseline: -0.2",
+        "metric: r2\ntarget: 0.8\nbaseline: -3",
+        "metric: positive_likelihood_ratio\ntarget: 12\nbaseline: 4",
+        "metric: auc\nbaseline: 1",  # today's system may be perfect; only a target cannot be
+    ],
+)
+def test_numbers_inside_the_metric_range_are_accepted(text):
+    parse_objective(text)
