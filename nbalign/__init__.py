@@ -64,7 +64,8 @@ def evaluate(model, X=None, y=None, name: str | None = None) -> EvaluationResult
     -------
     EvaluationResult
         The recorded evaluation (``.evaluation``) and its row in the standing (``.row``, with
-        ``.verdict`` and ``.score``); it displays itself as one compact line and its banner.
+        ``.verdict`` and ``.score``). In IPython it is shown at once as one compact line and its
+        banner, also in a loop or on an assigned line.
 
     Raises
     ------
@@ -80,7 +81,10 @@ def evaluate(model, X=None, y=None, name: str | None = None) -> EvaluationResult
     from . import commands
 
     session = active_session()
-    return commands.evaluate(session, _user_namespace(), model, X, y, name=name, source="evaluate")
+    result = commands.evaluate(session, _user_namespace(), model, X, y, name=name, source="evaluate")
+    if _in_ipython():
+        result.show()  # in a loop or on an assigned line too, as print would
+    return result
 
 
 def plot():
@@ -95,6 +99,12 @@ def plot():
     session = active_session()
     session.require_objective()
     return plot_progress(session.standing)
+
+
+def _in_ipython() -> bool:
+    import sys
+
+    return "IPython" in sys.modules and sys.modules["IPython"].get_ipython() is not None
 
 
 def _user_namespace() -> dict:

@@ -134,6 +134,21 @@ def deadline_passed(objective: Objective, today: _dt.date) -> str | None:
             f"{kpi.owner or kpi.judge or 'the owner'}.")
 
 
+# --------------------------------------------------------------------------- NBA2xx: an evaluation
+
+
+@check("NBA201", "warning", "Few test rows", scope="progress")
+def few_test_rows(facts: Facts) -> str | None:
+    """The model was scored on so few rows that its score is mostly noise: one or two rows more
+    or less right move it a lot. It is compared with the best but never becomes the best and never
+    counts as reaching the target. Evaluate it on the full test set."""
+    if not facts.few_rows:
+        return None
+    e = facts.evaluation
+    return (f"{e.name} was scored on {e.n_rows} rows only, too few to tell; it does not count as the "
+            f"best or as reaching the target. Evaluate it on the full test set.")
+
+
 # --------------------------------------------------------------------------- NBA3xx: progress
 
 
@@ -171,7 +186,7 @@ def diminishing_returns(facts: Facts) -> str | None:
     """Several models in a row (stop.patience) have not beaten the best by min_gain. More
     complexity is not paying for itself: ship the simplest model within min_gain of the best,
     or change the data or the features rather than the model."""
-    if facts.stalled < facts.patience:
+    if facts.stalled < facts.patience or facts.adequate is None:
         return None
     best, adequate = facts.best, facts.adequate
     return (f"{facts.stalled} models in a row gained less than {format_score(facts.min_gain)} over "
@@ -186,7 +201,7 @@ def target_reached(facts: Facts) -> str | None:
     measure the KPI itself."""
     target = facts.objective.target
     e = facts.evaluation
-    if target is None or facts.metric.improvement(e.score, target) < 0:
+    if target is None or facts.few_rows or facts.metric.improvement(e.score, target) < 0:
         return None
     kpi = facts.objective.kpi
     line = kpi_line(kpi) if kpi is not None and kpi.target else ""

@@ -2,7 +2,9 @@
 
 Opened on ``%load_ext nbalign`` with the current standing as its open data, so a sidebar that is
 listening attaches at once; a sidebar that arrives later (page reload, second tab) finds the
-comm through ``comm_info`` and sends ``request_standing``.
+comm through ``comm_info`` and sends ``request_standing``. A frontend may also open a comm of its
+own to the ``nbalign`` target; every open comm gets the standing, and one the frontend closes is
+dropped.
 """
 
 from __future__ import annotations
@@ -20,21 +22,42 @@ class SidebarChannel:
 
     def __init__(self, session: Session):
         self.session = session
-        self.comm = None
+        self.comms: list = []
+
+    @property
+    def comm(self):
+        """The comm the kernel opened (the first one), if still open."""
+        return self.comms[0] if self.comms else None
 
     def open(self) -> None:
-        from comm import create_comm
+        from comm import create_comm, get_comm_manager
 
-        self.comm = create_comm(target_name=TARGET, data=envelope("standing", self.session.message()))
-        self.comm.on_msg(self._on_message)
+        self._attach(create_comm(target_name=TARGET, data=envelope("standing", self.session.message())))
         self.session.subscribe(self.send)
+        try:
+            get_comm_manager().register_target(TARGET, self._on_frontend_open)
+        except Exception:  # a comm manager without targets still gets the kernel's own comm
+            log.info("nbalign: this kernel's comm manager takes no targets", exc_info=True)
+
+    def _on_frontend_open(self, comm, message) -> None:
+        self._attach(comm)
+        comm.send(envelope("standing", self.session.message()))
+
+    def _attach(self, comm) -> None:
+        comm.on_msg(self._on_message)
+        comm.on_close(lambda _message, closed=comm: self._detach(closed))
+        self.comms.append(comm)
+
+    def _detach(self, comm) -> None:
+        if comm in self.comms:
+            self.comms.remove(comm)
 
     def send(self, type_: str, payload: dict) -> None:
-        if self.comm is not None:
-            self.comm.send(envelope(type_, payload))
+        for comm in list(self.comms):
+            comm.send(envelope(type_, payload))
 
     def _on_message(self, message: dict) -> None:
-        parsed = parse_envelope(message.get("content", {}).get("data"))
+        parsed = parse_envelope(message.get("content", {}).get("data"), logger=kernel_log())
         if parsed is None:
             return
         type_, _ = parsed
@@ -43,6 +66,24 @@ class SidebarChannel:
 
     def close(self) -> None:
         self.session.unsubscribe(self.send)
-        if self.comm is not None:
-            self.comm.close()
-            self.comm = None
+        try:
+            from comm import get_comm_manager
+
+            get_comm_manager().unregister_target(TARGET, self._on_frontend_open)
+        except Exception:
+            log.info("nbalign: could not unregister the comm target", exc_info=True)
+        for comm in list(self.comms):
+            comm.close()
+        self.comms.clear()
+
+
+def kernel_log() -> logging.Logger:
+    """The kernel's own log (the server's terminal), where ignored messages are worth a line;
+    never the user's cell output."""
+    try:
+        from IPython import get_ipython
+
+        kernel = getattr(get_ipython(), "kernel", None)
+        return kernel.log if kernel is not None else log
+    except Exception:
+        return log

@@ -32,6 +32,7 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
         baseline_model = namespace[objective.baseline.model]
     elif objective.baseline.kind == "auto":
         X_train, y_train = (namespace[n] for n in objective.data_train)
+        _check_training_data(objective, X_train, y_train)
         baseline_model = constant_model(y_train).fit(X_train, y_train)
     baseline = None
     if baseline_model is not None:
@@ -39,6 +40,23 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
         baseline = evaluate_model(objective, baseline_model, X_test, y_test, objective.baseline.label,
                                   source="objective", role="baseline")
     return session.set_objective(objective, baseline)
+
+
+def _check_training_data(objective: Objective, X, y) -> None:
+    """`baseline: auto` fits on data.train: say what is wrong with it, where, before fitting."""
+    import numpy as np
+
+    x_name, y_name = objective.data_train
+    line = objective.line_of("data.train")
+    x_shape, y_shape = np.shape(X), np.shape(y)
+    if len(y_shape) == 2 and y_shape[1] > 1 and (len(x_shape) == 1 or x_shape[-1:] == (1,)):
+        raise ObjectiveError(f"`data.train: {x_name}, {y_name}` looks swapped: {y_name} has {y_shape[1]} "
+                             f"columns and {x_name} one. Write the features first: `train: X_train, y_train`.", line)
+    if len(y_shape) != 1 and not (len(y_shape) == 2 and y_shape[1] == 1):
+        raise ObjectiveError(f"`data.train`: the labels {y_name} must be one column (shape {y_shape}).", line)
+    if not x_shape or x_shape[0] != y_shape[0]:
+        raise ObjectiveError(f"`data.train`: {x_name} has {x_shape[0] if x_shape else 0} rows and {y_name} "
+                             f"{y_shape[0]}; they must be the same rows. Check the split that made them.", line)
 
 
 def constant_model(y_train):
@@ -92,11 +110,25 @@ def variable_name(obj, namespace: dict[str, Any]) -> str | None:
 
 
 def lookup(namespace: dict[str, Any], expression: str, what: str):
-    """A variable from the user's namespace, or a clear message naming close alternatives."""
+    """A variable, or an expression as the user typed it (``models[0]``, ``search.best_estimator_``,
+    ``X_test[:500]``), evaluated in the user's namespace; a clear message when it fails."""
     if expression in namespace:
         return namespace[expression]
-    import difflib
+    if expression.isidentifier():
+        import difflib
 
-    close = difflib.get_close_matches(expression, [k for k in namespace if not k.startswith("_")], n=3)
-    hint = f" Did you mean {', '.join(close)}?" if close else ""
-    raise NbalignError(f"{what} {expression!r} is not defined.{hint}")
+        close = difflib.get_close_matches(expression, [k for k in namespace if not k.startswith("_")], n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise NbalignError(f"{what} {expression!r} is not defined.{hint}")
+    try:
+        return eval(expression, namespace)  # noqa: S307 - the user's own expression, in their kernel
+    except SyntaxError as exc:
+        raise NbalignError(f"{what} `{_cut(expression)}` is not an expression Python can read ({exc.msg}). "
+                           "Write a variable or an expression, and quote it if it has spaces.") from None
+    except Exception as exc:  # the user's expression failed: say how, in one line
+        raise NbalignError(f"{what} `{_cut(expression)}` could not be evaluated: "
+                           f"{type(exc).__name__}: {_cut(str(exc))}") from None
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -57,6 +57,27 @@ class EvaluationResult:
         self.evaluation = evaluation
         self.row = row
         self.standing = standing
+        self._shown_in: object = None  # the cell run it was shown in
+
+    def show(self) -> None:
+        """Show it now, as ``print`` would: in a loop, on an assigned line, several in a cell.
+
+        When it is also the cell's last expression, IPython does not show it a second time.
+        """
+        from IPython.display import display
+
+        display(self)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        from .extension import current_run
+
+        run = current_run()
+        if run is not None and run is self._shown_in:
+            return  # already shown in this cell run
+        self._shown_in = run
+        display(self._repr_mimebundle_(), raw=True)
 
     @property
     def score(self) -> float:

@@ -32,6 +32,10 @@ class _Loaded:
         self.magics = magics
         self.channel = channel
         self.figure_printer = None  # the PNG printer nbalign added for Figure, if it added one
+        self.run: object | None = None
+
+    def pre_run_cell(self, info=None) -> None:
+        self.run = object()  # a token per cell run: what was shown in it is not shown again
 
     def post_run_cell(self, result=None) -> None:
         with guarded("retrying store writes"):
@@ -44,6 +48,11 @@ class _Loaded:
 
 
 _loaded: _Loaded | None = None
+
+
+def current_run() -> object | None:
+    """A token of the cell being run (None when nbalign is not loaded)."""
+    return None if _loaded is None else _loaded.run
 
 
 def warn_user(message: str) -> None:
@@ -76,6 +85,7 @@ def load_ipython_extension(shell) -> None:
     with guarded("opening the sidebar channel"):
         channel.open()
     loaded = _Loaded(shell, session, magics, channel)
+    shell.events.register("pre_run_cell", loaded.pre_run_cell)
     shell.events.register("post_run_cell", loaded.post_run_cell)
     atexit.register(loaded.at_exit)
     loaded.figure_printer = _add_figure_printer(shell)
@@ -92,6 +102,7 @@ def unload_ipython_extension(shell) -> None:
     if loaded is None:
         return
     atexit.unregister(loaded.at_exit)
+    shell.events.unregister("pre_run_cell", loaded.pre_run_cell)
     shell.events.unregister("post_run_cell", loaded.post_run_cell)
     loaded.channel.close()
     if loaded.figure_printer is not None:

@@ -65,11 +65,19 @@ def format_change(value: float | None) -> str:
 
 
 def format_percent(progress: float | None) -> str:
-    """Progress from baseline (0) to target (1) as a whole percent, never clamped: ``−12%``."""
+    """Progress from baseline (0) to target (1) as a whole percent, never clamped: ``−12%``.
+
+    It never disagrees with the banner: short of the target never reads ``100%`` (0.997 reads
+    ``99%``), and below the baseline never reads ``0%`` (−0.004 reads ``−1%``).
+    """
     if not _is_number(progress):
         return DASH
-    percent = Decimal(abs(progress) * 100).quantize(_QUANTUM[0], rounding=ROUND_HALF_UP)
-    return _signed(progress, f"{percent:.0f}") + "%"
+    percent = int(Decimal(abs(progress) * 100).quantize(_QUANTUM[0], rounding=ROUND_HALF_UP))
+    if 0 <= progress < 1 and percent >= 100:
+        percent = 99
+    elif progress < 0 and percent == 0:
+        percent = 1
+    return (MINUS if progress < 0 else "") + f"{percent}%"
 
 
 def kpi_line(kpi) -> str:

@@ -128,9 +128,11 @@ class NbalignMagics(Magics):
             display(EvaluationResult(record, row, standing))
 
     @magic_arguments()
-    @argument("model", help="the variable holding a fitted estimator or pipeline")
+    @argument("model", help="the fitted estimator or pipeline: a variable or an expression without "
+              "spaces (models[0], search.best_estimator_); quote one with spaces")
     @argument("data", nargs="*", metavar="X y",
-              help="the features and labels to score on (default: the objective's data.test)")
+              help="the features and labels to score on (default: the objective's data.test); "
+              "variables or expressions, such as X_test[:500] y_test[:500]")
     @argument("-n", "--name", help="the label to log the model under (default: the variable's name)")
     @line_magic
     @_user_errors
@@ -150,7 +152,9 @@ class NbalignMagics(Magics):
         if args.data:
             X = commands.lookup(ns, args.data[0], "the features")
             y = commands.lookup(ns, args.data[1], "the labels")
-        return commands.evaluate(self.session, ns, model, X, y, name=args.name or args.model, source="magic")
+        result = commands.evaluate(self.session, ns, model, X, y, name=args.name or args.model, source="magic")
+        result.show()  # each %evaluate line of a cell shows its own line
+        return result
 
     @magic_arguments()
     @argument("command", choices=["plot", "status", "store", "explain", "adopt"],

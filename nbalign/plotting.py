@@ -43,7 +43,7 @@ def plot_progress(standing: Standing):
         if summary.best is not None:
             best_index = next(i for i, e in enumerate(models) if e.id == summary.best.id)
             axes.scatter([positions[best_index]], [scores[best_index]], s=140, facecolors="none",
-                         edgecolors=_BEST, linewidths=2, zorder=4, label=f"best: {summary.best.name}")
+                         edgecolors=_BEST, linewidths=2, zorder=4, label=f"best: {_label(summary.best.name)}")
         for x, score in zip(positions, scores):
             axes.annotate(format_score(score), (x, score), textcoords="offset points", xytext=(0, 8),
                           ha="center", fontsize=8, color="#333333")
@@ -62,15 +62,15 @@ def plot_progress(standing: Standing):
                      label=f"target {format_score(objective.target)}")
 
     axes.set_xticks(positions)
-    axes.set_xticklabels([_short(e.name) for e in models], rotation=30 if len(models) > 4 else 0,
+    axes.set_xticklabels([_label(e.name) for e in models], rotation=30 if len(models) > 4 else 0,
                          ha="right" if len(models) > 4 else "center")
     axes.set_xlim(0.5, max(len(models), 1) + 0.5)
     direction = "higher is better" if metric.greater_is_better else "lower is better"
     axes.set_ylabel(f"{metric.label} ({direction})")
     axes.set_xlabel("evaluations, in order")
-    figure.suptitle(f"{objective.name}: {metric.label} of each model", x=0.01, ha="left", fontsize=12)
+    figure.suptitle(f"{_label(objective.name, 40)}: {metric.label} of each model", x=0.01, ha="left", fontsize=12)
     if summary.progress is not None and summary.best is not None:
-        axes.set_title(f"best: {summary.best.name}, {format_percent(summary.progress)} of the way from baseline to target",
+        axes.set_title(f"best: {_label(summary.best.name, 40)}, {format_percent(summary.progress)} of the way from baseline to target",
                        fontsize=9, loc="left", color="#555555")
     axes.grid(axis="y", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
@@ -88,8 +88,12 @@ def _pad_y(axes, values: list[float]) -> None:
     axes.set_ylim(low - 0.12 * span, high + 0.18 * span)
 
 
-def _short(name: str, limit: int = 18) -> str:
-    return name if len(name) <= limit else name[: limit - 1] + "…"
+def _label(name: str, limit: int = 18) -> str:
+    """User text as a figure label: shortened (a long one would make the layout crawl) and with
+    mathtext's ``$`` escaped (``x$^$y`` is a name, not a formula)."""
+    one_line = " ".join(str(name).split())
+    short = one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+    return short.replace("$", r"\$")
 
 
 def figure_png(figure) -> bytes:

@@ -23,15 +23,29 @@ def envelope(type_: str, payload: dict) -> dict:
     return {"v": VERSION, "type": type_, "payload": payload}
 
 
-def parse_envelope(message: Any, accepted: tuple[str, ...] = FRONTEND_TYPES) -> tuple[str, dict] | None:
-    """``(type, payload)`` of a well-formed message of an accepted type, else None (logged)."""
+def parse_envelope(message: Any, accepted: tuple[str, ...] = FRONTEND_TYPES,
+                   logger: logging.Logger | None = None) -> tuple[str, dict] | None:
+    """``(type, payload)`` of a well-formed message of an accepted type, else None.
+
+    What is ignored is logged as a warning (to ``logger``, the kernel's log in a kernel), once
+    per kind of problem, so a frontend that keeps sending it does not flood the log.
+    """
     if not isinstance(message, dict) or not isinstance(message.get("payload"), dict):
-        log.info("nbalign: ignoring a comm message that is not an envelope: %.200r", message)
+        _ignored(logger, "envelope", "a comm message that is not an envelope: %.200r", message)
         return None
     if message.get("v") != VERSION:
-        log.info("nbalign: ignoring a comm message of protocol version %r", message.get("v"))
+        _ignored(logger, "version", "a comm message of protocol version %.20r", message.get("v"))
         return None
     if message.get("type") not in accepted:
-        log.info("nbalign: ignoring a comm message of unknown type %r", message.get("type"))
+        _ignored(logger, "type", "a comm message of unknown type %.40r", message.get("type"))
         return None
     return message["type"], message["payload"]
+
+
+_warned: set[str] = set()
+
+
+def _ignored(logger: logging.Logger | None, kind: str, text: str, value: Any) -> None:
+    if kind not in _warned:
+        _warned.add(kind)
+        (logger or log).warning("nbalign: ignoring " + text, value)

@@ -39,6 +39,10 @@ from .objective import Objective
 # Rows sent to views: the most recent ones. The sidebar shows these; the plot shows them all.
 ROWS_SHIPPED = 50
 
+# Below this many test rows a score says little: such an evaluation is flagged (NBA201), is
+# compared with the best, but never becomes the best nor counts as reaching the target.
+MIN_TEST_ROWS = 50
+
 # verdict -> (word, tone). The kernel decides both; renderers show them (protocol/vocabulary.json).
 VERDICTS: dict[str, tuple[str, str]] = {
     "new_best": ("new best", "good"),
@@ -63,10 +67,15 @@ class Facts:
     gain: float | None  # improvement over best_before; positive is better, whatever the direction
     below_baseline: bool
     stalled: int  # models in a row, this one included, without a real gain
-    best: Evaluation  # the best after this evaluation
+    best: Evaluation | None  # the best after this evaluation (None while only few-row ones exist)
     adequate: Evaluation | None  # earliest model within min_gain of the best, once stalled
     min_gain: float
     patience: int
+
+    @property
+    def few_rows(self) -> bool:
+        n = self.evaluation.n_rows
+        return n is not None and n < MIN_TEST_ROWS
 
 
 @dataclass(frozen=True)
@@ -333,19 +342,21 @@ class Judge:
         gain = None if best_before is None else metric.improvement(record.score, best_before.score)
         below = baseline is not None and metric.improvement(record.score, baseline) < 0
         stalled = fold.stalled + 1 if gain is not None and gain < self._min_gain else 0
-        became_best = gain is None or gain > 0
+        few_rows = record.n_rows is not None and record.n_rows < MIN_TEST_ROWS
+        became_best = (gain is None or gain > 0) and not few_rows
         best = position if became_best else fold.best
-        value = metric.sign * record.score
-        self._model_positions.append(position)
-        self._model_prefix_best.append(max(value, self._model_prefix_best[-1]) if self._model_prefix_best else value)
+        if not few_rows:  # a model to ship is one measured on enough rows
+            value = metric.sign * record.score
+            self._model_positions.append(position)
+            self._model_prefix_best.append(max(value, self._model_prefix_best[-1]) if self._model_prefix_best else value)
         adequate = None
         patience = self.objective.stop.patience
-        if stalled >= patience:
+        if stalled >= patience and best is not None:
             threshold = metric.sign * self._records[best].score - self._min_gain
             earliest = bisect.bisect_left(self._model_prefix_best, threshold)  # the best itself qualifies
             adequate = self._records[self._model_positions[earliest]]
         facts = Facts(self.objective, metric, record, baseline, best_before, gain, below, stalled,
-                      self._records[best], adequate, self._min_gain, patience)
+                      None if best is None else self._records[best], adequate, self._min_gain, patience)
         row = Row(
             **common,
             verdict=self._verdict(record.score, gain, below, baseline),
@@ -387,10 +398,13 @@ class Judge:
             min_gain=self._min_gain,
             best=best,
             progress=None if best is None else progress_to_target(best.score, self._baseline, target),
-            n_models=len(self._model_positions),
+            n_models=self._n_models(),
             banner=self._headline(best, fold),
         )
         return Standing(self.objective, tuple(self._rows), summary)
+
+    def _n_models(self) -> int:
+        return sum(1 for r in self._rows if r.judged and r.role == "model")
 
     def _headline(self, best: Row | None, fold: _Fold) -> Finding | None:
         """Once the best model meets the target that is the news; else the latest finding."""

@@ -41,6 +41,9 @@ class RecordingComm:
     def on_msg(self, handler):
         self.handler = handler
 
+    def on_close(self, handler):
+        pass
+
     def send(self, data):
         # strict JSON on the wire, and a copy: what was sent cannot change afterwards
         self.events.append({"kind": "message", "data": json.loads(json.dumps(data, allow_nan=False))})

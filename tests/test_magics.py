@@ -378,3 +378,81 @@ def test_vs_code_names_the_notebook_in_the_namespace(shell, monkeypatch):
     monkeypatch.delenv("JPY_SESSION_NAME")
     assert notebook_path({}) is None
     assert notebook_path({"__vsc_ipynb_file__": "/home/ana/work/churn.ipynb"}) == "churn.ipynb"
+
+
+def test_each_evaluation_shows_itself_in_a_loop_on_an_assigned_line_and_per_magic_line(loaded, objective_text):
+    """Issue 6, item 19: `nbalign.evaluate` in a loop or assigned showed nothing, and a cell of
+    several `%evaluate` lines showed only the last."""
+    run(loaded, "%%objective cancer\n" + objective_text)
+    loaded.user_ns["nbalign"] = nbalign
+
+    def shown(captured):
+        return [o.data["text/plain"].split(":")[0] for o in captured.outputs if "text/plain" in o.data]
+
+    _, captured = run(loaded, "for m in [stump, logreg]:\n    nbalign.evaluate(m, name=f'in a loop {m.__class__.__name__}')")
+    assert shown(captured) == ["in a loop DecisionTreeClassifier", "in a loop Pipeline"]
+    _, captured = run(loaded, "result = nbalign.evaluate(forest)")
+    assert shown(captured) == ["forest"]
+    _, captured = run(loaded, "%evaluate stump\n%evaluate logreg")
+    assert shown(captured) == ["stump", "logreg"]  # each once: the last is not shown twice
+    _, captured = run(loaded, "nbalign.evaluate(forest)")
+    assert shown(captured) == ["forest"]
+    _, captured = run(loaded, "result")  # shown again when asked for in a later cell
+    assert shown(captured) == ["forest"]
+
+
+@pytest.mark.parametrize("line, name", [
+    ("%evaluate models[1]", "models[1]"),
+    ("%evaluate box.model", "box.model"),
+    ("%evaluate models[0] X_test[:100] y_test[:100]", "models[0]"),
+    ("%evaluate 'dict(m=logreg)[\"m\"]' --name from_dict", "from_dict"),
+])
+def test_evaluate_takes_expressions_as_users_type_them(loaded, objective_text, line, name):
+    """Issue 6, item 16: `models[0]`, `box.m` were reported as undefined names."""
+    run(loaded, "%%objective cancer\n" + objective_text)
+    run(loaded, "import types\nmodels = [stump, logreg]\nbox = types.SimpleNamespace(model=forest)")
+    result, captured = run(loaded, line)
+    assert result.success, captured.stdout + captured.stderr
+    assert result.result.evaluation.name == name
+
+
+@pytest.mark.parametrize("line, message", [
+    ("%evaluate 'logreg", "close the quote"),
+    ("%evaluate models[7]", "the model `models[7]` could not be evaluated: IndexError"),
+    ("%evaluate logreg(", "is not an expression Python can read"),
+])
+def test_evaluate_argument_mistakes_are_one_message(loaded, objective_text, line, message):
+    run(loaded, "%%objective cancer\n" + objective_text)
+    run(loaded, "models = [stump]")
+    result, captured = run(loaded, line)
+    assert not result.success and message in captured.stdout + captured.stderr
+    assert "Traceback" not in captured.stdout + captured.stderr
+
+
+@pytest.mark.parametrize("train, message", [
+    ("X_train, y_train[:50]", "X_train has 426 rows and y_train[:50]"),
+    ("y_train, X_train", "looks swapped"),
+])
+def test_baseline_auto_says_what_is_wrong_with_the_training_data(loaded, train, message):
+    """Issue 6, item 17: `baseline: auto` with data of different lengths or swapped X/y."""
+    if "[:50]" in train:
+        loaded.user_ns["y_short"] = loaded.user_ns["y_train"][:50]
+        train, message = "X_train, y_short", "X_train has 426 rows and y_short 50"
+    result, captured = run(loaded, "%%objective cancer\nmetric: auc\ntarget: 0.99\nbaseline: auto\n"
+                                   f"data:\n  train: {train}\n  test: X_test, y_test")
+    text = captured.stdout + captured.stderr
+    assert not result.success and message in text and "line 6" in text and "Traceback" not in text
+
+
+def test_plot_labels_are_text_and_short(loaded):
+    """Issue 6, item 18: `$` in a name broke matplotlib's mathtext; long names made the plot crawl."""
+    from nbalign.plotting import figure_png
+
+    run(loaded, "%%objective x$^$y\nmetric: auc\ntarget: 0.999\nbaseline: 0.9\ndata:\n  test: X_test, y_test")
+    run(loaded, "import nbalign\nnbalign.evaluate(logreg, name='cost $^{x}$ and $$')")
+    run(loaded, f"nbalign.evaluate(forest, name={'forest ' * 2000!r})")
+    figure = nbalign.plot()
+    assert figure_png(figure).startswith(b"\x89PNG")
+    labels = [t.get_text() for t in figure.axes[0].get_xticklabels()]
+    assert labels[0] == r"cost \$^{x}\$ and \$\$" and len(labels[1]) == 18
+    assert r"x\$^\$y" in figure._suptitle.get_text()

@@ -40,15 +40,22 @@ def test_invalid_fixtures_are_rejected_by_schema_and_ignored_by_the_kernel(path)
 class RecordingComm:
     """Stands in for ipykernel's Comm: records what the kernel would send to the sidebar."""
 
-    def __init__(self, target_name, data):
+    def __init__(self, target_name="nbalign", data=None):
         self.target_name = target_name
         self.opened_with = data
         self.sent = []
         self.handler = None
+        self.close_handler = None
         self.closed = False
 
     def on_msg(self, handler):
         self.handler = handler
+
+    def on_close(self, handler):
+        self.close_handler = handler
+
+    def closed_by_frontend(self):
+        self.close_handler({"content": {"comm_id": "x", "data": {}}})
 
     def send(self, data):
         json.dumps(data, allow_nan=False)  # what goes over the wire must be strict JSON
@@ -171,3 +178,35 @@ def test_closing_the_channel_stops_the_messages(channel, loaded, objective_text)
     channel.close()
     loaded.run_cell("%%objective cancer\n" + objective_text)
     assert recorder.closed and recorder.sent == []
+
+
+def test_a_comm_the_frontend_closes_is_dropped_and_a_new_one_can_attach(channel, loaded, objective_text):
+    from comm import get_comm_manager
+
+    first = channel.comm
+    first.closed_by_frontend()
+    loaded.run_cell("%%objective cancer\n" + objective_text)
+    assert first.sent == []  # nothing sent to a comm the frontend closed
+
+    second = RecordingComm()
+    get_comm_manager().targets["nbalign"](second, {"content": {"data": {}}})  # a frontend opens one
+    (hello,) = second.sent
+    validate(hello)
+    assert hello["payload"]["standing"]["objective"]["name"] == "cancer"
+    loaded.run_cell("%evaluate logreg")
+    assert [r["name"] for r in second.sent[-1]["payload"]["standing"]["rows"]] == ["logreg"]
+    channel.close()
+    assert second.closed and "nbalign" not in get_comm_manager().targets
+
+
+def test_ignored_messages_are_a_warning_in_the_kernels_log_once_per_kind(channel, caplog):
+    import nbalign.protocol
+
+    nbalign.protocol._warned.clear()
+    with caplog.at_level("WARNING"):
+        for _ in range(3):
+            channel.comm.receive({"v": 2, "type": "dance", "payload": {}})
+            channel.comm.receive({"v": 99, "type": "request_standing", "payload": {}})
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 2
+    assert "unknown type 'dance'" in warnings[0] and "protocol version 99" in warnings[1]

@@ -227,3 +227,26 @@ def test_incremental_judging_equals_judging_from_scratch(seed):
             final[r.id] = r
         incremental.put(batch)
         assert incremental.standing() == Judge(objective, list(final.values())).standing()
+
+
+def test_a_score_on_a_handful_of_rows_is_flagged_and_never_the_best_or_the_target():
+    """Issue 6, item 13: a target met by a model evaluated on a handful of rows."""
+    records = history(0.80, 0.99)
+    records[1] = replace(records[1], n_rows=12)
+    standing = judge("metric: auc\ntarget: 0.95\nbaseline: 0.7", records)
+    few = standing.rows[1]
+    assert codes(few) == ["NBA201"] and "scored on 12 rows only" in few.banner.message
+    assert standing.summary.best.name == "m1" and standing.summary.banner.code == "NBA201"
+    assert standing.summary.progress < 1
+
+
+def test_the_percent_never_disagrees_with_the_banner():
+    from nbalign.format import format_percent
+
+    text = "metric: auc\ntarget: 0.95\nbaseline: 0.7\nstop:\n  min_gain: 0.0001"
+    just_short = judge(text, history(0.9499)).summary
+    assert just_short.banner is None and format_percent(just_short.progress) == "99%"
+    just_below = judge(text, history(0.6999)).summary
+    assert just_below.banner.code == "NBA301" and format_percent(just_below.progress) == "\u22121%"
+    reached = judge(text, history(0.95)).summary
+    assert reached.banner.code == "NBA305" and format_percent(reached.progress) == "100%"

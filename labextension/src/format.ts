@@ -65,7 +65,14 @@ export function formatPercent(progress: number | null | undefined): string {
     return DASH;
   }
   // Math.round on a magnitude rounds halves up, that is away from zero.
-  return `${signed(progress, String(Math.round(Math.abs(progress) * 100)))}%`;
+  let percent = Math.round(Math.abs(progress) * 100);
+  // Never disagree with the banner: short of the target is not "100%", below the baseline not "0%".
+  if (progress < 1 && progress >= 0 && percent >= 100) {
+    percent = 99;
+  } else if (progress < 0 && percent === 0) {
+    percent = 1;
+  }
+  return `${signed(progress, String(percent))}%`;
 }
 
 /** The width of the progress bar in percent, clamped to 0..100. */

@@ -152,7 +152,7 @@ def lab(tmp_path_factory, artifacts, chromium_path) -> Lab:
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBALIGN_", "JUPYTER", "IPYTHON"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBALIGN_", "JUPYTER", "IPYTHON", "JPY_"))}
     env.update(
         JUPYTER_PATH=str(data_path),
         JUPYTER_CONFIG_DIR=str(private / "config"),
