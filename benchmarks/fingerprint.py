@@ -31,7 +31,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import scipy.sparse as sp  # noqa: E402
 
-from nbalign.evaluation import fingerprint, fit_identity  # noqa: E402
+from nbalign.fingerprint import fingerprint  # noqa: E402
+from nbalign.identity import fit_identity  # noqa: E402
 from nbalign.metrics import resolve_metric  # noqa: E402
 
 AUC = resolve_metric("auc")

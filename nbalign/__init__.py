@@ -20,13 +20,13 @@ Importing nbalign is cheap: scikit-learn, pandas, matplotlib and IPython load on
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._version import __version__
 from .errors import EvaluationError, NbalignError, NoObjectiveError, ObjectiveError
 from .evaluation import Evaluation
 from .objective import Objective, parse_objective
 from .session import Session, active_session
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .display import EvaluationResult

@@ -32,16 +32,12 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from nbalign import commands
 from nbalign.errors import EvaluationError, NbalignError
-from nbalign.evaluation import (
-    Evaluation,
-    evaluate_model,
-    fingerprint,
-    fit_identity,
-    metric_task,
-    model_identity,
-)
+from nbalign.evaluation import evaluate_model
+from nbalign.fingerprint import fingerprint
+from nbalign.identity import fit_identity, model_identity
 from nbalign.objective import parse_objective
 from nbalign.session import Session
+from nbalign.tasks import metric_task
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -198,7 +194,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassif
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
-from nbalign.evaluation import fingerprint, fit_identity, model_identity
+from nbalign.fingerprint import fingerprint
+from nbalign.identity import fit_identity, model_identity
 
 X, y = load_breast_cancer(return_X_y=True, as_frame=True)
 frame = X.assign(size=pd.cut(X["mean radius"], 3, labels=["small", "medium", "large"]).astype(str),
@@ -405,7 +402,7 @@ def test_every_scikit_learn_scorer_has_a_task():
                  "homogeneity_score", "mutual_info_score", "normalized_mutual_info_score", "rand_score",
                  "v_measure_score"}
     untold = [n for n in get_scorer_names() if metric_task(n) is None and n not in labelling]
-    assert untold == [], "classify new scikit-learn scorers in nbalign/evaluation.py"
+    assert untold == [], "classify new scikit-learn scorers in nbalign/tasks.py"
     assert metric_task("neg_root_mean_squared_error") == "regression" and metric_task("roc_auc_ovr") == "classification"
 
 

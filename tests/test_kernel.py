@@ -13,7 +13,6 @@ import pytest
 from jupyter_client.manager import start_new_kernel
 from nbclient import NotebookClient
 
-
 pytestmark = pytest.mark.kernel
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "example_notebooks"

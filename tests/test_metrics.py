@@ -7,7 +7,13 @@ import math
 import pytest
 from sklearn.metrics import get_scorer_names
 
-from nbalign.metrics import UnknownMetricError, known_metric_names, loss_alias, resolve_metric, scorer_range
+from nbalign.metrics import (
+    UnknownMetricError,
+    known_metric_names,
+    loss_alias,
+    resolve_metric,
+    scorer_range,
+)
 
 
 @pytest.mark.parametrize("name", get_scorer_names())

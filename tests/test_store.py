@@ -215,7 +215,7 @@ def test_model_identity_sees_nested_parameters_and_is_stable_across_kernels():
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import OneHotEncoder
 
-    from nbalign.evaluation import model_identity
+    from nbalign.identity import model_identity
 
     def pipeline(C):
         encode = make_column_transformer((OneHotEncoder(), make_column_selector(dtype_include=object)))

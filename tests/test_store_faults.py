@@ -129,7 +129,6 @@ lr = LogisticRegression(max_iter=5000).fit(X_train, y_train)
 @pytest.mark.kernel
 def test_a_kernel_ending_with_unwritten_results_keeps_them(tmp_path):
     from jupyter_client.manager import start_new_kernel
-
     from test_kernel import execute
 
     blocker = tmp_path / "blocked"

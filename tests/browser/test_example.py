@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from labdriver import KERNEL_TIMEOUT, REPO, LabDriver, UI_TIMEOUT
+from labdriver import KERNEL_TIMEOUT, REPO, UI_TIMEOUT, LabDriver
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,244 @@
+"""Does the metric fit the task and the model? Checked before scoring, so a mistake is one line.
+
+scikit-learn's scorers assume the metric suits the labels (two classes for ``roc_auc``, a
+continuous target for ``rmse``) and the model (``predict_proba`` for ``log_loss``); when they do
+not, its message speaks of its internals. :func:`check_task` and :func:`check_responses` say what
+is wrong in the user's terms and which variant to use (``roc_auc_ovr``, ``f1_macro``).
+
+Models that are not scikit-learn's (a wrapper, a booster) but have ``predict`` (and
+``predict_proba`` or ``decision_function``) are scored through :func:`duck_adapter`, a thin
+scikit-learn adapter, as scikit-learn's own meta-estimators do.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from .errors import EvaluationError
+
+# scikit-learn scorer names by task; an entry ending in "_" is a family (f1_macro, neg_mean_...).
+_CLASSIFICATION = ("accuracy", "balanced_accuracy", "top_k_accuracy", "average_precision",
+                   "neg_brier_score", "d2_brier_score", "neg_log_loss", "d2_log_loss_score", "f1", "f1_",
+                   "precision", "precision_", "recall", "recall_", "jaccard", "jaccard_", "roc_auc",
+                   "roc_auc_", "matthews_corrcoef", "positive_likelihood_ratio", "neg_negative_likelihood_ratio")
+_REGRESSION = ("explained_variance", "r2", "max_error", "neg_max_error", "neg_median_absolute_error",
+               "neg_mean_", "neg_root_mean_", "d2_absolute_error_score", "d2_pinball_", "d2_tweedie_")
+# The other scorers compare two labellings (clustering: rand_score, v_measure_score...): no task.
+
+# Two-class scorers on a multiclass target: what to write instead (None: no direct variant).
+_MULTICLASS_VARIANT = {
+    "roc_auc": "roc_auc_ovr` (one class against the rest; or roc_auc_ovo, roc_auc_ovr_weighted)",
+    "f1": "f1_macro` (or f1_weighted, f1_micro)",
+    "precision": "precision_macro` (or precision_weighted, precision_micro)",
+    "recall": "recall_macro` (or recall_weighted, recall_micro)",
+    "jaccard": "jaccard_macro` (or jaccard_weighted, jaccard_micro)",
+    "average_precision": None,
+    "positive_likelihood_ratio": None,
+    "neg_negative_likelihood_ratio": None,
+}
+
+# Scorers that need class probabilities, and scorers that rank by any score.
+_NEEDS_PROBA = ("neg_log_loss", "d2_log_loss_score", "neg_brier_score", "d2_brier_score",
+                "roc_auc_ovr", "roc_auc_ovo")
+_NEEDS_SCORES = ("roc_auc", "average_precision", "top_k_accuracy")
+
+
+def metric_task(scorer: str) -> str | None:
+    """``"classification"``, ``"regression"`` or None (labelling metrics) for a scorer name.
+
+    Examples
+    --------
+    >>> metric_task("f1_macro"), metric_task("neg_root_mean_squared_error"), metric_task("rand_score")
+    ('classification', 'regression', None)
+    """
+    for task, names in (("classification", _CLASSIFICATION), ("regression", _REGRESSION)):
+        if any(scorer == n or (n.endswith("_") and scorer.startswith(n)) for n in names):
+            return task
+    return None
+
+
+def target_type(y) -> str:
+    from sklearn.utils.multiclass import type_of_target
+
+    try:
+        return type_of_target(y)
+    except (TypeError, ValueError):
+        return "unknown"
+
+
+def check_task(metric, model, y, target: str, label: str) -> None:
+    """Refuse a metric that does not fit the target or the model, in one line."""
+    task = metric_task(metric.scorer)
+    kind = _model_kind(model)
+    if task == "classification":
+        if target.startswith("continuous"):
+            raise EvaluationError(
+                f"{metric.label} is a classification metric, but the test labels are continuous "
+                f"({_examples(y)}). Declare a regression metric (rmse, mae, r2) in the objective, "
+                "or score on class labels.")
+        if kind == "regressor":
+            raise EvaluationError(
+                f"{metric.label} is a classification metric, but {label} is a regressor: it predicts "
+                "numbers, not classes. Evaluate a classifier, or declare a regression metric "
+                "(rmse, mae, r2) in the objective.")
+        if target == "multiclass" and metric.scorer in _MULTICLASS_VARIANT:
+            classes = _classes(y)
+            variant = _MULTICLASS_VARIANT[metric.scorer]
+            instead = (f"write `metric: {variant}" if variant else
+                       "it is refused: scikit-learn averages it over classes ranked by "
+                       "decision_function, which can score a perfect classifier below 1. Use "
+                       "`metric: roc_auc_ovr` or `logloss` to rank, `f1_macro` for labels, or score "
+                       "one class against the rest (y == that class)")
+            raise EvaluationError(
+                f"{metric.label} is defined for two classes, and the test labels have {len(classes)} "
+                f"({_examples(classes, 5)}). For a multiclass target {instead}.")
+    if task == "regression":
+        if kind == "classifier":
+            raise EvaluationError(
+                f"{metric.label} is a regression metric, but {label} is a classifier: it predicts class "
+                "labels, not quantities. Declare a classification metric (auc, logloss, f1_macro, "
+                "accuracy) in the objective, or evaluate a regressor.")
+        if not _numeric(y):
+            raise EvaluationError(
+                f"{metric.label} is a regression metric, but the test labels are not numbers "
+                f"({_examples(y)}). Declare a classification metric (auc, logloss, f1_macro, accuracy).")
+
+
+def check_responses(metric, model, label: str) -> None:
+    """A metric that ranks needs scores: say so before scikit-learn fails on a missing method."""
+    scorer = metric.scorer
+    proba = hasattr(model, "predict_proba")
+    if scorer.startswith(_NEEDS_PROBA):
+        needs, missing = "class probabilities", "" if proba else "predict_proba"
+    elif scorer.startswith(_NEEDS_SCORES):
+        needs = "scores to rank cases"
+        missing = "" if proba or hasattr(model, "decision_function") else "predict_proba or decision_function"
+    else:
+        return
+    if missing:
+        raise EvaluationError(
+            f"{metric.label} needs {needs}, and {label} ({type(model).__name__}) has predict but no "
+            f"{missing}. Give it a `predict_proba(X)` returning one column per class in sorted label "
+            "order (for a scikit-learn model: CalibratedClassifierCV(model)), or declare a metric on "
+            "labels (accuracy, f1).")
+
+
+def _model_kind(model) -> str | None:
+    """``"classifier"``, ``"regressor"`` or None when the model does not say."""
+    if is_sklearn_estimator(model):
+        from sklearn.base import is_classifier, is_regressor
+
+        return "classifier" if is_classifier(model) else "regressor" if is_regressor(model) else None
+    if hasattr(model, "predict_proba") or hasattr(model, "classes_"):
+        return "classifier"
+    return None
+
+
+def _classes(y):
+    import numpy as np
+
+    try:
+        return np.unique(np.asarray(y))
+    except TypeError:
+        return np.asarray(sorted({str(v) for v in np.asarray(y, dtype=object).ravel()}))
+
+
+def _examples(y, limit: int = 3) -> str:
+    import numpy as np
+
+    values = np.asarray(y).ravel()
+    shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in values[:limit])
+    return f"{shown}{', ...' if len(values) > limit else ''}"
+
+
+def _numeric(y) -> bool:
+    import numpy as np
+
+    try:
+        values = np.asarray(y)
+    except (TypeError, ValueError):
+        return False
+    if values.dtype.kind == "O":  # pandas' nullable numbers arrive as objects
+        import pandas as pd
+
+        return pd.api.types.infer_dtype(values.ravel(), skipna=True) in (
+            "integer", "floating", "mixed-integer-float", "decimal", "boolean")
+    return values.dtype.kind in "biuf"
+
+
+# ------------------------------------------------------------------ models that are not scikit-learn's
+
+def is_sklearn_estimator(model) -> bool:
+    """True when scikit-learn can read the model's tags (it derives from BaseEstimator)."""
+    from sklearn.utils import get_tags
+
+    try:
+        get_tags(model)
+    except (AttributeError, TypeError):
+        return False
+    return True
+
+
+def duck_adapter(model, metric, y, target: str):
+    """Wrap an object with predict/predict_proba so scikit-learn's scorers can call it.
+
+    A classifier's probability columns are taken to follow its ``classes_``, or else the sorted
+    labels of ``y`` (scikit-learn's convention); a 1-D probability (the positive class, as a
+    booster returns) becomes the two columns scikit-learn expects.
+    """
+    classifier_cls, regressor_cls = _duck_classes()
+    task = metric_task(metric.scorer)
+    if task == "regression" or (task is None and target.startswith("continuous")):
+        return regressor_cls(model)
+    classes = getattr(model, "classes_", None)
+    return classifier_cls(model, _classes(y) if classes is None else classes)
+
+
+@functools.cache
+def _duck_classes():
+    import numpy as np
+    from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+    from sklearn.utils.metaestimators import available_if
+
+    def has(method):
+        return lambda self: hasattr(self.model, method)
+
+    class DuckClassifier(ClassifierMixin, BaseEstimator):
+        def __init__(self, model=None, classes=None):
+            self.model = model
+            self.classes = classes
+
+        @property
+        def classes_(self):
+            return np.asarray(self.classes)
+
+        def __sklearn_is_fitted__(self):
+            return True
+
+        def predict(self, X):
+            if hasattr(self.model, "predict"):
+                return self.model.predict(X)
+            return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+        @available_if(has("predict_proba"))
+        def predict_proba(self, X):
+            proba = np.asarray(self.model.predict_proba(X))
+            if proba.ndim == 1 and len(self.classes_) == 2:
+                proba = np.column_stack([1 - proba, proba])
+            return proba
+
+        @available_if(has("decision_function"))
+        def decision_function(self, X):
+            return self.model.decision_function(X)
+
+    class DuckRegressor(RegressorMixin, BaseEstimator):
+        def __init__(self, model=None):
+            self.model = model
+
+        def __sklearn_is_fitted__(self):
+            return True
+
+        def predict(self, X):
+            return self.model.predict(X)
+
+    return DuckClassifier, DuckRegressor
