@@ -38,7 +38,7 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
     if baseline_model is not None:
         X_test, y_test = (namespace[n] for n in objective.data_test)
         baseline = evaluate_model(objective, baseline_model, X_test, y_test, objective.baseline.label,
-                                  source="objective", role="baseline")
+                                  source="objective", role="baseline", rows_kept=session.rows_kept)
     return session.set_objective(objective, baseline)
 
 
@@ -96,7 +96,8 @@ def evaluate(
                 "the cell that creates it, or pass X and y."
             )
         X, y = (namespace[n] for n in objective.data_test)
-    evaluation = evaluate_model(objective, model, X, y, name or variable_name(model, namespace), source=source)
+    evaluation = evaluate_model(objective, model, X, y, name or variable_name(model, namespace), source=source,
+                                rows_kept=session.rows_kept)
     row = session.record(evaluation)
     return EvaluationResult(evaluation.with_id(row.id), row, session.standing)
 

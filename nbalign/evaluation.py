@@ -26,14 +26,16 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import logging
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import EvaluationError
 from .fingerprint import fingerprint
 from .identity import fit_identity, model_identity, model_params, qualname
 from .objective import Objective
+from .predictions import DEFAULT_LIMIT, Kept, TestSet
 from .tasks import (
     check_responses,
     check_task,
@@ -41,6 +43,8 @@ from .tasks import (
     is_sklearn_estimator,
     target_type,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,14 @@ class Evaluation:
     source: str = "evaluate"  # "evaluate" | "magic" | "objective" | later "autolog"
     created_at: str = ""
     id: int | None = None
+    # What the metric was computed from and the test set's labels: written to the store beside
+    # the record, never part of it (not in to_dict, not compared, not sent to any view).
+    kept: Kept | None = field(default=None, compare=False, repr=False)
+    test_set: TestSet | None = field(default=None, compare=False, repr=False)
+
+    def without_predictions(self) -> Evaluation:
+        """The record alone: what a session keeps in memory once the predictions are stored."""
+        return self if self.kept is None and self.test_set is None else replace(self, kept=None, test_set=None)
     fit_id: str | None = None  # hash of what the model learned (fit_identity)
 
     @property
@@ -106,7 +118,7 @@ class Evaluation:
         return cls(**{k: v for k, v in data.items() if k in _FIELDS})
 
 
-_FIELDS = set(Evaluation.__dataclass_fields__)
+_FIELDS = set(Evaluation.__dataclass_fields__) - {"kept", "test_set"}
 
 
 def evaluate_model(
@@ -118,6 +130,7 @@ def evaluate_model(
     *,
     source: str = "evaluate",
     role: str = "model",
+    rows_kept: int = DEFAULT_LIMIT,
 ) -> Evaluation:
     """Score a fitted model with the objective's metric. Nothing is recorded here.
 
@@ -139,11 +152,15 @@ def evaluate_model(
         The label of the record; the model's class name by default.
     source, role : str
         Where the evaluation comes from, and ``"model"`` or ``"baseline"``.
+    rows_kept : int
+        The most test rows whose predictions are kept (see :mod:`nbalign.predictions`); 0 keeps
+        none.
 
     Returns
     -------
     Evaluation
-        The record, with its score, the time predict and metric took, and its identity.
+        The record, with its score, the time predict and metric took, and its identity; and,
+        beside it for the store, the predictions the metric was computed from.
 
     Raises
     ------
@@ -176,7 +193,7 @@ def evaluate_model(
                               "Score it on a test set that holds both classes.")
     scored = model if native else duck_adapter(model, metric, y, target)
     try:
-        score, seconds = metric.score(scored, X, y)
+        score, seconds, response = metric.score_and_respond(scored, X, y)
     except (ValueError, AttributeError, TypeError) as exc:
         raise EvaluationError(f"could not score {label} with {metric.label}: {exc}") from exc
     if not math.isfinite(score):
@@ -184,6 +201,8 @@ def evaluate_model(
             f"{metric.label} of {label} is {score}, not a number nbalign can compare"
             f"{_why_undefined(y)}. Score it on a test set where the metric is defined."
         )
+    data_fingerprint = fingerprint(X, y)
+    kept, labels = _keep(response, y, data_fingerprint, rows_kept)
     return Evaluation(
         objective=objective.name,
         objective_version=objective.version,
@@ -196,11 +215,28 @@ def evaluate_model(
         score=score,
         predict_seconds=seconds,
         n_rows=_n_rows(y),
-        data_fingerprint=fingerprint(X, y),
+        data_fingerprint=data_fingerprint,
         source=source,
         role=role,
         created_at=now_iso(),
+        kept=kept,
+        test_set=labels,
     )
+
+
+def _keep(response, y, data_fingerprint: str, limit: int):
+    """The response the metric used and the test set's labels, on the kept rows (or nothing)."""
+    if response is None or not limit:
+        return None, None
+    from .predictions import keep, kept_rows, test_set
+
+    rows = kept_rows(_n_rows(y) or 0, data_fingerprint, limit)
+    try:
+        labels = test_set(data_fingerprint, y, rows)
+        return keep(*response, rows, labels.classes), labels
+    except (TypeError, ValueError, IndexError) as exc:  # an unusual response: scored, not kept
+        log.info("nbalign did not keep the predictions (%s)", exc)
+        return None, None
 
 
 # Metrics that rank positives above negatives: undefined unless both classes are present.

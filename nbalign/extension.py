@@ -77,6 +77,7 @@ def load_ipython_extension(shell) -> None:
     magics = NbalignMagics(shell=shell, config=shell.config)
     session = Session(store_path=magics.store_path or None, notebook=notebook_path(shell.user_ns))
     session.warn = warn_user
+    session.rows_kept = magics.rows_kept
     magics.session = session
     shell.register_magics(magics)  # Magics.__init__ already made it a %config configurable
     with guarded("restoring the objective from the store"):

@@ -14,7 +14,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import Image, display
-from traitlets import Unicode, observe
+from traitlets import Int, Unicode, observe
 
 from . import commands
 from .checks import CHECKS
@@ -63,9 +63,22 @@ class NbalignMagics(Magics):
         ".nbalign/nbalign.db in the kernel's working folder.",
     )
 
+    rows_kept = Int(
+        100_000,
+        min=0,
+        config=True,
+        help="Test rows whose predictions are kept per evaluation, for comparing models row by row "
+        "(a larger test set keeps a fixed seeded subset, the same for every model). 0 keeps none.",
+    )
+
     def __init__(self, shell=None, session: Session | None = None, **kwargs):
         super().__init__(shell=shell, **kwargs)
         self.session = session
+
+    @observe("rows_kept")
+    def _rows_kept_changed(self, change):
+        if self.session is not None:
+            self.session.rows_kept = change["new"]
 
     @observe("store_path")
     def _store_path_changed(self, change):

@@ -168,12 +168,34 @@ class Metric:
 
     def score(self, model, X, y) -> tuple[float, float]:
         """Score a fitted model; return ``(value, seconds)`` where seconds covers predict + metric."""
+        value, seconds, _ = self.score_and_respond(model, X, y)
+        return value, seconds
+
+    def score_and_respond(self, model, X, y) -> tuple[float, float, tuple[str, object] | None]:
+        """Score a fitted model and return what the metric was computed from.
+
+        Returns ``(value, seconds, (response method, response))``; the last is None when
+        scikit-learn's scorer offers no way to see it. The model predicts once: the response is
+        captured through the scorer's own ``method_caller`` hook (what scikit-learn's multi-metric
+        scoring uses to share predictions), not by predicting a second time.
+        """
+        from functools import partial
+
         from sklearn.metrics import get_scorer
 
         scorer = get_scorer(self.scorer)
+        responses: dict = {}
         start = time.perf_counter()
-        raw = scorer(model, X, y)
-        return float(raw) * self.sign, time.perf_counter() - start
+        try:
+            from sklearn.metrics._scorer import _cached_call
+
+            raw = scorer._score(partial(_cached_call, responses), model, X, y)
+        except (ImportError, AttributeError):  # a scikit-learn without the hook: score only
+            responses.clear()
+            raw = scorer(model, X, y)
+        seconds = time.perf_counter() - start
+        response = next(iter(responses.items())) if len(responses) == 1 else None
+        return float(raw) * self.sign, seconds, response
 
     def to_dict(self) -> dict:
         return {

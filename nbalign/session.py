@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from .errors import NbalignError, NoObjectiveError
 from .evaluation import Evaluation, now_iso
 from .objective import Objective
+from .predictions import DEFAULT_LIMIT
 from .store import Store, default_store_path
 
 if TYPE_CHECKING:  # the judge loads with the first objective: `import nbalign` stays light
@@ -57,6 +58,7 @@ class Session:
         self.notebook = notebook
         self.objective: Objective | None = None
         self.id = os.urandom(6).hex()  # views tell a restarted kernel's revisions apart by it
+        self.rows_kept = DEFAULT_LIMIT  # test rows whose predictions are kept per evaluation
         self.revision = 0
         self._judge: Judge | None = None
         self._seen_change = 0  # the store's change number this session has read up to
@@ -208,12 +210,12 @@ class Session:
     def _write(self, evaluation: Evaluation) -> Evaluation:
         self.flush()  # also notices a store deleted under it, and writes back what it knows
         try:
-            stored = self.store.record(evaluation)
+            stored = self.store.record(evaluation).without_predictions()
             changed, self._seen_change = self.store.changes(self.objective.name, self._seen_change)
         except _REFUSED as exc:
             known = self._judge.find(evaluation.key)
-            stored = evaluation.with_id(known.id if known else self._provisional_id())
-            self._keep(stored, exc)
+            self._keep(evaluation.with_id(known.id if known else self._provisional_id()), exc)
+            stored = self._pending[-1].without_predictions()  # kept whole until written
             changed = [stored]
         self._judge.put([e for e in changed if e.objective == self.objective.name] or [stored])
         return stored
@@ -404,7 +406,8 @@ class Session:
         except _REFUSED as exc:
             self._warn_once("unreadable", f"nbalign could not read its store {self.store.path} ({exc}).")
             history = [e for e in self.records if e.objective == self.objective.name]
-        kept = [e for e in self._pending if isinstance(e, Evaluation) and e.objective == self.objective.name]
+        kept = [e.without_predictions() for e in self._pending
+                if isinstance(e, Evaluation) and e.objective == self.objective.name]
         stored_keys = {e.key for e in history} if kept else set()
         unwritten = [e for e in kept if e.key not in stored_keys]
         next_id = max((e.id for e in history), default=0)

@@ -68,8 +68,29 @@ def _execute_each(connection: sqlite3.Connection, script: str) -> None:
             connection.execute(statement)
 
 
+def _migrate_3(connection: sqlite3.Connection) -> None:
+    """Per-row predictions of each evaluation, and each test set's labels once (see
+    :mod:`nbalign.predictions`): what paired comparisons of two models are computed from."""
+    _execute_each(connection, """
+        CREATE TABLE predictions (
+            evaluation_id INTEGER PRIMARY KEY REFERENCES evaluations (id),
+            method TEXT NOT NULL,
+            header TEXT NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE TABLE test_sets (
+            fingerprint TEXT PRIMARY KEY,
+            header TEXT NOT NULL,
+            labels BLOB NOT NULL,
+            classes TEXT,
+            rows_header TEXT,
+            rows BLOB
+        )
+    """)
+
+
 # Ordered: migration n takes a store of schema n - 1 to schema n. Never edit a released one.
-MIGRATIONS = [_migrate_1, _migrate_2]
+MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 MEMORY = ":memory:"
@@ -374,7 +395,46 @@ class Store:
             (id_,) = connection.execute(
                 "SELECT id FROM evaluations WHERE key = ?", (evaluation.key,)
             ).fetchone()
+            if evaluation.kept is not None and evaluation.test_set is not None:
+                self._write_predictions(connection, id_, evaluation.kept, evaluation.test_set)
         return evaluation.with_id(id_)
+
+    def _write_predictions(self, connection: sqlite3.Connection, id_: int, kept, test_set) -> None:
+        from .predictions import to_blob
+
+        data, header = to_blob(kept.values)
+        connection.execute("INSERT OR REPLACE INTO predictions (evaluation_id, method, header, data) "
+                           "VALUES (?, ?, ?, ?)", (id_, kept.method, header, data))
+        labels, labels_header = to_blob(test_set.labels)
+        rows, rows_header = to_blob(test_set.rows) if test_set.rows is not None else (None, None)
+        connection.execute(
+            "INSERT OR IGNORE INTO test_sets (fingerprint, header, labels, classes, rows_header, rows) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (test_set.fingerprint, labels_header, labels,
+             None if test_set.classes is None else json.dumps(test_set.classes), rows_header, rows),
+        )
+
+    def predictions(self, evaluation: Evaluation):
+        """What a stored evaluation's metric was computed from, and its test set's labels:
+        ``(Kept, TestSet)``, or None when they were not kept (an older store, a response that
+        is not numbers, ``rows_kept = 0``)."""
+        from .predictions import Kept, TestSet, from_blob
+
+        connection = self._connect(create=False)
+        if connection is None or self._schema < 3 or evaluation.id is None:
+            return None
+        row = connection.execute(
+            "SELECT p.method, p.header, p.data, t.header, t.labels, t.classes, t.rows_header, t.rows "
+            "FROM predictions p JOIN test_sets t ON t.fingerprint = ? WHERE p.evaluation_id = ?",
+            (evaluation.data_fingerprint, evaluation.id),
+        ).fetchone()
+        if row is None:
+            return None
+        method, header, data, labels_header, labels, classes, rows_header, rows = row
+        kept_rows = None if rows is None else from_blob(rows, rows_header)
+        return (Kept(method, from_blob(data, header), kept_rows),
+                TestSet(evaluation.data_fingerprint, from_blob(labels, labels_header),
+                        None if classes is None else json.loads(classes), kept_rows))
 
     def evaluations(self, objective: str) -> list[Evaluation]:
         """Every evaluation of the objective (all versions), in the order first recorded."""

@@ -13,7 +13,7 @@ from nbalign.errors import NbalignError, NoObjectiveError
 from nbalign.evaluation import Evaluation
 from nbalign.objective import parse_objective
 from nbalign.session import Session
-from nbalign.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, schema_version
+from nbalign.store import SCHEMA_VERSION, Store, StoreError, schema_version
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -227,30 +227,41 @@ def test_model_identity_sees_nested_parameters_and_is_stable_across_kernels():
     assert model_identity(pipeline(1.0)) != model_identity(pipeline(10.0))
 
 
+# What each earlier release's fixture holds: churn v1 scored AUC, v2 log loss. Release 0.1.0
+# (schema 1) keyed records without their metric, so its logreg log loss replaced the AUC one.
+FIXTURE_RECORDS = {
+    1: [("logreg", "logloss"), ("tree", "auc"), ("forest", "auc")],
+    2: [("logreg", "auc"), ("tree", "auc"), ("forest", "auc"), ("logreg", "logloss")],
+}
+
+
 def test_a_store_written_by_every_earlier_version_opens_and_migrates(tmp_path):
-    """Each fixture is a store as an earlier nbalign wrote it (store_v1.db: nbalign 0.1.0)."""
+    """Each fixture is a store as an earlier release wrote it (store_v1.db: 0.1.0; store_v2.db:
+    the standing's store, before predictions were kept)."""
     fixtures = sorted(DATA.glob("store_v*.db"))
     assert [f.stem for f in fixtures] == [f"store_v{v}" for v in range(1, SCHEMA_VERSION)], \
         "add a fixture written by the previous release when adding a migration"
     for fixture in fixtures:
+        written_at = int(fixture.stem.removeprefix("store_v"))
         path = tmp_path / fixture.name
         path.write_bytes(fixture.read_bytes())
         store = Store(path)
         assert store.latest_objective().name == "churn" and store.latest_objective().version == 2
-        records = store.evaluations("churn")
-        assert [(e.name, e.metric) for e in records] == [("logreg", "logloss"), ("tree", "auc"), ("forest", "auc")]
+        records, seen = store.changes("churn", since=0)
+        assert [(e.name, e.metric) for e in records] == FIXTURE_RECORDS[written_at]
         raw = sqlite3.connect(path)
         assert schema_version(raw) == SCHEMA_VERSION
-        applied = raw.execute("SELECT version, name FROM migrations ORDER BY version").fetchall()
-        first = int(fixture.stem.removeprefix("store_v")) + 1
-        assert applied == [(v, MIGRATIONS[v - 1].__name__.lstrip("_")) for v in range(first, SCHEMA_VERSION + 1)]
-        # and it keeps working: a new record gets the next change number
+        applied = [v for (v,) in raw.execute("SELECT version FROM migrations ORDER BY version")]
+        assert applied[-(SCHEMA_VERSION - written_at):] == list(range(written_at + 1, SCHEMA_VERSION + 1))
+        # and it keeps working: a new record gets the next change number, old ones read back
         store.record(evaluation("gbm", 0.9))
-        latest, change = store.changes("churn", since=3)
-        assert [e.name for e in latest] == ["gbm"] and change == 4
+        latest, change = store.changes("churn", since=seen)
+        assert [e.name for e in latest] == ["gbm"] and change == seen + 1
+        assert store.predictions(records[0]) is None  # kept by no earlier release
         session = Session(path, notebook="churn.ipynb")
         session.restore()
-        assert [r.verdict for r in session.standing.rows] == ["new_best", "other_metric", "other_metric", "other_metric"]
+        rows = session.standing.rows  # version 2 scores log loss: only those rows are judged
+        assert [r.verdict != "other_metric" for r in rows] == [r.metric == "logloss" for r in rows]
 
 
 def test_a_new_store_is_at_the_latest_schema_with_every_migration_logged(tmp_path):
