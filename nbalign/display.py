@@ -177,6 +177,38 @@ def finding_html(finding: Finding) -> str:
     )
 
 
+class ModelsTable:
+    """``%nbalign models``: every evaluation with its score, verdict and what the model costs."""
+
+    def __init__(self, standing: Standing, records: list[Evaluation]):
+        self.standing = standing
+        self.records = {r.id: r for r in records}
+
+    def _rows(self) -> list[tuple[str, ...]]:
+        from .complexity import Complexity, describe
+
+        rows = []
+        for row in self.standing.rows:
+            record = self.records.get(row.id)
+            cost = Complexity.from_dict(record.complexity) if record and record.complexity else None
+            rows.append((row.name, row.metric_label, format_score(row.score), row.word,
+                         describe(cost) if cost else "not measured"))
+        return rows
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        head = ("model", "metric", "score", "verdict", "cost")
+        rows = self._rows()
+        widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
+        text = "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in [head, *rows])
+        cells = "".join(
+            "<tr>" + "".join(f"<td style='padding:2px 10px 2px 0;text-align:left'>{escape(c)}</td>" for c in r)
+            + "</tr>" for r in rows)
+        heads = "".join(f"<th style='padding:2px 10px 2px 0;text-align:left;color:{_MUTED};font-weight:normal'>"
+                        f"{escape(h)}</th>" for h in head)
+        html = (f"<div style='{_FONT}'><table style='border-collapse:collapse'><tr>{heads}</tr>{cells}</table></div>")
+        return {"text/plain": text, "text/html": html}
+
+
 class Explanation:
     """``%nbalign explain CODE``: a check's title, level and explanation; all codes without one."""
 

@@ -31,6 +31,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .complexity import measure
 from .errors import EvaluationError
 from .fingerprint import fingerprint
 from .identity import fit_identity, model_identity, model_params, qualname
@@ -72,6 +73,7 @@ class Evaluation:
     source: str = "evaluate"  # "evaluate" | "magic" | "objective" | later "autolog"
     created_at: str = ""
     id: int | None = None
+    complexity: dict | None = None  # what the model costs (nbalign.complexity.Complexity.to_dict())
     # What the metric was computed from and the test set's labels: written to the store beside
     # the record, never part of it (not in to_dict, not compared, not sent to any view).
     kept: Kept | None = field(default=None, compare=False, repr=False)
@@ -110,6 +112,7 @@ class Evaluation:
             "role": self.role,
             "source": self.source,
             "created_at": self.created_at,
+            "complexity": self.complexity,
         }
 
     @classmethod
@@ -219,6 +222,7 @@ def evaluate_model(
         source=source,
         role=role,
         created_at=now_iso(),
+        complexity=measure(model, predict_seconds=seconds, n_rows=_n_rows(y)).to_dict(),
         kept=kept,
         test_set=labels,
     )

@@ -18,7 +18,7 @@ from traitlets import Int, Unicode, observe
 
 from . import commands
 from .checks import CHECKS
-from .display import Explanation, ObjectiveCard
+from .display import Explanation, ModelsTable, ObjectiveCard
 from .errors import NbalignError
 from .session import Session
 
@@ -170,8 +170,9 @@ class NbalignMagics(Magics):
         return result
 
     @magic_arguments()
-    @argument("command", choices=["plot", "status", "store", "explain", "adopt"],
+    @argument("command", choices=["plot", "status", "models", "store", "explain", "adopt"],
               help="plot: every evaluation against the baseline and target (also nbalign.plot()); "
+              "models: every evaluation with its verdict and what the model costs; "
               "status: the objective and where it stands; store: where the store is; "
               "explain: what a diagnostic code means and what to do (all codes without one); "
               "adopt: continue in this notebook an objective of this folder's store declared elsewhere")
@@ -179,7 +180,7 @@ class NbalignMagics(Magics):
     @line_magic
     @_user_errors
     def nbalign(self, line: str = ""):
-        """nbalign commands: ``%nbalign plot | status | store | explain [CODE ...] | adopt NAME``."""
+        """nbalign commands: ``%nbalign plot | status | models | store | explain [CODE ...] | adopt NAME``."""
         args = _arguments(self.nbalign, line)
         if args is None:
             return
@@ -193,6 +194,9 @@ class NbalignMagics(Magics):
             objective = session.require_objective()
             display(ObjectiveCard(objective, session.standing))
             print(session.describe(restored=False))
+        elif args.command == "models":
+            session.require_objective()
+            display(ModelsTable(session.standing, session.records))
         elif args.command == "store":
             pending = session.pending
             print(f"{session.store.path}" + (f" ({pending} record(s) waiting to be written)" if pending else ""))

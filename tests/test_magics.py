@@ -456,3 +456,19 @@ def test_plot_labels_are_text_and_short(loaded):
     labels = [t.get_text() for t in figure.axes[0].get_xticklabels()]
     assert labels[0] == r"cost \$^{x}\$ and \$\$" and len(labels[1]) == 18
     assert r"x\$^\$y" in figure._suptitle.get_text()
+
+
+def test_models_shows_what_each_model_costs(loaded, objective_text):
+    """Issue 7, item 4: each evaluation records prediction time, size and parameters, shown on request."""
+    run(loaded, "%%objective cancer\n" + objective_text)
+    run(loaded, "%evaluate logreg\n%evaluate forest")
+    session = nbalign.active_session()
+    logreg, forest = session.records
+    assert logreg.complexity["n_parameters"] == 30 * 2 + 31  # scaler mean and scale, coefficients and intercept
+    assert forest.complexity["size_bytes"] > logreg.complexity["size_bytes"]
+    assert logreg.complexity["predict_ms_per_1k"] > 0
+    result, captured = run(loaded, "%nbalign models")
+    assert result.success
+    text = captured.outputs[0].data["text/plain"]
+    assert text.splitlines()[0].split() == ["model", "metric", "score", "verdict", "cost"]
+    assert "logreg" in text and "91 parameters" in text and "ms per 1k rows" in text
