@@ -1,0 +1,422 @@
+"""Paired tests of two models, each against an independent computation and in simulation.
+
+DeLong is checked against the O(m*n) definition, McNemar against scipy's binomial and
+chi-square and a published interval, the paired t against ``scipy.stats.ttest_rel``, the
+bootstrap against all three, Holm against a hand-worked example; then DeLong's p-values are
+simulated: about 5% below 0.05 when the models are equally good, and a real difference found.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats as scipy_stats
+from sklearn import metrics as sk
+
+from nbalign import stats
+from nbalign.errors import EvaluationError
+from nbalign.stats import (
+    Difference,
+    delong,
+    holm,
+    mcnemar,
+    paired_bootstrap,
+    paired_losses,
+    per_row_losses,
+)
+
+# The bootstrap's interval ends must lie within this share of the analytic interval's
+# half-width of the analytic ends. With 2000 resamples the Monte Carlo error of a 2.5% or
+# 97.5% quantile is about 3% of the half-width (sqrt(0.025 * 0.975 / 2000) / phi(1.96) / 1.96),
+# so 15% is about five of those, with room for the bootstrap's own small-sample skew.
+BOOTSTRAP_TOLERANCE = 0.15
+
+
+def delong_by_pairs(y, scores_a, scores_b, confidence=0.95):
+    """DeLong from the definitions, in O(m*n): a kernel over every (positive, negative) pair.
+
+    psi(x, z) = 1 if x > z, 1/2 if x == z, else 0; the AUC is its mean; V10 is its mean over
+    the negatives for each positive, V01 its mean over the positives for each negative; the
+    covariance matrix is S10 / m + S01 / n (DeLong et al., 1988).
+    """
+    positive = y == y.max()
+
+    def kernel(scores):
+        x = scores[positive][:, None]
+        z = scores[~positive][None, :]
+        return (x > z) + 0.5 * (x == z)
+
+    k_a, k_b = kernel(scores_a), kernel(scores_b)
+    m, n = k_a.shape
+    v10 = np.stack([k_a.mean(axis=1), k_b.mean(axis=1)])
+    v01 = np.stack([k_a.mean(axis=0), k_b.mean(axis=0)])
+    s = np.cov(v10) / m + np.cov(v01) / n
+    estimate = k_b.mean() - k_a.mean()
+    se = math.sqrt(s[0, 0] + s[1, 1] - 2 * s[0, 1])
+    z = scipy_stats.norm.ppf(0.5 + confidence / 2)
+    return estimate, estimate - z * se, estimate + z * se, 2 * scipy_stats.norm.sf(abs(estimate) / se)
+
+
+def two_scorers(rng, rows, positive_rate=0.3, gain_a=1.0, gain_b=1.3, shared=1.0):
+    """Labels and two correlated scorers: both see the label and a shared noise, each its own."""
+    y = (rng.random(rows) < positive_rate).astype(int)
+    common = shared * rng.standard_normal(rows)
+    a = gain_a * y + common + rng.standard_normal(rows)
+    b = gain_b * y + common + rng.standard_normal(rows)
+    return y, a, b
+
+
+# ------------------------------------------------------------------------------ DeLong
+
+
+@pytest.mark.parametrize("ties", [False, True], ids=["distinct scores", "ties"])
+@pytest.mark.parametrize("confidence", [0.95, 0.8])
+def test_delong_equals_the_pairwise_definition(ties, confidence):
+    y, a, b = two_scorers(np.random.default_rng(1), 150)
+    if ties:  # coarse scores: many ties within and across the classes
+        a, b = np.round(a), np.round(b * 2) / 2
+        assert np.unique(a).size < 15
+    expected = delong_by_pairs(y, a, b, confidence)
+    got = delong(y, a, b, confidence)
+    assert (got.estimate, got.low, got.high, got.p_value) == pytest.approx(expected, abs=1e-9, rel=0)
+    assert got.estimate == pytest.approx(sk.roc_auc_score(y, b) - sk.roc_auc_score(y, a), abs=1e-12)
+    assert got.method == "DeLong" and got.n == 150
+
+
+def test_delong_p_value_is_the_normal_tail_of_its_interval():
+    y, a, b = two_scorers(np.random.default_rng(2), 400)
+    d = delong(y, a, b)
+    se = (d.high - d.low) / (2 * scipy_stats.norm.ppf(0.975))
+    assert d.estimate == pytest.approx((d.low + d.high) / 2, abs=1e-12)
+    assert d.p_value == pytest.approx(2 * scipy_stats.norm.sf(abs(d.estimate) / se), rel=1e-9)
+    assert 0 < d.p_value < 1
+
+
+def test_delong_perfect_against_random_scorer():
+    rng = np.random.default_rng(3)
+    y = (rng.random(300) < 0.4).astype(int)
+    random_scores = rng.random(300)
+    perfect = y + 0.5 * rng.random(300)  # every positive above every negative
+    d = delong(y, random_scores, perfect)
+    assert d.estimate == pytest.approx(1 - sk.roc_auc_score(y, random_scores), abs=1e-12)
+    assert d.p_value < 1e-12 and d.low > 0.3
+
+    both_perfect = delong(y, perfect, 2 * perfect)
+    assert (both_perfect.estimate, both_perfect.low, both_perfect.high, both_perfect.p_value) == (0, 0, 0, 1)
+    constant = delong(y, np.zeros(300), perfect)  # no spread in either model's components
+    assert (constant.estimate, constant.low, constant.high, constant.p_value) == (0.5, 0.5, 0.5, 0)
+
+
+def test_delong_swapping_the_models_negates_the_difference():
+    y, a, b = two_scorers(np.random.default_rng(4), 500)
+    ab, ba = delong(y, a, b), delong(y, b, a)
+    assert ab.estimate != 0
+    assert ba.estimate == pytest.approx(-ab.estimate, abs=1e-12)
+    assert (ba.low, ba.high) == pytest.approx((-ab.high, -ab.low), abs=1e-12)
+    assert ba.p_value == pytest.approx(ab.p_value, rel=1e-12)
+
+
+def test_delong_takes_any_two_labels_and_pos_label():
+    y, a, b = two_scorers(np.random.default_rng(5), 300)
+    reference = delong(y, a, b)
+    assert delong(np.where(y == 1, "yes", "no"), a, b) == reference  # "yes" > "no"
+    assert delong(2 * y - 1, list(a), list(b)) == reference
+    assert delong(y.astype(bool), a, b) == reference
+    flipped = delong(y, a, b, pos_label=0)  # each AUC becomes 1 - AUC
+    assert flipped.estimate == pytest.approx(-reference.estimate, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "y, a, b, message",
+    [
+        ([0, 1, 1, 1], [0.1, 0.2, 0.3, 0.4], [0.1, 0.2, 0.3, 0.4], "at least two rows of each class"),
+        ([0, 0, 1, 1], [0.1, 0.2, 0.3, 0.4], [0.1, 0.2, 0.3], "scores_b has 3 rows"),
+        ([0, 0, 1, 1], [0.1, float("nan"), 0.3, 0.4], [0.1, 0.2, 0.3, 0.4], "scores_a has 1 missing"),
+        ([0, 1, 2, 1], [0.1, 0.2, 0.3, 0.4], [0.1, 0.2, 0.3, 0.4], "binary labels, but y_true has 3"),
+        ([0, 0, 1, 1], [[0.9, 0.1]] * 4, [0.1, 0.2, 0.3, 0.4], r"scores_a must be one value per row, of shape \(N,\)"),
+        ([0, 0, 1, 1], ["low", "low", "high", "high"], [0.1, 0.2, 0.3, 0.4], "scores_a must be numbers"),
+    ],
+)
+def test_delong_mistakes_are_messages(y, a, b, message):
+    with pytest.raises(EvaluationError, match=message):
+        delong(y, a, b)
+
+
+# ----------------------------------------------------------------------------- McNemar
+
+
+def paired_table(both, only_a, only_b, neither, classes=(0, 1, 2)):
+    """Rows whose predictions make the given 2x2 table of "A right" against "B right"."""
+    rows = both + only_a + only_b + neither
+    y = np.resize(np.asarray(classes), rows)
+    wrong = np.roll(np.resize(np.asarray(classes), rows), 1)  # another class on every row
+    a_right = np.repeat([True, True, False, False], [both, only_a, only_b, neither])
+    b_right = np.repeat([True, False, True, False], [both, only_a, only_b, neither])
+    return y, np.where(a_right, y, wrong), np.where(b_right, y, wrong)
+
+
+def test_mcnemar_few_discordant_rows_is_the_exact_binomial():
+    y, a, b = paired_table(both=30, only_a=3, only_b=9, neither=8)
+    d = mcnemar(y, a, b)
+    assert d.estimate == pytest.approx((9 - 3) / 50)
+    assert d.estimate == pytest.approx(sk.accuracy_score(y, b) - sk.accuracy_score(y, a))
+    assert d.p_value == pytest.approx(scipy_stats.binomtest(9, 12, 0.5).pvalue, rel=1e-12)
+    assert d.method == "McNemar exact binomial" and d.n == 50
+    assert mcnemar(y, b, a).p_value == pytest.approx(d.p_value, rel=1e-12)
+    assert mcnemar(y, a, a).p_value == 1.0
+
+
+def test_mcnemar_many_discordant_rows_is_the_corrected_chi_square():
+    y, a, b = paired_table(both=800, only_a=40, only_b=70, neither=90)
+    d = mcnemar(y, a, b)
+    statistic = (abs(40 - 70) - 1) ** 2 / (40 + 70)
+    assert d.p_value == pytest.approx(scipy_stats.chi2.sf(statistic, df=1), rel=1e-12)
+    assert d.estimate == pytest.approx(30 / 1000)
+    assert d.method == "McNemar chi-square, continuity-corrected"
+    balanced = mcnemar(*paired_table(both=800, only_a=55, only_b=55, neither=90))
+    assert balanced.p_value == 1.0 and balanced.estimate == 0
+
+
+def test_mcnemar_interval_is_newcombes_published_one():
+    """Fagerland, Lydersen & Laake (2017), Statistical Analysis of Contingency Tables, ch. 8:
+    complete response before and after consolidation therapy (Cavo et al., 2012), table
+    [[59, 6], [16, 80]]; Newcombe's square-and-add interval for before - after is
+    -0.0621 (-0.1186 to -0.0046), as the R package contingencytables prints it too. Here A is
+    "before" and B "after", so the difference B - A has the opposite sign."""
+    y, a, b = paired_table(both=59, only_a=6, only_b=16, neither=80)
+    d = mcnemar(y, a, b)
+    assert d.estimate == pytest.approx(10 / 161)
+    assert (d.low, d.high) == pytest.approx((0.0046, 0.1186), abs=5e-5)
+
+
+# --------------------------------------------------------------------------- paired t
+
+
+@pytest.mark.parametrize("confidence", [0.95, 0.9])
+def test_paired_losses_is_scipys_paired_t(confidence):
+    rng = np.random.default_rng(6)
+    losses_a = rng.exponential(1.0, 500)
+    losses_b = 0.9 * losses_a + rng.exponential(0.08, 500)
+    d = paired_losses(losses_a, losses_b, confidence)
+    scipy_t = scipy_stats.ttest_rel(losses_b, losses_a)
+    interval = scipy_t.confidence_interval(confidence)
+    assert d.estimate == pytest.approx(losses_b.mean() - losses_a.mean(), abs=1e-12)
+    assert d.p_value == pytest.approx(scipy_t.pvalue, rel=1e-9)
+    assert (d.low, d.high) == pytest.approx((interval.low, interval.high), abs=1e-12)
+    assert d.method == "paired t" and d.n == 500
+
+
+def test_per_row_losses_average_to_scikit_learns_metrics():
+    rng = np.random.default_rng(7)
+    target = rng.normal(10, 3, 200)
+    values = target + rng.normal(0, 1, 200)
+    assert per_row_losses("mse", target, values).mean() == pytest.approx(sk.mean_squared_error(target, values))
+    assert per_row_losses("mae", target, values).mean() == pytest.approx(sk.mean_absolute_error(target, values))
+    squared = per_row_losses("rmse", target, values)
+    assert math.sqrt(squared.mean()) == pytest.approx(sk.root_mean_squared_error(target, values))
+
+    churn = np.where(rng.random(200) < 0.3, "yes", "no")
+    p_yes = np.clip(0.3 + 0.4 * (churn == "yes") + rng.normal(0, 0.15, 200), 0.01, 0.99)
+    assert per_row_losses("log_loss", churn, p_yes).mean() == pytest.approx(sk.log_loss(churn, p_yes))
+    assert per_row_losses("logloss", churn, np.column_stack([1 - p_yes, p_yes])).mean() == pytest.approx(
+        sk.log_loss(churn, p_yes))
+    assert per_row_losses("brier", churn, p_yes).mean() == pytest.approx(
+        sk.brier_score_loss(churn, p_yes, pos_label="yes"))
+    assert per_row_losses("brier", churn, 1 - p_yes, pos_label="no").mean() == pytest.approx(
+        sk.brier_score_loss(churn, p_yes, pos_label="yes"))
+
+    three = rng.integers(0, 3, 200)
+    proba = rng.dirichlet([2, 2, 2], 200)
+    assert per_row_losses("log_loss", three, proba).mean() == pytest.approx(sk.log_loss(three, proba))
+    assert per_row_losses("brier", three, proba).mean() == pytest.approx(sk.brier_score_loss(three, proba))
+    # a test set without class 2: the columns are named by labels (the model's classes_)
+    assert per_row_losses("log_loss", three[three < 2], proba[three < 2], labels=[0, 1, 2]).mean() == pytest.approx(
+        sk.log_loss(three[three < 2], proba[three < 2], labels=[0, 1, 2]))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: per_row_losses("r2", [1.0], [1.0]), "no per-row loss for 'r2'"),
+        (lambda: per_row_losses("log_loss", [0, 1], [0, 1.2]), "probabilities within"),
+        (lambda: per_row_losses("log_loss", [0, 1], [[0.5, 0.3, 0.2]] * 2), "pass labels=model.classes_"),
+        (lambda: paired_losses([1, 2, 3], [1, 2, 3], reduce="median"), '"mean" or "root_mean"'),
+        (lambda: paired_losses([1, -2, 3], [1, 2, 3], reduce="root_mean"), "squared errors"),
+        (lambda: paired_losses([1, 2, 3], [1, 2, 3], confidence=95), "between 0 and 1"),
+        (lambda: paired_losses([1, float("inf"), 3], [1, 2, 3]), "losses_a has 1 missing or infinite"),
+        (lambda: paired_losses([1, 2, 3], [1, 2]), "losses_a has 3, losses_b has 2 rows"),
+    ],
+)
+def test_loss_mistakes_are_messages(call, message):
+    with pytest.raises(EvaluationError, match=message):
+        call()
+
+
+# ---------------------------------------------------------------------------- bootstrap
+
+
+def auc(y, scores):
+    """ROC AUC by counting, for each positive, the negatives below it (ties one half).
+
+    Another formulation than DeLong's midranks, at a fiftieth of scikit-learn's cost per call.
+    """
+    positive = y == 1
+    negatives = np.sort(scores[~positive])
+    below = np.searchsorted(negatives, scores[positive], "left")
+    not_above = np.searchsorted(negatives, scores[positive], "right")
+    return (below + not_above).sum() / (2 * positive.sum() * negatives.size)
+
+
+def accuracy(y, labels):
+    return np.mean(y == labels)
+
+
+def mean_squared_error(y, values):
+    return np.mean((y - values) ** 2)
+
+
+def root_mean_squared_error(y, values):
+    return math.sqrt(np.mean((y - values) ** 2))
+
+
+@pytest.fixture(scope="module")
+def classified():
+    return two_scorers(np.random.default_rng(8), 3000)
+
+
+@pytest.fixture(scope="module")
+def regressed():
+    rng = np.random.default_rng(9)
+    target = rng.normal(0, 1, 3000)
+    shared = rng.normal(0, 0.5, 3000)
+    return target, target + shared + rng.normal(0, 0.8, 3000), target + shared + rng.normal(0, 0.5, 3000)
+
+
+def assert_close_intervals(bootstrap: Difference, analytic: Difference):
+    half_width = (analytic.high - analytic.low) / 2
+    assert bootstrap.estimate == pytest.approx(analytic.estimate, abs=1e-12)
+    assert abs(bootstrap.low - analytic.low) <= BOOTSTRAP_TOLERANCE * half_width
+    assert abs(bootstrap.high - analytic.high) <= BOOTSTRAP_TOLERANCE * half_width
+
+
+def test_bootstrap_of_auc_agrees_with_delong(classified):
+    y, a, b = classified
+    assert auc(y, a) == pytest.approx(sk.roc_auc_score(y, a), abs=1e-12)
+    analytic = delong(y, a, b)
+    assert analytic.p_value < 0.05  # a real difference, so the interval is not centred on 0
+    assert_close_intervals(paired_bootstrap(auc, y, a, b), analytic)
+
+
+def test_bootstrap_of_accuracy_agrees_with_mcnemar(classified):
+    y, a, b = classified
+    labels_a, labels_b = (a > 0.8).astype(int), (b > 0.8).astype(int)
+    assert_close_intervals(paired_bootstrap(accuracy, y, labels_a, labels_b), mcnemar(y, labels_a, labels_b))
+
+
+@pytest.mark.parametrize("metric, reduce", [(mean_squared_error, "mean"), (root_mean_squared_error, "root_mean")])
+def test_bootstrap_of_mse_and_rmse_agrees_with_the_paired_t(regressed, metric, reduce):
+    y, a, b = regressed
+    analytic = paired_losses(per_row_losses("mse", y, a), per_row_losses("mse", y, b), reduce=reduce)
+    assert analytic.estimate == pytest.approx(metric(y, b) - metric(y, a), abs=1e-12)
+    assert_close_intervals(paired_bootstrap(metric, y, a, b), analytic)
+
+
+def test_rmse_interval_is_the_delta_method(regressed):
+    """The gradient of sqrt(MSE_B) - sqrt(MSE_A) through the covariance of the squared errors."""
+    y, a, b = regressed
+    squared = np.stack([(a - y) ** 2, (b - y) ** 2])
+    means = squared.mean(axis=1)
+    gradient = np.array([-0.5 / math.sqrt(means[0]), 0.5 / math.sqrt(means[1])])
+    rows = y.size
+    se = math.sqrt(gradient @ np.cov(squared) @ gradient / rows)
+    estimate = math.sqrt(means[1]) - math.sqrt(means[0])
+    t = scipy_stats.t.ppf(0.975, rows - 1)
+    d = paired_losses(squared[0], squared[1], reduce="root_mean")
+    assert (d.estimate, d.low, d.high) == pytest.approx((estimate, estimate - t * se, estimate + t * se), abs=1e-12)
+    assert d.p_value == pytest.approx(2 * scipy_stats.t.sf(abs(estimate) / se, rows - 1), rel=1e-9)
+
+
+def test_rmse_delta_method_agrees_with_the_mse_test_near_no_difference(regressed):
+    y, a, _ = regressed
+    b = a + np.random.default_rng(10).normal(0, 0.05, a.size)
+    mse = paired_losses(per_row_losses("mse", y, a), per_row_losses("mse", y, b))
+    rmse = paired_losses(per_row_losses("rmse", y, a), per_row_losses("rmse", y, b), reduce="root_mean")
+    assert rmse.method == "paired t, delta method"
+    assert rmse.p_value == pytest.approx(mse.p_value, abs=0.01)
+
+
+def test_bootstrap_is_seeded(regressed, monkeypatch):
+    y, a, b = regressed
+    first = paired_bootstrap(mean_squared_error, y, a, b, seed=1)
+    assert paired_bootstrap(mean_squared_error, y, a, b, seed=1) == first
+    other = paired_bootstrap(mean_squared_error, y, a, b, seed=2)
+    assert (other.low, other.high) != (first.low, first.high)
+    assert_close_intervals(other, first)
+    # drawn in blocks of 3 resamples instead of all 2000 at once: the same draws
+    monkeypatch.setattr(stats, "BOOTSTRAP_BLOCK_BYTES", 8 * y.size * 3)
+    assert paired_bootstrap(mean_squared_error, y, a, b, seed=1) == first
+
+
+def test_bootstrap_p_value_is_the_doubled_share_beyond_zero():
+    y = np.tile([0, 1], 50)
+    never_right, always_right = 1 - y, y
+    d = paired_bootstrap(accuracy, y, never_right, always_right, n_resamples=99)
+    assert (d.estimate, d.low, d.high) == (1, 1, 1)
+    assert d.p_value == 2 / 100  # no resample on the other side: the smallest p-value
+    assert paired_bootstrap(accuracy, y, y, y, n_resamples=99).p_value == 1.0
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.UndefinedMetricWarning")
+def test_bootstrap_refuses_a_metric_undefined_on_resamples():
+    y = np.array([1] + [0] * 19)  # most resamples lose the one positive row
+    scores = np.linspace(0, 1, 20)
+    with pytest.raises(EvaluationError, match="not a finite number on .* of 50 resamples"):
+        paired_bootstrap(sk.roc_auc_score, y, scores, scores[::-1], n_resamples=50)
+
+
+# -------------------------------------------------------------------------------- Holm
+
+
+def test_holm_by_hand():
+    # sorted: 0.005 x 4 = 0.02, 0.01 x 3 = 0.03, 0.03 x 2 = 0.06, 0.04 x 1 = 0.04 -> raised to 0.06
+    assert holm([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    # capped at 1, and the cap carries on to larger p-values
+    assert holm([0.5, 0.6, 0.02]) == pytest.approx([1.0, 1.0, 0.06])
+    assert holm([0.01, 0.01]) == pytest.approx([0.02, 0.02])
+    assert holm([0.3]) == pytest.approx([0.3])
+    assert holm([]).size == 0
+    with pytest.raises(EvaluationError, match="within"):
+        holm([0.1, 1.5])
+
+
+# -------------------------------------------------------------------------- calibration
+
+
+def simulate_delong(rng, simulations, rows, gain_b):
+    results = [delong(*two_scorers(rng, rows, gain_a=1.0, gain_b=gain_b)) for _ in range(simulations)]
+    return np.array([d.estimate for d in results]), np.array([d.p_value for d in results])
+
+
+def test_delong_p_values_are_calibrated_and_find_a_real_difference():
+    """Equally good models: the share of p < 0.05 stays within the binomial range around 5%
+    (its 0.1% and 99.9% quantiles for this many simulations; 20,000 simulations give 5.1%).
+
+    Model B a little better: a true difference of about 2.65 standard errors, which DeLong
+    finds in 75.6% of 20,000 simulations, as often as a test that knew the true standard
+    error (Phi(2.65 - 1.96)). Here it must find it in at least 75.6% less 3.3 binomial
+    standard deviations of a share of 500.
+    """
+    rng = np.random.default_rng(11)
+    simulations, rows = 1000, 200
+    _, p_equal = simulate_delong(rng, simulations, rows, gain_b=1.0)
+    share = np.mean(p_equal < 0.05)
+    low, high = scipy_stats.binom.ppf([0.001, 0.999], simulations, 0.05) / simulations
+    assert low <= share <= high, share
+
+    estimates, p_better = simulate_delong(rng, 500, rows, gain_b=1.65)
+    standard_errors = estimates.mean() / estimates.std(ddof=1)
+    assert 2 <= standard_errors <= 3, standard_errors
+    power = 0.756
+    assert np.mean(p_better < 0.05) >= power - 3.3 * math.sqrt(power * (1 - power) / 500)
