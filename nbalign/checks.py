@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .format import format_score, kpi_line
+from .format import format_apart, format_score, kpi_line
 
 if TYPE_CHECKING:
     from .objective import Objective
@@ -160,8 +160,8 @@ def below_baseline(facts: Facts) -> str | None:
     if not facts.below_baseline:
         return None
     e = facts.evaluation
-    return (f"{e.name} scores {format_score(e.score)}, worse than the baseline "
-            f"{format_score(facts.baseline)} on {facts.metric.label}.")
+    score, baseline = format_apart(e.score, facts.baseline)
+    return f"{e.name} scores {score}, worse than the baseline {baseline} on {facts.metric.label}."
 
 
 @check("NBA302", "info", "No real gain", scope="progress")
@@ -177,8 +177,9 @@ def no_real_gain(facts: Facts) -> str | None:
         how = "no better than"
     else:
         how = f"only {format_score(facts.gain)} better than"
-    return (f"{e.name} scores {format_score(e.score)}, {how} the best ({best.name}, "
-            f"{format_score(best.score)}); gains under min_gain {format_score(facts.min_gain)} do not count.")
+    score, best_score = format_apart(e.score, best.score)
+    return (f"{e.name} scores {score}, {how} the best ({best.name}, {best_score}); "
+            f"gains under min_gain {format_score(facts.min_gain)} do not count.")
 
 
 @check("NBA303", "warning", "Diminishing returns", scope="progress")

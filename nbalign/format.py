@@ -54,6 +54,20 @@ def format_score(value: float | None) -> str:
     return _signed(value, _magnitude(value))
 
 
+def format_apart(a: float, b: float) -> tuple[str, str]:
+    """Two scores a message compares, with enough decimals that different ones read differently:
+    ``0.7376`` and ``0.7380``, not ``0.738`` and ``0.738`` (up to 6 decimals)."""
+    first, second = format_score(a), format_score(b)
+    if a == b or first != second or not (_is_number(a) and _is_number(b)):
+        return first, second
+    for decimals in range(_decimals(max(abs(a), abs(b))) + 1, 7):
+        first, second = (_signed(v, f"{Decimal(abs(v)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):,.{decimals}f}")
+                         for v in (a, b))
+        if first != second:
+            break
+    return first, second
+
+
 def format_change(value: float | None) -> str:
     """A signed change: ``+0.090``, ``−0.005``, ``±0.000`` when it rounds to nothing."""
     if not _is_number(value):

@@ -158,7 +158,7 @@ class Session:
     def set_store_path(self, path: str | os.PathLike) -> None:
         self.flush()
         new = Store(path, busy_timeout=self.store.busy_timeout)
-        new._connect(create=False)  # refuse a file that is not a store before letting go of ours
+        new.check()  # refuse a file that is not a store before letting go of ours
         self.store.close()
         self.store = new
         self.restore()

@@ -179,6 +179,10 @@ class Store:
         self._file_id = _file_id(self.path)
         return connection
 
+    def check(self) -> None:
+        """Open an existing store now, so a path that is not a store is refused before use."""
+        self._connect(create=False)
+
     def has_vanished(self) -> bool:
         """True if the file this store has open was deleted or replaced since it was opened."""
         return not self.in_memory and self._connection is not None and self._file_changed()

@@ -35,3 +35,16 @@ def test_progress_at_the_baseline_is_zero_not_minus_zero():
 
     assert str(progress_to_target(107.9, 107.9, 50.0)) == "0.0"
     assert format_percent(-0.0) == "0%"
+
+
+def test_two_scores_a_message_compares_read_differently_when_they_differ():
+    """Issue 7: "scores 0.738, worse than the baseline 0.738" said nothing."""
+    from nbalign.format import format_apart
+
+    assert format_apart(0.7376, 0.7380) == ("0.7376", "0.7380")
+    assert format_apart(0.73796, 0.738) == ("0.73796", "0.73800")
+    assert format_apart(0.61, 0.52) == ("0.610", "0.520")  # already apart: as format_score
+    assert format_apart(0.5, 0.5) == ("0.500", "0.500")
+    assert format_apart(25_310.2, 25_310.4) == ("25,310.2", "25,310.4")
+    assert format_apart(-0.1234, -0.1236) == ("\u22120.123", "\u22120.124")  # apart already
+    assert format_apart(-0.12341, -0.12344) == ("\u22120.12341", "\u22120.12344")

@@ -250,3 +250,8 @@ def test_the_percent_never_disagrees_with_the_banner():
     assert just_below.banner.code == "NBA301" and format_percent(just_below.progress) == "\u22121%"
     reached = judge(text, history(0.95)).summary
     assert reached.banner.code == "NBA305" and format_percent(reached.progress) == "100%"
+
+
+def test_a_score_a_hair_below_the_baseline_is_said_with_the_digits_that_show_it():
+    standing = judge("metric: auc\ntarget: 0.9\nbaseline: 0.738", history(0.7376))
+    assert "scores 0.7376, worse than the baseline 0.7380" in standing.rows[0].banner.message
