@@ -33,7 +33,7 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
     elif objective.baseline.kind == "auto":
         X_train, y_train = (namespace[n] for n in objective.data_train)
         _check_training_data(objective, X_train, y_train)
-        baseline_model = constant_model(y_train).fit(X_train, y_train)
+        baseline_model = constant_model(y_train, objective.metric).fit(X_train, y_train)
     baseline = None
     if baseline_model is not None:
         X_test, y_test = (namespace[n] for n in objective.data_test)
@@ -59,14 +59,21 @@ def _check_training_data(objective: Objective, X, y) -> None:
                              f"{y_shape[0]}; they must be the same rows. Check the split that made them.", line)
 
 
-def constant_model(y_train):
-    """The canonical floor: predict the class prior, or the mean (scikit-learn's Dummy models)."""
+def constant_model(y_train, metric=None):
+    """The canonical floor: predict the class prior, or the mean (scikit-learn's Dummy models).
+
+    The metric decides which, where it can: sale prices in whole dollars are integers, which
+    scikit-learn's ``type_of_target`` calls "multiclass", but an RMSE objective is regression.
+    """
     from sklearn.dummy import DummyClassifier, DummyRegressor
     from sklearn.utils.multiclass import type_of_target
 
-    if type_of_target(y_train).startswith("continuous"):
-        return DummyRegressor(strategy="mean")
-    return DummyClassifier(strategy="prior")
+    from .tasks import metric_task
+
+    task = metric_task(metric.scorer) if metric is not None else None
+    if task is None:
+        task = "regression" if type_of_target(y_train).startswith("continuous") else "classification"
+    return DummyRegressor(strategy="mean") if task == "regression" else DummyClassifier(strategy="prior")
 
 
 def evaluate(

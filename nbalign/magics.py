@@ -8,7 +8,6 @@ without a traceback; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import functools
-import shlex
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
@@ -36,16 +35,48 @@ def _user_errors(method):
     return wrapper
 
 
+def split_arguments(line: str) -> list[str]:
+    """Split a magic's line at the spaces between arguments, as a Python reader would: spaces
+    inside brackets or quotes do not split, and quotes inside an expression stay
+    (``X_test.select_dtypes('number')``, ``LogisticRegression(C=1, max_iter=200)``). A whole
+    argument in quotes (``--name 'my model'``) is unquoted.
+    """
+    arguments, current, depth, quote = [], [], 0, None
+    for char in line:
+        if quote:
+            current.append(char)
+            if char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+            current.append(char)
+        elif char in "([{":
+            depth += 1
+            current.append(char)
+        elif char in ")]}":
+            depth = max(depth - 1, 0)
+            current.append(char)
+        elif char.isspace() and depth == 0:
+            if current:
+                arguments.append("".join(current))
+                current = []
+        else:
+            current.append(char)
+    if quote:
+        raise NbalignError(f"could not read the arguments: the quote {quote} is not closed; close the quote.")
+    if current:
+        arguments.append("".join(current))
+    return [a[1:-1] if len(a) >= 2 and a[0] == a[-1] and a[0] in "'\"" and a[0] not in a[1:-1] else a
+            for a in arguments]
+
+
 def _arguments(magic, line: str):
-    """Parse a magic's line with the parser its declaration generated; quotes as in a shell
-    (IPython's own ``parse_argstring`` keeps them in Windows style).
+    """Parse a magic's line with the parser its declaration generated (see :func:`split_arguments`;
+    IPython's own ``parse_argstring`` keeps quotes in Windows style).
 
     ``-h``/``--help`` prints the generated usage (as ``%magic?`` does) and returns None.
     """
-    try:
-        argv = shlex.split(line)
-    except ValueError as exc:
-        raise NbalignError(f"could not read the arguments ({exc}): close the quote.") from None
+    argv = split_arguments(line)
     if "-h" in argv or "--help" in argv:
         print(magic.__doc__)
         return None

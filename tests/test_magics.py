@@ -472,3 +472,36 @@ def test_models_shows_what_each_model_costs(loaded, objective_text):
     text = captured.outputs[0].data["text/plain"]
     assert text.splitlines()[0].split() == ["model", "metric", "score", "verdict", "cost"]
     assert "logreg" in text and "91 parameters" in text and "ms per 1k rows" in text
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("forest X_test y_test", ["forest", "X_test", "y_test"]),
+    ("hgb X_test.select_dtypes('number') y_test", ["hgb", "X_test.select_dtypes('number')", "y_test"]),
+    ("LogisticRegression(C=1, max_iter=200).fit(X, y)", ["LogisticRegression(C=1, max_iter=200).fit(X, y)"]),
+    ("lr --name 'my model'", ["lr", "--name", "my model"]),
+    ('lr -n "a \'quoted\' name"', ["lr", "-n", "a 'quoted' name"]),
+    ("models[0]  X[:, [1, 2]]   y", ["models[0]", "X[:, [1, 2]]", "y"]),
+])
+def test_arguments_split_as_python_reads_them(line, expected):
+    from nbalign.magics import split_arguments
+
+    assert split_arguments(line) == expected
+
+
+def test_an_integer_valued_regression_target_gets_a_constant_regressor(loaded):
+    """Found trying the house prices: whole-dollar prices are "multiclass" to type_of_target."""
+    from sklearn.datasets import load_diabetes
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import train_test_split
+
+    X, y = load_diabetes(return_X_y=True)
+    y = (y * 1000).round().astype(int)  # prices in whole dollars
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    loaded.user_ns.update(Xh_train=X_train, Xh_test=X_test, yh_train=y_train, yh_test=y_test,
+                          ridge=Ridge().fit(X_train, y_train))
+    result, captured = run(loaded, "%%objective prices\nmetric: rmse\ntarget: 40000\nbaseline: auto\n"
+                                   "data:\n  train: Xh_train, yh_train\n  test: Xh_test, yh_test")
+    assert result.success, captured.stdout + captured.stderr
+    assert nbalign.active_session().records[0].estimator == "sklearn.dummy.DummyRegressor"
+    result, _ = run(loaded, "%evaluate ridge")
+    assert result.success and result.result.verdict == "new_best"
