@@ -92,6 +92,14 @@ def check_task(metric, model, y, target: str, label: str) -> None:
             raise EvaluationError(
                 f"{metric.label} is defined for two classes, and the test labels have {len(classes)} "
                 f"({_examples(classes, 5)}). For a multiclass target {instead}.")
+        if target == "binary" and metric.scorer.startswith(_NEEDS_POSITIVE):
+            classes = _classes(y)
+            if not _positive_is_known(classes):
+                raise EvaluationError(
+                    f"{metric.label} counts one class as the positive one, and the labels are "
+                    f"{_examples(classes, 2)}: which is it? Score on booleans, e.g. fit and evaluate on "
+                    f"`y_test == {_plain_repr(classes[-1])}`, or use a metric that needs no positive class "
+                    "(auc, accuracy, f1_macro).")
     if task == "regression":
         if kind == "classifier":
             raise EvaluationError(
@@ -102,6 +110,22 @@ def check_task(metric, model, y, target: str, label: str) -> None:
             raise EvaluationError(
                 f"{metric.label} is a regression metric, but the test labels are not numbers "
                 f"({_examples(y)}). Declare a classification metric (auc, logloss, f1_macro, accuracy).")
+
+
+# Scorers that count one class as positive (scikit-learn's pos_label=1 by default).
+_NEEDS_POSITIVE = ("f1", "precision", "recall", "jaccard", "average_precision", "neg_brier_score",
+                   "positive_likelihood_ratio", "neg_negative_likelihood_ratio")
+
+
+def _positive_is_known(classes) -> bool:
+    """Labels where scikit-learn's default positive class (1, True) is one of the two."""
+    return any(c is True or (isinstance(c, (int, float)) and not isinstance(c, bool) and c == 1)
+               or str(c) in ("1", "True") for c in (getattr(c, "item", lambda c=c: c)() for c in classes))
+
+
+def _plain_repr(value) -> str:
+    item = getattr(value, "item", None)
+    return repr(item() if callable(item) else value)
 
 
 def check_responses(metric, model, label: str) -> None:

@@ -542,3 +542,19 @@ def test_not_a_model_is_one_message(cancer):
     _, X_test, _, y_test = cancer
     with pytest.raises(NbalignError, match="StandardScaler is not a model: it has no predict method"):
         evaluate_model(objective("auc"), StandardScaler().fit(X_test), X_test, y_test)
+
+
+@pytest.mark.parametrize("metric", ["f1", "precision", "recall", "average_precision"])
+def test_a_metric_with_a_positive_class_on_word_labels_asks_which_is_positive(metric):
+    """Found trying the telco churn data: labels "No"/"Yes" gave scikit-learn's pos_label=1 message."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = load_breast_cancer(return_X_y=True)
+    words = np.where(y == 1, "Yes", "No")
+    model = LogisticRegression(solver="newton-cholesky").fit(X, words)
+    objective = parse_objective(f"metric: {metric}\ntarget: 0.99", name="churn")
+    with pytest.raises(EvaluationError, match=r"labels are 'No', 'Yes': which is it\? .*`y_test == 'Yes'`"):
+        evaluate_model(objective, model, X, words)
+    booleans = LogisticRegression(solver="newton-cholesky").fit(X, words == "Yes")
+    assert evaluate_model(objective, booleans, X, words == "Yes").score > 0.9
