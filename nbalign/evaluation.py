@@ -256,7 +256,8 @@ def _why_undefined(y) -> str:
     except (TypeError, ValueError):
         return ""
     if len(classes) == 1:
-        return f": y holds one class only ({classes[0]!r}), so ranking and recall are undefined"
+        only = classes[0].item() if hasattr(classes[0], "item") else classes[0]
+        return f": y holds one class only ({only!r}), so ranking and recall are undefined"
     return ""
 
 

@@ -94,7 +94,7 @@ def check_task(metric, model, y, target: str, label: str) -> None:
                 f"({_examples(classes, 5)}). For a multiclass target {instead}.")
         if target == "binary" and metric.scorer.startswith(_NEEDS_POSITIVE):
             classes = _classes(y)
-            if not _positive_is_known(classes):
+            if len(classes) == 2 and not _positive_is_known(classes):
                 raise EvaluationError(
                     f"{metric.label} counts one class as the positive one, and the labels are "
                     f"{_examples(classes, 2)}: which is it? Score on booleans, e.g. fit and evaluate on "
