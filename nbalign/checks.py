@@ -139,9 +139,10 @@ def deadline_passed(objective: Objective, today: _dt.date) -> str | None:
 
 @check("NBA201", "warning", "Few test rows", scope="progress")
 def few_test_rows(facts: Facts) -> str | None:
-    """The model was scored on so few rows that its score is mostly noise: one or two rows more
-    or less right move it a lot. It is compared with the best but never becomes the best and never
-    counts as reaching the target. Evaluate it on the full test set."""
+    """The model was scored on a slice of the test set, so few rows that its score is mostly
+    noise: one or two rows more or less right move it a lot. It is compared with the best but
+    never becomes the best and never counts as reaching the target. Evaluate it on the full test
+    set."""
     if not facts.few_rows:
         return None
     e = facts.evaluation

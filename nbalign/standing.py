@@ -39,9 +39,15 @@ from .objective import Objective
 # Rows sent to views: the most recent ones. The sidebar shows these; the plot shows them all.
 ROWS_SHIPPED = 50
 
-# Below this many test rows a score says little: such an evaluation is flagged (NBA201), is
-# compared with the best, but never becomes the best nor counts as reaching the target.
+# A score on fewer than this many rows, and on less than half the rows of the objective's largest
+# test set, was made on a slice of the data (X_test[:10]): it is flagged (NBA201), compared with
+# the best, but never becomes the best nor counts as reaching the target. A small data set whose
+# whole test set is small is not flagged for that: its noise is for the significance tests.
 MIN_TEST_ROWS = 50
+
+
+def is_few_rows(n_rows: int | None, largest: int) -> bool:
+    return n_rows is not None and n_rows < MIN_TEST_ROWS and n_rows < largest / 2
 
 # verdict -> (word, tone). The kernel decides both; renderers show them (protocol/vocabulary.json).
 VERDICTS: dict[str, tuple[str, str]] = {
@@ -71,11 +77,7 @@ class Facts:
     adequate: Evaluation | None  # earliest model within min_gain of the best, once stalled
     min_gain: float
     patience: int
-
-    @property
-    def few_rows(self) -> bool:
-        n = self.evaluation.n_rows
-        return n is not None and n < MIN_TEST_ROWS
+    few_rows: bool = False  # scored on a slice of the test set (see MIN_TEST_ROWS)
 
 
 @dataclass(frozen=True)
@@ -251,6 +253,7 @@ class Judge:
         self._baseline_records: dict[int, Evaluation] = {}
         self._baseline: float | None = None
         self._min_gain: float = resolve_min_gain(objective, None, None)
+        self._largest_rows = 0  # the objective's largest test set, in rows
         self._standing: Standing | None = None
         if records:
             self.put(records)
@@ -274,8 +277,10 @@ class Judge:
         baseline = self._baseline_value()
         first = self._first_model_score()
         min_gain = resolve_min_gain(self.objective, baseline, first)
-        if (baseline, min_gain) != (self._baseline, self._min_gain):
-            self._baseline, self._min_gain = baseline, min_gain
+        largest = max([self._largest_rows] + [r.n_rows for r in records if r.n_rows is not None
+                                              and same_metric(r.metric, self.metric)])
+        if (baseline, min_gain, largest) != (self._baseline, self._min_gain, self._largest_rows):
+            self._baseline, self._min_gain, self._largest_rows = baseline, min_gain, largest
             earliest = 0
         self._judge_from(earliest)
 
@@ -342,7 +347,7 @@ class Judge:
         gain = None if best_before is None else metric.improvement(record.score, best_before.score)
         below = baseline is not None and metric.improvement(record.score, baseline) < 0
         stalled = fold.stalled + 1 if gain is not None and gain < self._min_gain else 0
-        few_rows = record.n_rows is not None and record.n_rows < MIN_TEST_ROWS
+        few_rows = is_few_rows(record.n_rows, self._largest_rows)
         became_best = (gain is None or gain > 0) and not few_rows
         best = position if became_best else fold.best
         if not few_rows:  # a model to ship is one measured on enough rows
@@ -356,7 +361,8 @@ class Judge:
             earliest = bisect.bisect_left(self._model_prefix_best, threshold)  # the best itself qualifies
             adequate = self._records[self._model_positions[earliest]]
         facts = Facts(self.objective, metric, record, baseline, best_before, gain, below, stalled,
-                      None if best is None else self._records[best], adequate, self._min_gain, patience)
+                      None if best is None else self._records[best], adequate, self._min_gain, patience,
+                      few_rows)
         row = Row(
             **common,
             verdict=self._verdict(record.score, gain, below, baseline),

@@ -232,6 +232,7 @@ def test_incremental_judging_equals_judging_from_scratch(seed):
 def test_a_score_on_a_handful_of_rows_is_flagged_and_never_the_best_or_the_target():
     """Issue 6, item 13: a target met by a model evaluated on a handful of rows."""
     records = history(0.80, 0.99)
+    records[0] = replace(records[0], n_rows=500)
     records[1] = replace(records[1], n_rows=12)
     standing = judge("metric: auc\ntarget: 0.95\nbaseline: 0.7", records)
     few = standing.rows[1]
@@ -255,3 +256,16 @@ def test_the_percent_never_disagrees_with_the_banner():
 def test_a_score_a_hair_below_the_baseline_is_said_with_the_digits_that_show_it():
     standing = judge("metric: auc\ntarget: 0.9\nbaseline: 0.738", history(0.7376))
     assert "scores 0.7376, worse than the baseline 0.7380" in standing.rows[0].banner.message
+
+
+def test_a_small_data_set_whose_whole_test_set_is_small_is_not_flagged():
+    """Found trying iris: its whole test set is 38 rows; flagging every model left none the best."""
+    records = [replace(r, n_rows=38) for r in history(0.80, 0.90)]
+    standing = judge("metric: auc\ntarget: 0.95\nbaseline: 0.7", records)
+    assert [codes(r) for r in standing.rows] == [[], []] and standing.summary.best.name == "m2"
+    # a slice evaluated first is flagged once the full test set shows up: everything is judged again
+    judge_ = Judge(parse_objective("metric: auc\ntarget: 0.95\nbaseline: 0.7"),
+                   [replace(history(0.99)[0], n_rows=10)])
+    assert codes(judge_.standing().rows[0]) == ["NBA305"]  # alone, nothing says it is a slice
+    judge_.put([replace(history(0.99, 0.85)[1], n_rows=400)])
+    assert codes(judge_.standing().rows[0]) == ["NBA201"] and judge_.standing().summary.best.name == "m2"
