@@ -579,10 +579,98 @@ def paired_bootstrap(metric, y_true, pred_a, pred_b, n_resamples: int = 2000,
         ys, as_, bs = y[rows], a[rows], b[rows]
         for i in range(count):
             differences[first + i] = float(metric(ys[i], bs[i])) - float(metric(ys[i], as_[i]))
+    return _bootstrap_difference("paired_bootstrap", estimate, differences, level, size,
+                                 f"paired bootstrap, percentile, {n_resamples} resamples")
+
+
+def paired_bootstrap_average_precision(y_true, scores_a, scores_b, n_resamples: int = 2000,
+                                       confidence: float = 0.95, seed: int | None = 0, *,
+                                       pos_label=None) -> Difference:
+    """:func:`paired_bootstrap` of average precision, vectorised: the same resamples and the same
+    result as ``paired_bootstrap(average_precision_score, ...)`` with the same seed, in a fraction
+    of the time (one sort per model, then a cumulative sum per resample, no Python loop).
+
+    A resample is a vector of counts (how often each row was drawn). Sorted by score once, the
+    weighted true and false positives above each distinct score are cumulative sums of the
+    counts, and average precision is scikit-learn's step sum ``Σ (R_k − R_(k−1)) P_k`` over the
+    distinct scores, scores no drawn row has adding nothing.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (N,)
+        Two labels; the positive one is the larger, or ``pos_label``.
+    scores_a, scores_b : array-like of shape (N,)
+        Each model's score for the positive class (a probability or a decision function).
+    n_resamples, confidence, seed
+        As :func:`paired_bootstrap`.
+
+    Examples
+    --------
+    >>> y = [0, 1] * 50
+    >>> d = paired_bootstrap_average_precision(y, [0.5] * 100, [0.1, 0.9] * 50, n_resamples=200)
+    >>> round(d.estimate, 3), d.p_value < 0.01
+    (0.5, True)
+    """
+    import numpy as np
+
+    level = _check_confidence(confidence)
+    if not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
+        raise EvaluationError(f"paired_bootstrap_average_precision: n_resamples must be a positive whole number, "
+                              f"not {n_resamples!r}.")
+    y, a, b = _paired_arrays("paired_bootstrap_average_precision", y_true=y_true, pred_a=scores_a, pred_b=scores_b)
+    positive = _positive_mask(y, pos_label, "paired_bootstrap_average_precision").astype(np.int32)
+    size = y.shape[0]
+    ones = np.ones((1, size), dtype=np.int32)
+    sorted_a, sorted_b = _by_score(a, positive), _by_score(b, positive)
+    estimate = float(_weighted_ap(ones, *sorted_b)[0] - _weighted_ap(ones, *sorted_a)[0])
+    rng = np.random.default_rng(seed)
+    differences = np.empty(n_resamples)
+    block = max(1, BOOTSTRAP_BLOCK_BYTES // (8 * size))  # as paired_bootstrap: the same draws
+    for first in range(0, n_resamples, block):
+        count = min(block, n_resamples - first)
+        rows = rng.integers(0, size, size=(count, size))
+        counts = np.bincount((rows + size * np.arange(count)[:, None]).ravel(),
+                             minlength=count * size).reshape(count, size).astype(np.int32)
+        differences[first:first + count] = _weighted_ap(counts, *sorted_b) - _weighted_ap(counts, *sorted_a)
+    return _bootstrap_difference("paired_bootstrap_average_precision", estimate, differences, level, size,
+                                 f"paired bootstrap of average precision, percentile, {n_resamples} resamples")
+
+
+def _by_score(scores, positive):
+    """Rows in decreasing score, their labels, and the last position of each distinct score."""
+    import numpy as np
+
+    order = np.argsort(-scores, kind="mergesort")
+    ordered = scores[order]
+    ends = np.r_[np.flatnonzero(ordered[1:] != ordered[:-1]), ordered.size - 1]
+    return order, positive[order], ends
+
+
+def _weighted_ap(counts, order, positive, ends):
+    """Average precision of each row of ``counts`` (how often each row is drawn)."""
+    import numpy as np
+
+    weights = counts[:, order]
+    drawn = np.cumsum(weights, axis=1)[:, ends]
+    true_pos = np.cumsum(weights * positive, axis=1)[:, ends]
+    false_pos = drawn - true_pos  # counts are whole numbers: exact
+    with np.errstate(invalid="ignore", divide="ignore"):
+        precision = np.where(true_pos + false_pos > 0, true_pos / (true_pos + false_pos), 0.0)
+        recall = true_pos / true_pos[:, -1:]  # no positive drawn: NaN, refused by the caller
+    steps = np.diff(recall, axis=1, prepend=0.0)  # int cumsums become floats from here
+    return (steps * precision).sum(axis=1)
+
+
+def _bootstrap_difference(function: str, estimate: float, differences, level: float, size: int,
+                          method: str) -> Difference:
+    """The percentile interval and the p-value of resampled differences (see paired_bootstrap)."""
+    import numpy as np
+
+    n_resamples = differences.size
     bad = ~np.isfinite(differences)
     if bad.any() or not np.isfinite(estimate):
         raise EvaluationError(
-            f"paired_bootstrap: the metric is not a finite number on "
+            f"{function}: the metric is not a finite number on "
             f"{'all rows' if not np.isfinite(estimate) else f'{int(bad.sum())} of {n_resamples} resamples'}"
             " (a class missing from a resample?). Use a larger test set or a metric defined on every "
             "resample."
@@ -591,8 +679,7 @@ def paired_bootstrap(metric, y_true, pred_a, pred_b, n_resamples: int = 2000,
     low, high = np.quantile(differences, [tail, 1 - tail])
     other_side = min(np.count_nonzero(differences <= 0), np.count_nonzero(differences >= 0))
     p_value = min(1.0, 2 * (1 + int(other_side)) / (n_resamples + 1))
-    return Difference(estimate, float(low), float(high), p_value,
-                      f"paired bootstrap, percentile, {n_resamples} resamples", size)
+    return Difference(estimate, float(low), float(high), p_value, method, size)
 
 
 # ------------------------------------------------------------------------ many models

@@ -420,3 +420,25 @@ def test_delong_p_values_are_calibrated_and_find_a_real_difference():
     assert 2 <= standard_errors <= 3, standard_errors
     power = 0.756
     assert np.mean(p_better < 0.05) >= power - 3.3 * math.sqrt(power * (1 - power) / 500)
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_the_vectorised_average_precision_bootstrap_is_the_generic_one(ties):
+    """The same resamples and the same numbers as paired_bootstrap with scikit-learn's metric."""
+    from sklearn.metrics import average_precision_score
+
+    from nbalign.stats import paired_bootstrap, paired_bootstrap_average_precision
+
+    rng = np.random.default_rng(7)
+    y = rng.integers(0, 2, 300)
+    a = y * 0.6 + rng.normal(0, 0.5, 300)
+    b = y * 0.9 + rng.normal(0, 0.5, 300)
+    if ties:
+        a, b = np.round(a, 1), np.round(b, 1)
+    fast = paired_bootstrap_average_precision(y, a, b, n_resamples=300, seed=3)
+    slow = paired_bootstrap(average_precision_score, y, a, b, n_resamples=300, seed=3)
+    assert fast.estimate == pytest.approx(slow.estimate, abs=1e-12)
+    assert (fast.low, fast.high, fast.p_value) == pytest.approx((slow.low, slow.high, slow.p_value), abs=1e-12)
+    words = np.where(y == 1, "churn", "stay")
+    labelled = paired_bootstrap_average_precision(words, a, b, n_resamples=300, seed=3, pos_label="churn")
+    assert labelled.estimate == pytest.approx(fast.estimate)
