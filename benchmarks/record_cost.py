@@ -33,6 +33,7 @@ from nbalign.objective import parse_objective  # noqa: E402
 from nbalign.session import Session  # noqa: E402
 from nbalign.store import Store  # noqa: E402
 
+NOTEBOOK = "bench.ipynb"  # the notebook the objective belongs to: only its own is restored
 OBJECTIVE = "metric: auc\ntarget: 0.95\nbaseline: {baseline}\nstop:\n  min_gain: 0.01\n  patience: 3"
 
 
@@ -45,7 +46,8 @@ def evaluation(i: int, score: float) -> Evaluation:
 
 def fill(path: Path, size: int, baseline: str) -> None:
     store = Store(path)
-    store.save_objective(parse_objective(OBJECTIVE.format(baseline=baseline), name="churn"))
+    objective = parse_objective(OBJECTIVE.format(baseline=baseline), name="churn")
+    store.save_objective(replace(objective, notebook=NOTEBOOK))
     for i in range(size):
         store.record(evaluation(i, 0.70 + 0.2 * ((i * 7919) % size) / size))
     store.close()
@@ -63,7 +65,7 @@ def ms(seconds: float) -> str:
 def measure(size: int, repeat: int, folder: Path) -> dict:
     path = folder / f"history-{size}.db"
     fill(path, size, baseline="0.7")
-    session = Session(path)
+    session = Session(path, notebook=NOTEBOOK)
     session.restore()
     bare = Store(path)
     record_s, store_s = [], []
@@ -78,7 +80,7 @@ def measure(size: int, repeat: int, folder: Path) -> dict:
 
     restore_s, load_ext_s = [], []
     for _ in range(max(3, repeat // 8)):
-        fresh = Session(path)
+        fresh = Session(path, notebook=NOTEBOOK)
         start = time.perf_counter()
         fresh.restore()
         restore_s.append(time.perf_counter() - start)
@@ -87,7 +89,7 @@ def measure(size: int, repeat: int, folder: Path) -> dict:
 
     first_path = folder / f"first-{size}.db"
     fill(first_path, size, baseline="first")
-    first = Session(first_path)
+    first = Session(first_path, notebook=NOTEBOOK)
     first.restore()
     oldest = first.records[0]
     update_s = []
@@ -110,6 +112,7 @@ def load_ext_seconds(path: Path) -> float:
     from IPython.utils.capture import capture_output
 
     os.environ["NBALIGN_STORE"] = str(path)
+    os.environ["JPY_SESSION_NAME"] = NOTEBOOK
     shell = InteractiveShell.instance()
     with capture_output():
         start = time.perf_counter()

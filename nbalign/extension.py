@@ -1,9 +1,12 @@
 """``%load_ext nbalign`` and ``%unload_ext nbalign``: they mirror each other.
 
 Loading creates the kernel's :class:`~nbalign.session.Session`, registers the magics (and their
-``%config`` options), opens the sidebar's comm, adds a ``post_run_cell`` hook that retries any
-write the store refused, and teaches IPython to show a matplotlib ``Figure`` when nothing else
-does. Unloading removes each of these, and only what loading added.
+``%config`` options), opens the sidebar's comm, adds a ``pre_run_cell`` hook (a token per cell
+run, so a result is not shown twice in one cell) and a ``post_run_cell`` hook (retries any write
+the store refused, without waiting, and notices a deleted store), registers an exit handler that
+keeps unwritten results in a file, and teaches IPython to show a matplotlib ``Figure`` when
+nothing else does. Unloading removes each of these, and only what loading added; what is still
+unwritten then is kept in a file too.
 """
 
 from __future__ import annotations

@@ -6,7 +6,12 @@ the hooks; a script can create its own. After every change it publishes the whol
 a revision number; views replace what they show with it and never merge.
 
 Nothing is lost: a write the disk refuses is kept in memory, reported once, and retried before
-the next write and after every cell.
+the next write and after every cell (without waiting for another writer's lock); what is still
+unwritten when the session closes goes to a file (:mod:`nbalign.unsaved`) that the next session
+on the store adds back. A store deleted under the session is written anew with what it knows.
+
+Only the objective declared from this notebook is restored; one of another notebook is
+:attr:`Session.found` and :meth:`Session.adopt` continues it.
 """
 
 from __future__ import annotations

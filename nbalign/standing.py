@@ -223,6 +223,7 @@ class _Fold:
     best: int | None = None  # position of the best model so far
     stalled: int = 0
     last_judged: int | None = None  # position of the latest record of the metric
+    models: int = 0  # models of the metric judged so far
 
 
 class Judge:
@@ -341,7 +342,7 @@ class Judge:
         progress = progress_to_target(record.score, baseline, self.objective.target)
         if record.role == "baseline":
             row = Row(**common, verdict="baseline", change_vs_baseline=change_vs_baseline, progress=progress)
-            return row, _Fold(fold.best, fold.stalled, position)
+            return row, _Fold(fold.best, fold.stalled, position, fold.models)
 
         best_before = None if fold.best is None else self._records[fold.best]
         gain = None if best_before is None else metric.improvement(record.score, best_before.score)
@@ -374,7 +375,7 @@ class Judge:
             became_best=became_best,
             facts=facts,
         )
-        return row, _Fold(best, stalled, position)
+        return row, _Fold(best, stalled, position, fold.models + 1)
 
     def _verdict(self, score: float, gain: float | None, below: bool, baseline: float | None) -> str:
         if below:
@@ -404,13 +405,10 @@ class Judge:
             min_gain=self._min_gain,
             best=best,
             progress=None if best is None else progress_to_target(best.score, self._baseline, target),
-            n_models=self._n_models(),
+            n_models=fold.models,
             banner=self._headline(best, fold),
         )
         return Standing(self.objective, tuple(self._rows), summary)
-
-    def _n_models(self) -> int:
-        return sum(1 for r in self._rows if r.judged and r.role == "model")
 
     def _headline(self, best: Row | None, fold: _Fold) -> Finding | None:
         """Once the best model meets the target that is the news; else the latest finding."""

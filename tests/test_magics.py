@@ -31,10 +31,13 @@ class Captured:
         self.outputs = captured.outputs
 
 
-def test_import_is_light():
+@pytest.mark.parametrize("module", ["nbalign", "nbalign.evaluation", "nbalign.standing", "nbalign.stats",
+                                    "nbalign.complexity", "nbalign.predictions", "nbalign.fingerprint"])
+def test_import_is_light(module):
+    """Importing nbalign, or any of its core modules, loads none of the heavy libraries."""
     code = (
-        "import sys, nbalign\n"
-        "heavy = [m for m in ('sklearn', 'pandas', 'scipy', 'matplotlib', 'IPython') if m in sys.modules]\n"
+        f"import sys, {module}\n"
+        "heavy = [m for m in ('sklearn', 'numpy', 'pandas', 'scipy', 'matplotlib', 'IPython') if m in sys.modules]\n"
         "print(heavy)"
     )
     root = Path(__file__).resolve().parents[1]

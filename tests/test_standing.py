@@ -269,3 +269,13 @@ def test_a_small_data_set_whose_whole_test_set_is_small_is_not_flagged():
     assert codes(judge_.standing().rows[0]) == ["NBA305"]  # alone, nothing says it is a slice
     judge_.put([replace(history(0.99, 0.85)[1], n_rows=400)])
     assert codes(judge_.standing().rows[0]) == ["NBA201"] and judge_.standing().summary.best.name == "m2"
+
+
+def test_the_readme_documents_every_check_and_no_other():
+    """Codes are documented in one place for users (the README's table) and defined in one
+    place in code (the registry): the two must not drift apart."""
+    import re
+
+    readme = (PROTOCOL.parent / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| (NBA\d{3}) \| ([^|]+?) \|", readme, re.M))
+    assert table == {code: check.title for code, check in CHECKS.items()}
