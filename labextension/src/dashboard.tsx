@@ -11,16 +11,32 @@ import * as React from 'react';
 
 import {
   barPercent,
+  baselineClaim,
   directionText,
   formatChange,
+  formatClaimDifference,
+  formatDifference,
   formatPercent,
+  formatPercentInterval,
   formatScore,
   formatTime,
   kpiLine,
+  modelsComparedText,
+  testText,
   VERDICT_WORDS
 } from './format';
 import { IAlignState } from './model';
-import { IBanner, ICheck, IObjective, IRow, IStanding, ISummary } from './protocol';
+import {
+  DEFAULT_CONFIDENCE,
+  IBanner,
+  IBaselineClaim,
+  ICheck,
+  IDifference,
+  IObjective,
+  IRow,
+  IStanding,
+  ISummary
+} from './protocol';
 
 export function Dashboard(props: { state: IAlignState }): JSX.Element | null {
   const { standing, live, savedAt } = props.state;
@@ -91,6 +107,10 @@ function ProgressSection(props: { objective: IObjective; summary: ISummary }): J
   const tone =
     progress === null ? 'none' : progress >= 1 ? 'reached' : progress < 0 ? 'below' : 'on-way';
   const best = summary.best;
+  const confidence = summary.confidence ?? DEFAULT_CONFIDENCE;
+  const interval = summary.progress_interval ?? null;
+  const intervalText = interval ? formatPercentInterval(interval, confidence) : '';
+  const reading = intervalText ? `${percent} (${intervalText})` : percent;
   return (
     <section className="jp-nbalign-section jp-nbalign-metric" data-testid="nbalign-metric">
       <div className="jp-nbalign-metric-head">
@@ -98,9 +118,19 @@ function ProgressSection(props: { objective: IObjective; summary: ISummary }): J
           {metric.label}
         </span>
         <span className="jp-nbalign-direction">{directionText(metric)}</span>
-        <span className="jp-nbalign-percent" data-tone={tone} data-testid="nbalign-progress-percent">
+        <span
+          className="jp-nbalign-percent"
+          data-tone={tone}
+          data-testid="nbalign-progress-percent"
+          title={reading}
+        >
           {percent}
         </span>
+        {intervalText && (
+          <span className="jp-nbalign-percent-interval" data-testid="nbalign-progress-interval">
+            {intervalText}
+          </span>
+        )}
       </div>
       <div
         className="jp-nbalign-progress"
@@ -111,11 +141,12 @@ function ProgressSection(props: { objective: IObjective; summary: ISummary }): J
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={Math.round(width)}
-        aria-valuetext={`${percent} of the way from baseline to target`}
-        title={`${percent} of the way from baseline (0%) to target (100%)`}
+        aria-valuetext={`${reading} of the way from baseline to target`}
+        title={`${reading} of the way from baseline (0%) to target (100%)`}
       >
         <div className="jp-nbalign-progress-fill" style={{ width: `${width}%` }} />
       </div>
+      {interval && <ProgressInterval interval={interval} />}
       <div className="jp-nbalign-ends">
         <span>
           <span className="jp-nbalign-label">baseline</span> {formatScore(summary.baseline)}
@@ -137,7 +168,58 @@ function ProgressSection(props: { objective: IObjective; summary: ISummary }): J
           <span className="jp-nbalign-muted">no evaluation yet</span>
         )}
       </div>
+      {summary.best_vs_baseline && (
+        <Claim
+          claim={summary.best_vs_baseline}
+          confidence={confidence}
+          greaterIsBetter={metric.greater_is_better}
+        />
+      )}
+      {typeof summary.models_compared === 'number' && summary.models_compared > 0 && (
+        <div className="jp-nbalign-muted jp-nbalign-compared" data-testid="nbalign-models-compared">
+          {modelsComparedText(summary.models_compared)}
+        </div>
+      )}
     </section>
+  );
+}
+
+/**
+ * The progress interval drawn under the bar, on its scale (0% to 100%): a
+ * whisker whose open end says it runs on past the bar.
+ */
+function ProgressInterval(props: { interval: [number, number] }): JSX.Element {
+  const [low, high] = props.interval.map(barPercent);
+  return (
+    <div className="jp-nbalign-progress-ci" aria-hidden="true">
+      <span
+        className="jp-nbalign-progress-ci-range"
+        data-open-low={props.interval[0] < 0}
+        data-open-high={props.interval[1] > 1}
+        style={{ left: percentOf(low), width: percentOf(high - low) }}
+      />
+    </div>
+  );
+}
+
+/** What the best model's test against the baseline lets one claim, correction named. */
+function Claim(props: {
+  claim: IBaselineClaim;
+  confidence: number;
+  greaterIsBetter: boolean;
+}): JSX.Element {
+  const { claim, confidence } = props;
+  const { text, tone } = baselineClaim(claim, confidence, props.greaterIsBetter);
+  return (
+    <div className="jp-nbalign-claim" data-testid="nbalign-claim">
+      <div className="jp-nbalign-claim-text" data-tone={tone}>
+        {text}
+      </div>
+      <div className="jp-nbalign-claim-difference">{formatClaimDifference(claim, confidence)}</div>
+      <div className="jp-nbalign-muted jp-nbalign-test">
+        adjusted {testText({ ...claim, p_value: claim.p_adjusted })}
+      </div>
+    </div>
   );
 }
 
@@ -173,6 +255,12 @@ function EvaluationList(props: { standing: IStanding }): JSX.Element {
   const others = rows.filter(row => row.verdict === 'other_metric');
   const omitted = rows_total - rows.length;
   const bestId = summary.best?.id ?? null;
+  const confidence = summary.confidence ?? DEFAULT_CONFIDENCE;
+  // One scale for every row's interval bar, so their widths compare.
+  const extent = Math.max(
+    0,
+    ...judged.flatMap(row => (row.vs_best ? [Math.abs(row.vs_best.low), Math.abs(row.vs_best.high)] : []))
+  );
   return (
     <section className="jp-nbalign-section" data-testid="nbalign-evaluations">
       <div className="jp-nbalign-list-head">
@@ -203,7 +291,14 @@ function EvaluationList(props: { standing: IStanding }): JSX.Element {
       ) : (
         <ol className="jp-nbalign-evaluations">
           {judged.map(row => (
-            <EvaluationRow key={row.id} row={row} isBest={row.id === bestId} checks={checks} />
+            <EvaluationRow
+              key={row.id}
+              row={row}
+              isBest={row.id === bestId}
+              checks={checks}
+              confidence={confidence}
+              extent={extent}
+            />
           ))}
         </ol>
       )}
@@ -212,12 +307,19 @@ function EvaluationList(props: { standing: IStanding }): JSX.Element {
   );
 }
 
+/**
+ * One evaluation: a line (name, score, change against the best before it with
+ * its interval bar) that opens on what the kernel tested: the verdict in words,
+ * its interval, p-value and method, and the same against the baseline.
+ */
 function EvaluationRow(props: {
   row: IRow;
   isBest: boolean;
   checks: Record<string, ICheck>;
+  confidence: number;
+  extent: number;
 }): JSX.Element {
-  const { row, isBest, checks } = props;
+  const { row, isBest, checks, confidence, extent } = props;
   const isBaseline = row.role === 'baseline';
   return (
     <li
@@ -227,35 +329,105 @@ function EvaluationRow(props: {
       data-role={row.role}
       title={row.estimator}
     >
-      <span className="jp-nbalign-marker" aria-label={isBest ? 'best' : undefined}>
-        {isBest ? '\u2605' : ''}
-      </span>
-      <span className="jp-nbalign-evaluation-name">
-        <span className="jp-nbalign-name-text" data-testid="nbalign-evaluation-name">
-          {row.name}
-        </span>
-        {isBaseline && (
-          <span className="jp-nbalign-role-badge" title="The baseline every model is measured against">
-            baseline
+      <details className="jp-nbalign-evaluation-details">
+        <summary className="jp-nbalign-evaluation-line">
+          <span className="jp-nbalign-marker" aria-label={isBest ? 'best' : undefined}>
+            {isBest ? '\u2605' : ''}
           </span>
-        )}
-        {row.codes.map(code => (
-          <CodeBadge key={code} code={code} check={checks[code]} />
-        ))}
-      </span>
-      <span className="jp-nbalign-score" data-testid="nbalign-evaluation-score">
-        {formatScore(row.score)}
-      </span>
-      <span
-        className="jp-nbalign-change"
-        data-tone={row.tone}
-        data-verdict={row.verdict}
-        title={verdictTitle(row)}
-      >
-        {isBaseline ? '' : formatChange(row.change_vs_best)}
-      </span>
+          <span className="jp-nbalign-evaluation-name">
+            <span className="jp-nbalign-name-text" data-testid="nbalign-evaluation-name">
+              {row.name}
+            </span>
+            {isBaseline && (
+              <span
+                className="jp-nbalign-role-badge"
+                title="The baseline every model is measured against"
+              >
+                baseline
+              </span>
+            )}
+            {row.codes.map(code => (
+              <CodeBadge key={code} code={code} check={checks[code]} />
+            ))}
+          </span>
+          <span className="jp-nbalign-score" data-testid="nbalign-evaluation-score">
+            {formatScore(row.score)}
+          </span>
+          <span
+            className="jp-nbalign-change"
+            data-tone={row.tone}
+            data-verdict={row.verdict}
+            title={verdictText(row, confidence)}
+          >
+            {isBaseline ? '' : formatChange(row.change_vs_best)}
+            {!isBaseline && row.vs_best && extent > 0 && (
+              <IntervalBar difference={row.vs_best} extent={extent} />
+            )}
+          </span>
+        </summary>
+        <EvaluationDetail row={row} confidence={confidence} />
+      </details>
     </li>
   );
+}
+
+/**
+ * A small forest plot of a difference: the interval and its estimate on a scale
+ * from −extent to +extent, zero marked in the middle. Its words are in the
+ * cell's title and the row's detail.
+ */
+function IntervalBar(props: { difference: IDifference; extent: number }): JSX.Element {
+  const { difference, extent } = props;
+  const at = (value: number): number => Math.min(100, Math.max(0, 50 + (value / extent) * 50));
+  const low = at(difference.low);
+  return (
+    <span className="jp-nbalign-ci" data-testid="nbalign-interval-bar" aria-hidden="true">
+      <span className="jp-nbalign-ci-zero" />
+      <span
+        className="jp-nbalign-ci-range"
+        style={{ left: percentOf(low), width: percentOf(at(difference.high) - low) }}
+      />
+      <span className="jp-nbalign-ci-point" style={{ left: percentOf(at(difference.estimate)) }} />
+    </span>
+  );
+}
+
+/** The row opened: the verdict and the baseline comparison in words, with how each was tested. */
+function EvaluationDetail(props: { row: IRow; confidence: number }): JSX.Element {
+  const { row, confidence } = props;
+  const word = VERDICT_WORDS[row.verdict].word;
+  const isBaseline = row.role === 'baseline';
+  const vsBaseline = row.vs_baseline ?? null;
+  return (
+    <div className="jp-nbalign-evaluation-detail" data-testid="nbalign-evaluation-detail">
+      <div className="jp-nbalign-comparison">
+        <span className="jp-nbalign-verdict" data-tone={row.tone}>
+          {word}
+        </span>
+        {isBaseline
+          ? ': the floor every model is measured against'
+          : verdictText(row, confidence).slice(word.length)}
+        {!isBaseline && row.vs_best && <TestLine difference={row.vs_best} />}
+      </div>
+      {!isBaseline && (vsBaseline || row.change_vs_baseline !== null) && (
+        <div className="jp-nbalign-comparison" data-testid="nbalign-vs-baseline">
+          against the baseline:{' '}
+          {formatDifference(row.change_vs_baseline, vsBaseline, confidence)}
+          {vsBaseline && <TestLine difference={vsBaseline} />}
+        </div>
+      )}
+      <code className="jp-nbalign-estimator">{row.estimator}</code>
+    </div>
+  );
+}
+
+/** A CSS percentage, to a hundredth: a finer position is no pixel of a sidebar. */
+function percentOf(value: number): string {
+  return `${Math.round(value * 100) / 100}%`;
+}
+
+function TestLine(props: { difference: IDifference }): JSX.Element {
+  return <div className="jp-nbalign-muted jp-nbalign-test">{testText(props.difference)}</div>;
 }
 
 /** A check code on a row; a code the standing does not explain still shows. */
@@ -273,8 +445,12 @@ function CodeBadge(props: { code: string; check: ICheck | undefined }): JSX.Elem
   );
 }
 
-/** The verdict in words, with what the change was measured against. */
-function verdictTitle(row: IRow): string {
+/**
+ * The verdict in words, with what the change was measured against and, when
+ * the kernel tested it, its interval: "better: +0.013 (95% CI +0.004 to
+ * +0.030) against the best before it, 0.624".
+ */
+function verdictText(row: IRow, confidence: number): string {
   const word = VERDICT_WORDS[row.verdict].word;
   if (row.role === 'baseline') {
     return word;
@@ -282,7 +458,7 @@ function verdictTitle(row: IRow): string {
   if (row.best_before === null || row.change_vs_best === null) {
     return `${word}: nothing before it to compare with`;
   }
-  const change = formatChange(row.change_vs_best);
+  const change = formatDifference(row.change_vs_best, row.vs_best, confidence);
   return `${word}: ${change} against the best before it, ${formatScore(row.best_before)}`;
 }
 

@@ -4,7 +4,7 @@
  * protocol/format.json and the verdict words in protocol/vocabulary.json.
  * Pure functions (no DOM), tested in node.
  */
-import { IKpi, IMetric, Tone, Verdict } from './protocol';
+import { IBaselineClaim, IDifference, IKpi, IMetric, Tone, Verdict } from './protocol';
 
 const DASH = '\u2014';
 const MINUS = '\u2212';
@@ -17,10 +17,11 @@ const ARROW = '\u2192';
  */
 export const VERDICT_WORDS: Readonly<Record<Verdict, { word: string; tone: Tone }>> =
   Object.freeze({
-    new_best: { word: 'new best', tone: 'good' },
+    new_best: { word: 'better', tone: 'good' },
     first: { word: 'first model', tone: 'neutral' },
-    no_gain: { word: 'no real gain', tone: 'neutral' },
-    worse: { word: 'worse than the best', tone: 'bad' },
+    small_gain: { word: 'better, by less than min_gain', tone: 'neutral' },
+    no_gain: { word: 'not distinguishable', tone: 'neutral' },
+    worse: { word: 'worse', tone: 'bad' },
     below_baseline: { word: 'below baseline', tone: 'bad' },
     baseline: { word: 'baseline', tone: 'neutral' },
     other_metric: { word: 'another metric', tone: 'neutral' }
@@ -73,6 +74,124 @@ export function formatPercent(progress: number | null | undefined): string {
     percent = 1;
   }
   return `${signed(progress, String(percent))}%`;
+}
+
+/**
+ * A confidence level as people say it: "95%", "97.5%" (no trailing zeros, no
+ * float noise: the shortest decimal of the number, shifted two places, as
+ * Python's `Decimal(str(confidence)) * 100` does). A dash for none.
+ */
+export function formatLevel(confidence: number | null | undefined): string {
+  if (!isFiniteNumber(confidence)) {
+    return DASH;
+  }
+  return `${shiftDecimal(String(confidence), 2)}%`;
+}
+
+/**
+ * A confidence interval of a change: "95% CI −0.004 to +0.030". The ends read
+ * as changes (signed), so an interval that holds zero shows it at a glance. A
+ * dash when either end is missing.
+ */
+export function formatInterval(
+  low: number | null | undefined,
+  high: number | null | undefined,
+  confidence: number | null | undefined
+): string {
+  if (!isFiniteNumber(low) || !isFiniteNumber(high)) {
+    return DASH;
+  }
+  return `${formatLevel(confidence)} CI ${formatChange(low)} to ${formatChange(high)}`;
+}
+
+/** An interval of progress with the percent formatter: "95% CI 40% to 120%". */
+export function formatPercentInterval(
+  interval: readonly [number, number] | null | undefined,
+  confidence: number | null | undefined
+): string {
+  if (!interval || !isFiniteNumber(interval[0]) || !isFiniteNumber(interval[1])) {
+    return DASH;
+  }
+  const [low, high] = interval;
+  return `${formatLevel(confidence)} CI ${formatPercent(low)} to ${formatPercent(high)}`;
+}
+
+/**
+ * A change with its interval when the kernel tested it:
+ * "+0.013 (95% CI +0.004 to +0.030)"; the bare change without a test.
+ */
+export function formatDifference(
+  change: number | null | undefined,
+  difference: IDifference | null | undefined,
+  confidence: number | null | undefined
+): string {
+  if (!difference) {
+    return formatChange(change);
+  }
+  const interval = formatInterval(difference.low, difference.high, confidence);
+  return `${formatChange(difference.estimate)} (${interval})`;
+}
+
+/** A p-value: "0.004", "0.540"; "< 0.001" below what three decimals show. */
+export function formatPValue(p: number | null | undefined): string {
+  if (!isFiniteNumber(p)) {
+    return DASH;
+  }
+  return p < 0.001 ? '< 0.001' : `= ${p.toFixed(3)}`;
+}
+
+/** How a difference was tested, for people: "p = 0.004, DeLong, 1,409 rows". */
+export function testText(difference: IDifference): string {
+  const rows = `${groupThousands(String(difference.n))} ${difference.n === 1 ? 'row' : 'rows'}`;
+  return `p ${formatPValue(difference.p_value)}, ${difference.method}, ${rows}`;
+}
+
+/**
+ * What the best model's comparison with the baseline lets one claim, in words
+ * and tone: "better than the baseline after Holm's correction over 6 models",
+ * "not distinguishable from the baseline ...", "worse than the baseline ...".
+ *
+ * Better (or worse) when the adjusted p-value is below 1 − confidence and the
+ * estimate goes the metric's good (or bad) way; a negative change of a loss is
+ * a gain.
+ */
+export function baselineClaim(
+  claim: IBaselineClaim,
+  confidence: number,
+  greaterIsBetter: boolean
+): { text: string; tone: Tone } {
+  const significant = claim.p_adjusted < 1 - confidence && claim.estimate !== 0;
+  const gain = greaterIsBetter ? claim.estimate > 0 : claim.estimate < 0;
+  const [words, tone]: [string, Tone] = !significant
+    ? ['not distinguishable from', 'neutral']
+    : gain
+      ? ['better than', 'good']
+      : ['worse than', 'bad'];
+  const correction = isCorrected(claim)
+    ? `after ${claim.correction}'s correction over ${claim.models_compared} models`
+    : '(no correction: a single comparison)';
+  return { text: `${words} the baseline ${correction}`, tone };
+}
+
+/** A claim chosen among several models, its p-value and interval corrected ("Holm", "Bonferroni"). */
+function isCorrected(claim: IBaselineClaim): boolean {
+  const name = claim.correction.trim().toLowerCase();
+  return claim.models_compared > 1 && name !== '' && name !== 'none';
+}
+
+/**
+ * The best-vs-baseline difference with its (widened) interval:
+ * "+0.340 (Bonferroni-adjusted 95% CI +0.291 to +0.386)".
+ */
+export function formatClaimDifference(claim: IBaselineClaim, confidence: number): string {
+  const adjusted = isCorrected(claim) ? 'Bonferroni-adjusted ' : '';
+  const interval = formatInterval(claim.low, claim.high, confidence);
+  return `${formatChange(claim.estimate)} (${adjusted}${interval})`;
+}
+
+/** "6 models compared on this test set". */
+export function modelsComparedText(count: number): string {
+  return `${count} ${count === 1 ? 'model' : 'models'} compared on this test set`;
 }
 
 /** The width of the progress bar in percent, clamped to 0..100. */
@@ -133,6 +252,31 @@ function magnitudeText(magnitude: number): string {
   }
   const decimals = magnitude >= 100 ? 1 : magnitude >= 1 ? 2 : 3;
   return magnitude.toFixed(decimals);
+}
+
+/**
+ * A decimal numeral times 10^places, by moving its point on the digits (no
+ * float arithmetic): "0.975" by 2 is "97.5", "1e-7" by 2 is "0.00001".
+ */
+function shiftDecimal(numeral: string, places: number): string {
+  const match = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i.exec(numeral);
+  if (!match) {
+    return numeral;
+  }
+  const [, sign, whole, fraction = '', exponent = '0'] = match;
+  const digits = whole + fraction;
+  // Where the point stands, counted from the left of `digits`.
+  const point = whole.length + Number(exponent) + places;
+  const padded =
+    point <= 0
+      ? '0'.repeat(1 - point) + digits
+      : point > digits.length
+        ? digits + '0'.repeat(point - digits.length)
+        : digits;
+  const at = Math.max(point, 1);
+  const integer = padded.slice(0, at).replace(/^0+(?=\d)/, '');
+  const decimals = padded.slice(at).replace(/0+$/, '');
+  return `${sign}${integer}${decimals ? `.${decimals}` : ''}`;
 }
 
 function groupThousands(digits: string): string {

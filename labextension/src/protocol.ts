@@ -11,6 +11,8 @@
 
 export const TARGET = 'nbalign';
 export const PROTOCOL_VERSION = 2;
+/** The level of the intervals when a standing does not say (saved before issue 7). */
+export const DEFAULT_CONFIDENCE = 0.95;
 
 /** The enums of schema.json; a node test keeps them equal to the schema. */
 export const MESSAGE_TYPES = ['standing', 'request_standing'] as const;
@@ -18,6 +20,7 @@ export const DIAGNOSTIC_LEVELS = ['info', 'warning', 'success'] as const;
 export const BASELINE_KINDS = ['number', 'first', 'model', 'auto'] as const;
 export const VERDICTS = [
   'new_best',
+  'small_gain',
   'no_gain',
   'worse',
   'below_baseline',
@@ -98,6 +101,34 @@ export interface IBest {
   score: number;
 }
 
+/**
+ * A paired test's result (`$defs/difference`): `estimate` is metric(this model)
+ * minus metric(the other), in the metric's units (a negative change of a loss
+ * is a gain); `low`..`high` is the two-sided interval at `summary.confidence`;
+ * `n` the rows both models were scored on.
+ */
+export interface IDifference {
+  estimate: number;
+  low: number;
+  high: number;
+  p_value: number;
+  /** How it was tested, for people: "DeLong", "paired bootstrap of ..., 1000 resamples". */
+  method: string;
+  n: number;
+}
+
+/**
+ * The best model against the baseline (`summary.best_vs_baseline`): the p-value
+ * adjusted over every model compared with the baseline on that test set, the
+ * interval widened (Bonferroni) to match.
+ */
+export interface IBaselineClaim extends IDifference {
+  p_adjusted: number;
+  /** The correction's name: "Holm", "Bonferroni" (many models), "none" (a single comparison). */
+  correction: string;
+  models_compared: number;
+}
+
 export interface ISummary {
   baseline: number | null;
   target: number | null;
@@ -108,6 +139,14 @@ export interface ISummary {
   /** Models judged on the objective's metric (baseline rows and other metrics excluded). */
   n_models: number;
   banner: IBanner | null;
+  // Since issue 7; absent in standings saved before, null when there is nothing to say.
+  /** The confidence level of every interval in the standing (0.95 by default). */
+  confidence?: number | null;
+  best_vs_baseline?: IBaselineClaim | null;
+  /** The best model's progress as an interval [low, high]. */
+  progress_interval?: [number, number] | null;
+  /** Models scored on the best model's test set: the number of comparisons. */
+  models_compared?: number | null;
 }
 
 /** One evaluation as the kernel judged it. */
@@ -128,6 +167,11 @@ export interface IRow {
   change_vs_baseline: number | null;
   progress: number | null;
   codes: string[];
+  // Since issue 7; absent in standings saved before.
+  /** This model against the best before it; null without a paired test. */
+  vs_best?: IDifference | null;
+  /** This model against the baseline; null without a paired test. */
+  vs_baseline?: IDifference | null;
 }
 
 /** The whole judged state of one objective. */
@@ -301,8 +345,46 @@ function isSummary(value: unknown): value is ISummary {
         isNumber(best.score))) &&
     isNumberOrNull(value.progress) &&
     isInteger(value.n_models, 0) &&
-    (value.banner === null || isBanner(value.banner))
+    (value.banner === null || isBanner(value.banner)) &&
+    optional(value.confidence, v => v === null || isLevel(v)) &&
+    optional(value.best_vs_baseline, v => v === null || isBaselineClaim(v)) &&
+    optional(
+      value.progress_interval,
+      v => v === null || (Array.isArray(v) && v.length === 2 && v.every(isNumber))
+    ) &&
+    optional(value.models_compared, v => v === null || isInteger(v, 0))
   );
+}
+
+/** A confidence level, strictly between 0 and 1. */
+function isLevel(value: unknown): value is number {
+  return isNumber(value) && value > 0 && value < 1;
+}
+
+function isDifference(value: unknown): value is IDifference {
+  return (
+    isObject(value) &&
+    isNumber(value.estimate) &&
+    isNumber(value.low) &&
+    isNumber(value.high) &&
+    isProbability(value.p_value) &&
+    typeof value.method === 'string' &&
+    isInteger(value.n, 1)
+  );
+}
+
+function isBaselineClaim(value: unknown): value is IBaselineClaim {
+  return (
+    isDifference(value) &&
+    isObject(value) &&
+    isProbability(value.p_adjusted) &&
+    typeof value.correction === 'string' &&
+    isInteger(value.models_compared, 0)
+  );
+}
+
+function isProbability(value: unknown): value is number {
+  return isNumber(value) && value >= 0 && value <= 1;
 }
 
 function isBanner(value: unknown): value is IBanner {
@@ -343,7 +425,9 @@ function isRow(value: unknown): value is IRow {
     isNumberOrNull(value.change_vs_baseline) &&
     isNumberOrNull(value.progress) &&
     Array.isArray(value.codes) &&
-    value.codes.every(isCode)
+    value.codes.every(isCode) &&
+    optional(value.vs_best, v => v === null || isDifference(v)) &&
+    optional(value.vs_baseline, v => v === null || isDifference(v))
   );
 }
 

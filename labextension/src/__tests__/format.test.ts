@@ -3,15 +3,24 @@ import { test } from 'node:test';
 
 import {
   barPercent,
+  baselineClaim,
   directionText,
   formatChange,
+  formatClaimDifference,
+  formatDifference,
+  formatInterval,
+  formatLevel,
   formatPercent,
+  formatPercentInterval,
+  formatPValue,
   formatScore,
   formatTime,
   kpiLine,
+  modelsComparedText,
+  testText,
   VERDICT_WORDS
 } from '../format';
-import { IKpi, TONES, VERDICTS } from '../protocol';
+import { IBaselineClaim, IDifference, IKpi, TONES, VERDICTS } from '../protocol';
 import { readProtocol } from './fixtures';
 
 const FORMAT = readProtocol('format.json');
@@ -44,6 +53,122 @@ test('the KPI line reads as protocol/format.json says', () => {
   for (const [kpi, text] of casesOf('kpi_line')) {
     assert.equal(kpiLine(kpi as IKpi), text, `kpiLine(${JSON.stringify(kpi)})`);
   }
+});
+
+test('intervals read as protocol/format.json says', () => {
+  for (const [low, high, confidence, text] of FORMAT.interval as [any, any, number, string][]) {
+    assert.equal(formatInterval(low, high, confidence), text, `formatInterval(${low}, ${high}, ${confidence})`);
+  }
+  assert.ok(FORMAT.interval.length > 3, 'format.json has cases for interval');
+});
+
+test('levels read as protocol/format.json says', () => {
+  for (const [confidence, text] of casesOf('level')) {
+    assert.equal(formatLevel(confidence), text, `formatLevel(${confidence})`);
+  }
+});
+
+test('a level is its shortest decimal times 100, as Python\'s Decimal(str(x)) * 100 reads', () => {
+  // A Bonferroni-widened level, 1 - 0.05 / 6: float noise of *100 would read 99.16666666666666%.
+  assert.equal(formatLevel(1 - 0.05 / 6), '99.16666666666667%');
+  assert.equal(formatLevel(0.5), '50%');
+  assert.equal(formatLevel(0.999), '99.9%');
+  assert.equal(formatLevel(1e-7), '0.00001%');
+  assert.equal(formatLevel(1), '100%');
+  assert.equal(formatLevel(null), '\u2014');
+  assert.equal(formatLevel(NaN), '\u2014');
+});
+
+test('an interval without both ends, or not finite, reads as a dash', () => {
+  for (const [low, high] of [[null, 0.1], [0.1, undefined], [NaN, 0.1], [0.1, Infinity]]) {
+    assert.equal(formatInterval(low, high, 0.95), '\u2014');
+  }
+});
+
+test('progress intervals read with the percent formatter', () => {
+  assert.equal(formatPercentInterval([0.4, 1.2], 0.95), '95% CI 40% to 120%');
+  // The percent formatter's rules hold at the ends: short of the target is not 100%.
+  assert.equal(formatPercentInterval([-0.004, 0.997], 0.9), '90% CI \u22121% to 99%');
+  assert.equal(formatPercentInterval(null, 0.95), '\u2014');
+  assert.equal(formatPercentInterval([NaN, 1], 0.95), '\u2014');
+});
+
+const DIFFERENCE: IDifference = {
+  estimate: 0.013,
+  low: 0.004,
+  high: 0.03,
+  p_value: 0.0042,
+  method: 'DeLong',
+  n: 1409
+};
+
+test('a tested change reads with its interval; an untested one bare', () => {
+  assert.equal(formatDifference(0.013, DIFFERENCE, 0.95), '+0.013 (95% CI +0.004 to +0.030)');
+  assert.equal(formatDifference(0.013, null, 0.95), '+0.013');
+  assert.equal(formatDifference(0.013, undefined, 0.95), '+0.013');
+  assert.equal(formatDifference(null, null, 0.95), '\u2014');
+});
+
+test('p-values and how a difference was tested read for people', () => {
+  assert.equal(formatPValue(0.0042), '= 0.004');
+  assert.equal(formatPValue(0.54), '= 0.540');
+  assert.equal(formatPValue(1), '= 1.000');
+  assert.equal(formatPValue(0.001), '= 0.001');
+  assert.equal(formatPValue(0.0009), '< 0.001');
+  assert.equal(formatPValue(0), '< 0.001');
+  assert.equal(formatPValue(null), '\u2014');
+  assert.equal(testText(DIFFERENCE), 'p = 0.004, DeLong, 1,409 rows');
+  assert.equal(testText({ ...DIFFERENCE, n: 1 }), 'p = 0.004, DeLong, 1 row');
+});
+
+test('the best against the baseline: a claim by the adjusted p-value, the correction named', () => {
+  const claim: IBaselineClaim = {
+    ...DIFFERENCE,
+    estimate: 0.34,
+    low: 0.29,
+    high: 0.39,
+    p_adjusted: 0.003,
+    correction: 'Holm',
+    models_compared: 6
+  };
+  assert.deepEqual(baselineClaim(claim, 0.95, true), {
+    text: "better than the baseline after Holm's correction over 6 models",
+    tone: 'good'
+  });
+  // A loss: a positive change is a loss of quality.
+  assert.deepEqual(baselineClaim(claim, 0.95, false), {
+    text: "worse than the baseline after Holm's correction over 6 models",
+    tone: 'bad'
+  });
+  assert.deepEqual(baselineClaim({ ...claim, estimate: -0.02 }, 0.95, false).tone, 'good');
+  // Not below 1 - confidence once adjusted: not distinguishable, whatever the raw p-value.
+  const unclear = { ...claim, p_value: 0.01, p_adjusted: 0.06 };
+  assert.deepEqual(baselineClaim(unclear, 0.95, true), {
+    text: "not distinguishable from the baseline after Holm's correction over 6 models",
+    tone: 'neutral'
+  });
+  assert.equal(baselineClaim(unclear, 0.9, true).tone, 'good', 'at 90% it is below 0.10');
+  for (const single of [{ models_compared: 1, correction: 'none' }, { models_compared: 0, correction: 'none' }, { models_compared: 1, correction: 'Holm' }]) {
+    assert.equal(
+      baselineClaim({ ...claim, ...single }, 0.95, true).text,
+      'better than the baseline (no correction: a single comparison)'
+    );
+    assert.equal(formatClaimDifference({ ...claim, ...single }, 0.95), '+0.340 (95% CI +0.290 to +0.390)');
+  }
+  assert.equal(
+    baselineClaim({ ...claim, correction: 'Bonferroni', models_compared: 40 }, 0.95, true).text,
+    "better than the baseline after Bonferroni's correction over 40 models"
+  );
+  assert.equal(
+    formatClaimDifference(claim, 0.95),
+    '+0.340 (Bonferroni-adjusted 95% CI +0.290 to +0.390)'
+  );
+  assert.equal(
+    formatClaimDifference({ ...claim, models_compared: 1 }, 0.95),
+    '+0.340 (95% CI +0.290 to +0.390)'
+  );
+  assert.equal(modelsComparedText(6), '6 models compared on this test set');
+  assert.equal(modelsComparedText(1), '1 model compared on this test set');
 });
 
 test('nothing, or a number that is not finite, reads as a dash', () => {

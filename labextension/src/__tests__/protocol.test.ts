@@ -6,6 +6,7 @@ import {
   DIAGNOSTIC_LEVELS,
   MESSAGE_TYPES,
   parseMessage,
+  DEFAULT_CONFIDENCE,
   PROTOCOL_VERSION,
   REQUEST_STANDING,
   ROLES,
@@ -82,7 +83,26 @@ test('malformed standings are rejected', t => {
     ['a metric without scorer', m => delete m.payload.standing.objective.metric.scorer],
     ['a KPI owner that is a number', m => (m.payload.standing.objective.kpi.owner = 3)],
     ['patience 0', m => (m.payload.standing.objective.stop.patience = 0)],
-    ['a best without score', m => delete m.payload.standing.summary.best.score]
+    ['a best without score', m => delete m.payload.standing.summary.best.score],
+    // The paired tests (issue 7)
+    ['a vs_best p-value above 1', m => (m.payload.standing.rows[2].vs_best.p_value = 1.5)],
+    ['a vs_best without method', m => delete m.payload.standing.rows[2].vs_best.method],
+    ['a vs_best on no rows', m => (m.payload.standing.rows[2].vs_best.n = 0)],
+    ['a vs_best with an end that is null', m => (m.payload.standing.rows[2].vs_best.low = null)],
+    ['a vs_baseline as a number', m => (m.payload.standing.rows[3].vs_baseline = 0.34)],
+    ['a vs_baseline estimate as text', m => (m.payload.standing.rows[3].vs_baseline.estimate = '+0.34')],
+    ['a confidence of 1', m => (m.payload.standing.summary.confidence = 1)],
+    ['a confidence in percent', m => (m.payload.standing.summary.confidence = 95)],
+    ['a progress interval of three', m => m.payload.standing.summary.progress_interval.push(1.2)],
+    ['a progress interval with a null end', m => (m.payload.standing.summary.progress_interval[0] = null)],
+    ['a progress interval as an object', m => (m.payload.standing.summary.progress_interval = { low: 0, high: 1 })],
+    ['a claim without p_adjusted', m => delete m.payload.standing.summary.best_vs_baseline.p_adjusted],
+    ['a claim without correction', m => delete m.payload.standing.summary.best_vs_baseline.correction],
+    ['a claim over -1 models', m => (m.payload.standing.summary.best_vs_baseline.models_compared = -1)],
+    ['a claim with a null p_adjusted', m => (m.payload.standing.summary.best_vs_baseline.p_adjusted = null)],
+    ['a claim without its difference', m => delete m.payload.standing.summary.best_vs_baseline.high],
+    ['a negative models_compared', m => (m.payload.standing.summary.models_compared = -1)],
+    ['a fractional models_compared', m => (m.payload.standing.summary.models_compared = 2.5)]
   ];
   for (const [what, edit] of cases) {
     assert.equal(parseMessage(edited(edit)), null, `${what} must be rejected`);
@@ -104,9 +124,38 @@ test('malformed standings are rejected', t => {
   assert.equal(parseMessage('{"v":2}'), null);
 });
 
+test('the paired tests are optional: absent (older standings) or null (nothing to say)', () => {
+  const SUMMARY_KEYS = ['confidence', 'best_vs_baseline', 'progress_interval', 'models_compared'];
+  const ROW_KEYS = ['vs_best', 'vs_baseline'];
+  const example = readMessage('standing.json').payload.standing;
+  for (const key of SUMMARY_KEYS) {
+    assert.ok(key in example.summary, `the example has summary.${key}`);
+  }
+  for (const key of ROW_KEYS) {
+    assert.ok(example.rows.some((row: any) => row[key]), `the example has a row with ${key}`);
+  }
+  for (const value of ['absent', null]) {
+    const message = edited(m => {
+      const { summary, rows } = m.payload.standing;
+      for (const key of SUMMARY_KEYS) {
+        value === 'absent' ? delete summary[key] : (summary[key] = value);
+      }
+      for (const row of rows) {
+        for (const key of ROW_KEYS) {
+          value === 'absent' ? delete row[key] : (row[key] = value);
+        }
+      }
+    });
+    assert.ok(parseMessage(message), `the new fields ${value === null ? 'null' : 'absent'}`);
+  }
+  // A new verdict word of issue 7.
+  assert.ok(parseMessage(edited(m => (m.payload.standing.rows[2].verdict = 'small_gain'))));
+});
+
 test('constants match the protocol', () => {
   assert.equal(TARGET, 'nbalign');
   assert.equal(PROTOCOL_VERSION, 2);
+  assert.equal(DEFAULT_CONFIDENCE, 0.95);
   assert.deepEqual(REQUEST_STANDING, readMessage('request_standing.json'));
 });
 

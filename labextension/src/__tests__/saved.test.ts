@@ -20,6 +20,10 @@ test('protocol/saved/format1.json reads back as its standing', () => {
   assert.deepEqual(saved, raw);
   assert.deepEqual(saved.standing, raw.standing);
   assert.equal(saved.saved_at, '2026-11-28T10:05:00+00:00');
+  // Saved before the paired tests (issue 7): none of their fields, and it still reads.
+  assert.equal('confidence' in raw.standing.summary, false);
+  assert.equal('best_vs_baseline' in raw.standing.summary, false);
+  assert.equal(raw.standing.rows.some((row: object) => 'vs_best' in row || 'vs_baseline' in row), false);
 });
 
 test('a live standing is saved as format 1 and reads back the same', () => {

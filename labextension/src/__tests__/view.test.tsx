@@ -11,7 +11,8 @@ import { Dashboard } from '../dashboard';
 import { EmptyState } from '../empty';
 import { AlignModel, IAlignState } from '../model';
 import { IStanding } from '../protocol';
-import { standingPayload } from './fixtures';
+import { fromSaved } from '../saved';
+import { readProtocol, standingPayload } from './fixtures';
 
 function exampleState(): IAlignState {
   const model = new AlignModel();
@@ -92,13 +93,13 @@ test('the change cell shows the kernel verdict: its tone, and its word in the to
   const html = render(exampleState());
   assert.match(
     html,
-    /data-tone="neutral" data-verdict="no_gain" title="no real gain: \u22120\.005 against the best before it, 0\.520">\u22120\.005</
+    /data-tone="neutral" data-verdict="no_gain" title="not distinguishable: \u22120\.005 \(95% CI \u22120\.021 to \+0\.011\) against the best before it, 0\.520">\u22120\.005</
   );
   assert.match(
     html,
-    /data-tone="good" data-verdict="new_best" title="new best: \+0\.090 against the best before it, 0\.520">\+0\.090</
+    /data-tone="good" data-verdict="new_best" title="better: \+0\.090 \(95% CI \+0\.062 to \+0\.118\) against the best before it, 0\.520">\+0\.090</
   );
-  assert.match(html, /data-verdict="new_best" title="new best: nothing before it to compare with">\u2014</);
+  assert.match(html, /data-verdict="new_best" title="better: nothing before it to compare with">\u2014</);
 });
 
 test('the tone is the kernel\'s: the sidebar never judges a change again', () => {
@@ -122,7 +123,7 @@ test('the tone is the kernel\'s: the sidebar never judges a change again', () =>
       s.rows[2].tone = 'bad';
     })
   );
-  assert.match(worse, /data-tone="bad" data-verdict="worse" title="worse than the best: \u22120\.005/);
+  assert.match(worse, /data-tone="bad" data-verdict="worse" title="worse: \u22120\.005/);
 });
 
 test('check codes on rows take their level and meaning from standing.checks', () => {
@@ -227,4 +228,179 @@ test('each empty state has its own words', () => {
   assert.match(noObjective, /%%objective churn/);
   const noNotebook = renderToStaticMarkup(<EmptyState kind="no-notebook" />);
   assert.match(noNotebook, /Open a notebook/);
+});
+
+/** The text of some HTML, tags dropped and the entities React writes decoded. */
+function textOf(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** Each element carrying `data-testid="<testid>"`, whole: nested tags of its kind included. */
+function nested(html: string, testid: string, tag: string): string[] {
+  const found: string[] = [];
+  const start = new RegExp(`<${tag}\\b[^>]*data-testid="${testid}"`, 'g');
+  for (let match = start.exec(html); match; match = start.exec(html)) {
+    const tags = new RegExp(`<${tag}\\b|</${tag}>`, 'g');
+    tags.lastIndex = match.index + 1;
+    let depth = 1;
+    for (let t = tags.exec(html); t; t = tags.exec(html)) {
+      depth += t[0].startsWith('</') ? -1 : 1;
+      if (depth === 0) {
+        found.push(html.slice(match.index, tags.lastIndex));
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+function detailOf(row: string): string {
+  return textOf(nested(row, 'nbalign-evaluation-detail', 'div')[0] ?? '');
+}
+
+test('a row opens on its tests: the verdict with its interval, p-value, method, and the baseline', () => {
+  const rows = elements(render(exampleState()), 'nbalign-evaluation');
+  // A disclosure whose summary is the row's line: keyboard and pointer open it alike.
+  assert.match(rows[1], /<details class="jp-nbalign-evaluation-details"><summary class="jp-nbalign-evaluation-line">/);
+  const method = 'paired bootstrap of average precision, percentile, 1000 resamples';
+  assert.match(
+    detailOf(rows[1]),
+    new RegExp(
+      '^not distinguishable: \u22120\\.005 \\(95% CI \u22120\\.021 to \\+0\\.011\\) against the best before it, 0\\.520' +
+        `p = 0\\.540, ${method}, 1,409 rows` +
+        'against the baseline: \\+0\\.245 \\(95% CI \\+0\\.199 to \\+0\\.290\\)' +
+        `p = 0\\.001, ${method}, 1,409 rows` +
+        'sklearn\\.tree\\.DecisionTreeClassifier$'
+    )
+  );
+  assert.match(rows[1], /<span class="jp-nbalign-verdict" data-tone="neutral">not distinguishable<\/span>/);
+  assert.match(rows[2], /<span class="jp-nbalign-verdict" data-tone="good">better<\/span>: \+0\.090 \(95% CI \+0\.062 to \+0\.118\)/);
+  // Nothing before it: no test to show, the baseline still.
+  assert.match(detailOf(rows[0]), /^better: nothing before it to compare withagainst the baseline: \+0\.250 \(95% CI/);
+});
+
+test('each tested row has an interval bar, all on one scale with zero in the middle', () => {
+  const html = render(exampleState());
+  const bars = nested(html, 'nbalign-interval-bar', 'span');
+  assert.equal(bars.length, 2, 'the two rows with vs_best');
+  // The widest end, +0.118, sets the scale: it sits at the right edge, zero at 50%.
+  assert.match(bars[1], /class="jp-nbalign-ci-range" style="left:76\.27%;width:23\.73%"/);
+  assert.match(bars[1], /class="jp-nbalign-ci-point" style="left:88\.14%"/);
+  assert.match(bars[0], /style="left:41\.1%;width:13\.56%"/);
+  assert.match(bars[0], /aria-hidden="true"/, 'its words are in the title and the detail');
+  // The bar sits in the change cell, after the change, in the row's tone.
+  assert.match(html, /data-tone="good" data-verdict="new_best" title="better: \+0\.090[^"]*">\+0\.090<span class="jp-nbalign-ci"/);
+  const untested = render(editedState(s => s.rows.forEach(row => (row.vs_best = null))));
+  assert.equal(elements(untested, 'nbalign-interval-bar', 'span').length, 0);
+});
+
+test('a gain smaller than min_gain has its own word', () => {
+  const html = render(
+    editedState(s => {
+      Object.assign(s.rows[2], { verdict: 'small_gain', tone: 'neutral', change_vs_best: 0.004 });
+      s.rows[2].vs_best = { ...s.rows[2].vs_best!, estimate: 0.004, low: 0.001, high: 0.007, p_value: 0.01 };
+    })
+  );
+  assert.match(
+    html,
+    /data-tone="neutral" data-verdict="small_gain" title="better, by less than min_gain: \+0\.004 \(95% CI \+0\.001 to \+0\.007\) against the best before it, 0\.520">\+0\.004</
+  );
+});
+
+test('the level of the intervals is the standing\'s confidence', () => {
+  const html = render(editedState(s => (s.summary.confidence = 0.9)));
+  assert.match(html, /title="better: \+0\.090 \(90% CI \+0\.062 to \+0\.118\)/);
+  assert.match(html, /data-testid="nbalign-progress-interval">90% CI 88% to 117%</);
+  assert.match(html, /Bonferroni-adjusted 90% CI/);
+  assert.equal(count(html, '95% CI'), 0);
+});
+
+test('the summary: progress with its interval, the claim against the baseline, the models compared', () => {
+  const html = render(exampleState());
+  assert.match(html, /data-testid="nbalign-progress-percent" title="103% \(95% CI 88% to 117%\)">103%</);
+  assert.match(html, /data-testid="nbalign-progress-interval">95% CI 88% to 117%</);
+  assert.match(html, /aria-valuetext="103% \(95% CI 88% to 117%\) of the way from baseline to target"/);
+  // The whisker under the bar: from 88% to the bar's end, open there (it runs on to 117%).
+  assert.match(html, /data-open-low="false" data-open-high="true" style="left:88\.18%;width:11\.82%"/);
+  const claim = nested(html, 'nbalign-claim', 'div');
+  assert.equal(claim.length, 1);
+  assert.equal(
+    textOf(claim[0].replace(/<\/div>/g, '\n')).trim(),
+    [
+      "better than the baseline after Holm's correction over 3 models",
+      '+0.340 (Bonferroni-adjusted 95% CI +0.291 to +0.386)',
+      'adjusted p = 0.003, paired bootstrap of average precision, percentile, 1000 resamples, 1,409 rows'
+    ].join('\n')
+  );
+  assert.match(claim[0], /class="jp-nbalign-claim-text" data-tone="good"/);
+  assert.match(html, /data-testid="nbalign-models-compared">3 models compared on this test set</);
+  assert.ok(html.indexOf('nbalign-claim') > html.indexOf('data-testid="nbalign-best"'), 'under the best');
+});
+
+test('a claim the adjusted p-value does not support reads not distinguishable', () => {
+  const html = render(
+    editedState(s => {
+      Object.assign(s.summary.best_vs_baseline!, { p_value: 0.02, p_adjusted: 0.06, models_compared: 6 });
+      s.summary.models_compared = 6;
+    })
+  );
+  assert.match(
+    html,
+    /data-tone="neutral">not distinguishable from the baseline after Holm&#x27;s correction over 6 models</
+  );
+  assert.match(html, />6 models compared on this test set</);
+});
+
+test('a standing saved before the paired tests renders as before: no interval, claim or bar', () => {
+  const saved = fromSaved(readProtocol('saved/format1.json'));
+  assert.ok(saved);
+  const model = new AlignModel();
+  model.applySaved(saved);
+  const html = render(model.state);
+  for (const testid of ['nbalign-progress-interval', 'nbalign-claim', 'nbalign-models-compared', 'nbalign-interval-bar']) {
+    assert.equal(count(html, `data-testid="${testid}"`), 0, testid);
+  }
+  assert.equal(count(html, 'jp-nbalign-progress-ci'), 0);
+  assert.equal(count(html, 'CI'), 0);
+  assert.match(html, /data-tone="reached" data-testid="nbalign-progress-percent" title="103%">103%</);
+  assert.match(html, /title="not distinguishable: \u22120\.005 against the best before it, 0\.520">\u22120\.005</);
+  assert.match(html, /title="better: \+0\.090 against the best before it, 0\.520">\+0\.090</);
+  assert.equal(elements(html, 'nbalign-evaluation').length, 3);
+  // The change against the baseline it had shows untested, and nothing of a test.
+  assert.match(html, /data-testid="nbalign-vs-baseline">against the baseline: \+0\.340<\/div>/);
+  assert.equal(count(html, 'jp-nbalign-test'), 0);
+});
+
+test('the new fields as null render like absent ones', () => {
+  const html = render(
+    editedState(s => {
+      Object.assign(s.summary, { confidence: null, best_vs_baseline: null, progress_interval: null, models_compared: null });
+      s.rows.forEach(row => Object.assign(row, { vs_best: null, vs_baseline: null }));
+    })
+  );
+  assert.equal(count(html, 'CI'), 0);
+  assert.equal(count(html, 'nbalign-claim'), 0);
+  // The untested change against the baseline still shows in the detail.
+  assert.match(html, /data-testid="nbalign-vs-baseline">against the baseline: \+0\.340</);
+});
+
+test('text from the kernel and the user stays text in the new parts too', () => {
+  const html = render(
+    editedState(s => {
+      s.rows[2].vs_best!.method = '<script>alert(1)</script>';
+      s.summary.best_vs_baseline!.correction = '<b>Holm</b>';
+      s.rows[2].estimator = '<img src=y>';
+    })
+  );
+  assert.equal(count(html, '<script'), 0);
+  assert.equal(count(html, '<b>'), 0);
+  assert.equal(count(html, '<img'), 0);
+  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;, 1,409 rows/);
+  assert.match(html, /after &lt;b&gt;Holm&lt;\/b&gt;&#x27;s correction/);
 });
