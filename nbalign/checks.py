@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .format import format_apart, format_score, kpi_line
+from .format import format_apart, format_change, format_interval, format_level, format_score, kpi_line
 
 if TYPE_CHECKING:
     from .objective import Objective
@@ -150,57 +150,112 @@ def few_test_rows(facts: Facts) -> str | None:
             f"best or as reaching the target. Evaluate it on the full test set.")
 
 
+@check("NBA202", "info", "Test set reused", scope="progress")
+def test_set_reused(facts: Facts) -> str | None:
+    """Many models were compared on this one test set. The best of many noisy scores is
+    optimistic: part of its lead is luck of the draw, and the more models are tried the larger
+    that part (the winner's curse). The best-vs-baseline claim is corrected for the number of
+    models (Holm), but its score is not: confirm the chosen model on data no model was chosen
+    on (a fresh hold-out, or newer data), and report that score."""
+    from .standing import REUSE_LIMIT
+
+    if facts.few_rows or facts.models_on_test_set != REUSE_LIMIT + 1:
+        return None
+    return (f"{facts.models_on_test_set} models have now been compared on this test set; the best "
+            "score is becoming optimistic from reuse. Confirm the model you choose on fresh data.")
+
+
 # --------------------------------------------------------------------------- NBA3xx: progress
 
 
 @check("NBA301", "warning", "Below baseline", scope="progress")
 def below_baseline(facts: Facts) -> str | None:
-    """The model scores worse than the baseline: it would make the business worse than today's
-    system or a trivial model. Check the features and the data split before trying more complex
-    models."""
+    """The model scores significantly worse than the baseline (its paired interval lies below
+    it): it would make the business worse than today's system or a trivial model. Check the
+    features and the data split before trying more complex models."""
     if not facts.below_baseline:
         return None
     e = facts.evaluation
     score, baseline = format_apart(e.score, facts.baseline)
-    return f"{e.name} scores {score}, worse than the baseline {baseline} on {facts.metric.label}."
+    return (f"{e.name} scores {score}, worse than the baseline {baseline} on {facts.metric.label}"
+            f"{_interval(facts, facts.vs_baseline)}.")
+
+
+@check("NBA304", "info", "Within the noise of the baseline", scope="progress")
+def near_baseline(facts: Facts) -> str | None:
+    """The model scores a little below the baseline, but the difference is inside the noise of
+    the test set: it is not shown to be worse, nor better. A model that cannot be told apart
+    from the baseline adds nothing yet; look for signal in the features."""
+    if not facts.near_baseline:
+        return None
+    e = facts.evaluation
+    score, baseline = format_apart(e.score, facts.baseline)
+    tested = facts.vs_baseline
+    how = "" if tested is None else (f" of {format_change(tested.estimate)} "
+                                     f"({format_interval(tested.low, tested.high, facts.confidence)})")
+    return (f"{e.name} scores {score} against the baseline's {baseline}, a difference{how} inside the "
+            "noise of the test set: not shown to be worse, nor better.")
 
 
 @check("NBA302", "info", "No real gain", scope="progress")
 def no_real_gain(facts: Facts) -> str | None:
-    """The model does not beat the best so far by at least min_gain. Smaller changes are
-    treated as noise; keep the simpler model."""
-    if facts.gain is None or facts.gain >= facts.min_gain or facts.below_baseline:
+    """The model does not beat the best so far by a real gain: significantly, at the objective's
+    confidence, and by at least min_gain. Differences inside the noise of the test set, and
+    significant ones smaller than min_gain, do not count; keep the simpler model."""
+    if facts.gain is None or facts.real_gain or facts.below_baseline:
         return None
     e, best = facts.evaluation, facts.best_before
-    if facts.gain < 0:
-        how = "worse than"
-    elif facts.gain == 0:
-        how = "no better than"
-    else:
-        how = f"only {format_score(facts.gain)} better than"
     score, best_score = format_apart(e.score, best.score)
-    return (f"{e.name} scores {score}, {how} the best ({best.name}, {best_score}); "
-            f"gains under min_gain {format_score(facts.min_gain)} do not count.")
+    verdict = facts.verdict
+    tested = facts.vs_best
+    if verdict == "small_gain":
+        how = f"better than the best ({best.name}, {best_score}) by less than min_gain {format_score(facts.min_gain)}"
+    elif verdict == "worse":
+        how = f"worse than the best ({best.name}, {best_score})"
+    elif tested is not None:
+        how = f"not distinguishable from the best ({best.name}, {best_score})"
+    elif facts.gain > 0:
+        how = (f"only {format_score(facts.gain)} better than the best ({best.name}, {best_score}); gains "
+               f"under min_gain {format_score(facts.min_gain)} do not count")
+    else:
+        how = f"no better than the best ({best.name}, {best_score})"
+    return f"{e.name} scores {score}, {how}{_interval(facts, tested)}."
 
 
 @check("NBA303", "warning", "Diminishing returns", scope="progress")
 def diminishing_returns(facts: Facts) -> str | None:
-    """Several models in a row (stop.patience) have not beaten the best by min_gain. More
-    complexity is not paying for itself: ship the simplest model within min_gain of the best,
-    or change the data or the features rather than the model."""
-    if facts.stalled < facts.patience or facts.adequate is None:
+    """Several models in a row (stop.patience) brought no real gain over the best. More
+    complexity is not paying for itself: ship the simplest model that the best has not shown a
+    real gain over (significant and at least min_gain, on the same test rows), or change the
+    data or the features rather than the model. The message gives the trade-off in numbers: what
+    the best adds, with its interval, for what it costs more."""
+    adequate = facts.adequate
+    if adequate is None:
         return None
-    best, adequate = facts.best, facts.adequate
-    return (f"{facts.stalled} models in a row gained less than {format_score(facts.min_gain)} over "
-            f"the best ({best.name}, {format_score(best.score)}). Ship {adequate.name} "
-            f"({format_score(adequate.score)}), the earliest model within min_gain of the best, "
-            "or improve the data rather than the model.")
+    best, metric = facts.best, facts.metric
+    stalled = f"{facts.stalled} models in a row brought no real gain over the best ({best.name}, {format_score(best.score)})."
+    if adequate.key == best.key:
+        return f"{stalled} It is also the simplest model it really beats: ship {best.name}, or improve the data."
+    from .complexity import Complexity, ratio_text
+
+    over = facts.best_over_adequate
+    interval = "" if over is None else f" ({format_interval(over.low, over.high, facts.confidence)})"
+    costs = ratio_text(Complexity.from_dict(best.complexity or {}), Complexity.from_dict(adequate.complexity or {}))
+    trade = f" for {costs}" if costs else ""
+    if facts.non_inferior:
+        why = (f"not worse than the best by min_gain {format_score(facts.min_gain)} at "
+               f"{format_level(facts.confidence)} confidence")
+    else:
+        why = f"the simplest model {best.name} shows no real gain over"
+    return (f"{stalled} {best.name}: {format_change(best.score - adequate.score)} {metric.label} over "
+            f"{adequate.name}{interval}{trade}. Ship {adequate.name} ({format_score(adequate.score)}), {why}.")
 
 
 @check("NBA305", "success", "Target reached", scope="progress")
 def target_reached(facts: Facts) -> str | None:
     """The model meets the metric target that was agreed to deliver the KPI. Ship it and
-    measure the KPI itself."""
+    measure the KPI itself. The message says whether it holds with confidence: whether the
+    model's own interval lies beyond the target, or only its score does."""
     target = facts.objective.target
     e = facts.evaluation
     if target is None or facts.few_rows or facts.metric.improvement(e.score, target) < 0:
@@ -208,5 +263,22 @@ def target_reached(facts: Facts) -> str | None:
     kpi = facts.objective.kpi
     line = kpi_line(kpi) if kpi is not None and kpi.target else ""
     promise = f" that should deliver: {kpi.name} {line}." if line else "."
+    tested = facts.vs_target
+    if tested is None:
+        sure = ""
+    else:
+        from .comparison import improvement_interval
+
+        low, high = (e.score + tested.low - tested.estimate, e.score + tested.high - tested.estimate)
+        interval = f"{format_level(facts.confidence)} interval {format_score(low)} to {format_score(high)}"
+        sure = (f" It holds with confidence ({interval})." if improvement_interval(facts.metric, tested)[0] > 0
+                else f" Its interval still reaches below the target ({interval}): confirm on more data.")
     return (f"{e.name} scores {format_score(e.score)}, meeting the target {format_score(target)}"
-            f"{promise} Ship it and measure the KPI.")
+            f"{promise}{sure} Ship it and measure the KPI.")
+
+
+def _interval(facts: Facts, tested) -> str:
+    """``: −0.013 (95% CI −0.030 to +0.004)`` after a comparison, or nothing when untested."""
+    if tested is None:
+        return ""
+    return f": {format_change(tested.estimate)} ({format_interval(tested.low, tested.high, facts.confidence)})"

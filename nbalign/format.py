@@ -78,6 +78,22 @@ def format_change(value: float | None) -> str:
     return ("+" if value > 0 else MINUS) + text
 
 
+def format_interval(low: float | None, high: float | None, confidence: float = 0.95) -> str:
+    """A confidence interval of a change: ``95% CI −0.004 to +0.030``; ``—`` when there is none.
+
+    The ends read as changes (signed), so an interval that straddles zero shows it at a glance.
+    """
+    if not (_is_number(low) and _is_number(high)):
+        return DASH
+    return f"{format_level(confidence)} CI {format_change(low)} to {format_change(high)}"
+
+
+def format_level(confidence: float) -> str:
+    """A confidence level as people say it: ``95%``, ``97.5%``."""
+    percent = Decimal(str(confidence)) * 100
+    return f"{percent.normalize():f}%"
+
+
 def format_percent(progress: float | None) -> str:
     """Progress from baseline (0) to target (1) as a whole percent, never clamped: ``−12%``.
 

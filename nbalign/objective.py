@@ -24,9 +24,10 @@ from .metrics import Metric, UnknownMetricError, loss_alias, resolve_metric
 TOP_KEYS = ("outcome", "kpi", "metric", "target", "baseline", "value", "data", "stop")
 KPI_KEYS = ("name", "current", "target", "deadline", "owner", "judge")
 DATA_KEYS = ("train", "test")
-STOP_KEYS = ("min_gain", "patience")
+STOP_KEYS = ("min_gain", "patience", "confidence")
 VALUE_KEYS = ("tp", "fp", "fn", "tn")
 DEFAULT_PATIENCE = 3
+DEFAULT_CONFIDENCE = 0.95
 
 VALUE_NAMES = {"tp": "true positive", "fp": "false positive", "fn": "false negative", "tn": "true negative"}
 
@@ -91,7 +92,10 @@ class Baseline:
 
 @dataclass(frozen=True)
 class Stop:
-    """When to stop iterating: ``patience`` models in a row without a gain of ``min_gain``.
+    """When to stop iterating: ``patience`` models in a row without a real gain of ``min_gain``.
+
+    A real gain is significant at ``confidence`` (two-sided intervals of paired tests, 0.95 by
+    default) and at least ``min_gain``; see :mod:`nbalign.comparison`.
 
     ``min_gain=None`` means "decide from the objective": 2% of the distance from baseline to
     target once both are known, else 1% of the first model's score (see
@@ -100,9 +104,10 @@ class Stop:
 
     min_gain: float | None = None
     patience: int = DEFAULT_PATIENCE
+    confidence: float = DEFAULT_CONFIDENCE
 
     def to_dict(self) -> dict:
-        return {"min_gain": self.min_gain, "patience": self.patience}
+        return {"min_gain": self.min_gain, "patience": self.patience, "confidence": self.confidence}
 
 
 @dataclass(frozen=True)
@@ -503,6 +508,7 @@ _MEANING = {
     "target": "the metric value that delivers the KPI",
     "baseline": "what today's system scores",
     "stop.min_gain": "the smallest improvement that counts, e.g. `min_gain: 0.01`",
+    "stop.confidence": "how sure a verdict must be, e.g. `confidence: 0.95`",
 }
 
 
@@ -729,7 +735,7 @@ def _parse_stop(value: Any, metric: Metric, lines: dict[str, int]) -> Stop:
         return Stop()
     if not isinstance(value, dict):
         raise ObjectiveError(
-            "`stop:` must hold `min_gain:` and/or `patience:` on indented lines.",
+            "`stop:` must hold `min_gain:`, `patience:` and/or `confidence:` on indented lines.",
             lines.get("stop"),
         )
     _check_keys(value, STOP_KEYS, "stop.", lines)
@@ -755,4 +761,11 @@ def _parse_stop(value: Any, metric: Metric, lines: dict[str, int]) -> Stop:
             "e.g. `patience: 3`.",
             lines.get("stop.patience"),
         )
-    return Stop(min_gain=min_gain, patience=patience)
+    confidence = _parse_number(value.get("confidence", DEFAULT_CONFIDENCE), "stop.confidence", lines)
+    if not 0.5 <= confidence < 1:
+        raise ObjectiveError(
+            f"`confidence: {confidence:g}` must be a level between 0.5 and 1 (exclusive), how sure a "
+            "verdict must be: e.g. `confidence: 0.95` for 95%.",
+            lines.get("stop.confidence"),
+        )
+    return Stop(min_gain=min_gain, patience=patience, confidence=confidence)

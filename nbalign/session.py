@@ -31,6 +31,7 @@ from .predictions import DEFAULT_LIMIT
 from .store import Store, default_store_path
 
 if TYPE_CHECKING:  # the judge loads with the first objective: `import nbalign` stays light
+    from .comparison import Comparisons
     from .standing import Judge, Row, Standing
 
 log = logging.getLogger(__name__)
@@ -190,7 +191,7 @@ class Session:
         else:
             from .standing import Judge
 
-            self._judge = Judge(saved, records)
+            self._judge = Judge(saved, records, self._comparisons(saved))
         if baseline is not None:
             self._write(replace(baseline, objective=saved.name, objective_version=saved.version))
         self._publish()
@@ -420,7 +421,25 @@ class Session:
             unwritten[offset - 1] = evaluation.with_id(next_id + offset)
         from .standing import Judge
 
-        self._judge = Judge(self.objective, history + unwritten)
+        self._judge = Judge(self.objective, history + unwritten, self._comparisons(self.objective))
+
+    def _comparisons(self, objective: Objective) -> Comparisons:
+        """The paired tests of the judge: predictions from memory (records not yet written) or
+        the store, results remembered in the store."""
+        from .comparison import Comparisons
+
+        return Comparisons(self._kept_predictions, objective.stop.confidence, _Remembered(self.store))
+
+    def _kept_predictions(self, evaluation: Evaluation):
+        pending = next((p for p in reversed(self._pending)
+                        if isinstance(p, Evaluation) and p.key == evaluation.key), None)
+        if pending is not None:
+            return None if pending.kept is None else (pending.kept, pending.test_set)
+        try:
+            return self.store.predictions(evaluation)
+        except _REFUSED as exc:
+            log.info("nbalign could not read kept predictions: %s", exc)
+            return None
 
     # ------------------------------------------------------------------ words
 
@@ -443,6 +462,19 @@ class Session:
 
 
 _active: Session | None = None
+
+
+class _Remembered:
+    """The store as the memory of paired tests; a store that refuses is only a slower cache."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def get(self, key: str) -> dict | None:
+        return self.store.difference(key)
+
+    def put(self, key: str, difference: dict) -> None:
+        self.store.remember_difference(key, difference)
 
 
 def active_session() -> Session:

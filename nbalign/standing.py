@@ -17,10 +17,21 @@ Records of earlier versions with the same metric
     (baseline, target, ``stop``): a new version re-judges the whole history. The baseline
     record that counts is the one the current version names (its latest score).
 
+Verdicts with confidence
+    Against the best before it, a model is *better* (a real gain: its paired interval, at
+    ``stop.confidence``, lies above 0 and the gain is at least ``min_gain``), *better by less
+    than min_gain*, *not distinguishable* (the interval holds 0) or *worse* (the interval lies
+    below 0); *below baseline* only when significantly worse than the baseline. The tests are
+    :mod:`nbalign.comparison`'s, on the predictions kept in the store. Where none can be made (no
+    predictions kept, another test set) the same words follow the point values and ``min_gain``.
+
 Cost
     Judging is a left fold, so a record appended at the end is judged in constant time, and a
     record updated in place re-judges only the records after it. Only a change of the baseline
-    value or of the resolved ``min_gain`` (which depends on it) re-judges everything.
+    value or of the resolved ``min_gain`` (which depends on it) re-judges everything. The fold
+    runs a paired test only for a model whose point gain is at least ``min_gain`` (is it real?);
+    every other test (each row's intervals, the simplest adequate model) runs when a view first
+    asks for that row, and each test runs once (remembered in the store).
 """
 
 from __future__ import annotations
@@ -32,9 +43,11 @@ from functools import cached_property
 from typing import Any
 
 from .checks import CHECKS, Finding, most_important, progress_findings
+from .comparison import Comparisons, improvement_interval, is_better, is_worse
 from .evaluation import Evaluation
 from .metrics import Metric, metric_label, same_metric
 from .objective import Objective
+from .stats import Difference
 
 # Rows sent to views: the most recent ones. The sidebar shows these; the plot shows them all.
 ROWS_SHIPPED = 50
@@ -49,12 +62,22 @@ MIN_TEST_ROWS = 50
 def is_few_rows(n_rows: int | None, largest: int) -> bool:
     return n_rows is not None and n_rows < MIN_TEST_ROWS and n_rows < largest / 2
 
+# More models than this compared on one test set and the best of them is flattered by the
+# choice itself (NBA202): its score is the maximum of many noisy ones.
+REUSE_LIMIT = 20
+
+# Up to this many models compared with the baseline, the best-vs-baseline claim uses Holm's
+# adjustment over all of them (each model's test against the baseline); beyond, Bonferroni's
+# (the best's p-value times the count: an upper bound of Holm's, with no test of every model).
+HOLM_UP_TO = 50
+
 # verdict -> (word, tone). The kernel decides both; renderers show them (protocol/vocabulary.json).
 VERDICTS: dict[str, tuple[str, str]] = {
-    "new_best": ("new best", "good"),
+    "new_best": ("better", "good"),
     "first": ("first model", "neutral"),
-    "no_gain": ("no real gain", "neutral"),
-    "worse": ("worse than the best", "bad"),
+    "small_gain": ("better, by less than min_gain", "neutral"),
+    "no_gain": ("not distinguishable", "neutral"),
+    "worse": ("worse", "bad"),
     "below_baseline": ("below baseline", "bad"),
     "baseline": ("baseline", "neutral"),
     "other_metric": ("another metric", "neutral"),
@@ -63,21 +86,144 @@ VERDICTS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class Facts:
-    """What the judge established about one model evaluation: the input of progress checks."""
+    """What the judge established about one model evaluation: the input of verdicts and checks.
+
+    The point values are set by the fold; the paired tests are properties, run when first asked.
+    """
 
     objective: Objective
     metric: Metric
     evaluation: Evaluation
     baseline: float | None
+    baseline_record: Evaluation | None  # the baseline as a model, when it is one
     best_before: Evaluation | None
-    gain: float | None  # improvement over best_before; positive is better, whatever the direction
-    below_baseline: bool
+    gain: float | None  # point improvement over best_before; positive is better, whatever the direction
+    real_gain: bool  # significant and at least min_gain (point values when untested)
     stalled: int  # models in a row, this one included, without a real gain
     best: Evaluation | None  # the best after this evaluation (None while only few-row ones exist)
-    adequate: Evaluation | None  # earliest model within min_gain of the best, once stalled
     min_gain: float
     patience: int
     few_rows: bool = False  # scored on a slice of the test set (see MIN_TEST_ROWS)
+    models_on_test_set: int = 0  # models of the metric scored on this test set so far, this one included
+    comparisons: Comparisons | None = field(default=None, repr=False, compare=False)
+    history: tuple = field(default=(), repr=False, compare=False)  # (records, position): candidates to ship
+
+    @property
+    def confidence(self) -> float:
+        return self.objective.stop.confidence
+
+    @cached_property
+    def vs_best(self) -> Difference | None:
+        """This model against the best before it, paired, when both kept their predictions."""
+        if self.comparisons is None or self.best_before is None:
+            return None
+        return self.comparisons.between(self.metric, self.evaluation, self.best_before)
+
+    @cached_property
+    def vs_baseline(self) -> Difference | None:
+        """This model against the baseline: its model paired, or a stated number with the model's own interval."""
+        if self.comparisons is None or self.baseline is None:
+            return None
+        if self.baseline_record is not None:
+            return self.comparisons.between(self.metric, self.evaluation, self.baseline_record)
+        if self.objective.baseline.kind == "number":
+            return self.comparisons.against(self.metric, self.evaluation, self.baseline)
+        return None
+
+    @cached_property
+    def below_baseline(self) -> bool:
+        """Worse than the baseline: significantly, or by the point value when untested."""
+        if self.baseline is None or self.metric.improvement(self.evaluation.score, self.baseline) >= 0:
+            return False
+        tested = self.vs_baseline
+        return tested is None or is_worse(self.metric, tested)
+
+    @property
+    def near_baseline(self) -> bool:
+        """Below the baseline by its point value, but inside the noise."""
+        return (self.baseline is not None and not self.below_baseline
+                and self.metric.improvement(self.evaluation.score, self.baseline) < 0)
+
+    @cached_property
+    def verdict(self) -> str:
+        if self.below_baseline:
+            return "below_baseline"
+        metric, min_gain = self.metric, self.min_gain
+        if self.gain is None:  # the first model: news only if it clears the baseline by a real gain
+            if self.baseline is None:
+                return "first"
+            tested = self.vs_baseline
+            clears = (metric.improvement(self.evaluation.score, self.baseline) >= min_gain if tested is None
+                      else is_better(metric, tested, by=min_gain))
+            return "new_best" if clears else "first"
+        if self.real_gain:
+            return "new_best"
+        tested = self.vs_best
+        if tested is None:
+            return "no_gain" if self.gain > -min_gain else "worse"
+        if is_better(metric, tested):
+            return "small_gain"
+        return "worse" if is_worse(metric, tested) else "no_gain"
+
+    @cached_property
+    def adequate(self) -> Evaluation | None:
+        """Once stalled: the simplest model the best has not shown a real gain over.
+
+        Complexity must pay for itself, so the burden of proof is on the more complex model, as
+        in every verdict: the best's lead over a simpler model counts only when it is a real gain
+        (significant at the objective's confidence and at least ``min_gain``). Candidates are the
+        models so far on the best's test set, simplest first (:func:`simplicity`); the first one
+        the best does not really beat is the one to ship. When its interval also shows it is not
+        worse by ``min_gain`` (non-inferiority), the banner says so (:attr:`non_inferior`). The
+        best itself qualifies. Untested pairs follow the point values.
+        """
+        if self.stalled < self.patience or self.best is None:
+            return None
+        records, position = self.history
+        best = self.best
+        candidates = [r for r in records[:position + 1]
+                      if r.role == "model" and same_metric(r.metric, self.metric)
+                      and r.data_fingerprint == best.data_fingerprint and r.n_rows == best.n_rows]
+        for candidate in sorted(candidates, key=simplicity):
+            if candidate.key == best.key:
+                return best
+            lead = None if self.comparisons is None else self.comparisons.between(self.metric, best, candidate)
+            if lead is None:
+                if self.metric.improvement(best.score, candidate.score) < self.min_gain:
+                    return candidate
+            elif not is_better(self.metric, lead, by=self.min_gain):
+                return candidate
+        return best
+
+    @cached_property
+    def best_over_adequate(self) -> Difference | None:
+        """The best against the model to ship: what the extra complexity buys."""
+        adequate, best = self.adequate, self.best
+        if adequate is None or best is None or adequate.key == best.key or self.comparisons is None:
+            return None
+        return self.comparisons.between(self.metric, best, adequate)
+
+    @property
+    def non_inferior(self) -> bool:
+        """The model to ship is shown, with confidence, not to be worse than the best by min_gain."""
+        lead = self.best_over_adequate
+        return lead is not None and improvement_interval(self.metric, lead)[1] < self.min_gain
+
+    @cached_property
+    def vs_target(self) -> Difference | None:
+        """This model against the target, with its own interval (does reaching it hold?)."""
+        target = self.objective.target
+        if self.comparisons is None or target is None:
+            return None
+        return self.comparisons.against(self.metric, self.evaluation, target)
+
+
+def simplicity(record: Evaluation) -> tuple:
+    """Sort key: the simplest model first. Size is the steadiest measure (a pickle's length does
+    not vary from run to run as timings do), prediction time breaks ties, then the earlier model."""
+    cost = record.complexity or {}
+    size, predict = cost.get("size_bytes"), cost.get("predict_ms_per_1k")
+    return (math.inf if size is None else size, math.inf if predict is None else predict, record.id or 0)
 
 
 @dataclass(frozen=True)
@@ -92,7 +238,7 @@ class Row:
     metric: str
     metric_label: str
     score: float
-    verdict: str
+    preset: str | None = None  # the verdict of a row that is not judged (baseline, other metric)
     best_before: float | None = None
     best_before_name: str | None = None
     change_vs_best: float | None = None
@@ -106,6 +252,23 @@ class Row:
         """The checks that apply, run when first asked: a history of 10,000 rows is judged in
         full, but only the rows a view shows need their messages."""
         return () if self.facts is None else progress_findings(self.facts)
+
+    @property
+    def verdict(self) -> str:
+        """One of :data:`VERDICTS`; a model's is decided when first asked (it may run a test)."""
+        return self.preset or self.facts.verdict
+
+    @property
+    def vs_best(self) -> Difference | None:
+        return None if self.facts is None else self.facts.vs_best
+
+    @property
+    def vs_baseline(self) -> Difference | None:
+        return None if self.facts is None else self.facts.vs_baseline
+
+    @property
+    def complexity(self) -> dict | None:
+        return None if self.facts is None else self.facts.evaluation.complexity
 
     @property
     def tone(self) -> str:
@@ -139,6 +302,8 @@ class Row:
             "change_vs_best": _finite(self.change_vs_best),
             "change_vs_baseline": _finite(self.change_vs_baseline),
             "progress": _finite(self.progress),
+            "vs_best": _difference(self.vs_best),
+            "vs_baseline": _difference(self.vs_baseline),
             "codes": [f.code for f in self.findings],
         }
 
@@ -154,8 +319,29 @@ class Summary:
     progress: float | None
     n_models: int
     banner: Finding | None
+    confidence: float = 0.95
+    models_compared: int = 0  # models scored on the best's test set: how many comparisons chose it
+    claim: BestClaim | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def best_vs_baseline(self) -> Difference | None:
+        """The best against the baseline, its interval widened for the number of models compared."""
+        return None if self.claim is None else self.claim.difference
+
+    @property
+    def progress_interval(self) -> tuple[float, float] | None:
+        """Progress of the best to the target, as an interval (from :attr:`best_vs_baseline`)."""
+        claim = self.claim
+        if claim is None or claim.difference is None or self.target is None or self.baseline is None \
+                or self.target == self.baseline:
+            return None
+        span = self.target - self.baseline
+        ends = sorted((claim.difference.low / span + 0.0, claim.difference.high / span + 0.0))
+        return ends[0], ends[1]
 
     def to_dict(self) -> dict[str, Any]:
+        claim = None if self.claim is None else self.claim.to_dict()
+        interval = self.progress_interval
         return {
             "baseline": _finite(self.baseline),
             "target": _finite(self.target),
@@ -165,7 +351,87 @@ class Summary:
             "progress": _finite(self.progress),
             "n_models": self.n_models,
             "banner": self.banner.to_dict() if self.banner else None,
+            "confidence": self.confidence,
+            "best_vs_baseline": claim,
+            "progress_interval": None if interval is None or not all(map(math.isfinite, interval)) else list(interval),
+            "models_compared": self.models_compared,
         }
+
+
+class BestClaim:
+    """"The best beats the baseline", corrected for the models it was chosen from.
+
+    Choosing the best of k models and testing it against the baseline at 95% would claim too
+    often: the adjusted p-value is Holm's (1979) over every model's test against the baseline
+    when k is at most :data:`HOLM_UP_TO`, Bonferroni's (the best's p-value times k, an upper
+    bound of Holm's) beyond. The interval is Bonferroni's: at level ``1 - (1 - confidence) / k``.
+    Computed when first asked.
+    """
+
+    def __init__(self, facts: Facts, competitors: list[Evaluation]):
+        self._facts = facts
+        self._competitors = competitors
+
+    @cached_property
+    def _result(self) -> tuple[Difference | None, float | None, str]:
+        facts = self._facts
+        comparisons, metric, k = facts.comparisons, facts.metric, max(1, len(self._competitors))
+        if comparisons is None or facts.baseline is None:
+            return None, None, ""
+        level = 1 - (1 - facts.confidence) / k
+
+        def against_baseline(record: Evaluation, confidence: float) -> Difference | None:
+            if facts.baseline_record is not None:
+                return comparisons.between(metric, record, facts.baseline_record, confidence=confidence)
+            if facts.objective.baseline.kind == "number":
+                return comparisons.against(metric, record, facts.baseline, confidence=confidence)
+            return None
+
+        widened = against_baseline(facts.evaluation, level)
+        if widened is None:
+            return None, None, ""
+        if k == 1:
+            return widened, facts.vs_baseline.p_value if facts.vs_baseline else widened.p_value, "none"
+        if k > HOLM_UP_TO:
+            own = facts.vs_baseline
+            return widened, min(1.0, k * (own.p_value if own else widened.p_value)), "Bonferroni"
+        from .stats import holm
+
+        tests = [against_baseline(r, facts.confidence) for r in self._competitors]
+        p_values = [1.0 if t is None else (t.p_value if metric.improvement(r.score, facts.baseline) > 0 else 1.0)
+                    for r, t in zip(self._competitors, tests)]
+        adjusted = holm(p_values)
+        at = next(i for i, r in enumerate(self._competitors) if r.key == facts.evaluation.key)
+        return widened, float(adjusted[at]), "Holm"
+
+    @property
+    def difference(self) -> Difference | None:
+        return self._result[0]
+
+    @property
+    def p_adjusted(self) -> float | None:
+        return self._result[1]
+
+    @property
+    def correction(self) -> str:
+        return self._result[2]
+
+    @property
+    def models_compared(self) -> int:
+        return len(self._competitors)
+
+    @property
+    def significant(self) -> bool:
+        """The best beats the baseline after the correction."""
+        return (self.p_adjusted is not None and self.p_adjusted < 1 - self._facts.confidence
+                and self.difference is not None and is_better(self._facts.metric, self.difference))
+
+    def to_dict(self) -> dict[str, Any] | None:
+        shown = _difference(self.difference)
+        if shown is None or self.p_adjusted is None or not math.isfinite(self.p_adjusted):
+            return None
+        return {**shown, "p_adjusted": self.p_adjusted, "correction": self.correction,
+                "models_compared": self.models_compared, "significant": self.significant}
 
 
 @dataclass(frozen=True)
@@ -229,6 +495,9 @@ class _Fold:
 class Judge:
     """Judges the records of one objective version incrementally.
 
+    ``comparisons`` runs the paired tests (:class:`~nbalign.comparison.Comparisons`); without
+    it every verdict follows the point values and ``min_gain``.
+
     Examples
     --------
     >>> from nbalign.objective import parse_objective
@@ -239,20 +508,22 @@ class Judge:
     (0.5, 'lr')
     """
 
-    def __init__(self, objective: Objective, records: list[Evaluation] = ()):
+    def __init__(self, objective: Objective, records: list[Evaluation] = (),
+                 comparisons: Comparisons | None = None):
         self.objective = objective
         self.metric = objective.metric
+        self.comparisons = comparisons
         self._records: list[Evaluation] = []
         self._ids: list[int] = []
         self._rows: list[Row] = []
         self._folds: list[_Fold] = []
-        # Models judged so far: their positions, and the running best of sign * score, so the
-        # earliest model within min_gain of the best is a binary search, not a scan.
-        self._model_positions: list[int] = []
-        self._model_prefix_best: list[float] = []
+        # Positions of the models judged so far (not few-row ones), by test set: how many
+        # comparisons each test set has seen, and who the best competed with.
+        self._by_test_set: dict[str | None, list[int]] = {}
         self._first_model: int | None = None  # id of the first model of the metric
         self._baseline_records: dict[int, Evaluation] = {}
         self._baseline: float | None = None
+        self._baseline_record: Evaluation | None = None
         self._min_gain: float = resolve_min_gain(objective, None, None)
         self._largest_rows = 0  # the objective's largest test set, in rows
         self._standing: Standing | None = None
@@ -275,13 +546,15 @@ class Judge:
                 self._records.insert(at, record)
             earliest = min(earliest, at)
             self._note(record)
-        baseline = self._baseline_value()
-        first = self._first_model_score()
-        min_gain = resolve_min_gain(self.objective, baseline, first)
+        baseline, baseline_record = self._baseline_of()
+        first = self._first_model_record()
+        min_gain = resolve_min_gain(self.objective, baseline, None if first is None else first.score)
         largest = max([self._largest_rows] + [r.n_rows for r in records if r.n_rows is not None
                                               and same_metric(r.metric, self.metric)])
-        if (baseline, min_gain, largest) != (self._baseline, self._min_gain, self._largest_rows):
-            self._baseline, self._min_gain, self._largest_rows = baseline, min_gain, largest
+        known = (self._baseline, self._baseline_record, self._min_gain, self._largest_rows)
+        if (baseline, baseline_record, min_gain, largest) != known:
+            self._baseline, self._baseline_record = baseline, baseline_record
+            self._min_gain, self._largest_rows = min_gain, largest
             earliest = 0
         self._judge_from(earliest)
 
@@ -300,29 +573,33 @@ class Judge:
         elif self._first_model is None or record.id < self._first_model:
             self._first_model = record.id
 
-    def _baseline_value(self) -> float | None:
-        """The number every model is measured against, or None while it is still unknown."""
+    def _baseline_of(self) -> tuple[float | None, Evaluation | None]:
+        """The number every model is measured against (None while unknown), and its record."""
         baseline = self.objective.baseline
         if baseline.kind == "number":
-            return baseline.value
+            return baseline.value, None
         if baseline.kind == "first":
-            return self._first_model_score()
+            first = self._first_model_record()
+            return (None, None) if first is None else (first.score, first)
         # "model" / "auto": the baseline this version names, scored most recently. Baseline
         # records of earlier versions (another baseline model) stay in the history but do not count.
         named = [r for r in self._baseline_records.values() if r.name == baseline.label]
-        return max(named, key=lambda r: (r.objective_version, r.id)).score if named else None
+        if not named:
+            return None, None
+        latest = max(named, key=lambda r: (r.objective_version, r.id))
+        return latest.score, latest
 
-    def _first_model_score(self) -> float | None:
+    def _first_model_record(self) -> Evaluation | None:
         if self._first_model is None:
             return None
-        return self._records[bisect.bisect_left(self._ids, self._first_model)].score
+        return self._records[bisect.bisect_left(self._ids, self._first_model)]
 
     # ------------------------------------------------------------------ the fold
 
     def _judge_from(self, start: int) -> None:
         del self._rows[start:], self._folds[start:]
-        kept = bisect.bisect_left(self._model_positions, start)
-        del self._model_positions[kept:], self._model_prefix_best[kept:]
+        for positions in self._by_test_set.values():
+            del positions[bisect.bisect_left(positions, start):]
         fold = self._folds[-1] if self._folds else _Fold()
         for position in range(start, len(self._records)):
             row, fold = self._judge_one(position, fold)
@@ -337,36 +614,29 @@ class Judge:
                       version=record.objective_version, metric=record.metric,
                       metric_label=metric_label(record.metric), score=record.score)
         if not same_metric(record.metric, metric):
-            return Row(**common, verdict="other_metric"), fold
+            return Row(**common, preset="other_metric"), fold
         change_vs_baseline = None if baseline is None else record.score - baseline
         progress = progress_to_target(record.score, baseline, self.objective.target)
         if record.role == "baseline":
-            row = Row(**common, verdict="baseline", change_vs_baseline=change_vs_baseline, progress=progress)
+            row = Row(**common, preset="baseline", change_vs_baseline=change_vs_baseline, progress=progress)
             return row, _Fold(fold.best, fold.stalled, position, fold.models)
 
         best_before = None if fold.best is None else self._records[fold.best]
         gain = None if best_before is None else metric.improvement(record.score, best_before.score)
-        below = baseline is not None and metric.improvement(record.score, baseline) < 0
-        stalled = fold.stalled + 1 if gain is not None and gain < self._min_gain else 0
+        real_gain = gain is not None and gain >= self._min_gain and self._is_real(record, best_before)
+        stalled = fold.stalled + 1 if gain is not None and not real_gain else 0
         few_rows = is_few_rows(record.n_rows, self._largest_rows)
         became_best = (gain is None or gain > 0) and not few_rows
         best = position if became_best else fold.best
+        same_test_set = self._by_test_set.setdefault(record.data_fingerprint, [])
         if not few_rows:  # a model to ship is one measured on enough rows
-            value = metric.sign * record.score
-            self._model_positions.append(position)
-            self._model_prefix_best.append(max(value, self._model_prefix_best[-1]) if self._model_prefix_best else value)
-        adequate = None
-        patience = self.objective.stop.patience
-        if stalled >= patience and best is not None:
-            threshold = metric.sign * self._records[best].score - self._min_gain
-            earliest = bisect.bisect_left(self._model_prefix_best, threshold)  # the best itself qualifies
-            adequate = self._records[self._model_positions[earliest]]
-        facts = Facts(self.objective, metric, record, baseline, best_before, gain, below, stalled,
-                      None if best is None else self._records[best], adequate, self._min_gain, patience,
-                      few_rows)
+            same_test_set.append(position)
+        facts = Facts(self.objective, metric, record, baseline, self._baseline_record, best_before, gain,
+                      real_gain, stalled, None if best is None else self._records[best], self._min_gain,
+                      self.objective.stop.patience, few_rows, len(same_test_set), self.comparisons,
+                      (self._records, position))
         row = Row(
             **common,
-            verdict=self._verdict(record.score, gain, below, baseline),
             best_before=None if best_before is None else best_before.score,
             best_before_name=None if best_before is None else best_before.name,
             change_vs_best=None if best_before is None else record.score - best_before.score,
@@ -377,15 +647,12 @@ class Judge:
         )
         return row, _Fold(best, stalled, position, fold.models + 1)
 
-    def _verdict(self, score: float, gain: float | None, below: bool, baseline: float | None) -> str:
-        if below:
-            return "below_baseline"
-        if gain is None:  # the first model: news only if it clears the baseline by a real gain
-            clears = baseline is not None and self.metric.improvement(score, baseline) >= self._min_gain
-            return "new_best" if clears else "first"
-        if gain >= self._min_gain:
-            return "new_best"
-        return "no_gain" if gain > -self._min_gain else "worse"
+    def _is_real(self, record: Evaluation, best_before: Evaluation) -> bool:
+        """A point gain of at least min_gain: is it significant? (Untested: taken as it is.)"""
+        if self.comparisons is None:
+            return True
+        tested = self.comparisons.between(self.metric, record, best_before)
+        return tested is None or is_better(self.metric, tested)
 
     # ------------------------------------------------------------------ output
 
@@ -399,6 +666,12 @@ class Judge:
         fold = self._folds[-1] if self._folds else _Fold()
         best = None if fold.best is None else self._rows[fold.best]
         target = self.objective.target
+        claim, compared = None, 0
+        if best is not None:
+            positions = self._by_test_set.get(self._records[fold.best].data_fingerprint, [])
+            competitors = [self._records[p] for p in positions]
+            compared = len(competitors)
+            claim = BestClaim(best.facts, competitors)
         summary = Summary(
             baseline=self._baseline,
             target=target,
@@ -407,6 +680,9 @@ class Judge:
             progress=None if best is None else progress_to_target(best.score, self._baseline, target),
             n_models=fold.models,
             banner=self._headline(best, fold),
+            confidence=self.objective.stop.confidence,
+            models_compared=compared,
+            claim=claim,
         )
         return Standing(self.objective, tuple(self._rows), summary)
 
@@ -422,3 +698,12 @@ class Judge:
 def _finite(value: float | None) -> float | None:
     """Views receive strict JSON: a non-finite number never leaves the kernel."""
     return value if value is None or math.isfinite(value) else None
+
+
+def _difference(difference: Difference | None) -> dict[str, Any] | None:
+    """A test's result as views receive it; None when it has a number that is not finite."""
+    if difference is None:
+        return None
+    values = difference.to_dict()
+    numbers = (values["estimate"], values["low"], values["high"], values["p_value"])
+    return values if all(math.isfinite(v) for v in numbers) else None

@@ -13,7 +13,9 @@ ROC AUC                        :func:`delong`
 accuracy (predicted labels)    :func:`mcnemar`
 MSE, MAE, log loss, Brier      :func:`paired_losses` on :func:`per_row_losses`
 RMSE                           the same, with ``reduce="root_mean"``
-anything else (AP, F1, ...)    :func:`paired_bootstrap`
+average precision              :func:`paired_bootstrap_average_precision`
+F1, recall, precision, ...     :func:`paired_bootstrap_confusion` (binary labels)
+anything else                  :func:`paired_bootstrap`
 many models against one        :func:`holm` on their p-values
 =============================  ====================================================
 
@@ -34,6 +36,8 @@ __all__ = [
     "holm",
     "mcnemar",
     "paired_bootstrap",
+    "paired_bootstrap_average_precision",
+    "paired_bootstrap_confusion",
     "paired_losses",
     "per_row_losses",
 ]
@@ -504,7 +508,8 @@ def _column_of_each_row(y, columns: int, labels, name: str):
 
 
 def paired_bootstrap(metric, y_true, pred_a, pred_b, n_resamples: int = 2000,
-                     confidence: float = 0.95, seed: int | None = 0) -> Difference:
+                     confidence: float = 0.95, seed: int | None = 0, *,
+                     reference: float | None = None) -> Difference:
     """Paired bootstrap of the difference of any metric, for those no formula covers.
 
     Each resample draws N rows with replacement, the same rows for both models (that is the
@@ -542,6 +547,8 @@ def paired_bootstrap(metric, y_true, pred_a, pred_b, n_resamples: int = 2000,
         Coverage of the interval.
     seed : int or None, default 0
         Seed of the random generator; the same seed gives the same result.
+    reference : float, optional
+        With ``pred_a=None``: compare model B with this fixed score instead of a second model.
 
     Returns
     -------
@@ -567,9 +574,14 @@ def paired_bootstrap(metric, y_true, pred_a, pred_b, n_resamples: int = 2000,
     level = _check_confidence(confidence)
     if not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
         raise EvaluationError(f"paired_bootstrap: n_resamples must be a positive whole number, not {n_resamples!r}.")
-    y, a, b = _paired_arrays("paired_bootstrap", flat=False, y_true=y_true, pred_a=pred_a, pred_b=pred_b)
+    a_or_reference = _reference("paired_bootstrap", pred_a, reference, pred_b)
+    y, a, b = _paired_arrays("paired_bootstrap", flat=False, y_true=y_true, pred_a=a_or_reference, pred_b=pred_b)
     size = y.shape[0]
-    estimate = float(metric(y, b)) - float(metric(y, a))
+
+    def metric_a(y_rows, a_rows):
+        return reference if pred_a is None else float(metric(y_rows, a_rows))
+
+    estimate = float(metric(y, b)) - metric_a(y, a)
     rng = np.random.default_rng(seed)
     differences = np.empty(n_resamples)
     block = max(1, BOOTSTRAP_BLOCK_BYTES // (8 * size))
@@ -578,14 +590,14 @@ def paired_bootstrap(metric, y_true, pred_a, pred_b, n_resamples: int = 2000,
         rows = rng.integers(0, size, size=(count, size))
         ys, as_, bs = y[rows], a[rows], b[rows]
         for i in range(count):
-            differences[first + i] = float(metric(ys[i], bs[i])) - float(metric(ys[i], as_[i]))
+            differences[first + i] = float(metric(ys[i], bs[i])) - metric_a(ys[i], as_[i])
     return _bootstrap_difference("paired_bootstrap", estimate, differences, level, size,
                                  f"paired bootstrap, percentile, {n_resamples} resamples")
 
 
 def paired_bootstrap_average_precision(y_true, scores_a, scores_b, n_resamples: int = 2000,
                                        confidence: float = 0.95, seed: int | None = 0, *,
-                                       pos_label=None) -> Difference:
+                                       pos_label=None, reference: float | None = None) -> Difference:
     """:func:`paired_bootstrap` of average precision, vectorised: the same resamples and the same
     result as ``paired_bootstrap(average_precision_score, ...)`` with the same seed, in a fraction
     of the time (one sort per model, then a cumulative sum per resample, no Python loop).
@@ -603,6 +615,9 @@ def paired_bootstrap_average_precision(y_true, scores_a, scores_b, n_resamples: 
         Each model's score for the positive class (a probability or a decision function).
     n_resamples, confidence, seed
         As :func:`paired_bootstrap`.
+    reference : float, optional
+        With ``scores_a=None``: compare model B with this fixed score (a baseline stated as a
+        number) instead of a second model; the interval is then B's own, shifted.
 
     Examples
     --------
@@ -617,12 +632,18 @@ def paired_bootstrap_average_precision(y_true, scores_a, scores_b, n_resamples: 
     if not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
         raise EvaluationError(f"paired_bootstrap_average_precision: n_resamples must be a positive whole number, "
                               f"not {n_resamples!r}.")
-    y, a, b = _paired_arrays("paired_bootstrap_average_precision", y_true=y_true, pred_a=scores_a, pred_b=scores_b)
+    a_or_reference = _reference("paired_bootstrap_average_precision", scores_a, reference, scores_b)
+    y, a, b = _paired_arrays("paired_bootstrap_average_precision", y_true=y_true, pred_a=a_or_reference, pred_b=scores_b)
     positive = _positive_mask(y, pos_label, "paired_bootstrap_average_precision").astype(np.int32)
     size = y.shape[0]
     ones = np.ones((1, size), dtype=np.int32)
-    sorted_a, sorted_b = _by_score(a, positive), _by_score(b, positive)
-    estimate = float(_weighted_ap(ones, *sorted_b)[0] - _weighted_ap(ones, *sorted_a)[0])
+    sorted_b = _by_score(b, positive)
+    sorted_a = None if scores_a is None else _by_score(a, positive)
+
+    def ap_a(counts):
+        return reference if sorted_a is None else _weighted_ap(counts, *sorted_a)
+
+    estimate = float(_weighted_ap(ones, *sorted_b)[0] - (reference if sorted_a is None else ap_a(ones)[0]))
     rng = np.random.default_rng(seed)
     differences = np.empty(n_resamples)
     block = max(1, BOOTSTRAP_BLOCK_BYTES // (8 * size))  # as paired_bootstrap: the same draws
@@ -631,9 +652,114 @@ def paired_bootstrap_average_precision(y_true, scores_a, scores_b, n_resamples: 
         rows = rng.integers(0, size, size=(count, size))
         counts = np.bincount((rows + size * np.arange(count)[:, None]).ravel(),
                              minlength=count * size).reshape(count, size).astype(np.int32)
-        differences[first:first + count] = _weighted_ap(counts, *sorted_b) - _weighted_ap(counts, *sorted_a)
+        differences[first:first + count] = _weighted_ap(counts, *sorted_b) - ap_a(counts)
     return _bootstrap_difference("paired_bootstrap_average_precision", estimate, differences, level, size,
                                  f"paired bootstrap of average precision, percentile, {n_resamples} resamples")
+
+
+# Metrics of a binary confusion matrix, from the counts (tp, fp, fn, tn) of each resample. A ratio
+# whose denominator is 0 is 0, as scikit-learn's zero_division default gives it.
+CONFUSION_METRICS = ("accuracy", "balanced_accuracy", "precision", "recall", "f1", "jaccard",
+                     "matthews_corrcoef")
+
+
+def paired_bootstrap_confusion(metric_name: str, y_true, labels_a, labels_b, n_resamples: int = 2000,
+                               confidence: float = 0.95, seed: int | None = 0, *, pos_label=None,
+                               reference: float | None = None) -> Difference:
+    """:func:`paired_bootstrap` of a metric of the binary confusion matrix, without a loop over rows.
+
+    A row is one of 8 cells: its true class and each model's predicted class (positive or not).
+    Drawing N rows with replacement is drawing the 8 cell counts from a multinomial with the
+    cells' shares, so each resample costs 8 numbers instead of N rows, whatever N, and the
+    metric is computed from the counts of all resamples at once. The resamples have exactly
+    the distribution of :func:`paired_bootstrap`'s (not the same draws for a seed).
+
+    Parameters
+    ----------
+    metric_name : {"accuracy", "balanced_accuracy", "precision", "recall", "f1", "jaccard", "matthews_corrcoef"}
+        As scikit-learn computes it for binary labels (a ratio of 0 / 0 is 0).
+    y_true, labels_a, labels_b : array-like of shape (N,)
+        True and predicted labels; the positive class is ``pos_label``, else the larger label.
+    n_resamples, confidence, seed, reference
+        As :func:`paired_bootstrap_average_precision`.
+
+    Examples
+    --------
+    >>> y = [0, 1] * 50
+    >>> d = paired_bootstrap_confusion("f1", y, [0, 0] * 50, y, n_resamples=200)
+    >>> d.estimate, d.p_value < 0.01
+    (1.0, True)
+    """
+    import numpy as np
+
+    level = _check_confidence(confidence)
+    if metric_name not in CONFUSION_METRICS:
+        raise EvaluationError(f"paired_bootstrap_confusion: no confusion-matrix formula for {metric_name!r}; "
+                              f"choose one of {', '.join(CONFUSION_METRICS)}, or use paired_bootstrap.")
+    if not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
+        raise EvaluationError(f"paired_bootstrap_confusion: n_resamples must be a positive whole number, "
+                              f"not {n_resamples!r}.")
+    a_or_reference = _reference("paired_bootstrap_confusion", labels_a, reference, labels_b)
+    y, a, b = _paired_arrays("paired_bootstrap_confusion", y_true=y_true, pred_a=a_or_reference, pred_b=labels_b)
+    if pos_label is None:
+        positive = _positive_mask(y, None, "paired_bootstrap_confusion")
+        pos_label = y[positive][0] if positive.any() else 1
+    else:
+        positive = y == pos_label
+    cell = positive * 4 + (a == pos_label) * 2 + (b == pos_label)
+    shares = np.bincount(cell.astype(np.int64), minlength=8) / y.size
+    size = y.shape[0]
+    rng = np.random.default_rng(seed)
+    counts = np.vstack([shares * size, rng.multinomial(size, shares, size=n_resamples)]).astype(np.float64)
+    # Row 0 is all rows as drawn (the estimate), then the resamples. Cells are indexed
+    # (true, a, b): each model's (true class, predicted class) table sums out the other model.
+    cells = counts.reshape(-1, 2, 2, 2)
+    joint_a, joint_b = cells.sum(axis=3), cells.sum(axis=2)
+    values_b = _confusion_metric(metric_name, joint_b)
+    values_a = np.full_like(values_b, reference) if labels_a is None else _confusion_metric(metric_name, joint_a)
+    differences = values_b - values_a
+    return _bootstrap_difference("paired_bootstrap_confusion", float(differences[0]), differences[1:], level, size,
+                                 f"paired bootstrap of {metric_name.replace('_', ' ')}, percentile, "
+                                 f"{n_resamples} resamples")
+
+
+def _confusion_metric(name: str, joint):
+    """The metric of each (true, predicted) 2x2 count table in ``joint`` (resamples, 2, 2)."""
+    import numpy as np
+
+    tn, fp, fn, tp = joint[:, 0, 0], joint[:, 0, 1], joint[:, 1, 0], joint[:, 1, 1]
+
+    def ratio(numerator, denominator):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1), 0.0)
+
+    if name == "accuracy":
+        return ratio(tp + tn, tp + tn + fp + fn)
+    if name == "precision":
+        return ratio(tp, tp + fp)
+    if name == "recall":
+        return ratio(tp, tp + fn)
+    if name == "f1":
+        return ratio(2 * tp, 2 * tp + fp + fn)
+    if name == "jaccard":
+        return ratio(tp, tp + fp + fn)
+    if name == "balanced_accuracy":
+        return (ratio(tp, tp + fn) + ratio(tn, tn + fp)) / 2
+    return ratio(tp * tn - fp * fn, np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)))
+
+
+def _reference(function: str, pred_a, reference, pred_b):
+    """``pred_a``, or a stand-in of B's shape when B is compared with a fixed ``reference`` score."""
+    import numpy as np
+
+    if pred_a is None:
+        if reference is None:
+            raise EvaluationError(f"{function}: pass the first model's predictions, or reference= a score to "
+                                  "compare with.")
+        return np.zeros(np.shape(pred_b))
+    if reference is not None:
+        raise EvaluationError(f"{function}: pass either the first model's predictions or reference=, not both.")
+    return pred_a
 
 
 def _by_score(scores, positive):

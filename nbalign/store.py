@@ -89,8 +89,14 @@ def _migrate_3(connection: sqlite3.Connection) -> None:
     """)
 
 
+def _migrate_4(connection: sqlite3.Connection) -> None:
+    """Paired tests already computed (see :mod:`nbalign.comparison`), so judging a history again
+    after a restart runs none twice. A cache: its key says which records, scores and test."""
+    connection.execute("CREATE TABLE differences (key TEXT PRIMARY KEY, difference TEXT NOT NULL)")
+
+
 # Ordered: migration n takes a store of schema n - 1 to schema n. Never edit a released one.
-MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3]
+MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 MEMORY = ":memory:"
@@ -439,6 +445,22 @@ class Store:
         return (Kept(method, from_blob(data, header), kept_rows),
                 TestSet(evaluation.data_fingerprint, from_blob(labels, labels_header),
                         None if classes is None else json.loads(classes), kept_rows))
+
+    def difference(self, key: str) -> dict | None:
+        """A paired test remembered under ``key`` (see :class:`nbalign.comparison.Comparisons`)."""
+        connection = self._connect(create=False)
+        if connection is None or self._schema < 4:
+            return None
+        row = connection.execute("SELECT difference FROM differences WHERE key = ?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def remember_difference(self, key: str, difference: dict) -> None:
+        if self.read_only or self._schema < 4:
+            return
+        connection = self._connect(create=True)
+        with connection:
+            connection.execute("INSERT OR REPLACE INTO differences (key, difference) VALUES (?, ?)",
+                               (key, json.dumps(difference, allow_nan=False)))
 
     def evaluations(self, objective: str) -> list[Evaluation]:
         """Every evaluation of the objective (all versions), in the order first recorded."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nbalign.format import format_change, format_percent, format_score, kpi_line
+from nbalign.format import format_change, format_interval, format_level, format_percent, format_score, kpi_line
 from nbalign.objective import KPI
 
 CASES = json.loads((Path(__file__).resolve().parents[1] / "protocol" / "format.json").read_text(encoding="utf-8"))
@@ -18,6 +18,13 @@ CASES = json.loads((Path(__file__).resolve().parents[1] / "protocol" / "format.j
 def test_numbers_read_as_the_shared_fixture_says(section, function):
     for value, text in CASES[section]:
         assert function(value) == text, (section, value)
+
+
+def test_intervals_and_levels_read_as_the_shared_fixture_says():
+    for low, high, confidence, text in CASES["interval"]:
+        assert format_interval(low, high, confidence) == text, (low, high, confidence)
+    for confidence, text in CASES["level"]:
+        assert format_level(confidence) == text, confidence
 
 
 def test_the_kpi_line_reads_as_the_shared_fixture_says():

@@ -232,12 +232,14 @@ def test_model_identity_sees_nested_parameters_and_is_stable_across_kernels():
 FIXTURE_RECORDS = {
     1: [("logreg", "logloss"), ("tree", "auc"), ("forest", "auc")],
     2: [("logreg", "auc"), ("tree", "auc"), ("forest", "auc"), ("logreg", "logloss")],
+    3: [("logreg", "auc"), ("tree", "auc"), ("forest", "auc"), ("logreg", "logloss")],
 }
 
 
 def test_a_store_written_by_every_earlier_version_opens_and_migrates(tmp_path):
     """Each fixture is a store as an earlier release wrote it (store_v1.db: 0.1.0; store_v2.db:
-    the standing's store, before predictions were kept)."""
+    the standing's store, before predictions were kept; store_v3.db: predictions kept, before
+    paired tests were remembered)."""
     fixtures = sorted(DATA.glob("store_v*.db"))
     assert [f.stem for f in fixtures] == [f"store_v{v}" for v in range(1, SCHEMA_VERSION)], \
         "add a fixture written by the previous release when adding a migration"
@@ -257,7 +259,8 @@ def test_a_store_written_by_every_earlier_version_opens_and_migrates(tmp_path):
         store.record(evaluation("gbm", 0.9))
         latest, change = store.changes("churn", since=seen)
         assert [e.name for e in latest] == ["gbm"] and change == seen + 1
-        assert store.predictions(records[0]) is None  # kept by no earlier release
+        kept = store.predictions(records[0])
+        assert (kept is None) == (written_at < 3)  # release 3 was the first to keep them
         session = Session(path, notebook="churn.ipynb")
         session.restore()
         rows = session.standing.rows  # version 2 scores log loss: only those rows are judged

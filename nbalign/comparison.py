@@ -1,0 +1,338 @@
+"""Is this model really better than that one? The paired test its metric calls for, on kept predictions.
+
+:func:`compare` takes what two evaluations on one test set kept (:mod:`nbalign.predictions`) and
+returns a :class:`~nbalign.stats.Difference`: ``metric(B) - metric(A)`` in the metric's own units
+(a loss stays positive, so a negative difference of RMSE means B is better), its interval at the
+objective's confidence and a p-value. With ``reference=`` instead of A, B is compared with a
+fixed score (a baseline stated as a number) and the interval is B's own.
+
+=========================================  =============================================
+metric (scikit-learn scorer)               test
+=========================================  =============================================
+ROC AUC, binary                            DeLong (:func:`~nbalign.stats.delong`)
+accuracy                                   McNemar; against a number, a t interval
+MSE, RMSE, MAE, log loss, Brier score      paired t on per-row losses
+average precision, binary                  paired bootstrap, vectorised
+F1, precision, recall, Jaccard, balanced   paired bootstrap of the confusion matrix
+accuracy, MCC on binary labels             (8 cell counts per resample: any size)
+anything else                              paired bootstrap of the scorer's function
+=========================================  =============================================
+
+Bootstraps draw :data:`RESAMPLES` resamples. The ones that go through every row (average
+precision, any other metric) use at most :data:`BOOTSTRAP_ROWS` rows: a larger test set is
+bootstrapped on a fixed subset of that many rows and the spread of the differences is scaled by
+``sqrt(m / n)`` around the estimate on all rows, as the spread of a mean-like statistic shrinks
+(a rescaled m-out-of-n bootstrap; its p-value is then the normal one of that spread). A
+comparison then costs well under a second whatever the size of the test set.
+
+:class:`Comparisons` loads what evaluations kept, runs the test once per pair and remembers it
+(in memory and in the store), so judging a history again after a restart runs no test twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+from collections import OrderedDict
+from collections.abc import Callable
+
+from .errors import EvaluationError
+from .evaluation import Evaluation
+from .metrics import Metric
+from .predictions import Kept, TestSet
+from .stats import CONFUSION_METRICS, Difference
+
+log = logging.getLogger(__name__)
+
+RESAMPLES = 1000
+BOOTSTRAP_ROWS = 20_000
+# Bumped when a test changes, so differences remembered by an older version are not reused.
+TESTS_VERSION = 1
+
+_LOSSES = {
+    "neg_mean_squared_error": "mse",
+    "neg_root_mean_squared_error": "rmse",
+    "neg_mean_absolute_error": "mae",
+    "neg_log_loss": "log_loss",
+    "neg_brier_score": "brier",
+}
+
+
+def compare(metric: Metric, test_set: TestSet, b: Kept, a: Kept | None = None, *,
+            reference: float | None = None, confidence: float = 0.95) -> Difference:
+    """``metric(B) - metric(A)`` on the kept rows of one test set, with its interval and p-value.
+
+    Raises :class:`~nbalign.errors.EvaluationError` when the two were not kept on the same rows
+    or the test cannot be computed on them (a class missing, a constant model).
+    """
+    import numpy as np
+
+    if a is not None and not _same_rows(a, b):
+        raise EvaluationError("the two evaluations kept different rows of the test set; they cannot be paired.")
+    y = test_set.values()
+    pred_b = _predictions(b, test_set)
+    pred_a = None if a is None else _predictions(a, test_set)
+    scorer = metric.scorer
+    binary = len(np.unique(y)) == 2
+    flat = pred_b.ndim == 1 and (pred_a is None or pred_a.ndim == 1)
+    if scorer == "roc_auc" and binary and flat and b.method != "predict":
+        return _delong(y, pred_a, pred_b, reference, confidence)
+    if scorer in _LOSSES:
+        return _losses(_LOSSES[scorer], y, pred_a, pred_b, reference, confidence, test_set.classes)
+    if scorer == "accuracy" and b.method == "predict":
+        return _accuracy(y, pred_a, pred_b, reference, confidence)
+    if scorer == "average_precision" and binary and flat and b.method != "predict":
+        return _rescaled(lambda rows, resamples: _ap(y, pred_a, pred_b, reference, confidence, rows, resamples),
+                         y.size, confidence)
+    if scorer in CONFUSION_METRICS and binary and flat and b.method == "predict" and _has_one(y):
+        from .stats import paired_bootstrap_confusion
+
+        return paired_bootstrap_confusion(scorer, y, pred_a, pred_b, RESAMPLES, confidence, pos_label=1,
+                                          reference=reference)
+    return _rescaled(lambda rows, resamples: _generic(scorer, metric.sign, y, pred_a, pred_b, reference,
+                                                      confidence, rows, resamples), y.size, confidence)
+
+
+class Comparisons:
+    """The differences between evaluations, each computed once.
+
+    ``load(evaluation)`` returns what it kept, ``(Kept, TestSet)``, or None. ``remember`` is
+    the store's memory of earlier results (``get(key) -> dict | None``, ``put(key, dict)``), or
+    None. A comparison that cannot be made (nothing kept, another test set, a test that fails on
+    these rows) is None: the judge then falls back to the point values.
+    """
+
+    def __init__(self, load: Callable, confidence: float = 0.95, remember=None, loaded: int = 16):
+        self.load = load
+        self.confidence = confidence
+        self.remember = remember
+        self._known: dict[str, Difference | None] = {}
+        self._loaded: OrderedDict[str, tuple | None] = OrderedDict()
+        self._loaded_max = loaded
+        self.tests_run = 0  # how many tests were computed (not remembered): for tests and benchmarks
+
+    def between(self, metric: Metric, b: Evaluation, a: Evaluation,
+                confidence: float | None = None) -> Difference | None:
+        """``metric(b) - metric(a)``, when both kept predictions on the same test set."""
+        if a.data_fingerprint is None or a.data_fingerprint != b.data_fingerprint or a.key == b.key:
+            return None
+        return self._difference(metric, b, a, None, confidence or self.confidence)
+
+    def against(self, metric: Metric, b: Evaluation, reference: float,
+                confidence: float | None = None) -> Difference | None:
+        """``metric(b) - reference``, with b's own interval."""
+        return self._difference(metric, b, None, float(reference), confidence or self.confidence)
+
+    def _difference(self, metric: Metric, b: Evaluation, a: Evaluation | None,
+                    reference: float | None, confidence: float) -> Difference | None:
+        key = _key(metric, b, a, reference, confidence)
+        if key in self._known:
+            return self._known[key]
+        difference = self._remembered(key)
+        if difference is None:
+            difference = self._compute(metric, b, a, reference, confidence)
+            if difference is not None and self.remember is not None:
+                try:
+                    self.remember.put(key, difference.to_dict())
+                except Exception as exc:  # a cache: a refused write costs a recomputation, no more
+                    log.debug("nbalign could not remember a comparison: %s", exc)
+        self._known[key] = difference
+        return difference
+
+    def _remembered(self, key: str) -> Difference | None:
+        if self.remember is None:
+            return None
+        try:
+            found = self.remember.get(key)
+        except Exception as exc:
+            log.debug("nbalign could not read a remembered comparison: %s", exc)
+            return None
+        return None if found is None else Difference(**found)
+
+    def _compute(self, metric: Metric, b: Evaluation, a: Evaluation | None,
+                 reference: float | None, confidence: float) -> Difference | None:
+        kept_b = self._kept(b)
+        kept_a = None if a is None else self._kept(a)
+        if kept_b is None or (a is not None and kept_a is None):
+            return None
+        try:
+            self.tests_run += 1
+            return compare(metric, kept_b[1], kept_b[0], None if kept_a is None else kept_a[0],
+                           reference=reference, confidence=confidence)
+        except EvaluationError as exc:  # e.g. one class only in the kept rows: no test, point values
+            log.info("nbalign compared %s with %s on point values only: %s", b.name,
+                     a.name if a is not None else reference, exc)
+            return None
+
+    def _kept(self, evaluation: Evaluation):
+        key = evaluation.key
+        if key in self._loaded:
+            self._loaded.move_to_end(key)
+            return self._loaded[key]
+        found = self.load(evaluation)
+        self._loaded[key] = found
+        if len(self._loaded) > self._loaded_max:
+            self._loaded.popitem(last=False)
+        return found
+
+
+def improvement_interval(metric: Metric, difference: Difference) -> tuple[float, float]:
+    """The interval of the difference as an improvement: positive is better, whatever the direction."""
+    low, high = metric.sign * difference.low, metric.sign * difference.high
+    return min(low, high), max(low, high)
+
+
+def is_better(metric: Metric, difference: Difference, by: float = 0.0) -> bool:
+    """Significantly better: the whole interval above 0 (and the estimate at least ``by``)."""
+    return improvement_interval(metric, difference)[0] > 0 and metric.sign * difference.estimate >= by
+
+
+def is_worse(metric: Metric, difference: Difference) -> bool:
+    """Significantly worse: the whole interval below 0."""
+    return improvement_interval(metric, difference)[1] < 0
+
+
+# ------------------------------------------------------------------ the tests
+
+
+def _delong(y, a, b, reference, confidence):
+    import numpy as np
+
+    from .stats import delong
+
+    if a is not None:
+        return delong(y, a, b, confidence)
+    # Against a constant model (AUC 0.5, no variance of its own), DeLong's interval is B's own.
+    difference = delong(y, np.zeros(b.shape), b, confidence)
+    return _shifted(difference, 0.5 - reference, confidence)
+
+
+def _losses(name, y, a, b, reference, confidence, classes):
+    import numpy as np
+
+    from .stats import paired_losses, per_row_losses
+
+    labels = None if classes is None else np.asarray(classes, dtype=object)
+    losses_b = per_row_losses(name, y, b, labels=labels if b.ndim == 2 else None)
+    if a is not None:
+        losses_a = per_row_losses(name, y, a, labels=labels if a.ndim == 2 else None)
+        return paired_losses(losses_a, losses_b, confidence, reduce="root_mean" if name == "rmse" else "mean")
+    mean = paired_losses(np.zeros_like(losses_b), losses_b, confidence)  # B's mean loss, its own interval
+    if name != "rmse":
+        return _shifted(mean, -reference, confidence)
+    # RMSE is the root of the mean squared error: the root of the MSE's interval, the test on the MSE.
+    tested = _shifted(mean, -reference**2, confidence)
+    root = math.sqrt(max(mean.estimate, 0.0))
+    return Difference(root - reference, math.sqrt(max(mean.low, 0.0)) - reference,
+                      math.sqrt(max(mean.high, 0.0)) - reference, tested.p_value, mean.method, mean.n)
+
+
+def _accuracy(y, a, b, reference, confidence):
+    import numpy as np
+
+    from .stats import mcnemar, paired_losses
+
+    if a is not None:
+        return mcnemar(y, a, b, confidence)
+    correct = (b == y).astype(float)
+    return _shifted(paired_losses(np.zeros_like(correct), correct, confidence), -reference, confidence)
+
+
+def _ap(y, a, b, reference, confidence, rows, resamples):
+    from .stats import paired_bootstrap_average_precision
+
+    pick = (lambda v: v) if rows is None else (lambda v: None if v is None else v[rows])
+    return paired_bootstrap_average_precision(pick(y), pick(a), pick(b), resamples, confidence, 0,
+                                              pos_label=1 if _has_one(y) else None, reference=reference)
+
+
+def _generic(scorer_name, sign, y, a, b, reference, confidence, rows, resamples):
+    from sklearn.metrics import get_scorer
+
+    from .stats import paired_bootstrap
+
+    scorer = get_scorer(scorer_name)
+
+    def metric(y_rows, predictions):  # in the metric's units, as the user reads it (losses positive)
+        return sign * scorer._sign * scorer._score_func(y_rows, predictions, **scorer._kwargs)
+
+    pick = (lambda v: v) if rows is None else (lambda v: None if v is None else v[rows])
+    return paired_bootstrap(metric, pick(y), pick(a), pick(b), resamples, confidence, 0, reference=reference)
+
+
+def _rescaled(bootstrap, n: int, confidence: float) -> Difference:
+    """``bootstrap(rows, resamples)`` on all rows, or on a fixed subset scaled back (see the module)."""
+    if n <= BOOTSTRAP_ROWS:
+        return bootstrap(None, RESAMPLES)
+    import numpy as np
+
+    rows = np.sort(np.random.default_rng(n).choice(n, size=BOOTSTRAP_ROWS, replace=False))
+    sub = bootstrap(rows, RESAMPLES)
+    estimate = bootstrap(None, 1).estimate  # the difference on every row; one resample's work
+    scale = math.sqrt(BOOTSTRAP_ROWS / n)
+    low = estimate + (sub.low - sub.estimate) * scale
+    high = estimate + (sub.high - sub.estimate) * scale
+    return _with_normal_p(Difference(estimate, low, high, sub.p_value,
+                                     f"{sub.method}, on {BOOTSTRAP_ROWS:,} of {n:,} rows, rescaled", n),
+                          confidence)
+
+
+def _shifted(difference: Difference, shift: float, confidence: float) -> Difference:
+    """A Wald-type difference moved by a constant; the p-value is that of the moved estimate."""
+    return _with_normal_p(Difference(difference.estimate + shift, difference.low + shift,
+                                     difference.high + shift, difference.p_value, difference.method,
+                                     difference.n), confidence)
+
+
+def _with_normal_p(difference: Difference, confidence: float) -> Difference:
+    """The two-sided normal p-value of the estimate, with the standard error the interval implies."""
+    from scipy import special
+
+    z = float(special.ndtri(0.5 + confidence / 2))
+    standard_error = (difference.high - difference.low) / (2 * z)
+    if standard_error <= 0:
+        p_value = 1.0 if difference.estimate == 0 else 0.0
+    else:
+        p_value = float(2 * special.ndtr(-abs(difference.estimate) / standard_error))
+    return Difference(difference.estimate, difference.low, difference.high, p_value, difference.method,
+                      difference.n)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _predictions(kept: Kept, test_set: TestSet):
+    """The kept response as the metric took it: class codes back to labels."""
+    import numpy as np
+
+    values = np.asarray(kept.values, dtype=np.float64)
+    if kept.method == "predict" and test_set.classes is not None:
+        classes = np.asarray(list(test_set.classes) + ["\0unknown"], dtype=object)
+        return classes[values.astype(np.int64)]  # -1 (a label the test set lacks) is the last
+    return values
+
+
+def _same_rows(a: Kept, b: Kept) -> bool:
+    import numpy as np
+
+    if a.rows is None or b.rows is None:
+        return a.rows is None and b.rows is None and len(a.values) == len(b.values)
+    return np.array_equal(a.rows, b.rows)
+
+
+def _has_one(y) -> bool:
+    import numpy as np
+
+    try:
+        return bool(np.any(y == 1))
+    except TypeError:
+        return False
+
+
+def _key(metric: Metric, b: Evaluation, a: Evaluation | None, reference: float | None, confidence: float) -> str:
+    """What a remembered difference is valid for: both records as scored, the test, the level."""
+    parts = [TESTS_VERSION, metric.scorer, metric.sign, confidence, b.key, b.score, b.n_rows,
+             None if a is None else [a.key, a.score, a.n_rows], reference]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
