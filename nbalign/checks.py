@@ -26,7 +26,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .format import format_apart, format_change, format_interval, format_level, format_score, kpi_line
+from .format import (
+    format_apart,
+    format_change,
+    format_interval,
+    format_level,
+    format_score,
+    kpi_line,
+)
 
 if TYPE_CHECKING:
     from .objective import Objective

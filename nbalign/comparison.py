@@ -136,7 +136,7 @@ class Comparisons:
             if difference is not None and self.remember is not None:
                 try:
                     self.remember.put(key, difference.to_dict())
-                except Exception as exc:  # a cache: a refused write costs a recomputation, no more
+                except Exception as exc:  # noqa: BLE001 -- a cache: a refused write costs a recomputation, no more
                     log.debug("nbalign could not remember a comparison: %s", exc)
         self._known[key] = difference
         return difference
@@ -146,7 +146,7 @@ class Comparisons:
             return None
         try:
             found = self.remember.get(key)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 -- a cache that cannot be read is only a slower one
             log.debug("nbalign could not read a remembered comparison: %s", exc)
             return None
         return None if found is None else Difference(**found)

@@ -12,7 +12,14 @@ from html import escape
 
 from .checks import CHECKS, Finding, objective_findings
 from .evaluation import Evaluation
-from .format import format_change, format_percent, format_score, kpi_line
+from .format import (
+    format_change,
+    format_interval,
+    format_level,
+    format_percent,
+    format_score,
+    kpi_line,
+)
 from .objective import Objective
 from .standing import Row, Standing
 
@@ -127,19 +134,29 @@ def _segments(row: Row, standing: Standing) -> list[tuple[str, str]]:
     )]
     if row.verdict == "baseline":
         segments.append(("(baseline)", f"<span style='color:{_MUTED}'>baseline</span>"))
+    confidence = standing.summary.confidence
+    if row.role == "model" and row.judged:
+        segments.append((row.word, f"<span style='color:{_TONE_COLOURS[row.tone]};font-weight:600'>"
+                                   f"{escape(row.word)}</span>"))
     if row.best_before is not None:
-        change = format_change(row.change_vs_best)
-        segments.append((f"{change} vs best",
-                         f"<span style='color:{_TONE_COLOURS[row.tone]}' title='{escape(row.word)}'>{change}</span> "
-                         f"<span style='color:{_MUTED}'>vs best</span>"))
+        change, interval = format_change(row.change_vs_best), _interval(row.vs_best, confidence)
+        segments.append((f"{change} vs best{interval}",
+                         f"<span style='color:{_TONE_COLOURS[row.tone]}'>{change}</span> "
+                         f"<span style='color:{_MUTED}'>vs best{interval}</span>"))
     if row.change_vs_baseline is not None and row.role == "model":
-        change = format_change(row.change_vs_baseline)
-        segments.append((f"{change} vs baseline", f"{change} <span style='color:{_MUTED}'>vs baseline</span>"))
+        change, interval = format_change(row.change_vs_baseline), _interval(row.vs_baseline, confidence)
+        segments.append((f"{change} vs baseline{interval}",
+                         f"{change} <span style='color:{_MUTED}'>vs baseline{interval}</span>"))
     if row.progress is not None:
         to_target = f"{format_percent(row.progress)} to target {format_score(standing.summary.target)}"
         segments.append((f"{_bar_text(row.progress)} {to_target}",
                          f"{progress_bar_html(row.progress)} <span>{to_target}</span>"))
     return segments
+
+
+def _interval(difference, confidence: float) -> str:
+    """`` (95% CI −0.164 to −0.059)`` after a change that was tested; nothing otherwise."""
+    return "" if difference is None else f" ({format_interval(difference.low, difference.high, confidence)})"
 
 
 def progress_bar_html(progress: float, width: int = 90) -> str:
@@ -191,12 +208,17 @@ class ModelsTable:
         for row in self.standing.rows:
             record = self.records.get(row.id)
             cost = Complexity.from_dict(record.complexity) if record and record.complexity else None
-            rows.append((row.name, row.metric_label, format_score(row.score), row.word,
+            tested = row.vs_best
+            against = "" if row.best_before is None else format_change(row.change_vs_best)
+            if tested is not None:
+                against += f" ({format_change(tested.low)} to {format_change(tested.high)})"
+            rows.append((row.name, row.metric_label, format_score(row.score), row.word, against,
                          describe(cost) if cost else "not measured"))
         return rows
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        head = ("model", "metric", "score", "verdict", "cost")
+        level = format_level(self.standing.summary.confidence)
+        head = ("model", "metric", "score", "verdict", f"vs best ({level} CI)", "cost")
         rows = self._rows()
         widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
         text = "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in [head, *rows])

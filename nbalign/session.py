@@ -448,7 +448,7 @@ class Session:
         if self.objective is None:
             hint = self._adopt_hint()
             return "nbalign loaded. " + (hint or "Declare what this notebook is for in a `%%objective <name>` cell.")
-        from .format import format_percent, format_score
+        from .format import format_level, format_percent, format_score
 
         summary = self.standing.summary
         n = summary.n_models
@@ -457,7 +457,12 @@ class Session:
         if summary.best is not None:
             text += f", best {format_score(summary.best.score)} ({summary.best.name})"
         if summary.progress is not None:
-            text += f", {format_percent(summary.progress)} of the way to the target {format_score(summary.target)}"
+            interval = summary.progress_interval
+            spread = "" if interval is None else (f" ({format_level(summary.confidence)} CI "
+                                                  f"{format_percent(interval[0])} to {format_percent(interval[1])})")
+            text += f", {format_percent(summary.progress)}{spread} of the way to the target {format_score(summary.target)}"
+        if summary.models_compared > 1:
+            text += f"; {summary.models_compared} models compared on its test set"
         return text + "."
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -83,7 +84,18 @@ def test_churn_example_runs_and_the_sidebar_receives_it_all(workdir):
     summary = final["summary"]
     assert summary["n_models"] == 4 and summary["banner"]["code"] == "NBA303"
     assert summary["best"]["name"] == "forest" and 0.5 < summary["progress"] < 1
-    assert "Ship logreg" in summary["banner"]["message"] and summary["banner"]["explanation"]
+    banner = summary["banner"]["message"]
+    # the trade-off in numbers: what forest adds over logreg, its interval, and what it costs more
+    assert re.search(r"forest: \+0\.\d{3} average precision over logreg \(95% CI [−+]0\.\d{3} to \+0\.\d{3}\) "
+                     r"for .*(prediction time|size)", banner), banner
+    assert "Ship logreg (0." in banner and summary["banner"]["explanation"]
+    # every model row carries its paired tests, and the summary the corrected claim
+    models = [r for r in final["rows"] if r["name"] != "constant baseline"]
+    assert all(r["vs_baseline"]["method"].startswith("paired bootstrap of average precision") for r in models)
+    assert all(r["vs_best"] is not None for r in models[1:]) and models[0]["vs_best"] is None
+    assert summary["best_vs_baseline"]["correction"] == "Holm" and summary["models_compared"] == 4
+    low, high = summary["progress_interval"]
+    assert low < summary["progress"] < high
     assert (workdir / ".nbalign" / "nbalign.db").exists(), "the store lives beside the notebook"
 
 

@@ -183,7 +183,7 @@ def test_session_restores_objective_and_history(tmp_path):
     assert restored.standing.summary.best.name == "rf"
     assert restored.describe() == (
         "Restored objective 'churn' (version 1): 2 evaluations, best 0.850 (rf), "
-        "75% of the way to the target 0.900."
+        "75% of the way to the target 0.900; 2 models compared on its test set."
     )
 
 

@@ -1,0 +1,163 @@
+"""Which paired test each metric gets, on kept predictions, and how the judge uses the results."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn import metrics as skm
+
+from nbalign import comparison
+from nbalign.comparison import Comparisons, compare
+from nbalign.evaluation import Evaluation
+from nbalign.metrics import resolve_metric
+from nbalign.objective import parse_objective
+from nbalign.predictions import keep
+from nbalign.predictions import test_set as labels_of
+from nbalign.standing import Judge
+from nbalign.store import Store
+
+
+def binary(n=1500, seed=0, noise=(1.2, 1.1)):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    shared = rng.normal(0, 0.6, n)
+    return y, y + shared + rng.normal(0, noise[0], n), y + shared + rng.normal(0, noise[1], n)
+
+
+def probability(score):
+    return 1 / (1 + np.exp(-2 * (score - 0.5)))
+
+
+@pytest.mark.parametrize("name, response, method, reference", [
+    ("auc", "decision_function", "DeLong", skm.roc_auc_score),
+    ("ap", "decision_function", "paired bootstrap of average precision", skm.average_precision_score),
+    ("log_loss", "predict_proba", "paired t", skm.log_loss),
+    ("brier", "predict_proba", "paired t", skm.brier_score_loss),
+    ("accuracy", "predict", "McNemar", skm.accuracy_score),
+    ("f1", "predict", "paired bootstrap of f1", skm.f1_score),
+    ("mcc", "predict", "paired bootstrap of matthews corrcoef", skm.matthews_corrcoef),
+    ("balanced_accuracy", "predict", "paired bootstrap of balanced accuracy", skm.balanced_accuracy_score),
+    ("jaccard", "predict", "paired bootstrap of jaccard", skm.jaccard_score),
+])
+def test_each_metric_gets_its_test_and_the_estimate_is_the_metric_difference(name, response, method, reference):
+    y, a, b = binary()
+    if response == "predict_proba":
+        a, b = probability(a), probability(b)
+    elif response == "predict":
+        a, b = (a > 0.5).astype(int), (b > 0.5).astype(int)
+    labels = labels_of("fp", y, None)
+    difference = compare(resolve_metric(name), labels, keep(response, b, None), keep(response, a, None))
+    a32, b32 = np.float32(a), np.float32(b)  # what the store keeps
+    assert difference.method.startswith(method)
+    # within float32 rounding: the metric of the kept values, computed in float64
+    assert difference.estimate == pytest.approx(reference(y, b32) - reference(y, a32), abs=1e-6)
+    assert difference.low < difference.estimate < difference.high and 0 < difference.p_value <= 1
+    assert difference.n == len(y)
+
+
+@pytest.mark.parametrize("name, function", [("rmse", skm.root_mean_squared_error),
+                                            ("mae", skm.mean_absolute_error), ("r2", skm.r2_score)])
+def test_regression_metrics_in_their_own_units(name, function):
+    rng = np.random.default_rng(1)
+    y = rng.normal(0, 10, 800)
+    a, b = y + rng.normal(0, 5, 800), y + rng.normal(0, 4, 800)
+    difference = compare(resolve_metric(name), labels_of("r", y, None), keep("predict", b, None),
+                         keep("predict", a, None))
+    expected = function(y, np.float32(b)) - function(y, np.float32(a))
+    assert difference.estimate == pytest.approx(expected, rel=1e-6)
+    better = difference.high < 0 if name != "r2" else difference.low > 0  # b has less error
+    assert better
+
+
+def test_against_a_stated_number_the_interval_is_the_models_own():
+    """A baseline stated as a number: DeLong's interval of one AUC, checked against its O(m*n)
+    definition (the structural components by brute force)."""
+    y, _, b = binary(n=300, seed=3)
+    positives, negatives = b[y == 1], b[y == 0]
+    pairs = (positives[:, None] > negatives[None, :]) + 0.5 * (positives[:, None] == negatives[None, :])
+    auc = pairs.mean()
+    variance = pairs.mean(axis=1).var(ddof=1) / len(positives) + pairs.mean(axis=0).var(ddof=1) / len(negatives)
+    difference = compare(resolve_metric("auc"), labels_of("fp", y, None), keep("decision_function", b, None),
+                         reference=0.7)
+    half = 1.959963984540054 * variance**0.5
+    assert difference.estimate == pytest.approx(auc - 0.7, abs=1e-6)
+    assert (difference.low, difference.high) == pytest.approx((auc - 0.7 - half, auc - 0.7 + half), abs=1e-6)
+
+
+def test_a_large_test_set_is_bootstrapped_on_a_subset_and_rescaled(monkeypatch):
+    y, a, b = binary(n=16_000, seed=5)
+    metric, labels = resolve_metric("ap"), labels_of("fp", y, None)
+    full = compare(metric, labels, keep("decision_function", b, None), keep("decision_function", a, None))
+    monkeypatch.setattr(comparison, "BOOTSTRAP_ROWS", 4_000)
+    rescaled = compare(metric, labels, keep("decision_function", b, None), keep("decision_function", a, None))
+    assert "on 4,000 of 16,000 rows, rescaled" in rescaled.method
+    assert rescaled.estimate == pytest.approx(full.estimate, abs=1e-6)  # the estimate is on every row
+    width, full_width = rescaled.high - rescaled.low, full.high - full.low
+    assert 0.75 < width / full_width < 1.33
+
+
+def record(name, score, kept, labels, id, complexity=None, role="model"):
+    return Evaluation("churn", 1, name, "Est", {}, "auc", score, n_rows=len(labels.labels), data_fingerprint="fp",
+                      model_id=name, role=role, id=id, kept=kept, test_set=labels, complexity=complexity)
+
+
+def test_tests_are_remembered_in_the_store_and_not_run_again(tmp_path):
+    y, a, b = binary()
+    labels = labels_of("fp", y, None)
+    first = record("a", skm.roc_auc_score(y, a), keep("decision_function", a, None), labels, 1)
+    second = record("b", skm.roc_auc_score(y, b), keep("decision_function", b, None), labels, 2)
+    kept = {r.key: (r.kept, r.test_set) for r in (first, second)}
+    store = Store(tmp_path / "nbalign.db")
+    memory = type("Memory", (), {"get": lambda self, k: store.difference(k),
+                                 "put": lambda self, k, d: store.remember_difference(k, d)})()
+    metric = resolve_metric("auc")
+    one = Comparisons(lambda e: kept[e.key], 0.95, memory)
+    difference = one.between(metric, second, first)
+    assert one.between(metric, second, first) is difference and one.tests_run == 1
+    again = Comparisons(lambda e: pytest.fail("nothing is loaded: the store remembers"), 0.95, memory)
+    assert again.between(metric, second, first) == difference and again.tests_run == 0
+    other_level = Comparisons(lambda e: kept[e.key], 0.90, memory)
+    assert other_level.between(metric, second, first).high < difference.high  # another level, another test
+
+
+def judged(scores_and_predictions, objective_text, y):
+    labels = labels_of("fp", y, None)
+    records = [record(name, skm.roc_auc_score(y, p), keep("decision_function", p, None), labels, i,
+                      complexity={"size_bytes": size})
+               for i, (name, p, size) in enumerate(scores_and_predictions, start=1)]
+    kept = {r.key: (r.kept, r.test_set) for r in records}
+    comparisons = Comparisons(lambda e: kept[e.key], 0.95)
+    judge = Judge(parse_objective(objective_text), [r.without_predictions() for r in records], comparisons)
+    return judge.standing(), comparisons
+
+
+def test_a_point_gain_over_min_gain_that_is_noise_is_not_a_real_gain():
+    """Two models of nearly equal skill on 200 rows: the second's point gain clears min_gain but
+    its interval holds 0, so it is "not distinguishable" and counts towards diminishing returns."""
+    rng = np.random.default_rng(11)
+    y = rng.integers(0, 2, 200)
+    shared = rng.normal(0, 1, 200)
+    a = y + shared + rng.normal(0, 0.9, 200)
+    b = y + shared + rng.normal(0, 0.9, 200)
+    if skm.roc_auc_score(y, b) < skm.roc_auc_score(y, a):
+        a, b = b, a
+    standing, _ = judged([("a", a, 100), ("b", b, 100)], "metric: auc\nbaseline: 0.5\nstop:\n  min_gain: 0.001", y)
+    row = standing.rows[-1]
+    assert row.change_vs_best >= 0.001 and row.vs_best.low < 0 < row.vs_best.high
+    assert row.verdict == "no_gain" and row.facts.stalled == 1 and not row.facts.real_gain
+    assert standing.summary.best.name == "b"  # the best by its score, not a claim it is better
+
+
+def test_the_model_to_ship_is_the_simplest_the_best_does_not_really_beat():
+    y, a, b = binary(n=600, seed=7, noise=(1.0, 0.98))
+    rng = np.random.default_rng(8)
+    worse = y + rng.normal(0, 3.0, 600)
+    text = "metric: auc\nbaseline: 0.5\nstop:\n  min_gain: 0.01\n  patience: 2"
+    # cheapest first by size: "weak" is simplest but clearly worse; "small" is as good as "big"
+    standing, _ = judged([("big", b, 9_000_000), ("weak", worse, 10), ("small", a, 5_000)], text, y)
+    row = standing.rows[-1]
+    assert row.facts.stalled >= 2
+    assert row.facts.adequate.name == "small"
+    banner = row.banner
+    assert banner.code == "NBA303" and "Ship small (" in banner.message
+    assert "big: " in banner.message and "over small (95% CI" in banner.message and "1,800x the size" in banner.message
