@@ -280,7 +280,8 @@ class ObjectiveCard:
             automatic = self.summary.baseline is not None and o.target is not None
             min_gain = format_score(self.summary.min_gain) + (
                 " (automatic: 2% of the way from baseline to target)" if automatic else " (automatic)")
-        rows.append(("Stop", f"after {o.stop.patience} models in a row gain less than {min_gain}"))
+        rows.append(("Stop", f"after {o.stop.patience} models in a row without a real gain (at least {min_gain}, "
+                             f"significant at {format_level(o.stop.confidence)})"))
         return rows
 
     def _repr_mimebundle_(self, include=None, exclude=None):

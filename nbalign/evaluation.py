@@ -78,11 +78,11 @@ class Evaluation:
     # the record, never part of it (not in to_dict, not compared, not sent to any view).
     kept: Kept | None = field(default=None, compare=False, repr=False)
     test_set: TestSet | None = field(default=None, compare=False, repr=False)
+    fit_id: str | None = None  # hash of what the model learned (fit_identity)
 
     def without_predictions(self) -> Evaluation:
         """The record alone: what a session keeps in memory once the predictions are stored."""
         return self if self.kept is None and self.test_set is None else replace(self, kept=None, test_set=None)
-    fit_id: str | None = None  # hash of what the model learned (fit_identity)
 
     @property
     def key(self) -> str:

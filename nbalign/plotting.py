@@ -97,6 +97,9 @@ def plot_progress(standing: Standing):
     return figure
 
 
+# The models whose interval is drawn: the latest ones (the sidebar's rows).
+INTERVALS_DRAWN = 50
+
 # ------------------------------------------------------------------ panel 1
 
 
@@ -113,7 +116,10 @@ def _draw_progress(axes, standing: Standing, models: list[Row]) -> list[float]:
     if models:
         best_so_far = [r.score if r.became_best else r.best_before for r in models]
         axes.step(positions, best_so_far, where="post", color=_BEST, linewidth=2, alpha=0.8, label="best so far")
-        bars = [(x, r.score, r.vs_baseline) for x, r in zip(positions, models)]
+        # Intervals of the latest models only: each is a paired test run when first asked, and a
+        # long history's first plot should not wait on a thousand of them.
+        recent = n - INTERVALS_DRAWN
+        bars = [(x, r.score, r.vs_baseline) for i, (x, r) in enumerate(zip(positions, models)) if i >= recent]
         bars = [(x, score, d) for x, score, d in bars if d is not None and _finite(d.low, d.high, d.estimate)]
         if bars:
             lows = [score + (d.low - d.estimate) for _, score, d in bars]
@@ -123,7 +129,8 @@ def _draw_progress(axes, standing: Standing, models: list[Row]) -> list[float]:
                                 [hi - s for (_, s, _), hi in zip(bars, highs)]],
                           fmt="none", ecolor=_MODEL, elinewidth=1.2 if not many else 0.8,
                           capsize=3 if not many else 0, alpha=0.55, zorder=2,
-                          label=f"{format_level(summary.confidence)} interval vs baseline")
+                          label=f"{format_level(summary.confidence)} interval vs baseline"
+                                + (f" (latest {INTERVALS_DRAWN})" if recent > 0 else ""))
             values += lows + highs
         axes.scatter(positions, scores, s=60 if not many else 14, color=_MODEL, zorder=3, label="evaluation",
                      linewidths=0)

@@ -12,7 +12,7 @@ from nbalign import predictions
 from nbalign.comparison import Comparisons
 from nbalign.evaluation import Evaluation
 from nbalign.objective import parse_objective
-from nbalign.plotting import figure_png, pareto_frontier, plot_progress
+from nbalign.plotting import INTERVALS_DRAWN, figure_png, pareto_frontier, plot_progress
 from nbalign.standing import Judge
 
 CHURN = """\
@@ -228,5 +228,6 @@ def test_two_hundred_models_read(tmp_path):
     figure = plot_progress(churn_like(models, metric="roc_auc"))  # DeLong: 200 tests in no time
     (tmp_path / "many.png").write_bytes(figure_png(figure))
     progress = figure.axes[0]
-    assert len(error_bars(progress)) == 200
+    assert len(error_bars(progress)) == INTERVALS_DRAWN  # the latest models' intervals only
+    assert "(latest 50)" in " ".join(t.get_text() for t in progress.get_legend().get_texts())
     assert len(progress.get_xticklabels()) <= 30 and not progress.texts

@@ -101,8 +101,11 @@ def test_the_kernel_sends_schema_valid_standings_all_along(channel, loaded, obje
     last = recorder.sent[-1]["payload"]["standing"]
     assert [r["name"] for r in last["rows"]] == ["stump", "logreg"]
     assert last["summary"]["n_models"] == 2 and last["summary"]["best"]["name"] == "logreg"
-    assert last["rows"][0]["verdict"] == "below_baseline" and last["rows"][0]["codes"] == ["NBA301"]
-    assert last["checks"]["NBA301"]["title"] == "Below baseline"
+    # the stump (0.884) is under the stated baseline 0.90, inside the noise of 143 rows
+    assert last["rows"][0]["verdict"] == "first" and last["rows"][0]["codes"] == ["NBA304"]
+    assert last["rows"][0]["vs_baseline"]["method"] == "DeLong" and last["rows"][0]["vs_baseline"]["low"] < 0
+    assert last["checks"]["NBA304"]["title"] == "Within the noise of the baseline"
+    assert last["rows"][1]["verdict"] == "new_best" and last["rows"][1]["vs_best"]["low"] > 0
 
     recorder.receive({"v": 2, "type": "request_standing", "payload": {}})
     answer = recorder.sent[-1]
@@ -120,7 +123,9 @@ def test_a_refit_first_model_reaches_the_sidebar_as_the_kernel_judges_it(channel
     for name in ("lr", "stump", "forest"):
         loaded.run_cell(f"%evaluate {name}")
     before = channel.comm.sent[-1]["payload"]["standing"]
-    assert [r["verdict"] for r in before["rows"]] == ["first", "below_baseline", "new_best"], before["rows"]
+    # lr fitted on 12 rows scores 0.943; on 143 test rows neither the stump nor the forest is
+    # distinguishable from it (DeLong intervals hold 0)
+    assert [r["verdict"] for r in before["rows"]] == ["first", "no_gain", "no_gain"], before["rows"]
     assert before["summary"]["best"]["name"] == "forest"
 
     # The first model's record is updated in place (the same key: same model, same fit, same
@@ -132,9 +137,12 @@ def test_a_refit_first_model_reaches_the_sidebar_as_the_kernel_judges_it(channel
     session.record(replace(first, score=0.999, id=None))
     after = channel.comm.sent[-1]["payload"]["standing"]
     assert after == nbalign.active_session().message()["standing"]
+    # The paired tests still see lr's kept predictions (this record's score is made up), so
+    # both stay inside the noise; by the points, both are now below the new best, lr.
     assert [(r["name"], r["verdict"]) for r in after["rows"]] == [
-        ("lr", "first"), ("stump", "below_baseline"), ("forest", "below_baseline")]
-    assert after["summary"]["best"]["name"] == "lr" and after["summary"]["banner"]["code"] == "NBA301"
+        ("lr", "first"), ("stump", "no_gain"), ("forest", "no_gain")]
+    assert [r["change_vs_best"] < 0 for r in after["rows"][1:]] == [True, True]
+    assert after["summary"]["best"]["name"] == "lr" and after["summary"]["banner"]["code"] == "NBA302"
 
 
 def test_a_new_version_with_a_baseline_model_is_one_standing_with_the_baseline_scored(channel, loaded):
