@@ -198,7 +198,7 @@ def near_baseline(facts: Facts) -> str | None:
     e = facts.evaluation
     score, baseline = format_apart(e.score, facts.baseline)
     tested = facts.vs_baseline
-    how = "" if tested is None else (f" of {format_change(tested.estimate)} "
+    how = "" if tested is None else (f" of {_change(tested.estimate)} "
                                      f"({format_interval(tested.low, tested.high, facts.confidence)})")
     return (f"{e.name} scores {score} against the baseline's {baseline}, a difference{how} inside the "
             "noise of the test set: not shown to be worse, nor better.")
@@ -254,7 +254,7 @@ def diminishing_returns(facts: Facts) -> str | None:
                f"{format_level(facts.confidence)} confidence")
     else:
         why = f"the simplest model {best.name} shows no real gain over"
-    return (f"{stalled} {best.name}: {format_change(best.score - adequate.score)} {metric.label} over "
+    return (f"{stalled} {best.name}: {_change(best.score - adequate.score)} {metric.label} over "
             f"{adequate.name}{interval}{trade}. Ship {adequate.name} ({format_score(adequate.score)}), {why}.")
 
 
@@ -288,4 +288,13 @@ def _interval(facts: Facts, tested) -> str:
     """``: −0.013 (95% CI −0.030 to +0.004)`` after a comparison, or nothing when untested."""
     if tested is None:
         return ""
-    return f": {format_change(tested.estimate)} ({format_interval(tested.low, tested.high, facts.confidence)})"
+    return f": {_change(tested.estimate)} ({format_interval(tested.low, tested.high, facts.confidence)})"
+
+
+def _change(value: float) -> str:
+    """A change with the digits it needs to show itself: ``−0.0004``, not ``±0.000``."""
+    text = format_change(value)
+    if value == 0 or text[1:].strip("0.,"):
+        return text
+    low, high = format_apart(0.0, abs(value))  # as many decimals as tell 0 and the change apart
+    return ("+" if value > 0 else "\u2212") + high

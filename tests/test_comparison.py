@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from sklearn import metrics as skm
@@ -161,3 +163,63 @@ def test_the_model_to_ship_is_the_simplest_the_best_does_not_really_beat():
     banner = row.banner
     assert banner.code == "NBA303" and "Ship small (" in banner.message
     assert "big: " in banner.message and "over small (95% CI" in banner.message and "1,800x the size" in banner.message
+
+
+def test_a_model_a_hair_below_a_stated_baseline_is_within_the_noise_and_says_so_with_the_digits():
+    """The review's case: 0.0004 below the baseline read "0.738, worse than the baseline 0.738"."""
+    y, a, _ = binary(n=1000, seed=2)
+    auc = skm.roc_auc_score(y, np.float32(a))
+    baseline = round(auc + 0.0004, 4)
+    standing, _ = judged([("m", a, 100)], f"metric: auc\nbaseline: {baseline}", y)
+    row = standing.rows[0]
+    assert row.verdict == "first" and [f.code for f in row.findings] == ["NBA304"]
+    message = row.findings[0].message
+    first, second = f"{auc:.4f}", f"{baseline:.4f}"
+    assert f"m scores {first} against the baseline's {second}, a difference of −0.000" in message
+    assert re.search(r"a difference of −0\.000[1-9]", message), message  # the digits it talks about
+    assert "(95% CI −0.0" in message and "inside the noise" in message
+
+
+def test_target_reached_says_whether_it_holds_with_confidence():
+    y, a, b = binary(n=2000, seed=4, noise=(0.5, 0.5))
+    auc = skm.roc_auc_score(y, np.float32(b))
+    sure, _ = judged([("m", b, 100)], f"metric: auc\nbaseline: 0.5\ntarget: {auc - 0.05:.3f}", y)
+    assert sure.summary.banner.code == "NBA305" and "It holds with confidence (95% interval" in sure.summary.banner.message
+    just, _ = judged([("m", b, 100)], f"metric: auc\nbaseline: 0.5\ntarget: {auc - 0.001:.4f}", y)
+    assert just.summary.banner.code == "NBA305"
+    assert "Its interval still reaches below the target (95% interval" in just.summary.banner.message
+
+
+def test_the_claim_against_the_baseline_is_corrected_for_the_models_compared(monkeypatch):
+    y, a, b = binary(n=1500, seed=6, noise=(1.0, 0.9))
+    rng = np.random.default_rng(6)
+    models = [("a", a, 10), ("b", b, 20)] + [(f"n{i}", y + rng.normal(0, 2.5, len(y)), 30) for i in range(3)]
+    text = "metric: auc\nbaseline: 0.5\ntarget: 0.99"
+    standing, _ = judged(models, text, y)
+    summary = standing.summary
+    claim = summary.to_dict()["best_vs_baseline"]
+    own = summary.best.vs_baseline
+    assert summary.models_compared == 5 and claim["models_compared"] == 5 and claim["correction"] == "Holm"
+    assert claim["high"] - claim["low"] > own.high - own.low  # Bonferroni-widened: 1 - 0.05/5
+    assert claim["p_adjusted"] >= own.p_value and claim["significant"]
+    low, high = summary.progress_interval
+    assert low < summary.progress < high
+    assert summary.to_dict()["progress_interval"] == [low, high]
+    import nbalign.standing as standing_module
+
+    monkeypatch.setattr(standing_module, "HOLM_UP_TO", 2)
+    beyond = judged(models, text, y)[0].summary.to_dict()["best_vs_baseline"]
+    assert beyond["correction"] == "Bonferroni" and beyond["p_adjusted"] == pytest.approx(min(1, 5 * own.p_value))
+
+
+def test_many_models_on_one_test_set_are_flagged_once_as_reuse():
+    from nbalign.standing import REUSE_LIMIT
+
+    y, a, _ = binary(n=400, seed=9)
+    rng = np.random.default_rng(9)
+    models = [(f"m{i}", a + rng.normal(0, 0.3, len(y)), 10) for i in range(REUSE_LIMIT + 3)]
+    standing, _ = judged(models, "metric: auc\nbaseline: 0.5", y)
+    flagged = [r.name for r in standing.rows if any(f.code == "NBA202" for f in r.findings)]
+    assert flagged == [f"m{REUSE_LIMIT}"]  # the 21st model, once
+    assert standing.summary.models_compared == REUSE_LIMIT + 3
+    assert f"{REUSE_LIMIT + 1} models have now been compared on this test set" in standing.rows[REUSE_LIMIT].findings[0].message

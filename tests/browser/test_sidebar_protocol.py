@@ -77,7 +77,7 @@ def test_protocol_examples_render_and_survive_a_reload(driver, lab):
         expect(best_row).to_contain_text("gbm")
         expect(best_row).to_contain_text("+0.090")
         # the kernel's tone, not the sidebar's own judgement
-        changes = sidebar.locator("[data-testid='nbalign-evaluation'] [data-tone]")
+        changes = sidebar.locator("[data-testid='nbalign-evaluation'] .jp-nbalign-change[data-tone]")
         expect(changes.nth(1)).to_have_attribute("data-tone", "neutral")
         expect(changes.nth(2)).to_have_attribute("data-tone", "good")
         expect(sidebar.get_by_test_id("nbalign-diagnostic")).to_have_text(["NBA302", "NBA305"])
