@@ -106,7 +106,9 @@ class Facts:
     few_rows: bool = False  # scored on a slice of the test set (see MIN_TEST_ROWS)
     models_on_test_set: int = 0  # models of the metric scored on this test set so far, this one included
     comparisons: Comparisons | None = field(default=None, repr=False, compare=False)
-    history: tuple = field(default=(), repr=False, compare=False)  # (records, position): candidates to ship
+    # (records, position, simplest): the judge's records, this one's position, and the positions
+    # of the models on this test set, simplest first: the candidates to ship
+    history: tuple = field(default=(), repr=False, compare=False)
 
     @property
     def confidence(self) -> float:
@@ -179,12 +181,12 @@ class Facts:
         """
         if self.stalled < self.patience or self.best is None:
             return None
-        records, position = self.history
+        records, position, simplest = self.history
         best = self.best
-        candidates = [r for r in records[:position + 1]
-                      if r.role == "model" and same_metric(r.metric, self.metric)
-                      and r.data_fingerprint == best.data_fingerprint and r.n_rows == best.n_rows]
-        for candidate in sorted(candidates, key=simplicity):
+        for _, at in simplest:  # the best's test set is this model's (a best is never on a slice)
+            candidate = records[at]
+            if at > position or candidate.n_rows != best.n_rows:
+                continue  # recorded after this row, or a differently sized test set
             if candidate.key == best.key:
                 return best
             lead = None if self.comparisons is None else self.comparisons.between(self.metric, best, candidate)
@@ -520,6 +522,8 @@ class Judge:
         # Positions of the models judged so far (not few-row ones), by test set: how many
         # comparisons each test set has seen, and who the best competed with.
         self._by_test_set: dict[str | None, list[int]] = {}
+        # The same models by test set, simplest first: (simplicity, position), kept sorted.
+        self._simplest: dict[str | None, list[tuple]] = {}
         self._first_model: int | None = None  # id of the first model of the metric
         self._baseline_records: dict[int, Evaluation] = {}
         self._baseline: float | None = None
@@ -600,6 +604,9 @@ class Judge:
         del self._rows[start:], self._folds[start:]
         for positions in self._by_test_set.values():
             del positions[bisect.bisect_left(positions, start):]
+        for ranked in self._simplest.values():
+            if ranked and max(at for _, at in ranked) >= start:  # rare: a record updated or inserted early
+                ranked[:] = [(cost, at) for cost, at in ranked if at < start]
         fold = self._folds[-1] if self._folds else _Fold()
         for position in range(start, len(self._records)):
             row, fold = self._judge_one(position, fold)
@@ -629,12 +636,14 @@ class Judge:
         became_best = (gain is None or gain > 0) and not few_rows
         best = position if became_best else fold.best
         same_test_set = self._by_test_set.setdefault(record.data_fingerprint, [])
+        simplest = self._simplest.setdefault(record.data_fingerprint, [])
         if not few_rows:  # a model to ship is one measured on enough rows
             same_test_set.append(position)
+            bisect.insort(simplest, (simplicity(record), position))
         facts = Facts(self.objective, metric, record, baseline, self._baseline_record, best_before, gain,
                       real_gain, stalled, None if best is None else self._records[best], self._min_gain,
                       self.objective.stop.patience, few_rows, len(same_test_set), self.comparisons,
-                      (self._records, position))
+                      (self._records, position, simplest))
         row = Row(
             **common,
             best_before=None if best_before is None else best_before.score,
