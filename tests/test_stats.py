@@ -442,3 +442,62 @@ def test_the_vectorised_average_precision_bootstrap_is_the_generic_one(ties):
     words = np.where(y == 1, "churn", "stay")
     labelled = paired_bootstrap_average_precision(words, a, b, n_resamples=300, seed=3, pos_label="churn")
     assert labelled.estimate == pytest.approx(fast.estimate)
+
+
+def test_bootstrap_of_the_confusion_cells_agrees_with_mcnemar_and_with_the_row_bootstrap(classified):
+    """Drawing the 8 cell counts is drawing the rows: the same estimate as scikit-learn's, and
+    intervals that agree with McNemar's for accuracy and with the row-by-row bootstrap for F1,
+    recall and MCC (computed here by hand from each resample's rows)."""
+    from sklearn import metrics as sk_metrics
+
+    from nbalign.stats import paired_bootstrap_confusion
+
+    y, a, b = classified
+    labels_a, labels_b = (a > 0.8).astype(int), (b > 0.8).astype(int)
+    assert_close_intervals(paired_bootstrap_confusion("accuracy", y, labels_a, labels_b),
+                           mcnemar(y, labels_a, labels_b))
+
+    def counts(t, p):
+        return np.sum((t == 1) & (p == 1)), np.sum((t == 0) & (p == 1)), np.sum((t == 1) & (p == 0)), \
+            np.sum((t == 0) & (p == 0))
+
+    def f1(t, p):
+        tp, fp, fn, _ = counts(t, p)
+        return 2 * tp / (2 * tp + fp + fn)
+
+    def recall(t, p):
+        tp, _, fn, _ = counts(t, p)
+        return tp / (tp + fn)
+
+    def mcc(t, p):
+        tp, fp, fn, tn = (float(c) for c in counts(t, p))
+        return (tp * tn - fp * fn) / math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+
+    for name, by_hand, reference in [("f1", f1, sk_metrics.f1_score), ("recall", recall, sk_metrics.recall_score),
+                                     ("matthews_corrcoef", mcc, sk_metrics.matthews_corrcoef)]:
+        cells = paired_bootstrap_confusion(name, y, labels_a, labels_b)
+        rows = paired_bootstrap(by_hand, y, labels_a, labels_b)
+        expected = reference(y, labels_b) - reference(y, labels_a)
+        assert cells.estimate == pytest.approx(expected, abs=1e-12) and rows.estimate == pytest.approx(expected)
+        assert_close_intervals(cells, rows)
+
+
+def test_a_bootstrap_against_a_fixed_score_is_the_models_own_interval_shifted(classified):
+    """reference=: B against a number. Checked against resamples drawn here, as paired_bootstrap
+    draws them (one block of indices from the seeded generator)."""
+    from sklearn.metrics import average_precision_score
+
+    from nbalign.stats import paired_bootstrap_average_precision
+
+    y, _, b = classified
+    y, b = y[:600], b[:600]
+    rows = np.random.default_rng(1).integers(0, len(y), size=(300, len(y)))
+    own = np.array([average_precision_score(y[r], b[r]) for r in rows]) - 0.3
+    low, high = np.quantile(own, [0.025, 0.975])
+    shifted = paired_bootstrap_average_precision(y, None, b, n_resamples=300, seed=1, reference=0.3)
+    generic = paired_bootstrap(average_precision_score, y, None, b, n_resamples=300, seed=1, reference=0.3)
+    for result in (shifted, generic):
+        assert result.estimate == pytest.approx(average_precision_score(y, b) - 0.3, abs=1e-12)
+        assert (result.low, result.high) == pytest.approx((low, high), abs=1e-12)
+    with pytest.raises(EvaluationError, match="reference="):
+        paired_bootstrap_average_precision(y, None, b)
