@@ -423,17 +423,20 @@ class BestClaim:
         return len(self._competitors)
 
     @property
-    def significant(self) -> bool:
-        """The best beats the baseline after the correction."""
-        return (self.p_adjusted is not None and self.p_adjusted < 1 - self._facts.confidence
-                and self.difference is not None and is_better(self._facts.metric, self.difference))
+    def verdict(self) -> str:
+        """``better``, ``worse`` (the adjusted p-value below 1 - confidence, by the estimate's
+        direction) or ``not_distinguishable``."""
+        if self.p_adjusted is None or self.difference is None or self.p_adjusted >= 1 - self._facts.confidence:
+            return "not_distinguishable"
+        gain = self._facts.metric.sign * self.difference.estimate
+        return "better" if gain > 0 else "worse" if gain < 0 else "not_distinguishable"
 
     def to_dict(self) -> dict[str, Any] | None:
         shown = _difference(self.difference)
         if shown is None or self.p_adjusted is None or not math.isfinite(self.p_adjusted):
             return None
         return {**shown, "p_adjusted": self.p_adjusted, "correction": self.correction,
-                "models_compared": self.models_compared, "significant": self.significant}
+                "models_compared": self.models_compared, "verdict": self.verdict}
 
 
 @dataclass(frozen=True)

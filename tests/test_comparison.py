@@ -201,7 +201,7 @@ def test_the_claim_against_the_baseline_is_corrected_for_the_models_compared(mon
     own = summary.best.vs_baseline
     assert summary.models_compared == 5 and claim["models_compared"] == 5 and claim["correction"] == "Holm"
     assert claim["high"] - claim["low"] > own.high - own.low  # Bonferroni-widened: 1 - 0.05/5
-    assert claim["p_adjusted"] >= own.p_value and claim["significant"]
+    assert claim["p_adjusted"] >= own.p_value and claim["verdict"] == "better"
     low, high = summary.progress_interval
     assert low < summary.progress < high
     assert summary.to_dict()["progress_interval"] == [low, high]

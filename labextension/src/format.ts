@@ -151,26 +151,39 @@ export function testText(difference: IDifference): string {
  * and tone: "better than the baseline after Holm's correction over 6 models",
  * "not distinguishable from the baseline ...", "worse than the baseline ...".
  *
- * Better (or worse) when the adjusted p-value is below 1 − confidence and the
- * estimate goes the metric's good (or bad) way; a negative change of a loss is
- * a gain.
+ * The kernel's verdict when it sends one; else (older kernels) better (or worse)
+ * when the adjusted p-value is below 1 − confidence and the estimate goes the
+ * metric's good (or bad) way; a negative change of a loss is a gain.
  */
 export function baselineClaim(
   claim: IBaselineClaim,
   confidence: number,
   greaterIsBetter: boolean
 ): { text: string; tone: Tone } {
-  const significant = claim.p_adjusted < 1 - confidence && claim.estimate !== 0;
-  const gain = greaterIsBetter ? claim.estimate > 0 : claim.estimate < 0;
-  const [words, tone]: [string, Tone] = !significant
-    ? ['not distinguishable from', 'neutral']
-    : gain
+  const verdict = claim.verdict ?? ownReading(claim, confidence, greaterIsBetter);
+  const [words, tone]: [string, Tone] =
+    verdict === 'better'
       ? ['better than', 'good']
-      : ['worse than', 'bad'];
+      : verdict === 'worse'
+        ? ['worse than', 'bad']
+        : ['not distinguishable from', 'neutral'];
   const correction = isCorrected(claim)
     ? `after ${claim.correction}'s correction over ${claim.models_compared} models`
     : '(no correction: a single comparison)';
   return { text: `${words} the baseline ${correction}`, tone };
+}
+
+/** The claim's verdict read from its numbers, for kernels that do not send one. */
+function ownReading(
+  claim: IBaselineClaim,
+  confidence: number,
+  greaterIsBetter: boolean
+): 'better' | 'not_distinguishable' | 'worse' {
+  if (!(claim.p_adjusted < 1 - confidence) || claim.estimate === 0) {
+    return 'not_distinguishable';
+  }
+  const gain = greaterIsBetter ? claim.estimate > 0 : claim.estimate < 0;
+  return gain ? 'better' : 'worse';
 }
 
 /** A claim chosen among several models, its p-value and interval corrected ("Holm", "Bonferroni"). */

@@ -148,6 +148,13 @@ test('the best against the baseline: a claim by the adjusted p-value, the correc
     tone: 'neutral'
   });
   assert.equal(baselineClaim(unclear, 0.9, true).tone, 'good', 'at 90% it is below 0.10');
+  // The kernel's verdict, when sent, is the one shown: the sidebar does not judge again.
+  assert.deepEqual(baselineClaim({ ...unclear, verdict: 'better' }, 0.95, true).tone, 'good');
+  assert.deepEqual(baselineClaim({ ...claim, verdict: 'not_distinguishable' }, 0.95, true).tone, 'neutral');
+  assert.deepEqual(baselineClaim({ ...claim, verdict: 'worse' }, 0.95, true), {
+    text: "worse than the baseline after Holm's correction over 6 models",
+    tone: 'bad'
+  });
   for (const single of [{ models_compared: 1, correction: 'none' }, { models_compared: 0, correction: 'none' }, { models_compared: 1, correction: 'Holm' }]) {
     assert.equal(
       baselineClaim({ ...claim, ...single }, 0.95, true).text,

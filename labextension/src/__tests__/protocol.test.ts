@@ -101,6 +101,7 @@ test('malformed standings are rejected', t => {
     ['a claim over -1 models', m => (m.payload.standing.summary.best_vs_baseline.models_compared = -1)],
     ['a claim with a null p_adjusted', m => (m.payload.standing.summary.best_vs_baseline.p_adjusted = null)],
     ['a claim without its difference', m => delete m.payload.standing.summary.best_vs_baseline.high],
+    ['a claim with an unknown verdict', m => (m.payload.standing.summary.best_vs_baseline.verdict = 'great')],
     ['a negative models_compared', m => (m.payload.standing.summary.models_compared = -1)],
     ['a fractional models_compared', m => (m.payload.standing.summary.models_compared = 2.5)]
   ];
