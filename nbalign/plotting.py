@@ -221,9 +221,18 @@ def _draw_costs(axes, standing: Standing, models: list[Row], costs: dict[int, fl
     named.update({r.id: r for r in (best, ship) if r is not None})
     if len(shown) <= _ANNOTATE_UP_TO:
         named.update({r.id: r for r in shown})
-    for r in named.values():
-        axes.annotate(_label(r.name), (costs[r.id], r.score), textcoords="offset points", xytext=(6, -10),
+    # Names right of their points, except a name that would sit on its left neighbour's: left.
+    heights = ys + [v for v in (summary.baseline, standing.objective.target) if v is not None]
+    span = (max(heights) - min(heights)) or 1.0
+    previous = None  # (log cost, score, on the right) of the name placed last, left to right
+    for r in sorted(named.values(), key=lambda r: costs[r.id]):
+        at = (math.log10(costs[r.id]), r.score)
+        right = not (previous is not None and previous[2] and at[0] - previous[0] < 0.35
+                     and abs(at[1] - previous[1]) < 0.06 * span)
+        axes.annotate(_label(r.name), (costs[r.id], r.score), textcoords="offset points",
+                      xytext=(6, -10) if right else (-6, -10), ha="left" if right else "right",
                       fontsize=8, color="#333333")
+        previous = (*at, right)
 
     _reference_lines(axes, summary.baseline, standing.objective.target, labelled=False)
     axes.set_xscale("log")
