@@ -148,10 +148,22 @@ def _segments(row: Row, standing: Standing) -> list[tuple[str, str]]:
         segments.append((f"{change} vs baseline{interval}",
                          f"{change} <span style='color:{_MUTED}'>vs baseline{interval}</span>"))
     if row.progress is not None:
-        to_target = f"{format_percent(row.progress)} to target {format_score(standing.summary.target)}"
+        spread = _progress_interval(row, standing, confidence)
+        to_target = f"{format_percent(row.progress)}{spread} to target {format_score(standing.summary.target)}"
         segments.append((f"{_bar_text(row.progress)} {to_target}",
                          f"{progress_bar_html(row.progress)} <span>{to_target}</span>"))
     return segments
+
+
+def _progress_interval(row: Row, standing: Standing, confidence: float) -> str:
+    """`` (95% CI 72% to 98%)``: the row's interval against the baseline, as progress to the target."""
+    summary, tested = standing.summary, row.vs_baseline
+    if tested is None or row.role != "model" or summary.target is None or summary.baseline is None \
+            or summary.target == summary.baseline:
+        return ""
+    span = summary.target - summary.baseline
+    low, high = sorted((tested.low / span, tested.high / span))
+    return f" ({format_level(confidence)} CI {format_percent(low)} to {format_percent(high)})"
 
 
 def _interval(difference, confidence: float) -> str:
