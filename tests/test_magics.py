@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import nbalign
-from nbalign.format import format_change
+from nbalign.format import format_change, format_percent
 from nbalign.display import EvaluationResult
 
 
@@ -122,6 +122,13 @@ def test_declare_evaluate_and_see_the_verdict(loaded, objective_text):
     text = stump._repr_mimebundle_()["text/plain"]
     assert "NBA302 No real gain: stump scores 0.884, worse than the best (logreg, 0.995): −0.111 (95% CI" in text
     assert "why: %nbalign explain NBA302" in text
+    # the line: its verdict word, each change with its interval, progress with its interval
+    line = text.splitlines()[0]
+    assert line.startswith("stump: ROC AUC 0.884  worse  −0.111 vs best (95% CI −0.1")
+    assert "−0.016 vs baseline (95% CI −0.0" in line
+    span = 0.995 - 0.90
+    low, high = below.low / span, below.high / span
+    assert line.endswith(f"−17% (95% CI {format_percent(low)} to {format_percent(high)}) to target 0.995")
     assert "<details class='nbalign-why'" in stump._repr_mimebundle_()["text/html"]
 
 
