@@ -52,6 +52,9 @@ export function Dashboard(props: { state: IAlignState }): JSX.Element | null {
         </div>
       )}
       <ObjectiveSection objective={objective} live={live} />
+      {(standing.findings ?? []).map(finding => (
+        <Banner key={finding.code} banner={finding} testid="nbalign-objective-finding" />
+      ))}
       <ProgressSection objective={objective} summary={summary} />
       {summary.banner && <Banner banner={summary.banner} />}
       <EvaluationList standing={standing} />
@@ -223,12 +226,13 @@ function Claim(props: {
   );
 }
 
-function Banner(props: { banner: IBanner }): JSX.Element {
+/** A check that applied: its code, title and message, and why (the check's explanation). */
+function Banner(props: { banner: IBanner; testid?: string }): JSX.Element {
   const { code, level, title, message, explanation } = props.banner;
   return (
     <section
       className="jp-nbalign-banner"
-      data-testid="nbalign-banner"
+      data-testid={props.testid ?? 'nbalign-banner'}
       data-level={level}
       role={level === 'warning' ? 'alert' : 'status'}
     >

@@ -185,6 +185,8 @@ export interface IStanding {
   /** Every row of the objective, shipped or not. */
   rows_total: number;
   checks: Record<string, ICheck>;
+  /** What the checks of the objective found (NBA1xx); absent from older kernels. */
+  findings?: IBanner[];
 }
 
 export interface IStandingPayload {
@@ -279,6 +281,7 @@ export function isStanding(value: unknown): value is IStanding {
     Array.isArray(value.rows) &&
     value.rows.every(isRow) &&
     isInteger(value.rows_total, 0) &&
+    (value.findings === undefined || (Array.isArray(value.findings) && value.findings.every(isBanner))) &&
     isObject(value.checks) &&
     Object.entries(value.checks).every(
       ([code, check]) => CODE_PATTERN.test(code) && isCheck(check)

@@ -406,3 +406,28 @@ test('text from the kernel and the user stays text in the new parts too', () => 
   assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;, 1,409 rows/);
   assert.match(html, /after &lt;b&gt;Holm&lt;\/b&gt;&#x27;s correction/);
 });
+
+test('the objective\'s findings show under the objective, each with its code, message and why', () => {
+  const html = render(
+    editedState(s => {
+      s.findings = [
+        {
+          code: 'NBA105',
+          level: 'warning',
+          title: 'Accuracy on imbalanced classes',
+          message: "94.8% of the test labels are 'good': <b>a constant model</b> scores 0.948 accuracy",
+          explanation: 'The metric counts every row alike.'
+        }
+      ];
+    })
+  );
+  assert.equal(count(html, 'data-testid="nbalign-objective-finding"'), 1);
+  assert.match(html, /NBA105<\/span><span class="jp-nbalign-banner-title">Accuracy on imbalanced classes/);
+  assert.match(html, /&lt;b&gt;a constant model&lt;\/b&gt;/);
+  assert.ok(
+    html.indexOf('nbalign-objective-finding') < html.indexOf('data-testid="nbalign-metric"'),
+    'above the progress'
+  );
+  // a standing without findings (older kernels) has none
+  assert.equal(count(render(editedState(s => delete s.findings)), 'nbalign-objective-finding'), 0);
+});
