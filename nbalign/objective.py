@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import ObjectiveError
+from .kpi import Quantity, QuantityError, parse_quantity
+from .kpi import direction as kpi_direction
 from .metrics import Metric, UnknownMetricError, loss_alias, resolve_metric
 
 TOP_KEYS = ("outcome", "kpi", "metric", "target", "baseline", "value", "data", "stop")
@@ -50,7 +52,18 @@ _SHOWN_LENGTH = 60
 
 @dataclass(frozen=True)
 class KPI:
-    """A success criterion in business terms: a number with a target, or a named judge."""
+    """A success criterion in business terms: a number with a target, or a named judge.
+
+    ``current`` and ``target`` are kept as the user wrote them (``26.5%``, ``$1.2M``); the
+    properties read them with their unit (:mod:`nbalign.kpi`). They are derived, so they are
+    not stored: :meth:`to_dict` holds only what was declared.
+
+    Examples
+    --------
+    >>> kpi = KPI("share of customers who cancel within the quarter", current="26.5%", target="22%")
+    >>> kpi.target_quantity.value, kpi.direction
+    (22.0, 'decrease')
+    """
 
     name: str
     current: str | None = None
@@ -63,8 +76,44 @@ class KPI:
     def subjective(self) -> bool:
         return self.judge is not None and self.target is None
 
+    @property
+    def current_quantity(self) -> Quantity | None:
+        """``current`` with its unit; None when absent or unreadable (stored before values were checked)."""
+        return _quantity_or_none(self.current)
+
+    @property
+    def target_quantity(self) -> Quantity | None:
+        """``target`` with its unit; None when absent or unreadable."""
+        return _quantity_or_none(self.target)
+
+    @property
+    def direction(self) -> str | None:
+        """``"increase"`` or ``"decrease"`` from current to target; None when it cannot be told."""
+        current, target = self.current_quantity, self.target_quantity
+        if current is None or target is None:
+            return None
+        try:
+            return kpi_direction(current, target)
+        except ValueError:
+            return None
+
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in KPI_KEYS}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> KPI:
+        """A KPI from :meth:`to_dict`'s output; keys it does not know (written by another
+        version of nbalign) are dropped."""
+        return cls(**{k: v for k, v in data.items() if k in KPI_KEYS})
+
+
+def _quantity_or_none(text: str | None) -> Quantity | None:
+    if text is None:
+        return None
+    try:
+        return parse_quantity(text)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -173,7 +222,7 @@ class Objective:
             created_at=data.get("created_at", ""),
             notebook=data.get("notebook"),
             outcome=data.get("outcome"),
-            kpi=KPI(**kpi) if kpi else None,
+            kpi=KPI.from_dict(kpi) if kpi else None,
             metric=Metric.from_dict(data["metric"]),
             target=data.get("target"),
             baseline=Baseline(**data["baseline"]),
@@ -679,7 +728,29 @@ def _parse_kpi(value: Any, lines: dict[str, int]) -> KPI | None:
         )
     fields = {k: _parse_text(value.get(k), f"kpi.{k}", lines) for k in KPI_KEYS}
     fields["deadline"] = _parse_deadline(value.get("deadline"), lines)
+    _check_kpi_values(fields["current"], fields["target"], lines)
     return KPI(**fields)
+
+
+def _check_kpi_values(current: str | None, target: str | None, lines: dict[str, int]) -> None:
+    """Refuse KPI values that cannot be read, that are not the same kind, or that do not move.
+
+    The values stay text in the :class:`KPI` (as written); this only checks that they read.
+    """
+    quantities = {}
+    for key, text in (("current", current), ("target", target)):
+        if text is None:
+            continue
+        try:
+            quantities[key] = parse_quantity(text)
+        except QuantityError as exc:
+            raise ObjectiveError(f"`kpi.{key}: {_cut(text)}` {exc.problem}: {exc.fix}.",
+                                 lines.get(f"kpi.{key}")) from None
+    if len(quantities) == 2:
+        try:
+            kpi_direction(quantities["current"], quantities["target"])
+        except QuantityError as exc:
+            raise ObjectiveError(f"{exc.problem}: {exc.fix}.", lines.get("kpi.target")) from None
 
 
 def _parse_deadline(value: Any, lines: dict[str, int]) -> str | None:
