@@ -7,8 +7,9 @@ argument makes every command testable with a plain dict.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
+from .baseline import CONSTANT_LABEL, LINEAR_LABEL, AutoBaseline, fit_baselines
 from .display import EvaluationResult
 from .errors import EvaluationError, NbalignError, ObjectiveError
 from .evaluation import evaluate_model
@@ -16,8 +17,15 @@ from .objective import Objective, check_names, parse_objective
 from .session import Session
 
 
-def declare_objective(session: Session, namespace: dict[str, Any], text: str, name: str) -> Objective:
-    """Parse and declare an objective; evaluate its baseline model when it names one."""
+def declare_objective(session: Session, namespace: dict[str, Any], text: str, name: str, *,
+                      report: Callable[[str, bool], None] | None = None,
+                      on_auto: Callable[[AutoBaseline], None] | None = None) -> Objective:
+    """Parse and declare an objective; evaluate its baseline model(s) when it names one.
+
+    ``baseline: auto`` fits two models on data.train (see :mod:`nbalign.baseline`) and records
+    both as baselines, the constant floor first; ``report`` is told the progress of the linear
+    fit, and ``on_auto`` is given what was fitted, for the baseline card.
+    """
     objective = parse_objective(text, name=name)
     check_names(objective, namespace)
     if objective.baseline.kind in ("model", "auto") and objective.data_test is None:
@@ -27,19 +35,26 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
             objective.line_of("baseline"),
         )
     # Score the baseline before declaring, so a baseline that cannot be scored declares nothing.
-    baseline_model = None
+    baseline_models = []  # (label, fitted model), the floor first
+    auto = None
     if objective.baseline.kind == "model":
-        baseline_model = namespace[objective.baseline.model]
+        baseline_models.append((objective.baseline.label, namespace[objective.baseline.model]))
     elif objective.baseline.kind == "auto":
         X_train, y_train = (namespace[n] for n in objective.data_train)
         _check_training_data(objective, X_train, y_train)
-        baseline_model = constant_model(y_train, objective.metric).fit(X_train, y_train)
-    baseline = None
-    if baseline_model is not None:
+        auto = fit_baselines(X_train, y_train, objective.metric, report=report)
+        baseline_models.append((CONSTANT_LABEL, auto.constant))
+        if auto.linear is not None:
+            baseline_models.append((LINEAR_LABEL, auto.linear))
+    baselines = []
+    if baseline_models:
         X_test, y_test = (namespace[n] for n in objective.data_test)
-        baseline = evaluate_model(objective, baseline_model, X_test, y_test, objective.baseline.label,
-                                  source="objective", role="baseline", rows_kept=session.rows_kept)
-    return session.set_objective(objective, baseline)
+        baselines = [evaluate_model(objective, model, X_test, y_test, label, source="objective", role="baseline",
+                                    rows_kept=session.rows_kept) for label, model in baseline_models]
+    declared = session.set_objective(objective, *baselines)
+    if auto is not None and on_auto is not None:
+        on_auto(auto)
+    return declared
 
 
 def _check_training_data(objective: Objective, X, y) -> None:
@@ -57,23 +72,6 @@ def _check_training_data(objective: Objective, X, y) -> None:
     if not x_shape or x_shape[0] != y_shape[0]:
         raise ObjectiveError(f"`data.train`: {x_name} has {x_shape[0] if x_shape else 0} rows and {y_name} "
                              f"{y_shape[0]}; they must be the same rows. Check the split that made them.", line)
-
-
-def constant_model(y_train, metric=None):
-    """The canonical floor: predict the class prior, or the mean (scikit-learn's Dummy models).
-
-    The metric decides which, where it can: sale prices in whole dollars are integers, which
-    scikit-learn's ``type_of_target`` calls "multiclass", but an RMSE objective is regression.
-    """
-    from sklearn.dummy import DummyClassifier, DummyRegressor
-    from sklearn.utils.multiclass import type_of_target
-
-    from .tasks import metric_task
-
-    task = metric_task(metric.scorer) if metric is not None else None
-    if task is None:
-        task = "regression" if type_of_target(y_train).startswith("continuous") else "classification"
-    return DummyRegressor(strategy="mean") if task == "regression" else DummyClassifier(strategy="prior")
 
 
 def evaluate(

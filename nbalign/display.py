@@ -336,7 +336,7 @@ def baseline_text(objective: Objective, summary=None) -> str:
         "number": f"{format_score(baseline.value)} (today's system)",
         "first": "the first model evaluated" + known,
         "model": f"the model {baseline.model}" + known,
-        "auto": "a constant model fitted on the training data" + known,
+        "auto": "a linear model fitted on the training data" + known,
     }[baseline.kind]
 
 
@@ -354,3 +354,81 @@ class Message:
             "text/html": f"<div style='{_FONT}padding:2px 8px;border-left:4px solid {edge};"
             f"background:{background}'>{escape(self.text)}</div>",
         }
+
+
+# --------------------------------------------------------------------------- baseline card
+
+
+class BaselineCard:
+    """After ``baseline: auto``: both baselines' scores, what the linear one is and what it learned.
+
+    The constant model is the floor; the linear model is the baseline to beat, shown with its
+    steps in words and its largest coefficients by feature name (``contract=Month-to-month
+    +1.21``), because an explainable baseline is part of the argument for shipping it.
+    """
+
+    def __init__(self, fitted, standing: Standing):
+        from .baseline import CONSTANT_LABEL, LINEAR_LABEL
+
+        self.fitted = fitted
+        self.standing = standing
+        version = standing.objective.version
+        latest = {r.name: r for r in standing.rows if r.role == "baseline" and r.version == version}
+        self.constant, self.linear = latest.get(CONSTANT_LABEL), latest.get(LINEAR_LABEL)
+
+    def _parts(self) -> tuple[list[tuple[str, str]], list[str], list[tuple[str, str]], str]:
+        """(scores as label and value, steps in words, coefficients as name and signed value, sign line)."""
+        from .baseline import coefficients, sign_meaning, steps_in_words
+        from .format import MINUS
+
+        fitted, scores = self.fitted, []
+        floor = "the class prior" if fitted.task == "classification" else "the mean"
+        if self.constant is not None:
+            scores.append(("Constant model (the floor)",
+                           f"{self.constant.metric_label} {format_score(self.constant.score)}: predicts {floor}"))
+        if fitted.linear is None:
+            scores.append(("Linear model", f"not fitted ({fitted.problem}); the constant model is the baseline"))
+            return scores, [], [], ""
+        if self.linear is not None:
+            scores.append(("Linear model (to beat)", f"{self.linear.metric_label} {format_score(self.linear.score)}"))
+        shown = [(name, ("+" if value >= 0 else MINUS) + f"{abs(value):.2f}") for name, value in coefficients(fitted)]
+        return scores, steps_in_words(fitted), shown, sign_meaning(fitted)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        try:
+            return self._bundle()
+        except Exception as exc:  # a display bug must not hide that the baselines were scored
+            log.warning("nbalign could not render the baseline card", exc_info=True)
+            return {"text/plain": f"nbalign could not render the baseline card ({type(exc).__name__}: {exc}); "
+                                  "both baselines are recorded: %nbalign models lists them."}
+
+    def _bundle(self) -> dict[str, str]:
+        scores, steps, shown, sign = self._parts()
+        lines = ["Baseline to beat: the linear model" if steps else "Baseline to beat: the constant model"]
+        lines += [f"  {k}: {v}" for k, v in scores]
+        if steps:
+            lines.append("  The linear model:")
+            lines += [f"    - {step}" for step in steps]
+        if shown:
+            lines.append(f"  Largest coefficients ({sign}):")
+            width = max(len(name) for name, _ in shown)
+            lines += [f"    {name.ljust(width)}  {value}" for name, value in shown]
+        row = (f"<tr><th style='text-align:left;padding:2px 12px 2px 0;color:{_MUTED};font-weight:normal;"
+               "vertical-align:top'>{}</th><td style='text-align:left;padding:2px 0'>{}</td></tr>")
+        html = (
+            f"<div class='nbalign-baseline' style='{_FONT}border:1px solid var(--jp-border-color2, #e0e0e0);"
+            f"border-radius:4px;padding:8px 12px;max-width:720px;margin-top:4px'>"
+            f"<div style='font-weight:600;margin-bottom:4px'>{escape(lines[0])}</div>"
+            f"<table style='border-collapse:collapse'>{''.join(row.format(escape(k), escape(v)) for k, v in scores)}"
+            "</table>"
+        )
+        if steps:
+            html += ("<div style='margin-top:4px'>The linear model:</div><ul style='margin:0;padding-left:20px'>"
+                     + "".join(f"<li>{escape(step)}</li>" for step in steps) + "</ul>")
+        if shown:
+            html += (f"<div style='margin-top:4px'>Largest coefficients <span style='color:{_MUTED}'>"
+                     f"({escape(sign)})</span></div><table style='border-collapse:collapse'>"
+                     + "".join(f"<tr><td style='text-align:left;padding:0 12px 0 0'><code>{escape(name)}</code></td>"
+                               f"<td style='text-align:right;font-variant-numeric:tabular-nums'>{escape(value)}</td></tr>"
+                               for name, value in shown) + "</table>")
+        return {"text/plain": "\n".join(lines), "text/html": html + "</div>"}

@@ -17,7 +17,7 @@ from traitlets import Int, Unicode, observe
 
 from . import commands
 from .checks import CHECKS
-from .display import Explanation, ModelsTable, ObjectiveCard
+from .display import BaselineCard, Explanation, ModelsTable, ObjectiveCard
 from .errors import NbalignError
 from .session import Session
 
@@ -33,6 +33,23 @@ def _user_errors(method):
             raise UsageError(str(exc)) from None
 
     return wrapper
+
+
+class _ProgressLine:
+    """One line of progress that the next replaces: ``\r`` rewrites it in a terminal and in Jupyter."""
+
+    def __init__(self):
+        self.width = 0
+
+    def __call__(self, text: str, done: bool) -> None:
+        import sys
+
+        if done:
+            sys.stdout.write("\r" + text.ljust(self.width) + "\n")
+        else:
+            self.width = len(text)
+            sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 def split_arguments(line: str) -> list[str]:
@@ -160,10 +177,14 @@ class NbalignMagics(Magics):
             objective = session.require_objective()
             display(ObjectiveCard(objective, session.standing))
             return
-        objective = commands.declare_objective(session, self.shell.user_ns, cell, args.name)
+        fitted = []  # what `baseline: auto` fitted, for its card
+        objective = commands.declare_objective(session, self.shell.user_ns, cell, args.name,
+                                               report=_ProgressLine(), on_auto=fitted.append)
         standing = session.standing
         display(ObjectiveCard(objective, standing))
-        if objective.baseline.label is not None:  # the baseline model just scored
+        if fitted:
+            display(BaselineCard(fitted[0], standing))
+        elif objective.baseline.label is not None:  # the baseline model just scored
             from .display import EvaluationResult
 
             row = next(r for r in reversed(standing.rows)

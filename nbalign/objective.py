@@ -122,8 +122,9 @@ class Baseline:
 
     ``kind`` is ``"number"`` (today's system, ``value`` set), ``"first"`` (the first model
     evaluated), ``"model"`` (a fitted estimator in the variable ``model``) or ``"auto"`` (a
-    constant model fitted on ``data.train``). The score of a ``"model"``/``"auto"`` baseline is
-    an evaluation with ``role="baseline"``.
+    linear model fitted on ``data.train``, beside a constant model recorded as the floor: see
+    :mod:`nbalign.baseline`). The score of a ``"model"``/``"auto"`` baseline is an evaluation
+    with ``role="baseline"``.
     """
 
     kind: str = "first"
@@ -133,7 +134,7 @@ class Baseline:
     @property
     def label(self) -> str | None:
         """The name its evaluation is recorded under, for the kinds that have one."""
-        return {"model": self.model, "auto": "constant baseline"}.get(self.kind)
+        return {"model": self.model, "auto": "linear baseline"}.get(self.kind)
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "value": self.value, "model": self.model}
@@ -301,7 +302,7 @@ def parse_objective(text: str, name: str = "objective", line_offset: int = 1) ->
     data_train, data_test = _parse_data(raw.get("data"), lines)
     if baseline.kind == "auto" and data_train is None:
         raise ObjectiveError(
-            "`baseline: auto` fits a constant model on the training data, so it needs "
+            "`baseline: auto` fits a constant and a linear model on the training data, so it needs "
             "`data:` with `train: X_train, y_train`.",
             lines.get("baseline"),
         )
@@ -671,7 +672,7 @@ def _parse_baseline(value: Any, lines: dict[str, int]) -> Baseline:
         return Baseline("model", model=value)
     raise ObjectiveError(
         f"`baseline: {_shown(value)}` is not understood. Write a number (today's system scores "
-        "this), `first` (the first model you evaluate), `auto` (a constant model fitted on "
+        "this), `first` (the first model you evaluate), `auto` (a linear model fitted on "
         "data.train) or the variable of a fitted model (e.g. `baseline: dummy`)."
         + _number_hint(value, "baseline"),
         line,

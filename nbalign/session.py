@@ -169,11 +169,12 @@ class Session:
         self.store = new
         self.restore()
 
-    def set_objective(self, objective: Objective, baseline: Evaluation | None = None) -> Objective:
-        """Declare (a new version of) the objective, with its baseline's evaluation if it has one.
+    def set_objective(self, objective: Objective, *baselines: Evaluation | None) -> Objective:
+        """Declare (a new version of) the objective, with its baselines' evaluations if it has any.
 
-        The history is judged anew under the new version, and views get one standing with the
-        baseline already in it.
+        ``baselines`` are written in the order given: for ``baseline: auto`` the constant floor
+        first, then the linear baseline to beat (``None`` is skipped). The history is judged
+        anew under the new version, and views get one standing with the baselines already in it.
         """
         if self.notebook and objective.notebook is None:
             objective = replace(objective, notebook=self.notebook)
@@ -192,8 +193,9 @@ class Session:
             from .standing import Judge
 
             self._judge = Judge(saved, records, self._comparisons(saved))
-        if baseline is not None:
-            self._write(replace(baseline, objective=saved.name, objective_version=saved.version))
+        for baseline in baselines:
+            if baseline is not None:
+                self._write(replace(baseline, objective=saved.name, objective_version=saved.version))
         self._publish()
         return saved
 

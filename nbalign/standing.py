@@ -590,10 +590,13 @@ class Judge:
             return (None, None) if first is None else (first.score, first)
         # "model" / "auto": the baseline this version names, scored most recently. Baseline
         # records of earlier versions (another baseline model) stay in the history but do not count.
-        named = [r for r in self._baseline_records.values() if r.name == baseline.label]
+        # An "auto" baseline is the linear model; stores from before it (and data it could not
+        # be fitted on) have only the constant one, which then counts.
+        labels = (baseline.label, "constant baseline") if baseline.kind == "auto" else (baseline.label,)
+        named = [r for r in self._baseline_records.values() if r.name in labels]
         if not named:
             return None, None
-        latest = max(named, key=lambda r: (r.objective_version, r.id))
+        latest = max(named, key=lambda r: (r.objective_version, r.name == baseline.label, r.id))
         return latest.score, latest
 
     def _first_model_record(self) -> Evaluation | None:

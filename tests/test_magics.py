@@ -157,7 +157,9 @@ def test_objective_line_magic_shows_the_card(loaded, objective_text):
     run(loaded, "%%objective cancer\n" + objective_text)
     result, captured = run(loaded, "%objective")
     assert result.success
-    assert "KPI: missed malignant cases per 1000 screenings: 12 → 6 by 2099-06-30" in captured.outputs[0].data["text/plain"]
+    assert ("KPI: Cut the missed malignant cases per 1000 screenings from 12 to 6 by 2099-06-30 ("
+            in captured.outputs[0].data["text/plain"])
+    assert "left); accountable: Head of Radiology." in captured.outputs[0].data["text/plain"]
 
 
 @pytest.mark.parametrize(
@@ -190,18 +192,21 @@ def test_unfitted_model_and_missing_test_data_say_what_to_do(loaded):
     assert "add `data:" in captured.stdout + captured.stderr
 
 
-def test_baseline_auto_fits_a_constant_model(loaded):
+def test_baseline_auto_fits_a_constant_floor_and_a_linear_baseline(loaded):
     result, captured = run(
         loaded,
-        "%%objective cancer\nmetric: auc\ntarget: 0.99\nbaseline: auto\n"
+        "%%objective cancer\nmetric: auc\ntarget: 0.999\nbaseline: auto\n"
         "data:\n  train: X_train, y_train\n  test: X_test, y_test",
     )
     assert result.success
     session = nbalign.active_session()
-    (baseline,) = session.records
-    assert baseline.role == "baseline" and baseline.estimator == "sklearn.dummy.DummyClassifier"
-    assert session.standing.summary.baseline == pytest.approx(0.5)
-    assert "constant baseline: ROC AUC 0.500" in captured.outputs[-1].data["text/plain"]
+    constant, linear = session.records
+    assert constant.role == linear.role == "baseline"
+    assert constant.estimator == "sklearn.dummy.DummyClassifier" and constant.score == pytest.approx(0.5)
+    assert linear.name == "linear baseline" and linear.estimator == "sklearn.pipeline.Pipeline"
+    assert session.standing.summary.baseline == linear.score > 0.99  # scaled logistic regression on this data
+    card = captured.outputs[-1].data["text/plain"]
+    assert "Constant model (the floor): ROC AUC 0.500" in card and f"Linear model (to beat): ROC AUC {linear.score:.3f}" in card
 
 
 def test_baseline_model_variable(loaded):
@@ -522,6 +527,8 @@ def test_an_integer_valued_regression_target_gets_a_constant_regressor(loaded):
     result, captured = run(loaded, "%%objective prices\nmetric: rmse\ntarget: 40000\nbaseline: auto\n"
                                    "data:\n  train: Xh_train, yh_train\n  test: Xh_test, yh_test")
     assert result.success, captured.stdout + captured.stderr
-    assert nbalign.active_session().records[0].estimator == "sklearn.dummy.DummyRegressor"
+    constant, linear = nbalign.active_session().records
+    assert constant.estimator == "sklearn.dummy.DummyRegressor" and "ridge regression" in captured.outputs[-1].data["text/plain"]
     result, _ = run(loaded, "%evaluate ridge")
-    assert result.success and result.result.verdict == "new_best"
+    # the linear baseline is a ridge regression too (on scaled columns): ridge brings no real gain over it
+    assert result.success and result.result.verdict == "first", result.result.verdict
