@@ -36,8 +36,7 @@ from .format import (
 )
 
 if TYPE_CHECKING:
-    from .objective import Objective
-    from .standing import Facts
+    from .standing import Facts, ObjectiveFacts
 
 LEVELS = ("success", "warning", "info")  # in the order a banner prefers them
 
@@ -102,6 +101,11 @@ class Finding:
 _PRIORITY = {level: rank for rank, level in enumerate(LEVELS)}
 
 
+def by_importance(findings) -> tuple[Finding, ...]:
+    """Findings in the order a reader should see them: success, warnings, information."""
+    return tuple(sorted(findings, key=lambda f: (_PRIORITY[f.level], f.code)))
+
+
 def most_important(findings) -> Finding | None:
     """The finding a banner shows: success first (the news), then warnings, then information."""
     return min(findings, key=lambda f: (_PRIORITY[f.level], f.code), default=None)
@@ -117,9 +121,10 @@ def _run(scope: str, *args) -> tuple[Finding, ...]:
     return tuple(found)
 
 
-def objective_findings(objective: Objective, today: _dt.date | None = None) -> tuple[Finding, ...]:
-    """Findings about the objective itself (``NBA1xx``)."""
-    return _run("objective", objective, today or _dt.date.today())
+def objective_findings(facts: ObjectiveFacts) -> tuple[Finding, ...]:
+    """Findings about the objective, its KPI, its metric against the data (``NBA1xx``), most
+    important first."""
+    return by_importance(_run("objective", facts))
 
 
 def progress_findings(facts: Facts) -> tuple[Finding, ...]:
@@ -131,14 +136,117 @@ def progress_findings(facts: Facts) -> tuple[Finding, ...]:
 
 
 @check("NBA101", "warning", "Deadline passed", scope="objective")
-def deadline_passed(objective: Objective, today: _dt.date) -> str | None:
+def deadline_passed(facts: ObjectiveFacts) -> str | None:
     """The KPI deadline is in the past. Set a new deadline with the owner, or record the
     outcome and close the objective."""
-    kpi = objective.kpi
-    if kpi is None or not kpi.deadline or _dt.date.fromisoformat(kpi.deadline) >= today:
+    kpi = facts.objective.kpi
+    if kpi is None or not kpi.deadline or _dt.date.fromisoformat(kpi.deadline) >= facts.today:
         return None
     return (f"the KPI deadline {kpi.deadline} has passed; agree a new one with "
             f"{kpi.owner or kpi.judge or 'the owner'}.")
+
+
+@check("NBA102", "warning", "KPI without an owner", scope="objective")
+def kpi_without_owner(facts: ObjectiveFacts) -> str | None:
+    """A KPI with numbers needs someone accountable for moving it: without an owner nobody
+    agrees the target, accepts the model, or reads the result. Name them (`owner:`)."""
+    kpi = facts.objective.kpi
+    if kpi is None or kpi.owner or not (kpi.current or kpi.target):
+        return None
+    return f"the KPI {kpi.name!r} has numbers but no owner; add `owner:` under `kpi:` (who is accountable for it)."
+
+
+@check("NBA103", "warning", "KPI without a judge", scope="objective")
+def kpi_without_judge(facts: ObjectiveFacts) -> str | None:
+    """A criterion with no number (no `current:`, no `target:`) is judged by someone: say who
+    (`judge:`), or the work has no way to be called done. Better still, find a number."""
+    kpi = facts.objective.kpi
+    if kpi is None or kpi.current or kpi.target or kpi.judge:
+        return None
+    return (f"the KPI {kpi.name!r} has no numbers and no judge; add `current:` and `target:`, or "
+            "`judge:` (who decides it is met).")
+
+
+@check("NBA104", "warning", "Target not beyond the baseline", scope="objective")
+def target_not_beyond_baseline(facts: ObjectiveFacts) -> str | None:
+    """The metric target does not improve on the baseline: the baseline (today's system or a
+    simple model) already meets it, so it cannot be what delivers the KPI. Raise the target to
+    what the KPI needs, or question the baseline."""
+    target, baseline, metric = facts.objective.target, facts.baseline, facts.objective.metric
+    if target is None or baseline is None or metric.improvement(target, baseline) > 0:
+        return None
+    target_text, baseline_text = format_apart(target, baseline)
+    return (f"the target {target_text} is not beyond the baseline {baseline_text} on {metric.label}: "
+            "the baseline already meets it. Set the target to what the KPI needs.")
+
+
+# A threshold metric that counts every row alike rewards predicting the majority class; it is
+# flagged when that class holds at least this share of the test labels.
+IMBALANCED = 0.8
+_MAJORITY_METRICS = ("accuracy", "f1_micro", "precision_micro", "recall_micro", "jaccard_micro")
+
+
+@check("NBA105", "warning", "Accuracy on imbalanced classes", scope="objective")
+def accuracy_on_imbalanced_classes(facts: ObjectiveFacts) -> str | None:
+    """The metric counts every row alike, and one class dominates the test labels: a model that
+    always predicts that class scores high while finding none of the cases the business cares
+    about. Use a metric that ranks the rare class (average precision: `metric: ap`), recall at
+    a fixed precision, or a value matrix (`value:` with the worth of each kind of decision)."""
+    labels, metric = facts.labels, facts.objective.metric
+    if labels is None or not labels.classified or metric.scorer not in _MAJORITY_METRICS:
+        return None
+    majority, share = labels.majority
+    if share < IMBALANCED:
+        return None
+    return (f"{share:.1%} of the test labels are {majority!r}: a model that always predicts {majority!r} "
+            f"scores {format_score(share)} {metric.label} and finds no other case. Use `metric: ap` "
+            "(average precision of the rare class), recall at a fixed precision, or a value matrix.")
+
+
+@check("NBA106", "warning", "Metric for another task", scope="objective")
+def metric_for_another_task(facts: ObjectiveFacts) -> str | None:
+    """The metric is for classification and the test labels are continuous numbers, or the
+    reverse: scores will be meaningless or refused. Declare a metric of the task the labels
+    describe."""
+    from .tasks import metric_task
+
+    labels, metric = facts.labels, facts.objective.metric
+    if labels is None:
+        return None
+    task = metric_task(metric.scorer)
+    if task == "classification" and labels.kind.startswith("continuous"):
+        return (f"{metric.label} is a classification metric, but the test labels are continuous numbers: "
+                "declare a regression metric (`metric: rmse`, `mae`, `r2`), or score on class labels.")
+    if task == "regression" and labels.classified and not _numeric_labels(labels):
+        return (f"{metric.label} is a regression metric, but the test labels are classes "
+                f"({', '.join(repr(c) for c, _ in labels.shares[:3])}): declare a classification metric "
+                "(`metric: ap`, `auc`, `logloss`).")
+    return None
+
+
+def _numeric_labels(labels) -> bool:
+    return all(isinstance(c, (int, float)) and not isinstance(c, bool) for c, _ in labels.shares)
+
+
+@check("NBA107", "warning", "Test set too small for the target", scope="objective")
+def test_set_too_small(facts: ObjectiveFacts) -> str | None:
+    """The gap between the baseline and the target is smaller than the noise of a score on this
+    test set (the half-width of the baseline's own interval): a model could be called on target
+    by luck, or miss it by luck. Test on more rows (the message says about how many), or aim
+    for a larger gain."""
+    objective, metric = facts.objective, facts.objective.metric
+    noise, gap = facts.baseline_noise, None
+    if objective.target is not None and facts.baseline is not None:
+        gap = abs(objective.target - facts.baseline)
+    if noise is None or not gap or facts.labels is None or noise < gap:
+        return None
+    import math
+
+    needed = math.ceil(facts.labels.n_rows * (noise / gap) ** 2 * 1.1 / 100) * 100  # and a margin
+    return (f"with {facts.labels.n_rows:,} test rows, {metric.label} is known to about "
+            f"±{format_score(noise)} ({format_level(facts.confidence)}), no less than the "
+            f"{format_score(gap)} between the baseline and the target: the target is inside the "
+            f"noise. About {needed:,} test rows would tell them apart.")
 
 
 # --------------------------------------------------------------------------- NBA2xx: an evaluation

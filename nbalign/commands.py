@@ -101,6 +101,7 @@ def evaluate(
                 "the cell that creates it, or pass X and y."
             )
         X, y = (namespace[n] for n in objective.data_test)
+    session.see_labels(y)  # the first test labels nbalign sees, when the objective named none
     evaluation = evaluate_model(objective, model, X, y, name or variable_name(model, namespace), source=source,
                                 rows_kept=session.rows_kept)
     row = session.record(evaluation)

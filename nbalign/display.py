@@ -7,6 +7,7 @@ Notebook 7, VS Code and a saved HTML export.
 
 from __future__ import annotations
 
+import datetime as _dt
 import logging
 from html import escape
 
@@ -18,10 +19,9 @@ from .format import (
     format_level,
     format_percent,
     format_score,
-    kpi_line,
 )
 from .objective import Objective
-from .standing import Row, Standing
+from .standing import ObjectiveFacts, Row, Standing
 
 log = logging.getLogger(__name__)
 
@@ -269,6 +269,9 @@ class ObjectiveCard:
     def __init__(self, objective: Objective, standing: Standing | None = None):
         self.objective = objective
         self.summary = standing.summary if standing is not None else None
+        # The objective's checks as judged with its data; without a standing, those that need none.
+        self.findings = standing.findings if standing is not None else objective_findings(
+            ObjectiveFacts(objective, _dt.date.today()))
 
     def _rows(self) -> list[tuple[str, str]]:
         o = self.objective
@@ -298,7 +301,7 @@ class ObjectiveCard:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         o = self.objective
-        findings = objective_findings(o)
+        findings = self.findings
         title = f"Objective {o.name!r} (version {o.version})"
         text = "\n".join([title] + [f"  {k}: {v}" for k, v in self._rows()] + [finding_text(f) for f in findings])
         rows_html = "".join(
@@ -318,14 +321,12 @@ class ObjectiveCard:
         return {"text/plain": text, "text/html": html}
 
 
-def kpi_text(objective: Objective) -> str:
-    """The KPI in one statement: its name, the shared KPI line, and who owns it."""
-    kpi = objective.kpi
-    if kpi is None:
-        return ""
-    line = kpi_line(kpi)
-    text = f"{kpi.name}: {line}" if line else kpi.name
-    return text + (f" (owner: {kpi.owner})" if kpi.owner else "")
+def kpi_text(objective: Objective, today: _dt.date | None = None) -> str:
+    """The KPI as one statement of intent: which way it moves, from what to what, by when (and
+    how long is left), who is accountable or who judges it (:func:`nbalign.kpi.kpi_statement`)."""
+    from .kpi import kpi_statement
+
+    return "" if objective.kpi is None else kpi_statement(objective.kpi, today or _dt.date.today())
 
 
 def baseline_text(objective: Objective, summary=None) -> str:

@@ -33,6 +33,7 @@ from .store import Store, default_store_path
 if TYPE_CHECKING:  # the judge loads with the first objective: `import nbalign` stays light
     from .comparison import Comparisons
     from .standing import Judge, Row, Standing
+    from .tasks import Labels
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class Session:
         self.objective: Objective | None = None
         self.id = os.urandom(6).hex()  # views tell a restarted kernel's revisions apart by it
         self.rows_kept = DEFAULT_LIMIT  # test rows whose predictions are kept per evaluation
+        self.labels: Labels | None = None  # the objective's test labels, counted when first seen
         self.revision = 0
         self._judge: Judge | None = None
         self._seen_change = 0  # the store's change number this session has read up to
@@ -185,6 +187,8 @@ class Session:
             saved = objective.with_version(self._next_version(objective.name), now_iso())
             self._keep(saved, exc)
         same_history = self.objective is not None and self.objective.name == saved.name
+        if not same_history and saved.data_test is None:
+            self.labels = None  # another objective's labels say nothing of this one's
         records = self.records if same_history else None
         self.objective, self.found = saved, None
         if records is None:
@@ -193,11 +197,24 @@ class Session:
             from .standing import Judge
 
             self._judge = Judge(saved, records, self._comparisons(saved))
+            if self.labels is not None:
+                self._judge.see_labels(self.labels)
         for baseline in baselines:
             if baseline is not None:
                 self._write(replace(baseline, objective=saved.name, objective_version=saved.version))
         self._publish()
         return saved
+
+    def see_labels(self, y, again: bool = False) -> None:
+        """Count the test labels for the objective's checks: when declared with its test data,
+        else the first time an evaluation shows them (``again`` counts them anew)."""
+        if self.labels is not None and not again:
+            return
+        from .tasks import describe_labels
+
+        self.labels = describe_labels(y)
+        if self._judge is not None:
+            self._judge.see_labels(self.labels)
 
     def require_objective(self) -> Objective:
         if self.objective is None:
@@ -424,6 +441,8 @@ class Session:
         from .standing import Judge
 
         self._judge = Judge(self.objective, history + unwritten, self._comparisons(self.objective))
+        if self.labels is not None:
+            self._judge.see_labels(self.labels)
 
     def _comparisons(self, objective: Objective) -> Comparisons:
         """The paired tests of the judge: predictions from memory (records not yet written) or

@@ -42,12 +42,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .checks import CHECKS, Finding, most_important, progress_findings
+from .checks import CHECKS, Finding, most_important, objective_findings, progress_findings
 from .comparison import Comparisons, improvement_interval, is_better, is_worse
 from .evaluation import Evaluation
 from .metrics import Metric, metric_label, same_metric
 from .objective import Objective
 from .stats import Difference
+from .tasks import Labels
 
 # Rows sent to views: the most recent ones. The sidebar shows these; the plot shows them all.
 ROWS_SHIPPED = 50
@@ -218,6 +219,53 @@ class Facts:
         if self.comparisons is None or target is None:
             return None
         return self.comparisons.against(self.metric, self.evaluation, target)
+
+
+@dataclass(frozen=True)
+class ObjectiveFacts:
+    """What the checks of the objective (``NBA1xx``) are run on: the objective, its baseline as
+    judged, and the test labels once nbalign has seen them."""
+
+    objective: Objective
+    today: Any  # datetime.date
+    baseline: float | None = None
+    baseline_record: Evaluation | None = None
+    labels: Labels | None = None
+    comparisons: Comparisons | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def confidence(self) -> float:
+        return self.objective.stop.confidence
+
+    @cached_property
+    def baseline_noise(self) -> float | None:
+        """Half the width of the baseline's own interval on the test set: how far luck moves a score.
+
+        From the baseline model's kept predictions when it has them; for a stated number, the
+        binomial interval of accuracy-like metrics and Hanley & McNeil's (1982) of ROC AUC.
+        """
+        objective, metric = self.objective, self.objective.metric
+        if objective.target is None or self.baseline is None:
+            return None
+        if self.baseline_record is not None and self.comparisons is not None:
+            own = self.comparisons.against(metric, self.baseline_record, objective.target)
+            return None if own is None else (own.high - own.low) / 2
+        labels = self.labels
+        if labels is None or not labels.classified:
+            return None
+        from scipy import special
+
+        z, p, n = float(special.ndtri(0.5 + self.confidence / 2)), self.baseline, labels.n_rows
+        if metric.scorer in ("accuracy", "balanced_accuracy", "recall", "precision") and 0 <= p <= 1:
+            return z * math.sqrt(p * (1 - p) / n)
+        if metric.scorer == "roc_auc" and labels.kind == "binary" and 0 < p < 1:
+            positives = n * labels.shares[-1][1]
+            negatives = n - positives
+            q1, q2 = p / (2 - p), 2 * p * p / (1 + p)
+            variance = (p * (1 - p) + (positives - 1) * (q1 - p * p) + (negatives - 1) * (q2 - p * p)) \
+                / (positives * negatives)
+            return z * math.sqrt(max(variance, 0.0))
+        return None
 
 
 def simplicity(record: Evaluation) -> tuple:
@@ -446,6 +494,7 @@ class Standing:
     objective: Objective
     rows: tuple[Row, ...]
     summary: Summary
+    findings: tuple[Finding, ...] = ()  # about the objective and its data (NBA1xx)
 
     def row(self, id: int) -> Row:
         """The row of a record (recent ones are found first)."""
@@ -458,11 +507,12 @@ class Standing:
     def to_dict(self, limit: int | None = ROWS_SHIPPED) -> dict[str, Any]:
         """The standing as views receive it: the summary and the most recent ``limit`` rows."""
         rows = self.rows if limit is None else self.rows[-limit:] if limit else ()
-        codes = {f.code for r in rows for f in r.findings}
+        codes = {f.code for r in rows for f in r.findings} | {f.code for f in self.findings}
         if self.summary.banner is not None:
             codes.add(self.summary.banner.code)
         return {
             "objective": self.objective.to_dict(),
+            "findings": [f.to_dict() for f in self.findings],
             "summary": self.summary.to_dict(),
             "rows": [r.to_dict() for r in rows],
             "rows_total": len(self.rows),
@@ -533,9 +583,16 @@ class Judge:
         self._baseline_record: Evaluation | None = None
         self._min_gain: float = resolve_min_gain(objective, None, None)
         self._largest_rows = 0  # the objective's largest test set, in rows
+        self.labels: Labels | None = None  # the test labels, once seen (for the objective's checks)
         self._standing: Standing | None = None
         if records:
             self.put(records)
+
+    def see_labels(self, labels: Labels) -> None:
+        """The test labels, counted: the objective's checks run again with them."""
+        if labels != self.labels:
+            self.labels = labels
+            self._standing = None
 
     # ------------------------------------------------------------------ input
 
@@ -699,7 +756,11 @@ class Judge:
             models_compared=compared,
             claim=claim,
         )
-        return Standing(self.objective, tuple(self._rows), summary)
+        import datetime
+
+        facts = ObjectiveFacts(self.objective, datetime.date.today(), self._baseline, self._baseline_record,
+                               self.labels, self.comparisons)
+        return Standing(self.objective, tuple(self._rows), summary, objective_findings(facts))
 
     def _headline(self, best: Row | None, fold: _Fold) -> Finding | None:
         """Once the best model meets the target that is the news; else the latest finding."""

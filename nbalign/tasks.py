@@ -13,6 +13,7 @@ scikit-learn adapter, as scikit-learn's own meta-estimators do.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 from .errors import EvaluationError
 
@@ -55,6 +56,46 @@ def metric_task(scorer: str) -> str | None:
         if any(scorer == n or (n.endswith("_") and scorer.startswith(n)) for n in names):
             return task
     return None
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What a test set's labels are, counted once when nbalign first sees them: for the checks
+    that judge the metric against the data (an imbalanced target, a metric for another task, a
+    test set too small for the target)."""
+
+    n_rows: int
+    kind: str  # scikit-learn's type_of_target: "binary", "multiclass", "continuous", ...
+    shares: tuple[tuple[str, float], ...] = ()  # (class, share), most common first; classification only
+
+    @property
+    def majority(self) -> tuple[str, float] | None:
+        return self.shares[0] if self.shares else None
+
+    @property
+    def classified(self) -> bool:
+        return self.kind in ("binary", "multiclass")
+
+
+def describe_labels(y) -> Labels:
+    """Count the labels: how many rows, which kind of target, each class's share (at most 20)."""
+    import numpy as np
+
+    values = np.asarray(y)
+    if values.ndim > 1 and values.shape[-1] == 1:
+        values = values.ravel()
+    kind = target_type(values)
+    shares: tuple = ()
+    if kind in ("binary", "multiclass"):
+        classes, counts = np.unique(values.astype(str) if values.dtype.kind == "O" else values, return_counts=True)
+        order = np.argsort(-counts, kind="stable")[:20]
+        shares = tuple((_plain(classes[i]), float(counts[i] / counts.sum())) for i in order)
+    return Labels(int(values.shape[0]), kind, shares)
+
+
+def _plain(value):
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
 
 
 def target_type(y) -> str:

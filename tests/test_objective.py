@@ -146,12 +146,13 @@ def test_missing_variable_names_the_line_and_close_names(objective_text):
 
 
 def test_deadline_in_the_past_is_a_diagnostic_not_an_error():
-    o = parse_objective("metric: auc\nkpi:\n  name: churn\n  deadline: 2020-01-01\n  owner: VP Growth")
+    o = parse_objective("metric: auc\nkpi:\n  name: churn\n  deadline: 2020-01-01\n  judge: VP Growth")
     from nbalign.checks import objective_findings
+    from nbalign.standing import ObjectiveFacts
 
-    codes = [f.code for f in objective_findings(o, today=dt.date(2026, 11, 28))]
+    codes = [f.code for f in objective_findings(ObjectiveFacts(o, dt.date(2026, 11, 28)))]
     assert codes == ["NBA101"]
-    assert objective_findings(o, today=dt.date(2019, 1, 1)) == ()
+    assert objective_findings(ObjectiveFacts(o, dt.date(2019, 1, 1))) == ()
 
 
 # Issue 6, item 10: numbers that are not finite would read as "Target reached", show as nan% and

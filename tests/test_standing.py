@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import random
 from dataclasses import replace
@@ -12,7 +13,7 @@ import pytest
 from nbalign.checks import CHECKS, objective_findings
 from nbalign.evaluation import Evaluation
 from nbalign.objective import parse_objective
-from nbalign.standing import VERDICTS, Judge, progress_to_target
+from nbalign.standing import VERDICTS, Judge, ObjectiveFacts, progress_to_target
 
 PROTOCOL = Path(__file__).resolve().parents[1] / "protocol"
 
@@ -187,8 +188,9 @@ def test_to_dict_is_bounded_and_names_every_code_it_uses():
 
 
 def test_objective_checks_come_from_the_registry():
-    o = parse_objective("metric: auc\nkpi:\n  name: churn\n  deadline: 2020-01-01\n  owner: Ana")
-    (finding,) = objective_findings(o)
+    o = parse_objective("metric: auc\nkpi:\n  name: churn\n  current: 10%\n  target: 8%\n"
+                        "  deadline: 2020-01-01\n  owner: Ana")
+    (finding,) = objective_findings(ObjectiveFacts(o, datetime.date.today()))
     assert finding.code == "NBA101" and "agree a new one with Ana" in finding.message
     assert all(c.explanation and c.title for c in CHECKS.values())
 

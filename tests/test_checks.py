@@ -1,0 +1,123 @@
+"""The objective's checks (NBA1xx): each fires on a case built for it and stays silent on a healthy objective."""
+
+from __future__ import annotations
+
+import datetime
+
+import numpy as np
+import pytest
+
+from nbalign.checks import objective_findings
+from nbalign.comparison import Comparisons
+from nbalign.evaluation import Evaluation
+from nbalign.objective import parse_objective
+from nbalign.predictions import keep
+from nbalign.predictions import test_set as labels_of
+from nbalign.standing import Judge, ObjectiveFacts
+from nbalign.tasks import describe_labels
+
+TODAY = datetime.date(2026, 11, 28)
+
+HEALTHY = """\
+outcome: Keep more customers
+kpi:
+  name: churn rate
+  current: 26.5%
+  target: 22%
+  deadline: 2027-06-30
+  owner: VP Customer Success
+metric: ap
+target: 0.70
+baseline: 0.40
+"""
+
+rng = np.random.default_rng(0)
+BALANCED = describe_labels(rng.integers(0, 2, 20_000))
+
+
+def codes(text: str, labels=BALANCED, **facts) -> list[str]:
+    return [f.code for f in objective_findings(ObjectiveFacts(parse_objective(text), TODAY, labels=labels, **facts))]
+
+
+def test_a_healthy_objective_raises_nothing():
+    assert codes(HEALTHY, baseline=0.40) == []
+
+
+@pytest.mark.parametrize("change, code, words", [
+    (("deadline: 2027-06-30", "deadline: 2025-01-31"), "NBA101", "the KPI deadline 2025-01-31 has passed"),
+    (("  owner: VP Customer Success\n", ""), "NBA102", "has numbers but no owner"),
+    (("  current: 26.5%\n  target: 22%\n", ""), "NBA103", "has no numbers and no judge"),
+    # a stated baseline above the target is refused by the parser; a baseline model's score is
+    # known only once it is scored: then it is a check
+    (("baseline: 0.40", "baseline: auto\ndata:\n  train: X, y\n  test: X_test, y_test"), "NBA104",
+     "the target 0.700 is not beyond the baseline 0.720"),
+])
+def test_each_kpi_and_target_check_fires_on_its_case(change, code, words):
+    text = HEALTHY.replace(*change)
+    assert text != HEALTHY
+    baseline = 0.72 if code == "NBA104" else 0.40
+    findings = objective_findings(ObjectiveFacts(parse_objective(text), TODAY, baseline=baseline, labels=BALANCED))
+    assert [f.code for f in findings] == [code]
+    assert words in findings[0].message
+
+
+def test_a_subjective_kpi_with_a_judge_is_healthy():
+    text = HEALTHY.replace("  current: 26.5%\n  target: 22%\n", "").replace("owner:", "judge:")
+    assert codes(text, baseline=0.40) == []
+
+
+def test_accuracy_on_imbalanced_classes_says_what_a_constant_model_scores():
+    loans = describe_labels(np.array(["good"] * 9475 + ["bad"] * 525))
+    text = HEALTHY.replace("metric: ap", "metric: accuracy").replace("target: 0.70", "target: 0.97").replace(
+        "baseline: 0.40", "baseline: 0.95")
+    findings = objective_findings(ObjectiveFacts(parse_objective(text), TODAY, baseline=0.95, labels=loans))
+    assert [f.code for f in findings] == ["NBA105"]
+    message = findings[0].message
+    assert "94.8% of the test labels are 'good'" in message and "scores 0.948 accuracy" in message
+    assert "`metric: ap`" in message and "value matrix" in message
+    # the same metric on balanced labels, and a ranking metric on the imbalanced ones: silent
+    assert codes(text, baseline=0.95) == []
+    assert codes(HEALTHY, labels=loans, baseline=0.40) == []
+
+
+def test_a_metric_for_another_task():
+    continuous = describe_labels(rng.normal(size=5000))
+    assert codes(HEALTHY, labels=continuous, baseline=0.40) == ["NBA106"]
+    words = describe_labels(np.array(["yes", "no"] * 100))
+    regression = HEALTHY.replace("metric: ap", "metric: rmse").replace("target: 0.70", "target: 10").replace(
+        "baseline: 0.40", "baseline: 20")
+    assert codes(regression, labels=words, baseline=20) == ["NBA106"]
+    assert codes(regression, labels=continuous, baseline=20) == []
+
+
+def test_a_test_set_too_small_for_the_target_says_how_many_rows_would_do():
+    """A stated accuracy baseline: the binomial half-width at n rows against the gap to the target."""
+    text = HEALTHY.replace("metric: ap", "metric: accuracy").replace("target: 0.70", "target: 0.75").replace(
+        "baseline: 0.40", "baseline: 0.70")
+    few = describe_labels(np.array([0, 1] * 100))  # 200 rows: ±0.064 around 0.70
+    findings = objective_findings(ObjectiveFacts(parse_objective(text), TODAY, baseline=0.70, labels=few))
+    assert [f.code for f in findings] == ["NBA107"]
+    message = findings[0].message
+    assert "with 200 test rows, accuracy is known to about ±0.064 (95%)" in message
+    needed = int(message.split("About ")[1].split(" test rows")[0].replace(",", ""))
+    half_width = 1.959963984540054 * np.sqrt(0.7 * 0.3 / needed)
+    assert half_width < 0.05 and needed < 2 * 330  # enough rows, and not absurdly many
+    assert codes(text, labels=describe_labels(np.array([0, 1] * 1000)), baseline=0.70) == []
+
+
+def test_the_noise_of_a_baseline_model_comes_from_its_kept_predictions():
+    y = rng.integers(0, 2, 300)
+    scores = y + rng.normal(0, 1.2, 300)
+    labels = labels_of("fp", y, None)
+    record = Evaluation("o", 1, "constant baseline", "Dummy", {}, "auc", 0.75, n_rows=300, data_fingerprint="fp",
+                        model_id="b", role="baseline", id=1, kept=keep("decision_function", scores, None),
+                        test_set=labels)
+    text = "metric: auc\ntarget: 0.78\nbaseline: auto\ndata:\n  train: X, y\n  test: X_test, y_test"
+    comparisons = Comparisons(lambda e: (record.kept, record.test_set))
+    judge = Judge(parse_objective(text), [record.without_predictions()], comparisons)
+    judge.see_labels(describe_labels(y))
+    standing = judge.standing()
+    (finding,) = standing.findings
+    assert finding.code == "NBA107" and "with 300 test rows" in finding.message
+    assert standing.to_dict()["findings"][0]["code"] == "NBA107"
+    assert "NBA107" in standing.to_dict()["checks"]
