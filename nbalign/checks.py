@@ -323,17 +323,19 @@ def no_real_gain(facts: Facts) -> str | None:
     score, best_score = format_apart(e.score, best.score)
     verdict = facts.verdict
     tested = facts.vs_best
+    # while no model beats the baseline model, it is what a model has to beat
+    than = f"the {'best' if best.role == 'model' else 'baseline'} ({best.name}, {best_score})"
     if verdict == "small_gain":
-        how = f"better than the best ({best.name}, {best_score}) by less than min_gain {format_score(facts.min_gain)}"
+        how = f"better than {than} by less than min_gain {format_score(facts.min_gain)}"
     elif verdict == "worse":
-        how = f"worse than the best ({best.name}, {best_score})"
+        how = f"worse than {than}"
     elif tested is not None:
-        how = f"not distinguishable from the best ({best.name}, {best_score})"
+        how = f"not distinguishable from {than}"
     elif facts.gain > 0:
-        how = (f"only {format_score(facts.gain)} better than the best ({best.name}, {best_score}); gains "
+        how = (f"only {format_score(facts.gain)} better than {than}; gains "
                f"under min_gain {format_score(facts.min_gain)} do not count")
     else:
-        how = f"no better than the best ({best.name}, {best_score})"
+        how = f"no better than {than}"
     return f"{e.name} scores {score}, {how}{_interval(facts, tested)}."
 
 
@@ -350,7 +352,8 @@ def diminishing_returns(facts: Facts) -> str | None:
     best, metric = facts.best, facts.metric
     stalled = f"{facts.stalled} models in a row brought no real gain over the best ({best.name}, {format_score(best.score)})."
     if adequate.key == best.key:
-        return f"{stalled} It is also the simplest model it really beats: ship {best.name}, or improve the data."
+        return (f"{stalled} No simpler model comes within a real gain of it: ship {best.name}, or improve the "
+                "data rather than the model.")
     from .complexity import Complexity, ratio_text
 
     over = facts.best_over_adequate

@@ -138,7 +138,9 @@ def _segments(row: Row, standing: Standing) -> list[tuple[str, str]]:
     if row.role == "model" and row.judged:
         segments.append((row.word, f"<span style='color:{_TONE_COLOURS[row.tone]};font-weight:600'>"
                                    f"{escape(row.word)}</span>"))
-    if row.best_before is not None:
+    against_baseline = row.facts is not None and row.facts.best_before is not None \
+        and row.facts.best_before.role == "baseline"  # no model beats the baseline model yet
+    if row.best_before is not None and not against_baseline:
         change, interval = format_change(row.change_vs_best), _interval(row.vs_best, confidence)
         segments.append((f"{change} vs best{interval}",
                          f"<span style='color:{_TONE_COLOURS[row.tone]}'>{change}</span> "

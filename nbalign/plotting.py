@@ -72,7 +72,10 @@ def plot_progress(standing: Standing):
 
     objective, summary = standing.objective, standing.summary
     models = [r for r in standing.rows if r.judged and r.role == "model"]
-    costs, cost_key = _costs(models)
+    # The baseline model (when it is one) is a model one could ship: panel 2 places it too.
+    floor = [r for r in standing.rows if summary.baseline_id is not None and r.id == summary.baseline_id
+             and r.complexity]  # (a baseline scored by an older nbalign has no cost: left out, no note)
+    costs, cost_key = _costs(floor + models)
     width = min(12.0, max(6.0, 0.8 * len(models) + 3))
     if costs:
         width = min(16.0, width + 5.0)
@@ -88,7 +91,7 @@ def plot_progress(standing: Standing):
     if models or summary.baseline is not None or objective.target is not None:
         _legend_below(progress_axes, depth, columns=3)
     if cost_axes is not None:
-        _draw_costs(cost_axes, standing, models, costs, cost_key)
+        _draw_costs(cost_axes, standing, floor + models, costs, cost_key)
         _legend_below(cost_axes, depth, columns=2)
 
     metric = objective.metric
@@ -207,6 +210,10 @@ def _draw_costs(axes, standing: Standing, models: list[Row], costs: dict[int, fl
                   label="frontier: no other model cheaper and better")
         axes.scatter(fx[:-1], fy[:-1], s=45 if not many else 24, facecolors="none", edgecolors=_BEST,
                      linewidths=1.2, zorder=4)
+    floor = next((r for r in shown if r.role == "baseline"), None)
+    if floor is not None:
+        axes.scatter([costs[floor.id]], [floor.score], s=70, marker="s", color=_BASELINE, zorder=4,
+                     label=f"baseline model: {_label(floor.name)}")
     best = next((r for r in shown if summary.best is not None and r.id == summary.best.id), None)
     if best is not None:
         axes.scatter([costs[best.id]], [best.score], s=140, facecolors="none", edgecolors=_BEST, linewidths=2,

@@ -188,6 +188,9 @@ class Facts:
             candidate = records[at]
             if at > position or candidate.n_rows != best.n_rows:
                 continue  # recorded after this row, or a differently sized test set
+            if (self.baseline is not None and candidate.role == "model"
+                    and self.metric.improvement(candidate.score, self.baseline) < 0):
+                continue  # a model that scores below the baseline is never the one to ship
             if candidate.key == best.key:
                 return best
             lead = None if self.comparisons is None else self.comparisons.between(self.metric, best, candidate)
@@ -295,6 +298,7 @@ class Row:
     change_vs_baseline: float | None = None
     progress: float | None = None
     became_best: bool = False  # strictly better than every model before it
+    complexity: dict | None = field(default=None, compare=False)  # what the model costs (the record's)
     facts: Facts | None = field(default=None, repr=False)  # what the checks are run on
 
     @cached_property
@@ -315,10 +319,6 @@ class Row:
     @property
     def vs_baseline(self) -> Difference | None:
         return None if self.facts is None else self.facts.vs_baseline
-
-    @property
-    def complexity(self) -> dict | None:
-        return None if self.facts is None else self.facts.evaluation.complexity
 
     @property
     def tone(self) -> str:
@@ -371,6 +371,7 @@ class Summary:
     banner: Finding | None
     confidence: float = 0.95
     models_compared: int = 0  # models scored on the best's test set: how many comparisons chose it
+    baseline_id: int | None = None  # the record of the baseline model that counts, if it is one
     claim: BestClaim | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -682,21 +683,27 @@ class Judge:
         metric, baseline = self.metric, self._baseline
         common = dict(id=record.id, name=record.name, estimator=record.estimator, role=record.role,
                       version=record.objective_version, metric=record.metric,
-                      metric_label=metric_label(record.metric), score=record.score)
+                      metric_label=metric_label(record.metric), score=record.score,
+                      complexity=record.complexity)
         if not same_metric(record.metric, metric):
             return Row(**common, preset="other_metric"), fold
         change_vs_baseline = None if baseline is None else record.score - baseline
         progress = progress_to_target(record.score, baseline, self.objective.target)
         if record.role == "baseline":
+            if self._baseline_model() is not None and record.key == self._baseline_record.key:
+                # the baseline model is a model one could ship: a candidate when returns diminish
+                ranked = self._simplest.setdefault(record.data_fingerprint, [])
+                bisect.insort(ranked, (simplicity(record), position))
             row = Row(**common, preset="baseline", change_vs_baseline=change_vs_baseline, progress=progress)
             return row, _Fold(fold.best, fold.stalled, position, fold.models)
 
-        best_before = None if fold.best is None else self._records[fold.best]
+        best_model = None if fold.best is None else self._records[fold.best]
+        best_before = self._reference(best_model)
         gain = None if best_before is None else metric.improvement(record.score, best_before.score)
         real_gain = gain is not None and gain >= self._min_gain and self._is_real(record, best_before)
         stalled = fold.stalled + 1 if gain is not None and not real_gain else 0
         few_rows = is_few_rows(record.n_rows, self._largest_rows)
-        became_best = (gain is None or gain > 0) and not few_rows
+        became_best = (best_model is None or metric.improvement(record.score, best_model.score) > 0) and not few_rows
         best = position if became_best else fold.best
         same_test_set = self._by_test_set.setdefault(record.data_fingerprint, [])
         simplest = self._simplest.setdefault(record.data_fingerprint, [])
@@ -718,6 +725,20 @@ class Judge:
             facts=facts,
         )
         return row, _Fold(best, stalled, position, fold.models + 1)
+
+    def _baseline_model(self) -> Evaluation | None:
+        """The baseline when it is a fitted model (``auto``, ``model``): the first thing to beat."""
+        return self._baseline_record if self.objective.baseline.kind in ("auto", "model") else None
+
+    def _reference(self, best_model: Evaluation | None) -> Evaluation | None:
+        """What a model is measured against: the best model so far, or the baseline model while
+        no model scores above it (a model that does not really beat the baseline is no gain)."""
+        floor = self._baseline_model()
+        if floor is None:
+            return best_model
+        if best_model is None or self.metric.improvement(best_model.score, floor.score) < 0:
+            return floor
+        return best_model
 
     def _is_real(self, record: Evaluation, best_before: Evaluation) -> bool:
         """A point gain of at least min_gain: is it significant? (Untested: taken as it is.)"""
@@ -751,6 +772,7 @@ class Judge:
             best=best,
             progress=None if best is None else progress_to_target(best.score, self._baseline, target),
             n_models=fold.models,
+            baseline_id=None if self._baseline_model() is None else self._baseline_record.id,
             banner=self._headline(best, fold),
             confidence=self.objective.stop.confidence,
             models_compared=compared,

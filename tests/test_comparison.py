@@ -223,3 +223,40 @@ def test_many_models_on_one_test_set_are_flagged_once_as_reuse():
     assert flagged == [f"m{REUSE_LIMIT}"]  # the 21st model, once
     assert standing.summary.models_compared == REUSE_LIMIT + 3
     assert f"{REUSE_LIMIT + 1} models have now been compared on this test set" in standing.rows[REUSE_LIMIT].findings[0].message
+
+
+def test_models_are_measured_against_the_baseline_model_until_one_beats_it_and_it_can_be_the_one_to_ship():
+    """`baseline: auto`: the linear baseline is the first thing to beat. Three models of the same
+    skill bring no real gain over it: the banner says to ship the baseline itself."""
+    from nbalign.plotting import plot_progress
+
+    rng = np.random.default_rng(12)
+    y = rng.integers(0, 2, 800)
+    shared = y + rng.normal(0, 1, 800)
+    labels = labels_of("fp", y, None)
+    def scored(name, id, size, role="model"):
+        p = shared + rng.normal(0, 0.3, 800)
+        return Evaluation("churn", 1, name, "Est", {}, "auc", skm.roc_auc_score(y, np.float32(p)), n_rows=800,
+                          data_fingerprint="fp", model_id=name, role=role, id=id,
+                          kept=keep("decision_function", p, None), test_set=labels,
+                          complexity={"size_bytes": size, "predict_ms_per_1k": size / 1000})
+    records = [scored("linear baseline", 1, 5_000, role="baseline"), scored("tree", 2, 30_000),
+               scored("forest", 3, 9_000_000), scored("boosting", 4, 400_000)]
+    kept = {r.key: (r.kept, r.test_set) for r in records}
+    text = ("metric: auc\ntarget: 0.99\nbaseline: auto\ndata:\n  train: X, y\n  test: X_test, y_test\n"
+            "stop:\n  min_gain: 0.01\n  patience: 3")
+    judge = Judge(parse_objective(text), [r.without_predictions() for r in records],
+                  Comparisons(lambda e: kept[e.key], 0.95))
+    standing = judge.standing()
+    models = [r for r in standing.rows if r.role == "model"]
+    first = models[0]
+    assert first.best_before_name == "linear baseline" and first.verdict == "no_gain" and first.facts.stalled == 1
+    assert [r.facts.stalled for r in models] == [1, 2, 3]
+    banner = standing.summary.banner
+    assert banner.code == "NBA303" and "Ship linear baseline (" in banner.message, banner.message
+    assert standing.summary.baseline_id == 1
+    costs = plot_progress(standing).axes[1]
+    labels_drawn = [c.get_label() for c in costs.collections]
+    assert "baseline model: linear baseline" in labels_drawn and "ship (NBA303): linear baseline" in labels_drawn
+    ship = next(c for c in costs.collections if c.get_label() == "ship (NBA303): linear baseline")
+    assert tuple(ship.get_offsets()[0]) == pytest.approx((5.0, records[0].score))

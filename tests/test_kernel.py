@@ -68,37 +68,39 @@ def test_churn_example_runs_and_the_sidebar_receives_it_all(workdir):
     assert "nbalign: fitted the linear baseline on 5,274 rows in" in text
     assert "Baseline to beat: the linear model" in text and "Constant model (the floor): average precision" in text
     assert re.search(r"\n    contract=Month-to-month +\+\d\.\d\d", text), "coefficients by feature name"
-    assert "NBA303 Diminishing returns" in text and "Ship logreg" in text
+    assert "NBA303 Diminishing returns" in text and "Ship linear baseline" in text
     assert any("image/png" in o.get("data", {}) for o in code[-1].outputs), "the plot is shown"
 
     # the sidebar got the standing on load, then one whole standing per change: the objective
-    # (with both baselines scored), then each of the four models
+    # (with both baselines scored), then each of the three models
     (opened,) = client.opened
     assert opened["type"] == "standing" and opened["payload"]["standing"] is None
     for message in [opened] + client.messages:
         jsonschema.validate(message, SCHEMA)
-    assert [m["type"] for m in client.messages] == ["standing"] * 5
+    assert [m["type"] for m in client.messages] == ["standing"] * 4
     revisions = [m["payload"]["revision"] for m in [opened] + client.messages]
-    assert revisions == list(range(revisions[0], revisions[0] + 6))
+    assert revisions == list(range(revisions[0], revisions[0] + 5))
     shown = [[r["name"] for r in m["payload"]["standing"]["rows"]] for m in client.messages]
     assert shown[0] == ["constant baseline", "linear baseline"]
-    assert shown[-1] == ["constant baseline", "linear baseline", "logreg", "tree", "forest", "gradient boosting"]
+    assert shown[-1] == ["constant baseline", "linear baseline", "tree", "forest", "gradient boosting"]
     final = client.messages[-1]["payload"]["standing"]
     summary = final["summary"]
-    assert summary["n_models"] == 4 and summary["banner"]["code"] == "NBA303"
-    # progress runs from the linear baseline (which logreg matches: the same model) to the target
-    assert summary["baseline"] == final["rows"][1]["score"] == pytest.approx(final["rows"][2]["score"], abs=1e-3)
+    assert summary["n_models"] == 3 and summary["banner"]["code"] == "NBA303"
+    assert final["findings"] == []  # a healthy objective: no check of it applies
+    # progress runs from the linear baseline to the target
+    assert summary["baseline"] == final["rows"][1]["score"]
     assert summary["best"]["name"] == "forest" and 0 < summary["progress"] < 0.5
     banner = summary["banner"]["message"]
-    # the trade-off in numbers: what forest adds over logreg, its interval, and what it costs more
-    assert re.search(r"forest: \+0\.\d{3} average precision over logreg \(95% CI [−+]0\.\d{3} to \+0\.\d{3}\) "
-                     r"for .*(prediction time|size)", banner), banner
-    assert "Ship logreg (0." in banner and summary["banner"]["explanation"]
-    # every model row carries its paired tests, and the summary the corrected claim
+    # the trade-off in numbers: what forest adds over the linear baseline, its interval, and what it costs more
+    assert re.search(r"forest: \+0\.\d{3} average precision over linear baseline \(95% CI [−+]0\.\d{3} to "
+                     r"\+0\.\d{3}\) for .*(prediction time|size)", banner), banner
+    assert "Ship linear baseline (0." in banner and summary["banner"]["explanation"]
+    # every model is measured against the linear baseline until one beats it: tree and forest are
     models = [r for r in final["rows"] if r["role"] != "baseline"]
     assert all(r["vs_baseline"]["method"].startswith("paired bootstrap of average precision") for r in models)
-    assert all(r["vs_best"] is not None for r in models[1:]) and models[0]["vs_best"] is None
-    assert summary["best_vs_baseline"]["correction"] == "Holm" and summary["models_compared"] == 4
+    assert [r["vs_best"] == r["vs_baseline"] for r in models] == [True, True, False]
+    assert [r["verdict"] for r in models] == ["no_gain"] * 3
+    assert summary["best_vs_baseline"]["correction"] == "Holm" and summary["models_compared"] == 3
     low, high = summary["progress_interval"]
     assert low < summary["progress"] < high
     assert (workdir / ".nbalign" / "nbalign.db").exists(), "the store lives beside the notebook"

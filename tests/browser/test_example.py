@@ -26,12 +26,12 @@ def test_churn_example_fills_the_sidebar(page, lab, artifacts):
     expect(sidebar.get_by_test_id("nbalign-kpi")).to_contain_text("26.5% \u2192 22% by 2027-06-30")
     expect(sidebar.get_by_test_id("nbalign-metric")).to_contain_text("average precision")
     expect(sidebar.get_by_test_id("nbalign-evaluation-name")).to_have_text(
-        ["constant baseline", "logreg", "tree", "forest", "gradient boosting"]
+        ["constant baseline", "linear baseline", "tree", "forest", "gradient boosting"]
     )
     expect(sidebar.get_by_test_id("nbalign-best")).to_contain_text("forest")
     banner = sidebar.get_by_test_id("nbalign-banner")
     expect(banner).to_contain_text("NBA303")
-    expect(banner).to_contain_text("Ship logreg")
+    expect(banner).to_contain_text("Ship linear baseline")
     # the plot and the inline verdicts are in the notebook, no error output
     notebook = driver.current_notebook()
     expect(notebook.locator(".jp-RenderedImage img")).to_have_count(1)
