@@ -46,6 +46,8 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
         baseline_models.append((CONSTANT_LABEL, auto.constant))
         if auto.linear is not None:
             baseline_models.append((LINEAR_LABEL, auto.linear))
+    if objective.data_test is not None:  # the checks of the metric against the data see them now
+        session.see_labels(namespace[objective.data_test[1]], again=True)
     baselines = []
     if baseline_models:
         X_test, y_test = (namespace[n] for n in objective.data_test)

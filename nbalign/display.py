@@ -382,7 +382,6 @@ class BaselineCard:
     def _parts(self) -> tuple[list[tuple[str, str]], list[str], list[tuple[str, str]], str]:
         """(scores as label and value, steps in words, coefficients as name and signed value, sign line)."""
         from .baseline import coefficients, sign_meaning, steps_in_words
-        from .format import MINUS
 
         fitted, scores = self.fitted, []
         floor = "the class prior" if fitted.task == "classification" else "the mean"
@@ -394,7 +393,8 @@ class BaselineCard:
             return scores, [], [], ""
         if self.linear is not None:
             scores.append(("Linear model (to beat)", f"{self.linear.metric_label} {format_score(self.linear.score)}"))
-        shown = [(name, ("+" if value >= 0 else MINUS) + f"{abs(value):.2f}") for name, value in coefficients(fitted)]
+        # coefficients read like changes (+1.21, −0.82; +53,262 for a price in dollars)
+        shown = [(name, format_change(value)) for name, value in coefficients(fitted)]
         return scores, steps_in_words(fitted), shown, sign_meaning(fitted)
 
     def _repr_mimebundle_(self, include=None, exclude=None):

