@@ -511,8 +511,13 @@ class Standing:
         codes = {f.code for r in rows for f in r.findings} | {f.code for f in self.findings}
         if self.summary.banner is not None:
             codes.add(self.summary.banner.code)
+        from .kpi import kpi_statement
+
+        kpi = self.objective.kpi
         return {
             "objective": self.objective.to_dict(),
+            # the KPI as one statement of intent, with the time left as of today
+            "kpi_statement": None if kpi is None else kpi_statement(kpi),
             "findings": [f.to_dict() for f in self.findings],
             "summary": self.summary.to_dict(),
             "rows": [r.to_dict() for r in rows],

@@ -51,7 +51,7 @@ export function Dashboard(props: { state: IAlignState }): JSX.Element | null {
           saved {formatTime(savedAt)}, not live: run <code>%load_ext nbalign</code>
         </div>
       )}
-      <ObjectiveSection objective={objective} live={live} />
+      <ObjectiveSection objective={objective} live={live} statement={standing.kpi_statement ?? null} />
       {(standing.findings ?? []).map(finding => (
         <Banner key={finding.code} banner={finding} testid="nbalign-objective-finding" />
       ))}
@@ -62,8 +62,12 @@ export function Dashboard(props: { state: IAlignState }): JSX.Element | null {
   );
 }
 
-function ObjectiveSection(props: { objective: IObjective; live: boolean }): JSX.Element {
-  const { objective } = props;
+function ObjectiveSection(props: {
+  objective: IObjective;
+  live: boolean;
+  statement: string | null;
+}): JSX.Element {
+  const { objective, statement } = props;
   const kpi = objective.kpi;
   const line = kpi ? kpiLine(kpi) : '';
   return (
@@ -90,9 +94,16 @@ function ObjectiveSection(props: { objective: IObjective; live: boolean }): JSX.
       {kpi && (
         <div className="jp-nbalign-kpi" data-testid="nbalign-kpi">
           <div className="jp-nbalign-label">KPI</div>
-          <div className="jp-nbalign-kpi-name">{kpi.name}</div>
+          {statement ? (
+            // the kernel's sentence says it all: direction, values, deadline, time left, who
+            <div className="jp-nbalign-kpi-statement" data-testid="nbalign-kpi-statement">
+              {statement}
+            </div>
+          ) : (
+            <div className="jp-nbalign-kpi-name">{kpi.name}</div>
+          )}
           {line && <div className="jp-nbalign-kpi-line">{line}</div>}
-          {kpi.owner && (
+          {!statement && kpi.owner && (
             <div className="jp-nbalign-kpi-owner">owner: {String(kpi.owner)}</div>
           )}
         </div>

@@ -187,6 +187,8 @@ export interface IStanding {
   checks: Record<string, ICheck>;
   /** What the checks of the objective found (NBA1xx); absent from older kernels. */
   findings?: IBanner[];
+  /** The KPI as one statement of intent, with the time left; absent from older kernels. */
+  kpi_statement?: string | null;
 }
 
 export interface IStandingPayload {
@@ -282,6 +284,7 @@ export function isStanding(value: unknown): value is IStanding {
     value.rows.every(isRow) &&
     isInteger(value.rows_total, 0) &&
     (value.findings === undefined || (Array.isArray(value.findings) && value.findings.every(isBanner))) &&
+    (value.kpi_statement === undefined || value.kpi_statement === null || typeof value.kpi_statement === 'string') &&
     isObject(value.checks) &&
     Object.entries(value.checks).every(
       ([code, check]) => CODE_PATTERN.test(code) && isCheck(check)

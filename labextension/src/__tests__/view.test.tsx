@@ -431,3 +431,15 @@ test('the objective\'s findings show under the objective, each with its code, me
   // a standing without findings (older kernels) has none
   assert.equal(count(render(editedState(s => delete s.findings)), 'nbalign-objective-finding'), 0);
 });
+
+test('the KPI reads as the kernel\'s statement of intent when it sends one, as text', () => {
+  const statement =
+    'Cut the share of customers who cancel from 26.5% to 22% by 2027-06-30 (7 months left); accountable: <i>VP</i>.';
+  const html = render(editedState(s => (s.kpi_statement = statement)));
+  assert.equal(count(html, 'data-testid="nbalign-kpi-statement"'), 1);
+  assert.match(html, /\(7 months left\); accountable: &lt;i&gt;VP&lt;\/i&gt;\./);
+  assert.equal(count(html, 'jp-nbalign-kpi-owner'), 0, 'the owner is in the statement');
+  const older = render(editedState(s => delete s.kpi_statement));
+  assert.equal(count(older, 'nbalign-kpi-statement'), 0);
+  assert.equal(count(older, 'jp-nbalign-kpi-owner'), 1);
+});
