@@ -106,9 +106,16 @@ class EvaluationResult:
                                   f"(nbalign could not render the verdict: {type(exc).__name__}: {exc})"}
 
 
+def bundle(text: str, html: str) -> dict[str, str]:
+    """A display bundle. The HTML is marked for MathJax to leave alone: front ends typeset HTML
+    outputs, and user text such as "from $1.2M to $0.9M" would read as a formula
+    (``mathjax_ignore`` for MathJax 3, as in JupyterLab; ``tex2jax_ignore`` for MathJax 2)."""
+    return {"text/plain": text, "text/html": f"<div class='mathjax_ignore tex2jax_ignore'>{html}</div>"}
+
+
 def evaluation_bundle(row: Row, standing: Standing) -> dict[str, str]:
     """The compact line shown after each evaluation, plus its banner when a finding applies."""
-    return {"text/plain": evaluation_text(row, standing), "text/html": evaluation_html(row, standing)}
+    return bundle(evaluation_text(row, standing), evaluation_html(row, standing))
 
 
 def evaluation_text(row: Row, standing: Standing) -> str:
@@ -242,7 +249,7 @@ class ModelsTable:
         heads = "".join(f"<th style='padding:2px 10px 2px 0;text-align:left;color:{_MUTED};font-weight:normal'>"
                         f"{escape(h)}</th>" for h in head)
         html = (f"<div style='{_FONT}'><table style='border-collapse:collapse'><tr>{heads}</tr>{cells}</table></div>")
-        return {"text/plain": text, "text/html": html}
+        return bundle(text, html)
 
 
 class Explanation:
@@ -259,7 +266,7 @@ class Explanation:
             f"<span style='color:{_MUTED}'>{escape(c.level)}</span><div>{escape(c.explanation)}</div></div>"
             for c in checks
         )
-        return {"text/plain": text, "text/html": html}
+        return bundle(text, html)
 
 
 # --------------------------------------------------------------------------- objective card
@@ -320,7 +327,7 @@ class ObjectiveCard:
             + "".join(finding_html(f) for f in findings)
             + "</div>"
         )
-        return {"text/plain": text, "text/html": html}
+        return bundle(text, html)
 
 
 def kpi_text(objective: Objective, today: _dt.date | None = None) -> str:
@@ -352,11 +359,8 @@ class Message:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         edge, background = _LEVEL_COLOURS[self.level]
-        return {
-            "text/plain": self.text,
-            "text/html": f"<div style='{_FONT}padding:2px 8px;border-left:4px solid {edge};"
-            f"background:{background}'>{escape(self.text)}</div>",
-        }
+        return bundle(self.text, f"<div style='{_FONT}padding:2px 8px;border-left:4px solid {edge};"
+                                 f"background:{background}'>{escape(self.text)}</div>")
 
 
 # --------------------------------------------------------------------------- baseline card
@@ -434,4 +438,4 @@ class BaselineCard:
                      + "".join(f"<tr><td style='text-align:left;padding:0 12px 0 0'><code>{escape(name)}</code></td>"
                                f"<td style='text-align:right;font-variant-numeric:tabular-nums'>{escape(value)}</td></tr>"
                                for name, value in shown) + "</table>")
-        return {"text/plain": "\n".join(lines), "text/html": html + "</div>"}
+        return bundle("\n".join(lines), html + "</div>")

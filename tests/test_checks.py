@@ -144,6 +144,9 @@ def test_declaring_accuracy_on_imbalanced_loans_says_so_on_the_card_and_to_the_s
             "target: 0.96\nbaseline: auto\ndata:\n  train: X_train, y_train\n  test: X_test, y_test")
     assert result.success, captured.stdout + captured.stderr
     card = captured.outputs[0].data["text/plain"]
+    # "$1.2M to $0.9M" is money, not a formula: every HTML output is marked for MathJax to skip
+    assert all(o.data["text/html"].startswith("<div class='mathjax_ignore tex2jax_ignore'>")
+               for o in captured.outputs if "text/html" in o.data)
     assert "KPI: Cut the money lost to bad loans per quarter from $1.2M to $0.9M by 2027-06-30" in card
     assert "NBA105 Accuracy on imbalanced classes: 94.8% of the test labels are 0" in card
     assert "scores 0.948 accuracy" in card

@@ -38,3 +38,41 @@ def test_churn_example_fills_the_sidebar(page, lab, artifacts):
     expect(notebook.locator(".nbalign-banner")).to_have_count(3)
     assert driver.error_outputs() == "(no error output)"
     driver.screenshot("sidebar-churn-example")
+
+
+def test_accuracy_on_imbalanced_loans_is_flagged_in_the_sidebar(page, lab, artifacts):
+    """The loans example up to its first objective: accuracy on 5% bad loans, a KPI in money,
+    `baseline: auto`. The sidebar says what the KPI means and which check fires, and why."""
+    import nbformat
+
+    folder = lab.root / "loans"
+    folder.mkdir()
+    example = nbformat.read(REPO / "example_notebooks" / "loans.ipynb", as_version=4)
+    first_objective = next(i for i, c in enumerate(example.cells) if "metric: accuracy" in c.source)
+    example.cells = example.cells[: first_objective + 1]
+    nbformat.write(example, folder / "loans.ipynb")
+    page.set_default_timeout(UI_TIMEOUT)
+    driver = LabDriver(page, lab.url, artifacts)
+    driver.open_notebook("loans/loans.ipynb")
+    sidebar = driver.sidebar()
+    driver.run_all()
+
+    expect(sidebar.get_by_test_id("nbalign-objective-name")).to_have_text("loans", timeout=KERNEL_TIMEOUT)
+    expect(sidebar.get_by_test_id("nbalign-kpi-statement")).to_contain_text(
+        "Cut the money lost to bad loans per quarter from $1.2M to $0.9M by 2027-06-30")
+    expect(sidebar.get_by_test_id("nbalign-kpi-statement")).to_contain_text("accountable: Head of Credit Risk")
+    finding = sidebar.get_by_test_id("nbalign-objective-finding")
+    expect(finding).to_have_count(1)
+    expect(finding).to_contain_text("NBA105")
+    expect(finding).to_contain_text("Accuracy on imbalanced classes")
+    expect(finding).to_contain_text("scores 0.948 accuracy")
+    finding.get_by_text("why").click()
+    expect(finding).to_contain_text("a model that always predicts that class scores high")
+    expect(sidebar.get_by_test_id("nbalign-evaluation-name")).to_have_text(["constant baseline", "linear baseline"])
+    # the notebook says the same on the objective card
+    notebook = driver.current_notebook()
+    expect(notebook.locator(".nbalign-objective")).to_contain_text("NBA105")
+    # money stays money: no dollar sign in the card is read as the start of a formula
+    expect(notebook.locator(".nbalign-objective")).to_contain_text("from $1.2M to $0.9M by 2027-06-30")
+    assert driver.error_outputs() == "(no error output)"
+    driver.screenshot("sidebar-loans-accuracy")
