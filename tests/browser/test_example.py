@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from labdriver import KERNEL_TIMEOUT, REPO, UI_TIMEOUT, LabDriver
 from playwright.sync_api import expect
@@ -11,15 +9,25 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def test_churn_example_fills_the_sidebar(page, lab, artifacts):
-    folder = lab.root / "example"
-    folder.mkdir()
-    shutil.copy(REPO / "example_notebooks" / "churn.ipynb", folder / "churn.ipynb")
+def run_example(page, lab, artifacts, folder: str, notebook) -> tuple[LabDriver, object]:
+    """Write ``notebook`` (an nbformat notebook) into a folder of the lab, open it, run all."""
+    import nbformat
+
+    (lab.root / folder).mkdir()
+    nbformat.write(notebook, lab.root / folder / "example.ipynb")
     page.set_default_timeout(UI_TIMEOUT)
     driver = LabDriver(page, lab.url, artifacts)
-    driver.open_notebook("example/churn.ipynb")
+    driver.open_notebook(f"{folder}/example.ipynb")
     sidebar = driver.sidebar()
     driver.run_all()
+    return driver, sidebar
+
+
+def test_churn_example_fills_the_sidebar(page, lab, artifacts):
+    import nbformat
+
+    churn = nbformat.read(REPO / "example_notebooks" / "churn.ipynb", as_version=4)
+    driver, sidebar = run_example(page, lab, artifacts, "example", churn)
 
     expect(sidebar.get_by_test_id("nbalign-objective-name")).to_have_text("churn", timeout=KERNEL_TIMEOUT)
     expect(sidebar.get_by_test_id("nbalign-outcome")).to_contain_text("retention offer")
@@ -45,17 +53,10 @@ def test_accuracy_on_imbalanced_loans_is_flagged_in_the_sidebar(page, lab, artif
     `baseline: auto`. The sidebar says what the KPI means and which check fires, and why."""
     import nbformat
 
-    folder = lab.root / "loans"
-    folder.mkdir()
     example = nbformat.read(REPO / "example_notebooks" / "loans.ipynb", as_version=4)
     first_objective = next(i for i, c in enumerate(example.cells) if "metric: accuracy" in c.source)
     example.cells = example.cells[: first_objective + 1]
-    nbformat.write(example, folder / "loans.ipynb")
-    page.set_default_timeout(UI_TIMEOUT)
-    driver = LabDriver(page, lab.url, artifacts)
-    driver.open_notebook("loans/loans.ipynb")
-    sidebar = driver.sidebar()
-    driver.run_all()
+    driver, sidebar = run_example(page, lab, artifacts, "loans", example)
 
     expect(sidebar.get_by_test_id("nbalign-objective-name")).to_have_text("loans", timeout=KERNEL_TIMEOUT)
     expect(sidebar.get_by_test_id("nbalign-kpi-statement")).to_contain_text(
