@@ -119,7 +119,9 @@ def linear_pipeline(X, task: str):
         return Pipeline([("impute", SimpleImputer(strategy="median")),
                          ("scale", StandardScaler(with_mean=not sparse)), ("model", model)])
     numbers, categories = _columns(X)
+    # drop="if_binary": a two-valued column is one indicator, not two that split one effect (±c)
     encode = OneHotEncoder(handle_unknown="ignore", min_frequency=MIN_FREQUENCY, max_categories=MAX_CATEGORIES,
+                           drop="if_binary",
                            feature_name_combiner=feature_equals_category)
     steps = []
     if numbers:

@@ -7,6 +7,7 @@ argument makes every command testable with a plain dict.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable
 
 from .baseline import CONSTANT_LABEL, LINEAR_LABEL, AutoBaseline, fit_baselines
@@ -51,8 +52,11 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
     baselines = []
     if baseline_models:
         X_test, y_test = (namespace[n] for n in objective.data_test)
-        baselines = [evaluate_model(objective, model, X_test, y_test, label, source="objective", role="baseline",
-                                    rows_kept=session.rows_kept) for label, model in baseline_models]
+        with warnings.catch_warnings():  # the card says so: categories unseen in training are ignored
+            warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
+            baselines = [evaluate_model(objective, model, X_test, y_test, label, source="objective",
+                                        role="baseline", rows_kept=session.rows_kept)
+                         for label, model in baseline_models]
     declared = session.set_objective(objective, *baselines)
     if auto is not None and on_auto is not None:
         on_auto(auto)

@@ -212,7 +212,8 @@ def test_the_cards_coefficients_are_those_of_a_pipeline_fitted_by_hand(ready, lo
         ("prepare", ColumnTransformer([
             ("n", Pipeline([("i", SimpleImputer(strategy="median")), ("s", StandardScaler())]), numbers),
             ("c", Pipeline([("i", SimpleImputer(strategy="most_frequent")),
-                            ("o", OneHotEncoder(handle_unknown="ignore", min_frequency=0.01, max_categories=30))]),
+                            ("o", OneHotEncoder(handle_unknown="ignore", min_frequency=0.01, max_categories=30,
+                                                  drop="if_binary"))]),
              categories),
         ])),
         ("model", LogisticRegression(max_iter=1000)),
