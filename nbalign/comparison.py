@@ -13,8 +13,9 @@ ROC AUC, binary                            DeLong (:func:`~nbalign.stats.delong`
 accuracy                                   McNemar; against a number, a t interval
 MSE, RMSE, MAE, log loss, Brier score      paired t on per-row losses
 average precision, binary                  paired bootstrap, vectorised
-F1, precision, recall, Jaccard, balanced   paired bootstrap of the confusion matrix
-accuracy, MCC on binary labels             (8 cell counts per resample: any size)
+F1, precision, recall, Jaccard (binary or  paired bootstrap of the confusion matrices
+macro, weighted, micro), balanced          (k³ cell counts per resample for k classes:
+accuracy, MCC                              any number of rows)
 anything else                              paired bootstrap of the scorer's function
 =========================================  =============================================
 
@@ -42,7 +43,7 @@ from .errors import EvaluationError
 from .evaluation import Evaluation
 from .metrics import Metric
 from .predictions import Kept, TestSet
-from .stats import CONFUSION_METRICS, Difference
+from .stats import Difference, confusion_metric_of
 
 log = logging.getLogger(__name__)
 
@@ -86,10 +87,15 @@ def compare(metric: Metric, test_set: TestSet, b: Kept, a: Kept | None = None, *
     if scorer == "average_precision" and binary and flat and b.method != "predict":
         return _rescaled(lambda rows, resamples: _ap(y, pred_a, pred_b, reference, confidence, rows, resamples),
                          y.size, confidence)
-    if scorer in CONFUSION_METRICS and binary and flat and b.method == "predict" and _has_one(y):
+    confusion = confusion_metric_of(scorer)
+    # any number of classes, except for the scores of one positive class (f1, precision, ...)
+    one_class = confusion is not None and confusion[1] == "binary" and confusion[0] in ("precision", "recall",
+                                                                                       "f1", "jaccard")
+    if confusion is not None and flat and b.method == "predict" and (binary or not one_class):
         from .stats import paired_bootstrap_confusion
 
-        return paired_bootstrap_confusion(scorer, y, pred_a, pred_b, RESAMPLES, confidence, pos_label=1,
+        return paired_bootstrap_confusion(confusion[0], y, pred_a, pred_b, RESAMPLES, confidence,
+                                          average=confusion[1], pos_label=1 if _has_one(y) else None,
                                           reference=reference)
     return _rescaled(lambda rows, resamples: _generic(scorer, metric.sign, y, pred_a, pred_b, reference,
                                                       confidence, rows, resamples), y.size, confidence)

@@ -167,8 +167,7 @@ def _segments(row: Row, standing: Standing) -> list[tuple[str, str]]:
 def _progress_interval(row: Row, standing: Standing, confidence: float) -> str:
     """`` (95% CI 72% to 98%)``: the row's interval against the baseline, as progress to the target."""
     summary, tested = standing.summary, row.vs_baseline
-    if tested is None or row.role != "model" or summary.target is None or summary.baseline is None \
-            or summary.target == summary.baseline:
+    if tested is None or row.role != "model" or row.progress is None:
         return ""
     span = summary.target - summary.baseline
     low, high = sorted((tested.low / span, tested.high / span))

@@ -383,9 +383,8 @@ class Summary:
     def progress_interval(self) -> tuple[float, float] | None:
         """Progress of the best to the target, as an interval (from :attr:`best_vs_baseline`)."""
         claim = self.claim
-        if claim is None or claim.difference is None or self.target is None or self.baseline is None \
-                or self.target == self.baseline:
-            return None
+        if claim is None or claim.difference is None or self.progress is None:
+            return None  # no progress to measure (no target, or one the baseline already meets)
         span = self.target - self.baseline
         ends = sorted((claim.difference.low / span + 0.0, claim.difference.high / span + 0.0))
         return ends[0], ends[1]
@@ -526,9 +525,16 @@ class Standing:
         }
 
 
-def progress_to_target(score: float, baseline: float | None, target: float | None) -> float | None:
-    """0.0 at the baseline, 1.0 at the target; works for either direction of the metric."""
+def progress_to_target(score: float, baseline: float | None, target: float | None,
+                       sign: int | None = None) -> float | None:
+    """0.0 at the baseline, 1.0 at the target; works for either direction of the metric.
+
+    With the metric's ``sign``, None when the target is not beyond the baseline (NBA104): there
+    is no way from one to the other to measure.
+    """
     if baseline is None or target is None or target == baseline:
+        return None
+    if sign is not None and (target - baseline) * sign < 0:
         return None
     return (score - baseline) / (target - baseline) + 0.0  # + 0.0: never "-0%"
 
@@ -693,7 +699,7 @@ class Judge:
         if not same_metric(record.metric, metric):
             return Row(**common, preset="other_metric"), fold
         change_vs_baseline = None if baseline is None else record.score - baseline
-        progress = progress_to_target(record.score, baseline, self.objective.target)
+        progress = progress_to_target(record.score, baseline, self.objective.target, metric.sign)
         if record.role == "baseline":
             if self._baseline_model() is not None and record.key == self._baseline_record.key:
                 # the baseline model is a model one could ship: a candidate when returns diminish
@@ -775,7 +781,7 @@ class Judge:
             target=target,
             min_gain=self._min_gain,
             best=best,
-            progress=None if best is None else progress_to_target(best.score, self._baseline, target),
+            progress=None if best is None else progress_to_target(best.score, self._baseline, target, self.metric.sign),
             n_models=fold.models,
             baseline_id=None if self._baseline_model() is None else self._baseline_record.id,
             banner=self._headline(best, fold),

@@ -657,29 +657,47 @@ def paired_bootstrap_average_precision(y_true, scores_a, scores_b, n_resamples: 
                                  f"paired bootstrap of average precision, percentile, {n_resamples} resamples")
 
 
-# Metrics of a binary confusion matrix, from the counts (tp, fp, fn, tn) of each resample. A ratio
-# whose denominator is 0 is 0, as scikit-learn's zero_division default gives it.
+# Metrics of a confusion matrix, computed from the counts of each resample. A ratio whose
+# denominator is 0 is 0, as scikit-learn's zero_division default gives it. Averaged variants
+# follow scikit-learn: over the classes present in the resample's labels or predictions
+# (macro), weighted by their support (weighted), or pooled (micro).
 CONFUSION_METRICS = ("accuracy", "balanced_accuracy", "precision", "recall", "f1", "jaccard",
                      "matthews_corrcoef")
+AVERAGES = ("binary", "macro", "weighted", "micro")
+
+
+def confusion_metric_of(scorer: str) -> tuple[str, str] | None:
+    """``(metric, average)`` for a scikit-learn scorer this bootstrap computes, else None:
+    ``"f1_macro"`` is ``("f1", "macro")``, ``"f1"`` is ``("f1", "binary")``."""
+    for name in CONFUSION_METRICS:
+        if scorer == name:
+            return name, "binary"
+        if scorer.startswith(name + "_") and scorer[len(name) + 1:] in AVERAGES[1:] \
+                and name in ("precision", "recall", "f1", "jaccard"):
+            return name, scorer[len(name) + 1:]
+    return None
 
 
 def paired_bootstrap_confusion(metric_name: str, y_true, labels_a, labels_b, n_resamples: int = 2000,
-                               confidence: float = 0.95, seed: int | None = 0, *, pos_label=None,
-                               reference: float | None = None) -> Difference:
-    """:func:`paired_bootstrap` of a metric of the binary confusion matrix, without a loop over rows.
+                               confidence: float = 0.95, seed: int | None = 0, *, average: str = "binary",
+                               pos_label=None, reference: float | None = None) -> Difference:
+    """:func:`paired_bootstrap` of a metric of the confusion matrix, without a loop over rows.
 
-    A row is one of 8 cells: its true class and each model's predicted class (positive or not).
-    Drawing N rows with replacement is drawing the 8 cell counts from a multinomial with the
-    cells' shares, so each resample costs 8 numbers instead of N rows, whatever N, and the
+    With k classes a row is one of k³ cells: its true class and each model's predicted class.
+    Drawing N rows with replacement is drawing the cell counts from a multinomial with the
+    cells' shares, so each resample costs k³ numbers instead of N rows, whatever N, and the
     metric is computed from the counts of all resamples at once. The resamples have exactly
     the distribution of :func:`paired_bootstrap`'s (not the same draws for a seed).
 
     Parameters
     ----------
     metric_name : {"accuracy", "balanced_accuracy", "precision", "recall", "f1", "jaccard", "matthews_corrcoef"}
-        As scikit-learn computes it for binary labels (a ratio of 0 / 0 is 0).
+        As scikit-learn computes it (a ratio of 0 / 0 is 0).
     y_true, labels_a, labels_b : array-like of shape (N,)
-        True and predicted labels; the positive class is ``pos_label``, else the larger label.
+        True and predicted labels.
+    average : {"binary", "macro", "weighted", "micro"}, default "binary"
+        For precision, recall, F1 and Jaccard, as scikit-learn's ``average``. ``"binary"``
+        scores the positive class: ``pos_label``, else the larger of two labels.
     n_resamples, confidence, seed, reference
         As :func:`paired_bootstrap_average_precision`.
 
@@ -693,59 +711,77 @@ def paired_bootstrap_confusion(metric_name: str, y_true, labels_a, labels_b, n_r
     import numpy as np
 
     level = _check_confidence(confidence)
-    if metric_name not in CONFUSION_METRICS:
-        raise EvaluationError(f"paired_bootstrap_confusion: no confusion-matrix formula for {metric_name!r}; "
-                              f"choose one of {', '.join(CONFUSION_METRICS)}, or use paired_bootstrap.")
+    if metric_name not in CONFUSION_METRICS or average not in AVERAGES:
+        raise EvaluationError(f"paired_bootstrap_confusion: no confusion-matrix formula for {metric_name!r} "
+                              f"(average {average!r}); choose one of {', '.join(CONFUSION_METRICS)} and an "
+                              f"average of {', '.join(AVERAGES)}, or use paired_bootstrap.")
     if not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
         raise EvaluationError(f"paired_bootstrap_confusion: n_resamples must be a positive whole number, "
                               f"not {n_resamples!r}.")
     a_or_reference = _reference("paired_bootstrap_confusion", labels_a, reference, labels_b)
     y, a, b = _paired_arrays("paired_bootstrap_confusion", y_true=y_true, pred_a=a_or_reference, pred_b=labels_b)
-    if pos_label is None:
-        positive = _positive_mask(y, None, "paired_bootstrap_confusion")
-        pos_label = y[positive][0] if positive.any() else 1
-    else:
-        positive = y == pos_label
-    cell = positive * 4 + (a == pos_label) * 2 + (b == pos_label)
-    shares = np.bincount(cell.astype(np.int64), minlength=8) / y.size
+    classes = np.unique(np.concatenate([y, b] + ([] if labels_a is None else [a])))
+    k = classes.size
+    if k > 50:
+        raise EvaluationError(f"paired_bootstrap_confusion: {k} classes make {k ** 3:,} cells; use paired_bootstrap.")
+    positive = None
+    if average == "binary" and metric_name in ("precision", "recall", "f1", "jaccard"):
+        if pos_label is None:
+            mask = _positive_mask(y, None, "paired_bootstrap_confusion")
+            pos_label = y[mask][0] if mask.any() else classes[-1]
+        positive = int(np.searchsorted(classes, pos_label))
+        if positive >= k or classes[positive] != pos_label:
+            positive = None  # the positive class never occurs: every ratio of it is 0
+    codes = [np.searchsorted(classes, v) for v in (y, a if labels_a is not None else b, b)]
+    cell = (codes[0] * k + codes[1]) * k + codes[2]
+    shares = np.bincount(cell.astype(np.int64), minlength=k ** 3) / y.size
     size = y.shape[0]
     rng = np.random.default_rng(seed)
     counts = np.vstack([shares * size, rng.multinomial(size, shares, size=n_resamples)]).astype(np.float64)
     # Row 0 is all rows as drawn (the estimate), then the resamples. Cells are indexed
     # (true, a, b): each model's (true class, predicted class) table sums out the other model.
-    cells = counts.reshape(-1, 2, 2, 2)
+    cells = counts.reshape(-1, k, k, k)
     joint_a, joint_b = cells.sum(axis=3), cells.sum(axis=2)
-    values_b = _confusion_metric(metric_name, joint_b)
-    values_a = np.full_like(values_b, reference) if labels_a is None else _confusion_metric(metric_name, joint_a)
+    values_b = _confusion_metric(metric_name, joint_b, average, positive)
+    values_a = (np.full_like(values_b, reference) if labels_a is None
+                else _confusion_metric(metric_name, joint_a, average, positive))
     differences = values_b - values_a
+    named = metric_name.replace("_", " ") + ("" if average == "binary" else f" ({average})")
     return _bootstrap_difference("paired_bootstrap_confusion", float(differences[0]), differences[1:], level, size,
-                                 f"paired bootstrap of {metric_name.replace('_', ' ')}, percentile, "
-                                 f"{n_resamples} resamples")
+                                 f"paired bootstrap of {named}, percentile, {n_resamples} resamples")
 
 
-def _confusion_metric(name: str, joint):
-    """The metric of each (true, predicted) 2x2 count table in ``joint`` (resamples, 2, 2)."""
+def _confusion_metric(name: str, joint, average: str = "binary", positive: int | None = None):
+    """The metric of each (true, predicted) count table in ``joint`` (resamples, k, k)."""
     import numpy as np
-
-    tn, fp, fn, tp = joint[:, 0, 0], joint[:, 0, 1], joint[:, 1, 0], joint[:, 1, 1]
 
     def ratio(numerator, denominator):
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1), 0.0)
 
+    hits = np.diagonal(joint, axis1=1, axis2=2)  # (resamples, k): correct predictions per class
+    true, predicted = joint.sum(axis=2), joint.sum(axis=1)  # support and predictions per class
+    total = true.sum(axis=1)
     if name == "accuracy":
-        return ratio(tp + tn, tp + tn + fp + fn)
-    if name == "precision":
-        return ratio(tp, tp + fp)
-    if name == "recall":
-        return ratio(tp, tp + fn)
-    if name == "f1":
-        return ratio(2 * tp, 2 * tp + fp + fn)
-    if name == "jaccard":
-        return ratio(tp, tp + fp + fn)
-    if name == "balanced_accuracy":
-        return (ratio(tp, tp + fn) + ratio(tn, tn + fp)) / 2
-    return ratio(tp * tn - fp * fn, np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)))
+        return ratio(hits.sum(axis=1), total)
+    if name == "balanced_accuracy":  # mean recall over the classes in the labels
+        present = true > 0
+        return ratio((ratio(hits, true) * present).sum(axis=1), present.sum(axis=1))
+    if name == "matthews_corrcoef":
+        covariance = hits.sum(axis=1) * total - (true * predicted).sum(axis=1)
+        spread = (total ** 2 - (predicted ** 2).sum(axis=1)) * (total ** 2 - (true ** 2).sum(axis=1))
+        return ratio(covariance, np.sqrt(spread))
+    per_class = {"precision": (hits, predicted), "recall": (hits, true), "f1": (2 * hits, true + predicted),
+                 "jaccard": (hits, true + predicted - hits)}[name]
+    if average == "micro":
+        return ratio(per_class[0].sum(axis=1), per_class[1].sum(axis=1))
+    scores = ratio(*per_class)
+    if average == "binary":
+        return np.zeros(joint.shape[0]) if positive is None else scores[:, positive]
+    if average == "weighted":
+        return ratio((scores * true).sum(axis=1), total)
+    present = (true + predicted) > 0  # macro: the classes in the labels or the predictions
+    return ratio((scores * present).sum(axis=1), present.sum(axis=1))
 
 
 def _reference(function: str, pred_a, reference, pred_b):

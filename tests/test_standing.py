@@ -281,3 +281,15 @@ def test_the_readme_documents_every_check_and_no_other():
     readme = (PROTOCOL.parent / "README.md").read_text(encoding="utf-8")
     table = dict(re.findall(r"^\| (NBA\d{3}) \| ([^|]+?) \|", readme, re.M))
     assert table == {code: check.title for code, check in CHECKS.items()}
+
+
+def test_no_progress_is_measured_towards_a_target_the_baseline_already_meets():
+    """Found on the wine data: a perfect linear baseline above the target made a worse model read
+    2961% of the way to the target."""
+    text = "metric: auc\ntarget: 0.9\nbaseline: auto\ndata:\n  train: a, b\n  test: X, y"
+    records = [Evaluation("objective", 1, "linear baseline", "LR", {}, "auc", 0.95, id=1, role="baseline"),
+               Evaluation("objective", 1, "knn", "KNN", {}, "auc", 0.80, id=2)]
+    standing = Judge(parse_objective(text), records).standing()
+    assert [r.progress for r in standing.rows] == [None, None]
+    assert standing.summary.progress is None and standing.summary.progress_interval is None
+    assert [f.code for f in standing.findings] == ["NBA104"]

@@ -501,3 +501,49 @@ def test_a_bootstrap_against_a_fixed_score_is_the_models_own_interval_shifted(cl
         assert (result.low, result.high) == pytest.approx((low, high), abs=1e-12)
     with pytest.raises(EvaluationError, match="reference="):
         paired_bootstrap_average_precision(y, None, b)
+
+
+@pytest.mark.parametrize("classes", [2, 3, 5])
+def test_confusion_formulas_are_scikit_learns_for_every_average(classes):
+    """The counts-to-metric formulas of the confusion bootstrap against scikit-learn's functions,
+    on random tables with classes missing from the labels or the predictions."""
+    import warnings
+
+    from sklearn import metrics as sk_metrics
+
+    from nbalign.stats import _confusion_metric
+
+    rng = np.random.default_rng(classes)
+    for _ in range(40):
+        n = int(rng.integers(5, 60))
+        y = rng.integers(0, classes, n)
+        p = np.where(rng.random(n) < 0.6, y, rng.integers(0, classes, n))
+        table = np.zeros((1, classes, classes))
+        np.add.at(table[0], (y, p), 1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = [("accuracy", "binary", sk_metrics.accuracy_score(y, p)),
+                        ("balanced_accuracy", "binary", sk_metrics.balanced_accuracy_score(y, p)),
+                        ("matthews_corrcoef", "binary", sk_metrics.matthews_corrcoef(y, p))]
+            for name, function in [("precision", sk_metrics.precision_score), ("recall", sk_metrics.recall_score),
+                                   ("f1", sk_metrics.f1_score), ("jaccard", sk_metrics.jaccard_score)]:
+                for average in ("macro", "weighted", "micro") + (("binary",) if classes == 2 else ()):
+                    expected.append((name, average, function(y, p, average=average, zero_division=0)))
+        for name, average, value in expected:
+            got = _confusion_metric(name, table, average, 1 if classes == 2 else None)[0]
+            assert got == pytest.approx(value, abs=1e-12), (name, average)
+
+
+def test_a_multiclass_confusion_bootstrap_agrees_with_the_row_bootstrap():
+    from sklearn.metrics import f1_score
+
+    from nbalign.stats import paired_bootstrap_confusion
+
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 3, 400)
+    a = np.where(rng.random(400) < 0.75, y, rng.integers(0, 3, 400))
+    b = np.where(rng.random(400) < 0.65, y, rng.integers(0, 3, 400))
+    cells = paired_bootstrap_confusion("f1", y, a, b, average="macro")
+    rows = paired_bootstrap(lambda t, p: f1_score(t, p, average="macro"), y, a, b, n_resamples=600)
+    assert cells.method == "paired bootstrap of f1 (macro), percentile, 2000 resamples"
+    assert_close_intervals(cells, rows)
