@@ -18,7 +18,8 @@ Records of earlier versions with the same metric
     record that counts is the one the current version names (its latest score).
 
 Verdicts with confidence
-    Against the best before it, a model is *better* (a real gain: its paired interval, at
+    Against the best before it (with a baseline model, ``auto`` or a named one: the baseline
+    model, until a model scores above it), a model is *better* (a real gain: its paired interval, at
     ``stop.confidence``, lies above 0 and the gain is at least ``min_gain``), *better by less
     than min_gain*, *not distinguishable* (the interval holds 0) or *worse* (the interval lies
     below 0); *below baseline* only when significantly worse than the baseline. The tests are
