@@ -32,6 +32,7 @@ from .format import (
     format_interval,
     format_level,
     format_score,
+    format_small,
     kpi_line,
 )
 
@@ -326,14 +327,14 @@ def no_real_gain(facts: Facts) -> str | None:
     # while no model beats the baseline model, it is what a model has to beat
     than = f"the {'best' if best.role == 'model' else 'baseline'} ({best.name}, {best_score})"
     if verdict == "small_gain":
-        how = f"better than {than} by less than min_gain {format_score(facts.min_gain)}"
+        how = f"better than {than} by less than min_gain {format_small(facts.min_gain)}"
     elif verdict == "worse":
         how = f"worse than {than}"
     elif tested is not None:
         how = f"not distinguishable from {than}"
     elif facts.gain > 0:
         how = (f"only {format_score(facts.gain)} better than {than}; gains "
-               f"under min_gain {format_score(facts.min_gain)} do not count")
+               f"under min_gain {format_small(facts.min_gain)} do not count")
     else:
         how = f"no better than {than}"
     return f"{e.name} scores {score}, {how}{_interval(facts, tested)}."
@@ -361,7 +362,7 @@ def diminishing_returns(facts: Facts) -> str | None:
     costs = ratio_text(Complexity.from_dict(best.complexity or {}), Complexity.from_dict(adequate.complexity or {}))
     trade = f" for {costs}" if costs else ""
     if facts.non_inferior:
-        why = (f"not worse than the best by min_gain {format_score(facts.min_gain)} at "
+        why = (f"not worse than the best by min_gain {format_small(facts.min_gain)} at "
                f"{format_level(facts.confidence)} confidence")
     else:
         why = f"the simplest model {best.name} shows no real gain over"

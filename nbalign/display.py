@@ -19,6 +19,7 @@ from .format import (
     format_level,
     format_percent,
     format_score,
+    format_small,
 )
 from .objective import Objective
 from .standing import ObjectiveFacts, Row, Standing
@@ -298,10 +299,10 @@ class ObjectiveCard:
             rows.append(("Test data", ", ".join(o.data_test)))
         if o.data_train:
             rows.append(("Training data", ", ".join(o.data_train)))
-        min_gain = format_score(o.stop.min_gain) if o.stop.min_gain is not None else "an automatic min_gain"
+        min_gain = format_small(o.stop.min_gain) if o.stop.min_gain is not None else "an automatic min_gain"
         if o.stop.min_gain is None and self.summary is not None:
             automatic = self.summary.baseline is not None and o.target is not None
-            min_gain = format_score(self.summary.min_gain) + (
+            min_gain = format_small(self.summary.min_gain) + (
                 " (automatic: 2% of the way from baseline to target)" if automatic else " (automatic)")
         rows.append(("Stop", f"after {o.stop.patience} models in a row without a real gain (at least {min_gain}, "
                              f"significant at {format_level(o.stop.confidence)})"))
@@ -327,6 +328,12 @@ class ObjectiveCard:
             + "</div>"
         )
         return bundle(text, html)
+
+
+def _gain(value: float) -> str:
+    """A min_gain with the digits it needs: ``0.020``, ``500.0``, and ``0.00026``, not ``0.000``."""
+    text = format_score(value)
+    return f"{value:.2g}" if value and not text.strip("0.,−") else text
 
 
 def kpi_text(objective: Objective, today: _dt.date | None = None) -> str:

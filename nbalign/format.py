@@ -68,6 +68,13 @@ def format_apart(a: float, b: float) -> tuple[str, str]:
     return first, second
 
 
+def format_small(value: float | None) -> str:
+    """A threshold such as min_gain, with the digits it needs: ``0.020``, ``500.0``, and
+    ``0.00026`` where :func:`format_score` would round it to ``0.000``."""
+    text = format_score(value)
+    return f"{value:.2g}" if _is_number(value) and value and not text.strip("0.,\u2212") else text
+
+
 def format_change(value: float | None) -> str:
     """A signed change: ``+0.090``, ``−0.005``, ``±0.000`` when it rounds to nothing."""
     if not _is_number(value):

@@ -43,7 +43,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .checks import CHECKS, Finding, most_important, objective_findings, progress_findings
+from .checks import (
+    CHECKS,
+    Finding,
+    most_important,
+    objective_findings,
+    progress_findings,
+)
 from .comparison import Comparisons, improvement_interval, is_better, is_worse
 from .evaluation import Evaluation
 from .metrics import Metric, metric_label, same_metric

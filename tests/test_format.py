@@ -55,3 +55,9 @@ def test_two_scores_a_message_compares_read_differently_when_they_differ():
     assert format_apart(25_310.2, 25_310.4) == ("25,310.2", "25,310.4")
     assert format_apart(-0.1234, -0.1236) == ("\u22120.123", "\u22120.124")  # apart already
     assert format_apart(-0.12341, -0.12344) == ("\u22120.12341", "\u22120.12344")
+
+
+def test_a_small_threshold_shows_its_digits():
+    from nbalign.format import format_small
+
+    assert [format_small(v) for v in (0.02, 500, 0.00026, 0.0, None)] == ["0.020", "500.0", "0.00026", "0.000", "\u2014"]
