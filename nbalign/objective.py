@@ -834,10 +834,10 @@ def _parse_stop(value: Any, metric: Metric, lines: dict[str, int]) -> Stop:
             lines.get("stop.patience"),
         )
     confidence = _parse_number(value.get("confidence", DEFAULT_CONFIDENCE), "stop.confidence", lines)
-    if not 0.5 <= confidence < 1:
+    if confidence is None or not 0.5 <= confidence < 1:
         raise ObjectiveError(
-            f"`confidence: {confidence:g}` must be a level between 0.5 and 1 (exclusive), how sure a "
-            "verdict must be: e.g. `confidence: 0.95` for 95%.",
+            f"`confidence: {'' if confidence is None else f'{confidence:g}'}` must be a level between 0.5 "
+            "and 1 (exclusive), how sure a verdict must be: e.g. `confidence: 0.95` for 95%.",
             lines.get("stop.confidence"),
         )
     return Stop(min_gain=min_gain, patience=patience, confidence=confidence)

@@ -683,12 +683,12 @@ class Judge:
     # ------------------------------------------------------------------ the fold
 
     def _judge_from(self, start: int) -> None:
-        del self._rows[start:], self._folds[start:]
-        for positions in self._by_test_set.values():
-            del positions[bisect.bisect_left(positions, start):]
-        for ranked in self._simplest.values():
-            if ranked and max(at for _, at in ranked) >= start:  # rare: a record updated or inserted early
+        if start < len(self._rows):  # a record updated or inserted before the end: forget what follows
+            for positions in self._by_test_set.values():
+                del positions[bisect.bisect_left(positions, start):]
+            for ranked in self._simplest.values():
                 ranked[:] = [(cost, at) for cost, at in ranked if at < start]
+        del self._rows[start:], self._folds[start:]
         fold = self._folds[-1] if self._folds else _Fold()
         for position in range(start, len(self._records)):
             row, fold = self._judge_one(position, fold)

@@ -572,8 +572,7 @@ def paired_bootstrap(metric, y_true, pred_a, pred_b, n_resamples: int = 2000,
     import numpy as np
 
     level = _check_confidence(confidence)
-    if not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
-        raise EvaluationError(f"paired_bootstrap: n_resamples must be a positive whole number, not {n_resamples!r}.")
+    _check_resamples(n_resamples, "paired_bootstrap")
     a_or_reference = _reference("paired_bootstrap", pred_a, reference, pred_b)
     y, a, b = _paired_arrays("paired_bootstrap", flat=False, y_true=y_true, pred_a=a_or_reference, pred_b=pred_b)
     size = y.shape[0]
@@ -629,9 +628,7 @@ def paired_bootstrap_average_precision(y_true, scores_a, scores_b, n_resamples: 
     import numpy as np
 
     level = _check_confidence(confidence)
-    if not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
-        raise EvaluationError(f"paired_bootstrap_average_precision: n_resamples must be a positive whole number, "
-                              f"not {n_resamples!r}.")
+    _check_resamples(n_resamples, "paired_bootstrap_average_precision")
     a_or_reference = _reference("paired_bootstrap_average_precision", scores_a, reference, scores_b)
     y, a, b = _paired_arrays("paired_bootstrap_average_precision", y_true=y_true, pred_a=a_or_reference, pred_b=scores_b)
     positive = _positive_mask(y, pos_label, "paired_bootstrap_average_precision").astype(np.int32)
@@ -715,9 +712,7 @@ def paired_bootstrap_confusion(metric_name: str, y_true, labels_a, labels_b, n_r
         raise EvaluationError(f"paired_bootstrap_confusion: no confusion-matrix formula for {metric_name!r} "
                               f"(average {average!r}); choose one of {', '.join(CONFUSION_METRICS)} and an "
                               f"average of {', '.join(AVERAGES)}, or use paired_bootstrap.")
-    if not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
-        raise EvaluationError(f"paired_bootstrap_confusion: n_resamples must be a positive whole number, "
-                              f"not {n_resamples!r}.")
+    _check_resamples(n_resamples, "paired_bootstrap_confusion")
     a_or_reference = _reference("paired_bootstrap_confusion", labels_a, reference, labels_b)
     y, a, b = _paired_arrays("paired_bootstrap_confusion", y_true=y_true, pred_a=a_or_reference, pred_b=labels_b)
     classes = np.unique(np.concatenate([y, b] + ([] if labels_a is None else [a])))
@@ -893,6 +888,13 @@ def holm(p_values):
 
 
 # ------------------------------------------------------------------------------ shared
+
+
+def _check_resamples(n_resamples, function: str) -> None:
+    import numpy as np
+
+    if not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
+        raise EvaluationError(f"{function}: n_resamples must be a positive whole number, not {n_resamples!r}.")
 
 
 def _check_confidence(confidence) -> float:

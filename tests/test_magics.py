@@ -534,3 +534,18 @@ def test_an_integer_valued_regression_target_gets_a_constant_regressor(loaded):
     # it, is not distinguishable from it
     assert result.success and result.result.verdict == "no_gain", result.result.verdict
     assert result.result.row.best_before_name == "linear baseline" and result.result.row.vs_best.low < 0
+
+
+def test_stop_confidence_sets_the_level_of_every_interval(loaded, objective_text):
+    run(loaded, "%%objective cancer\n" + objective_text + "  confidence: 0.8\n")
+    run(loaded, "%evaluate logreg")
+    result, _ = run(loaded, "%evaluate stump")
+    line = result.result._repr_mimebundle_()["text/plain"].splitlines()[0]
+    assert nbalign.active_session().standing.summary.confidence == 0.8
+    assert "vs best (80% CI " in line and "95%" not in line
+    session = nbalign.active_session()
+    logreg, stump = [r for r in session.records if r.role == "model"]
+    at_80 = result.result.row.vs_best
+    at_95 = session._judge.comparisons.between(session.objective.metric, stump, logreg, confidence=0.95)
+    # DeLong is a normal interval: its half-width scales with the normal quantile, 1.28 against 1.96
+    assert (at_80.high - at_80.low) / (at_95.high - at_95.low) == pytest.approx(1.2816 / 1.9600, rel=1e-3)

@@ -46,7 +46,7 @@ def test_full_objective_parses_every_field():
     assert o.baseline.kind == "number" and o.baseline.value == 0.27
     assert o.value == {"tp": 180, "fp": -20, "fn": -200, "tn": 0}
     assert o.data_train == ("X_train", "y_train") and o.data_test == ("X_test", "y_test")
-    assert o.stop.min_gain == 0.01 and o.stop.patience == 3
+    assert o.stop.min_gain == 0.01 and o.stop.patience == 3 and o.stop.confidence == 0.95
 
 
 def test_round_trip_through_dict_keeps_everything_but_lines():
@@ -109,6 +109,9 @@ MISTAKES = [
     ("metric: auc\nkpi:\n  name: churn\n  deadline: next summer", 5, ["not a date", "YYYY-MM-DD"]),
     ("metric: auc\nkpi:\n  owner: me", 3, ["no `name:`"]),
     ("metric: auc\nstop:\n  patience: 0", 4, ["at least 1"]),
+    ("metric: auc\nstop:\n  confidence:", 4, ["must be a level between 0.5 and 1", "`confidence: 0.95`"]),
+    ("metric: auc\nstop:\n  confidence: 1", 4, ["`confidence: 1` must be a level between 0.5 and 1"]),
+    ("metric: auc\nstop:\n  confidence: 95%", 4, ["must be a number", "`stop.confidence: 0.95`"]),
     ("metric: auc\nstop:\n  min_gain: -0.1", 4, ["negative"]),
     ("metric: auc\nmetric: ap", 3, ["given twice"]),
     ("outcome: fewer churners\ntarget: 0.9", None, ["no `metric:`", "metric: auc"]),

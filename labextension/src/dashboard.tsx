@@ -183,11 +183,7 @@ function ProgressSection(props: { objective: IObjective; summary: ISummary }): J
         )}
       </div>
       {summary.best_vs_baseline && (
-        <Claim
-          claim={summary.best_vs_baseline}
-          confidence={confidence}
-          greaterIsBetter={metric.greater_is_better}
-        />
+        <Claim claim={summary.best_vs_baseline} confidence={confidence} />
       )}
       {typeof summary.models_compared === 'number' && summary.models_compared > 0 && (
         <div className="jp-nbalign-muted jp-nbalign-compared" data-testid="nbalign-models-compared">
@@ -217,13 +213,9 @@ function ProgressInterval(props: { interval: [number, number] }): JSX.Element {
 }
 
 /** What the best model's test against the baseline lets one claim, correction named. */
-function Claim(props: {
-  claim: IBaselineClaim;
-  confidence: number;
-  greaterIsBetter: boolean;
-}): JSX.Element {
+function Claim(props: { claim: IBaselineClaim; confidence: number }): JSX.Element {
   const { claim, confidence } = props;
-  const { text, tone } = baselineClaim(claim, confidence, props.greaterIsBetter);
+  const { text, tone } = baselineClaim(claim);
   return (
     <div className="jp-nbalign-claim" data-testid="nbalign-claim">
       <div className="jp-nbalign-claim-text" data-tone={tone}>

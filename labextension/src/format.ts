@@ -151,39 +151,20 @@ export function testText(difference: IDifference): string {
  * and tone: "better than the baseline after Holm's correction over 6 models",
  * "not distinguishable from the baseline ...", "worse than the baseline ...".
  *
- * The kernel's verdict when it sends one; else (older kernels) better (or worse)
- * when the adjusted p-value is below 1 − confidence and the estimate goes the
- * metric's good (or bad) way; a negative change of a loss is a gain.
+ * The words and tone of the kernel's verdict on the claim: the sidebar does not
+ * judge it again.
  */
-export function baselineClaim(
-  claim: IBaselineClaim,
-  confidence: number,
-  greaterIsBetter: boolean
-): { text: string; tone: Tone } {
-  const verdict = claim.verdict ?? ownReading(claim, confidence, greaterIsBetter);
+export function baselineClaim(claim: IBaselineClaim): { text: string; tone: Tone } {
   const [words, tone]: [string, Tone] =
-    verdict === 'better'
+    claim.verdict === 'better'
       ? ['better than', 'good']
-      : verdict === 'worse'
+      : claim.verdict === 'worse'
         ? ['worse than', 'bad']
         : ['not distinguishable from', 'neutral'];
   const correction = isCorrected(claim)
     ? `after ${claim.correction}'s correction over ${claim.models_compared} models`
     : '(no correction: a single comparison)';
   return { text: `${words} the baseline ${correction}`, tone };
-}
-
-/** The claim's verdict read from its numbers, for kernels that do not send one. */
-function ownReading(
-  claim: IBaselineClaim,
-  confidence: number,
-  greaterIsBetter: boolean
-): 'better' | 'not_distinguishable' | 'worse' {
-  if (!(claim.p_adjusted < 1 - confidence) || claim.estimate === 0) {
-    return 'not_distinguishable';
-  }
-  const gain = greaterIsBetter ? claim.estimate > 0 : claim.estimate < 0;
-  return gain ? 'better' : 'worse';
 }
 
 /** A claim chosen among several models, its p-value and interval corrected ("Holm", "Bonferroni"). */

@@ -127,8 +127,8 @@ export interface IBaselineClaim extends IDifference {
   /** The correction's name: "Holm", "Bonferroni" (many models), "none" (a single comparison). */
   correction: string;
   models_compared: number;
-  /** What the claim says, as the kernel decided it (absent from older kernels). */
-  verdict?: 'better' | 'not_distinguishable' | 'worse';
+  /** What the claim says, as the kernel decided it. */
+  verdict: 'better' | 'not_distinguishable' | 'worse';
 }
 
 export interface ISummary {
@@ -388,8 +388,7 @@ function isBaselineClaim(value: unknown): value is IBaselineClaim {
     isProbability(value.p_adjusted) &&
     typeof value.correction === 'string' &&
     isInteger(value.models_compared, 0) &&
-    (value.verdict === undefined ||
-      ['better', 'not_distinguishable', 'worse'].includes(value.verdict as string))
+    ['better', 'not_distinguishable', 'worse'].includes(value.verdict as string)
   );
 }
 

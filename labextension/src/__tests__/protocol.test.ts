@@ -102,6 +102,7 @@ test('malformed standings are rejected', t => {
     ['a claim with a null p_adjusted', m => (m.payload.standing.summary.best_vs_baseline.p_adjusted = null)],
     ['a claim without its difference', m => delete m.payload.standing.summary.best_vs_baseline.high],
     ['a claim with an unknown verdict', m => (m.payload.standing.summary.best_vs_baseline.verdict = 'great')],
+    ['a claim without its verdict', m => delete m.payload.standing.summary.best_vs_baseline.verdict],
     ['findings that are not a list', m => (m.payload.standing.findings = { code: 'NBA105' })],
     ['a finding without its message', m => (m.payload.standing.findings = [{ code: 'NBA105', level: 'warning', title: 't', explanation: 'e' }])],
     ['a negative models_compared', m => (m.payload.standing.summary.models_compared = -1)],
