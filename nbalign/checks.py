@@ -7,15 +7,16 @@ user in the banner's "why" (inline and in the sidebar) and in ``%nbalign explain
 
 Adding a check is writing one function::
 
-    @check("NBA304", "info", "Simpler model within tolerance", scope="progress")
-    def simpler_model(facts):
+    @check("NBA306", "info", "A short title", scope="progress")
+    def short_title(facts):
         \"\"\"What it means and what to do.\"\"\"
         return "a specific message" if ... else None
 
-Scopes: ``objective`` checks get ``(objective, today)``; ``progress`` checks get the
+Scopes: ``objective`` checks get the :class:`~nbalign.standing.ObjectiveFacts` (the objective,
+its scored baseline, the test labels once seen); ``progress`` checks get the
 :class:`~nbalign.standing.Facts` the judge computed for one evaluation. A check returns its
-message, or None when it does not apply. ``NBA1xx`` concern the objective, ``NBA2xx`` an
-evaluation, ``NBA3xx`` progress.
+message, or None when it does not apply. ``NBA1xx`` concern the objective and its data,
+``NBA2xx`` an evaluation, ``NBA3xx`` progress.
 """
 
 from __future__ import annotations
