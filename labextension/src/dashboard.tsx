@@ -1,7 +1,8 @@
 /**
  * One notebook's standing, read at a glance: the outcome and KPI it serves,
- * the metric's progress from baseline to target, the best model, the banner
- * and the evaluations as the kernel judged them.
+ * the metric's progress from baseline to target, what it means for the
+ * business when the kernel projects it (the KPI's progress, the expected value),
+ * the best model, the banner and the evaluations as the kernel judged them.
  *
  * It renders the standing and nothing else: verdicts, tones and the summary
  * come from the kernel, and no number here is judged again. All user text goes
@@ -19,6 +20,7 @@ import {
   formatPercent,
   formatPercentInterval,
   formatScore,
+  formatTextInterval,
   formatTime,
   kpiLine,
   modelsComparedText,
@@ -30,10 +32,14 @@ import {
   DEFAULT_CONFIDENCE,
   IBanner,
   IBaselineClaim,
+  IBusiness,
+  IBusinessKpi,
+  IBusinessValue,
   ICheck,
   IDifference,
   IObjective,
   IRow,
+  IRowBusiness,
   IStanding,
   ISummary
 } from './protocol';
@@ -115,52 +121,24 @@ function ObjectiveSection(props: {
 function ProgressSection(props: { objective: IObjective; summary: ISummary }): JSX.Element {
   const { objective, summary } = props;
   const metric = objective.metric;
-  const progress = summary.progress;
-  const percent = formatPercent(progress);
-  const width = barPercent(progress);
-  const tone =
-    progress === null ? 'none' : progress >= 1 ? 'reached' : progress < 0 ? 'below' : 'on-way';
   const best = summary.best;
   const confidence = summary.confidence ?? DEFAULT_CONFIDENCE;
-  const interval = summary.progress_interval ?? null;
-  const intervalText = interval ? formatPercentInterval(interval, confidence) : '';
-  const reading = intervalText ? `${percent} (${intervalText})` : percent;
+  const business = summary.business ?? null;
   return (
     <section className="jp-nbalign-section jp-nbalign-metric" data-testid="nbalign-metric">
-      <div className="jp-nbalign-metric-head">
+      <ProgressMeter
+        progress={summary.progress}
+        interval={summary.progress_interval ?? null}
+        confidence={confidence}
+        ariaLabel="Progress from baseline to target"
+        span={['baseline', 'target']}
+        testids={METRIC_METER}
+      >
         <span className="jp-nbalign-metric-label" title={metric.scorer}>
           {metric.label}
         </span>
         <span className="jp-nbalign-direction">{directionText(metric)}</span>
-        <span
-          className="jp-nbalign-percent"
-          data-tone={tone}
-          data-testid="nbalign-progress-percent"
-          title={reading}
-        >
-          {percent}
-        </span>
-        {intervalText && (
-          <span className="jp-nbalign-percent-interval" data-testid="nbalign-progress-interval">
-            {intervalText}
-          </span>
-        )}
-      </div>
-      <div
-        className="jp-nbalign-progress"
-        data-testid="nbalign-progress"
-        data-tone={tone}
-        role="progressbar"
-        aria-label="Progress from baseline to target"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={Math.round(width)}
-        aria-valuetext={`${reading} of the way from baseline to target`}
-        title={`${reading} of the way from baseline (0%) to target (100%)`}
-      >
-        <div className="jp-nbalign-progress-fill" style={{ width: `${width}%` }} />
-      </div>
-      {interval && <ProgressInterval interval={interval} />}
+      </ProgressMeter>
       <div className="jp-nbalign-ends">
         <span>
           <span className="jp-nbalign-label">baseline</span> {formatScore(summary.baseline)}
@@ -169,6 +147,14 @@ function ProgressSection(props: { objective: IObjective; summary: ISummary }): J
           <span className="jp-nbalign-label">target</span> {formatScore(summary.target)}
         </span>
       </div>
+      {business?.derivation && (
+        <div className="jp-nbalign-muted jp-nbalign-derivation" data-testid="nbalign-target-derivation">
+          {business.derivation}
+        </div>
+      )}
+      {business && (business.kpi || business.value) && (
+        <BusinessFigures business={business} confidence={confidence} />
+      )}
       <div className="jp-nbalign-best" data-testid="nbalign-best">
         <span className="jp-nbalign-label">best</span>
         {best ? (
@@ -191,6 +177,155 @@ function ProgressSection(props: { objective: IObjective; summary: ISummary }): J
         </div>
       )}
     </section>
+  );
+}
+
+/** The data-testids of one progress meter's percent, interval text and bar. */
+interface IMeterTestIds {
+  percent: string;
+  interval: string;
+  bar: string;
+}
+
+const METRIC_METER: IMeterTestIds = {
+  percent: 'nbalign-progress-percent',
+  interval: 'nbalign-progress-interval',
+  bar: 'nbalign-progress'
+};
+
+const KPI_METER: IMeterTestIds = {
+  percent: 'nbalign-kpi-progress-percent',
+  interval: 'nbalign-kpi-progress-interval',
+  bar: 'nbalign-kpi-progress-bar'
+};
+
+/**
+ * A progress from 0% to 100%, read at a glance: a head (the caller's label
+ * and, on the right, the true percent with its interval), the bar filled to it
+ * (clamped, toned below / on-way / reached), and the interval's whisker under
+ * the bar. The metric (baseline to target) and the KPI (current value to
+ * target) share it. `span` names the two ends, for the tooltip and screen readers.
+ */
+function ProgressMeter(props: {
+  progress: number | null;
+  interval: [number, number] | null;
+  confidence: number;
+  ariaLabel: string;
+  span: [string, string];
+  testids: IMeterTestIds;
+  children: React.ReactNode;
+}): JSX.Element {
+  const { progress, interval, confidence, testids } = props;
+  const [from, to] = props.span;
+  const percent = formatPercent(progress);
+  const width = barPercent(progress);
+  const tone = progressTone(progress);
+  const intervalText = interval ? formatPercentInterval(interval, confidence) : '';
+  const reading = intervalText ? `${percent} (${intervalText})` : percent;
+  return (
+    <>
+      <div className="jp-nbalign-metric-head">
+        {props.children}
+        <span className="jp-nbalign-percent" data-tone={tone} data-testid={testids.percent} title={reading}>
+          {percent}
+        </span>
+        {intervalText && (
+          <span className="jp-nbalign-percent-interval" data-testid={testids.interval}>
+            {intervalText}
+          </span>
+        )}
+      </div>
+      <div
+        className="jp-nbalign-progress"
+        data-testid={testids.bar}
+        data-tone={tone}
+        role="progressbar"
+        aria-label={props.ariaLabel}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(width)}
+        aria-valuetext={`${reading} of the way from ${from} to ${to}`}
+        title={`${reading} of the way from ${from} (0%) to ${to} (100%)`}
+      >
+        <div className="jp-nbalign-progress-fill" style={{ width: `${width}%` }} />
+      </div>
+      {interval && <ProgressInterval interval={interval} />}
+    </>
+  );
+}
+
+/** Where a progress stands: none, below its start, on its way, or at its end and past. */
+function progressTone(progress: number | null): 'none' | 'below' | 'on-way' | 'reached' {
+  if (progress === null) {
+    return 'none';
+  }
+  return progress >= 1 ? 'reached' : progress < 0 ? 'below' : 'on-way';
+}
+
+/**
+ * What the metric means for the business, as the kernel projected it: the KPI's
+ * progress from its current value to its target with the best model, and the
+ * value that model is expected to bring. Every figure is the kernel's text.
+ */
+function BusinessFigures(props: { business: IBusiness; confidence: number }): JSX.Element {
+  const { kpi, value } = props.business;
+  return (
+    <div className="jp-nbalign-business">
+      {kpi && <KpiProgress kpi={kpi} confidence={props.confidence} />}
+      {value && <BusinessValue value={value} />}
+    </div>
+  );
+}
+
+/**
+ * The KPI's progress on the metric's meter: its name across the top, then
+ * "26.5% → 24.1%" and "target 22%" beside the percent (where the metric says
+ * its direction), the bar, and under it the model and the projection's
+ * interval in the KPI's units.
+ */
+function KpiProgress(props: { kpi: IBusinessKpi; confidence: number }): JSX.Element {
+  const { kpi, confidence } = props;
+  const note = kpi.projected_interval
+    ? `projected with ${kpi.model} \u00b7 ${formatTextInterval(kpi.projected_interval, confidence)}`
+    : `projected with ${kpi.model}`;
+  return (
+    <div className="jp-nbalign-kpi-progress" data-testid="nbalign-kpi-progress">
+      <ProgressMeter
+        progress={kpi.progress}
+        interval={kpi.progress_interval}
+        confidence={confidence}
+        ariaLabel="KPI progress from its current value to its target"
+        span={["the KPI's current value", 'its target']}
+        testids={KPI_METER}
+      >
+        <span className="jp-nbalign-kpi-progress-name">
+          <span className="jp-nbalign-label">KPI</span> {kpi.name}
+        </span>
+        <span className="jp-nbalign-kpi-move" title={kpi.text}>
+          {`${kpi.current} \u2192 `}
+          <span className="jp-nbalign-kpi-projected" data-testid="nbalign-kpi-projected">
+            {kpi.projected}
+          </span>
+        </span>
+        <span className="jp-nbalign-direction">target {kpi.target}</span>
+      </ProgressMeter>
+      <div className="jp-nbalign-muted jp-nbalign-kpi-note">{note}</div>
+    </div>
+  );
+}
+
+/** The value the model is expected to bring: "forest: $149k per quarter ($12.40 per case), ...". */
+function BusinessValue(props: { value: IBusinessValue }): JSX.Element {
+  const { value } = props;
+  return (
+    <div
+      className="jp-nbalign-business-value"
+      data-testid="nbalign-business-value"
+      title={value.rule ? `assuming: ${value.rule}` : undefined}
+    >
+      <span className="jp-nbalign-label">value</span>{' '}
+      {value.text || value.per_period || value.per_case}
+    </div>
   );
 }
 
@@ -423,7 +558,30 @@ function EvaluationDetail(props: { row: IRow; confidence: number }): JSX.Element
           {vsBaseline && <TestLine difference={vsBaseline} />}
         </div>
       )}
+      {row.business && <RowBusiness business={row.business} />}
       <code className="jp-nbalign-estimator">{row.estimator}</code>
+    </div>
+  );
+}
+
+/** A row's business figures, when the kernel projected them: "Projected KPI 24.1% · Value $149k per quarter". */
+function RowBusiness(props: { business: IRowBusiness }): JSX.Element | null {
+  const { projected_kpi, value } = props.business;
+  if (!projected_kpi && !value) {
+    return null;
+  }
+  return (
+    <div className="jp-nbalign-row-business" data-testid="nbalign-row-business">
+      {projected_kpi && (
+        <span className="jp-nbalign-row-figure">
+          <span className="jp-nbalign-row-figure-name">Projected KPI</span> {projected_kpi}
+        </span>
+      )}
+      {value && (
+        <span className="jp-nbalign-row-figure">
+          <span className="jp-nbalign-row-figure-name">Value</span> {value}
+        </span>
+      )}
     </div>
   );
 }

@@ -117,6 +117,20 @@ export function formatPercentInterval(
 }
 
 /**
+ * An interval of values the kernel formatted (a projected KPI, in its own
+ * units): "95% CI 23.4% to 24.9%". A dash without one.
+ */
+export function formatTextInterval(
+  interval: readonly [string, string] | null | undefined,
+  confidence: number | null | undefined
+): string {
+  if (!interval) {
+    return DASH;
+  }
+  return `${formatLevel(confidence)} CI ${interval[0]} to ${interval[1]}`;
+}
+
+/**
  * A change with its interval when the kernel tested it:
  * "+0.013 (95% CI +0.004 to +0.030)"; the bare change without a test.
  */

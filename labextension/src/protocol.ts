@@ -131,6 +131,53 @@ export interface IBaselineClaim extends IDifference {
   verdict: 'better' | 'not_distinguishable' | 'worse';
 }
 
+/**
+ * The KPI the best model's metric projects to (`summary.business.kpi`). Every
+ * string is formatted by the kernel, in the KPI's own units ("24.1%", "$1.2M").
+ */
+export interface IBusinessKpi {
+  name: string;
+  current: string;
+  target: string;
+  projected: string;
+  /** The projected KPI as an interval [low, high] at `summary.confidence`. */
+  projected_interval: [string, string] | null;
+  /** 0 at the KPI's current value, 1 at its target (may run below 0 or past 1). */
+  progress: number | null;
+  progress_interval: [number, number] | null;
+  /** The model the projection is made with. */
+  model: string;
+  /** The whole projection in one sentence, for people. */
+  text: string;
+}
+
+/** What a model is expected to be worth (`summary.business.value`), formatted by the kernel. */
+export interface IBusinessValue {
+  per_case: string;
+  /** The value over a period ("$149k per quarter"); null when the objective gives no volume. */
+  per_period: string | null;
+  model: string;
+  /** The action the value assumes ("contact the top 20% (2,400 customers per quarter)"). */
+  rule: string | null;
+  text: string;
+}
+
+/** The business figures of the standing (`summary.business`, since issue 9). */
+export interface IBusiness {
+  /** null: no projection of the KPI is possible. */
+  kpi: IBusinessKpi | null;
+  /** null: the objective has no value matrix or action. */
+  value: IBusinessValue | null;
+  /** How the metric target was derived from the KPI target, for people. */
+  derivation: string | null;
+}
+
+/** A row's business figures (`rows[i].business`, since issue 9). */
+export interface IRowBusiness {
+  projected_kpi: string | null;
+  value: string | null;
+}
+
 export interface ISummary {
   baseline: number | null;
   target: number | null;
@@ -149,6 +196,8 @@ export interface ISummary {
   progress_interval?: [number, number] | null;
   /** Models scored on the best model's test set: the number of comparisons. */
   models_compared?: number | null;
+  // Since issue 9; absent in standings saved before, null when there is nothing to say.
+  business?: IBusiness | null;
 }
 
 /** One evaluation as the kernel judged it. */
@@ -174,6 +223,8 @@ export interface IRow {
   vs_best?: IDifference | null;
   /** This model against the baseline; null without a paired test. */
   vs_baseline?: IDifference | null;
+  // Since issue 9; absent in standings saved before.
+  business?: IRowBusiness | null;
 }
 
 /** The whole judged state of one objective. */
@@ -358,10 +409,51 @@ function isSummary(value: unknown): value is ISummary {
     optional(value.best_vs_baseline, v => v === null || isBaselineClaim(v)) &&
     optional(
       value.progress_interval,
-      v => v === null || (Array.isArray(v) && v.length === 2 && v.every(isNumber))
+      v => v === null || isPair(v, isNumber)
     ) &&
-    optional(value.models_compared, v => v === null || isInteger(v, 0))
+    optional(value.models_compared, v => v === null || isInteger(v, 0)) &&
+    optional(value.business, v => v === null || isBusiness(v))
   );
+}
+
+/** `$defs/business`: every key present, each object or text null when there is nothing to say. */
+function isBusiness(value: unknown): value is IBusiness {
+  return (
+    isObject(value) &&
+    (value.kpi === null || isBusinessKpi(value.kpi)) &&
+    (value.value === null || isBusinessValue(value.value)) &&
+    isText(value.derivation)
+  );
+}
+
+function isBusinessKpi(value: unknown): value is IBusinessKpi {
+  return (
+    isObject(value) &&
+    ['name', 'current', 'target', 'projected', 'model', 'text'].every(key => isString(value[key])) &&
+    (value.projected_interval === null || isPair(value.projected_interval, isString)) &&
+    isNumberOrNull(value.progress) &&
+    (value.progress_interval === null || isPair(value.progress_interval, isNumber))
+  );
+}
+
+function isBusinessValue(value: unknown): value is IBusinessValue {
+  return (
+    isObject(value) &&
+    isString(value.per_case) &&
+    isText(value.per_period) &&
+    isString(value.model) &&
+    isText(value.rule) &&
+    isString(value.text)
+  );
+}
+
+function isRowBusiness(value: unknown): value is IRowBusiness {
+  return isObject(value) && isText(value.projected_kpi) && isText(value.value);
+}
+
+/** An interval [low, high]: two items, each passing `check`. */
+function isPair(value: unknown, check: (v: unknown) => boolean): boolean {
+  return Array.isArray(value) && value.length === 2 && value.every(check);
 }
 
 /** A confidence level, strictly between 0 and 1. */
@@ -436,7 +528,8 @@ function isRow(value: unknown): value is IRow {
     Array.isArray(value.codes) &&
     value.codes.every(isCode) &&
     optional(value.vs_best, v => v === null || isDifference(v)) &&
-    optional(value.vs_baseline, v => v === null || isDifference(v))
+    optional(value.vs_baseline, v => v === null || isDifference(v)) &&
+    optional(value.business, v => v === null || isRowBusiness(v))
   );
 }
 

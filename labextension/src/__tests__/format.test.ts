@@ -14,6 +14,7 @@ import {
   formatPercentInterval,
   formatPValue,
   formatScore,
+  formatTextInterval,
   formatTime,
   kpiLine,
   modelsComparedText,
@@ -91,6 +92,12 @@ test('progress intervals read with the percent formatter', () => {
   assert.equal(formatPercentInterval([-0.004, 0.997], 0.9), '90% CI \u22121% to 99%');
   assert.equal(formatPercentInterval(null, 0.95), '\u2014');
   assert.equal(formatPercentInterval([NaN, 1], 0.95), '\u2014');
+});
+
+test('an interval the kernel formatted (a projected KPI) reads with the level, its ends as they are', () => {
+  assert.equal(formatTextInterval(['23.4%', '24.9%'], 0.95), '95% CI 23.4% to 24.9%');
+  assert.equal(formatTextInterval(['$1.1M', '$1.3M'], 0.9), '90% CI $1.1M to $1.3M');
+  assert.equal(formatTextInterval(null, 0.95), '\u2014');
 });
 
 const DIFFERENCE: IDifference = {

@@ -106,7 +106,28 @@ test('malformed standings are rejected', t => {
     ['findings that are not a list', m => (m.payload.standing.findings = { code: 'NBA105' })],
     ['a finding without its message', m => (m.payload.standing.findings = [{ code: 'NBA105', level: 'warning', title: 't', explanation: 'e' }])],
     ['a negative models_compared', m => (m.payload.standing.summary.models_compared = -1)],
-    ['a fractional models_compared', m => (m.payload.standing.summary.models_compared = 2.5)]
+    ['a fractional models_compared', m => (m.payload.standing.summary.models_compared = 2.5)],
+    // The business figures (issue 9)
+    ['business as text', m => (m.payload.standing.summary.business = '$149k')],
+    ['business without derivation', m => delete m.payload.standing.summary.business.derivation],
+    ['business without kpi', m => delete m.payload.standing.summary.business.kpi],
+    ['a business KPI without its text', m => delete m.payload.standing.summary.business.kpi.text],
+    ['a business KPI with a null name', m => (m.payload.standing.summary.business.kpi.name = null)],
+    ['a business KPI projected as a number', m => (m.payload.standing.summary.business.kpi.projected = 4.9)],
+    ['a KPI progress as text', m => (m.payload.standing.summary.business.kpi.progress = '53%')],
+    ['a KPI progress that is not finite', m => (m.payload.standing.summary.business.kpi.progress = Infinity)],
+    ['a KPI progress interval of one', m => m.payload.standing.summary.business.kpi.progress_interval.pop()],
+    ['a KPI progress interval of text', m => (m.payload.standing.summary.business.kpi.progress_interval = ['36%', '69%'])],
+    ['a projected interval of numbers', m => (m.payload.standing.summary.business.kpi.projected_interval = [4.3, 5.5])],
+    ['a KPI without projected_interval', m => delete m.payload.standing.summary.business.kpi.projected_interval],
+    ['a value without per_case', m => delete m.payload.standing.summary.business.value.per_case],
+    ['a value per period as a number', m => (m.payload.standing.summary.business.value.per_period = 149000)],
+    ['a value without its rule', m => delete m.payload.standing.summary.business.value.rule],
+    ['a value as a list', m => (m.payload.standing.summary.business.value = ['$149k'])],
+    ['a derivation as a number', m => (m.payload.standing.summary.business.derivation = 0.57)],
+    ['a row business as text', m => (m.payload.standing.rows[3].business = '4.9%')],
+    ['a row business without value', m => delete m.payload.standing.rows[3].business.value],
+    ['a row business value as a number', m => (m.payload.standing.rows[3].business.value = 149000)]
   ];
   for (const [what, edit] of cases) {
     assert.equal(parseMessage(edited(edit)), null, `${what} must be rejected`);
@@ -154,6 +175,40 @@ test('the paired tests are optional: absent (older standings) or null (nothing t
   }
   // A new verdict word of issue 7.
   assert.ok(parseMessage(edited(m => (m.payload.standing.rows[2].verdict = 'small_gain'))));
+});
+
+test('the business figures are optional: absent (older standings) or null, and so is each part', () => {
+  const example = readMessage('standing.json').payload.standing;
+  assert.ok(example.summary.business.kpi && example.summary.business.value, 'the example has both');
+  assert.ok(example.summary.business.derivation);
+  assert.ok(example.rows.some((row: any) => row.business?.projected_kpi && row.business?.value));
+  assert.ok(example.rows.some((row: any) => row.business?.projected_kpi && row.business?.value === null));
+  assert.ok(example.rows.some((row: any) => row.business === null));
+  for (const value of ['absent', null]) {
+    const message = edited(m => {
+      const { summary, rows } = m.payload.standing;
+      value === 'absent' ? delete summary.business : (summary.business = value);
+      for (const row of rows) {
+        value === 'absent' ? delete row.business : (row.business = value);
+      }
+    });
+    assert.ok(parseMessage(message), `business ${value === null ? 'null' : 'absent'}`);
+  }
+  const parts: [string, (business: any, rows: any[]) => void][] = [
+    ['no KPI projection', b => (b.kpi = null)],
+    ['no value', b => (b.value = null)],
+    ['no derivation', b => (b.derivation = null)],
+    ['nothing at all', b => Object.assign(b, { kpi: null, value: null, derivation: null })],
+    ['no intervals', b => Object.assign(b.kpi, { projected_interval: null, progress_interval: null })],
+    ['no KPI progress', b => (b.kpi.progress = null)],
+    ['a KPI progress below 0 and past 1', b => Object.assign(b.kpi, { progress: -0.2, progress_interval: [-0.5, 1.4] })],
+    ['no value per period, no rule', b => Object.assign(b.value, { per_period: null, rule: null })],
+    ['a row with nothing to project', (_, rows) => (rows[3].business = { projected_kpi: null, value: null })]
+  ];
+  for (const [what, edit] of parts) {
+    const message = edited(m => edit(m.payload.standing.summary.business, m.payload.standing.rows));
+    assert.ok(parseMessage(message), `${what} must be accepted`);
+  }
 });
 
 test('constants match the protocol', () => {

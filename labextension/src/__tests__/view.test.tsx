@@ -276,6 +276,7 @@ test('a row opens on its tests: the verdict with its interval, p-value, method, 
         `p = 0\\.540, ${method}, 1,409 rows` +
         'against the baseline: \\+0\\.245 \\(95% CI \\+0\\.199 to \\+0\\.290\\)' +
         `p = 0\\.001, ${method}, 1,409 rows` +
+        'Projected KPI 6%' +
         'sklearn\\.tree\\.DecisionTreeClassifier$'
     )
   );
@@ -314,10 +315,18 @@ test('a gain smaller than min_gain has its own word', () => {
 });
 
 test('the level of the intervals is the standing\'s confidence', () => {
-  const html = render(editedState(s => (s.summary.confidence = 0.9)));
+  const html = render(
+    editedState(s => {
+      s.summary.confidence = 0.9;
+      // the kernel writes its own sentence at its level too
+      s.summary.business!.kpi!.text = s.summary.business!.kpi!.text.replace('95%', '90%');
+    })
+  );
   assert.match(html, /title="better: \+0\.090 \(90% CI \+0\.062 to \+0\.118\)/);
   assert.match(html, /data-testid="nbalign-progress-interval">90% CI 88% to 117%</);
   assert.match(html, /Bonferroni-adjusted 90% CI/);
+  assert.match(html, /data-testid="nbalign-kpi-progress-interval">90% CI 88% to 118%</);
+  assert.match(html, />projected with gbm \u00b7 90% CI 4\.3% to 5\.5%</);
   assert.equal(count(html, '95% CI'), 0);
 });
 
@@ -385,7 +394,13 @@ test('a standing saved before the paired tests renders as before: no interval, c
 test('the new fields as null render like absent ones', () => {
   const html = render(
     editedState(s => {
-      Object.assign(s.summary, { confidence: null, best_vs_baseline: null, progress_interval: null, models_compared: null });
+      Object.assign(s.summary, {
+        confidence: null,
+        best_vs_baseline: null,
+        progress_interval: null,
+        models_compared: null,
+        business: null
+      });
       s.rows.forEach(row => Object.assign(row, { vs_best: null, vs_baseline: null }));
     })
   );
@@ -445,4 +460,192 @@ test('the KPI reads as the kernel\'s statement of intent when it sends one, as t
   const older = render(editedState(s => delete s.kpi_statement));
   assert.equal(count(older, 'nbalign-kpi-statement'), 0);
   assert.equal(count(older, 'jp-nbalign-kpi-owner'), 1);
+});
+
+// The business figures (issue 9): the KPI's progress, the expected value, the target's derivation.
+
+const BUSINESS_TESTIDS = [
+  'nbalign-kpi-progress',
+  'nbalign-kpi-projected',
+  'nbalign-business-value',
+  'nbalign-target-derivation',
+  'nbalign-row-business'
+];
+
+test('the KPI\'s progress shows under the metric\'s, on the same meter', () => {
+  const html = render(exampleState());
+  const blocks = nested(html, 'nbalign-kpi-progress', 'div');
+  assert.equal(blocks.length, 1);
+  const block = blocks[0];
+  assert.match(block, /<span class="jp-nbalign-label">KPI<\/span> 3-month churn rate of new customers</);
+  // The metric's meter: its percent (true, never clamped) with the interval, bar and whisker.
+  assert.match(
+    block,
+    /<span class="jp-nbalign-percent" data-tone="reached" data-testid="nbalign-kpi-progress-percent" title="103% \(95% CI 88% to 118%\)">103%</
+  );
+  assert.match(block, /data-testid="nbalign-kpi-progress-interval">95% CI 88% to 118%</);
+  assert.match(
+    block,
+    /<div class="jp-nbalign-progress" data-testid="nbalign-kpi-progress-bar" data-tone="reached" role="progressbar" aria-label="KPI progress from its current value to its target"[^>]*aria-valuenow="100"/
+  );
+  assert.match(block, /class="jp-nbalign-progress-fill" style="width:100%"/);
+  assert.match(block, /class="jp-nbalign-progress-ci-range" data-open-low="false" data-open-high="true" style="left:87\.5%;width:12\.5%"/);
+  // Built from the fields: the move beside the percent, the projected value marked, the target
+  // under it, the model and the projection's interval under the bar; the kernel's sentence as title.
+  assert.match(
+    block,
+    /<span class="jp-nbalign-kpi-move" title="9% \u2192 4\.9% projected with gbm \(95% CI 4\.3% to 5\.5%\); target 5%">9% \u2192 <span class="jp-nbalign-kpi-projected" data-testid="nbalign-kpi-projected">4\.9%<\/span><\/span><span class="jp-nbalign-direction">target 5%<\/span>/
+  );
+  assert.match(block, /<div class="jp-nbalign-muted jp-nbalign-kpi-note">projected with gbm \u00b7 95% CI 4\.3% to 5\.5%<\/div>/);
+  assert.equal(
+    textOf(block.replace(/<\/(div|span)>(?=<(div|span))/g, '$&\n')).replace(/\n+/g, ' | '),
+    'KPI 3-month churn rate of new customers | 9% \u2192 4.9% | target 5% | 103% | 95% CI 88% to 118% | projected with gbm \u00b7 95% CI 4.3% to 5.5%'
+  );
+  // The metric keeps its own test ids: each is on one element only.
+  for (const testid of ['nbalign-progress', 'nbalign-progress-percent', 'nbalign-progress-interval']) {
+    assert.equal(count(html, `data-testid="${testid}"`), 1, testid);
+  }
+  assert.equal(count(html, 'role="progressbar"'), 2);
+});
+
+test('the business figures sit in the summary: derivation by the target, then the KPI, the value, the best', () => {
+  const html = render(exampleState());
+  assert.match(
+    html,
+    /<div class="jp-nbalign-muted jp-nbalign-derivation" data-testid="nbalign-target-derivation">average precision must reach 0\.6 for the 3-month churn rate of new customers to fall from 9% to 5% \(contact the top 20%, effect 30%\)<\/div>/
+  );
+  const value = nested(html, 'nbalign-business-value', 'div');
+  assert.equal(value.length, 1);
+  assert.equal(textOf(value[0]), 'value gbm: $149k per quarter ($12.40 per case), contacting the top 20%');
+  assert.match(value[0], /title="assuming: contact the top 20% \(2,400 customers per quarter\)"/);
+  const at = (needle: string): number => {
+    const index = html.indexOf(needle);
+    assert.ok(index >= 0, needle);
+    return index;
+  };
+  const order = [
+    'data-testid="nbalign-progress"',
+    'jp-nbalign-ends',
+    'data-testid="nbalign-target-derivation"',
+    'data-testid="nbalign-kpi-progress"',
+    'data-testid="nbalign-business-value"',
+    'data-testid="nbalign-best"'
+  ].map(at);
+  assert.deepEqual(order, [...order].sort((a, b) => a - b), 'in this order');
+  assert.ok(at('data-testid="nbalign-kpi-progress"') < at('data-testid="nbalign-evaluations"'));
+});
+
+test('the KPI meter has the metric\'s states: on its way, below, none', () => {
+  const withKpi = (kpi: Record<string, unknown>): string =>
+    render(editedState(s => Object.assign(s.summary.business!.kpi!, kpi)));
+  const onWay = withKpi({ progress: 0.53, progress_interval: [0.36, 0.69] });
+  assert.match(onWay, /data-tone="on-way" data-testid="nbalign-kpi-progress-percent" title="53% \(95% CI 36% to 69%\)">53%</);
+  assert.match(onWay, /data-testid="nbalign-kpi-progress-bar" data-tone="on-way"[^>]*aria-valuenow="53"/);
+  assert.match(onWay, /data-open-low="false" data-open-high="false" style="left:36%;width:33%"/);
+  const below = withKpi({ progress: -0.2, progress_interval: [-0.5, 0.1] });
+  assert.match(below, /data-tone="below" data-testid="nbalign-kpi-progress-percent"[^>]*>\u221220%</);
+  assert.match(below, /data-testid="nbalign-kpi-progress-bar" data-tone="below"[^>]*aria-valuenow="0"/);
+  assert.match(below, /data-open-low="true" data-open-high="false" style="left:0%;width:10%"/);
+  const none = withKpi({ progress: null, progress_interval: null, projected_interval: null });
+  assert.match(none, /data-tone="none" data-testid="nbalign-kpi-progress-percent" title="\u2014">\u2014</);
+  assert.equal(count(none, 'nbalign-kpi-progress-interval'), 0);
+  assert.match(none, /class="jp-nbalign-muted jp-nbalign-kpi-note">projected with gbm<\/div>/);
+  assert.equal(count(none, 'class="jp-nbalign-progress-ci"'), 1, 'the metric\'s whisker only');
+  assert.match(none, /data-testid="nbalign-kpi-projected">4\.9%</, 'the projection still reads');
+});
+
+test('business absent (older standings) or null renders as before', () => {
+  const strip = (value: 'absent' | null) =>
+    editedState(s => {
+      value === 'absent' ? delete s.summary.business : (s.summary.business = null);
+      s.rows.forEach(row => (value === 'absent' ? delete row.business : (row.business = null)));
+    });
+  const absent = render(strip('absent'));
+  assert.equal(render(strip(null)), absent);
+  for (const testid of BUSINESS_TESTIDS) {
+    assert.equal(count(absent, `data-testid="${testid}"`), 0, testid);
+  }
+  assert.equal(count(absent, 'jp-nbalign-business'), 0);
+  assert.equal(count(absent, 'role="progressbar"'), 1);
+  // And a standing saved before issue 9 too.
+  const saved = fromSaved(readProtocol('saved/format1.json'));
+  const model = new AlignModel();
+  model.applySaved(saved!);
+  const older = render(model.state);
+  for (const testid of BUSINESS_TESTIDS) {
+    assert.equal(count(older, `data-testid="${testid}"`), 0, testid);
+  }
+});
+
+test('each business part shows alone when the others are null', () => {
+  const only = (edit: (b: NonNullable<IStanding['summary']['business']>) => void): string =>
+    render(editedState(s => edit(s.summary.business!)));
+  const noKpi = only(b => (b.kpi = null));
+  assert.equal(count(noKpi, 'data-testid="nbalign-kpi-progress"'), 0);
+  assert.equal(count(noKpi, 'data-testid="nbalign-business-value"'), 1);
+  assert.equal(count(noKpi, 'data-testid="nbalign-target-derivation"'), 1);
+  const noValue = only(b => (b.value = null));
+  assert.equal(count(noValue, 'data-testid="nbalign-kpi-progress"'), 1);
+  assert.equal(count(noValue, 'data-testid="nbalign-business-value"'), 0);
+  const noDerivation = only(b => (b.derivation = null));
+  assert.equal(count(noDerivation, 'data-testid="nbalign-target-derivation"'), 0);
+  assert.equal(count(noDerivation, 'data-testid="nbalign-kpi-progress"'), 1);
+  const nothing = only(b => Object.assign(b, { kpi: null, value: null, derivation: null }));
+  assert.equal(count(nothing, 'jp-nbalign-business'), 0, 'no empty block');
+  assert.equal(count(nothing, 'nbalign-target-derivation'), 0);
+  // No value per period and no rule: the kernel's sentence still reads, without a tooltip.
+  const perCase = only(b =>
+    Object.assign(b.value!, { per_period: null, rule: null, text: 'gbm: $12.40 per case' })
+  );
+  const value = nested(perCase, 'nbalign-business-value', 'div')[0];
+  assert.equal(textOf(value), 'value gbm: $12.40 per case');
+  assert.doesNotMatch(value, /title=/);
+});
+
+test('a row opens on its business figures when the kernel projected them', () => {
+  const html = render(exampleState());
+  const rows = elements(html, 'nbalign-evaluation');
+  const business = rows.map(row => nested(row, 'nbalign-row-business', 'div').map(textOf));
+  assert.deepEqual(business, [
+    ['Projected KPI 6%Value $98k per quarter'],
+    ['Projected KPI 6%'],
+    ['Projected KPI 4.9%Value $149k per quarter']
+  ]);
+  assert.match(
+    rows[2],
+    /<span class="jp-nbalign-row-figure"><span class="jp-nbalign-row-figure-name">Projected KPI<\/span> 4\.9%<\/span><span class="jp-nbalign-row-figure"><span class="jp-nbalign-row-figure-name">Value<\/span> \$149k per quarter<\/span>/
+  );
+  // Inside the detail, before the estimator; nothing to project: nothing shown.
+  assert.match(detailOf(rows[2]), /1,409 rowsProjected KPI 4\.9%Value \$149k per quartersklearn\.ensemble/);
+  const empty = render(editedState(s => (s.rows[3].business = { projected_kpi: null, value: null })));
+  assert.equal(count(empty, 'data-testid="nbalign-row-business"'), 2);
+  const valueOnly = render(editedState(s => (s.rows[3].business = { projected_kpi: null, value: '$149k per quarter' })));
+  assert.equal(textOf(nested(elements(valueOnly, 'nbalign-evaluation')[2], 'nbalign-row-business', 'div')[0]), 'Value $149k per quarter');
+});
+
+test('business text from the kernel stays text', () => {
+  const html = render(
+    editedState(s => {
+      const business = s.summary.business!;
+      business.kpi!.name = '<img src=x onerror=alert(1)>';
+      business.kpi!.projected = '<b>24.1%</b>';
+      business.kpi!.model = '<script>alert(2)</script>';
+      business.kpi!.text = '"><img src=y onerror=alert(3)>';
+      business.value!.text = '<img src=z onerror=alert(4)> per quarter';
+      business.value!.rule = '"><script>alert(5)</script>';
+      business.derivation = '<a href="javascript:alert(6)">derived</a>';
+      s.rows[3].business = { projected_kpi: '<i>4.9%</i>', value: '<u>$149k</u>' };
+    })
+  );
+  for (const tag of ['<img', '<b>', '<script', '<a ', '<i>', '<u>']) {
+    assert.equal(count(html, tag), 0, tag);
+  }
+  assert.match(html, /<span class="jp-nbalign-label">KPI<\/span> &lt;img src=x onerror=alert\(1\)&gt;</);
+  assert.match(html, /data-testid="nbalign-kpi-projected">&lt;b&gt;24\.1%&lt;\/b&gt;</);
+  assert.match(html, />projected with &lt;script&gt;alert\(2\)&lt;\/script&gt; \u00b7 95% CI/);
+  assert.match(html, /title="&quot;&gt;&lt;img src=y onerror=alert\(3\)&gt;"/);
+  assert.match(html, /&lt;img src=z onerror=alert\(4\)&gt; per quarter/);
+  assert.match(html, /title="assuming: &quot;&gt;&lt;script&gt;alert\(5\)&lt;\/script&gt;"/);
+  assert.match(html, />&lt;a href=&quot;javascript:alert\(6\)&quot;&gt;derived&lt;\/a&gt;</);
+  assert.match(html, /Projected KPI<\/span> &lt;i&gt;4\.9%&lt;\/i&gt;/);
 });
