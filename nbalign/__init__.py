@@ -81,7 +81,8 @@ def evaluate(model, X=None, y=None, name: str | None = None) -> EvaluationResult
     from . import commands
 
     session = active_session()
-    result = commands.evaluate(session, _user_namespace(), model, X, y, name=name, source="evaluate")
+    result = commands.evaluate(session, _user_namespace(), model, X, y, name=name, source="evaluate",
+                               report=commands.ProgressLine() if _in_ipython() else None)
     if _in_ipython():
         result.show()  # in a loop or on an assigned line too, as print would
     return result

@@ -251,6 +251,47 @@ def test_set_too_small(facts: ObjectiveFacts) -> str | None:
             f"noise. About {needed:,} test rows would tell them apart.")
 
 
+@check("NBA108", "warning", "KPI target out of reach under the action", scope="objective")
+def kpi_out_of_reach(facts: ObjectiveFacts) -> str | None:
+    """Even a perfect model cannot bring the KPI to its target under the declared action: the
+    action reaches too few cases (a top share smaller than the share of true cases cannot reach
+    them all) or changes too few of those it reaches (its effect). No metric target fixes that.
+    Change what the business does (a larger capacity, a stronger action), or agree on a target
+    the action can reach by the deadline (the message gives the best it can do)."""
+    from .business import format_percent, max_recall, projectable, projected_kpi, required_recall, format_kpi
+
+    objective, labels = facts.objective, facts.labels
+    kpi, action = objective.kpi, objective.action
+    if action is None or action.effect is None or projectable(kpi) is not None:
+        return None
+    share = action.capacity(objective.population)
+    rate = None if labels is None else labels.positive_share
+    if share is not None and rate is None:
+        return None  # the reach of a top share depends on the share of true cases: not seen yet
+    current, target = kpi.current_quantity, kpi.target_quantity
+    needed = required_recall(current.value, target.value, kpi.direction, current.kind == "percent", action.effect)
+    reachable = max_recall(share, rate)
+    if needed is None or needed <= reachable + 1e-9:
+        return None
+    best = projected_kpi(objective, reachable)
+    reach = f"used to {action.describe(objective.population)}, would reach "
+    reach += (f"at most {format_percent(reachable)} of the true cases (they are {format_percent(rate)} of all "
+              "cases) and" if reachable < 1 else "every true case and")
+    fixes = []
+    if share is not None and needed <= 1:
+        fixes.append(f"act on at least the top {format_percent(needed * rate)} of cases")
+    stronger = action.effect * needed / reachable
+    if stronger <= 1:
+        fixes.append(f"an action that changes the outcome of at least {format_percent(stronger)} of the true "
+                     f"cases it reaches (now {format_percent(action.effect)})")
+    fixes.append(f"a target the action can reach ({format_kpi(objective, best)} at best) or a later deadline "
+                 "to get the rest")
+    from .kpi import _with_article
+
+    return (f"even a perfect model, {reach} bring {_with_article(kpi.name)} to {format_kpi(objective, best)}, not "
+            f"{kpi.target}. To reach {kpi.target}: " + "; or ".join(fixes) + ".")
+
+
 # --------------------------------------------------------------------------- NBA2xx: an evaluation
 
 

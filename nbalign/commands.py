@@ -18,6 +18,25 @@ from .objective import Objective, check_names, parse_objective
 from .session import Session
 
 
+class ProgressLine:
+    """One line of progress that the next replaces: ``\r`` rewrites it in a terminal and in Jupyter."""
+
+    def __init__(self):
+        self.width = 0
+
+    def __call__(self, text: str, done: bool) -> None:
+        import sys
+
+        if done and not text:  # nothing worth keeping: the line is cleared
+            sys.stdout.write("\r" + " " * self.width + "\r")
+        elif done:
+            sys.stdout.write("\r" + text.ljust(self.width) + "\n")
+        else:
+            self.width = len(text)
+            sys.stdout.write(text)
+        sys.stdout.flush()
+
+
 def declare_objective(session: Session, namespace: dict[str, Any], text: str, name: str, *,
                       report: Callable[[str, bool], None] | None = None,
                       on_auto: Callable[[AutoBaseline], None] | None = None) -> Objective:
@@ -49,18 +68,61 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
             baseline_models.append((LINEAR_LABEL, auto.linear))
     if objective.data_test is not None:  # the checks of the metric against the data see them now
         session.see_labels(namespace[objective.data_test[1]], again=True)
+    objective = _with_business_terms(objective, namespace)
+    train = _training_data(objective, namespace)
     baselines = []
     if baseline_models:
         X_test, y_test = (namespace[n] for n in objective.data_test)
         with warnings.catch_warnings():  # the card says so: categories unseen in training are ignored
             warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
             baselines = [evaluate_model(objective, model, X_test, y_test, label, source="objective",
-                                        role="baseline", rows_kept=session.rows_kept)
+                                        role="baseline", rows_kept=session.rows_kept, train=train,
+                                        report=report)
                          for label, model in baseline_models]
     declared = session.set_objective(objective, *baselines)
     if auto is not None and on_auto is not None:
         on_auto(auto)
     return declared
+
+
+def _with_business_terms(objective: Objective, namespace: dict[str, Any]) -> Objective:
+    """Check the value and action against the test labels, and derive `target: from kpi`."""
+    if objective.value is None and objective.action is None:
+        return objective
+    from dataclasses import replace
+
+    from .business import derive_target
+    from .tasks import _positive_is_known, describe_labels
+
+    labels = None
+    if objective.data_test is not None:
+        labels = describe_labels(namespace[objective.data_test[1]])
+    classified = labels is not None and labels.classified
+    if classified and (objective.action is not None or getattr(objective.value, "kind", None) == "matrix"):
+        classes = [c for c, _ in labels.shares]
+        if labels.kind != "binary" or not _positive_is_known(classes):
+            key = "action" if objective.action is not None else "value"
+            raise ObjectiveError(
+                f"`{key}:` is about the cases the model looks for, and the test labels "
+                f"({', '.join(repr(c) for c in classes[:5])}) do not say which those are. Make the labels "
+                f"two classes with 1 (or True) for the cases to act on, e.g. `y_test == {classes[-1]!r}`.",
+                objective.line_of(key))
+    if not objective.target_from_kpi:
+        return objective
+    rate = labels.positive_share if classified else None
+    try:
+        derivation = derive_target(objective.metric.scorer, objective.metric.label, objective.kpi, objective.action,
+                                   objective.population, objective.value, rate)
+    except ValueError as exc:
+        raise ObjectiveError(f"`target: from kpi`: {exc}.", objective.line_of("target")) from None
+    return replace(objective, target=derivation.target, derivation=derivation)
+
+
+def _training_data(objective: Objective, namespace: dict[str, Any]):
+    """``(X_train, y_train)`` when the objective names them and they exist, else None."""
+    if objective.data_train is None or any(n not in namespace for n in objective.data_train):
+        return None
+    return tuple(namespace[n] for n in objective.data_train)
 
 
 def _check_training_data(objective: Objective, X, y) -> None:
@@ -88,6 +150,7 @@ def evaluate(
     y=None,
     name: str | None = None,
     source: str = "evaluate",
+    report: Callable[[str, bool], None] | None = None,
 ) -> EvaluationResult:
     """Score ``model`` with the objective's metric, record it, and return it with its row."""
     objective = session.require_objective()
@@ -109,7 +172,8 @@ def evaluate(
         X, y = (namespace[n] for n in objective.data_test)
     session.see_labels(y)  # the first test labels nbalign sees, when the objective named none
     evaluation = evaluate_model(objective, model, X, y, name or variable_name(model, namespace), source=source,
-                                rows_kept=session.rows_kept)
+                                rows_kept=session.rows_kept, train=_training_data(objective, namespace),
+                                report=report)
     row = session.record(evaluation)
     return EvaluationResult(evaluation.with_id(row.id), row, session.standing)
 

@@ -82,6 +82,8 @@ def compare(metric: Metric, test_set: TestSet, b: Kept, a: Kept | None = None, *
         return _delong(y, pred_a, pred_b, reference, confidence)
     if scorer in _LOSSES:
         return _losses(_LOSSES[scorer], y, pred_a, pred_b, reference, confidence, test_set.classes)
+    if _per_row_value(metric) and flat:
+        return _values(metric, y, pred_a, pred_b, reference, confidence)
     if scorer == "accuracy" and b.method == "predict":
         return _accuracy(y, pred_a, pred_b, reference, confidence)
     if scorer == "average_precision" and binary and flat and b.method != "predict":
@@ -97,7 +99,7 @@ def compare(metric: Metric, test_set: TestSet, b: Kept, a: Kept | None = None, *
         return paired_bootstrap_confusion(confusion[0], y, pred_a, pred_b, RESAMPLES, confidence,
                                           average=confusion[1], pos_label=1 if _has_one(y) else None,
                                           reference=reference)
-    return _rescaled(lambda rows, resamples: _generic(scorer, metric.sign, y, pred_a, pred_b, reference,
+    return _rescaled(lambda rows, resamples: _generic(metric, y, pred_a, pred_b, reference,
                                                       confidence, rows, resamples), y.size, confidence)
 
 
@@ -254,12 +256,40 @@ def _ap(y, a, b, reference, confidence, rows, resamples):
                                               pos_label=1 if _has_one(y) else None, reference=reference)
 
 
-def _generic(scorer_name, sign, y, a, b, reference, confidence, rows, resamples):
-    from sklearn.metrics import get_scorer
+def _per_row_value(metric: Metric) -> bool:
+    """A value per case that is the mean of each row's value under a fixed rule: a regression's
+    priced errors, or a value matrix applied by a threshold or the model's own labels (not by a top
+    share, which depends on the other rows)."""
+    return metric.scorer == "business_value_errors" or (metric.scorer == "business_value"
+                                                        and "share" not in metric.kwargs)
 
+
+def _values(metric: Metric, y, a, b, reference, confidence):
+    """Paired t on each row's business value (its mean is the metric)."""
+    import numpy as np
+
+    from .business import POSITIVE, ErrorCost, ValueMatrix, acted
+    from .stats import paired_losses
+
+    terms = metric.kwargs
+    if metric.scorer == "business_value_errors":
+        cost = ErrorCost(terms["under"], terms["over"])
+        per_row = lambda pred: cost.per_row(y, pred)  # noqa: E731
+    else:
+        matrix = ValueMatrix(terms["tp"], terms["fp"], terms["fn"], terms["tn"])
+        positive = np.asarray(y).ravel() == POSITIVE
+        per_row = lambda pred: matrix.per_row(positive, acted(pred, threshold=terms.get("threshold")))  # noqa: E731
+    values_b = per_row(b)
+    if a is not None:
+        return paired_losses(per_row(a), values_b, confidence)
+    return _shifted(paired_losses(np.zeros_like(values_b), values_b, confidence), -reference, confidence)
+
+
+def _generic(measured: Metric, y, a, b, reference, confidence, rows, resamples):
     from .stats import paired_bootstrap
 
-    scorer = get_scorer(scorer_name)
+    scorer = measured.sklearn_scorer()
+    sign = measured.sign
 
     def metric(y_rows, predictions):  # in the metric's units, as the user reads it (losses positive)
         return sign * scorer._sign * scorer._score_func(y_rows, predictions, **scorer._kwargs)
@@ -341,4 +371,6 @@ def _key(metric: Metric, b: Evaluation, a: Evaluation | None, reference: float |
     """What a remembered difference is valid for: both records as scored, the test, the level."""
     parts = [TESTS_VERSION, metric.scorer, metric.sign, confidence, b.key, b.score, b.n_rows,
              None if a is None else [a.key, a.score, a.n_rows], reference]
+    if metric.params:  # nbalign's own metrics: the same records under other terms are another test
+        parts.append(metric.name)
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]

@@ -100,7 +100,7 @@ class EvaluationResult:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         try:
-            return evaluation_bundle(self.row, self.standing)
+            return evaluation_bundle(self.row, self.standing, self.evaluation)
         except Exception as exc:  # a display bug must not hide the user's result
             log.warning("nbalign could not render an evaluation", exc_info=True)
             return {"text/plain": f"{self.row.name}: {self.row.metric} {self.row.score!r} "
@@ -114,22 +114,54 @@ def bundle(text: str, html: str) -> dict[str, str]:
     return {"text/plain": text, "text/html": f"<div class='mathjax_ignore tex2jax_ignore'>{html}</div>"}
 
 
-def evaluation_bundle(row: Row, standing: Standing) -> dict[str, str]:
-    """The compact line shown after each evaluation, plus its banner when a finding applies."""
-    return bundle(evaluation_text(row, standing), evaluation_html(row, standing))
+def evaluation_bundle(row: Row, standing: Standing, record: Evaluation | None = None) -> dict[str, str]:
+    """The compact line shown after each evaluation, its business line when the objective
+    prices outcomes or states an action, and its banner when a finding applies."""
+    return bundle(evaluation_text(row, standing, record), evaluation_html(row, standing, record))
 
 
-def evaluation_text(row: Row, standing: Standing) -> str:
+def evaluation_text(row: Row, standing: Standing, record: Evaluation | None = None) -> str:
     line = "  ".join(text for text, _ in _segments(row, standing))
+    business = _business_segments(record, standing)
+    if business:
+        line += "\n  " + "  ".join(text for text, _ in business)
     banner = row.banner
     return line + (f"\n{finding_text(banner)}" if banner else "")
 
 
-def evaluation_html(row: Row, standing: Standing) -> str:
+def evaluation_html(row: Row, standing: Standing, record: Evaluation | None = None) -> str:
     line = " <span style='color:#9e9e9e'>·</span> ".join(html for _, html in _segments(row, standing))
+    business = _business_segments(record, standing)
+    if business:
+        line += (f"</div><div class='nbalign-business' style='color:{_MUTED};margin-top:2px'>"
+                 + " <span style='color:#9e9e9e'>·</span> ".join(html for _, html in business))
     banner = row.banner
     return (f"<div class='nbalign-evaluation' data-verdict='{row.verdict}' style='{_FONT}'><div>{line}</div>"
             f"{finding_html(banner) if banner else ''}</div>")
+
+
+def _business_segments(record: Evaluation | None, standing: Standing) -> list[tuple[str, str]]:
+    """The projected KPI, the value at the action, and the values at the default and tuned
+    thresholds: what the model would mean for the business."""
+    outlook = None if record is None else standing.outlook(record)
+    shown = None if outlook is None else outlook.to_dict()
+    if not shown:
+        return []
+    from .business import threshold_line
+
+    segments = []
+    kpi, value = shown["kpi"], shown["value"]
+    if kpi is not None:
+        text = f"KPI {kpi['text']}"
+        segments.append((text, f"<span style='color:var(--jp-ui-font-color1, #212121)'>KPI</span> {escape(kpi['text'])}"))
+    if value is not None:
+        text = f"value {value['per_period'] or value['per_case']}" + (f", {value['rule']}" if value["rule"] else "")
+        segments.append((text, escape(text)))
+    thresholds = threshold_line(standing.objective, record.business)
+    if thresholds:
+        segments.append((thresholds, escape(thresholds)))
+    return segments
+
 
 
 def _segments(row: Row, standing: Standing) -> list[tuple[str, str]]:
@@ -291,10 +323,12 @@ class ObjectiveCard:
             rows.append(("KPI", kpi_text(o)))
         direction = "higher is better" if o.metric.greater_is_better else "lower is better"
         rows.append(("Metric", f"{o.metric.label} ({o.metric.scorer}, {direction})"))
-        rows.append(("Target", format_score(o.target) if o.target is not None else "not set"))
+        target = format_score(o.target) if o.target is not None else "not set"
+        if o.derivation is not None:
+            target += f", derived from the KPI: {o.derivation.text}"
+        rows.append(("Target", target))
         rows.append(("Baseline", baseline_text(o, self.summary)))
-        if o.value:
-            rows.append(("Value per case", ", ".join(f"{k} {v:g}" for k, v in o.value.items())))
+        rows += business_rows(o)
         if o.data_test:
             rows.append(("Test data", ", ".join(o.data_test)))
         if o.data_train:
@@ -328,6 +362,31 @@ class ObjectiveCard:
             + "</div>"
         )
         return bundle(text, html)
+
+
+def business_rows(objective: Objective) -> list[tuple[str, str]]:
+    """The objective's value, population and action, in words, for its card."""
+    from .business import ErrorCost, format_money, format_percent
+
+    rows = []
+    value = objective.value
+    if isinstance(value, ErrorCost):
+        rows.append(("Value", f"each unit of error costs {format_money(value.under, value)} when the prediction "
+                              f"is too low, {format_money(value.over, value)} when too high"))
+    elif value is not None:
+        rows.append(("Value per case", ", ".join(f"{name} {format_money(getattr(value, key), value)}" for key, name in
+                                                 (("tp", "true case acted on"), ("fp", "acted on in vain"),
+                                                  ("fn", "true case missed"), ("tn", "rightly left alone")))))
+    if objective.population is not None:
+        rows.append(("Population", objective.population.text))
+    action = objective.action
+    if action is not None:
+        text = action.describe(objective.population)
+        text = text[0].upper() + text[1:]
+        if action.effect is not None:
+            text += f"; it changes the outcome of {format_percent(action.effect)} of the true cases it reaches"
+        rows.append(("Action", text))
+    return rows
 
 
 def _gain(value: float) -> str:

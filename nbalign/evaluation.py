@@ -28,6 +28,7 @@ import hashlib
 import json
 import logging
 import math
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -79,6 +80,10 @@ class Evaluation:
     kept: Kept | None = field(default=None, compare=False, repr=False)
     test_set: TestSet | None = field(default=None, compare=False, repr=False)
     fit_id: str | None = None  # hash of what the model learned (fit_identity)
+    # What the model's decision does under the objective's value and action, measured on this
+    # data (nbalign.business.Figures.to_dict()): recall of the cases acted on, value per case,
+    # the threshold tuned on the training data. None when the objective states neither.
+    business: dict | None = None
 
     def without_predictions(self) -> Evaluation:
         """The record alone: what a session keeps in memory once the predictions are stored."""
@@ -113,6 +118,7 @@ class Evaluation:
             "source": self.source,
             "created_at": self.created_at,
             "complexity": self.complexity,
+            "business": self.business,
         }
 
     @classmethod
@@ -134,6 +140,8 @@ def evaluate_model(
     source: str = "evaluate",
     role: str = "model",
     rows_kept: int = DEFAULT_LIMIT,
+    train=None,
+    report=None,
 ) -> Evaluation:
     """Score a fitted model with the objective's metric. Nothing is recorded here.
 
@@ -158,6 +166,11 @@ def evaluate_model(
     rows_kept : int
         The most test rows whose predictions are kept (see :mod:`nbalign.predictions`); 0 keeps
         none.
+    train : (X_train, y_train), optional
+        The training data: with a value matrix in the objective, the decision threshold that
+        maximises value is chosen on it by cross-validation (:mod:`nbalign.business`).
+    report : callable, optional
+        ``report(text, done)`` hears of that tuning, which refits the model a few times.
 
     Returns
     -------
@@ -206,6 +219,7 @@ def evaluate_model(
         )
     data_fingerprint = fingerprint(X, y)
     kept, labels = _keep(response, y, data_fingerprint, rows_kept)
+    business = _business(objective, scored, X, y, response, train, report, label)
     return Evaluation(
         objective=objective.name,
         objective_version=objective.version,
@@ -225,7 +239,26 @@ def evaluate_model(
         complexity=measure(model, predict_seconds=seconds, n_rows=_n_rows(y)).to_dict(),
         kept=kept,
         test_set=labels,
+        business=business,
     )
+
+
+def _business(objective, model, X, y, response, train, report, label) -> dict | None:
+    """The business figures of the evaluation; a failure to measure them is one warning, and
+    the evaluation is recorded without them."""
+    if objective.value is None and objective.action is None:
+        return None
+    from .business import measure
+
+    try:
+        figures = measure(objective, model, X, y, response, train, report, label)
+    except Exception as exc:  # noqa: BLE001 - nbalign's own failure must not lose the user's evaluation
+        log.debug("business figures failed", exc_info=True)
+        warnings.warn(f"nbalign could not measure {label}'s business value and projected KPI "
+                      f"({type(exc).__name__}: {exc}); its evaluation is recorded without them.",
+                      stacklevel=2)
+        return None
+    return None if figures is None else figures.to_dict()
 
 
 def _keep(response, y, data_fingerprint: str, limit: int):

@@ -35,23 +35,6 @@ def _user_errors(method):
     return wrapper
 
 
-class _ProgressLine:
-    """One line of progress that the next replaces: ``\r`` rewrites it in a terminal and in Jupyter."""
-
-    def __init__(self):
-        self.width = 0
-
-    def __call__(self, text: str, done: bool) -> None:
-        import sys
-
-        if done:
-            sys.stdout.write("\r" + text.ljust(self.width) + "\n")
-        else:
-            self.width = len(text)
-            sys.stdout.write(text)
-        sys.stdout.flush()
-
-
 def split_arguments(line: str) -> list[str]:
     """Split a magic's line at the spaces between arguments, as a Python reader would: spaces
     inside brackets or quotes do not split, and quotes inside an expression stay
@@ -179,7 +162,7 @@ class NbalignMagics(Magics):
             return
         fitted = []  # what `baseline: auto` fitted, for its card
         objective = commands.declare_objective(session, self.shell.user_ns, cell, args.name,
-                                               report=_ProgressLine(), on_auto=fitted.append)
+                                               report=commands.ProgressLine(), on_auto=fitted.append)
         standing = session.standing
         display(ObjectiveCard(objective, standing))
         if fitted:
@@ -217,7 +200,8 @@ class NbalignMagics(Magics):
         if args.data:
             X = commands.lookup(ns, args.data[0], "the features")
             y = commands.lookup(ns, args.data[1], "the labels")
-        result = commands.evaluate(self.session, ns, model, X, y, name=args.name or args.model, source="magic")
+        result = commands.evaluate(self.session, ns, model, X, y, name=args.name or args.model, source="magic",
+                                   report=commands.ProgressLine())
         result.show()  # each %evaluate line of a cell shows its own line
         return result
 

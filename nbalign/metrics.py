@@ -21,6 +21,14 @@ from dataclasses import dataclass
 
 from .errors import NbalignError
 
+# nbalign's own metrics, measured on the objective's action and value (nbalign.business): name
+# -> label. They are bound to the objective's terms when it is parsed (:func:`bind_business`).
+BUSINESS_METRICS = {
+    "recall_at_k": "recall",
+    "precision_at_k": "precision",
+    "business_value": "business value per case",
+}
+
 # Aliases people type, mapped to (scorer name, sign, label).
 # A sign of -1 means the metric is the positive loss behind a ``neg_*`` scorer.
 _ALIASES: dict[str, tuple[str, int, str]] = {
@@ -94,6 +102,11 @@ _SCORER_RANGES: dict[str, tuple[float, float]] = {
             "root_mean_squared_log_error",
         )
     },
+    # nbalign's own (business_value_errors: a regression's value per case, minus its cost)
+    "recall_at_k": _UNIT,
+    "precision_at_k": _UNIT,
+    "business_value": (-_INF, _INF),
+    "business_value_errors": (-_INF, 0.0),
     # clustering
     "adjusted_rand_score": (-0.5, 1.0),
     "adjusted_mutual_info_score": _SKILL,
@@ -142,6 +155,24 @@ class Metric:
     label: str
     scorer: str
     sign: int = 1
+    # The terms of one of nbalign's own metrics (BUSINESS_METRICS): the action's share or
+    # threshold, the value matrix. Empty for scikit-learn's scorers.
+    params: tuple = ()
+
+    @property
+    def kwargs(self) -> dict:
+        return dict(self.params)
+
+    def sklearn_scorer(self):
+        """The scikit-learn scorer that computes it (made from its terms for nbalign's own)."""
+        if self.scorer in _OWN_SCORERS:
+            from sklearn.metrics import make_scorer
+
+            function, response = _own_scorer(self.scorer, self.kwargs)
+            return make_scorer(function, response_method=response, **self.kwargs)
+        from sklearn.metrics import get_scorer
+
+        return get_scorer(self.scorer)
 
     @property
     def greater_is_better(self) -> bool:
@@ -181,9 +212,7 @@ class Metric:
         """
         from functools import partial
 
-        from sklearn.metrics import get_scorer
-
-        scorer = get_scorer(self.scorer)
+        scorer = self.sklearn_scorer()
         responses: dict = {}
         start = time.perf_counter()
         try:
@@ -198,12 +227,15 @@ class Metric:
         return float(raw) * self.sign, seconds, response
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "name": self.name,
             "label": self.label,
             "scorer": self.scorer,
             "greater_is_better": self.greater_is_better,
         }
+        if self.params:
+            data["params"] = self.kwargs
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Metric:
@@ -212,7 +244,71 @@ class Metric:
             label=data["label"],
             scorer=data["scorer"],
             sign=1 if data["greater_is_better"] else -1,
+            params=tuple(sorted((data.get("params") or {}).items())),
         )
+
+
+def _own_scorer(kind: str, kwargs: dict):
+    """(function, response method) of one of nbalign's own metrics: a decision by the top share
+    ranks by any score, a threshold compares probabilities, ``predicted`` takes the model's labels."""
+    from . import business
+
+    if kind == "business_value_errors":
+        return business.errors_value, "predict"
+    function = {"recall_at_k": business.recall_at, "precision_at_k": business.precision_at,
+                "business_value": business.value_at}[kind]
+    if "share" in kwargs:
+        return function, ("predict_proba", "decision_function")
+    return function, "predict_proba" if "threshold" in kwargs else "predict"
+
+
+_OWN_SCORERS = ("recall_at_k", "precision_at_k", "business_value", "business_value_errors")
+
+
+def business_label(kind: str, rule: str) -> str:
+    """``recall in the top 20%``, ``precision at score ≥ 0.30``, ``business value per case (top 20%)``."""
+    rule = rule.replace(">=", "≥")
+    if kind == "business_value":
+        return f"business value per case ({'predicted positives' if rule == 'predicted' else rule})"
+    if rule.startswith("top"):
+        return f"{BUSINESS_METRICS[kind]} in the {rule}"
+    if rule.startswith("score"):
+        return f"{BUSINESS_METRICS[kind]} at {rule}"
+    return f"{BUSINESS_METRICS[kind]} of the predicted positives"
+
+
+def bind_business(metric: Metric, action=None, population=None, value=None) -> Metric:
+    """One of nbalign's own metrics, bound to the objective's action and value.
+
+    Its name carries its terms (``recall_at_k:top 20%``), so records of another action or value
+    are another metric. Raises ``ValueError`` naming what the metric needs that is missing.
+    """
+    from .business import ErrorCost, format_number, format_percent
+
+    kind = metric.scorer
+    if kind == "business_value" and isinstance(value, ErrorCost):
+        params = (("over", value.over), ("under", value.under))
+        terms = f"under={value.under:g},over={value.over:g},{value.currency or ''}"
+        return Metric(f"business_value:{terms}", "business value per case", "business_value_errors", 1, params)
+    if kind != "business_value" and (action is None or action.rule is None):
+        raise ValueError(f"`metric: {metric.name}` is measured on the cases the action reaches: add "
+                         "`action:` with a rule, e.g. `contact: top 20%`")
+    if kind == "business_value" and value is None:
+        raise ValueError("`metric: business_value` needs `value:` (what each outcome is worth: tp, fp, fn, tn)")
+    rule, params = "predicted", ()
+    if action is not None and action.rule == "top":
+        share = action.capacity(population)
+        if share is None:
+            raise ValueError("`top` with a count of cases needs `population:` (cases per period) to know the share")
+        rule, params = f"top {format_percent(share)}", (("share", share),)
+    elif action is not None and action.rule == "threshold":
+        rule, params = f"score >= {format_number(action.threshold)}", (("threshold", action.threshold),)
+    label = business_label(kind, rule)
+    name = f"{kind}:{rule}"
+    if kind == "business_value":
+        params += tuple((k, getattr(value, k)) for k in ("fn", "fp", "tn", "tp"))
+        name += f":tp={value.tp:g},fp={value.fp:g},fn={value.fn:g},tn={value.tn:g},{value.currency or ''}"
+    return Metric(name, label, kind, 1, tuple(sorted(params)))
 
 
 class UnknownMetricError(NbalignError, ValueError):
@@ -234,13 +330,15 @@ def known_metric_names() -> list[str]:
     """Every name :func:`resolve_metric` accepts."""
     from sklearn.metrics import get_scorer_names
 
-    return sorted(set(get_scorer_names()) | set(_ALIASES))
+    return sorted(set(get_scorer_names()) | set(_ALIASES) | set(BUSINESS_METRICS))
 
 
 def resolve_metric(name: str) -> Metric:
     """Turn a name the user typed into a :class:`Metric`, or raise :class:`UnknownMetricError`."""
     key = str(name).strip()
     lowered = key.lower().replace("-", "_").replace(" ", "_")
+    if lowered in BUSINESS_METRICS:  # bound to the objective's terms by the objective's parser
+        return Metric(name=lowered, label=BUSINESS_METRICS[lowered], scorer=lowered, sign=1)
     if lowered in _ALIASES:
         scorer, sign, label = _ALIASES[lowered]
         return Metric(name=lowered, label=label, scorer=scorer, sign=sign)
@@ -260,7 +358,10 @@ def _identity(name: str) -> tuple[str, int]:
 
 
 def same_metric(name: str, metric: Metric) -> bool:
-    """True if a record's metric ``name`` measures what ``metric`` measures (``auc`` is ``roc_auc``)."""
+    """True if a record's metric ``name`` measures what ``metric`` measures (``auc`` is ``roc_auc``).
+    nbalign's own metrics are the same only under the same terms (their names carry them)."""
+    if metric.params:
+        return name == metric.name
     return _identity(name) == (metric.scorer, metric.sign)
 
 
@@ -268,4 +369,11 @@ def same_metric(name: str, metric: Metric) -> bool:
 def metric_label(name: str) -> str:
     """How a recorded metric name reads ("log loss" for ``logloss``), without scikit-learn."""
     alias = _ALIASES.get(name)
-    return alias[2] if alias else name.replace("_", " ")
+    if alias:
+        return alias[2]
+    kind, _, rule = name.partition(":")
+    if kind in BUSINESS_METRICS and rule:
+        if kind == "business_value" and "=" in rule.split(":")[0]:
+            return "business value per case"  # a regression's priced errors
+        return business_label(kind, rule.split(":")[0])
+    return name.replace("_", " ")

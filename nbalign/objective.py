@@ -18,20 +18,33 @@ import reprlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .business import (
+    Action,
+    Derivation,
+    ErrorCost,
+    Population,
+    ValueMatrix,
+    projectable,
+    value_from_dict,
+)
 from .errors import ObjectiveError
 from .kpi import Quantity, QuantityError, parse_quantity
 from .kpi import direction as kpi_direction
-from .metrics import Metric, UnknownMetricError, loss_alias, resolve_metric
+from .metrics import BUSINESS_METRICS, Metric, UnknownMetricError, bind_business, loss_alias, resolve_metric
 
-TOP_KEYS = ("outcome", "kpi", "metric", "target", "baseline", "value", "data", "stop")
+TOP_KEYS = ("outcome", "kpi", "metric", "target", "baseline", "value", "population", "action", "data", "stop")
 KPI_KEYS = ("name", "current", "target", "deadline", "owner", "judge")
 DATA_KEYS = ("train", "test")
 STOP_KEYS = ("min_gain", "patience", "confidence")
 VALUE_KEYS = ("tp", "fp", "fn", "tn")
+ERROR_KEYS = ("under", "over")
 DEFAULT_PATIENCE = 3
 DEFAULT_CONFIDENCE = 0.95
 
-VALUE_NAMES = {"tp": "true positive", "fp": "false positive", "fn": "false negative", "tn": "true negative"}
+VALUE_NAMES = {"tp": "true positive", "fp": "false positive", "fn": "false negative", "tn": "true negative",
+               "under": "unit of error predicted too low", "over": "unit of error predicted too high"}
+# `target: from kpi`: the metric target is derived from the KPI target under the action.
+FROM_KPI = "from kpi"
 
 # An objective nests three levels at most (`data:` > `train:` > a list); anything far deeper is a
 # mistake, and composing it recursively would exhaust Python's stack.
@@ -177,7 +190,13 @@ class Objective:
     kpi: KPI | None = None
     target: float | None = None
     baseline: Baseline = field(default_factory=Baseline)
-    value: dict[str, float] | None = None
+    value: ValueMatrix | ErrorCost | None = None
+    population: Population | None = None
+    action: Action | None = None
+    # `target: from kpi`: the target is derived when the objective is declared (it needs the
+    # test labels' share of true cases); `derivation` says how.
+    target_from_kpi: bool = False
+    derivation: Derivation | None = None
     data_train: tuple[str, str] | None = None
     data_test: tuple[str, str] | None = None
     stop: Stop = field(default_factory=Stop)
@@ -205,7 +224,11 @@ class Objective:
             "metric": self.metric.to_dict(),
             "target": self.target,
             "baseline": self.baseline.to_dict(),
-            "value": self.value,
+            "value": None if self.value is None else self.value.to_dict(),
+            "population": None if self.population is None else self.population.to_dict(),
+            "action": None if self.action is None else self.action.to_dict(),
+            "target_from_kpi": self.target_from_kpi,
+            "derivation": None if self.derivation is None else self.derivation.to_dict(),
             "data": {
                 "train": list(self.data_train) if self.data_train else None,
                 "test": list(self.data_test) if self.data_test else None,
@@ -227,7 +250,11 @@ class Objective:
             metric=Metric.from_dict(data["metric"]),
             target=data.get("target"),
             baseline=Baseline(**data["baseline"]),
-            value=data.get("value"),
+            value=value_from_dict(data.get("value")),
+            population=Population.from_dict(data.get("population")),
+            action=Action.from_dict(data.get("action")),
+            target_from_kpi=bool(data.get("target_from_kpi")),
+            derivation=Derivation.from_dict(data.get("derivation")),
             data_train=tuple(data["data"]["train"]) if data["data"].get("train") else None,
             data_test=tuple(data["data"]["test"]) if data["data"].get("test") else None,
             stop=Stop(**data["stop"]),
@@ -283,7 +310,19 @@ def parse_objective(text: str, name: str = "objective", line_offset: int = 1) ->
             None,
         )
     metric = _parse_metric(raw["metric"], lines.get("metric"))
-    target = _parse_number(raw.get("target"), "target", lines)
+    value = _parse_value(raw.get("value"), metric, lines)
+    population = _parse_population(raw.get("population"), lines)
+    action = _parse_action(raw.get("action"), metric, population, lines)
+    if metric.scorer in BUSINESS_METRICS:
+        try:
+            metric = bind_business(metric, action, population, value)
+        except ValueError as exc:
+            raise ObjectiveError(f"{exc}.", lines.get("metric")) from None
+    kpi = _parse_kpi(raw.get("kpi"), lines)
+    from_kpi = isinstance(raw.get("target"), str) and " ".join(raw["target"].lower().split()) == FROM_KPI
+    if from_kpi:
+        _check_derivable(metric, kpi, action, value, lines)
+    target = None if from_kpi else _parse_number(raw.get("target"), "target", lines)
     if target is not None:
         _check_metric_range(metric, target, "target", lines)
         _check_not_perfect(metric, target, lines)
@@ -310,10 +349,13 @@ def parse_objective(text: str, name: str = "objective", line_offset: int = 1) ->
         name=name,
         metric=metric,
         outcome=_parse_text(raw.get("outcome"), "outcome", lines),
-        kpi=_parse_kpi(raw.get("kpi"), lines),
+        kpi=kpi,
         target=target,
         baseline=baseline,
-        value=_parse_value(raw.get("value"), lines),
+        value=value,
+        population=population,
+        action=action,
+        target_from_kpi=from_kpi,
         data_train=data_train,
         data_test=data_test,
         stop=_parse_stop(raw.get("stop"), metric, lines),
@@ -782,24 +824,226 @@ def _parse_deadline(value: Any, lines: dict[str, int]) -> str | None:
 _VALUE_EXAMPLES = {"tp": 180, "fp": -20, "fn": -200, "tn": 0}
 
 
-def _parse_value(value: Any, lines: dict[str, int]) -> dict[str, float] | None:
+def _parse_value(value: Any, metric: Metric, lines: dict[str, int]) -> ValueMatrix | ErrorCost | None:
+    """What outcomes are worth: a value matrix (classification) or the cost of each unit of
+    error (regression), as numbers (points) or amounts in one currency (``$180``)."""
     if value is None:
         return None
+    from .tasks import metric_task
+
+    task = metric_task(metric.scorer)
+    errors = task == "regression"
+    keys = ERROR_KEYS if errors else VALUE_KEYS
     if not isinstance(value, dict):
         raise ObjectiveError(
-            "`value:` must give the business value of each outcome per case: tp, fp, fn, tn.",
+            "`value:` must give, on indented lines, "
+            + ("the cost of each unit of error: `under:` (predicted too low) and `over:` (too high)."
+               if errors else "the business value of each outcome per case: tp, fp, fn, tn."),
             lines.get("value"),
         )
-    _check_keys(value, VALUE_KEYS, "value.", lines)
+    if task is None:
+        raise ObjectiveError(f"`value:` prices the outcomes of a classifier (tp, fp, fn, tn) or the errors "
+                             f"of a regression (under, over); {metric.label} is neither.", lines.get("value"))
+    other = ERROR_KEYS if not errors else VALUE_KEYS
+    for key in value:
+        if key in other:
+            raise ObjectiveError(
+                f"`value.{key}` prices a {'classifier' if errors else 'regression'}, and {metric.label} is a "
+                f"{task} metric. Write " + ("`under:` and `over:`, the cost of each unit of error "
+                                            "predicted too low and too high." if errors else
+                                            "the value of each outcome: `tp`, `fp`, `fn`, `tn`."),
+                lines.get(f"value.{key}"))
+    _check_keys(value, keys, "value.", lines)
+    amounts, currencies = {}, {}
     for key, entry in value.items():
         if entry is None:
+            example = _VALUE_EXAMPLES[key]
             raise ObjectiveError(
                 f"`value.{key}:` is empty. Give the business value of one {VALUE_NAMES[key]} as a "
-                f"number, e.g. `{key}: {_VALUE_EXAMPLES[key]}` (0 if it is worth nothing), or "
+                f"number or an amount, e.g. `{key}: {example}` (0 if it is worth nothing), or "
                 "leave the line out.",
                 lines.get(f"value.{key}"),
             )
-    return {k: _parse_number(v, f"value.{k}", lines) for k, v in value.items()}
+        amounts[key], currency = _amount(entry, f"value.{key}", lines)
+        if currency is not None:
+            currencies[key] = currency
+    if len({c[0] for c in currencies.values()}) > 1:
+        shown = ", ".join(f"{k} in {c[0]}" for k, c in currencies.items())
+        raise ObjectiveError(f"the values are in different currencies ({shown}); write them all in one.",
+                             lines.get("value"))
+    code, marker = next(iter(currencies.values()), (None, None))
+    if errors:
+        for key, amount in amounts.items():
+            if amount < 0:
+                raise ObjectiveError(
+                    f"`value.{key}:` is the cost of one {VALUE_NAMES[key]}: write it as a positive amount, "
+                    f"e.g. `{key}: {_VALUE_EXAMPLES[key]}`.", lines.get(f"value.{key}"))
+        return ErrorCost(currency=code, marker=marker, **amounts)
+    return ValueMatrix(currency=code, marker=marker, **amounts)
+
+
+_VALUE_EXAMPLES = {"tp": "$180", "fp": "-$20", "fn": "-$200", "tn": 0, "under": "$3", "over": "$1"}
+
+
+def _amount(entry: Any, key: str, lines: dict[str, int]) -> tuple[float, tuple[str, str] | None]:
+    """A number, or an amount of money with its currency: ``(value, (code, marker) or None)``."""
+    if not isinstance(entry, str) or _as_number(entry) is not None:
+        return _parse_number(entry, key, lines), None
+    try:
+        quantity = parse_quantity(entry)
+    except QuantityError:
+        quantity = None
+    if quantity is None or quantity.kind != "money" or quantity.unit:
+        raise ObjectiveError(
+            f"`{key}:` must be a number or an amount of money, not {_shown(entry)}. Write e.g. "
+            f"`{key.split('.')[-1]}: {_VALUE_EXAMPLES[key.split('.')[-1]]}`.",
+            lines.get(key),
+        )
+    return quantity.value, (quantity.currency, quantity.marker or quantity.currency)
+
+
+def _parse_population(value: Any, lines: dict[str, int]) -> Population | None:
+    """Cases per period: ``12,000 customers per quarter`` (or a plain number of cases)."""
+    if value is None:
+        return None
+    line = lines.get("population")
+    text = str(value).strip() if not isinstance(value, (dict, list, bool)) else None
+    example = "Write how many cases the business sees per period, e.g. `population: 12,000 customers per quarter`."
+    if not text:
+        raise ObjectiveError(f"`population:` must be a number of cases. {example}", line)
+    period = None
+    body = text
+    match = re.search(r"\s(?:per|a|an|each|every)\s+([A-Za-z][A-Za-z ]*)$|/\s*([A-Za-z][A-Za-z ]*)$", text)
+    if match:
+        period = (match.group(1) or match.group(2)).strip()
+        body = text[: match.start()].strip()
+    try:
+        quantity = parse_quantity(body)
+    except QuantityError as exc:
+        raise ObjectiveError(f"`population: {_cut(text)}` {exc.problem}. {example}", line) from None
+    if quantity.kind not in ("count", "number") or (quantity.kind == "number" and quantity.unit):
+        raise ObjectiveError(f"`population: {_cut(text)}` is not a number of cases. {example}", line)
+    if not math.isfinite(quantity.value) or quantity.value <= 0:
+        raise ObjectiveError(f"`population: {_cut(text)}` must be more than 0 cases. {example}", line)
+    return Population(quantity.value, quantity.unit, period, text)
+
+
+_TOP = re.compile(r"top\s+(?P<amount>.+)", re.IGNORECASE)
+_AT_LEAST = re.compile(r"(?:score|probability|proba|p)\s*(?:>=|≥|=>)\s*(?P<threshold>\S+)", re.IGNORECASE)
+_PREDICTED = re.compile(r"predicted(?:\s+(?:positive|yes|1|true))?", re.IGNORECASE)
+_RULE_HELP = ("Write `top 20%` (the top share of cases by score), `top 1,000` (cases per period; needs "
+              "`population:`), `score >= 0.3` (cases whose probability is at least 0.3) or `predicted` "
+              "(the cases the model predicts positive).")
+
+
+def _parse_action(value: Any, metric: Metric, population: Population | None,
+                  lines: dict[str, int]) -> Action | None:
+    """What the business does with the output: one rule under the user's verb, and its effect."""
+    if value is None:
+        return None
+    from .tasks import metric_task
+
+    example = "    action:\n      contact: top 20%\n      effect: 30%"
+    if not isinstance(value, dict) or not value:
+        raise ObjectiveError("`action:` says what the business does with the model's output, on indented "
+                             f"lines, e.g.\n{example}", lines.get("action"))
+    if metric_task(metric.scorer) != "classification":
+        raise ObjectiveError(f"`action:` picks cases to act on from a classifier's scores, and {metric.label} "
+                             "is not a classification metric. For a regression, price the errors in `value:` "
+                             "(under, over).", lines.get("action"))
+    rules = {k: v for k, v in value.items() if k != "effect"}
+    if not rules:
+        raise ObjectiveError(f"`action:` has an effect but no rule: say whom the business acts on, e.g.\n{example}",
+                             lines.get("action"))
+    if len(rules) > 1:
+        keys = ", ".join(f"`{_cut(str(k))}`" for k in rules)
+        close = [k for k in rules if difflib.get_close_matches(str(k), ["effect"], n=1, cutoff=0.7)]
+        hint = f" Did you mean `effect` for `{_cut(str(close[0]))}`?" if close else ""
+        raise ObjectiveError(f"`action:` holds one rule and `effect:`, and it has {len(rules)} rules ({keys}).{hint}",
+                             lines.get(f"action.{next(iter(rules))}"))
+    verb, rule_text = next(iter(rules.items()))
+    key = f"action.{verb}"
+    verb = str(verb).strip()
+    if not re.fullmatch(r"[A-Za-z][A-Za-z ]{0,40}", verb):
+        raise ObjectiveError(f"`{_cut(verb)}` under `action:` should be the verb of the action (contact, call, "
+                             f"review), followed by its rule, e.g.\n{example}", lines.get(key))
+    rule = _parse_rule(rule_text, verb, key, population, lines)
+    effect = _parse_effect(value.get("effect"), lines) if "effect" in value else None
+    return Action(verb=verb, effect=effect, text=str(rule_text).strip(), **rule)
+
+
+def _parse_rule(text: Any, verb: str, key: str, population: Population | None, lines: dict[str, int]) -> dict:
+    line = lines.get(key)
+    close = difflib.get_close_matches(verb, ["effect"], n=1, cutoff=0.7)
+    hint = f" (Did you mean `effect`?)" if close else ""
+    if not isinstance(text, str) or not text.strip():
+        raise ObjectiveError(f"`{key}: {_shown(text)}` is not a rule.{hint} {_RULE_HELP}", line)
+    text = " ".join(text.split())
+    if _PREDICTED.fullmatch(text):
+        return {"rule": "predicted"}
+    at_least = _AT_LEAST.fullmatch(text)
+    if at_least:
+        threshold = _as_number(at_least.group("threshold"))
+        if threshold is None or not 0 < threshold < 1:
+            raise ObjectiveError(f"`{key}: {_cut(text)}`: the threshold is a probability, between 0 and 1 "
+                                 "(exclusive), e.g. `score >= 0.3`.", line)
+        return {"rule": "threshold", "threshold": threshold}
+    top = _TOP.fullmatch(text)
+    if top is None:
+        raise ObjectiveError(f"`{key}: {_cut(text)}` is not a rule.{hint} {_RULE_HELP}", line)
+    amount = top.group("amount")
+    try:
+        quantity = parse_quantity(amount)
+    except QuantityError as exc:
+        raise ObjectiveError(f"`{key}: {_cut(text)}`: {exc.problem}. {_RULE_HELP}", line) from None
+    if quantity.kind == "percent":
+        if not 0 < quantity.value <= 100:
+            raise ObjectiveError(f"`{key}: {_cut(text)}`: the share acted on must be more than 0% and at most "
+                                 "100%.", line)
+        return {"rule": "top", "share": quantity.value / 100}
+    if quantity.kind in ("count", "number") and quantity.value > 0 and float(quantity.value).is_integer():
+        if population is None:
+            raise ObjectiveError(f"`{key}: {_cut(text)}` is a number of cases per period; add "
+                                 "`population:` (cases per period, e.g. `population: 12,000 customers per "
+                                 "quarter`) so it is a share, or write a share: `top 20%`.", line)
+        if quantity.value > population.cases:
+            raise ObjectiveError(f"`{key}: {_cut(text)}` is more than the population ({population.text}).", line)
+        return {"rule": "top", "count": quantity.value}
+    raise ObjectiveError(f"`{key}: {_cut(text)}` is not a rule. {_RULE_HELP}", line)
+
+
+def _parse_effect(value: Any, lines: dict[str, int]) -> float:
+    """The share of true cases reached whose outcome the action changes: ``30%`` or ``0.3``."""
+    line = lines.get("action.effect")
+    fix = ("Write the share of the true cases reached whose outcome the action changes, e.g. `effect: 30%` "
+           "(30 of 100 churners contacted stay).")
+    number = _as_number(value)
+    if isinstance(value, str) and value.strip().endswith("%"):
+        number = _as_number(value.strip()[:-1])
+        number = None if number is None else number / 100
+    if number is None or not math.isfinite(number):
+        raise ObjectiveError(f"`effect: {_shown(value)}` is not a share. {fix}", line)
+    if not 0 < number <= 1:
+        raise ObjectiveError(f"`effect: {_shown(value)}` must be more than 0% and at most 100%. {fix}", line)
+    return number
+
+
+def _check_derivable(metric: Metric, kpi: KPI | None, action: Action | None, value, lines: dict[str, int]) -> None:
+    """`target: from kpi` needs a KPI with numbers, an action with its effect, and a metric of the action."""
+    line = lines.get("target")
+    if metric.scorer not in BUSINESS_METRICS:
+        raise ObjectiveError(
+            f"`target: from kpi` derives the target of a metric the KPI can be projected from, and "
+            f"{metric.label} is not one: write `metric: recall_at_k` (or precision_at_k, business_value), "
+            "or give the target as a number.", line)
+    why = projectable(kpi)
+    if why is not None:
+        raise ObjectiveError(f"`target: from kpi` projects the KPI, but {why}. Give `kpi:` a `current:` and a "
+                             "`target:`, or write the metric target as a number.", line)
+    if action is None or action.effect is None:
+        raise ObjectiveError("`target: from kpi` needs `action:` with its `effect:` (the share of true cases "
+                             "reached whose outcome changes), e.g.\n    action:\n      contact: top 20%\n"
+                             "      effect: 30%", line)
 
 
 def _parse_stop(value: Any, metric: Metric, lines: dict[str, int]) -> Stop:

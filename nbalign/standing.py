@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from .business import row_view, terms_of
 from .checks import (
     CHECKS,
     Finding,
@@ -307,6 +308,8 @@ class Row:
     became_best: bool = False  # strictly better than every model before it
     complexity: dict | None = field(default=None, compare=False)  # what the model costs (the record's)
     facts: Facts | None = field(default=None, repr=False)  # what the checks are run on
+    # its projected KPI and business value as text (nbalign.business.row_view), under current terms
+    business: dict | None = field(default=None, compare=False)
 
     @cached_property
     def findings(self) -> tuple[Finding, ...]:
@@ -362,6 +365,7 @@ class Row:
             "vs_best": _difference(self.vs_best),
             "vs_baseline": _difference(self.vs_baseline),
             "codes": [f.code for f in self.findings],
+            "business": self.business,
         }
 
 
@@ -380,6 +384,7 @@ class Summary:
     models_compared: int = 0  # models scored on the best's test set: how many comparisons chose it
     baseline_id: int | None = None  # the record of the baseline model that counts, if it is one
     claim: BestClaim | None = field(default=None, repr=False, compare=False)
+    business: Outlook | None = field(default=None, repr=False, compare=False)
 
     @property
     def best_vs_baseline(self) -> Difference | None:
@@ -412,7 +417,122 @@ class Summary:
             "best_vs_baseline": claim,
             "progress_interval": None if interval is None or not all(map(math.isfinite, interval)) else list(interval),
             "models_compared": self.models_compared,
+            "business": None if self.business is None else self.business.to_dict(),
         }
+
+
+class Outlook:
+    """What a model is projected to do for the business: the KPI under the objective's action,
+    with an interval, and its value per case and per period. Computed when first asked.
+
+    The interval is the model's own recall at the action, bootstrapped on the test rows it
+    kept (:meth:`Comparisons.against <nbalign.comparison.Comparisons.against>` with a
+    reference of 0), carried through the projection; it is computed where the kept response is
+    the one the action decides on.
+    """
+
+    def __init__(self, objective: Objective, record: Evaluation, comparisons: Comparisons | None):
+        self.objective = objective
+        self.record = record
+        self.comparisons = comparisons
+
+    @cached_property
+    def figures(self) -> dict | None:
+        from .business import current_figures
+
+        return current_figures(self.objective, self.record.business)
+
+    @cached_property
+    def projected(self) -> float | None:
+        from .business import projected_kpi
+
+        return None if self.figures is None else projected_kpi(self.objective, self.figures.get("recall"))
+
+    @cached_property
+    def projected_interval(self) -> tuple[float, float] | None:
+        """The projected KPI's interval, from the recall's (None where it cannot be computed)."""
+        from .business import projected_kpi
+
+        recall_metric = _decision_metric(self.objective)
+        if self.projected is None or recall_metric is None or self.comparisons is None:
+            return None
+        difference = self.comparisons.against(recall_metric, self.record, 0.0)
+        if difference is None:
+            return None
+        ends = sorted(projected_kpi(self.objective, min(1.0, max(0.0, r))) for r in (difference.low, difference.high))
+        return ends[0], ends[1]
+
+    def to_dict(self) -> dict[str, Any] | None:
+        from .business import format_kpi, format_money, format_value, kpi_progress, value_per_period
+        from .format import format_level, format_percent
+
+        objective, figures = self.objective, self.figures
+        derivation = None if objective.derivation is None else objective.derivation.text
+        if figures is None:
+            return None if derivation is None else {"kpi": None, "value": None, "derivation": derivation}
+        kpi = None
+        if self.projected is not None:
+            interval = self.projected_interval
+            progress = kpi_progress(objective, self.projected)
+            spread = None if interval is None else [format_kpi(objective, v) for v in interval]
+            level = format_level(objective.stop.confidence)
+            shown = format_kpi(objective, self.projected)
+            text = f"{objective.kpi.current} → {shown} projected with {self.record.name}"
+            if spread is not None:
+                text += f" ({level} CI {spread[0]} to {spread[1]})"
+            kpi = {
+                "name": objective.kpi.name, "current": objective.kpi.current, "target": objective.kpi.target,
+                "projected": shown, "projected_interval": spread, "progress": _finite(progress),
+                "progress_interval": _finite_pair(None if interval is None else
+                                                  [kpi_progress(objective, v) for v in interval]),
+                "model": self.record.name,
+                "text": f"{text}; target {objective.kpi.target}",
+                "percent": None if progress is None else format_percent(progress),
+            }
+        value = None
+        per_case = figures.get("value")
+        if per_case is not None:
+            per_period = value_per_period(objective, per_case)
+            action = objective.action
+            rule = action.describe(objective.population) if action is not None else None
+            value = {
+                "per_case": format_money(per_case, objective.value),
+                "per_period": None if per_period is None else format_value(objective, per_case),
+                "model": self.record.name,
+                "rule": rule,
+                "text": f"{self.record.name}: {format_value(objective, per_case)}"
+                        + (f" ({format_money(per_case, objective.value)} per case)" if per_period is not None else "")
+                        + (f", {_gerund(rule)}" if rule else ""),
+            }
+        return {"kpi": kpi, "value": value, "derivation": derivation}
+
+
+def _finite_pair(pair) -> list[float] | None:
+    """``[low, high]`` when both are finite numbers, else None (views receive strict JSON)."""
+    if pair is None or not all(v is not None and math.isfinite(v) for v in pair):
+        return None
+    return sorted(pair)
+
+
+def _gerund(rule: str) -> str:
+    """``contact the top 20%`` -> ``contacting the top 20%`` (for the value line)."""
+    verb, _, rest = rule.partition(" ")
+    if verb.endswith("e") and not verb.endswith("ee"):
+        verb = verb[:-1]
+    return f"{verb}ing {rest}"
+
+
+def _decision_metric(objective: Objective) -> Metric | None:
+    """The recall of the objective's action, when the records keep the response it decides on."""
+    from .metrics import BUSINESS_METRICS, bind_business, resolve_metric
+
+    action, metric = objective.action, objective.metric
+    if action is None or action.rule == "predicted":
+        return None
+    own = metric.scorer in BUSINESS_METRICS and metric.params
+    if not own and not (action.rule == "top" and metric.scorer in ("roc_auc", "average_precision")):
+        return None
+    return bind_business(resolve_metric("recall_at_k"), action, objective.population)
 
 
 class BestClaim:
@@ -502,6 +622,13 @@ class Standing:
     rows: tuple[Row, ...]
     summary: Summary
     findings: tuple[Finding, ...] = ()  # about the objective and its data (NBA1xx)
+    comparisons: Comparisons | None = field(default=None, repr=False, compare=False)
+
+    def outlook(self, record: Evaluation) -> Outlook | None:
+        """What ``record``'s model is projected to do for the business (None without terms)."""
+        if self.objective.value is None and self.objective.action is None:
+            return None
+        return Outlook(self.objective, record, self.comparisons)
 
     def row(self, id: int) -> Row:
         """The row of a record (recent ones are found first)."""
@@ -604,6 +731,8 @@ class Judge:
         self._largest_rows = 0  # the objective's largest test set, in rows
         self.labels: Labels | None = None  # the test labels, once seen (for the objective's checks)
         self._standing: Standing | None = None
+        terms = terms_of(objective)
+        self._terms_key = None if terms is None else terms.key()  # what records' business figures must match
         if records:
             self.put(records)
 
@@ -702,7 +831,9 @@ class Judge:
         common = dict(id=record.id, name=record.name, estimator=record.estimator, role=record.role,
                       version=record.objective_version, metric=record.metric,
                       metric_label=metric_label(record.metric), score=record.score,
-                      complexity=record.complexity)
+                      complexity=record.complexity,
+                      business=None if record.business is None else row_view(self.objective, record.business,
+                                                                              self._terms_key))
         if not same_metric(record.metric, metric):
             return Row(**common, preset="other_metric"), fold
         change_vs_baseline = None if baseline is None else record.score - baseline
@@ -795,12 +926,22 @@ class Judge:
             confidence=self.objective.stop.confidence,
             models_compared=compared,
             claim=claim,
+            business=self._outlook(best),
         )
         import datetime
 
         facts = ObjectiveFacts(self.objective, datetime.date.today(), self._baseline, self._baseline_record,
                                self.labels, self.comparisons)
-        return Standing(self.objective, tuple(self._rows), summary, objective_findings(facts))
+        return Standing(self.objective, tuple(self._rows), summary, objective_findings(facts), self.comparisons)
+
+    def _outlook(self, best: Row | None) -> Outlook | None:
+        """The business outlook of the best model, or of the baseline model before there is one."""
+        if self.objective.value is None and self.objective.action is None:
+            return None
+        record = self._records[bisect.bisect_left(self._ids, best.id)] if best is not None else self._baseline_record
+        if record is None:
+            return None
+        return Outlook(self.objective, record, self.comparisons)
 
     def _headline(self, best: Row | None, fold: _Fold) -> Finding | None:
         """Once the best model meets the target that is the news; else the latest finding."""

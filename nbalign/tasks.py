@@ -21,9 +21,11 @@ from .errors import EvaluationError
 _CLASSIFICATION = ("accuracy", "balanced_accuracy", "top_k_accuracy", "average_precision",
                    "neg_brier_score", "d2_brier_score", "neg_log_loss", "d2_log_loss_score", "f1", "f1_",
                    "precision", "precision_", "recall", "recall_", "jaccard", "jaccard_", "roc_auc",
-                   "roc_auc_", "matthews_corrcoef", "positive_likelihood_ratio", "neg_negative_likelihood_ratio")
+                   "roc_auc_", "matthews_corrcoef", "positive_likelihood_ratio", "neg_negative_likelihood_ratio",
+                   "business_value")
 _REGRESSION = ("explained_variance", "r2", "max_error", "neg_max_error", "neg_median_absolute_error",
-               "neg_mean_", "neg_root_mean_", "d2_absolute_error_score", "d2_pinball_", "d2_tweedie_")
+               "neg_mean_", "neg_root_mean_", "d2_absolute_error_score", "d2_pinball_", "d2_tweedie_",
+               "business_value_errors")
 # The other scorers compare two labellings (clustering: rand_score, v_measure_score...): no task.
 
 # Two-class scorers on a multiclass target: what to write instead (None: no direct variant).
@@ -75,6 +77,13 @@ class Labels:
     @property
     def classified(self) -> bool:
         return self.kind in ("binary", "multiclass")
+
+    @property
+    def positive_share(self) -> float | None:
+        """The share of the cases to act on (the class 1 or True) in two-class labels, else None."""
+        if self.kind != "binary":
+            return None
+        return next((share for c, share in self.shares if c in (1, True) or str(c) in ("1", "True")), None)
 
 
 def describe_labels(y) -> Labels:
@@ -155,7 +164,7 @@ def check_task(metric, model, y, target: str, label: str) -> None:
 
 # Scorers that count one class as positive (scikit-learn's pos_label=1 by default).
 _NEEDS_POSITIVE = ("f1", "precision", "recall", "jaccard", "average_precision", "neg_brier_score",
-                   "positive_likelihood_ratio", "neg_negative_likelihood_ratio")
+                   "positive_likelihood_ratio", "neg_negative_likelihood_ratio", "business_value")
 
 
 def _positive_is_known(classes) -> bool:
@@ -173,9 +182,10 @@ def check_responses(metric, model, label: str) -> None:
     """A metric that ranks needs scores: say so before scikit-learn fails on a missing method."""
     scorer = metric.scorer
     proba = hasattr(model, "predict_proba")
-    if scorer.startswith(_NEEDS_PROBA):
+    terms = dict(getattr(metric, "params", ()))
+    if "threshold" in terms or scorer.startswith(_NEEDS_PROBA):
         needs, missing = "class probabilities", "" if proba else "predict_proba"
-    elif scorer.startswith(_NEEDS_SCORES):
+    elif "share" in terms or scorer.startswith(_NEEDS_SCORES):
         needs = "scores to rank cases"
         missing = "" if proba or hasattr(model, "decision_function") else "predict_proba or decision_function"
     else:

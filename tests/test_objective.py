@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from nbalign.business import ValueMatrix
 from nbalign.errors import ObjectiveError
 from nbalign.objective import Objective, check_names, parse_objective
 
@@ -44,7 +45,7 @@ def test_full_objective_parses_every_field():
     assert o.metric.scorer == "average_precision" and o.metric.greater_is_better
     assert o.target == 0.60
     assert o.baseline.kind == "number" and o.baseline.value == 0.27
-    assert o.value == {"tp": 180, "fp": -20, "fn": -200, "tn": 0}
+    assert o.value == ValueMatrix(tp=180, fp=-20, fn=-200, tn=0)
     assert o.data_train == ("X_train", "y_train") and o.data_test == ("X_test", "y_test")
     assert o.stop.min_gain == 0.01 and o.stop.patience == 3 and o.stop.confidence == 0.95
 
@@ -257,8 +258,8 @@ def test_dates_that_do_not_exist_are_named(text, line, words):
 )
 def test_numbers_as_people_write_them(written, number):
     o = parse_objective(f"metric: rmse\ntarget: {written}\nbaseline: 1e6\nstop:\n  min_gain: 1e1\n"
-                        f"value:\n  tp: {written}")
-    assert o.target == number and o.value == {"tp": number}
+                        f"value:\n  under: {written}")
+    assert o.target == number and o.value.under == number
     assert (o.baseline.kind, o.baseline.value, o.stop.min_gain) == ("number", 1e6, 10.0)
 
 
@@ -272,9 +273,9 @@ WRITTEN_OTHERWISE = [
     ("metric: rmse\nbaseline: 1.5M", 3, ["is not understood", "`baseline: 1500000`"]),
     ("metric: rmse\nstop:\n  min_gain: 2k", 4, ["`stop.min_gain: 2000`"]),
     ("metric: rmse\ntarget: 1e-3e4", 3, ["must be a number"]),
-    ("metric: auc\nvalue:\n  tp: ~", 4, ["`value.tp:` is empty", "true positive", "tp: 180"]),
+    ("metric: auc\nvalue:\n  tp: ~", 4, ["`value.tp:` is empty", "true positive", "tp: $180"]),
     ("metric: auc\nvalue:\n  tp: 180\n  fp:", 5, ["`value.fp:` is empty", "false positive"]),
-    ("metric: auc\nvalue:\n  fn: lots", 4, ["`value.fn:` must be a number, not 'lots'"]),
+    ("metric: auc\nvalue:\n  fn: lots", 4, ["`value.fn:` must be a number or an amount of money, not 'lots'", "fn: -$200"]),
     ("metric: auc\nvalue:\n  tn: [1, 2]", 4, ["`value.tn:` must be a number"]),
     ("metric: auc\ntarget: !!int ''", 3, ["cannot be read as a whole number", "`!!` tag"]),
     ("metric: auc\ntarget: !!float x", 3, ["cannot be read as a number"]),

@@ -1,0 +1,772 @@
+"""From metric to money and KPI: what a model is worth, and what it would do to the KPI.
+
+An objective may say what each outcome is worth (``value:``), how many cases the business sees
+(``population:``) and what it will do with the model's output (``action:``). From a model's
+test-set predictions this module computes:
+
+- **which cases the action reaches** (:func:`acted`): the top share by score (``contact: top
+  20%``), the cases scored at or above a threshold (``contact: score >= 0.3``), or the model's
+  own predictions of the positive class (``contact: predicted``, the default decision);
+- **the business value** (:func:`value_per_case`): the value matrix applied to the confusion
+  counts of that decision, per case and per period; for a regression, the cost of each unit of
+  error, with different prices for under- and over-prediction;
+- **the decision threshold that maximises value** (:func:`best_threshold`, :func:`tune_threshold`),
+  chosen on out-of-fold predictions of the *training* data, never on the test labels;
+- **the projected KPI** (:func:`project_kpi`): the action changes the outcome of a share
+  ``effect`` of the true cases it reaches, so a KPI that counts those cases (a churn rate, a count
+  of cancellations, money lost to them) moves by ``effect x recall`` of itself::
+
+      projected = current x (1 - effect x recall)                 (a KPI that falls)
+      projected = current + (100% - current) x effect x recall    (a share that rises: retention)
+
+- **the metric target the KPI target requires** (:func:`derive_target`): the recall at the action
+  that makes the projection meet the KPI target, and from it the precision or the value per case.
+
+Pure: numpy at call time, scikit-learn only to tune a threshold. No IPython.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .kpi import MINUS, Quantity, format_quantity
+
+# The most training rows a threshold is tuned on (a fixed, stratified sample beyond it).
+TUNE_ROW_LIMIT = 100_000
+TUNE_FOLDS = 5
+QUIET_SECONDS = 2.0  # a tuning quicker than this leaves no progress line behind
+
+RULES = ("top", "threshold", "predicted")
+
+
+# ------------------------------------------------------------------ what outcomes are worth
+
+
+@dataclass(frozen=True)
+class ValueMatrix:
+    """The business value of each outcome of a yes/no decision, per case (money or points).
+
+    ``tp``: a true case acted on; ``fp``: a case acted on in vain; ``fn``: a true case missed;
+    ``tn``: a case rightly left alone. ``currency`` is an ISO 4217 code when the values were
+    written as money (``$180``), None for plain numbers (points); ``marker`` is how to show it.
+
+    Examples
+    --------
+    >>> m = ValueMatrix(tp=180, fp=-20, fn=-200, tn=0, currency="USD", marker="$")
+    >>> m.per_case(tp=30, fp=20, fn=10, tn=40)
+    30.0
+    """
+
+    tp: float = 0.0
+    fp: float = 0.0
+    fn: float = 0.0
+    tn: float = 0.0
+    currency: str | None = None
+    marker: str | None = None
+
+    kind = "matrix"
+
+    def per_case(self, tp: float, fp: float, fn: float, tn: float) -> float:
+        """Mean value per case of the confusion counts ``tp``, ``fp``, ``fn``, ``tn``."""
+        n = tp + fp + fn + tn
+        return (self.tp * tp + self.fp * fp + self.fn * fn + self.tn * tn) / n if n else math.nan
+
+    def per_row(self, positive, weights):
+        """Each row's value: ``weights`` is the share of the row the action reaches (0..1)."""
+        import numpy as np
+
+        positive = np.asarray(positive, dtype=bool)
+        weights = np.asarray(weights, dtype=float)
+        acted = np.where(positive, self.tp, self.fp)
+        left = np.where(positive, self.fn, self.tn)
+        return weights * acted + (1 - weights) * left
+
+    def to_dict(self) -> dict:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn,
+                "currency": self.currency, "marker": self.marker}
+
+
+@dataclass(frozen=True)
+class ErrorCost:
+    """What each unit of a regression's error costs: ``under`` when the prediction is too low,
+    ``over`` when it is too high (both 0 or more). A case's value is minus its cost.
+
+    Examples
+    --------
+    >>> ErrorCost(under=3, over=1).per_row([10, 10], [8, 13]).tolist()
+    [-6.0, -3.0]
+    """
+
+    under: float = 0.0
+    over: float = 0.0
+    currency: str | None = None
+    marker: str | None = None
+
+    kind = "errors"
+
+    def per_row(self, y_true, y_pred):
+        import numpy as np
+
+        error = np.asarray(y_pred, dtype=float) - np.asarray(y_true, dtype=float)
+        return -(self.under * np.maximum(-error, 0) + self.over * np.maximum(error, 0))
+
+    def to_dict(self) -> dict:
+        return {"under": self.under, "over": self.over, "currency": self.currency, "marker": self.marker}
+
+
+def value_from_dict(data: dict | None) -> ValueMatrix | ErrorCost | None:
+    """The value an objective was stored with; older stores wrote the matrix as bare numbers."""
+    if not data:
+        return None
+    if "under" in data or "over" in data:
+        return ErrorCost(**{k: data.get(k) for k in ("under", "over", "currency", "marker") if k in data})
+    return ValueMatrix(**{k: data[k] for k in ("tp", "fp", "fn", "tn", "currency", "marker") if k in data})
+
+
+@dataclass(frozen=True)
+class Population:
+    """How many cases the business sees per period: ``12,000 customers per quarter``."""
+
+    cases: float
+    unit: str | None = None  # "customers"
+    period: str | None = None  # "quarter"
+    text: str = ""
+
+    def per_period(self) -> str:
+        return f" per {self.period}" if self.period else ""
+
+    def to_dict(self) -> dict:
+        return {"cases": self.cases, "unit": self.unit, "period": self.period, "text": self.text}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Population | None:
+        return None if not data else cls(**{k: data.get(k) for k in ("cases", "unit", "period", "text")})
+
+
+@dataclass(frozen=True)
+class Action:
+    """What the business does with the model's output, and how much it changes.
+
+    ``verb`` is the user's word (``contact``); ``rule`` is ``"top"`` (the top ``share`` of cases
+    by score, or the top ``count`` per period), ``"threshold"`` (score of at least
+    ``threshold``) or ``"predicted"`` (the model's own yes). ``effect`` is the share of the true
+    cases reached whose outcome the action changes (0..1), None when not stated.
+    """
+
+    verb: str
+    rule: str
+    share: float | None = None
+    count: float | None = None
+    threshold: float | None = None
+    effect: float | None = None
+    text: str = ""
+
+    def capacity(self, population: Population | None) -> float | None:
+        """The share of cases acted on for a ``top`` rule (a count over the population)."""
+        if self.rule != "top":
+            return None
+        if self.share is not None:
+            return self.share
+        return None if population is None or not population.cases else min(1.0, self.count / population.cases)
+
+    def describe(self, population: Population | None = None) -> str:
+        """``contact the top 20% (2,400 customers per quarter)``."""
+        if self.rule == "threshold":
+            return f"{self.verb} cases scored {format_number(self.threshold)} or more"
+        if self.rule == "predicted":
+            return f"{self.verb} the cases the model predicts positive"
+        share = self.capacity(population)
+        if self.share is not None:
+            text = f"{self.verb} the top {format_percent(self.share)}"
+            if population is not None:
+                text += f" ({_count(self.share * population.cases, population)})"
+            return text
+        text = f"{self.verb} the top {_count(self.count, population)}"
+        return text + (f" ({format_percent(share)})" if share is not None else "")
+
+    def to_dict(self) -> dict:
+        return {"verb": self.verb, "rule": self.rule, "share": self.share, "count": self.count,
+                "threshold": self.threshold, "effect": self.effect, "text": self.text}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Action | None:
+        return None if not data else cls(**{k: data.get(k) for k in
+                                             ("verb", "rule", "share", "count", "threshold", "effect", "text")})
+
+
+# ------------------------------------------------------------------ the decision
+
+
+def acted(scores, *, share: float | None = None, threshold: float | None = None):
+    """How much of each row the action reaches, 0..1.
+
+    ``share``: the top ``round(share x n)`` rows by score. Rows tied at the cut share the places
+    left equally (the expected outcome of breaking the tie at random), so a model that scores
+    every row alike reaches ``share`` of every row, positives and negatives alike.
+    ``threshold``: rows scored at least ``threshold``. Neither: ``scores`` are the decisions
+    already (true or 1 for "act").
+    """
+    import numpy as np
+
+    scores = np.asarray(scores, dtype=float).ravel()
+    n = scores.size
+    if threshold is not None:
+        return (scores >= threshold).astype(float)
+    if share is None:
+        return (scores > 0.5).astype(float) if scores.size else scores
+    places = min(n, max(0, int(math.floor(share * n + 0.5))))
+    if places == 0:
+        return np.zeros(n)
+    if places == n:
+        return np.ones(n)
+    cut = np.partition(scores, n - places)[n - places]  # the places-th largest score
+    above = scores > cut
+    tied = scores == cut
+    weights = above.astype(float)
+    weights[tied] = (places - above.sum()) / tied.sum()
+    return weights
+
+
+def counts(positive, weights) -> tuple[float, float, float, float]:
+    """``(tp, fp, fn, tn)`` of a decision that reaches ``weights`` of each row."""
+    import numpy as np
+
+    positive = np.asarray(positive, dtype=bool).ravel()
+    weights = np.asarray(weights, dtype=float).ravel()
+    tp = float(weights[positive].sum())
+    fp = float(weights[~positive].sum())
+    return tp, fp, float(positive.sum()) - tp, float((~positive).sum()) - fp
+
+
+def _positive(y_true, pos_label):
+    import numpy as np
+
+    return np.asarray(y_true).ravel() == pos_label
+
+
+def recall_at(y_true, y_score, *, share=None, threshold=None, pos_label=1) -> float:
+    """Share of the true cases the action reaches (scikit-learn's ``make_scorer`` signature)."""
+    tp, _, fn, _ = counts(_positive(y_true, pos_label), acted(y_score, share=share, threshold=threshold))
+    return tp / (tp + fn) if tp + fn else math.nan
+
+
+def precision_at(y_true, y_score, *, share=None, threshold=None, pos_label=1) -> float:
+    """Share of the cases reached that are true cases."""
+    tp, fp, _, _ = counts(_positive(y_true, pos_label), acted(y_score, share=share, threshold=threshold))
+    return tp / (tp + fp) if tp + fp else math.nan
+
+
+def value_at(y_true, y_score, *, tp, fp, fn, tn, share=None, threshold=None, pos_label=1) -> float:
+    """Value per case of the decision, by the value matrix."""
+    matrix = ValueMatrix(tp, fp, fn, tn)
+    return matrix.per_case(*counts(_positive(y_true, pos_label), acted(y_score, share=share, threshold=threshold)))
+
+
+def errors_value(y_true, y_pred, *, under, over) -> float:
+    """Value per case of a regression's errors: minus their cost."""
+    return float(ErrorCost(under, over).per_row(y_true, y_pred).mean())
+
+
+def best_threshold(positive, scores, matrix: ValueMatrix) -> tuple[float, float]:
+    """The threshold that maximises value per case on these rows, and that value.
+
+    Exact: every cut between two distinct scores is tried at once (cumulative counts over the
+    rows sorted by score). The threshold returned is halfway between the last score acted on and
+    the next one, so that new cases are cut where these rows leave the widest room.
+    """
+    import numpy as np
+
+    positive = np.asarray(positive, dtype=bool).ravel()
+    scores = np.asarray(scores, dtype=float).ravel()
+    order = np.argsort(-scores, kind="stable")
+    sorted_scores, sorted_positive = scores[order], positive[order]
+    n, p = scores.size, int(positive.sum())
+    tp = np.concatenate([[0], np.cumsum(sorted_positive)])  # acting on the first k rows, k = 0..n
+    fp = np.arange(n + 1) - tp
+    value = (matrix.tp * tp + matrix.fp * fp + matrix.fn * (p - tp) + matrix.tn * (n - p - fp)) / n
+    # only cuts between distinct scores can be made by a threshold
+    cuttable = np.concatenate([[True], sorted_scores[1:] < sorted_scores[:-1], [True]])
+    k = int(np.flatnonzero(cuttable)[np.argmax(value[cuttable])])
+    if k == 0:
+        threshold = float(sorted_scores[0]) + 1.0 if n else 1.0  # act on nobody
+    elif k == n:
+        threshold = float(sorted_scores[-1])
+    else:
+        threshold = float(sorted_scores[k - 1] + sorted_scores[k]) / 2
+    return threshold, float(value[k])
+
+
+@dataclass(frozen=True)
+class ThresholdChoice:
+    """A threshold chosen on out-of-fold predictions of the training data."""
+
+    threshold: float
+    value: float  # value per case on the out-of-fold predictions
+    folds: int
+    rows: int
+    sampled_from: int | None = None  # training rows before sampling, when sampled
+
+
+def tune_threshold(model, X, y, matrix: ValueMatrix, *, method: str | None = None, pos_label=1,
+                   folds: int = TUNE_FOLDS, row_limit: int = TUNE_ROW_LIMIT) -> ThresholdChoice:
+    """Choose the value-maximising threshold of ``model`` by cross-validation on ``(X, y)``.
+
+    The model's class and parameters are refitted on ``folds - 1`` folds and score the one left
+    out (scikit-learn's ``cross_val_predict``, stratified), so every training row gets a score
+    from a model that did not see it; the threshold that maximises value on those scores is
+    chosen, as scikit-learn's ``TunedThresholdClassifierCV`` does (it averages per-fold curves on
+    a grid; this pools the folds' scores and tries every cut). The fitted model is not touched,
+    and the test labels are never read. Above ``row_limit`` training rows a fixed stratified
+    sample is used.
+
+    ``method`` is the response to threshold (``predict_proba`` by default, else
+    ``decision_function``): the one the test-set scores were taken from. Raises when the model
+    cannot be cloned and refitted.
+    """
+    import numpy as np
+    from sklearn.base import clone
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    y_array = np.asarray(y).ravel()
+    n = y_array.size
+    sampled_from = None
+    if n > row_limit:
+        from sklearn.model_selection import train_test_split
+
+        rows, _ = train_test_split(np.arange(n), train_size=row_limit, stratify=y_array, random_state=0)
+        rows = np.sort(rows)
+        X = X.iloc[rows] if hasattr(X, "iloc") else X[rows]
+        y_array, sampled_from, n = y_array[rows], n, row_limit
+    method = method or ("predict_proba" if hasattr(model, "predict_proba") else "decision_function")
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    out_of_fold = cross_val_predict(clone(model), X, y_array, cv=splitter, method=method)
+    if method == "predict_proba":
+        classes = list(np.unique(y_array))
+        out_of_fold = out_of_fold[:, classes.index(pos_label)] if out_of_fold.ndim == 2 else out_of_fold
+    threshold, value = best_threshold(y_array == pos_label, out_of_fold, matrix)
+    return ThresholdChoice(threshold, value, folds, n, sampled_from)
+
+
+# ------------------------------------------------------------------ the KPI
+
+
+def project_kpi(current: float, direction: str, percent: bool, effect: float, recall: float) -> float | None:
+    """The KPI once the action has changed ``effect x recall`` of the cases it counts.
+
+    ``direction`` is the KPI's (``"decrease"``: it counts the cases the model finds;
+    ``"increase"``: a percentage of the other cases, which rises as true cases are prevented).
+    None where the KPI's relation to the cases is not known (a count or amount that rises).
+
+    Examples
+    --------
+    >>> round(project_kpi(26.5, "decrease", True, 0.30, 0.566), 2)
+    22.0
+    """
+    moved = effect * recall
+    if direction == "decrease":
+        return current * (1 - moved)
+    if direction == "increase" and percent:
+        return current + (100 - current) * moved
+    return None
+
+
+def required_recall(current: float, target: float, direction: str, percent: bool, effect: float) -> float | None:
+    """The recall at the action for which :func:`project_kpi` meets ``target``; None where it
+    cannot be said (see :func:`project_kpi`)."""
+    if not effect:
+        return math.inf
+    if direction == "decrease":
+        return None if current == 0 else (1 - target / current) / effect
+    if direction == "increase" and percent:
+        return None if current >= 100 else (target - current) / ((100 - current) * effect)
+    return None
+
+
+def max_recall(share: float | None, positive_rate: float | None) -> float:
+    """The most any model can reach: a top share smaller than the share of true cases cannot
+    reach them all."""
+    if share is None or not positive_rate:
+        return 1.0
+    return min(1.0, share / positive_rate)
+
+
+def projectable(kpi) -> str | None:
+    """Why this KPI cannot be projected from the model's recall, or None when it can."""
+    if kpi is None or kpi.current_quantity is None or kpi.target_quantity is None:
+        return "the KPI has no current and target values"
+    direction = kpi.direction
+    if direction == "increase" and kpi.current_quantity.kind != "percent":
+        return ("the KPI rises, and only a percentage that rises (the share of cases kept) can be "
+                "projected: write the KPI as what falls (the cases the model finds)")
+    return None
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """The metric target a KPI target requires under the action, and the line that shows why."""
+
+    target: float
+    recall: float
+    text: str
+    reachable_recall: float = 1.0
+
+    def to_dict(self) -> dict:
+        return {"target": self.target, "recall": self.recall, "text": self.text,
+                "reachable_recall": self.reachable_recall}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Derivation | None:
+        return None if not data else cls(**{k: data[k] for k in ("target", "recall", "text", "reachable_recall")
+                                            if k in data})
+
+
+def derive_target(scorer: str, label: str, kpi, action: Action, population: Population | None,
+                  value: ValueMatrix | None, positive_rate: float | None) -> Derivation:
+    """The value of the metric ``scorer`` at which the projected KPI meets the KPI target.
+
+    Raises ``ValueError`` with what is missing (a rate of true cases for precision or value).
+    """
+    current, target = kpi.current_quantity, kpi.target_quantity
+    percent = current.kind == "percent"
+    direction = kpi.direction
+    recall = required_recall(current.value, target.value, direction, percent, action.effect)
+    if recall is None:
+        raise ValueError(projectable(kpi) or "the KPI cannot be projected")
+    share = action.capacity(population)
+    reachable = max_recall(share, positive_rate)
+    if scorer == "recall_at_k":
+        metric_target = recall
+    elif share is None:
+        raise ValueError(f"{label} at a threshold depends on how many cases each model reaches; derive "
+                         "it with a `top` action (e.g. `contact: top 20%`), or derive recall_at_k")
+    elif positive_rate is None:
+        raise ValueError(f"deriving a target of {label} needs the share of true cases, from the test labels "
+                         "(`data: test:`)")
+    elif scorer == "precision_at_k":
+        metric_target = recall * positive_rate / share
+    else:  # business_value
+        p = positive_rate
+        tp, fn = recall * p, (1 - recall) * p
+        fp = max(0.0, share - tp)
+        metric_target = value.per_case(tp, fp, fn, max(0.0, 1 - tp - fp - fn))
+    moved = f"{format_percent(action.effect)} × {format_number(recall)}"
+    if direction == "decrease":
+        formula = f"{_q(current)} × (1 − {moved}) = {_q(target)}"
+    else:
+        formula = f"{_q(current)} + (100% − {_q(current)}) × {moved} = {_q(target)}"
+    verb = "fall" if direction == "decrease" else "rise"
+    shown = format_money(metric_target, value) if scorer == "business_value" else format_number(metric_target)
+    via = "" if scorer == "recall_at_k" else f" (recall {format_number(recall)})"
+    from .kpi import _with_article
+
+    text = (f"{label} must reach {shown}{via} for {_with_article(kpi.name)} to {verb} from {_q(current)} to "
+            f"{_q(target)}: {formula}")
+    return Derivation(metric_target, recall, text, reachable)
+
+
+def _q(quantity: Quantity) -> str:
+    return format_quantity(quantity)
+
+
+# ------------------------------------------------------------------ words and numbers
+
+
+def format_number(x: float | None) -> str:
+    """A rate or threshold as people read it: two significant decimals (``0.57``, ``0.031``)."""
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    text = f"{x:.2f}" if abs(x) >= 0.1 else f"{x:.2g}"
+    return text.replace("-", MINUS)
+
+
+def format_percent(x: float | None) -> str:
+    """A share as a percentage: ``20%``, ``8.3%``, ``0.5%``."""
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    percent = x * 100
+    text = f"{percent:.0f}%" if abs(percent - round(percent)) < 0.05 else f"{percent:.1f}%"
+    return text.replace("-", MINUS)
+
+
+def format_money(amount: float | None, value=None) -> str:
+    """An amount in the value's currency (``$184k``, ``−$12.40``, ``EUR 1.23M``); a plain number
+    when the value was written without one."""
+    if amount is None or not math.isfinite(amount):
+        return "n/a"
+    size = abs(amount)
+    if size >= 1e4:
+        for factor, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+            if size >= factor:
+                scaled = size / factor
+                number = f"{scaled:.3g}" if scaled < 1000 else f"{scaled:,.0f}"
+                number += suffix
+                break
+    elif size >= 100 or size == int(size):
+        number = f"{size:,.0f}"
+    else:
+        number = f"{size:.2f}"
+    sign = MINUS if amount < 0 and float(number.rstrip("kMbn").replace(",", "")) != 0 else ""
+    marker = getattr(value, "marker", None) or getattr(value, "currency", None)
+    if not marker:
+        return f"{sign}{number}"
+    return f"{sign}{marker}{' ' if marker[-1].isalpha() else ''}{number}"
+
+
+def _count(cases: float, population: Population | None) -> str:
+    unit = f" {population.unit}" if population is not None and population.unit else ""
+    period = population.per_period() if population is not None else ""
+    return f"{cases:,.0f}{unit}{period}"
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a record's business figures were measured under; figures measured under other
+    terms (an earlier value matrix or action) are not shown as if they were current."""
+
+    value: dict | None = None
+    action: dict | None = None
+    share: float | None = None
+
+    def key(self) -> str:
+        import hashlib
+        import json
+
+        return hashlib.sha256(json.dumps([self.value, self.action, self.share], sort_keys=True,
+                                         default=str).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a model's decision is measured to do on the test set, under the objective's terms.
+
+    Measured once, at evaluation, and kept on the record: ``recall``/``precision`` of the
+    cases the action reaches, ``acted`` (share of cases reached), ``value`` per case, the value at
+    the model's default threshold and at the threshold tuned on the training data.
+    """
+
+    terms: str
+    recall: float | None = None
+    precision: float | None = None
+    acted: float | None = None
+    value: float | None = None
+    default: dict | None = None  # {"threshold": 0.5, "value": ...}
+    tuned: dict | None = None  # {"threshold", "value", "cv_value", "folds", "rows"} or {"skipped": why}
+
+    def to_dict(self) -> dict:
+        data = {"terms": self.terms, "recall": self.recall, "precision": self.precision, "acted": self.acted,
+                "value": self.value, "default": self.default, "tuned": self.tuned}
+        return {k: v for k, v in data.items() if v is not None}
+
+
+# ------------------------------------------------------------------ measuring a model
+
+POSITIVE = 1  # the class the action looks for: 1 or True (the objective refuses labels without it)
+
+
+def terms_of(objective) -> Terms | None:
+    """The terms a record's figures are measured under; None when the objective states none."""
+    if objective.value is None and objective.action is None:
+        return None
+    action = objective.action
+    return Terms(None if objective.value is None else objective.value.to_dict(),
+                 None if action is None else action.to_dict(),
+                 None if action is None else action.capacity(objective.population))
+
+
+def measure(objective, model, X, y, response=None, train=None, report=None, label: str = "the model") -> Figures | None:
+    """What the model's decision does on the test set ``(X, y)`` under the objective's terms.
+
+    ``response`` is ``(method, values)`` the metric was computed from (reused, not predicted
+    again, when it is what the decision needs). ``train`` is ``(X_train, y_train)``: with a value
+    matrix, the threshold that maximises value is chosen on it by cross-validation and its value
+    measured on the test set. ``report(text, done)`` hears of the tuning, which refits the model.
+    """
+    import numpy as np
+
+    terms = terms_of(objective)
+    if terms is None:
+        return None
+    key, value, action = terms.key(), objective.value, objective.action
+    if isinstance(value, ErrorCost):
+        predicted = response[1] if response is not None and response[0] == "predict" else model.predict(X)
+        return Figures(key, value=float(value.per_row(y, predicted).mean()))
+    positive = np.asarray(y).ravel() == POSITIVE
+    n = positive.size
+    needs_probability = action is not None and action.rule == "threshold"
+    scores, method = _scores(model, X, response, needs_probability)
+    if action is None or action.rule == "predicted":
+        labels = response[1] if response is not None and response[0] == "predict" else model.predict(X)
+        weights = (np.asarray(labels).ravel() == POSITIVE).astype(float)
+    elif action.rule == "top":
+        weights = acted(scores, share=terms.share)
+    else:
+        weights = acted(scores, threshold=action.threshold)
+    tp, fp, fn, tn = counts(positive, weights)
+    figures = {"recall": tp / (tp + fn) if tp + fn else None,
+               "precision": tp / (tp + fp) if tp + fp else None,
+               "acted": (tp + fp) / n if n else None}
+    if isinstance(value, ValueMatrix):
+        figures["value"] = value.per_case(tp, fp, fn, tn)
+        if scores is not None:
+            default = 0.5 if method == "predict_proba" else 0.0
+            figures["default"] = {"threshold": default,
+                                  "value": value.per_case(*counts(positive, acted(scores, threshold=default)))}
+            figures["tuned"] = _tuned(model, method, value, positive, scores, train, report, label)
+    return Figures(key, **figures)
+
+
+def _scores(model, X, response, needs_probability: bool):
+    """The positive class's scores ``(values, method)``: the metric's response when it is one,
+    else the model's probabilities (or decision function); ``(None, None)`` when it has neither."""
+    import numpy as np
+
+    if response is not None:
+        method, values = response
+        values = np.asarray(values)
+        wanted = ("predict_proba",) if needs_probability else ("predict_proba", "decision_function")
+        if method in wanted and values.ndim == 1:
+            return values.astype(float), method
+    if hasattr(model, "predict_proba"):
+        proba = np.asarray(model.predict_proba(X))
+        if proba.ndim == 1:
+            return proba.astype(float), "predict_proba"
+        classes = list(getattr(model, "classes_", range(proba.shape[1])))
+        column = classes.index(POSITIVE) if POSITIVE in classes else proba.shape[1] - 1
+        return proba[:, column].astype(float), "predict_proba"
+    if hasattr(model, "decision_function") and not needs_probability:
+        return np.asarray(model.decision_function(X), dtype=float).ravel(), "decision_function"
+    return None, None
+
+
+def _tuned(model, method, matrix: ValueMatrix, positive, scores, train, report, label) -> dict:
+    """The threshold that maximises value on the training data's out-of-fold scores, and its value
+    on the test set; or why it was not chosen."""
+    if train is None:
+        return {"skipped": "no training data (`data: train:`) to choose it on"}
+    X_train, y_train = train
+    try:
+        rows = len(y_train)
+    except TypeError:
+        return {"skipped": "the training labels have no length"}
+    if report is not None:
+        shown = min(rows, TUNE_ROW_LIMIT)
+        report(f"nbalign: choosing {label}'s decision threshold by {TUNE_FOLDS}-fold cross-validation "
+               f"on {shown:,} training rows…", False)
+    import time
+    import warnings
+
+    start = time.perf_counter()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            choice = tune_threshold(model, X_train, y_train, matrix, method=method)
+    except Exception as exc:  # the model cannot be refitted here: the figure is left out, not the evaluation
+        if report is not None:
+            report(f"nbalign: {label}'s decision threshold was not tuned ({type(exc).__name__}: {_short(exc)}).", True)
+        return {"skipped": f"the model could not be refitted ({type(exc).__name__}: {_short(exc)})"}
+    seconds = time.perf_counter() - start
+    if report is not None:  # a quick tuning leaves no line behind; a slow one says what took the time
+        report(f"nbalign: chose {label}'s decision threshold ({format_number(choice.threshold)}) by "
+               f"{choice.folds}-fold cross-validation on {choice.rows:,} training rows in {seconds:.1f} s."
+               if seconds >= QUIET_SECONDS else "", True)
+    test_value = matrix.per_case(*counts(positive, acted(scores, threshold=choice.threshold)))
+    tuned = {"threshold": choice.threshold, "value": test_value, "cv_value": choice.value,
+             "folds": choice.folds, "rows": choice.rows}
+    if choice.sampled_from:
+        tuned["sampled_from"] = choice.sampled_from
+    return tuned
+
+
+def _short(exc: Exception, limit: int = 120) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ------------------------------------------------------------------ what views show
+
+
+def current_figures(objective, figures: dict | None, key: str | None = None) -> dict | None:
+    """A record's figures when measured under the objective's current terms (their ``key``,
+    computed here when not given), else None."""
+    if figures is None:
+        return None
+    if key is None:
+        terms = terms_of(objective)
+        key = None if terms is None else terms.key()
+    return figures if key is not None and figures.get("terms") == key else None
+
+
+def projected_kpi(objective, recall: float | None) -> float | None:
+    """The KPI projected from the recall of the action (see :func:`project_kpi`), in its units."""
+    kpi, action = objective.kpi, objective.action
+    if recall is None or action is None or action.effect is None or projectable(kpi) is not None:
+        return None
+    current = kpi.current_quantity
+    return project_kpi(current.value, kpi.direction, current.kind == "percent", action.effect, recall)
+
+
+def kpi_progress(objective, projected: float | None) -> float | None:
+    """0 at the KPI's current value, 1 at its target."""
+    if projected is None:
+        return None
+    current, target = objective.kpi.current_quantity.value, objective.kpi.target_quantity.value
+    return (projected - current) / (target - current) + 0.0
+
+
+def format_kpi(objective, value: float | None) -> str:
+    """A KPI value in the KPI's own unit, rounded as people read it: ``24.1%``, ``1,130 customers``."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    current = objective.kpi.current_quantity
+    if current.kind == "percent":
+        return f"{value:.1f}%".replace("-", MINUS)
+    if current.kind == "money":
+        return format_money(value, current)
+    if current.kind == "count":
+        return f"{value:,.0f} {current.unit}".replace("-", MINUS)
+    text = f"{value:,.3g}".replace("-", MINUS)
+    return f"{text} {current.unit}" if current.unit else text
+
+
+def value_per_period(objective, per_case: float | None) -> float | None:
+    population = objective.population
+    return None if per_case is None or population is None else per_case * population.cases
+
+
+def format_value(objective, per_case: float | None) -> str | None:
+    """``$149k per quarter`` with a population, else ``$12.40 per case``."""
+    if per_case is None:
+        return None
+    period = value_per_period(objective, per_case)
+    if period is not None:
+        return f"{format_money(period, objective.value)}{objective.population.per_period() or ' in all'}"
+    return f"{format_money(per_case, objective.value)} per case"
+
+
+def row_view(objective, figures: dict | None, key: str | None = None) -> dict | None:
+    """What a row shows: its projected KPI and its value, as text."""
+    figures = current_figures(objective, figures, key)
+    if figures is None:
+        return None
+    projected = projected_kpi(objective, figures.get("recall"))
+    return {"projected_kpi": None if projected is None else format_kpi(objective, projected),
+            "value": format_value(objective, figures.get("value"))}
+
+
+def threshold_line(objective, figures: dict | None) -> str | None:
+    """The value at the default threshold and at the one tuned on the training data, in words."""
+    figures = current_figures(objective, figures)
+    if figures is None or "default" not in figures:
+        return None
+    default = figures["default"]
+    text = (f"at the default threshold ({format_number(default['threshold'])}): "
+            f"{format_value(objective, default['value'])}")
+    tuned = figures.get("tuned") or {}
+    if "threshold" in tuned:
+        text += (f"; at the threshold that maximises value, {format_number(tuned['threshold'])} (chosen by "
+                 f"{tuned['folds']}-fold cross-validation on {tuned['rows']:,} training rows): "
+                 f"{format_value(objective, tuned['value'])}")
+    elif "skipped" in tuned:
+        text += f"; no threshold tuned: {tuned['skipped']}"
+    return text
