@@ -44,6 +44,7 @@ __all__ = [
     "load_ipython_extension",
     "parse_objective",
     "plot",
+    "recommendation",
     "unload_ipython_extension",
 ]
 
@@ -100,6 +101,28 @@ def plot():
     session = active_session()
     session.require_objective()
     return plot_progress(session.standing)
+
+
+def recommendation():
+    """The model to ship now, and in one sentence what shipping it is projected to do to the KPI
+    and by when: the simplest model the best shows no real gain over, used as the objective's
+    ``action`` says, with its projected KPI (and interval) and its value per period.
+
+    Returns
+    -------
+    Recommendation
+        ``.model`` (the record, or None), ``.text`` (the sentence); shown as the sentence.
+
+    Examples
+    --------
+    >>> nbalign.recommendation()  # doctest: +SKIP
+    Ship linear baseline (recall in the top 20% 0.505), the simplest model forest shows no real gain over: ...
+    """
+    from .display import Recommendation
+
+    session = active_session()
+    session.require_objective()
+    return Recommendation(session.standing)
 
 
 def _in_ipython() -> bool:

@@ -35,7 +35,6 @@ from .kpi import MINUS, Quantity, format_quantity
 # The most training rows a threshold is tuned on (a fixed, stratified sample beyond it).
 TUNE_ROW_LIMIT = 100_000
 TUNE_FOLDS = 5
-QUIET_SECONDS = 2.0  # a tuning quicker than this leaves no progress line behind
 
 RULES = ("top", "threshold", "predicted")
 
@@ -294,6 +293,8 @@ def best_threshold(positive, scores, matrix: ValueMatrix) -> tuple[float, float]
         threshold = float(sorted_scores[-1])
     else:
         threshold = float(sorted_scores[k - 1] + sorted_scores[k]) / 2
+        if threshold <= sorted_scores[k]:  # two scores one float apart: no number lies between them
+            threshold = float(sorted_scores[k - 1])
     return threshold, float(value[k])
 
 
@@ -513,6 +514,19 @@ def format_money(amount: float | None, value=None) -> str:
     return f"{sign}{marker}{' ' if marker[-1].isalpha() else ''}{number}"
 
 
+def gerund(phrase: str) -> str:
+    """``contact the top 20%`` -> ``contacting the top 20%``; ``call`` -> ``calling``."""
+    verb, _, rest = phrase.partition(" ")
+    if verb.endswith("ing"):
+        return phrase
+    if verb.endswith("e") and not verb.endswith(("ee", "ye", "oe")):
+        verb = verb[:-1]
+    elif len(verb) > 2 and verb[-1] in "bdgmnprt" and verb[-2] in "aeiou" and verb[-3] not in "aeiou" \
+            and verb[-2:] not in ("er", "en", "on", "or", "et", "it"):
+        verb += verb[-1]  # stop -> stopping
+    return f"{verb}ing {rest}".rstrip()
+
+
 def _count(cases: float, population: Population | None) -> str:
     unit = f" {population.unit}" if population is not None and population.unit else ""
     period = population.per_period() if population is not None else ""
@@ -610,8 +624,9 @@ def measure(objective, model, X, y, response=None, train=None, report=None, labe
         figures["value"] = value.per_case(tp, fp, fn, tn)
         if scores is not None:
             default = 0.5 if method == "predict_proba" else 0.0
-            figures["default"] = {"threshold": default,
-                                  "value": value.per_case(*counts(positive, acted(scores, threshold=default)))}
+            at_default = acted(scores, threshold=default)
+            figures["default"] = {"threshold": default, "value": value.per_case(*counts(positive, at_default)),
+                                  "acted": float(at_default.mean()) if n else None}
             figures["tuned"] = _tuned(model, method, value, positive, scores, train, report, label)
     return Figures(key, **figures)
 
@@ -666,12 +681,12 @@ def _tuned(model, method, matrix: ValueMatrix, positive, scores, train, report, 
             report(f"nbalign: {label}'s decision threshold was not tuned ({type(exc).__name__}: {_short(exc)}).", True)
         return {"skipped": f"the model could not be refitted ({type(exc).__name__}: {_short(exc)})"}
     seconds = time.perf_counter() - start
-    if report is not None:  # a quick tuning leaves no line behind; a slow one says what took the time
-        report(f"nbalign: chose {label}'s decision threshold ({format_number(choice.threshold)}) by "
-               f"{choice.folds}-fold cross-validation on {choice.rows:,} training rows in {seconds:.1f} s."
-               if seconds >= QUIET_SECONDS else "", True)
-    test_value = matrix.per_case(*counts(positive, acted(scores, threshold=choice.threshold)))
-    tuned = {"threshold": choice.threshold, "value": test_value, "cv_value": choice.value,
+    if report is not None:
+        report(f"nbalign: tuned {label}'s decision threshold on {choice.folds} folds of {choice.rows:,} training "
+               f"rows in {seconds:.1f} s.", True)
+    at_tuned = acted(scores, threshold=choice.threshold)
+    tuned = {"threshold": choice.threshold, "value": matrix.per_case(*counts(positive, at_tuned)),
+             "acted": float(at_tuned.mean()) if at_tuned.size else None, "cv_value": choice.value,
              "folds": choice.folds, "rows": choice.rows}
     if choice.sampled_from:
         tuned["sampled_from"] = choice.sampled_from
@@ -760,13 +775,19 @@ def threshold_line(objective, figures: dict | None) -> str | None:
     if figures is None or "default" not in figures:
         return None
     default = figures["default"]
-    text = (f"at the default threshold ({format_number(default['threshold'])}): "
-            f"{format_value(objective, default['value'])}")
+    verb = objective.action.verb if objective.action is not None else "acting on"
+
+    def reached(figure: dict) -> str:
+        share = figure.get("acted")
+        return "" if share is None else f", {gerund(verb)} {format_percent(share)} of cases"
+
+    text = (f"value at the default threshold {format_number(default['threshold'])}: "
+            f"{format_value(objective, default['value'])}{reached(default)}")
     tuned = figures.get("tuned") or {}
     if "threshold" in tuned:
-        text += (f"; at the threshold that maximises value, {format_number(tuned['threshold'])} (chosen by "
-                 f"{tuned['folds']}-fold cross-validation on {tuned['rows']:,} training rows): "
-                 f"{format_value(objective, tuned['value'])}")
+        text += (f"; at {format_number(tuned['threshold'])}, the threshold that maximises value on the training "
+                 f"data ({tuned['folds']}-fold cross-validation): {format_value(objective, tuned['value'])}"
+                 f"{reached(tuned)}")
     elif "skipped" in tuned:
         text += f"; no threshold tuned: {tuned['skipped']}"
     return text

@@ -178,6 +178,10 @@ def target_not_beyond_baseline(facts: ObjectiveFacts) -> str | None:
     if target is None or baseline is None or metric.improvement(target, baseline) > 0:
         return None
     target_text, baseline_text = format_apart(target, baseline)
+    if facts.objective.derivation is not None:  # the target is what the KPI needs: the baseline delivers it
+        return (f"the target {target_text}, derived from the KPI target, is not beyond the baseline "
+                f"{baseline_text} on {metric.label}: the baseline is projected to meet the KPI target already. "
+                "Ship it, or agree on a more ambitious KPI target.")
     return (f"the target {target_text} is not beyond the baseline {baseline_text} on {metric.label}: "
             "the baseline already meets it. Set the target to what the KPI needs.")
 

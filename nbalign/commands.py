@@ -27,9 +27,7 @@ class ProgressLine:
     def __call__(self, text: str, done: bool) -> None:
         import sys
 
-        if done and not text:  # nothing worth keeping: the line is cleared
-            sys.stdout.write("\r" + " " * self.width + "\r")
-        elif done:
+        if done:
             sys.stdout.write("\r" + text.ljust(self.width) + "\n")
         else:
             self.width = len(text)
@@ -76,8 +74,7 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
         with warnings.catch_warnings():  # the card says so: categories unseen in training are ignored
             warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
             baselines = [evaluate_model(objective, model, X_test, y_test, label, source="objective",
-                                        role="baseline", rows_kept=session.rows_kept, train=train,
-                                        report=report)
+                                        role="baseline", rows_kept=session.rows_kept, train=train)
                          for label, model in baseline_models]
     declared = session.set_objective(objective, *baselines)
     if auto is not None and on_auto is not None:

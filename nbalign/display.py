@@ -122,9 +122,8 @@ def evaluation_bundle(row: Row, standing: Standing, record: Evaluation | None = 
 
 def evaluation_text(row: Row, standing: Standing, record: Evaluation | None = None) -> str:
     line = "  ".join(text for text, _ in _segments(row, standing))
-    business = _business_segments(record, standing)
-    if business:
-        line += "\n  " + "  ".join(text for text, _ in business)
+    for text, _ in _business_segments(record, standing):
+        line += f"\n  {text}"
     banner = row.banner
     return line + (f"\n{finding_text(banner)}" if banner else "")
 
@@ -147,21 +146,25 @@ def _business_segments(record: Evaluation | None, standing: Standing) -> list[tu
     shown = None if outlook is None else outlook.to_dict()
     if not shown:
         return []
-    from .business import threshold_line
+    from .business import gerund, threshold_line
 
+    objective = standing.objective
     segments = []
     kpi, value = shown["kpi"], shown["value"]
     if kpi is not None:
-        text = f"KPI {kpi['text']}"
-        segments.append((text, f"<span style='color:var(--jp-ui-font-color1, #212121)'>KPI</span> {escape(kpi['text'])}"))
+        interval = kpi["projected_interval"]
+        spread = "" if interval is None else (f" ({format_level(objective.stop.confidence)} CI {interval[0]} "
+                                              f"to {interval[1]})")
+        text = f"{kpi['current']} → {kpi['projected']} projected{spread}, target {kpi['target']}"
+        segments.append((f"KPI {text}", f"<span style='color:var(--jp-ui-font-color1, #212121)'>KPI</span> "
+                                        f"{escape(text)}"))
     if value is not None:
-        text = f"value {value['per_period'] or value['per_case']}" + (f", {value['rule']}" if value["rule"] else "")
+        text = f"value {value['per_period'] or value['per_case']}" + (f", {gerund(value['rule'])}" if value["rule"] else "")
         segments.append((text, escape(text)))
-    thresholds = threshold_line(standing.objective, record.business)
+    thresholds = threshold_line(objective, record.business)
     if thresholds:
         segments.append((thresholds, escape(thresholds)))
     return segments
-
 
 
 def _segments(row: Row, standing: Standing) -> list[tuple[str, str]]:
@@ -413,6 +416,73 @@ def baseline_text(objective: Objective, summary=None) -> str:
         "model": f"the model {baseline.model}" + known,
         "auto": "a linear model fitted on the training data" + known,
     }[baseline.kind]
+
+
+class Recommendation:
+    """``nbalign.recommendation()`` / ``%nbalign recommend``: the model to ship, and in one
+    sentence what shipping it is projected to do to the KPI, and by when.
+
+    Attributes: ``model`` (its record, or None), ``text`` (the sentence), ``outlook`` (its
+    :class:`~nbalign.standing.Outlook`, or None).
+    """
+
+    def __init__(self, standing: Standing):
+        self.standing = standing
+        self.model = standing.recommended
+        self.outlook = None if self.model is None else standing.outlook(self.model)
+        self.text = recommendation_text(standing, self.model, self.outlook)
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return bundle(self.text, f"<div class='nbalign-recommendation' style='{_FONT}'>{escape(self.text)}</div>")
+
+
+def recommendation_text(standing: Standing, model: Evaluation | None, outlook=None) -> str:
+    """One sentence: which model to ship, why that one, and what it is projected to do."""
+    from .business import format_kpi, format_value, kpi_progress
+    from .kpi import _with_article, time_left
+
+    objective, summary = standing.objective, standing.summary
+    if model is None:
+        return "Nothing to recommend yet: evaluate a model (or declare a baseline model) first."
+    best = summary.best
+    if best is not None and best.id == model.id:
+        why = "the best model, with a real gain over every simpler one"
+    elif model.role == "baseline" and best is None:
+        why = "the baseline model, as no model has been evaluated yet"
+    else:
+        why = (f"the simplest model {best.name} shows no real gain over" if best is not None
+               else "the baseline model")
+    score = f"{objective.metric.label} {format_score(model.score)}"
+    text = f"Ship {model.name} ({score}), {why}"
+    shown = None if outlook is None else outlook.to_dict()
+    kpi = objective.kpi
+    deadline = ""
+    if kpi is not None and kpi.deadline:
+        deadline = f" by {kpi.deadline} ({time_left(kpi.deadline)})"
+    if shown and shown["kpi"] is not None:
+        projected = shown["kpi"]
+        action = objective.action.describe(objective.population)
+        interval = projected["projected_interval"]
+        spread = "" if interval is None else f" ({format_level(objective.stop.confidence)} CI {interval[0]} to {interval[1]})"
+        progress = kpi_progress(objective, outlook.projected)
+        text += (f": used to {action}, it is projected to bring {_with_article(kpi.name)} from {kpi.current} to "
+                 f"{projected['projected']}{spread}{deadline}, {format_percent(progress)} of the way to the "
+                 f"target {kpi.target}")
+        if shown["value"] is not None:
+            text += f", worth {format_value(objective, outlook.figures['value'])}"
+        return text + "."
+    if summary.target is not None and summary.baseline is not None:
+        from .standing import progress_to_target
+
+        progress = progress_to_target(model.score, summary.baseline, summary.target, objective.metric.sign)
+        if progress is not None:
+            text += f": {format_percent(progress)} of the way from the baseline to the target {format_score(summary.target)}"
+    if shown and shown["value"] is not None:
+        text += f", worth {format_value(objective, outlook.figures['value'])}"
+    return text + "."
 
 
 class Message:

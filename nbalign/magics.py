@@ -206,9 +206,11 @@ class NbalignMagics(Magics):
         return result
 
     @magic_arguments()
-    @argument("command", choices=["plot", "status", "models", "store", "explain", "adopt"],
+    @argument("command", choices=["plot", "status", "models", "recommend", "store", "explain", "adopt"],
               help="plot: every evaluation against the baseline and target (also nbalign.plot()); "
               "models: every evaluation with its verdict and what the model costs; "
+              "recommend: the model to ship and what it is projected to do to the KPI (also "
+              "nbalign.recommendation()); "
               "status: the objective and where it stands; store: where the store is; "
               "explain: what a diagnostic code means and what to do (all codes without one); "
               "adopt: continue in this notebook an objective of this folder's store declared elsewhere")
@@ -216,7 +218,7 @@ class NbalignMagics(Magics):
     @line_magic
     @_user_errors
     def nbalign(self, line: str = ""):
-        """nbalign commands: ``%nbalign plot | status | models | store | explain [CODE ...] | adopt NAME``."""
+        """nbalign commands: ``%nbalign plot | status | models | recommend | store | explain [CODE ...] | adopt NAME``."""
         args = _arguments(self.nbalign, line)
         if args is None:
             return
@@ -233,6 +235,11 @@ class NbalignMagics(Magics):
         elif args.command == "models":
             session.require_objective()
             display(ModelsTable(session.standing, session.records))
+        elif args.command == "recommend":
+            from .display import Recommendation
+
+            session.require_objective()
+            display(Recommendation(session.standing))
         elif args.command == "store":
             pending = session.pending
             print(f"{session.store.path}" + (f" ({pending} record(s) waiting to be written)" if pending else ""))

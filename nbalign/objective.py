@@ -832,6 +832,8 @@ def _parse_value(value: Any, metric: Metric, lines: dict[str, int]) -> ValueMatr
     from .tasks import metric_task
 
     task = metric_task(metric.scorer)
+    if metric.scorer == "business_value" and isinstance(value, dict) and set(value) & set(ERROR_KEYS):
+        task = "regression"  # the value of a regression's errors: the metric follows the value
     errors = task == "regression"
     keys = ERROR_KEYS if errors else VALUE_KEYS
     if not isinstance(value, dict):
@@ -960,7 +962,7 @@ def _parse_action(value: Any, metric: Metric, population: Population | None,
         close = [k for k in rules if difflib.get_close_matches(str(k), ["effect"], n=1, cutoff=0.7)]
         hint = f" Did you mean `effect` for `{_cut(str(close[0]))}`?" if close else ""
         raise ObjectiveError(f"`action:` holds one rule and `effect:`, and it has {len(rules)} rules ({keys}).{hint}",
-                             lines.get(f"action.{next(iter(rules))}"))
+                             lines.get(f"action.{close[0] if close else list(rules)[1]}"))
     verb, rule_text = next(iter(rules.items()))
     key = f"action.{verb}"
     verb = str(verb).strip()

@@ -188,7 +188,16 @@ class Facts:
         worse by ``min_gain`` (non-inferiority), the banner says so (:attr:`non_inferior`). The
         best itself qualifies. Untested pairs follow the point values.
         """
-        if self.stalled < self.patience or self.best is None:
+        if self.stalled < self.patience:
+            return None
+        return self.simplest_not_beaten
+
+    @cached_property
+    def simplest_not_beaten(self) -> Evaluation | None:
+        """The simplest model so far that the best shows no real gain over (the best itself when
+        it beats every simpler one): what :attr:`adequate` names once returns diminish, and what
+        to ship at any time."""
+        if self.best is None:
             return None
         records, position, simplest = self.history
         best = self.best
@@ -463,8 +472,8 @@ class Outlook:
         return ends[0], ends[1]
 
     def to_dict(self) -> dict[str, Any] | None:
-        from .business import format_kpi, format_money, format_value, kpi_progress, value_per_period
-        from .format import format_level, format_percent
+        from .business import format_kpi, format_money, format_value, gerund, kpi_progress, value_per_period
+        from .format import format_level
 
         objective, figures = self.objective, self.figures
         derivation = None if objective.derivation is None else objective.derivation.text
@@ -487,7 +496,6 @@ class Outlook:
                                                   [kpi_progress(objective, v) for v in interval]),
                 "model": self.record.name,
                 "text": f"{text}; target {objective.kpi.target}",
-                "percent": None if progress is None else format_percent(progress),
             }
         value = None
         per_case = figures.get("value")
@@ -502,7 +510,7 @@ class Outlook:
                 "rule": rule,
                 "text": f"{self.record.name}: {format_value(objective, per_case)}"
                         + (f" ({format_money(per_case, objective.value)} per case)" if per_period is not None else "")
-                        + (f", {_gerund(rule)}" if rule else ""),
+                        + (f", {gerund(rule)}" if rule else ""),
             }
         return {"kpi": kpi, "value": value, "derivation": derivation}
 
@@ -512,14 +520,6 @@ def _finite_pair(pair) -> list[float] | None:
     if pair is None or not all(v is not None and math.isfinite(v) for v in pair):
         return None
     return sorted(pair)
-
-
-def _gerund(rule: str) -> str:
-    """``contact the top 20%`` -> ``contacting the top 20%`` (for the value line)."""
-    verb, _, rest = rule.partition(" ")
-    if verb.endswith("e") and not verb.endswith("ee"):
-        verb = verb[:-1]
-    return f"{verb}ing {rest}"
 
 
 def _decision_metric(objective: Objective) -> Metric | None:
@@ -623,6 +623,16 @@ class Standing:
     summary: Summary
     findings: tuple[Finding, ...] = ()  # about the objective and its data (NBA1xx)
     comparisons: Comparisons | None = field(default=None, repr=False, compare=False)
+    baseline_record: Evaluation | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def recommended(self) -> Evaluation | None:
+        """The model to ship now: the simplest the best shows no real gain over; the baseline
+        model while no model is judged; None when there is neither."""
+        latest = next((r.facts for r in reversed(self.rows) if r.facts is not None and r.facts.best is not None), None)
+        if latest is not None:
+            return latest.simplest_not_beaten
+        return self.baseline_record
 
     def outlook(self, record: Evaluation) -> Outlook | None:
         """What ``record``'s model is projected to do for the business (None without terms)."""
@@ -932,7 +942,8 @@ class Judge:
 
         facts = ObjectiveFacts(self.objective, datetime.date.today(), self._baseline, self._baseline_record,
                                self.labels, self.comparisons)
-        return Standing(self.objective, tuple(self._rows), summary, objective_findings(facts), self.comparisons)
+        return Standing(self.objective, tuple(self._rows), summary, objective_findings(facts), self.comparisons,
+                        self._baseline_model())
 
     def _outlook(self, best: Row | None) -> Outlook | None:
         """The business outlook of the best model, or of the baseline model before there is one."""

@@ -194,9 +194,6 @@ def test_a_regression_objective_measures_the_value_of_its_errors(diabetes):
     assert figures.recall is None and figures.tuned is None
 
 
-@pytest.mark.xfail(strict=True, reason="objective.py _parse_value refuses `under:`/`over:` for `metric: "
-                   "business_value` (metric_task says classification), so bind_business's regression branch "
-                   "(business_value_errors) can never be declared")
 def test_business_value_of_a_regression_can_be_declared():
     objective = parse_objective("metric: business_value\nvalue:\n  under: $3\n  over: $1")
     assert objective.metric.scorer == "business_value_errors"
@@ -251,9 +248,6 @@ def test_best_threshold_acts_on_everybody_when_every_action_wins():
     assert value == pytest.approx((2 * positive.sum() + (~positive).sum()) / 50)
 
 
-@pytest.mark.xfail(strict=True, reason="business.py best_threshold: the midpoint of two scores one float "
-                   "apart rounds to the lower score, so the threshold also acts on it and does not reach "
-                   "the value it reports")
 def test_best_threshold_between_scores_one_float_apart():
     matrix = ValueMatrix(tp=1, fp=-1, fn=0, tn=0)
     failures = []
@@ -515,8 +509,6 @@ def test_a_misspelt_effect_beside_a_rule_is_named():
     assert "Did you mean `effect` for `efect`?" in str(caught.value)
 
 
-@pytest.mark.xfail(strict=True, reason="objective.py _parse_action: with two rules the error names the line "
-                   "of the first (`contact`, line 4), even when the hint is about the misspelt `efect` (line 5)")
 def test_a_misspelt_effect_beside_a_rule_names_its_own_line():
     assert_refused("metric: auc\naction:\n  contact: top 20%\n  efect: 30%", 5, ["Did you mean `effect`"])
 

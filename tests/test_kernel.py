@@ -66,10 +66,24 @@ def test_churn_example_runs_and_the_sidebar_receives_it_all(workdir):
     assert "Objective 'churn' (version 1)" in text
     # `baseline: auto`: a progress line, then the card with both baselines, the linear one to beat
     assert "nbalign: fitted the linear baseline on 5,274 rows in" in text
-    assert "Baseline to beat: the linear model" in text and "Constant model (the floor): average precision" in text
+    assert "Baseline to beat: the linear model" in text and "Constant model (the floor): recall in the top 20%" in text
     assert re.search(r"\n    contract=Month-to-month +\+\d\.\d\d", text), "coefficients by feature name"
+    # the metric target derived from the KPI target, in one line
+    assert ("Target: 0.566, derived from the KPI: recall in the top 20% must reach 0.57 for the share of customers "
+            "who cancel within the quarter to fall from 26.5% to 22%: 26.5% × (1 − 30% × 0.57) = 22%") in text
+    # each model: its projected KPI with an interval, its value per quarter, its thresholds
+    assert len(re.findall(r"\n  KPI 26\.5% → 2\d\.\d% projected \(95% CI 2\d\.\d% to 2\d\.\d%\), target 22%", text)) == 3
+    assert len(re.findall(r"\n  value \$\d+k per quarter, calling the top 20% \(2,400 customers per quarter\)", text)) == 3
+    assert "the threshold that maximises value on the training data (5-fold cross-validation)" in text
     assert "NBA303 Diminishing returns" in text and "Ship linear baseline" in text
-    assert any("image/png" in o.get("data", {}) for o in code[-1].outputs), "the plot is shown"
+    assert any("image/png" in o.get("data", {}) for o in code[-2].outputs), "the plot is shown"
+    # the closing sentence: the model to ship, what it does to the KPI, and by when
+    closing = outputs_text(code[-1])
+    assert re.search(r"Ship linear baseline \(recall in the top 20% 0\.\d{3}\), the simplest model forest shows no "
+                     r"real gain over: used to call the top 20% \(2,400 customers per quarter\), it is projected to "
+                     r"bring the share of customers who cancel within the quarter from 26\.5% to 2\d\.\d% \(95% CI "
+                     r".*\) by 2027-06-30 \(.* left\), \d+% of the way to the target 22%, worth \$\d+k per "
+                     r"quarter\.", closing), closing
 
     # the sidebar got the standing on load, then one whole standing per change: the objective
     # (with both baselines scored), then each of the three models
@@ -89,17 +103,24 @@ def test_churn_example_runs_and_the_sidebar_receives_it_all(workdir):
     assert final["findings"] == []  # a healthy objective: no check of it applies
     # progress runs from the linear baseline to the target
     assert summary["baseline"] == final["rows"][1]["score"]
-    assert summary["best"]["name"] == "forest" and 0 < summary["progress"] < 0.5
+    assert summary["best"]["name"] == "forest" and -1 < summary["progress"] < 0.5
     banner = summary["banner"]["message"]
     # the trade-off in numbers: what forest adds over the linear baseline, its interval, and what it costs more
-    assert re.search(r"forest: \+0\.\d{3} average precision over linear baseline \(95% CI [−+]0\.\d{3} to "
+    assert re.search(r"forest: [−+]0\.\d{3} recall in the top 20% over linear baseline \(95% CI [−+]0\.\d{3} to "
                      r"\+0\.\d{3}\) for .*(prediction time|size)", banner), banner
     assert "Ship linear baseline (0." in banner and summary["banner"]["explanation"]
-    # every model is measured against the linear baseline until one beats it: tree and forest are
+    # every model is measured against the linear baseline until one beats it: none does
     models = [r for r in final["rows"] if r["role"] != "baseline"]
-    assert all(r["vs_baseline"]["method"].startswith("paired bootstrap of average precision") for r in models)
-    assert [r["vs_best"] == r["vs_baseline"] for r in models] == [True, True, False]
-    assert [r["verdict"] for r in models] == ["no_gain"] * 3
+    assert all(r["vs_baseline"]["method"].startswith("paired bootstrap, percentile") for r in models)
+    assert [r["vs_best"] == r["vs_baseline"] for r in models] == [True, True, True]
+    assert [r["verdict"] for r in models] == ["below_baseline", "no_gain", "no_gain"]
+    # the KPI projected for the best model, beside the metric, and every row's projection and value
+    business = summary["business"]
+    assert business["kpi"]["model"] == "forest" and re.fullmatch(r"2\d\.\d%", business["kpi"]["projected"])
+    low, high = business["kpi"]["progress_interval"]
+    assert 0 < low < business["kpi"]["progress"] < high < 1
+    assert business["value"]["per_period"].endswith("per quarter") and business["derivation"].startswith("recall")
+    assert all(re.fullmatch(r"2\d\.\d%", r["business"]["projected_kpi"]) for r in final["rows"])
     assert summary["best_vs_baseline"]["correction"] == "Holm" and summary["models_compared"] == 3
     low, high = summary["progress_interval"]
     assert low < summary["progress"] < high

@@ -73,7 +73,7 @@ export interface IObjective {
   target: number | null;
   baseline: IBaseline;
   stop: { min_gain: number | null; patience: number };
-  value?: Record<string, number | null> | null;
+  value?: Record<string, number | string | null> | null;
   notebook?: string | null;
   data?: Record<string, unknown>;
   source?: string;
@@ -367,13 +367,24 @@ function isObjective(value: unknown): value is IObjective {
     isObject(stop) &&
     isNumberOrNull(stop.min_gain) &&
     isInteger(stop.patience, 1) &&
-    optional(
-      value.value,
-      v => v === null || (isObject(v) && Object.values(v).every(isNumberOrNull))
-    ) &&
+    optional(value.value, isValue) &&
     optional(value.notebook, isText) &&
     optional(value.data, isObject) &&
     optional(value.source, isString)
+  );
+}
+
+/**
+ * What outcomes are worth: amounts by outcome (tp, fp, fn, tn or under, over),
+ * with the currency and its marker as text.
+ */
+function isValue(value: unknown): boolean {
+  return (
+    value === null ||
+    (isObject(value) &&
+      Object.entries(value).every(([key, v]) =>
+        key === 'currency' || key === 'marker' ? isText(v) : isNumberOrNull(v)
+      ))
   );
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from labdriver import KERNEL_TIMEOUT, REPO, UI_TIMEOUT, LabDriver
 from playwright.sync_api import expect
@@ -32,7 +34,7 @@ def test_churn_example_fills_the_sidebar(page, lab, artifacts):
     expect(sidebar.get_by_test_id("nbalign-objective-name")).to_have_text("churn", timeout=KERNEL_TIMEOUT)
     expect(sidebar.get_by_test_id("nbalign-outcome")).to_contain_text("retention offer")
     expect(sidebar.get_by_test_id("nbalign-kpi")).to_contain_text("26.5% \u2192 22% by 2027-06-30")
-    expect(sidebar.get_by_test_id("nbalign-metric")).to_contain_text("average precision")
+    expect(sidebar.get_by_test_id("nbalign-metric")).to_contain_text("recall in the top 20%")
     expect(sidebar.get_by_test_id("nbalign-evaluation-name")).to_have_text(
         ["constant baseline", "linear baseline", "tree", "forest", "gradient boosting"]
     )
@@ -40,10 +42,19 @@ def test_churn_example_fills_the_sidebar(page, lab, artifacts):
     banner = sidebar.get_by_test_id("nbalign-banner")
     expect(banner).to_contain_text("NBA303")
     expect(banner).to_contain_text("Ship linear baseline")
-    # the plot and the inline verdicts are in the notebook, no error output
+    # the KPI beside the metric: the churn rate the best model is projected to leave, its value,
+    # and the metric target derived from the KPI target
+    expect(sidebar.get_by_test_id("nbalign-target-derivation")).to_contain_text(
+        "recall in the top 20% must reach 0.57")
+    expect(sidebar.get_by_test_id("nbalign-kpi-progress")).to_contain_text("share of customers who cancel")
+    expect(sidebar.get_by_test_id("nbalign-kpi-projected")).to_have_text(re.compile(r"2\d\.\d%"))
+    expect(sidebar.get_by_test_id("nbalign-business-value")).to_contain_text("per quarter")
+    # the plot, the inline verdicts with their projected KPI, the closing sentence; no error output
     notebook = driver.current_notebook()
     expect(notebook.locator(".jp-RenderedImage img")).to_have_count(1)
     expect(notebook.locator(".nbalign-banner")).to_have_count(3)
+    expect(notebook.locator(".nbalign-business")).to_have_count(3)
+    expect(notebook.locator(".nbalign-recommendation")).to_contain_text("projected to bring the share of customers")
     assert driver.error_outputs() == "(no error output)"
     driver.screenshot("sidebar-churn-example")
 

@@ -177,6 +177,18 @@ test('the paired tests are optional: absent (older standings) or null (nothing t
   assert.ok(parseMessage(edited(m => (m.payload.standing.rows[2].verdict = 'small_gain'))));
 });
 
+test('a value matrix in money carries its currency and marker as text', t => {
+  t.mock.method(console, 'warn', () => undefined);
+  const message = edited(m => {
+    m.payload.standing.objective.value = { tp: 160, fp: -20, fn: 0, tn: 0, currency: 'USD', marker: '$' };
+  });
+  assert.ok(parseMessage(message), 'amounts with their currency');
+  const wrong = edited(m => {
+    m.payload.standing.objective.value = { tp: '160', currency: 'USD' };
+  });
+  assert.equal(parseMessage(wrong), null, 'an amount as text is malformed');
+});
+
 test('the business figures are optional: absent (older standings) or null, and so is each part', () => {
   const example = readMessage('standing.json').payload.standing;
   assert.ok(example.summary.business.kpi && example.summary.business.value, 'the example has both');
