@@ -45,6 +45,7 @@ __all__ = [
     "parse_objective",
     "plot",
     "recommendation",
+    "value_scorer",
     "unload_ipython_extension",
 ]
 
@@ -123,6 +124,37 @@ def recommendation():
     session = active_session()
     session.require_objective()
     return Recommendation(session.standing)
+
+
+def value_scorer():
+    """A scikit-learn scorer of the objective's value matrix, for choosing a decision threshold.
+
+    Use it to decide, not to fit: ``TunedThresholdClassifierCV(model, scoring=nbalign.value_scorer())``
+    picks the threshold that maximises value by cross-validation. Tune the model's own
+    hyperparameters with a proper scoring rule (log loss, Brier score), which rewards good
+    probabilities; a value matrix rewards only which side of one threshold a case falls on.
+
+    Returns
+    -------
+    sklearn scorer
+        Mean value per case of the predicted labels (1 or True acted on), by the matrix's tp, fp,
+        fn and tn.
+
+    Raises
+    ------
+    NbalignError
+        When the objective has no value matrix (``value:`` with tp, fp, fn, tn).
+    """
+    from sklearn.metrics import make_scorer
+
+    from .business import ValueMatrix, value_at
+
+    objective = active_session().require_objective()
+    value = objective.value
+    if not isinstance(value, ValueMatrix):
+        raise NbalignError("the objective has no value matrix: declare `value:` with what each outcome is worth "
+                           "(tp, fp, fn, tn) to score decisions by it.")
+    return make_scorer(value_at, tp=value.tp, fp=value.fp, fn=value.fn, tn=value.tn)
 
 
 def _in_ipython() -> bool:

@@ -7,7 +7,7 @@ test-set predictions this module computes:
 - **which cases the action reaches** (:func:`acted`): the top share by score (``contact: top
   20%``), the cases scored at or above a threshold (``contact: score >= 0.3``), or the model's
   own predictions of the positive class (``contact: predicted``, the default decision);
-- **the business value** (:func:`value_per_case`): the value matrix applied to the confusion
+- **the business value** (:meth:`ValueMatrix.per_case`): the value matrix applied to the confusion
   counts of that decision, per case and per period; for a regression, the cost of each unit of
   error, with different prices for under- and over-prediction;
 - **the decision threshold that maximises value** (:func:`best_threshold`, :func:`tune_threshold`),
@@ -35,9 +35,6 @@ from .kpi import MINUS, Quantity, format_quantity
 # The most training rows a threshold is tuned on (a fixed, stratified sample beyond it).
 TUNE_ROW_LIMIT = 100_000
 TUNE_FOLDS = 5
-
-RULES = ("top", "threshold", "predicted")
-
 
 # ------------------------------------------------------------------ what outcomes are worth
 
@@ -214,7 +211,7 @@ def acted(scores, *, share: float | None = None, threshold: float | None = None)
         return (scores >= threshold).astype(float)
     if share is None:
         return (scores > 0.5).astype(float) if scores.size else scores
-    places = min(n, max(0, int(math.floor(share * n + 0.5))))
+    places = min(n, max(0, math.floor(share * n + 0.5)))
     if places == 0:
         return np.zeros(n)
     if places == n:
@@ -676,7 +673,7 @@ def _tuned(model, method, matrix: ValueMatrix, positive, scores, train, report, 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             choice = tune_threshold(model, X_train, y_train, matrix, method=method)
-    except Exception as exc:  # the model cannot be refitted here: the figure is left out, not the evaluation
+    except Exception as exc:  # noqa: BLE001 - the model cannot be refitted here: the figure is left out, not the evaluation
         if report is not None:
             report(f"nbalign: {label}'s decision threshold was not tuned ({type(exc).__name__}: {_short(exc)}).", True)
         return {"skipped": f"the model could not be refitted ({type(exc).__name__}: {_short(exc)})"}
@@ -757,6 +754,15 @@ def format_value(objective, per_case: float | None) -> str | None:
     if period is not None:
         return f"{format_money(period, objective.value)}{objective.population.per_period() or ' in all'}"
     return f"{format_money(per_case, objective.value)} per case"
+
+
+def value_phrase(objective, per_case: float | None) -> str | None:
+    """``worth $237k per quarter``; for a regression's priced errors, ``whose errors cost $362k per year``."""
+    if per_case is None:
+        return None
+    if isinstance(objective.value, ErrorCost):
+        return f"whose errors cost {format_value(objective, -per_case)}"
+    return f"worth {format_value(objective, per_case)}"
 
 
 def row_view(objective, figures: dict | None, key: str | None = None) -> dict | None:

@@ -262,7 +262,14 @@ def kpi_out_of_reach(facts: ObjectiveFacts) -> str | None:
     them all) or changes too few of those it reaches (its effect). No metric target fixes that.
     Change what the business does (a larger capacity, a stronger action), or agree on a target
     the action can reach by the deadline (the message gives the best it can do)."""
-    from .business import format_percent, max_recall, projectable, projected_kpi, required_recall, format_kpi
+    from .business import (
+        format_kpi,
+        format_percent,
+        max_recall,
+        projectable,
+        projected_kpi,
+        required_recall,
+    )
 
     objective, labels = facts.objective, facts.labels
     kpi, action = objective.kpi, objective.action

@@ -272,13 +272,14 @@ def _values(metric: Metric, y, a, b, reference, confidence):
     from .stats import paired_losses
 
     terms = metric.kwargs
-    if metric.scorer == "business_value_errors":
-        cost = ErrorCost(terms["under"], terms["over"])
-        per_row = lambda pred: cost.per_row(y, pred)  # noqa: E731
-    else:
+    positive = np.asarray(y).ravel() == POSITIVE
+
+    def per_row(pred):
+        if metric.scorer == "business_value_errors":
+            return ErrorCost(terms["under"], terms["over"]).per_row(y, pred)
         matrix = ValueMatrix(terms["tp"], terms["fp"], terms["fn"], terms["tn"])
-        positive = np.asarray(y).ravel() == POSITIVE
-        per_row = lambda pred: matrix.per_row(positive, acted(pred, threshold=terms.get("threshold")))  # noqa: E731
+        return matrix.per_row(positive, acted(pred, threshold=terms.get("threshold")))
+
     values_b = per_row(b)
     if a is not None:
         return paired_losses(per_row(a), values_b, confidence)

@@ -146,7 +146,7 @@ def _business_segments(record: Evaluation | None, standing: Standing) -> list[tu
     shown = None if outlook is None else outlook.to_dict()
     if not shown:
         return []
-    from .business import gerund, threshold_line
+    from .business import ErrorCost, format_value, gerund, threshold_line
 
     objective = standing.objective
     segments = []
@@ -159,7 +159,9 @@ def _business_segments(record: Evaluation | None, standing: Standing) -> list[tu
         segments.append((f"KPI {text}", f"<span style='color:var(--jp-ui-font-color1, #212121)'>KPI</span> "
                                         f"{escape(text)}"))
     if value is not None:
-        text = f"value {value['per_period'] or value['per_case']}" + (f", {gerund(value['rule'])}" if value["rule"] else "")
+        errors = isinstance(objective.value, ErrorCost)
+        amount = format_value(objective, -outlook.figures["value"]) if errors else value["per_period"] or value["per_case"]
+        text = f"{'errors cost' if errors else 'value'} {amount}" + (f", {gerund(value['rule'])}" if value["rule"] else "")
         segments.append((text, escape(text)))
     thresholds = threshold_line(objective, record.business)
     if thresholds:
@@ -441,7 +443,7 @@ class Recommendation:
 
 def recommendation_text(standing: Standing, model: Evaluation | None, outlook=None) -> str:
     """One sentence: which model to ship, why that one, and what it is projected to do."""
-    from .business import format_kpi, format_value, kpi_progress
+    from .business import kpi_progress, value_phrase
     from .kpi import _with_article, time_left
 
     objective, summary = standing.objective, standing.summary
@@ -472,7 +474,7 @@ def recommendation_text(standing: Standing, model: Evaluation | None, outlook=No
                  f"{projected['projected']}{spread}{deadline}, {format_percent(progress)} of the way to the "
                  f"target {kpi.target}")
         if shown["value"] is not None:
-            text += f", worth {format_value(objective, outlook.figures['value'])}"
+            text += f", {value_phrase(objective, outlook.figures['value'])}"
         return text + "."
     if summary.target is not None and summary.baseline is not None:
         from .standing import progress_to_target
@@ -481,7 +483,7 @@ def recommendation_text(standing: Standing, model: Evaluation | None, outlook=No
         if progress is not None:
             text += f": {format_percent(progress)} of the way from the baseline to the target {format_score(summary.target)}"
     if shown and shown["value"] is not None:
-        text += f", worth {format_value(objective, outlook.figures['value'])}"
+        text += f", {value_phrase(objective, outlook.figures['value'])}"
     return text + "."
 
 

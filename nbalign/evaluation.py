@@ -252,7 +252,7 @@ def _business(objective, model, X, y, response, train, report, label) -> dict | 
 
     try:
         figures = measure(objective, model, X, y, response, train, report, label)
-    except Exception as exc:  # noqa: BLE001 - nbalign's own failure must not lose the user's evaluation
+    except Exception as exc:  # nbalign's own failure must not lose the user's evaluation
         log.debug("business figures failed", exc_info=True)
         warnings.warn(f"nbalign could not measure {label}'s business value and projected KPI "
                       f"({type(exc).__name__}: {exc}); its evaluation is recorded without them.",

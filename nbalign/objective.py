@@ -30,7 +30,14 @@ from .business import (
 from .errors import ObjectiveError
 from .kpi import Quantity, QuantityError, parse_quantity
 from .kpi import direction as kpi_direction
-from .metrics import BUSINESS_METRICS, Metric, UnknownMetricError, bind_business, loss_alias, resolve_metric
+from .metrics import (
+    BUSINESS_METRICS,
+    Metric,
+    UnknownMetricError,
+    bind_business,
+    loss_alias,
+    resolve_metric,
+)
 
 TOP_KEYS = ("outcome", "kpi", "metric", "target", "baseline", "value", "population", "action", "data", "stop")
 KPI_KEYS = ("name", "current", "target", "deadline", "owner", "judge")
@@ -977,7 +984,7 @@ def _parse_action(value: Any, metric: Metric, population: Population | None,
 def _parse_rule(text: Any, verb: str, key: str, population: Population | None, lines: dict[str, int]) -> dict:
     line = lines.get(key)
     close = difflib.get_close_matches(verb, ["effect"], n=1, cutoff=0.7)
-    hint = f" (Did you mean `effect`?)" if close else ""
+    hint = " (Did you mean `effect`?)" if close else ""
     if not isinstance(text, str) or not text.strip():
         raise ObjectiveError(f"`{key}: {_shown(text)}` is not a rule.{hint} {_RULE_HELP}", line)
     text = " ".join(text.split())

@@ -472,7 +472,15 @@ class Outlook:
         return ends[0], ends[1]
 
     def to_dict(self) -> dict[str, Any] | None:
-        from .business import format_kpi, format_money, format_value, gerund, kpi_progress, value_per_period
+        from .business import (
+            ErrorCost,
+            format_kpi,
+            format_money,
+            format_value,
+            gerund,
+            kpi_progress,
+            value_per_period,
+        )
         from .format import format_level
 
         objective, figures = self.objective, self.figures
@@ -503,14 +511,18 @@ class Outlook:
             per_period = value_per_period(objective, per_case)
             action = objective.action
             rule = action.describe(objective.population) if action is not None else None
+            if isinstance(objective.value, ErrorCost):
+                said = f"errors cost {format_value(objective, -per_case)}"
+            else:
+                said = format_value(objective, per_case)
+                if per_period is not None:
+                    said += f" ({format_money(per_case, objective.value)} per case)"
             value = {
                 "per_case": format_money(per_case, objective.value),
                 "per_period": None if per_period is None else format_value(objective, per_case),
                 "model": self.record.name,
                 "rule": rule,
-                "text": f"{self.record.name}: {format_value(objective, per_case)}"
-                        + (f" ({format_money(per_case, objective.value)} per case)" if per_period is not None else "")
-                        + (f", {gerund(rule)}" if rule else ""),
+                "text": f"{self.record.name}: {said}" + (f", {gerund(rule)}" if rule else ""),
             }
         return {"kpi": kpi, "value": value, "derivation": derivation}
 

@@ -595,3 +595,76 @@ def test_recall_in_a_top_share_is_a_paired_bootstrap(two_models):
     assert "bootstrap" in difference.method and "paired t" not in difference.method
     assert difference.estimate == pytest.approx(recall_at(y, b, share=0.2) - recall_at(y, a, share=0.2))
     assert difference.low <= difference.estimate <= difference.high
+
+
+# ------------------------------------------------------------------ 10. what the user sees
+
+
+def test_each_evaluation_shows_its_projected_kpi_value_and_thresholds(shell, cancer):
+    from IPython.utils.capture import capture_output
+
+    declare(shell, cancer, value="value:\n  tp: $180\n  fp: -$20\n  fn: 0\n  tn: 0\npopulation: 1,000 patients a month\n")
+    with capture_output() as captured:
+        shell.run_cell("import nbalign\nfrom sklearn.ensemble import RandomForestClassifier\n"
+                       "forest = RandomForestClassifier(n_estimators=50, random_state=0).fit(X_train, y_train)\n"
+                       "result = nbalign.evaluate(forest)")
+    result = shell.user_ns["result"]
+    text = result._repr_mimebundle_()["text/plain"]
+    recall = result.evaluation.business["recall"]
+    projected = 20 * (1 - 0.3 * recall)
+    assert f"\n  KPI 20% → {projected:.1f}% projected (95% CI " in text, text
+    value = result.evaluation.business["value"] * 1000
+    assert value > 0 and f"\n  value ${value / 1000:.3g}k per month, contacting the top 20% (200 patients per month)" in text, text
+    assert "\n  value at the default threshold 0.50: $" in text and "(5-fold cross-validation)" in text
+    assert "tuned forest's decision threshold on 5 folds of 426 training rows" in captured.stdout
+    html = result._repr_mimebundle_()["text/html"]
+    assert "class='nbalign-business'" in html
+
+
+def test_the_recommendation_names_the_model_to_ship_and_what_it_does_to_the_kpi(shell, cancer):
+    from IPython.utils.capture import capture_output
+
+    declare(shell, cancer, value="value:\n  tp: $180\n  fp: -$20\n  fn: 0\n  tn: 0\n")
+    from sklearn.base import clone
+
+    for name in ("stump", "logreg"):  # refitted: the class to act on here is the malignant one
+        shell.user_ns[name] = clone(cancer[name]).fit(shell.user_ns["X_train"], shell.user_ns["y_train"])
+        with capture_output():
+            shell.run_line_magic("evaluate", name)
+    recommendation = nbalign.recommendation()
+    model = recommendation.model
+    assert model is not None and model.name in ("stump", "logreg")
+    projected = 20 * (1 - 0.3 * model.business["recall"])
+    assert recommendation.text.startswith(f"Ship {model.name} (recall in the top 20% ")
+    assert (f"used to contact the top 20%, it is projected to bring the share of customers who cancel from 20% to "
+            f"{projected:.1f}% (95% CI ") in recommendation.text
+    assert recommendation.text.endswith(" per case.")
+    with capture_output() as captured:
+        shell.run_line_magic("nbalign", "recommend")
+    assert captured.outputs[0].data["text/plain"] == recommendation.text
+
+
+def test_the_value_scorer_chooses_a_threshold_with_scikit_learn(shell, cancer):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import TunedThresholdClassifierCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    declare(shell, cancer, value="value:\n  tp: $180\n  fp: -$20\n  fn: -$200\n  tn: 0\n")
+    scorer = nbalign.value_scorer()
+    X, y = shell.user_ns["X_train"], shell.user_ns["y_train"]
+    model = make_pipeline(StandardScaler(), LogisticRegression())
+    tuned = TunedThresholdClassifierCV(model, scoring=scorer, cv=5, random_state=0).fit(X, y)
+    # a true case is worth 380 more when acted on, a false one costs 20: act far below 0.5
+    assert tuned.best_threshold_ < 0.5
+    fitted = model.fit(X, y)
+    X_test, y_test = shell.user_ns["X_test"], shell.user_ns["y_test"]
+    assert scorer(tuned, X_test, y_test) == pytest.approx(value_at(
+        y_test, tuned.predict(X_test), tp=180, fp=-20, fn=-200, tn=0))
+    assert scorer(fitted, X_test, y_test) <= scorer(tuned, X_test, y_test) + 1.0
+
+
+def test_the_value_scorer_needs_a_value_matrix(shell, cancer):
+    declare(shell, cancer)
+    with pytest.raises(nbalign.NbalignError, match="no value matrix"):
+        nbalign.value_scorer()
