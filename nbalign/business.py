@@ -565,9 +565,21 @@ class Figures:
     tuned: dict | None = None  # {"threshold", "value", "cv_value", "folds", "rows"} or {"skipped": why}
 
     def to_dict(self) -> dict:
+        """The figures as the record keeps them: strict JSON (a number that is not finite is left out)."""
         data = {"terms": self.terms, "recall": self.recall, "precision": self.precision, "acted": self.acted,
                 "value": self.value, "default": self.default, "tuned": self.tuned}
-        return {k: v for k, v in data.items() if v is not None}
+        return _finite_only(data)
+
+
+def _finite_only(data: dict) -> dict:
+    kept = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            value = _finite_only(value)
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            continue
+        kept[key] = value
+    return kept
 
 
 # ------------------------------------------------------------------ measuring a model
@@ -606,6 +618,10 @@ def measure(objective, model, X, y, response=None, train=None, report=None, labe
     n = positive.size
     needs_probability = action is not None and action.rule == "threshold"
     scores, method = _scores(model, X, response, needs_probability)
+    if scores is None and action is not None and action.rule != "predicted":
+        raise ValueError(f"the action ({action.text}) needs the model's "
+                         + ("probabilities" if needs_probability else "scores")
+                         + ", and it has no predict_proba" + ("" if needs_probability else " nor decision_function"))
     if action is None or action.rule == "predicted":
         labels = response[1] if response is not None and response[0] == "predict" else model.predict(X)
         weights = (np.asarray(labels).ravel() == POSITIVE).astype(float)

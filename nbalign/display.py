@@ -133,7 +133,7 @@ def evaluation_html(row: Row, standing: Standing, record: Evaluation | None = No
     business = _business_segments(record, standing)
     if business:
         line += (f"</div><div class='nbalign-business' style='color:{_MUTED};margin-top:2px'>"
-                 + " <span style='color:#9e9e9e'>·</span> ".join(html for _, html in business))
+                 + "<br>".join(html for _, html in business))
     banner = row.banner
     return (f"<div class='nbalign-evaluation' data-verdict='{row.verdict}' style='{_FONT}'><div>{line}</div>"
             f"{finding_html(banner) if banner else ''}</div>")
@@ -157,7 +157,8 @@ def _business_segments(record: Evaluation | None, standing: Standing) -> list[tu
                                               f"to {interval[1]})")
         text = f"{kpi['current']} → {kpi['projected']} projected{spread}, target {kpi['target']}"
         segments.append((f"KPI {text}", f"<span style='color:var(--jp-ui-font-color1, #212121)'>KPI</span> "
-                                        f"{escape(text)}"))
+                                        f"{escape(kpi['current'])} → <strong>{escape(kpi['projected'])}</strong> "
+                                        f"projected{escape(spread)}, target {escape(kpi['target'])}"))
     if value is not None:
         errors = isinstance(objective.value, ErrorCost)
         amount = format_value(objective, -outlook.figures["value"]) if errors else value["per_period"] or value["per_case"]

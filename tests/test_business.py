@@ -668,3 +668,29 @@ def test_the_value_scorer_needs_a_value_matrix(shell, cancer):
     declare(shell, cancer)
     with pytest.raises(nbalign.NbalignError, match="no value matrix"):
         nbalign.value_scorer()
+
+
+def test_user_text_in_the_business_lines_is_escaped(shell, cancer):
+    from dataclasses import replace
+
+    from IPython.utils.capture import capture_output
+    from sklearn.base import clone
+
+    declare(shell, cancer)
+    shell.user_ns["logreg"] = clone(cancer["logreg"]).fit(shell.user_ns["X_train"], shell.user_ns["y_train"])
+    with capture_output():
+        shell.run_line_magic("evaluate", "logreg")
+    standing = active_session().standing
+
+    from nbalign.display import Recommendation, business_rows, evaluation_html
+
+    hostile = "<img src=x onerror=alert(1)>"
+    objective = replace(standing.objective, kpi=replace(standing.objective.kpi, name=hostile))
+    recommendation = Recommendation(replace(standing, objective=objective))
+    html = recommendation._repr_mimebundle_()["text/html"]
+    assert hostile not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    row = standing.rows[-1]
+    record = active_session().records[-1]
+    line = evaluation_html(row, replace(standing, objective=objective), record)
+    assert "nbalign-business" in line and hostile not in line
+    assert all(hostile not in v for _, v in business_rows(objective))

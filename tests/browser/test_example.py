@@ -57,6 +57,9 @@ def test_churn_example_fills_the_sidebar(page, lab, artifacts):
     expect(notebook.locator(".nbalign-recommendation")).to_contain_text("projected to bring the share of customers")
     assert driver.error_outputs() == "(no error output)"
     driver.screenshot("sidebar-churn-example")
+    # the forest's inline line with what it would do for the business, for a look
+    notebook.locator(".nbalign-business").nth(1).scroll_into_view_if_needed()
+    driver.page.screenshot(path=driver.artifacts / "inline-churn-forest.png")
 
 
 def test_accuracy_on_imbalanced_loans_is_flagged_in_the_sidebar(page, lab, artifacts):
