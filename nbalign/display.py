@@ -471,9 +471,10 @@ def recommendation_text(standing: Standing, model: Evaluation | None, outlook=No
         interval = projected["projected_interval"]
         spread = "" if interval is None else f" ({format_level(objective.stop.confidence)} CI {interval[0]} to {interval[1]})"
         progress = kpi_progress(objective, outlook.projected)
+        reach = (f"which meets the target {kpi.target}" if progress is not None and progress >= 1
+                 else f"{format_percent(progress)} of the way to the target {kpi.target}")
         text += (f": used to {action}, it is projected to bring {_with_article(kpi.name)} from {kpi.current} to "
-                 f"{projected['projected']}{spread}{deadline}, {format_percent(progress)} of the way to the "
-                 f"target {kpi.target}")
+                 f"{projected['projected']}{spread}{deadline}, {reach}")
         if shown["value"] is not None:
             text += f", {value_phrase(objective, outlook.figures['value'])}"
         return text + "."

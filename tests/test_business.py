@@ -694,3 +694,15 @@ def test_user_text_in_the_business_lines_is_escaped(shell, cancer):
     line = evaluation_html(row, replace(standing, objective=objective), record)
     assert "nbalign-business" in line and hostile not in line
     assert all(hostile not in v for _, v in business_rows(objective))
+
+
+def test_the_business_benchmark_runs():
+    """`benchmarks/business_cost.py --smoke`: the benchmark never rots (its figures are not asserted)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "business_cost.py"
+    done = subprocess.run([sys.executable, str(script), "--smoke"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "x the anchor" in done.stdout and "best_threshold" in done.stdout
