@@ -8,6 +8,7 @@ argument makes every command testable with a plain dict.
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from typing import Any, Callable
 
 from .baseline import CONSTANT_LABEL, LINEAR_LABEL, AutoBaseline, fit_baselines
@@ -86,8 +87,6 @@ def _with_business_terms(objective: Objective, namespace: dict[str, Any]) -> Obj
     """Check the value and action against the test labels, and derive `target: from kpi`."""
     if objective.value is None and objective.action is None:
         return objective
-    from dataclasses import replace
-
     from .business import derive_target
     from .tasks import _positive_is_known, describe_labels
 
@@ -148,6 +147,8 @@ def evaluate(
     name: str | None = None,
     source: str = "evaluate",
     report: Callable[[str, bool], None] | None = None,
+    reported: dict | None = None,
+    fit_seconds: float | None = None,
 ) -> EvaluationResult:
     """Score ``model`` with the objective's metric, record it, and return it with its row."""
     objective = session.require_objective()
@@ -168,11 +169,53 @@ def evaluate(
             )
         X, y = (namespace[n] for n in objective.data_test)
     session.see_labels(y)  # the first test labels nbalign sees, when the objective named none
-    evaluation = evaluate_model(objective, model, X, y, name or variable_name(model, namespace), source=source,
-                                rows_kept=session.rows_kept, train=_training_data(objective, namespace),
-                                report=report)
+    from .autolog import quiet
+
+    with quiet():  # nbalign's own predictions are not the user's evaluations
+        evaluation = evaluate_model(objective, model, X, y, name or variable_name(model, namespace), source=source,
+                                    rows_kept=session.rows_kept, train=_training_data(objective, namespace),
+                                    report=report, fit_seconds=fit_seconds)
+    if reported is not None:
+        evaluation = replace(evaluation, reported=reported)
     row = session.record(evaluation)
     return EvaluationResult(evaluation.with_id(row.id), row, session.standing)
+
+
+def evaluate_observed(session: Session, namespace: dict[str, Any], observed: list, fit_seconds=None,
+                      report: Callable[[str, bool], None] | None = None, warn: Callable[[str], None] = print) -> list:
+    """Evaluate what autolog saw being scored in one cell (:mod:`nbalign.autolog`), each once, on
+    the objective's metric; recorded in one batch, so views get one update. An evaluation nbalign
+    refuses (a metric for another task) is one line, not an error in the user's cell."""
+    from .autolog import quiet
+
+    results = []
+    with session.batch(), quiet():
+        for seen in observed:
+            name = model_label(seen.model, namespace)
+            try:
+                results.append(evaluate(session, namespace, seen.model, seen.X, seen.y, name=name, source="autolog",
+                                        report=report, reported={"metric": seen.metric, "value": seen.value},
+                                        fit_seconds=None if fit_seconds is None else fit_seconds(seen.model)))
+            except NbalignError as exc:
+                warn(f"nbalign did not log {name}: {exc}")
+    return results
+
+
+def model_label(model, namespace: dict[str, Any]) -> str:
+    """The user's name for a model: its variable, the attribute of a variable it is
+    (``search.best_estimator_``), or its class (a pipeline's last step)."""
+    name = variable_name(model, namespace)
+    if name is not None:
+        return name
+    for key, value in namespace.items():
+        if key.startswith("_") or value is None:
+            continue
+        if getattr(value, "best_estimator_", None) is model:
+            return f"{key}.best_estimator_"
+    steps = getattr(model, "steps", None)
+    if steps:
+        return f"{type(model).__name__}({type(steps[-1][1]).__name__})"
+    return type(model).__name__
 
 
 def variable_name(obj, namespace: dict[str, Any]) -> str | None:

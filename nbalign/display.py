@@ -121,7 +121,7 @@ def evaluation_bundle(row: Row, standing: Standing, record: Evaluation | None = 
 
 
 def evaluation_text(row: Row, standing: Standing, record: Evaluation | None = None) -> str:
-    line = "  ".join(text for text, _ in _segments(row, standing))
+    line = "  ".join(text for text, _ in _segments(row, standing) + _reported(record))
     for text, _ in _business_segments(record, standing):
         line += f"\n  {text}"
     banner = row.banner
@@ -129,7 +129,7 @@ def evaluation_text(row: Row, standing: Standing, record: Evaluation | None = No
 
 
 def evaluation_html(row: Row, standing: Standing, record: Evaluation | None = None) -> str:
-    line = " <span style='color:#9e9e9e'>·</span> ".join(html for _, html in _segments(row, standing))
+    line = " <span style='color:#9e9e9e'>·</span> ".join(html for _, html in _segments(row, standing) + _reported(record))
     business = _business_segments(record, standing)
     if business:
         line += (f"</div><div class='nbalign-business' style='color:{_MUTED};margin-top:2px'>"
@@ -137,6 +137,15 @@ def evaluation_html(row: Row, standing: Standing, record: Evaluation | None = No
     banner = row.banner
     return (f"<div class='nbalign-evaluation' data-verdict='{row.verdict}' style='{_FONT}'><div>{line}</div>"
             f"{finding_html(banner) if banner else ''}</div>")
+
+
+def _reported(record: Evaluation | None) -> list[tuple[str, str]]:
+    """What the user's own code computed, when autolog logged it: ``(your f1_score 0.612)``."""
+    reported = None if record is None else record.reported
+    if not reported or reported.get("value") is None:
+        return []
+    text = f"(your {reported['metric']} {format_score(reported['value'])})"
+    return [(text, f"<span style='color:{_MUTED}'>{escape(text)}</span>")]
 
 
 def _business_segments(record: Evaluation | None, standing: Standing) -> list[tuple[str, str]]:

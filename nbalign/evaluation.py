@@ -84,6 +84,8 @@ class Evaluation:
     # data (nbalign.business.Figures.to_dict()): recall of the cases acted on, value per case,
     # the threshold tuned on the training data. None when the objective states neither.
     business: dict | None = None
+    # The metric the user's own code computed, when autolog saw it: {"metric": "f1_score", "value": 0.61}.
+    reported: dict | None = None
 
     def without_predictions(self) -> Evaluation:
         """The record alone: what a session keeps in memory once the predictions are stored."""
@@ -119,6 +121,7 @@ class Evaluation:
             "created_at": self.created_at,
             "complexity": self.complexity,
             "business": self.business,
+            "reported": self.reported,
         }
 
     @classmethod
@@ -142,6 +145,7 @@ def evaluate_model(
     rows_kept: int = DEFAULT_LIMIT,
     train=None,
     report=None,
+    fit_seconds: float | None = None,
 ) -> Evaluation:
     """Score a fitted model with the objective's metric. Nothing is recorded here.
 
@@ -236,7 +240,7 @@ def evaluate_model(
         source=source,
         role=role,
         created_at=now_iso(),
-        complexity=measure(model, predict_seconds=seconds, n_rows=_n_rows(y)).to_dict(),
+        complexity=measure(model, predict_seconds=seconds, n_rows=_n_rows(y), fit_seconds=fit_seconds).to_dict(),
         kept=kept,
         test_set=labels,
         business=business,

@@ -36,13 +36,44 @@ class _Loaded:
         self.channel = channel
         self.figure_printer = None  # the PNG printer nbalign added for Figure, if it added one
         self.run: object | None = None
+        self.autolog = None  # nbalign.autolog.Autolog, while autolog is on
 
     def pre_run_cell(self, info=None) -> None:
         self.run = object()  # a token per cell run: what was shown in it is not shown again
 
     def post_run_cell(self, result=None) -> None:
+        with guarded("logging what the cell evaluated"):
+            self.log_observed()
         with guarded("retrying store writes"):
             self.session.flush(wait=False)
+
+    def log_observed(self) -> None:
+        """Evaluate, record (in one batch) and show what autolog saw being scored in the cell."""
+        autolog = self.autolog
+        if autolog is None or not autolog.watcher.queued:
+            return
+        observed = autolog.watcher.take()
+        if self.session.objective is None:
+            return
+        from .commands import ProgressLine, evaluate_observed
+
+        watcher = autolog.watcher
+        for result in evaluate_observed(self.session, self.shell.user_ns, observed,
+                                        fit_seconds=lambda model: watcher.fit_seconds.get(model),
+                                        report=ProgressLine(), warn=warn_user):
+            result.show()
+
+    def set_autolog(self, on: bool) -> None:
+        """Switch autolog on (patch scikit-learn) or off (put every original back)."""
+        if on and self.autolog is None:
+            from .autolog import Autolog, Watcher
+
+            autolog = Autolog(Watcher(warn=warn_user), self.shell.user_ns)
+            autolog.start()
+            self.autolog = autolog
+        elif not on and self.autolog is not None:
+            self.autolog.stop()
+            self.autolog = None
 
     def at_exit(self) -> None:
         """The kernel is ending: write what is pending, or keep it in a file and say where."""
@@ -51,6 +82,14 @@ class _Loaded:
 
 
 _loaded: _Loaded | None = None
+
+
+def set_autolog(on: bool) -> bool:
+    """Switch autolog on or off in the loaded extension; False when nbalign is not loaded."""
+    if _loaded is None:
+        return False
+    _loaded.set_autolog(on)
+    return True
 
 
 def current_run() -> object | None:
@@ -95,6 +134,9 @@ def load_ipython_extension(shell) -> None:
     loaded.figure_printer = _add_figure_printer(shell)
     set_active_session(session)
     _loaded = loaded
+    if magics.autolog:
+        with guarded("switching autolog on"):
+            loaded.set_autolog(True)
     from IPython.display import display
 
     display(Message(session.describe(), "success" if session.objective else "info"))
@@ -106,6 +148,8 @@ def unload_ipython_extension(shell) -> None:
     if loaded is None:
         return
     atexit.unregister(loaded.at_exit)
+    with guarded("switching autolog off"):
+        loaded.set_autolog(False)
     shell.events.unregister("pre_run_cell", loaded.pre_run_cell)
     shell.events.unregister("post_run_cell", loaded.post_run_cell)
     loaded.channel.close()

@@ -13,7 +13,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import Image, display
-from traitlets import Int, Unicode, observe
+from traitlets import Bool, Int, Unicode, observe
 
 from . import commands
 from .checks import CHECKS
@@ -94,6 +94,13 @@ class NbalignMagics(Magics):
         ".nbalign/nbalign.db in the kernel's working folder.",
     )
 
+    autolog = Bool(
+        True,
+        config=True,
+        help="Log every model that ordinary scikit-learn code evaluates (metric functions, "
+        "estimator.score), with no nbalign call. `%nbalign autolog off` switches it off.",
+    )
+
     rows_kept = Int(
         100_000,
         min=0,
@@ -105,6 +112,12 @@ class NbalignMagics(Magics):
     def __init__(self, shell=None, session: Session | None = None, **kwargs):
         super().__init__(shell=shell, **kwargs)
         self.session = session
+
+    @observe("autolog")
+    def _autolog_changed(self, change):
+        from .extension import set_autolog
+
+        set_autolog(bool(change["new"]))
 
     @observe("rows_kept")
     def _rows_kept_changed(self, change):
@@ -206,15 +219,16 @@ class NbalignMagics(Magics):
         return result
 
     @magic_arguments()
-    @argument("command", choices=["plot", "status", "models", "recommend", "store", "explain", "adopt"],
+    @argument("command", choices=["plot", "status", "models", "recommend", "autolog", "store", "explain", "adopt"],
               help="plot: every evaluation against the baseline and target (also nbalign.plot()); "
               "models: every evaluation with its verdict and what the model costs; "
               "recommend: the model to ship and what it is projected to do to the KPI (also "
-              "nbalign.recommendation()); "
+              "nbalign.recommendation()); autolog on|off: log what scikit-learn code evaluates; "
               "status: the objective and where it stands; store: where the store is; "
               "explain: what a diagnostic code means and what to do (all codes without one); "
               "adopt: continue in this notebook an objective of this folder's store declared elsewhere")
-    @argument("names", nargs="*", metavar="CODE|NAME", help="for explain: codes such as NBA303; for adopt: the objective")
+    @argument("names", nargs="*", metavar="CODE|NAME|on|off",
+              help="for explain: codes such as NBA303; for adopt: the objective; for autolog: on or off")
     @line_magic
     @_user_errors
     def nbalign(self, line: str = ""):
@@ -240,6 +254,11 @@ class NbalignMagics(Magics):
 
             session.require_objective()
             display(Recommendation(session.standing))
+        elif args.command == "autolog":
+            if len(args.names) != 1 or args.names[0] not in ("on", "off"):
+                raise NbalignError("write `%nbalign autolog on` or `%nbalign autolog off`.")
+            self.autolog = args.names[0] == "on"  # the %config option: the observer switches it
+            print(f"nbalign autolog is {args.names[0]}.")
         elif args.command == "store":
             pending = session.pending
             print(f"{session.store.path}" + (f" ({pending} record(s) waiting to be written)" if pending else ""))

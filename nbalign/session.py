@@ -20,6 +20,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,6 +77,8 @@ class Session:
         self._told: set[str] = set()  # what the user was told about the store, once each
         self.found: Objective | None = None  # an objective of the store not tied to this notebook
         self.warn: Callable[[str], None] = lambda message: log.warning(message)
+        self._batching = 0  # inside batch(): changes are published once, at its end
+        self._held = False
 
     # ------------------------------------------------------------------ subscribers
 
@@ -92,7 +95,23 @@ class Session:
             self._publish(notify=False)
         return self._message
 
+    @contextmanager
+    def batch(self):
+        """Inside it, views are told once, at the end, however many records change (autolog
+        records what one cell evaluated in one batch)."""
+        self._batching += 1
+        try:
+            yield self
+        finally:
+            self._batching -= 1
+            if not self._batching and self._held:
+                self._held = False
+                self._publish()
+
     def _publish(self, notify: bool = True) -> None:
+        if self._batching and notify:
+            self._held = True
+            return
         self.revision += 1
         standing = self.standing
         self._message = {

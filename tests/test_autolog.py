@@ -1,0 +1,253 @@
+"""Autolog: ordinary scikit-learn evaluation code logs the right model, with no nbalign call.
+
+Through a real IPython shell, on scikit-learn's breast cancer data, with real estimators.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from IPython.utils.capture import capture_output
+
+from nbalign.session import active_session
+
+OBJECTIVE = """%%objective cancer
+metric: auc
+target: 0.999
+baseline: first
+data:
+  test: X_test, y_test
+"""
+
+
+def run(shell, code: str):
+    with capture_output() as captured:
+        result = shell.run_cell(code)
+    assert result.success, result.error_in_exec
+    return captured
+
+
+@pytest.fixture
+def watched(shell, cancer):
+    """nbalign loaded (autolog on by default), the data defined, an objective on ROC AUC."""
+    shell.user_ns.update({k: v for k, v in cancer.items() if k.startswith(("X_", "y_"))})
+    run(shell, "%load_ext nbalign")
+    run(shell, OBJECTIVE)
+    run(shell, "import numpy as np\nimport pandas as pd\n"
+               "from sklearn.linear_model import LogisticRegression\n"
+               "from sklearn.ensemble import RandomForestClassifier\n"
+               "from sklearn.pipeline import make_pipeline\n"
+               "from sklearn.preprocessing import StandardScaler\n"
+               "from sklearn.metrics import roc_auc_score, f1_score, accuracy_score\n"
+               "lr = make_pipeline(StandardScaler(), LogisticRegression()).fit(X_train, y_train)\n"
+               "forest = RandomForestClassifier(n_estimators=30, random_state=0).fit(X_train, y_train)")
+    return shell
+
+
+def logged(name: str | None = None) -> list:
+    records = [r for r in active_session().records if r.source == "autolog"]
+    return records if name is None else [r for r in records if r.name == name]
+
+
+# ------------------------------------------------------------------ which calls log which model
+
+
+@pytest.mark.parametrize("expression, metric", [
+    ("roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1])", "roc_auc_score"),
+    ("p = forest.predict_proba(X_test)\nroc_auc_score(y_test, p[:, 1].copy())", "roc_auc_score"),
+    ("p = forest.predict_proba(X_test)\nroc_auc_score(y_test, pd.Series(p[:, 1], index=y_test.index))",
+     "roc_auc_score"),
+    ("p = forest.predict_proba(X_test)\nroc_auc_score(y_test, np.asarray(list(p[:, 1])))", "roc_auc_score"),
+    ("f1_score(y_test, forest.predict_proba(X_test)[:, 1] >= 0.3)", "f1_score"),
+    ("f1_score(y_test, (forest.predict_proba(X_test)[:, 1] > 0.7).astype(int))", "f1_score"),
+    ("accuracy_score(y_test, forest.predict(X_test))", "accuracy_score"),
+    ("forest.score(X_test, y_test)", "score"),
+])
+def test_a_metric_on_the_models_predictions_logs_that_model(watched, expression, metric):
+    run(watched, expression)
+    (record,) = logged()
+    assert record.name == "forest" and record.estimator.endswith("RandomForestClassifier")
+    # the objective's metric, whatever the user computed; the user's own metric beside it
+    assert record.metric == "auc" and 0.9 < record.score <= 1
+    assert record.reported["metric"] == metric and isinstance(record.reported["value"], float)
+    assert record.kept is None and record.data_fingerprint is not None
+    assert (record.complexity or {}).get("fit_seconds") is not None  # autolog saw the fit
+
+
+def test_a_pipeline_is_logged_as_the_pipeline(watched):
+    run(watched, "roc_auc_score(y_test, lr.predict_proba(X_test)[:, 1])")
+    (record,) = logged()
+    assert record.name == "lr" and record.estimator.endswith("Pipeline")
+
+
+def test_a_metric_imported_before_nbalign_is_watched_too(shell, cancer):
+    shell.user_ns.update({k: v for k, v in cancer.items() if k.startswith(("X_", "y_"))})
+    run(shell, "from sklearn.metrics import roc_auc_score as auc_imported_early")
+    run(shell, "%load_ext nbalign")
+    run(shell, OBJECTIVE)
+    run(shell, "from sklearn.tree import DecisionTreeClassifier\n"
+               "tree = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X_train, y_train)\n"
+               "auc_imported_early(y_test, tree.predict_proba(X_test)[:, 1])")
+    (record,) = logged()
+    assert record.name == "tree" and record.reported["metric"] == "roc_auc_score"
+
+
+def test_a_class_defined_after_loading_is_watched(watched):
+    run(watched, "from sklearn.base import BaseEstimator, ClassifierMixin\n"
+                 "class Mine(ClassifierMixin, BaseEstimator):\n"
+                 "    def fit(self, X, y):\n"
+                 "        self.classes_ = np.array([0, 1]); self.mean_ = X.mean().to_numpy(); return self\n"
+                 "    def predict_proba(self, X):\n"
+                 "        p = 1 / (1 + np.exp(-(X.to_numpy() - self.mean_)[:, 0] / 3))\n"
+                 "        return np.column_stack([1 - p, p])\n"
+                 "mine = Mine().fit(X_train, y_train)\n"
+                 "roc_auc_score(y_test, mine.predict_proba(X_test)[:, 1])")
+    (record,) = logged()
+    assert record.name == "mine"
+
+
+def test_predictions_that_match_no_model_log_nothing(watched):
+    run(watched, "roc_auc_score(y_test, np.linspace(0, 1, len(y_test)))\n"
+                 "accuracy_score(y_test, y_test)\n"
+                 "roc_auc_score(y_test[:50], forest.predict_proba(X_test)[:50, 1])")  # a slice of the rows
+    assert logged() == []
+
+
+def test_a_cell_that_evaluates_nothing_records_nothing(watched):
+    run(watched, "x = 1\nforest.predict(X_test)")
+    assert logged() == [] and active_session().standing.summary.n_models == 0
+
+
+# ------------------------------------------------------------------ one record per evaluation
+
+
+def test_the_same_model_on_the_same_data_is_one_record(watched):
+    run(watched, "for t in np.linspace(0.1, 0.9, 50):\n"
+                 "    f1_score(y_test, forest.predict_proba(X_test)[:, 1] >= t)")
+    run(watched, "roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1])")
+    assert len(logged("forest")) == 1
+    assert logged("forest")[0].reported["metric"] == "roc_auc_score"  # the latest call's metric
+
+
+def test_a_model_refitted_with_new_parameters_is_a_new_evaluation(watched):
+    run(watched, "roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1])")
+    run(watched, "forest.set_params(max_depth=2).fit(X_train, y_train)\n"
+                 "roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1])")
+    first, second = logged("forest")
+    assert first.model_id != second.model_id and first.id != second.id
+
+
+def test_one_cell_is_one_update_of_the_views(watched):
+    session = active_session()
+    seen = []
+    session.subscribe(lambda kind, message: seen.append(message["revision"]))
+    run(watched, "roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1])\n"
+                 "roc_auc_score(y_test, lr.predict_proba(X_test)[:, 1])")
+    assert len(logged()) == 2 and len(seen) == 1
+
+
+def test_each_logged_model_shows_its_line(watched):
+    captured = run(watched, "roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1])")
+    text = "\n".join(o.data.get("text/plain", "") for o in captured.outputs)
+    assert re.search(r"forest: ROC AUC 0\.\d{3} .*\(your roc_auc_score 0\.\d{3}\)", text), text
+
+
+# ------------------------------------------------------------------ switching it, and never in the way
+
+
+def originals():
+    """Every function and method autolog may replace, as they are now."""
+    import sklearn.metrics
+    from sklearn.base import BaseEstimator, ClassifierMixin
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.svm import SVC
+
+    found = {name: getattr(sklearn.metrics, name) for name in sklearn.metrics.__all__}
+    for cls in (RandomForestClassifier, Pipeline, SVC, ClassifierMixin, BaseEstimator):
+        for name in ("fit", "predict", "predict_proba", "decision_function", "score", "__init_subclass__"):
+            definer = next((c for c in cls.__mro__ if name in vars(c)), None)  # where the method lives
+            found[f"{cls.__name__}.{name}"] = None if definer is None else vars(definer)[name]
+    return found
+
+
+def test_unloading_restores_every_function_and_method_by_identity(shell, cancer):
+    import sklearn.metrics  # noqa: F401 - present before loading, so patched at once
+
+    before = originals()
+    shell.user_ns["auc"] = sklearn.metrics.roc_auc_score
+    run(shell, "%load_ext nbalign")
+    during = originals()
+    assert during["roc_auc_score"] is not before["roc_auc_score"]
+    assert during["RandomForestClassifier.predict_proba"] is not before["RandomForestClassifier.predict_proba"]
+    assert shell.user_ns["auc"] is not before["roc_auc_score"]
+    run(shell, "%unload_ext nbalign")
+    after = originals()
+    assert all(after[k] is before[k] for k in before), [k for k in before if after[k] is not before[k]]
+    assert shell.user_ns["auc"] is before["roc_auc_score"]
+
+
+def test_autolog_off_and_on(watched):
+    import sklearn.metrics
+
+    run(watched, "%nbalign autolog off")
+    assert not getattr(sklearn.metrics.roc_auc_score, "__nbalign_observed__", False)
+    run(watched, "roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1])")
+    assert logged() == []
+    run(watched, "%config NbalignMagics.autolog = True")
+    run(watched, "roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1])")
+    assert len(logged()) == 1
+
+
+def test_methods_missing_on_a_model_stay_missing(watched):
+    from sklearn.svm import SVC
+
+    assert not hasattr(SVC(), "predict_proba") and hasattr(SVC(probability=True), "predict_proba")
+
+
+def test_a_failure_inside_autolog_is_one_warning_and_the_result_is_untouched(watched, monkeypatch):
+    from nbalign import autolog
+
+    def broken(self, y_pred):
+        raise RuntimeError("matching broke")
+
+    monkeypatch.setattr(autolog.Watcher, "match", broken)
+    with capture_output() as captured:
+        watched.run_cell("value = roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1])\n"
+                         "again = roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1])")
+    from sklearn.metrics._ranking import roc_auc_score
+
+    expected = roc_auc_score(watched.user_ns["y_test"], watched.user_ns["forest"].predict_proba(
+        watched.user_ns["X_test"])[:, 1])
+    assert watched.user_ns["value"] == watched.user_ns["again"] == expected
+    assert captured.stderr.count("autolog failed while watching roc_auc_score (RuntimeError: matching broke)") == 1
+    assert logged() == []
+
+
+def test_loading_before_scikit_learn_is_imported_watches_it_from_its_import(private_store):
+    """`%load_ext` never imports scikit-learn; autolog starts watching it when the user does."""
+    code = (
+        "import sys\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        "shell.run_line_magic('load_ext', 'nbalign')\n"
+        "print('before', [m for m in ('sklearn', 'pandas', 'scipy') if m in sys.modules])\n"
+        "shell.run_cell('from sklearn.datasets import load_breast_cancer\\n'\n"
+        "               'X, y = load_breast_cancer(return_X_y=True)')\n"
+        "shell.run_cell('%%objective c\\nmetric: auc\\ntarget: 0.999\\nbaseline: 0.9')\n"
+        "shell.run_cell('from sklearn.linear_model import LogisticRegression\\n'\n"
+        "               'from sklearn.metrics import roc_auc_score\\n'\n"
+        "               'm = LogisticRegression(max_iter=5000).fit(X[:400], y[:400])\\n'\n"
+        "               'roc_auc_score(y[400:], m.predict_proba(X[400:])[:, 1])')\n"
+        "from nbalign.session import active_session\n"
+        "print('logged', [(r.name, r.source) for r in active_session().records])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "before []" in done.stdout
+    assert "logged [('m', 'autolog')]" in done.stdout, done.stdout + done.stderr
