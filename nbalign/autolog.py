@@ -97,6 +97,7 @@ class Watcher:
     predictions: deque = field(default_factory=lambda: deque(maxlen=REMEMBERED))
     queued: list = field(default_factory=list)
     fit_seconds: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)
+    fit_data: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)  # model -> weakref to X
     warned: set = field(default_factory=set)
     warn: Callable[[str], None] = lambda message: log.warning(message)
 
@@ -121,11 +122,17 @@ class Watcher:
     def queue(self, observed: Observed) -> None:
         self.queued.append(observed)
 
-    def fitted(self, model, seconds: float) -> None:
+    def fitted(self, model, seconds: float, X=None) -> None:
         try:
             self.fit_seconds[model] = seconds
-        except TypeError:
+            self.fit_data[model] = weakref.ref(X)
+        except TypeError:  # a model or data that takes no weak reference: not remembered
             pass
+
+    def fitted_on(self, model):
+        """The data ``model`` was last fitted on, while it exists."""
+        found = self.fit_data.get(model)
+        return None if found is None else found()
 
     def take(self) -> list[Observed]:
         """The queued evaluations, once each (the same model, data and labels), in order."""
@@ -381,7 +388,7 @@ class Autolog:
                 start = time.perf_counter()
                 with quiet():
                     result = function(model, *args, **kwargs)
-                watcher.fitted(model, time.perf_counter() - start)
+                watcher.fitted(model, time.perf_counter() - start, args[0] if args else kwargs.get("X"))
                 return result
 
             fit.__nbalign_observed__ = True

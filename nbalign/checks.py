@@ -38,7 +38,7 @@ from .format import (
 )
 
 if TYPE_CHECKING:
-    from .standing import Facts, ObjectiveFacts
+    from .standing import Aside, Facts, ObjectiveFacts
 
 LEVELS = ("success", "warning", "info")  # in the order a banner prefers them
 
@@ -127,6 +127,11 @@ def objective_findings(facts: ObjectiveFacts) -> tuple[Finding, ...]:
     """Findings about the objective, its KPI, its metric against the data (``NBA1xx``), most
     important first."""
     return by_importance(_run("objective", facts))
+
+
+def aside_findings(aside: Aside) -> tuple[Finding, ...]:
+    """The checks of an evaluation shown apart (NBA203, NBA204)."""
+    return _run("aside", aside)
 
 
 def progress_findings(facts: Facts) -> tuple[Finding, ...]:
@@ -304,6 +309,35 @@ def kpi_out_of_reach(facts: ObjectiveFacts) -> str | None:
 
 
 # --------------------------------------------------------------------------- NBA2xx: an evaluation
+
+
+@check("NBA203", "warning", "Another test set", scope="aside")
+def another_test_set(aside: Aside) -> str | None:
+    """The model was scored on other rows than the test set every model is compared on (the
+    baseline's, or the first model's): its score cannot be compared with theirs, so it is shown
+    apart, never the best and not in progress. Score it on the objective's ``data.test`` to
+    compare it; confirm on fresh data with a new objective version."""
+    if aside.verdict != "other_test_set":
+        return None
+    e = aside.evaluation
+    rows = f" ({aside.reference_rows:,} rows)" if aside.reference_rows else ""
+    return (f"{e.name} was scored on {e.n_rows or 0:,} rows that are not the test set the models are compared "
+            f"on{rows}: its {aside.metric.label} {format_score(e.score)} is shown apart, never the best and not in "
+            "progress. Score it on the objective's data.test to compare it.")
+
+
+@check("NBA204", "warning", "Scored on its training data", scope="aside")
+def scored_on_training_data(aside: Aside) -> str | None:
+    """The model was scored on the rows it was fitted on. Such a score is optimistic: a model
+    can fit its training rows far better than new ones (a deep tree scores them perfectly). It
+    is shown apart, never the best and not in progress. Score it on held-out data
+    (``data.test``), or by cross-validation on the training data."""
+    if aside.verdict != "training_data":
+        return None
+    e = aside.evaluation
+    return (f"{e.name} was scored on the data it was fitted on: its {aside.metric.label} {format_score(e.score)} "
+            "is optimistic, so it is shown apart, never the best and not in progress. Score it on held-out data "
+            "(data.test).")
 
 
 @check("NBA201", "warning", "Few test rows", scope="progress")

@@ -114,6 +114,16 @@ def _with_business_terms(objective: Objective, namespace: dict[str, Any]) -> Obj
     return replace(objective, target=derivation.target, derivation=derivation)
 
 
+def _is_training_data(objective: Objective, namespace: dict[str, Any], X, fitted_on) -> bool:
+    """Is ``X`` the data the model was fitted on: the objective's ``data.train`` features, or the
+    very object autolog saw the model's ``fit`` take (``fitted_on``)?"""
+    if fitted_on is not None and fitted_on is X:
+        return True
+    if objective.data_train is None or (objective.data_test is not None and namespace.get(objective.data_test[0]) is X):
+        return False
+    return namespace.get(objective.data_train[0]) is X
+
+
 def _training_data(objective: Objective, namespace: dict[str, Any]):
     """``(X_train, y_train)`` when the objective names them and they exist, else None."""
     if objective.data_train is None or any(n not in namespace for n in objective.data_train):
@@ -149,6 +159,7 @@ def evaluate(
     report: Callable[[str, bool], None] | None = None,
     reported: dict | None = None,
     fit_seconds: float | None = None,
+    fitted_on=None,
 ) -> EvaluationResult:
     """Score ``model`` with the objective's metric, record it, and return it with its row."""
     objective = session.require_objective()
@@ -171,10 +182,11 @@ def evaluate(
     session.see_labels(y)  # the first test labels nbalign sees, when the objective named none
     from .autolog import quiet
 
+    kind = "train" if _is_training_data(objective, namespace, X, fitted_on) else "test"
     with quiet():  # nbalign's own predictions are not the user's evaluations
         evaluation = evaluate_model(objective, model, X, y, name or variable_name(model, namespace), source=source,
                                     rows_kept=session.rows_kept, train=_training_data(objective, namespace),
-                                    report=report, fit_seconds=fit_seconds)
+                                    report=report, fit_seconds=fit_seconds, kind=kind)
     if reported is not None:
         evaluation = replace(evaluation, reported=reported)
     row = session.record(evaluation)
@@ -182,7 +194,8 @@ def evaluate(
 
 
 def evaluate_observed(session: Session, namespace: dict[str, Any], observed: list, fit_seconds=None,
-                      report: Callable[[str, bool], None] | None = None, warn: Callable[[str], None] = print) -> list:
+                      report: Callable[[str, bool], None] | None = None, warn: Callable[[str], None] = print,
+                      fitted_on=None) -> list:
     """Evaluate what autolog saw being scored in one cell (:mod:`nbalign.autolog`), each once, on
     the objective's metric; recorded in one batch, so views get one update. An evaluation nbalign
     refuses (a metric for another task) is one line, not an error in the user's cell."""
@@ -195,7 +208,8 @@ def evaluate_observed(session: Session, namespace: dict[str, Any], observed: lis
             try:
                 results.append(evaluate(session, namespace, seen.model, seen.X, seen.y, name=name, source="autolog",
                                         report=report, reported={"metric": seen.metric, "value": seen.value},
-                                        fit_seconds=None if fit_seconds is None else fit_seconds(seen.model)))
+                                        fit_seconds=None if fit_seconds is None else fit_seconds(seen.model),
+                                        fitted_on=None if fitted_on is None else fitted_on(seen.model)))
             except NbalignError as exc:
                 warn(f"nbalign did not log {name}: {exc}")
     return results

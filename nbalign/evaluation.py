@@ -146,6 +146,7 @@ def evaluate_model(
     train=None,
     report=None,
     fit_seconds: float | None = None,
+    kind: str = "test",
 ) -> Evaluation:
     """Score a fitted model with the objective's metric. Nothing is recorded here.
 
@@ -175,6 +176,10 @@ def evaluate_model(
         maximises value is chosen on it by cross-validation (:mod:`nbalign.business`).
     report : callable, optional
         ``report(text, done)`` hears of that tuning, which refits the model a few times.
+    fit_seconds : float, optional
+        How long the model's fit took, when it was seen (autolog times it).
+    kind : str
+        ``"test"``, or ``"train"`` for a score on the data the model was fitted on (shown apart).
 
     Returns
     -------
@@ -239,6 +244,7 @@ def evaluate_model(
         data_fingerprint=data_fingerprint,
         source=source,
         role=role,
+        kind=kind,
         created_at=now_iso(),
         complexity=measure(model, predict_seconds=seconds, n_rows=_n_rows(y), fit_seconds=fit_seconds).to_dict(),
         kept=kept,

@@ -60,7 +60,7 @@ class _Loaded:
         watcher = autolog.watcher
         for result in evaluate_observed(self.session, self.shell.user_ns, observed,
                                         fit_seconds=lambda model: watcher.fit_seconds.get(model),
-                                        report=ProgressLine(), warn=warn_user):
+                                        report=ProgressLine(), warn=warn_user, fitted_on=watcher.fitted_on):
             result.show()
 
     def set_autolog(self, on: bool) -> None:

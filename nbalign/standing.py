@@ -47,6 +47,7 @@ from .business import row_view, terms_of
 from .checks import (
     CHECKS,
     Finding,
+    aside_findings,
     most_important,
     objective_findings,
     progress_findings,
@@ -90,6 +91,8 @@ VERDICTS: dict[str, tuple[str, str]] = {
     "below_baseline": ("below baseline", "bad"),
     "baseline": ("baseline", "neutral"),
     "other_metric": ("another metric", "neutral"),
+    "training_data": ("on training data", "bad"),
+    "other_test_set": ("another test set", "neutral"),
 }
 
 
@@ -297,6 +300,18 @@ def simplicity(record: Evaluation) -> tuple:
 
 
 @dataclass(frozen=True)
+class Aside:
+    """Why a model's evaluation is shown apart from the others, never best nor in progress:
+    it was scored on the data it was fitted on (``training_data``), or on another test set than
+    the one the baseline was scored on (``other_test_set``)."""
+
+    verdict: str
+    evaluation: Evaluation
+    metric: Metric
+    reference_rows: int | None = None  # rows of the test set models are compared on
+
+
+@dataclass(frozen=True)
 class Row:
     """One record as judged in the standing."""
 
@@ -319,12 +334,15 @@ class Row:
     facts: Facts | None = field(default=None, repr=False)  # what the checks are run on
     # its projected KPI and business value as text (nbalign.business.row_view), under current terms
     business: dict | None = field(default=None, compare=False)
+    aside: Aside | None = field(default=None, repr=False)  # why it is shown apart, when it is
 
     @cached_property
     def findings(self) -> tuple[Finding, ...]:
         """The checks that apply, run when first asked: a history of 10,000 rows is judged in
         full, but only the rows a view shows need their messages."""
-        return () if self.facts is None else progress_findings(self.facts)
+        if self.facts is None:
+            return () if self.aside is None else aside_findings(self.aside)
+        return progress_findings(self.facts)
 
     @property
     def verdict(self) -> str:
@@ -804,6 +822,8 @@ class Judge:
             return
         if record.role == "baseline":
             self._baseline_records[record.id] = record
+        elif record.kind == "train":
+            return  # never the first model: it is scored on the data it learned
         elif self._first_model is None or record.id < self._first_model:
             self._first_model = record.id
 
@@ -860,6 +880,9 @@ class Judge:
             return Row(**common, preset="other_metric"), fold
         change_vs_baseline = None if baseline is None else record.score - baseline
         progress = progress_to_target(record.score, baseline, self.objective.target, metric.sign)
+        aside = self._aside(record)
+        if aside is not None:
+            return Row(**common, preset=aside.verdict, aside=aside), fold
         if record.role == "baseline":
             if self._baseline_model() is not None and record.key == self._baseline_record.key:
                 # the baseline model is a model one could ship: a candidate when returns diminish
@@ -896,6 +919,21 @@ class Judge:
             facts=facts,
         )
         return row, _Fold(best, stalled, position, fold.models + 1)
+
+    def _aside(self, record: Evaluation) -> Aside | None:
+        """Set apart a model scored on its training data, or on a test set other than the one the
+        models are compared on (the baseline's; the first model's without a baseline model). A
+        slice of the test set is not set apart: it is compared, but never the best (NBA201)."""
+        if record.role != "model":
+            return None
+        if record.kind == "train":
+            return Aside("training_data", record, self.metric)
+        reference = self._baseline_record or self._first_model_record()
+        if (reference is None or reference.key == record.key or record.data_fingerprint is None
+                or reference.data_fingerprint in (None, record.data_fingerprint)
+                or is_few_rows(record.n_rows, self._largest_rows)):
+            return None
+        return Aside("other_test_set", record, self.metric, reference.n_rows)
 
     def _baseline_model(self) -> Evaluation | None:
         """The baseline when it is a fitted model (``auto``, ``model``): the first thing to beat."""

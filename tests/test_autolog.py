@@ -251,3 +251,42 @@ def test_loading_before_scikit_learn_is_imported_watches_it_from_its_import(priv
     assert done.returncode == 0, done.stderr
     assert "before []" in done.stdout
     assert "logged [('m', 'autolog')]" in done.stdout, done.stdout + done.stderr
+
+
+# ------------------------------------------------------------------ which data counts
+
+
+def test_a_score_on_the_training_data_is_shown_apart_and_never_best(watched):
+    run(watched, "roc_auc_score(y_test, lr.predict_proba(X_test)[:, 1])")
+    run(watched, "deep = RandomForestClassifier(n_estimators=30, random_state=1).fit(X_train, y_train)\n"
+                 "roc_auc_score(y_train, deep.predict_proba(X_train)[:, 1])")
+    (record,) = logged("deep")
+    assert record.kind == "train" and record.score > 0.999  # it has learned these rows
+    standing = active_session().standing
+    row = standing.row(record.id)
+    assert row.verdict == "training_data" and row.word == "on training data"
+    assert [f.code for f in row.findings] == ["NBA204"]
+    assert "was scored on the data it was fitted on" in row.findings[0].message
+    assert standing.summary.best.name == "lr" and standing.summary.n_models == 1
+
+
+def test_a_score_on_another_test_set_is_shown_apart(watched, cancer):
+    watched.user_ns["X_other"], watched.user_ns["y_other"] = cancer["X_train"][:200], cancer["y_train"][:200]
+    run(watched, "roc_auc_score(y_test, lr.predict_proba(X_test)[:, 1])")
+    run(watched, "roc_auc_score(y_other, forest.predict_proba(X_other)[:, 1])")
+    (record,) = logged("forest")
+    row = active_session().standing.row(record.id)
+    assert row.verdict == "other_test_set" and [f.code for f in row.findings] == ["NBA203"]
+    assert "200 rows that are not the test set the models are compared on (143 rows)" in row.findings[0].message
+    assert active_session().standing.summary.best.name == "lr"
+
+
+def test_an_explicit_evaluation_on_the_objectives_training_data_is_shown_apart(shell, cancer):
+    import nbalign
+
+    shell.user_ns.update(cancer)
+    run(shell, "%load_ext nbalign")
+    run(shell, OBJECTIVE.replace("  test: X_test, y_test", "  train: X_train, y_train\n  test: X_test, y_test"))
+    with capture_output():
+        result = nbalign.evaluate(cancer["forest"], cancer["X_train"], cancer["y_train"])
+    assert result.evaluation.kind == "train" and result.verdict == "training_data"

@@ -24,7 +24,9 @@ export const VERDICT_WORDS: Readonly<Record<Verdict, { word: string; tone: Tone 
     worse: { word: 'worse', tone: 'bad' },
     below_baseline: { word: 'below baseline', tone: 'bad' },
     baseline: { word: 'baseline', tone: 'neutral' },
-    other_metric: { word: 'another metric', tone: 'neutral' }
+    other_metric: { word: 'another metric', tone: 'neutral' },
+    training_data: { word: 'on training data', tone: 'bad' },
+    other_test_set: { word: 'another test set', tone: 'neutral' }
   });
 
 /**

@@ -26,7 +26,9 @@ export const VERDICTS = [
   'below_baseline',
   'first',
   'baseline',
-  'other_metric'
+  'other_metric',
+  'training_data',
+  'other_test_set'
 ] as const;
 export const TONES = ['good', 'bad', 'neutral'] as const;
 export const ROLES = ['model', 'baseline'] as const;
