@@ -290,3 +290,11 @@ def test_an_explicit_evaluation_on_the_objectives_training_data_is_shown_apart(s
     with capture_output():
         result = nbalign.evaluate(cancer["forest"], cancer["X_train"], cancer["y_train"])
     assert result.evaluation.kind == "train" and result.verdict == "training_data"
+
+
+def test_the_autolog_benchmark_runs():
+    """`benchmarks/autolog_cost.py --smoke`: the benchmark never rots (its figures are not asserted)."""
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "autolog_cost.py"
+    done = subprocess.run([sys.executable, str(script), "--smoke"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "(anchor)" in done.stdout and "a cell that evaluates nothing" in done.stdout

@@ -96,7 +96,7 @@ def test_churn_example_runs_and_the_sidebar_receives_it_all(workdir):
     assert revisions == list(range(revisions[0], revisions[0] + 5))
     shown = [[r["name"] for r in m["payload"]["standing"]["rows"]] for m in client.messages]
     assert shown[0] == ["constant baseline", "linear baseline"]
-    assert shown[-1] == ["constant baseline", "linear baseline", "tree", "forest", "gradient boosting"]
+    assert shown[-1] == ["constant baseline", "linear baseline", "tree", "forest", "boosting"]
     final = client.messages[-1]["payload"]["standing"]
     summary = final["summary"]
     assert summary["n_models"] == 3 and summary["banner"]["code"] == "NBA303"

@@ -36,7 +36,7 @@ def test_churn_example_fills_the_sidebar(page, lab, artifacts):
     expect(sidebar.get_by_test_id("nbalign-kpi")).to_contain_text("26.5% \u2192 22% by 2027-06-30")
     expect(sidebar.get_by_test_id("nbalign-metric")).to_contain_text("recall in the top 20%")
     expect(sidebar.get_by_test_id("nbalign-evaluation-name")).to_have_text(
-        ["constant baseline", "linear baseline", "tree", "forest", "gradient boosting"]
+        ["constant baseline", "linear baseline", "tree", "forest", "boosting"]
     )
     expect(sidebar.get_by_test_id("nbalign-best")).to_contain_text("forest")
     banner = sidebar.get_by_test_id("nbalign-banner")
