@@ -81,13 +81,21 @@ class Prediction:
 
 @dataclass
 class Observed:
-    """A model seen being scored: evaluated with the objective's metric at the end of the cell."""
+    """A model seen being scored: evaluated with the objective's metric at the end of the cell.
+
+    ``kind`` is ``"test"`` (a fitted model scored on data), ``"cv"`` (an estimator
+    cross-validated: ``folds`` holds the objective's metric on each fold, as its scorer returns
+    it, and the mean fit time) or ``"search"`` (a fitted search: its best estimator, to be
+    cross-validated on the objective's metric unless the search already scored it).
+    """
 
     model: Any
     X: Any
     y: Any
     metric: str  # the user's metric function (or "score")
     value: float | None
+    kind: str = "test"
+    folds: dict | None = None
 
 
 @dataclass
@@ -139,10 +147,10 @@ class Watcher:
         queued, self.queued = self.queued, []
         seen, unique = set(), []
         for observed in queued:
-            key = (id(observed.model), id(observed.X), id(observed.y))
+            key = (observed.kind, id(observed.model), id(observed.X), id(observed.y))
             if key in seen:
                 # a later call on the same model and data: keep the user's latest metric
-                unique = [u if (id(u.model), id(u.X), id(u.y)) != key else observed for u in unique]
+                unique = [u if (u.kind, id(u.model), id(u.X), id(u.y)) != key else observed for u in unique]
                 continue
             seen.add(key)
             unique.append(observed)
@@ -286,9 +294,10 @@ class _Observing:
 class Autolog:
     """Autolog for one session: :meth:`start` patches, :meth:`stop` puts everything back."""
 
-    def __init__(self, watcher: Watcher, namespace: dict | None = None):
+    def __init__(self, watcher: Watcher, namespace: dict | None = None, metric: Callable | None = None):
         self.watcher = watcher
         self.namespace = namespace
+        self.metric = metric or (lambda: None)  # the objective's Metric, or None: what CV also scores
         self.patches = Patches()
         self.active = False
         self._metric_originals: dict[int, Callable] = {}
@@ -304,7 +313,8 @@ class Autolog:
         self.active = True
         try:
             waiting = {}
-            for module, patch in (("sklearn.base", self._patch_estimators), ("sklearn.metrics", self._patch_metrics)):
+            for module, patch in (("sklearn.base", self._patch_estimators), ("sklearn.metrics", self._patch_metrics),
+                                  ("sklearn.model_selection", self._patch_model_selection)):
                 if module in sys.modules:
                     patch(sys.modules[module])
                 else:
@@ -336,6 +346,60 @@ class Autolog:
         for cls in _with_mixins(_subclasses(base)):
             self._patch_class(cls)
         self._patch_new_classes(base)
+
+    def _patch_model_selection(self, module) -> None:
+        """``cross_validate`` and ``cross_val_score`` also score the objective's metric, in the same
+        folds (one more scorer, not a second cross-validation); the user gets their own result."""
+        original = module.cross_validate
+        autolog = self
+
+        @functools.wraps(original)
+        def cross_validate(estimator, X, y=None, **kwargs):
+            metric = autolog.metric() if autolog.active and not _depth() else None
+            if metric is None:
+                return original(estimator, X, y, **kwargs)
+            return autolog._cross_validate(original, metric, estimator, X, y, kwargs)
+
+        @functools.wraps(module.cross_val_score)
+        def cross_val_score(estimator, X, y=None, **kwargs):
+            return cross_validate(estimator, X, y, **kwargs)["test_score"]
+
+        for name, function in (("cross_validate", cross_validate), ("cross_val_score", cross_val_score)):
+            function.__nbalign_observed__ = True
+            function.__wrapped_original__ = getattr(module, name)
+            self._metric_originals[id(getattr(module, name))] = function
+            self.patches.replace(module, name, function)
+        self._patch_namespace()
+
+    def _cross_validate(self, original, metric, estimator, X, y, kwargs):
+        from sklearn.metrics import check_scoring
+
+        ours = "__nbalign__"
+        try:
+            user = check_scoring(estimator, scoring=kwargs.get("scoring"))
+            objective = metric.sklearn_scorer()
+        except Exception:  # noqa: BLE001 - scikit-learn says what is wrong with the user's call
+            return original(estimator, X, y, **kwargs)
+
+        def scoring(model, X_fold, y_fold):
+            theirs = user(model, X_fold, y_fold)
+            scores = dict(theirs) if isinstance(theirs, dict) else {"score": theirs}
+            scores[ours] = objective(model, X_fold, y_fold)
+            return scores
+
+        with quiet():
+            result = original(estimator, X, y, **{**kwargs, "scoring": scoring})
+        try:
+            folds = {"scores": [float(v) for v in result[f"test_{ours}"]],
+                     "fit_seconds": float(sum(result["fit_time"]) / len(result["fit_time"]))}
+            shown = result.get("test_score")
+            value = None if shown is None else float(sum(shown) / len(shown))
+            self.watcher.queue(Observed(estimator, X, y, "cross_validate", value, "cv", folds))
+        except Exception as exc:  # noqa: BLE001 - the user's result is returned whatever happens here
+            self._failed("watching cross_validate", exc)
+        for key in (f"test_{ours}", f"train_{ours}"):
+            result.pop(key, None)
+        return result
 
     def _patch_metrics(self, module) -> None:
         for name, function in _scoring_functions(module):
@@ -388,7 +452,11 @@ class Autolog:
                 start = time.perf_counter()
                 with quiet():
                     result = function(model, *args, **kwargs)
-                watcher.fitted(model, time.perf_counter() - start, args[0] if args else kwargs.get("X"))
+                X = args[0] if args else kwargs.get("X")
+                watcher.fitted(model, time.perf_counter() - start, X)
+                if hasattr(model, "cv_results_") and hasattr(model, "best_estimator_"):
+                    y = args[1] if len(args) > 1 else kwargs.get("y")
+                    watcher.queue(Observed(model, X, y, "search", getattr(model, "best_score_", None), "search"))
                 return result
 
             fit.__nbalign_observed__ = True

@@ -206,6 +206,9 @@ def evaluate_observed(session: Session, namespace: dict[str, Any], observed: lis
         for seen in observed:
             name = model_label(seen.model, namespace)
             try:
+                if seen.kind in ("cv", "search"):
+                    results.append(_record_cross_validation(session, namespace, seen, name))
+                    continue
                 results.append(evaluate(session, namespace, seen.model, seen.X, seen.y, name=name, source="autolog",
                                         report=report, reported={"metric": seen.metric, "value": seen.value},
                                         fit_seconds=None if fit_seconds is None else fit_seconds(seen.model),
@@ -213,6 +216,52 @@ def evaluate_observed(session: Session, namespace: dict[str, Any], observed: lis
             except NbalignError as exc:
                 warn(f"nbalign did not log {name}: {exc}")
     return results
+
+
+def _record_cross_validation(session: Session, namespace: dict[str, Any], seen, name: str) -> EvaluationResult:
+    """Record a cross-validation autolog saw: of an estimator (its folds already scored on the
+    objective's metric), or of a fitted search's best estimator (from the search's own results
+    when it scored the objective's metric, else cross-validated again on it, in the same folds)."""
+    from .evaluation import cross_validated
+
+    objective = session.require_objective()
+    estimator, folds, value, metric_name = seen.model, seen.folds, seen.value, seen.metric
+    if seen.kind == "search":
+        search = seen.model
+        estimator = search.best_estimator_
+        name = f"{name}.best_estimator_" if not name.endswith("best_estimator_") else name
+        folds = _search_folds(search, objective)
+        if folds is None:
+            from sklearn.base import clone
+            from sklearn.model_selection import cross_validate
+
+            scores = cross_validate(clone(estimator), seen.X, seen.y, cv=search.cv,
+                                    scoring=objective.metric.sklearn_scorer())
+            folds = {"scores": list(scores["test_score"]), "fit_seconds": float(scores["fit_time"].mean())}
+        metric_name = f"{type(search).__name__}.best_score_"
+    evaluation = cross_validated(objective, estimator, seen.X, seen.y, folds["scores"], name,
+                                 fit_seconds=folds.get("fit_seconds"))
+    evaluation = replace(evaluation, reported={"metric": metric_name, "value": value})
+    row = session.record(evaluation)
+    return EvaluationResult(evaluation.with_id(row.id), row, session.standing)
+
+
+def _search_folds(search, objective: Objective) -> dict | None:
+    """The best candidate's fold scores on the objective's metric, when the search scored it."""
+    scoring = search.scoring
+    key = None
+    if isinstance(scoring, str) and scoring == objective.metric.scorer:
+        key = "score"
+    elif isinstance(scoring, dict):
+        key = next((k for k, v in scoring.items() if v == objective.metric.scorer), None)
+    if key is None:
+        return None
+    results, best = search.cv_results_, search.best_index_
+    splits = sorted(k for k in results if k.startswith("split") and k.endswith(f"_test_{key}"))
+    if not splits:
+        return None
+    return {"scores": [float(results[k][best]) for k in splits],
+            "fit_seconds": float(results["mean_fit_time"][best])}
 
 
 def model_label(model, namespace: dict[str, Any]) -> str:

@@ -86,6 +86,9 @@ class Evaluation:
     business: dict | None = None
     # The metric the user's own code computed, when autolog saw it: {"metric": "f1_score", "value": 0.61}.
     reported: dict | None = None
+    # A cross-validated evaluation (kind "cv"): {"folds": 5, "std": 0.012, "scores": [...]}, the
+    # objective's metric on each fold; ``score`` is their mean.
+    cv: dict | None = None
 
     def without_predictions(self) -> Evaluation:
         """The record alone: what a session keeps in memory once the predictions are stored."""
@@ -122,6 +125,7 @@ class Evaluation:
             "complexity": self.complexity,
             "business": self.business,
             "reported": self.reported,
+            "cv": self.cv,
         }
 
     @classmethod
@@ -269,6 +273,38 @@ def _business(objective, model, X, y, response, train, report, label) -> dict | 
                       stacklevel=2)
         return None
     return None if figures is None else figures.to_dict()
+
+
+def cross_validated(objective: Objective, estimator, X, y, fold_scores, name: str | None = None, *,
+                    fit_seconds: float | None = None, source: str = "autolog") -> Evaluation:
+    """The record of an estimator cross-validated on ``(X, y)``: the mean of the objective's
+    metric over the folds (``fold_scores``, as the metric's scikit-learn scorer returns them),
+    with their spread. Kept apart from test-set evaluations (``kind="cv"``)."""
+    import numpy as np
+
+    metric = objective.metric
+    scores = np.asarray(fold_scores, dtype=float) * metric.sign
+    if scores.size == 0 or not np.all(np.isfinite(scores)):
+        raise EvaluationError(f"the cross-validation of {name or type(estimator).__name__} gave no finite "
+                              f"{metric.label} on some fold; it is not logged.")
+    return Evaluation(
+        objective=objective.name,
+        objective_version=objective.version,
+        name=name or type(estimator).__name__,
+        estimator=qualname(estimator),
+        params=model_params(estimator),
+        model_id=model_identity(estimator),
+        metric=metric.name,
+        score=float(scores.mean()),
+        n_rows=_n_rows(y),
+        data_fingerprint=fingerprint(X, y),
+        kind="cv",
+        source=source,
+        created_at=now_iso(),
+        complexity={"predict_ms_per_1k": None, "size_bytes": None, "n_parameters": None, "fit_seconds": fit_seconds},
+        cv={"folds": int(scores.size), "std": float(scores.std(ddof=1)) if scores.size > 1 else 0.0,
+            "scores": [float(s) for s in scores]},
+    )
 
 
 def _keep(response, y, data_fingerprint: str, limit: int):

@@ -68,7 +68,9 @@ class _Loaded:
         if on and self.autolog is None:
             from .autolog import Autolog, Watcher
 
-            autolog = Autolog(Watcher(warn=warn_user), self.shell.user_ns)
+            session = self.session
+            autolog = Autolog(Watcher(warn=warn_user), self.shell.user_ns,
+                              metric=lambda: None if session.objective is None else session.objective.metric)
             autolog.start()
             self.autolog = autolog
         elif not on and self.autolog is not None:

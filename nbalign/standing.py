@@ -93,6 +93,7 @@ VERDICTS: dict[str, tuple[str, str]] = {
     "other_metric": ("another metric", "neutral"),
     "training_data": ("on training data", "bad"),
     "other_test_set": ("another test set", "neutral"),
+    "cross_validation": ("cross-validated", "neutral"),
 }
 
 
@@ -302,8 +303,9 @@ def simplicity(record: Evaluation) -> tuple:
 @dataclass(frozen=True)
 class Aside:
     """Why a model's evaluation is shown apart from the others, never best nor in progress:
-    it was scored on the data it was fitted on (``training_data``), or on another test set than
-    the one the baseline was scored on (``other_test_set``)."""
+    it was scored on the data it was fitted on (``training_data``), on another test set than
+    the one the baseline was scored on (``other_test_set``), or cross-validated on training
+    folds (``cross_validation``: a mean over folds, not a score on the test set)."""
 
     verdict: str
     evaluation: Evaluation
@@ -822,8 +824,8 @@ class Judge:
             return
         if record.role == "baseline":
             self._baseline_records[record.id] = record
-        elif record.kind == "train":
-            return  # never the first model: it is scored on the data it learned
+        elif record.kind in ("train", "cv"):
+            return  # never the first model: scored on the data it learned, or cross-validated
         elif self._first_model is None or record.id < self._first_model:
             self._first_model = record.id
 
@@ -926,6 +928,8 @@ class Judge:
         slice of the test set is not set apart: it is compared, but never the best (NBA201)."""
         if record.role != "model":
             return None
+        if record.kind == "cv":
+            return Aside("cross_validation", record, self.metric)
         if record.kind == "train":
             return Aside("training_data", record, self.metric)
         reference = self._baseline_record or self._first_model_record()

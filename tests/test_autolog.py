@@ -298,3 +298,52 @@ def test_the_autolog_benchmark_runs():
     done = subprocess.run([sys.executable, str(script), "--smoke"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "(anchor)" in done.stdout and "a cell that evaluates nothing" in done.stdout
+
+
+# ------------------------------------------------------------------ cross-validation and searches
+
+
+def test_cross_val_score_is_a_cross_validation_kept_apart(watched):
+    run(watched, "from sklearn.model_selection import cross_val_score, cross_validate\n"
+                 "scores = cross_val_score(RandomForestClassifier(n_estimators=20, random_state=0), "
+                 "X_train, y_train, cv=4, scoring='accuracy')")
+    scores = watched.user_ns["scores"]
+    assert scores.shape == (4,) and all(0.8 < s <= 1 for s in scores)  # the user's result, as scikit-learn gives it
+    (record,) = logged()
+    assert record.kind == "cv" and record.metric == "auc" and record.cv["folds"] == 4
+    assert record.score == pytest.approx(sum(record.cv["scores"]) / 4)
+    assert record.reported == {"metric": "cross_validate", "value": pytest.approx(float(scores.mean()))}
+    row = active_session().standing.row(record.id)
+    assert row.verdict == "cross_validation" and active_session().standing.summary.best is None
+
+
+def test_cross_validate_returns_the_users_keys_only(watched):
+    run(watched, "from sklearn.model_selection import cross_validate\n"
+                 "result = cross_validate(LogisticRegression(max_iter=5000), X_train, y_train, cv=3, "
+                 "scoring={'acc': 'accuracy', 'f1': 'f1'}, return_train_score=True)")
+    assert sorted(watched.user_ns["result"]) == ["fit_time", "score_time", "test_acc", "test_f1",
+                                                  "train_acc", "train_f1"]
+    (record,) = logged()
+    assert record.cv["folds"] == 3 and record.reported["value"] is None
+
+
+def test_a_fitted_search_logs_its_best_estimator_cross_validated(watched):
+    run(watched, "from sklearn.model_selection import GridSearchCV\n"
+                 "search = GridSearchCV(RandomForestClassifier(n_estimators=10, random_state=0), "
+                 "{'max_depth': [2, 4]}, cv=3, scoring='roc_auc').fit(X_train, y_train)")
+    (record,) = logged()
+    search = watched.user_ns["search"]
+    assert record.name == "search.best_estimator_" and record.kind == "cv"
+    assert record.score == pytest.approx(search.best_score_)  # the search scored the objective's metric
+    assert record.params["max_depth"] == search.best_params_["max_depth"]
+
+
+def test_a_search_on_another_metric_is_cross_validated_again_on_the_objectives(watched):
+    run(watched, "from sklearn.model_selection import RandomizedSearchCV\n"
+                 "search = RandomizedSearchCV(LogisticRegression(max_iter=5000), {'C': [0.01, 1.0]}, n_iter=2, "
+                 "cv=3, random_state=0).fit(X_train, y_train)")  # scored by accuracy
+    (record,) = logged()
+    search = watched.user_ns["search"]
+    assert record.cv["folds"] == 3 and record.params["C"] == search.best_params_["C"]
+    assert record.reported == {"metric": "RandomizedSearchCV.best_score_", "value": pytest.approx(search.best_score_)}
+    assert record.score != pytest.approx(search.best_score_) and 0.9 < record.score <= 1  # ROC AUC, not accuracy

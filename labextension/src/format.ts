@@ -26,7 +26,8 @@ export const VERDICT_WORDS: Readonly<Record<Verdict, { word: string; tone: Tone 
     baseline: { word: 'baseline', tone: 'neutral' },
     other_metric: { word: 'another metric', tone: 'neutral' },
     training_data: { word: 'on training data', tone: 'bad' },
-    other_test_set: { word: 'another test set', tone: 'neutral' }
+    other_test_set: { word: 'another test set', tone: 'neutral' },
+    cross_validation: { word: 'cross-validated', tone: 'neutral' }
   });
 
 /**

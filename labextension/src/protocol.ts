@@ -28,7 +28,8 @@ export const VERDICTS = [
   'baseline',
   'other_metric',
   'training_data',
-  'other_test_set'
+  'other_test_set',
+  'cross_validation'
 ] as const;
 export const TONES = ['good', 'bad', 'neutral'] as const;
 export const ROLES = ['model', 'baseline'] as const;
