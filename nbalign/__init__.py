@@ -42,6 +42,7 @@ __all__ = [
     "__version__",
     "evaluate",
     "load_ipython_extension",
+    "metric",
     "parse_objective",
     "plot",
     "recommendation",
@@ -124,6 +125,23 @@ def recommendation():
     session = active_session()
     session.require_objective()
     return Recommendation(session.standing)
+
+
+def metric(function):
+    """Register your own metric function, ``metric(y_true, y_pred) -> number``, so that autolog
+    logs the model whose predictions it scores, as it does for scikit-learn's metrics::
+
+        @nbalign.metric
+        def cost(y_true, y_pred):
+            return 200 * ((y_true == 1) & (y_pred == 0)).sum() + 20 * (y_pred == 1).sum()
+
+        cost(y_test, model.predict(X_test))   # logs `model`, judged on the objective's metric
+
+    The function computes exactly what it did; it is only watched while autolog is on.
+    """
+    from .autolog import metric as watched
+
+    return watched(function)
 
 
 def value_scorer():

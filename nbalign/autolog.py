@@ -46,6 +46,7 @@ PREDICTING = ("predict", "predict_proba", "decision_function", "predict_log_prob
 REMEMBERED = 8  # prediction outputs kept for matching, with their model and data: the most recent ones
 
 _state = threading.local()
+_current: Autolog | None = None  # the autolog that is on, if one is (for the user's own metrics)
 
 
 def _depth() -> int:
@@ -325,10 +326,15 @@ class Autolog:
         except Exception:
             self.stop()
             raise
+        global _current
+        _current = self
 
     def stop(self) -> None:
         import sys
 
+        global _current
+        if _current is self:
+            _current = None
         if self._import_watch is not None and self._import_watch in sys.meta_path:
             sys.meta_path.remove(self._import_watch)
         self._import_watch = None
@@ -504,25 +510,29 @@ class Autolog:
 
     def _metric(self, name: str, function: Callable) -> Callable:
         signature = inspect.signature(function)
-        truth, predicted = list(signature.parameters)[:2]
 
         @functools.wraps(function)
         def observed(*args, **kwargs):
             if _depth() or not self.active:
                 return function(*args, **kwargs)
-            with quiet():
-                value = function(*args, **kwargs)
-            try:
-                bound = signature.bind_partial(*args, **kwargs).arguments
-                if truth in bound and predicted in bound:
-                    self.watcher.scored(name, bound[truth], bound[predicted], value)
-            except Exception as exc:  # noqa: BLE001 - the user's score is returned whatever happens here
-                self._failed(f"watching {name}", exc)
-            return value
+            return self.call_metric(name, function, signature, args, kwargs)
 
         observed.__nbalign_observed__ = True
         observed.__wrapped_original__ = function
         return observed
+
+    def call_metric(self, name: str, function: Callable, signature, args, kwargs):
+        """Call a metric function, and queue the model whose predictions it scored."""
+        with quiet():
+            value = function(*args, **kwargs)
+        try:
+            truth, predicted = list(signature.parameters)[:2]
+            bound = signature.bind_partial(*args, **kwargs).arguments
+            if truth in bound and predicted in bound:
+                self.watcher.scored(name, bound[truth], bound[predicted], value)
+        except Exception as exc:  # noqa: BLE001 - the user's score is returned whatever happens here
+            self._failed(f"watching {name}", exc)
+        return value
 
     def _patch_namespace(self) -> None:
         """Metric functions the notebook imported before autolog started are watched too."""
@@ -540,6 +550,33 @@ class Autolog:
             self.watcher.warned.add(key)
             self.watcher.warn(f"autolog failed while {what} ({type(exc).__name__}: {exc}); your code ran "
                               "normally, and this evaluation was not logged.")
+
+
+def metric(function: Callable) -> Callable:
+    """Register the user's own metric function (``metric(y_true, y_pred) -> number``): while
+    autolog is on, a call of it on a model's predictions logs that model, as scikit-learn's
+    metrics do. The function is returned wrapped; it computes exactly what it did.
+
+    Examples
+    --------
+    >>> @nbalign.metric                                     # doctest: +SKIP
+    ... def cost(y_true, y_pred):
+    ...     return 200 * ((y_true == 1) & (y_pred == 0)).sum() + 20 * (y_pred == 1).sum()
+    """
+    signature = inspect.signature(function)
+    if len(signature.parameters) < 2:
+        raise TypeError(f"{function.__name__} takes the truth and the predictions, as metric(y_true, y_pred); "
+                        f"it takes {len(signature.parameters)} argument(s).")
+
+    @functools.wraps(function)
+    def observed(*args, **kwargs):
+        current = _current
+        if current is None or _depth() or not current.active:
+            return function(*args, **kwargs)
+        return current.call_metric(function.__name__, function, signature, args, kwargs)
+
+    observed.__nbalign_metric__ = True
+    return observed
 
 
 class _WhenImported:

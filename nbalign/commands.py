@@ -215,6 +215,8 @@ def evaluate_observed(session: Session, namespace: dict[str, Any], observed: lis
                                         fitted_on=None if fitted_on is None else fitted_on(seen.model)))
             except NbalignError as exc:
                 warn(f"nbalign did not log {name}: {exc}")
+            except Exception as exc:  # noqa: BLE001 - nbalign's own failure: the other models are still logged
+                warn(f"nbalign could not log {name} ({type(exc).__name__}: {exc}); your code ran normally.")
     return results
 
 

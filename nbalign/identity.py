@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import math
 import re
 from typing import Any
 
@@ -87,6 +88,10 @@ ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def _json_safe(value, limit: int | None):
+    if limit is not None and isinstance(value, float) and not math.isfinite(value):
+        # XGBoost's missing=nan: the record's JSON is strict; the identity (limit None) keeps its
+        # hash as earlier versions computed it
+        return repr(value)
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, (list, tuple)):

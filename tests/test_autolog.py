@@ -347,3 +347,32 @@ def test_a_search_on_another_metric_is_cross_validated_again_on_the_objectives(w
     assert record.cv["folds"] == 3 and record.params["C"] == search.best_params_["C"]
     assert record.reported == {"metric": "RandomizedSearchCV.best_score_", "value": pytest.approx(search.best_score_)}
     assert record.score != pytest.approx(search.best_score_) and 0.9 < record.score <= 1  # ROC AUC, not accuracy
+
+
+# ------------------------------------------------------------------ the user's own metrics, other libraries
+
+
+def test_a_users_own_metric_is_watched_once_registered(watched):
+    run(watched, "import nbalign\n"
+                 "@nbalign.metric\n"
+                 "def cost(y_true, y_pred):\n"
+                 "    return float(200 * ((y_true == 1) & (y_pred == 0)).sum() + 20 * (y_pred == 1).sum())\n"
+                 "bill = cost(y_test, forest.predict(X_test))")
+    (record,) = logged()
+    assert record.name == "forest" and record.reported == {"metric": "cost", "value": watched.user_ns["bill"]}
+    run(watched, "%nbalign autolog off")
+    run(watched, "cost(y_test, lr.predict(X_test))")
+    assert len(logged()) == 1  # off: computed, not watched
+
+
+@pytest.mark.parametrize("library, model", [
+    ("xgboost", "XGBClassifier(n_estimators=20, max_depth=3)"),
+    ("lightgbm", "LGBMClassifier(n_estimators=20, verbose=-1)"),
+])
+def test_boosting_libraries_through_their_scikit_learn_api(watched, library, model):
+    run(watched, f"from {library} import {model.split('(')[0]}\n"
+                 f"booster = {model}.fit(X_train, y_train)\n"
+                 "roc_auc_score(y_test, booster.predict_proba(X_test)[:, 1])")
+    (record,) = logged()
+    assert record.name == "booster" and record.estimator.startswith(library)
+    assert 0.9 < record.score <= 1 and (record.complexity or {}).get("fit_seconds") is not None

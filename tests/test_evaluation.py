@@ -558,3 +558,17 @@ def test_a_metric_with_a_positive_class_on_word_labels_asks_which_is_positive(me
         evaluate_model(objective, model, X, words)
     booleans = LogisticRegression(solver="newton-cholesky").fit(X, words == "Yes")
     assert evaluate_model(objective, booleans, X, words == "Yes").score > 0.9
+
+
+def test_a_parameter_that_is_not_a_finite_number_is_kept_as_text():
+    """XGBoost's `missing=nan`: the store's JSON is strict, so the parameter is written as text."""
+    from sklearn.impute import SimpleImputer
+
+    from nbalign.identity import model_identity, model_params
+
+    params = model_params(SimpleImputer(missing_values=float("nan"), fill_value=float("inf")))
+    assert params["missing_values"] == "nan" and params["fill_value"] == "inf"
+    import json
+
+    json.dumps(params, allow_nan=False)
+    assert model_identity(SimpleImputer()) == model_identity(SimpleImputer(missing_values=float("nan")))
