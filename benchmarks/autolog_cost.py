@@ -10,8 +10,9 @@ what is measured here is what the user's own line pays.
    ``predict_proba`` (matched by memory); ``f1_score`` on a threshold of that column, its own and
    watched (matched by content, the slowest path).
 2. ``model.predict_proba(X)`` at ``--rows`` rows, unwatched and watched.
-3. A cell that evaluates nothing, ``x = 1``, through a real IPython shell: without nbalign and
-   with nbalign loaded (autolog on, an objective declared), in alternating blocks of cells.
+3. A cell that evaluates nothing, ``x = 1``, through a real IPython shell: without nbalign, with
+   nbalign loaded and autolog off, and with autolog on (an objective declared), in alternating
+   blocks of cells: what the hooks cost, and what autolog adds to them.
 
     .venv/bin/python benchmarks/autolog_cost.py [--rows 100000] [--repeat 31] [--smoke]
 """
@@ -118,7 +119,8 @@ def cell_cost(args) -> None:
     os.environ["NBALIGN_STORE"] = os.path.join(tempfile.mkdtemp(), "nbalign.db")
     shell = InteractiveShell.instance()
     block = 20 if args.smoke else 200
-    times = {"without nbalign (anchor)": [], "nbalign loaded, autolog on, an objective": []}
+    times = {"without nbalign (anchor)": [], "nbalign loaded, autolog off, an objective": [],
+             "nbalign loaded, autolog on, an objective": []}
     with capture_output():
         shell.run_cell("import sklearn.metrics")
         for _ in range(max(2, args.repeat // 4)):
@@ -127,6 +129,7 @@ def cell_cost(args) -> None:
                 if loaded:
                     shell.run_line_magic("load_ext", "nbalign")
                     shell.run_cell("%%objective bench\nmetric: auc\ntarget: 0.9\nbaseline: 0.7")
+                    shell.run_line_magic("nbalign", "autolog " + ("on" if "autolog on" in name else "off"))
                 for _ in range(block):
                     start = time.perf_counter()
                     shell.run_cell("x = 1")

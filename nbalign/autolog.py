@@ -218,6 +218,8 @@ def _as_decisions(array, model):
 
     if array.dtype == bool:
         return array
+    if array.dtype.kind == "f" and not np.all((array[:64] == 0) | (array[:64] == 1)):
+        return None  # scores, not decisions: found on the first rows, before sorting them all
     values = np.unique(array)
     if values.size > 2:
         return None
