@@ -376,3 +376,48 @@ def test_boosting_libraries_through_their_scikit_learn_api(watched, library, mod
     (record,) = logged()
     assert record.name == "booster" and record.estimator.startswith(library)
     assert 0.9 < record.score <= 1 and (record.complexity or {}).get("fit_seconds") is not None
+
+
+# ------------------------------------------------------------------ in a real kernel
+
+
+def test_autolog_in_a_real_kernel_through_nbclient(tmp_path, monkeypatch):
+    """A notebook that never calls nbalign after its objective: a metric, a cross-validation and a
+    search are logged; unloading puts scikit-learn's functions back (checked in the kernel)."""
+    import json
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("NBALIGN_STORE", str(tmp_path / "nbalign.db"))
+    cells = [
+        "%load_ext nbalign",
+        "from sklearn.datasets import load_breast_cancer\n"
+        "from sklearn.model_selection import train_test_split, cross_val_score, GridSearchCV\n"
+        "from sklearn.linear_model import LogisticRegression\n"
+        "from sklearn.tree import DecisionTreeClassifier\n"
+        "from sklearn.metrics import roc_auc_score\n"
+        "import sklearn.metrics\n"
+        "original = sklearn.metrics.roc_auc_score.__wrapped__\n"
+        "X, y = load_breast_cancer(return_X_y=True, as_frame=True)\n"
+        "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0, stratify=y)",
+        OBJECTIVE,
+        "tree = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X_train, y_train)\n"
+        "roc_auc_score(y_test, tree.predict_proba(X_test)[:, 1])",
+        "cross_val_score(LogisticRegression(max_iter=5000), X_train, y_train, cv=3).mean()",
+        "search = GridSearchCV(DecisionTreeClassifier(random_state=0), {'max_depth': [2, 3]}, cv=3,"
+        " scoring='roc_auc').fit(X_train, y_train)",
+        "from nbalign.session import active_session\n"
+        "import json\n"
+        "print(json.dumps([[r.name, r.kind, r.source] for r in active_session().records]))",
+        "%unload_ext nbalign",
+        "print(sklearn.metrics.roc_auc_score is original, roc_auc_score is original)",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    errors = [o for c in nb.cells for o in c.outputs if o.output_type == "error"]
+    assert not errors, errors
+    records = json.loads(nb.cells[6].outputs[0].text)
+    assert records == [["tree", "test", "autolog"], ["LogisticRegression", "cv", "autolog"],
+                       ["search.best_estimator_", "cv", "autolog"]]
+    assert nb.cells[8].outputs[0].text.strip() == "True True"
