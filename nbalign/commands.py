@@ -189,6 +189,9 @@ def evaluate(
                                     report=report, fit_seconds=fit_seconds, kind=kind)
     if reported is not None:
         evaluation = replace(evaluation, reported=reported)
+    cell = current_cell_id()
+    if cell is not None:
+        evaluation = replace(evaluation, cell_id=cell)
     row = session.record(evaluation)
     return EvaluationResult(evaluation.with_id(row.id), row, session.standing)
 
@@ -243,7 +246,7 @@ def _record_cross_validation(session: Session, namespace: dict[str, Any], seen, 
         metric_name = f"{type(search).__name__}.best_score_"
     evaluation = cross_validated(objective, estimator, seen.X, seen.y, folds["scores"], name,
                                  fit_seconds=folds.get("fit_seconds"))
-    evaluation = replace(evaluation, reported={"metric": metric_name, "value": value})
+    evaluation = replace(evaluation, reported={"metric": metric_name, "value": value}, cell_id=current_cell_id())
     row = session.record(evaluation)
     return EvaluationResult(evaluation.with_id(row.id), row, session.standing)
 
@@ -264,6 +267,19 @@ def _search_folds(search, objective: Objective) -> dict | None:
         return None
     return {"scores": [float(results[k][best]) for k in splits],
             "fit_seconds": float(results["mean_fit_time"][best])}
+
+
+def current_cell_id() -> str | None:
+    """The id of the notebook cell being run, when the front end sent one (JupyterLab and
+    Notebook 7 put ``cellId`` in the execute request's metadata)."""
+    try:
+        from IPython import get_ipython
+
+        header = getattr(get_ipython(), "parent_header", None) or {}
+    except Exception:  # noqa: BLE001 - no kernel, no cell: nothing to point at
+        return None
+    cell = (header.get("metadata") or {}).get("cellId")
+    return str(cell) if cell else None
 
 
 def model_label(model, namespace: dict[str, Any]) -> str:

@@ -89,6 +89,9 @@ class Evaluation:
     # A cross-validated evaluation (kind "cv"): {"folds": 5, "std": 0.012, "scores": [...]}, the
     # objective's metric on each fold; ``score`` is their mean.
     cv: dict | None = None
+    # The notebook cell that produced it (the front end's cell id, when it sends one), so a view
+    # can scroll to it.
+    cell_id: str | None = None
 
     def without_predictions(self) -> Evaluation:
         """The record alone: what a session keeps in memory once the predictions are stored."""
@@ -126,6 +129,7 @@ class Evaluation:
             "business": self.business,
             "reported": self.reported,
             "cv": self.cv,
+            "cell_id": self.cell_id,
         }
 
     @classmethod

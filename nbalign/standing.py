@@ -337,6 +337,16 @@ class Row:
     # its projected KPI and business value as text (nbalign.business.row_view), under current terms
     business: dict | None = field(default=None, compare=False)
     aside: Aside | None = field(default=None, repr=False)  # why it is shown apart, when it is
+    cell_id: str | None = None  # the notebook cell that produced it, when known
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """The score's own interval, from its test against the baseline: the baseline's score
+        plus the difference's ends (what a chart draws as the error bar)."""
+        tested, facts = self.vs_baseline, self.facts
+        if tested is None or facts is None or facts.baseline is None:
+            return None
+        return facts.baseline + tested.low, facts.baseline + tested.high
 
     @cached_property
     def findings(self) -> tuple[Finding, ...]:
@@ -395,6 +405,9 @@ class Row:
             "vs_baseline": _difference(self.vs_baseline),
             "codes": [f.code for f in self.findings],
             "business": self.business,
+            "became_best": self.became_best,
+            "cell_id": self.cell_id,
+            "interval": _finite_pair(self.interval),
         }
 
 
@@ -875,7 +888,7 @@ class Judge:
         common = dict(id=record.id, name=record.name, estimator=record.estimator, role=record.role,
                       version=record.objective_version, metric=record.metric,
                       metric_label=metric_label(record.metric), score=record.score,
-                      complexity=record.complexity,
+                      complexity=record.complexity, cell_id=record.cell_id,
                       business=None if record.business is None else row_view(self.objective, record.business,
                                                                               self._terms_key))
         if not same_metric(record.metric, metric):
