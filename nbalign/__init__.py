@@ -43,6 +43,7 @@ __all__ = [
     "evaluate",
     "load_ipython_extension",
     "metric",
+    "panel",
     "parse_objective",
     "plot",
     "recommendation",
@@ -142,6 +143,21 @@ def metric(function):
     from .autolog import metric as watched
 
     return watched(function)
+
+
+def panel():
+    """A live panel of the progress: what the sidebar shows (the objective, metric and KPI
+    progress, the best model, the latest banner, a chart of the evaluations), updated as later
+    cells evaluate models. Works wherever widgets render; elsewhere it shows as one line.
+
+    Returns
+    -------
+    Panel
+        Displayed when it is the cell's value; ``panel.close()`` stops it following.
+    """
+    from .widgets import panel_for
+
+    return panel_for(active_session())
 
 
 def value_scorer():

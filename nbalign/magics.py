@@ -219,9 +219,11 @@ class NbalignMagics(Magics):
         return result
 
     @magic_arguments()
-    @argument("command", choices=["plot", "status", "models", "recommend", "autolog", "store", "explain", "adopt"],
+    @argument("command", choices=["plot", "panel", "status", "models", "recommend", "autolog", "store", "explain",
+                                  "adopt"],
               help="plot: every evaluation against the baseline and target (also nbalign.plot()); "
               "models: every evaluation with its verdict and what the model costs; "
+              "panel: a live panel of the progress, updated as later cells evaluate (also nbalign.panel()); "
               "recommend: the model to ship and what it is projected to do to the KPI (also "
               "nbalign.recommendation()); autolog on|off: log what scikit-learn code evaluates; "
               "status: the objective and where it stands; store: where the store is; "
@@ -249,6 +251,10 @@ class NbalignMagics(Magics):
         elif args.command == "models":
             session.require_objective()
             display(ModelsTable(session.standing, session.records))
+        elif args.command == "panel":
+            from .widgets import panel_for
+
+            display(panel_for(session))
         elif args.command == "recommend":
             from .display import Recommendation
 
