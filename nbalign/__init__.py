@@ -44,6 +44,7 @@ __all__ = [
     "load_ipython_extension",
     "metric",
     "panel",
+    "objective_form",
     "parse_objective",
     "plot",
     "recommendation",
@@ -143,6 +144,18 @@ def metric(function):
     from .autolog import metric as watched
 
     return watched(function)
+
+
+def objective_form():
+    """The objective as a form of widgets (``%objective --form``): outcome, KPI, metric, target,
+    baseline, data and stop settings, checked as you type by the ``%%objective`` parser itself;
+    "Write objective cell" inserts the equivalent cell below. An existing objective pre-fills it.
+    """
+    from .extension import insert_cell
+    from .widgets import ObjectiveForm
+
+    session = active_session()
+    return ObjectiveForm(_user_namespace(), session.objective, write=insert_cell)
 
 
 def panel():

@@ -56,6 +56,14 @@ class SidebarChannel:
         for comm in list(self.comms):
             comm.send(envelope(type_, payload))
 
+    def insert_cell(self, source: str) -> bool:
+        """Ask the frontend to insert a code cell holding ``source`` below the active cell (the
+        objective form's "Write objective cell"). False when no frontend listens."""
+        if not self.comms:
+            return False
+        self.send("insert_cell", {"source": source})
+        return True
+
     def _on_message(self, message: dict) -> None:
         parsed = parse_envelope(message.get("content", {}).get("data"), logger=kernel_log())
         if parsed is None:

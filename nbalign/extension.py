@@ -94,6 +94,12 @@ def set_autolog(on: bool) -> bool:
     return True
 
 
+def insert_cell(source: str) -> bool:
+    """Ask the notebook's front end to insert a code cell below the active one (False when no
+    front end listens on nbalign's channel, as in plain IPython)."""
+    return _loaded is not None and _loaded.channel.insert_cell(source)
+
+
 def current_run() -> object | None:
     """A token of the cell being run (None when nbalign is not loaded)."""
     return None if _loaded is None else _loaded.run

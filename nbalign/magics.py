@@ -136,6 +136,8 @@ class NbalignMagics(Magics):
         print(f"nbalign store: {self.session.store.path}. {self.session.describe()}")
 
     @magic_arguments()
+    @argument("--form", action="store_true", help="declare it with a form of widgets instead (line form): it "
+              "checks as you type and writes the %%%%objective cell below")
     @argument("name", nargs="?", default="objective", help="the objective's name (cell form)")
     @line_cell_magic
     @_user_errors
@@ -169,6 +171,12 @@ class NbalignMagics(Magics):
         if args is None:
             return
         session = self.session
+        if cell is None and args.form:
+            from .extension import insert_cell
+            from .widgets import ObjectiveForm
+
+            display(ObjectiveForm(self.shell.user_ns, session.objective, write=insert_cell))
+            return
         if cell is None:
             objective = session.require_objective()
             display(ObjectiveCard(objective, session.standing))

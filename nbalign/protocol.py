@@ -13,7 +13,7 @@ from typing import Any
 
 TARGET = "nbalign"
 VERSION = 2
-KERNEL_TYPES = ("standing",)
+KERNEL_TYPES = ("standing", "insert_cell")  # insert_cell: {"source"}, a code cell below the active one
 FRONTEND_TYPES = ("request_standing",)
 
 log = logging.getLogger(__name__)
