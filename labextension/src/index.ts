@@ -1,17 +1,27 @@
 /**
  * Wiring only: one AlignModel, KernelConnector and MetadataSync per notebook
- * panel, and one sidebar panel that shows the model of the notebook in focus.
+ * panel, and one sidebar panel that shows the model of the notebook in focus;
+ * and the command that inserts an objective template (cells in template.ts).
+ *
+ * The same plugins run in JupyterLab and in Jupyter Notebook 7, which loads the
+ * same prebuilt labextensions: both shells have a 'right' side area and an
+ * INotebookTracker, and nothing here needs JupyterLab's own shell (ILabShell).
+ * In JupyterLab the panel has a tab in the right sidebar; in Notebook 7 it is
+ * opened from View > Right Sidebar > Show nbalign (command
+ * `application:toggle-panel`), on every page, and shows the page's notebook.
  */
 import {
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 
 import { KernelConnector } from './connector';
 import { MetadataSync } from './metadata';
 import { AlignModel } from './model';
+import { cellsToInsert, COMMAND_ID, COMMAND_LABEL } from './template';
 import { AlignPanel } from './view';
 
 const plugin: JupyterFrontEndPlugin<void> = {
@@ -26,8 +36,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null
   ) => {
     const panel = new AlignPanel();
+    // Added now, before any notebook: its first render must not race the first focus.
     app.shell.add(panel, 'right', { rank: 900 });
-    restorer?.add(panel, 'nbalign');
+    restorer?.add(panel, 'nbalign'); // JupyterLab only: Notebook 7 has no layout restorer
 
     // Keyed by the widget, not the path: notebooks get renamed.
     const models = new Map<NotebookPanel, AlignModel>();
@@ -66,4 +77,50 @@ const plugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default plugin;
+/**
+ * "nbalign: Insert objective template" in the command palette and the
+ * notebook's context menu: below the active cell of the current notebook, a
+ * commented %%objective cell, after a %load_ext nbalign cell when no code cell
+ * of the notebook loads nbalign yet.
+ */
+const templatePlugin: JupyterFrontEndPlugin<void> = {
+  id: 'nbalign:objective-template',
+  description: 'A command that inserts a commented %%objective template into the current notebook.',
+  autoStart: true,
+  requires: [INotebookTracker],
+  optional: [ICommandPalette],
+  activate: (app: JupyterFrontEnd, tracker: INotebookTracker, palette: ICommandPalette | null) => {
+    app.commands.addCommand(COMMAND_ID, {
+      label: COMMAND_LABEL,
+      caption: 'Insert a %%objective cell to fill in (and %load_ext nbalign if the notebook lacks it) below the active cell',
+      isEnabled: () => tracker.currentWidget !== null && tracker.currentWidget.content.model !== null,
+      execute: () => {
+        const notebook = tracker.currentWidget?.content;
+        const model = notebook?.model;
+        if (!notebook || !model) {
+          return;
+        }
+        const cells = model.sharedModel.cells.map(cell => ({
+          cell_type: cell.cell_type,
+          source: cell.getSource()
+        }));
+        const sources = cellsToInsert(cells);
+        const index = Math.min(notebook.activeCellIndex + 1, cells.length);
+        model.sharedModel.insertCells(
+          index,
+          sources.map(source => ({ cell_type: 'code', source, metadata: {} }))
+        );
+        // The template is the cell to fill in: make it the active one, in view.
+        notebook.activeCellIndex = index + sources.length - 1;
+        const cell = notebook.activeCell;
+        if (cell) {
+          void notebook.scrollToCell(cell, 'start');
+        }
+      }
+    });
+    palette?.addItem({ command: COMMAND_ID, category: 'nbalign' });
+    app.contextMenu.addItem({ command: COMMAND_ID, selector: '.jp-Notebook', rank: 20 });
+  }
+};
+
+export default [plugin, templatePlugin];

@@ -1,4 +1,4 @@
-"""A real JupyterLab server and a headless Chromium for the sidebar tests.
+"""A real JupyterLab server (and a Jupyter Notebook 7 one) and a headless Chromium for the sidebar tests.
 
 The server runs this source tree: the kernel imports ``nbalign`` from the repository (PYTHONPATH)
 and the server loads the built labextension from ``nbalign/labextension`` (JUPYTER_PATH), so the
@@ -9,6 +9,7 @@ subfolder of the server root, so each kernel keeps its ``.nbalign/`` store apart
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import shutil
@@ -63,9 +64,7 @@ def chromium_path() -> str:
             "Chromium not found: set NBALIGN_CHROMIUM to its executable, or install Debian's "
             "(apt-get install -y chromium); Playwright cannot download browsers here."
         )
-        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-            pytest.fail(f"{reason} Browser tests never skip under CI.", pytrace=False)
-        pytest.skip(reason)
+        _skip_unless_ci(reason)
     return path
 
 
@@ -89,7 +88,7 @@ def artifacts() -> Path:
 
 @dataclass
 class Lab:
-    """A running JupyterLab: its base URL and the folder it serves."""
+    """A running JupyterLab (or Notebook 7): its base URL and the folder it serves."""
 
     url: str
     root: Path
@@ -132,14 +131,44 @@ def _cell(index: int, source: str) -> dict:
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory, artifacts, chromium_path) -> Lab:
     """Start ``python -m jupyterlab`` on a free port; stop exactly that process at the end."""
+    yield from _serve(tmp_path_factory, artifacts, "jupyterlab", "LabApp", "jupyter-lab.log")
+
+
+@pytest.fixture(scope="session")
+def notebook7(tmp_path_factory, artifacts, chromium_path) -> Lab:
+    """Start Jupyter Notebook 7 (``python -m notebook``) the same way; it loads the same labextension."""
+    try:
+        version = importlib.metadata.version("notebook")
+    except importlib.metadata.PackageNotFoundError:
+        version = None
+    if version is None or int(version.split(".")[0]) < 7:
+        _skip_unless_ci(
+            f"Jupyter Notebook 7 is not installed (found {version}): pip install 'notebook>=7.2,<8' "
+            "(it is in the test extra)."
+        )
+    yield from _serve(tmp_path_factory, artifacts, "notebook", "JupyterNotebookApp", "jupyter-notebook7.log")
+
+
+def _skip_unless_ci(reason: str) -> None:
+    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+        pytest.fail(f"{reason} Browser tests never skip under CI.", pytrace=False)
+    pytest.skip(reason)
+
+
+def _serve(tmp_path_factory, artifacts: Path, module: str, app_class: str, log_name: str):
+    """Run ``python -m <module>`` (JupyterLab or Notebook 7) on this source tree, in private folders.
+
+    A generator for the session fixtures: yields a :class:`Lab` once the server answers, then
+    stops exactly the process it started.
+    """
     if not (BUILT_EXTENSION / "package.json").is_file():
         pytest.fail(
             f"The labextension is not built ({BUILT_EXTENSION} is missing): run "
             "`pip install -e .` or `cd labextension && jlpm install && jlpm build`.",
             pytrace=False,
         )
-    root = tmp_path_factory.mktemp("lab-root")
-    private = tmp_path_factory.mktemp("lab-private")
+    root = tmp_path_factory.mktemp(f"{module}-root")
+    private = tmp_path_factory.mktemp(f"{module}-private")
     # The server finds labextensions in JUPYTER_PATH/labextensions before the installed ones.
     data_path = private / "data"
     (data_path / "labextensions").mkdir(parents=True)
@@ -164,17 +193,18 @@ def lab(tmp_path_factory, artifacts, chromium_path) -> Lab:
     )
     port = _free_port()
     command = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+        sys.executable, "-m", module, "--no-browser", f"--port={port}", "--ip=127.0.0.1",
         "--allow-root", "--IdentityProvider.token=", "--ServerApp.password=",
-        f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
-        f"--LabApp.workspaces_dir={private / 'workspaces'}",
-        f"--LabApp.user_settings_dir={private / 'settings'}",
+        f"--ServerApp.root_dir={root}", f"--{app_class}.expose_app_in_browser=True",
+        f"--{app_class}.workspaces_dir={private / 'workspaces'}",
+        f"--{app_class}.user_settings_dir={private / 'settings'}",
     ]  # fmt: skip
-    log = open(artifacts / "jupyter-lab.log", "w", encoding="utf-8")
+    log_path = artifacts / log_name
+    log = open(log_path, "w", encoding="utf-8")
     process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_answering(url, process, artifacts / "jupyter-lab.log")
+        _wait_until_answering(url, process, log_path, f"python -m {module}")
         yield Lab(url=url, root=root, process=process)
     finally:
         process.terminate()
@@ -192,12 +222,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_until_answering(url: str, process: subprocess.Popen, log_path: Path) -> None:
+def _wait_until_answering(url: str, process: subprocess.Popen, log_path: Path, what: str) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(
-                f"jupyter lab exited with code {process.returncode} while starting; see {log_path}",
+                f"{what} exited with code {process.returncode} while starting; see {log_path}",
                 pytrace=False,
             )
         try:
@@ -207,4 +237,4 @@ def _wait_until_answering(url: str, process: subprocess.Popen, log_path: Path) -
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.25)  # polling a process that is starting, not waiting on the UI
-    pytest.fail(f"jupyter lab did not answer at {url} within {SERVER_START_TIMEOUT} s; see {log_path}", pytrace=False)
+    pytest.fail(f"{what} did not answer at {url} within {SERVER_START_TIMEOUT} s; see {log_path}", pytrace=False)

@@ -195,3 +195,33 @@ class LabDriver:
 
 def _contains(css_class: str):
     return re.compile(rf"(^|\s){re.escape(css_class)}(\s|$)")
+
+
+class Notebook7Driver(LabDriver):
+    """Jupyter Notebook 7: one notebook per page, the nbalign panel in the page's right side panel.
+
+    Notebook 7 has no side tab bar: a user opens a right-panel widget from View > Right Sidebar >
+    Show <caption> (command ``application:toggle-panel``); JupyterLab's
+    ``application:toggle-right-area`` does not exist there.
+    """
+
+    def open_notebook(self, path: str) -> None:
+        """The notebook's own page, /notebooks/<path>, once its kernel is Idle."""
+        self.page.goto(f"{self.url}/notebooks/{path}")
+        notebook = self.page.locator(".jp-NotebookPanel")
+        expect(notebook, f"Notebook 7 did not open {path}").to_be_visible(timeout=KERNEL_TIMEOUT)
+        self.wait_kernel_idle(Path(path).name)
+
+    def sidebar(self) -> Locator:
+        """The nbalign panel, opened from View > Right Sidebar > Show nbalign if it is not open."""
+        panel = self.page.locator(f"#jp-right-stack #{PANEL_ID}")
+        if not panel.is_visible():
+            self.page.locator(".lm-MenuBar").get_by_role("menuitem", name="View", exact=True).click()
+            self.page.locator(".lm-Menu-item", has_text="Right Sidebar").click()
+            show = self.page.locator(".lm-Menu-item", has_text="Show nbalign")
+            expect(show, "View > Right Sidebar has no 'Show nbalign' (extension not loaded?)").to_be_visible(
+                timeout=UI_TIMEOUT
+            )
+            show.click()
+        expect(panel, "the nbalign panel did not open in the right side panel").to_be_visible(timeout=UI_TIMEOUT)
+        return panel
