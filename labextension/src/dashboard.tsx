@@ -7,8 +7,14 @@
  * It renders the standing and nothing else: verdicts, tones and the summary
  * come from the kernel, and no number here is judged again. All user text goes
  * into React text nodes, never HTML.
+ *
+ * Where the kernel knows the notebook cell that produced an evaluation, the
+ * chart's point and the row's detail take the user to it (`onGoToCell`, given
+ * by the panel, which knows the notebook).
  */
 import * as React from 'react';
+
+import { Chart } from './chart';
 
 import {
   barPercent,
@@ -44,7 +50,10 @@ import {
   ISummary
 } from './protocol';
 
-export function Dashboard(props: { state: IAlignState }): JSX.Element | null {
+/** Scroll the notebook to the cell of this id; false when it has no such cell any more. */
+export type GoToCell = (cellId: string) => boolean;
+
+export function Dashboard(props: { state: IAlignState; onGoToCell?: GoToCell }): JSX.Element | null {
   const { standing, live, savedAt } = props.state;
   if (!standing) {
     return null;
@@ -63,7 +72,8 @@ export function Dashboard(props: { state: IAlignState }): JSX.Element | null {
       ))}
       <ProgressSection objective={objective} summary={summary} />
       {summary.banner && <Banner banner={summary.banner} />}
-      <EvaluationList standing={standing} />
+      <Chart standing={standing} onGoToCell={props.onGoToCell} />
+      <EvaluationList standing={standing} onGoToCell={props.onGoToCell} />
     </div>
   );
 }
@@ -389,7 +399,7 @@ function Banner(props: { banner: IBanner; testid?: string }): JSX.Element {
   );
 }
 
-function EvaluationList(props: { standing: IStanding }): JSX.Element {
+function EvaluationList(props: { standing: IStanding; onGoToCell?: GoToCell }): JSX.Element {
   const { objective, summary, rows, rows_total, checks } = props.standing;
   // Rows of another metric (an older objective version) cannot be compared:
   // they are listed apart, never starred.
@@ -440,6 +450,7 @@ function EvaluationList(props: { standing: IStanding }): JSX.Element {
               checks={checks}
               confidence={confidence}
               extent={extent}
+              onGoToCell={props.onGoToCell}
             />
           ))}
         </ol>
@@ -460,6 +471,7 @@ function EvaluationRow(props: {
   checks: Record<string, ICheck>;
   confidence: number;
   extent: number;
+  onGoToCell?: GoToCell;
 }): JSX.Element {
   const { row, isBest, checks, confidence, extent } = props;
   const isBaseline = row.role === 'baseline';
@@ -507,7 +519,7 @@ function EvaluationRow(props: {
             )}
           </span>
         </summary>
-        <EvaluationDetail row={row} confidence={confidence} />
+        <EvaluationDetail row={row} confidence={confidence} onGoToCell={props.onGoToCell} />
       </details>
     </li>
   );
@@ -535,7 +547,7 @@ function IntervalBar(props: { difference: IDifference; extent: number }): JSX.El
 }
 
 /** The row opened: the verdict and the baseline comparison in words, with how each was tested. */
-function EvaluationDetail(props: { row: IRow; confidence: number }): JSX.Element {
+function EvaluationDetail(props: { row: IRow; confidence: number; onGoToCell?: GoToCell }): JSX.Element {
   const { row, confidence } = props;
   const word = VERDICT_WORDS[row.verdict].word;
   const isBaseline = row.role === 'baseline';
@@ -559,8 +571,37 @@ function EvaluationDetail(props: { row: IRow; confidence: number }): JSX.Element
         </div>
       )}
       {row.business && <RowBusiness business={row.business} />}
-      <code className="jp-nbalign-estimator">{row.estimator}</code>
+      <div className="jp-nbalign-detail-foot">
+        <code className="jp-nbalign-estimator">{row.estimator}</code>
+        {row.cell_id && props.onGoToCell && (
+          <GoToCellButton cellId={row.cell_id} name={row.name} onGoToCell={props.onGoToCell} />
+        )}
+      </div>
     </div>
+  );
+}
+
+/**
+ * "go to cell": scrolls the notebook to the cell that produced the row and
+ * makes it the active cell; says so when the cell is gone.
+ */
+function GoToCellButton(props: { cellId: string; name: string; onGoToCell: GoToCell }): JSX.Element {
+  const [missing, setMissing] = React.useState(false);
+  return (
+    <button
+      type="button"
+      className="jp-nbalign-goto"
+      data-testid="nbalign-row-goto"
+      data-missing={missing}
+      title={
+        missing
+          ? 'The cell that produced it is no longer in the notebook'
+          : `Scroll the notebook to the cell that evaluated ${props.name}`
+      }
+      onClick={() => setMissing(!props.onGoToCell(props.cellId))}
+    >
+      {missing ? 'cell not found' : 'go to cell'}
+    </button>
   );
 }
 

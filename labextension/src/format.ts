@@ -49,6 +49,25 @@ export function formatScore(value: number | null | undefined): string {
 }
 
 /**
+ * Scores that are read together (an axis's ticks): each by `formatScore`'s
+ * rules, all with the decimals the most precise of them takes, so that 0.950
+ * and 1.000 line up rather than read 0.950 and 1.00.
+ *
+ * @example
+ * formatScoreAxis([0.95, 1, 1.05]); // ['0.950', '1.000', '1.050']
+ */
+export function formatScoreAxis(values: readonly number[]): string[] {
+  const decimals = Math.max(0, ...values.filter(isFiniteNumber).map(v => decimalsOf(Math.abs(v))));
+  return values.map(value => {
+    if (!isFiniteNumber(value)) {
+      return DASH;
+    }
+    const [whole, fraction] = Math.abs(value).toFixed(decimals).split('.');
+    return signed(value, fraction === undefined ? groupThousands(whole) : `${groupThousands(whole)}.${fraction}`);
+  });
+}
+
+/**
  * A signed change ("+0.090", "−0.005"); "±0.000" when it rounds to nothing; a
  * dash when there is none.
  */
@@ -117,6 +136,20 @@ export function formatPercentInterval(
   }
   const [low, high] = interval;
   return `${formatLevel(confidence)} CI ${formatPercent(low)} to ${formatPercent(high)}`;
+}
+
+/**
+ * An interval of scores, each end read as a score: "95% CI 0.476 to 0.563" (a
+ * row's own interval, drawn in the chart). A dash without one.
+ */
+export function formatScoreInterval(
+  interval: readonly [number, number] | null | undefined,
+  confidence: number | null | undefined
+): string {
+  if (!interval || !isFiniteNumber(interval[0]) || !isFiniteNumber(interval[1])) {
+    return DASH;
+  }
+  return `${formatLevel(confidence)} CI ${formatScore(interval[0])} to ${formatScore(interval[1])}`;
 }
 
 /**
@@ -261,8 +294,12 @@ function magnitudeText(magnitude: number): string {
   if (magnitude >= 1000) {
     return groupThousands(String(Math.round(magnitude)));
   }
-  const decimals = magnitude >= 100 ? 1 : magnitude >= 1 ? 2 : 3;
-  return magnitude.toFixed(decimals);
+  return magnitude.toFixed(decimalsOf(magnitude));
+}
+
+/** The decimals a score of this magnitude shows: 3 below 1, 2 below 100, 1 below 1000, else none. */
+function decimalsOf(magnitude: number): number {
+  return magnitude >= 1000 ? 0 : magnitude >= 100 ? 1 : magnitude >= 1 ? 2 : 3;
 }
 
 /**

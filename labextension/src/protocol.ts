@@ -228,6 +228,13 @@ export interface IRow {
   vs_baseline?: IDifference | null;
   // Since issue 9; absent in standings saved before.
   business?: IRowBusiness | null;
+  // Since issue 11; absent in standings saved before.
+  /** The row became the best so far, as the kernel judged it (the chart's best-so-far step). */
+  became_best?: boolean;
+  /** The score's own interval [low, high]: the baseline plus the ends of `vs_baseline`; null when untested. */
+  interval?: [number, number] | null;
+  /** The notebook cell that produced the evaluation; null when the front end sent none. */
+  cell_id?: string | null;
 }
 
 /** The whole judged state of one objective. */
@@ -543,7 +550,10 @@ function isRow(value: unknown): value is IRow {
     value.codes.every(isCode) &&
     optional(value.vs_best, v => v === null || isDifference(v)) &&
     optional(value.vs_baseline, v => v === null || isDifference(v)) &&
-    optional(value.business, v => v === null || isRowBusiness(v))
+    optional(value.business, v => v === null || isRowBusiness(v)) &&
+    optional(value.became_best, v => typeof v === 'boolean') &&
+    optional(value.interval, v => v === null || isPair(v, isNumber)) &&
+    optional(value.cell_id, isText)
   );
 }
 

@@ -1,13 +1,16 @@
 /**
  * The sidebar panel. It renders the model of the notebook in focus and nothing
  * else: it never talks to the kernel (the connector does) and never keeps
- * state of its own beyond which model to show.
+ * state of its own beyond which model to show. Asked to, it takes the user to
+ * the notebook cell that produced an evaluation (`_goToCell`).
  */
+import type { NotebookPanel } from '@jupyterlab/notebook';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { ISignal, Signal } from '@lumino/signaling';
+import type { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
-import { Dashboard } from './dashboard';
+import { Dashboard, GoToCell } from './dashboard';
 import { EmptyState } from './empty';
 import { nbalignIcon } from './icon';
 import { AlignModel, IAlignState, statusOf } from './model';
@@ -17,6 +20,11 @@ export interface IFocus {
   model: AlignModel;
   /** The notebook's file name, to say which notebook the panel is about. */
   notebookName: string;
+  /**
+   * The notebook itself, to take the user to an evaluation's cell. Without it
+   * the panel looks for the notebook among the shell's widgets (by the cell's id).
+   */
+  notebook?: NotebookPanel | null;
 }
 
 export class AlignPanel extends ReactWidget {
@@ -30,8 +38,12 @@ export class AlignPanel extends ReactWidget {
 
   /** Show another notebook (or none). */
   setFocus(focus: IFocus | null): void {
+    // The same notebook again (its title changed: renamed, saved, activated) keeps
+    // its view, and with it the rows the user opened.
+    if (focus?.model !== this._focus?.model) {
+      this._generation += 1;
+    }
     this._focus = focus;
-    this._generation += 1;
     this._focusChanged.emit(focus);
   }
 
@@ -60,7 +72,9 @@ export class AlignPanel extends ReactWidget {
                 signal={focus.model.stateChanged}
                 initialArgs={focus.model.state}
               >
-                {(_, state) => <NotebookView state={state ?? focus.model.state} />}
+                {(_, state) => (
+                  <NotebookView state={state ?? focus.model.state} onGoToCell={this._goToCell} />
+                )}
               </UseSignal>
             ) : (
               <EmptyState kind="no-notebook" />
@@ -71,12 +85,82 @@ export class AlignPanel extends ReactWidget {
     );
   }
 
+  /**
+   * Scroll the notebook in focus to the cell of this id and make it the active
+   * cell; false when no open notebook has such a cell (deleted since).
+   */
+  private _goToCell: GoToCell = cellId => {
+    const focus = this._focus;
+    if (!focus) {
+      return false;
+    }
+    const notebook = focus.notebook ?? findNotebook(this, cellId, focus.notebookName);
+    const index = notebook?.content.widgets.findIndex(cell => cell.model.id === cellId) ?? -1;
+    if (!notebook || index < 0) {
+      return false;
+    }
+    const content = notebook.content;
+    content.activeCellIndex = index;
+    // Bring the notebook's tab to the front and give it the focus (command mode on the cell).
+    const shell = rootOf(this) as Widget & { activateById?: (id: string) => void };
+    if (typeof shell.activateById === 'function' && notebook.id) {
+      shell.activateById(notebook.id);
+    } else {
+      notebook.activate();
+    }
+    void content.scrollToCell(content.widgets[index], 'center');
+    return true;
+  };
+
   private _focus: IFocus | null = null;
   private _generation = 0;
   private _focusChanged = new Signal<this, IFocus | null>(this);
 }
 
-function NotebookView(props: { state: IAlignState }): JSX.Element {
+/** The widget at the top of this one's ancestry: the application shell once attached. */
+function rootOf(widget: Widget): Widget {
+  let root = widget;
+  while (root.parent) {
+    root = root.parent;
+  }
+  return root;
+}
+
+/** A notebook panel, told by its shape (no runtime import of @jupyterlab/notebook here). */
+function isNotebookPanel(widget: Widget): widget is NotebookPanel {
+  const content = (widget as unknown as { content?: Partial<NotebookPanel['content']> }).content;
+  return (
+    'sessionContext' in widget &&
+    !!content &&
+    typeof content.widgets?.findIndex === 'function' &&
+    typeof content.scrollToCell === 'function'
+  );
+}
+
+/**
+ * The open notebook that has a cell of this id: the one named as the focus and
+ * shown first, when cell ids repeat (a notebook copied and opened beside it).
+ */
+function findNotebook(from: Widget, cellId: string, name: string): NotebookPanel | null {
+  const found: NotebookPanel[] = [];
+  const visit = (widget: Widget): void => {
+    if (isNotebookPanel(widget)) {
+      if (widget.content.widgets.some(cell => cell.model.id === cellId)) {
+        found.push(widget);
+      }
+      return;
+    }
+    for (const child of widget.children()) {
+      visit(child);
+    }
+  };
+  visit(rootOf(from));
+  const score = (notebook: NotebookPanel): number =>
+    (notebook.title.label === name ? 2 : 0) + (notebook.isVisible ? 1 : 0);
+  return found.sort((a, b) => score(b) - score(a))[0] ?? null;
+}
+
+function NotebookView(props: { state: IAlignState; onGoToCell: GoToCell }): JSX.Element {
   const status = statusOf(props.state);
   switch (status) {
     case 'not-loaded':
@@ -84,6 +168,6 @@ function NotebookView(props: { state: IAlignState }): JSX.Element {
     case 'no-objective':
       return <EmptyState kind="no-objective" />;
     default:
-      return <Dashboard state={props.state} />;
+      return <Dashboard state={props.state} onGoToCell={props.onGoToCell} />;
   }
 }

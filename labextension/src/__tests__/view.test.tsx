@@ -84,7 +84,7 @@ test('rows of the objective metric, in order, with the best starred', () => {
     rows.map(row => row.match(/data-testid="nbalign-evaluation-name">([^<]*)</)![1]),
     ['logreg', '&lt;img src=x onerror=alert(1)&gt;', 'gbm']
   );
-  assert.equal(count(html, 'data-best="true"'), 1);
+  assert.equal(count(html, 'data-testid="nbalign-evaluation" data-best="true"'), 1);
   assert.match(rows[2], /data-best="true"[^]*\u2605[^]*gbm[^]*0\.610[^]*\+0\.090/);
   assert.match(html, /<span class="jp-nbalign-count"[^>]*>3</, 'summary.n_models models');
 });
@@ -401,10 +401,11 @@ test('the new fields as null render like absent ones', () => {
         models_compared: null,
         business: null
       });
-      s.rows.forEach(row => Object.assign(row, { vs_best: null, vs_baseline: null }));
+      s.rows.forEach(row => Object.assign(row, { vs_best: null, vs_baseline: null, interval: null }));
     })
   );
   assert.equal(count(html, 'CI'), 0);
+  assert.equal(count(html, 'nbalign-chart-interval'), 0);
   assert.equal(count(html, 'nbalign-claim'), 0);
   // The untested change against the baseline still shows in the detail.
   assert.match(html, /data-testid="nbalign-vs-baseline">against the baseline: \+0\.340</);
@@ -648,4 +649,33 @@ test('business text from the kernel stays text', () => {
   assert.match(html, /title="assuming: &quot;&gt;&lt;script&gt;alert\(5\)&lt;\/script&gt;"/);
   assert.match(html, />&lt;a href=&quot;javascript:alert\(6\)&quot;&gt;derived&lt;\/a&gt;</);
   assert.match(html, /Projected KPI<\/span> &lt;i&gt;4\.9%&lt;\/i&gt;/);
+});
+
+test('the chart sits under the summary, above the evaluations', () => {
+  const html = render(exampleState());
+  const metric = html.indexOf('data-testid="nbalign-metric"');
+  const chart = html.indexOf('data-testid="nbalign-chart"');
+  const list = html.indexOf('data-testid="nbalign-evaluations"');
+  assert.ok(metric >= 0 && chart > metric && list > chart, 'summary, chart, list');
+  assert.equal(count(html, 'data-testid="nbalign-chart-point"'), 3);
+});
+
+test("a row's detail offers to go to its cell when the kernel knows it and the panel can", () => {
+  const withCells = renderToStaticMarkup(<Dashboard state={exampleState()} onGoToCell={() => true} />);
+  const rows = nested(withCells, 'nbalign-evaluation', 'li');
+  assert.deepEqual(
+    rows.map(row => count(row, 'data-testid="nbalign-row-goto"')),
+    [1, 0, 1],
+    'logreg and gbm have a cell id; the tree has none'
+  );
+  assert.match(
+    rows[2],
+    /<button type="button" class="jp-nbalign-goto" data-testid="nbalign-row-goto" data-missing="false" title="Scroll the notebook to the cell that evaluated gbm">go to cell<\/button>/
+  );
+  // inside the detail, so a click on the row still opens it
+  assert.match(rows[0], /data-testid="nbalign-evaluation-detail"[^]*nbalign-row-goto/);
+  // without a way to reach the notebook (or from a standing saved before cell ids): no button
+  assert.equal(count(render(exampleState()), 'nbalign-row-goto'), 0);
+  const old = editedState(s => s.rows.forEach(row => delete row.cell_id));
+  assert.equal(count(renderToStaticMarkup(<Dashboard state={old} onGoToCell={() => true} />), 'nbalign-row-goto'), 0);
 });
