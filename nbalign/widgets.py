@@ -117,7 +117,7 @@ def panel_html(message: dict) -> str:
 
 def _meter(title: str, progress, interval, caption: str, testid: str) -> str:
     """A progress bar from 0% to 100%, its percent, its interval and a caption."""
-    percent = "n/a" if progress is None else format_percent(progress)
+    percent = "—" if progress is None else format_percent(progress)
     fill = 0 if progress is None else max(0.0, min(1.0, progress)) * 100
     spread = "" if not interval else f" <span style='color:{_MUTED}'>(95% CI {format_percent(interval[0])} to " \
                                      f"{format_percent(interval[1])})</span>"
@@ -425,14 +425,15 @@ class ObjectiveForm:
             elif key == "target_from_kpi":
                 widget = w.Checkbox(value=bool(value), description=label, indent=False)
             elif key in ("data.train", "data.test"):
+                part = key.split(".")[1]
                 widget = w.Combobox(value=value or "", options=pairs, ensure_option=False, description=label,
-                                    placeholder="X_test, y_test")
+                                    placeholder=f"X_{part}, y_{part}")
             elif key == "outcome":
                 widget = w.Textarea(value=value or "", description=label, rows=2)
             else:
                 widget = w.Text(value=value or "", description=label)
             widget.style = {"description_width": "120px"}
-            widget.layout = w.Layout(width="100%")
+            widget.layout = w.Layout(width="auto", max_width="680px")  # never wider than the output area
             widget.observe(self._changed, names="value")
             self.fields[key] = widget
         self.errors = {key: w.HTML() for key, _ in FORM_FIELDS}

@@ -223,3 +223,16 @@ def test_ignored_messages_are_a_warning_in_the_kernels_log_once_per_kind(channel
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert len(warnings) == 2
     assert "unknown type 'dance'" in warnings[0] and "protocol version 99" in warnings[1]
+
+
+def test_the_kernel_asks_the_frontend_to_insert_a_cell(channel, loaded):
+    """What the objective form's "Write objective cell" sends (tests/test_form.py writes through it)."""
+    from nbalign.widgets import objective_cell
+
+    text, _ = objective_cell({"name": "churn", "metric": "auc", "target": "0.9", "baseline": "first"})
+    assert channel.insert_cell(text) is True
+    (message,) = [m for m in channel.comm.sent if m["type"] == "insert_cell"]
+    validate(message)
+    assert message["payload"] == {"source": text}
+    channel.close()
+    assert channel.insert_cell(text) is False  # nobody listens: the form shows the cell to copy

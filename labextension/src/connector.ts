@@ -12,6 +12,7 @@
  *   model keeps the last standing so the view can show it as saved.
  */
 import { ISessionContext } from '@jupyterlab/apputils';
+import { NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 import { Kernel, KernelMessage, Session } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
 
@@ -23,7 +24,8 @@ type JSONValue = KernelMessage.ICommMsgMsg['content']['data'];
 export class KernelConnector implements IDisposable {
   constructor(
     private readonly _session: ISessionContext,
-    private readonly _model: AlignModel
+    private readonly _model: AlignModel,
+    private readonly _notebook: NotebookPanel | null = null
   ) {
     _session.kernelChanged.connect(this._onKernelChanged, this);
     _session.statusChanged.connect(this._onStatusChanged, this);
@@ -166,8 +168,21 @@ export class KernelConnector implements IDisposable {
     const message = parseMessage(data);
     if (message?.type === 'standing') {
       this._model.applyStanding(message.payload);
+    } else if (message?.type === 'insert_cell') {
+      this._insertCell(message.payload.source);
     }
     // request_standing travels frontend -> kernel only; anything else was logged.
+  }
+
+  /** A code cell holding `source` below the active cell, made active: the kernel wrote it. */
+  private _insertCell(source: string): void {
+    const notebook = this._notebook?.content;
+    if (!notebook || !notebook.model) {
+      return;
+    }
+    NotebookActions.insertBelow(notebook);
+    NotebookActions.changeCellType(notebook, 'code');
+    notebook.activeCell?.model.sharedModel.setSource(source);
   }
 
   private _send(message: typeof REQUEST_STANDING): void {

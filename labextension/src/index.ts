@@ -45,7 +45,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     const track = (notebook: NotebookPanel): void => {
       const model = new AlignModel();
-      const connector = new KernelConnector(notebook.sessionContext, model);
+      const connector = new KernelConnector(notebook.sessionContext, model, notebook);
       const metadata = new MetadataSync(notebook, model);
       models.set(notebook, model);
       notebook.title.changed.connect(() => {
@@ -66,7 +66,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const focus = (notebook: NotebookPanel | null): void => {
       const model = notebook ? models.get(notebook) : undefined;
       panel.setFocus(
-        notebook && model ? { model, notebookName: notebook.title.label } : null
+        notebook && model ? { model, notebookName: notebook.title.label, notebook } : null
       );
     };
 

@@ -15,7 +15,7 @@ export const PROTOCOL_VERSION = 2;
 export const DEFAULT_CONFIDENCE = 0.95;
 
 /** The enums of schema.json; a node test keeps them equal to the schema. */
-export const MESSAGE_TYPES = ['standing', 'request_standing'] as const;
+export const MESSAGE_TYPES = ['standing', 'request_standing', 'insert_cell'] as const;
 export const DIAGNOSTIC_LEVELS = ['info', 'warning', 'success'] as const;
 export const BASELINE_KINDS = ['number', 'first', 'model', 'auto'] as const;
 export const VERDICTS = [
@@ -273,6 +273,13 @@ export interface IRequestStandingMessage {
   payload: Record<string, never>;
 }
 
+/** The kernel asks for a code cell below the active one (the objective form's "Write objective cell"). */
+export interface IInsertCellMessage {
+  v: 2;
+  type: 'insert_cell';
+  payload: { source: string };
+}
+
 /**
  * What the sidebar saves in a notebook's metadata under `nbalign` (`$defs/saved`):
  * its own format, versioned apart from the wire protocol. See saved.ts.
@@ -283,7 +290,7 @@ export interface ISavedStanding {
   standing: IStanding;
 }
 
-export type Message = IStandingMessage | IRequestStandingMessage;
+export type Message = IStandingMessage | IRequestStandingMessage | IInsertCellMessage;
 
 /** The message a frontend sends to get the standing (page reload, re-attach). */
 export const REQUEST_STANDING: IRequestStandingMessage = Object.freeze({
@@ -320,6 +327,10 @@ export function parseMessage(raw: unknown): Message | null {
       return isObject(payload) && Object.keys(payload).length === 0
         ? (raw as unknown as IRequestStandingMessage)
         : reject('body', 'malformed request_standing', raw);
+    case 'insert_cell':
+      return isObject(payload) && typeof payload.source === 'string' && payload.source.length <= 100_000
+        ? (raw as unknown as IInsertCellMessage)
+        : reject('body', 'malformed insert_cell', raw);
     default:
       return reject('type', `unknown type ${JSON.stringify(raw.type)}`, raw);
   }

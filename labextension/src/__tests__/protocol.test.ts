@@ -241,3 +241,11 @@ test('the enums of the parser are those of schema.json', () => {
   assert.deepEqual([...TONES], defs.row.properties.tone.enum);
   assert.deepEqual([...ROLES], defs.row.properties.role.enum);
 });
+
+test('insert_cell carries the source of a cell to insert, and nothing else', t => {
+  t.mock.method(console, 'warn', () => undefined);
+  const ok = { v: 2, type: 'insert_cell', payload: { source: '%%objective churn\nmetric: auc' } };
+  assert.deepEqual(parseMessage(ok), ok);
+  assert.equal(parseMessage({ v: 2, type: 'insert_cell', payload: {} }), null);
+  assert.equal(parseMessage({ v: 2, type: 'insert_cell', payload: { source: 5 } }), null);
+});
