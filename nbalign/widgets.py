@@ -151,12 +151,14 @@ def chart_svg(standing: dict, width: int = 560, height: int = 160) -> str:
 
     parts = [f"<svg data-testid='nbalign-panel-chart' viewBox='0 0 {width} {height}' width='100%' "
              f"role='img' aria-label='evaluations against the baseline and target' style='margin-top:6px'>"]
-    for tick in _ticks(low, high):
+    ticks = _ticks(low, high)
+    decimals = 0 if len(ticks) < 2 else max(0, -math.floor(math.log10(ticks[1] - ticks[0]) + 1e-9))
+    for tick in ticks:  # one number of decimals for every tick, from their step
         parts.append(f"<text x='{left - 4}' y='{y(tick) + 4:.1f}' text-anchor='end' font-size='10' "
-                     f"fill='{_MUTED}'>{escape(format_score(tick))}</text>"
+                     f"fill='{_MUTED}'>{tick:.{decimals}f}</text>"
                      f"<line x1='{left}' x2='{width - right}' y1='{y(tick):.1f}' y2='{y(tick):.1f}' "
                      f"stroke='{_BORDER}' stroke-width='0.5'/>")
-    for key, label, colour, dash in (("baseline", "baseline", _MUTED, "4 3"), ("target", "target", _TONES["good"], "")):
+    for key, label, colour, dash in (("baseline", "baseline", _MUTED, "4 3"), ("target", "target", _TONES["good"], "6 3")):
         value = summary.get(key)
         if value is not None:
             parts.append(f"<line x1='{left}' x2='{width - right}' y1='{y(value):.1f}' y2='{y(value):.1f}' "
@@ -169,8 +171,8 @@ def chart_svg(standing: dict, width: int = 560, height: int = 160) -> str:
         if best is not None and row["role"] == "model" and row["verdict"] not in _APART:
             best_points.append(f"{x(i) - step / 2:.1f},{y(best):.1f} {x(i) + step / 2:.1f},{y(best):.1f}")
     if best_points:
-        parts.append(f"<polyline points='{' '.join(best_points)}' fill='none' stroke='{_TONES['good']}' "
-                     "stroke-width='1.5' opacity='0.7'/>")
+        parts.append(f"<polyline points='{' '.join(best_points)}' fill='none' stroke='{_TONES['neutral']}' "
+                     "stroke-width='1.5' opacity='0.8'><title>best so far</title></polyline>")
     for i, row in enumerate(rows):
         interval = row.get("interval")
         colour = _TONES.get(row.get("tone"), _TONES["neutral"])

@@ -2,13 +2,13 @@
 
 A newcomer who never saw the `%%objective` syntax fills the form, writes the cell, runs it, opens
 the live panel and evaluates two models: the panel and the sidebar's chart follow. Screenshots of
-the form and the panel in the light and dark themes.
+the form and the panel in the light and dark themes, in JupyterLab and in Notebook 7.
 """
 
 from __future__ import annotations
 
 import pytest
-from labdriver import KERNEL_TIMEOUT, UI_TIMEOUT, LabDriver
+from labdriver import KERNEL_TIMEOUT, UI_TIMEOUT, LabDriver, Notebook7Driver
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -48,6 +48,17 @@ def test_a_newcomer_declares_through_the_form_and_watches_the_panel(page, lab, a
     page.set_default_timeout(UI_TIMEOUT)
     driver = LabDriver(page, lab.url, artifacts)
     path = lab.write_notebook("widgets/screening.ipynb", ["%load_ext nbalign", DATA, "%objective --form"])
+    declare_through_the_form_and_watch(driver, page, path, "widgets")
+
+
+def test_the_same_in_notebook7(page, notebook7, artifacts):
+    page.set_default_timeout(UI_TIMEOUT)
+    driver = Notebook7Driver(page, notebook7.url, artifacts)
+    path = notebook7.write_notebook("widgets7/screening.ipynb", ["%load_ext nbalign", DATA, "%objective --form"])
+    declare_through_the_form_and_watch(driver, page, path, "notebook7-widgets")
+
+
+def declare_through_the_form_and_watch(driver, page, path: str, shots: str) -> None:
     driver.open_notebook(path)
     sidebar = driver.sidebar()
     driver.run_all()
@@ -71,8 +82,8 @@ def test_a_newcomer_declares_through_the_form_and_watches_the_panel(page, lab, a
     expect(form).not_to_contain_text("is outside 0..1")
     button = form.get_by_role("button", name="Write objective cell")
     expect(button).to_be_enabled()
-    driver.screenshot("widgets-form")
-    dark_screenshot(driver, page, "widgets-form-dark")
+    driver.screenshot(f"{shots}-form")
+    dark_screenshot(driver, page, f"{shots}-form-dark")
 
     button.click()  # the cell is written below the form's cell, and becomes the active cell
     active = notebook.locator(".jp-Cell.jp-mod-active")
@@ -91,6 +102,6 @@ def test_a_newcomer_declares_through_the_form_and_watches_the_panel(page, lab, a
     expect(panel.get_by_test_id("nbalign-panel-best")).to_contain_text("logreg")
     expect(sidebar.get_by_test_id("nbalign-chart-point"), "the sidebar's chart too").to_have_count(2)
     panel.scroll_into_view_if_needed()
-    driver.screenshot("widgets-panel")
-    dark_screenshot(driver, page, "widgets-panel-dark")
+    driver.screenshot(f"{shots}-panel")
+    dark_screenshot(driver, page, f"{shots}-panel-dark")
     assert driver.error_outputs() == "(no error output)"
