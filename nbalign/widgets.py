@@ -249,6 +249,27 @@ FORM_FIELDS = (
 )
 
 
+def metric_options() -> list[tuple[str, str]]:
+    """The metric dropdown: the common metrics with a hint each, then every other scikit-learn
+    scorer by task, each as ``task · name: hint``."""
+    from sklearn.metrics import get_scorer_names
+
+    from .metrics import _ALIASES
+    from .tasks import metric_task
+
+    options = [(f"{task} · {name}: {hint}", name) for task, name, hint in METRIC_CHOICES]
+    offered = {name for _, name, _ in METRIC_CHOICES} | {_ALIASES[n][0] for _, n, _ in METRIC_CHOICES if n in _ALIASES}
+    others = []
+    for scorer in get_scorer_names():
+        if scorer in offered:
+            continue
+        task = metric_task(scorer) or "clustering"
+        direction = "a loss, negated (lower is better)" if scorer.startswith("neg_") else "higher is better"
+        others.append((task != "classification", task != "regression", scorer,
+                       f"{task} · {scorer}: scikit-learn's scorer, {direction}"))
+    return options + [(label, scorer) for *_, scorer, label in sorted(others)]
+
+
 def objective_cell(values: dict[str, Any]) -> tuple[str, dict[int, str]]:
     """The ``%%objective`` cell for the form's values, and which field each of its lines holds.
 
@@ -411,9 +432,9 @@ class ObjectiveForm:
         for key, label in FORM_FIELDS:
             value = values.get(key)
             if key == "metric":
-                options = [(f"{task} · {name}: {hint}", name) for task, name, hint in METRIC_CHOICES]
-                chosen = value if value in {n for _, n, _ in METRIC_CHOICES} else None
-                if value and chosen is None:
+                options = metric_options()
+                chosen = value if value in {v for _, v in options} else None
+                if value and chosen is None:  # an alias the list does not show (ap, roc_auc ...)
                     options.append((value, value))
                     chosen = value
                 widget = w.Dropdown(options=options, value=chosen or "average_precision", description=label)
