@@ -12,13 +12,20 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 # Tools started by tools (jlpm, jupyter-builder, node's build) come from the environment too.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test setup clean
+# What the benchmarks compare against: installed by `make bench` only, never a dependency of nbalign.
+BENCH_ANCHORS := "mlflow>=3"
+
+.PHONY: lab test bench setup clean
 
 lab: setup
 	$(BIN)/jupyter lab $(LAB_ARGS) example_notebooks/churn.ipynb
 
 test: setup
 	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python -m pip install --quiet $(BENCH_ANCHORS)
+	$(BIN)/python benchmarks/bench.py
 
 setup: $(STAMP)
 
