@@ -134,6 +134,8 @@ def record_times(repeat: int) -> str:
 
         # MLflow 3's default local store: a SQLite file (mlflow.db), here in a folder of its own
         mlflow.set_tracking_uri(f"sqlite:///{os.path.join(folder, 'mlflow.db')}")
+        # its artifacts in the same folder (by default ./mlruns, under the working folder)
+        mlflow.create_experiment("bench", artifact_location=Path(folder, "artifacts").as_uri())
         mlflow.set_experiment("bench")
 
         def mlflow_record():
@@ -222,7 +224,7 @@ def autolog_against_mlflow(rows: int, repeat: int) -> str:
         script.write_text(MLFLOW_AUTOLOG, encoding="utf-8")
         clean = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}  # set by the record arm
         done = subprocess.run([sys.executable, str(script), str(rows), str(repeat)],
-                              capture_output=True, text=True, cwd=ROOT, env=clean)
+                              capture_output=True, text=True, cwd=script.parent, env=clean)
         if done.returncode == 0:
             unwatched, watched_, sliced, whole = done.stdout.split()[-4:]
             unwatched, watched_ = float(unwatched), float(watched_)
