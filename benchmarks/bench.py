@@ -41,7 +41,9 @@ sys.path.insert(0, str(ROOT))
 # The other scripts, with their arguments for a full run and for a smoke run (None: not in the
 # smoke run, as its own test runs it in `make test`).
 SCRIPTS = [
+    ("What %evaluate costs beyond its metric, and its parts", "evaluate_cost.py", [], ["--smoke"]),
     ("Recording and restoring as the history grows", "record_cost.py", [], ["--sizes", "10,100", "--repeat", "3"]),
+    ("nbalign.plot() beside a bare matplotlib chart", "plot_cost.py", [], ["--smoke"]),
     ("What autolog adds", "autolog_cost.py", [], None),
     ("What the business figures add", "business_cost.py", [], None),
     ("Paired tests against a bootstrap", "paired_tests.py", [], None),

@@ -17,6 +17,7 @@ def test_the_benchmark_writes_its_results_in_a_smoke_run(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# nbalign benchmarks\n\nMeasured ")
     for section in ("A whole process that imports the package", "Recording one evaluation",
-                    "What autolog adds to roc_auc_score", "Recording and restoring as the history grows"):
+                    "What autolog adds to roc_auc_score", "Recording and restoring as the history grows",
+                    "What %evaluate costs beyond its metric", "nbalign.plot() beside a bare matplotlib chart"):
         assert f"### {section}" in text, section
     assert "| import nbalign |" in text and "(anchor)" in text
