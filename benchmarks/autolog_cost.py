@@ -28,22 +28,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-
-def interleaved(arms: dict, repeat: int) -> dict[str, list[float]]:
-    times = {name: [] for name in arms}
-    for _ in range(repeat):
-        for name, run in arms.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
-    return times
+from benchmarks.common import interleaved, spread  # noqa: E402
 
 
 def report(title: str, times: dict[str, list[float]], anchor: str, unit: float = 1e3, label: str = "ms") -> None:
     print(f"\n{title}")
     base = statistics.median(times[anchor])
     for name, seconds in times.items():
-        q1, median, q3 = statistics.quantiles(seconds, n=4)
+        q1, median, q3 = spread(seconds)
         print(f"  {name:<52} {median * unit:9.3f} {label}  (IQR {q1 * unit:.3f} to {q3 * unit:.3f})  "
               f"{median / base:5.2f}x" + ("  (anchor)" if name == anchor else ""))
 

@@ -32,11 +32,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import interleaved as taking_turns  # noqa: E402
+from benchmarks.common import spread  # noqa: E402
 
 # The other scripts, with their arguments for a full run and for a smoke run (None: not in the
 # smoke run, as its own test runs it in `make test`).
@@ -59,11 +61,7 @@ def progress(text: str) -> None:
 
 
 def summary(samples: list[float], unit: float, label: str) -> tuple[float, str]:
-    median = statistics.median(samples)
-    if len(samples) > 1:
-        q1, _, q3 = statistics.quantiles(samples, n=4)
-    else:
-        q1 = q3 = median
+    q1, median, q3 = spread(samples)
     return median, f"{median * unit:,.2f} {label} (IQR {q1 * unit:,.2f} to {q3 * unit:,.2f})"
 
 
@@ -78,14 +76,7 @@ def table(title: str, times: dict[str, list[float]], anchor: str, unit: float = 
 
 
 def interleaved(arms: dict, repeat: int, what: str) -> dict[str, list[float]]:
-    times = {name: [] for name in arms}
-    for round_ in range(repeat):
-        progress(f"bench: {what}, round {round_ + 1} of {repeat}")
-        for name, run in arms.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
-    return times
+    return taking_turns(arms, repeat, lambda round_: progress(f"bench: {what}, round {round_ + 1} of {repeat}"))
 
 
 def has_mlflow() -> bool:
@@ -192,7 +183,6 @@ print(statistics.median(times["unwatched"]), statistics.median(times["watched"])
 
 
 def autolog_against_mlflow(rows: int, repeat: int) -> str:
-    import numpy as np
     import sklearn.metrics
     from sklearn.datasets import make_classification
     from sklearn.linear_model import LogisticRegression

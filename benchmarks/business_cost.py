@@ -22,11 +22,11 @@ import argparse
 import platform
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.common import interleaved, spread  # noqa: E402
 from nbalign.business import ValueMatrix, best_threshold, tune_threshold  # noqa: E402
 from nbalign.evaluation import evaluate_model  # noqa: E402
 from nbalign.objective import parse_objective  # noqa: E402
@@ -35,19 +35,8 @@ PLAIN = "metric: average_precision\ntarget: 0.9"
 PRICED = PLAIN + "\nvalue:\n  tp: $160\n  fp: -$20\npopulation: 12,000 customers per quarter\naction:\n  contact: top 20%\n  effect: 30%"
 
 
-def interleaved(arms: dict, repeat: int) -> dict[str, list[float]]:
-    """Each arm's seconds over ``repeat`` rounds, the arms taking turns within a round."""
-    times = {name: [] for name in arms}
-    for _ in range(repeat):
-        for name, run in arms.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
-    return times
-
-
 def summary(seconds: list[float]) -> str:
-    q1, median, q3 = statistics.quantiles(seconds, n=4) if len(seconds) > 1 else (seconds[0],) * 3
+    q1, median, q3 = spread(seconds)
     return f"{median * 1e3:9.1f} ms  (IQR {q1 * 1e3:.1f} to {q3 * 1e3:.1f})"
 
 

@@ -18,27 +18,18 @@ import platform
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-
-def interleaved(arms: dict, repeat: int) -> dict[str, list[float]]:
-    times = {name: [] for name in arms}
-    for _ in range(repeat):
-        for name, run in arms.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
-    return times
+from benchmarks.common import interleaved, spread  # noqa: E402
 
 
 def report(rows: int, times: dict[str, list[float]], anchor: str) -> None:
     base = statistics.median(times[anchor])
     print(f"\n{rows:,} test rows")
     for name, seconds in times.items():
-        q1, median, q3 = statistics.quantiles(seconds, n=4) if len(seconds) > 1 else (seconds[0],) * 3
+        q1, median, q3 = spread(seconds)
         print(f"  {name:<52} {median * 1e3:9.2f} ms  (IQR {q1 * 1e3:.2f} to {q3 * 1e3:.2f})  {median / base:6.2f}x"
               + ("  (anchor)" if name == anchor else ""))
 

@@ -16,10 +16,11 @@ import platform
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import interleaved, spread  # noqa: E402
 
 
 def main() -> None:
@@ -68,16 +69,12 @@ def main() -> None:
             figure_png(figure)
             plt.close(figure)
 
-        times = {"a bare matplotlib chart of the scores (anchor)": [], "nbalign.plot()": []}
-        for _ in range(repeat):
-            for name, run in zip(times, (bare, nbalign_plot)):
-                start = time.perf_counter()
-                run()
-                times[name].append(time.perf_counter() - start)
+        times = interleaved({"a bare matplotlib chart of the scores (anchor)": bare, "nbalign.plot()": nbalign_plot},
+                            repeat)
         base = statistics.median(times["a bare matplotlib chart of the scores (anchor)"])
         print(f"\n{size:,} evaluations")
         for name, seconds in times.items():
-            q1, median, q3 = statistics.quantiles(seconds, n=4) if len(seconds) > 1 else (seconds[0],) * 3
+            q1, median, q3 = spread(seconds)
             print(f"  {name:<48} {median * 1e3:9.1f} ms  (IQR {q1 * 1e3:.1f} to {q3 * 1e3:.1f})  "
                   f"{median / base:5.2f}x" + ("  (anchor)" if "anchor" in name else ""))
         session.close()
