@@ -40,6 +40,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .errors import NbalignError
+
 log = logging.getLogger(__name__)
 
 PREDICTING = ("predict", "predict_proba", "decision_function", "predict_log_proba")
@@ -567,7 +569,7 @@ def metric(function: Callable) -> Callable:
     """
     signature = inspect.signature(function)
     if len(signature.parameters) < 2:
-        raise TypeError(f"{function.__name__} takes the truth and the predictions, as metric(y_true, y_pred); "
+        raise NbalignError(f"{function.__name__} takes the truth and the predictions, as metric(y_true, y_pred); "
                         f"it takes {len(signature.parameters)} argument(s).")
 
     @functools.wraps(function)

@@ -71,7 +71,7 @@ class Evaluation:
     kind: str = "test"
     model_id: str | None = None  # hash of the model's class and every (deep) parameter
     role: str = "model"  # "model" | "baseline"
-    source: str = "evaluate"  # "evaluate" | "magic" | "objective" | later "autolog"
+    source: str = "evaluate"  # "evaluate" | "magic" | "objective" | "autolog"
     created_at: str = ""
     id: int | None = None
     complexity: dict | None = None  # what the model costs (nbalign.complexity.Complexity.to_dict())

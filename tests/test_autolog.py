@@ -421,3 +421,10 @@ def test_autolog_in_a_real_kernel_through_nbclient(tmp_path, monkeypatch):
     assert records == [["tree", "test", "autolog"], ["LogisticRegression", "cv", "autolog"],
                        ["search.best_estimator_", "cv", "autolog"]]
     assert nb.cells[8].outputs[0].text.strip() == "True True"
+
+
+def test_registering_a_function_that_is_not_a_metric_is_one_message():
+    import nbalign
+
+    with pytest.raises(nbalign.NbalignError, match=r"takes the truth and the predictions"):
+        nbalign.metric(lambda y: 0.0)

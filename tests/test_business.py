@@ -26,6 +26,7 @@ import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_classification
 from sklearn.metrics import confusion_matrix, precision_score, recall_score
+from test_objective import assert_refused  # the one helper for refused objectives
 
 import nbalign
 from nbalign import business, predictions
@@ -442,19 +443,6 @@ def test_a_reachable_kpi_target_is_not_nba108(shell, cancer):
 
 
 # ------------------------------------------------------------------ 8. parsing
-
-
-def assert_refused(text: str, line: int | None, words: list[str]) -> None:
-    """Parse ``text``: it must be one short ObjectiveError naming ``line`` and holding ``words``."""
-    with pytest.raises(ObjectiveError) as caught:
-        parse_objective(text, name="x")
-    message = str(caught.value)
-    assert caught.value.line == line, message[:500]
-    if line is not None:
-        assert f"line {line}:" in message
-    assert len(message) < 400, message[:500]
-    for word in words:
-        assert word in message, message
 
 
 FROM_KPI = "metric: {metric}\ntarget: from kpi\nkpi:\n  name: {kpi}\n  current: {current}\n  target: {target}\n"
