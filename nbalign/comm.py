@@ -1,4 +1,5 @@
-"""The kernel end of the sidebar's comm: sends the session's standing, answers requests for it.
+"""The kernel end of the sidebar's comm: sends the session's standing, answers requests for it, and
+asks the frontend to insert a cell (the objective form's "Write objective cell").
 
 Opened on ``%load_ext nbalign`` with the current standing as its open data, so a sidebar that is
 listening attaches at once; a sidebar that arrives later (page reload, second tab) finds the

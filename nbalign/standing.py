@@ -10,7 +10,9 @@ judging anything itself.
 Which records are judged
     Only records of the objective's metric (same scikit-learn scorer). Records of another metric,
     from an earlier version of the objective, stay in the standing as ``other_metric`` rows:
-    shown apart, never in best, progress or banners.
+    shown apart, never in best, progress or banners. So do models scored on the data they were
+    fitted on (``training_data``, NBA204), on another test set than the baseline's
+    (``other_test_set``, NBA203) and cross-validations (``cross_validation``): see :class:`Aside`.
 
 Records of earlier versions with the same metric
     are judged together with the current version's, under the current version's rules
