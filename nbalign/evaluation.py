@@ -30,6 +30,7 @@ import logging
 import math
 import warnings
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from .complexity import measure
@@ -97,7 +98,7 @@ class Evaluation:
         """The record alone: what a session keeps in memory once the predictions are stored."""
         return self if self.kept is None and self.test_set is None else replace(self, kept=None, test_set=None)
 
-    @property
+    @cached_property  # asked for often by the judge and the store; the record never changes
     def key(self) -> str:
         identity = [self.objective, self.name, self.role, self.estimator, self.model_id or self.params,
                     self.fit_id, self.data_fingerprint, self.kind, self.metric]

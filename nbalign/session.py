@@ -90,9 +90,18 @@ class Session:
             self._subscribers.remove(subscriber)
 
     def message(self) -> dict:
-        """What views receive: ``{session, revision, standing}``, the standing bounded in rows."""
+        """What views receive: ``{session, revision, standing}``, the standing bounded in rows.
+
+        Built when first asked after a change (by a subscriber, or a view asking): a session no
+        view listens to never builds it."""
         if self._message is None:
-            self._publish(notify=False)
+            self.revision = max(self.revision, 1)  # views take revisions from 1
+            standing = self.standing
+            self._message = {
+                "session": self.id,
+                "revision": self.revision,
+                "standing": None if standing is None else standing.to_dict(),
+            }
         return self._message
 
     @contextmanager
@@ -108,22 +117,15 @@ class Session:
                 self._held = False
                 self._publish()
 
-    def _publish(self, notify: bool = True) -> None:
-        if self._batching and notify:
+    def _publish(self) -> None:
+        if self._batching:
             self._held = True
             return
         self.revision += 1
-        standing = self.standing
-        self._message = {
-            "session": self.id,
-            "revision": self.revision,
-            "standing": None if standing is None else standing.to_dict(),
-        }
-        if not notify:
-            return
+        self._message = None
         for subscriber in list(self._subscribers):
             try:
-                subscriber("standing", self._message)
+                subscriber("standing", self.message())
             except Exception as exc:  # a broken view must not break the user's cell
                 log.exception("nbalign subscriber failed")
                 self.warn(f"nbalign could not update a view ({type(exc).__name__}: {exc}).")
@@ -255,7 +257,10 @@ class Session:
         self.flush()  # also notices a store deleted under it, and writes back what it knows
         try:
             stored = self.store.record(evaluation).without_predictions()
-            changed, self._seen_change = self.store.changes(self.objective.name, self._seen_change)
+            if self.store.last_change == self._seen_change + 1:  # no other kernel wrote since: no need to read
+                changed, self._seen_change = [stored], self.store.last_change
+            else:
+                changed, self._seen_change = self.store.changes(self.objective.name, self._seen_change)
         except _REFUSED as exc:
             known = self._judge.find(evaluation.key)
             self._keep(evaluation.with_id(known.id if known else self._provisional_id()), exc)

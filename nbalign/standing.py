@@ -388,6 +388,12 @@ class Row:
         return most_important(self.findings)
 
     def to_dict(self) -> dict[str, Any]:
+        return dict(self._shipped)
+
+    @cached_property
+    def _shipped(self) -> dict[str, Any]:
+        # A row is judged once and kept while later records come (the judge re-judges only what
+        # they change), so each standing the views receive reuses the dicts of the rows before.
         return {
             "id": self.id,
             "name": self.name,

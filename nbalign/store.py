@@ -147,6 +147,7 @@ class Store:
         self.moved_aside: Path | None = None
         self.read_only = False
         self.vanished = False
+        self.last_change: int | None = None  # the change number of the last record written here
         self._connection: sqlite3.Connection | None = None
         self._file_id: tuple[int, int] | None = None
         self._schema = SCHEMA_VERSION
@@ -383,7 +384,7 @@ class Store:
         record = evaluation.to_dict()
         record.pop("id")
         with _transaction(connection):
-            connection.execute(
+            id_, self.last_change = connection.execute(
                 """
                 INSERT INTO evaluations (key, objective, objective_version, created_at, updated_at, record, change_no)
                 VALUES (:key, :objective, :version, :now, :now, :record,
@@ -393,6 +394,7 @@ class Store:
                     updated_at = excluded.updated_at,
                     record = excluded.record,
                     change_no = excluded.change_no
+                RETURNING id, change_no
                 """,
                 {
                     "key": evaluation.key,
@@ -401,9 +403,6 @@ class Store:
                     "now": evaluation.created_at or now_iso(),
                     "record": json.dumps(record, allow_nan=False),
                 },
-            )
-            (id_,) = connection.execute(
-                "SELECT id FROM evaluations WHERE key = ?", (evaluation.key,)
             ).fetchone()
             if evaluation.kept is not None and evaluation.test_set is not None:
                 self._write_predictions(connection, id_, evaluation.kept, evaluation.test_set)
