@@ -14,19 +14,17 @@ interquartile range and as ratios to the anchor measured in the same run; nothin
    cumulative counts, as here).
 
     .venv/bin/python benchmarks/business_cost.py [--rows 100000] [--train 20000] [--repeat 9] [--smoke]
+        [--markdown | --json]
 """
 
 from __future__ import annotations
 
-import argparse
-import platform
-import statistics
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import interleaved, spread  # noqa: E402
+from benchmarks.common import Table, interleaved, run  # noqa: E402
 from nbalign.business import ValueMatrix, best_threshold, tune_threshold  # noqa: E402
 from nbalign.evaluation import evaluate_model  # noqa: E402
 from nbalign.objective import parse_objective  # noqa: E402
@@ -35,64 +33,41 @@ PLAIN = "metric: average_precision\ntarget: 0.9"
 PRICED = PLAIN + "\nvalue:\n  tp: $160\n  fp: -$20\npopulation: 12,000 customers per quarter\naction:\n  contact: top 20%\n  effect: 30%"
 
 
-def summary(seconds: list[float]) -> str:
-    q1, median, q3 = spread(seconds)
-    return f"{median * 1e3:9.1f} ms  (IQR {q1 * 1e3:.1f} to {q3 * 1e3:.1f})"
-
-
-def report(title: str, times: dict[str, list[float]], anchor: str) -> None:
-    print(f"\n{title}")
-    base = statistics.median(times[anchor])
-    for name, seconds in times.items():
-        ratio = statistics.median(seconds) / base
-        print(f"  {name:<46} {summary(seconds)}  {ratio:5.2f}x the anchor" + ("  (anchor)" if name == anchor else ""))
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--train", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=9)
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes, to check the script runs")
-    args = parser.parse_args()
-    if args.smoke:
-        args.rows, args.train, args.repeat = 2_000, 1_000, 2
-
+def figures(args):
     import numpy as np
     from sklearn.datasets import make_classification
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import precision_recall_curve
 
-    print(f"nbalign business figures: {platform.processor() or platform.machine()}, Python "
-          f"{platform.python_version()}; {args.rows:,} test rows, {args.train:,} training rows, "
-          f"{args.repeat} interleaved rounds")
     X, y = make_classification(n_samples=args.rows + args.train, n_features=20, n_informative=8,
                                weights=[0.75], random_state=0)
     X_train, y_train, X_test, y_test = X[: args.train], y[: args.train], X[args.train:], y[args.train:]
     model = LogisticRegression(max_iter=1000).fit(X_train, y_train)
     plain, priced = parse_objective(PLAIN, "plain"), parse_objective(PRICED, "priced")
 
-    report(f"1. evaluate_model at {args.rows:,} test rows", interleaved({
-        "without value or action (anchor)": lambda: evaluate_model(plain, model, X_test, y_test, "lr"),
+    yield Table(f"evaluate_model at {args.rows:,} test rows", "without value or action", interleaved({
+        "without value or action": lambda: evaluate_model(plain, model, X_test, y_test, "lr"),
         "value matrix and `contact: top 20%`": lambda: evaluate_model(priced, model, X_test, y_test, "lr"),
-    }, args.repeat), "without value or action (anchor)")
+    }, args.repeat, "evaluate_model"))
 
     matrix = ValueMatrix(tp=160, fp=-20)
-    report(f"2. choosing the threshold on {args.train:,} training rows", interleaved({
-        "one fit of the model (anchor)": lambda: LogisticRegression(max_iter=1000).fit(X_train, y_train),
+    yield Table(f"Choosing the threshold on {args.train:,} training rows", "one fit of the model", interleaved({
+        "one fit of the model": lambda: LogisticRegression(max_iter=1000).fit(X_train, y_train),
         "5-fold cross-validation and the exact search": lambda: tune_threshold(model, X_train, y_train, matrix),
-    }, max(2, args.repeat // 3)), "one fit of the model (anchor)")
+    }, max(2, args.repeat // 3), "choosing the threshold"))
 
     scores = model.predict_proba(X_test)[:, 1]
     positive = y_test == 1
-    report(f"3. the exact search over every cut, {args.rows:,} scores", interleaved({
-        "precision_recall_curve (anchor)": lambda: precision_recall_curve(y_test, scores),
+    search = Table(f"The exact search over every cut, {args.rows:,} scores", "precision_recall_curve", interleaved({
+        "precision_recall_curve": lambda: precision_recall_curve(y_test, scores),
         "best_threshold": lambda: best_threshold(positive, scores, matrix),
-    }, args.repeat), "precision_recall_curve (anchor)")
+    }, args.repeat, "the exact search"))
     threshold, value = best_threshold(positive, scores, matrix)
-    print(f"\n  (threshold {threshold:.3f}, value per case {value:.2f}; "
-          f"{np.mean(scores >= threshold):.1%} of the test rows acted on)")
+    search.notes.append(f"The threshold found: {threshold:.3f}, value per case {value:.2f}; "
+                        f"{np.mean(scores >= threshold):.1%} of the test rows acted on.")
+    yield search
 
 
 if __name__ == "__main__":
-    main()
+    run(__doc__, figures, {"rows": 100_000, "train": 20_000, "repeat": 9},
+        smoke={"rows": 2_000, "train": 1_000, "repeat": 2})

@@ -26,17 +26,18 @@ Reported, each with its binomial (Clopper-Pearson) 95% interval:
 Sequences use a larger test set (``--sequence-rows``) than the pairs, so that their steps fit in
 the metric's range (AUC 0.6 at skill 0).
 
+Average precision's paired test is a bootstrap, many times slower than the others: it gets
+fewer pairs and sequences (``--ap-pairs``, ``--ap-sequences``), and so wider intervals.
+
 Figures, never asserted here (``tests/test_calibration.py`` asserts a smaller version):
 
-    .venv/bin/python benchmarks/calibration.py [--pairs 1000] [--rows 500] [--sequences 50]
-        [--sequence-rows 2000]
-        [--metrics auc,average_precision,rmse] [--seed 0] [--smoke]
+    .venv/bin/python benchmarks/calibration.py [--pairs 1000] [--ap-pairs 400] [--rows 500] [--sequences 50]
+        [--ap-sequences 15] [--sequence-rows 2000] [--metrics auc,average_precision,rmse] [--seed 0]
+        [--smoke] [--markdown | --json]
 """
 
 from __future__ import annotations
 
-import argparse
-import platform
 import sys
 import time
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 from scipy import stats as scipy_stats
 
+from benchmarks.common import Grid, Headline, progress, run
 from nbalign.comparison import Comparisons
 from nbalign.evaluation import Evaluation
 from nbalign.objective import Objective, parse_objective
@@ -274,42 +276,48 @@ def rate(count: int, trials: int) -> str:
     if trials == 0:
         return "-"
     low, high = binomial_interval(count, trials)
-    return f"{count / trials:6.1%} [{low:.1%}-{high:.1%}]"
+    return f"{count / trials:.1%} [{low:.1%}-{high:.1%}]"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pairs", type=int, default=1000, help="pairs of models per metric")
-    parser.add_argument("--rows", type=int, default=500, help="rows of each simulated test set")
-    parser.add_argument("--sequences", type=int, default=50, help="climb-then-plateau and steady sequences")
-    parser.add_argument("--sequence-rows", type=int, default=2000, help="rows of each sequence's test set")
-    parser.add_argument("--metrics", default=",".join(SCENARIOS))
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--smoke", action="store_true",
-                        help="tiny sizes, no sequences (tests/test_calibration.py checks those): the script runs")
-    args = parser.parse_args()
-    calibration_rows = CALIBRATION_ROWS
-    if args.smoke:
-        args.pairs, args.rows, args.sequences, calibration_rows = 20, 200, 0, 20_000
-    print(f"# nbalign calibration: Python {platform.python_version()}, numpy {np.__version__}, "
-          f"{platform.machine()}, {time.strftime('%Y-%m-%d')}; seed {args.seed}, {args.pairs} pairs of "
-          f"{args.rows} rows per metric, {args.sequences} sequences of {args.sequence_rows} rows, stop.confidence 0.95, min_gain 0, "
-          f"patience {PATIENCE}; rates with exact binomial 95% intervals")
-    print(f"{'metric':<18} | {'SE of diff':>10} | {'false better':>20} | {'false worse':>20} | "
-          f"{'power at +2 SE':>20} | {'NBA303 by patience+1':>20} | {'steady: no NBA303':>20} | time")
+def figures(args):
+    rows, measured = [], []
     for name in args.metrics.split(","):
-        print(f"  simulating {name}...", file=sys.stderr, flush=True)
-        f = measure(SCENARIOS[name], args.pairs, args.rows, args.sequences, args.sequence_rows, args.seed,
-                    calibration_rows)
-        print(f"{f.metric:<18} | {f.standard_error:10.4f} | {rate(f.false_better, f.pairs):>20} | "
-              f"{rate(f.false_worse, f.pairs):>20} | {rate(f.power, f.pairs):>20} | "
-              f"{rate(f.plateau_caught, f.sequences):>20} | {rate(f.steady_clean, f.sequences):>20} | "
-              f"{f.seconds:.1f} s")
-    print(f"# goal: false better at most 5% (about 2.5%: one side of a two-sided 95% interval); power at "
-          f"+2 SE about {scipy_stats.norm.sf(1.96 - POWER_SE):.0%} for a calibrated test; "
-          f"bound on false better for {args.pairs} pairs (p=2.5%, risk 0.1%): "
-          f"{false_better_bound(args.pairs)} ({false_better_bound(args.pairs) / args.pairs:.1%})")
+        progress(f"calibration: simulating {name}")
+        slow = name == "average_precision"  # its paired test is a bootstrap: fewer pairs and sequences
+        f = measure(SCENARIOS[name], args.ap_pairs if slow else args.pairs, args.rows,
+                    args.ap_sequences if slow else args.sequences, args.sequence_rows, args.seed, args.calibration_rows)
+        measured.append(f)
+        rows.append([f.metric, f"{f.pairs:,}", f"{f.standard_error:.4f}", rate(f.false_better, f.pairs),
+                     rate(f.false_worse, f.pairs), rate(f.power, f.pairs), f"{f.sequences:,}",
+                     rate(f.plateau_caught, f.sequences), rate(f.steady_clean, f.sequences), f"{f.seconds:.1f} s"])
+    yield Grid(
+        "Verdicts on simulated pairs of models, with exact binomial 95% intervals",
+        ["metric", "pairs", "SE of diff", "false better", "false worse", "power at +2 SE", "sequences",
+         "NBA303 by patience+1", "steady: no NBA303", "time"], rows,
+        [f"Seed {args.seed}; pairs of {args.rows} rows, sequences of {args.sequence_rows} rows; stop.confidence 0.95, "
+         f"min_gain 0, patience {PATIENCE}. Average precision's paired test is a bootstrap, many times slower "
+         f"than the others: it gets {args.ap_pairs} pairs and {args.ap_sequences} sequences, so its intervals are wider.",
+         f"Goal: false better at most 5% (about 2.5%: one side of a two-sided 95% interval); power at +2 SE about "
+         f"{scipy_stats.norm.sf(1.96 - POWER_SE):.0%} for a calibrated test. A calibrated judge calls more than "
+         f"{false_better_bound(args.pairs)} of {args.pairs} pairs better ({false_better_bound(args.pairs) / args.pairs:.1%}) "
+         "once in a thousand seeds."])
+    worst = max(measured, key=lambda f: f.false_better / f.pairs)
+    yield Headline("Two models of equal skill are called \"better\" by chance at most 5% of the time",
+                   "; ".join(f"{f.metric} {rate(f.false_better, f.pairs)} of {f.pairs:,} pairs" for f in measured),
+                   f"met: at most {worst.false_better / worst.pairs:.1%} ({worst.metric})"
+                   if worst.false_better / worst.pairs <= 0.05
+                   else f"missed: {worst.metric} {worst.false_better / worst.pairs:.1%}, goal 5%")
 
 
 if __name__ == "__main__":
-    main()
+    run(__doc__, figures, {
+        "pairs": (1000, "pairs of models per metric"),
+        "ap_pairs": (400, "pairs for average precision (its test is a bootstrap)"),
+        "rows": (500, "rows of each simulated test set"),
+        "sequences": (50, "climb-then-plateau and steady sequences"),
+        "ap_sequences": (15, "sequences for average precision"),
+        "sequence_rows": (2000, "rows of each sequence's test set"),
+        "calibration_rows": (CALIBRATION_ROWS, "rows of the sample a skill's true gain is measured on"),
+        "metrics": ",".join(SCENARIOS),
+        "seed": 0,
+    }, smoke={"pairs": 20, "ap_pairs": 20, "rows": 200, "sequences": 1, "ap_sequences": 1, "calibration_rows": 20_000})

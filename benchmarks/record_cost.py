@@ -1,25 +1,30 @@
-"""What recording one evaluation costs as the history grows, and what restoring it costs.
+"""What recording one evaluation costs beside MLflow, its parts, and as the history grows.
 
-For each history size the store is filled once, then a session records new evaluations one at a
-time (``Session.record``: store write, change feed, judging, the standing for the views). The
-anchor, measured in the same run and interleaved, is the bare store write (``Store.record``) on the
-same store: the part no design can avoid. Figures are medians with the spread (interquartile
-range); nothing passes or fails.
+1. Recording one evaluation beyond computing its metric, against MLflow's ``start_run`` +
+   ``log_params`` + ``log_metric`` + ``end_run`` on its default local store (MLflow 3: a SQLite
+   file), the anchor. nbalign's arms: ``Session.record`` (the evaluation already made), all that
+   recording adds to the metric in one go, and each of its parts on its own: the fitted check,
+   the parameters and identity, the data fingerprint, the store write, the judgement (the judged
+   standing), the message views receive and the inline verdict. A view is subscribed, as the
+   sidebar's comm is in a kernel, and sends each message as JSON.
+2. As the history grows (10, 1,000, 10,000 evaluations): ``Session.record`` and the update in
+   place of the first record (``baseline: first``, so everything after it is judged again: the
+   worst case), against the bare store write (``Store.record``) on the same store; and the size
+   of the standing a view receives.
+3. Restoring the history: ``Session.restore`` and all of ``%load_ext nbalign`` in a running
+   kernel (a real IPython ``InteractiveShell``), against an empty store.
 
-Also: an update in place of the first record (with ``baseline: first`` that moves the baseline,
-so everything after it is judged again: the worst case), the restore of the whole history
-(``Session.restore``) and all of ``%load_ext nbalign`` in a real InteractiveShell, and the size of
-the standing a view receives.
+Interleaved; medians with the interquartile range; nothing passes or fails.
 
-    .venv/bin/python benchmarks/record_cost.py [--sizes 10,1000,10000] [--repeat 40]
+    .venv/bin/python benchmarks/record_cost.py [--sizes 10,1000,10000] [--rows 10000] [--repeat 40]
+        [--smoke] [--markdown | --json]
 """
 
 from __future__ import annotations
 
-import argparse
+import itertools
 import json
-import platform
-import statistics
+import os
 import sys
 import tempfile
 import time
@@ -28,6 +33,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.common import (  # noqa: E402
+    Grid,
+    Headline,
+    Table,
+    at_least,
+    in_turns,
+    interleaved,
+    number,
+    run,
+    sizes,
+)
 from nbalign.evaluation import Evaluation  # noqa: E402
 from nbalign.objective import parse_objective  # noqa: E402
 from nbalign.session import Session  # noqa: E402
@@ -35,6 +51,9 @@ from nbalign.store import Store  # noqa: E402
 
 NOTEBOOK = "bench.ipynb"  # the notebook the objective belongs to: only its own is restored
 OBJECTIVE = "metric: auc\ntarget: 0.95\nbaseline: {baseline}\nstop:\n  min_gain: 0.01\n  patience: 3"
+MLFLOW_RUN = "MLflow: start_run + log_params + log_metric + end_run"
+SESSION_RECORD = "Session.record: the store write, the judgement, the message"
+ALL_OF_IT = "nbalign, all that recording adds to the metric (the parts · below, in one go)"
 
 
 def evaluation(i: int, score: float) -> Evaluation:
@@ -53,61 +72,137 @@ def fill(path: Path, size: int, baseline: str) -> None:
     store.close()
 
 
-def quartiles(samples: list[float]) -> tuple[float, float, float]:
-    q1, median, q3 = statistics.quantiles(samples, n=4)
-    return median, q1, q3
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:8.3f}"
-
-
-def measure(size: int, repeat: int, folder: Path) -> dict:
-    path = folder / f"history-{size}.db"
-    fill(path, size, baseline="0.7")
+def viewed_session(path: Path) -> Session:
+    """A session with a view subscribed, as in a kernel: the view sends each message as JSON."""
     session = Session(path, notebook=NOTEBOOK)
-    session.restore()
-    bare = Store(path)
-    record_s, store_s = [], []
-    for i in range(repeat):  # interleaved: A, B, A, B ... so machine noise hits both alike
-        start = time.perf_counter()
-        session.record(evaluation(size + 2 * i, 0.8))
-        record_s.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        bare.record(evaluation(size + 2 * i + 1, 0.8))
-        store_s.append(time.perf_counter() - start)
-    standing_bytes = len(json.dumps(session.message()))
+    session.subscribe(lambda kind, message: json.dumps(message))
+    return session
 
-    restore_s, load_ext_s = [], []
-    for _ in range(max(3, repeat // 8)):
-        fresh = Session(path, notebook=NOTEBOOK)
-        start = time.perf_counter()
-        fresh.restore()
-        restore_s.append(time.perf_counter() - start)
-        fresh.store.close()
-        load_ext_s.append(load_ext_seconds(path))
 
-    first_path = folder / f"first-{size}.db"
+# ------------------------------------------------------------------ 1. one evaluation, against MLflow
+
+
+def against_mlflow(rows: int, repeat: int, folder: Path):
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from nbalign.display import evaluation_bundle
+    from nbalign.evaluation import _check_fitted, evaluate_model
+    from nbalign.fingerprint import fingerprint
+    from nbalign.identity import fit_identity, model_identity, model_params
+    from nbalign.standing import Judge
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(rows, 20))
+    y = (X[:, 0] + rng.normal(size=rows) > 0).astype(int)
+    model = LogisticRegression(max_iter=1000).fit(X[:2000], y[:2000])
+    session = viewed_session(folder / "recording.db")
+    session.set_objective(parse_objective(OBJECTIVE.format(baseline="0.7"), name="churn"))
+    # the metric computed once: every arm records this evaluation under a new name (a new record);
+    # no predictions kept (MLflow logs none either: keeping them is in predictions_cost.py)
+    made = evaluate_model(session.objective, model, X, y, "lr", rows_kept=0)
+    names = (f"model {i}" for i in itertools.count())
+    bare = Store(folder / "bare.db")
+    judge = Judge(session.objective, [], session._comparisons(session.objective))  # as the session's own
+    ids = itertools.count(1)
+    judged = {}
+
+    def all_of_it():
+        _check_fitted(model, "lr")
+        model_params(model), model_identity(model), fit_identity(model)
+        fingerprint(X, y)
+        record = replace(made, name=next(names))
+        evaluation_bundle(session.record(record), session.standing, record)
+
+    def judgement():  # what Session.record does once the store has the record
+        judged["record"] = replace(made, name=next(names), id=next(ids))
+        judge.put([judged["record"]])
+        judged["standing"] = judge.standing()
+
+    arms = {
+        ALL_OF_IT: all_of_it,
+        SESSION_RECORD: lambda: session.record(replace(made, name=next(names))),
+        "· the fitted check": lambda: _check_fitted(model, "lr"),
+        "· the parameters and identity (model_params, model_identity, fit_identity)":
+            lambda: (model_params(model), model_identity(model), fit_identity(model)),
+        f"· the data fingerprint ({rows:,} x 20)": lambda: fingerprint(X, y),
+        "· the store write (Store.record)": lambda: bare.record(replace(made, name=next(names))),
+        "· the judgement (Judge.put, Judge.standing)": judgement,
+        "· the message views receive (Standing.to_dict, as JSON)": lambda: json.dumps(judged["standing"].to_dict()),
+        "· the inline verdict (evaluation_bundle)":
+            lambda: evaluation_bundle(judged["standing"].rows[-1], judged["standing"], judged["record"]),
+    }
+    notes = [f"A logistic regression on {rows:,} test rows x 20 features; the history starts empty and grows "
+             "by a few records a round. The parts are measured in the same rounds, each on its own; they do not add up "
+             "to the whole exactly: `Session.record` also checks that the store's file is still there and reads "
+             "what another kernel wrote, if any."]
+    try:
+        import mlflow
+    except ImportError:
+        mlflow = None
+        notes.append("MLflow is not installed here (`make bench` installs it): the anchor is `Session.record`.")
+    else:
+        mlflow.set_tracking_uri(f"sqlite:///{folder / 'mlflow.db'}")  # MLflow 3's default: a SQLite file
+        mlflow.create_experiment("bench", artifact_location=(folder / "artifacts").as_uri())  # not ./mlruns
+        mlflow.set_experiment("bench")
+
+        def mlflow_run():
+            with mlflow.start_run():
+                mlflow.log_params({"C": 1.0, "max_iter": 1000})
+                mlflow.log_metric("auc", 0.8)
+
+        arms = {MLFLOW_RUN: mlflow_run, **arms}
+    table = Table("Recording one evaluation beyond computing its metric, and its parts", next(iter(arms)),
+                  interleaved(arms, repeat, "recording one evaluation and its parts"), notes)
+    yield table
+    session.close()
+    bare.close()
+    goal = "Recording an evaluation at least 100x cheaper than MLflow's start_run + log_params + log_metric + end_run"
+    if mlflow is None:
+        yield Headline(goal, f"`Session.record`: {table.time(SESSION_RECORD)}", "not measured: MLflow is not installed")
+        return
+    for arm, what in ((SESSION_RECORD, "`Session.record`, the evaluation made"),
+                      (ALL_OF_IT, f"with what makes the record (fitted check, identity, fingerprint of {rows:,} rows, "
+                                  "inline verdict)")):
+        cheaper = 1 / table.ratio(arm)
+        yield Headline(goal, f"{what}: {table.time(arm)} against MLflow's {table.time(MLFLOW_RUN)}, "
+                             f"{number(cheaper)}x cheaper", at_least(cheaper, 100))
+
+
+# ------------------------------------------------------------------ 2. as the history grows
+
+
+def as_history_grows(size: int, repeat: int, folder: Path) -> tuple[Table, list[str]]:
+    path, first_path = folder / f"history-{size}.db", folder / f"first-{size}.db"
+    fill(path, size, baseline="0.7")
     fill(first_path, size, baseline="first")
-    first = Session(first_path, notebook=NOTEBOOK)
+    session, first = viewed_session(path), viewed_session(first_path)
+    session.restore()
     first.restore()
     oldest = first.records[0]
-    update_s = []
-    for i in range(max(3, repeat // 8)):
-        start = time.perf_counter()
-        first.record(replace(oldest, score=0.70 + 0.001 * (i % 2), id=None))
-        update_s.append(time.perf_counter() - start)
+    bare = Store(path)
+    new = itertools.count(size)
+    flip = itertools.cycle([0.0, 0.001])  # the first record's score changes each time
+    table = Table(f"Recording one evaluation with {size:,} in the history", "Store.record: the bare write", interleaved({
+        "Store.record: the bare write": lambda: bare.record(evaluation(next(new), 0.8)),
+        "Session.record": lambda: session.record(evaluation(next(new), 0.8)),
+        "updating the first record (baseline: first, all judged again: the worst case)":
+            lambda: first.record(replace(oldest, score=0.70 + next(flip), id=None)),
+    }, repeat, f"recording with {size:,} in the history"))
+    message = session.message()
+    sent = [f"{message['standing']['rows_total']:,}", f"{len(json.dumps(message)) / 1024:.1f} KB",
+            f"{len(message['standing']['rows']):,}"]
     for s in (session, first):
-        s.store.close()
+        s.close()
     bare.close()
-    return {"size": size, "record": quartiles(record_s), "store": quartiles(store_s),
-            "restore": quartiles(restore_s), "load_ext": quartiles(load_ext_s), "update_first": quartiles(update_s), "bytes": standing_bytes}
+    return table, sent
+
+
+# ------------------------------------------------------------------ 3. restoring
 
 
 def load_ext_seconds(path: Path) -> float:
-    """``%load_ext nbalign`` in a real InteractiveShell on this store: restore, comm, message."""
-    import os
-
+    """``%load_ext nbalign`` in a running IPython shell on this store: restore, comm, message."""
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
 
@@ -123,30 +218,50 @@ def load_ext_seconds(path: Path) -> float:
     return seconds
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10,1000,10000")
-    parser.add_argument("--repeat", type=int, default=40)
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"# nbalign record cost: Python {platform.python_version()}, {platform.machine()}, "
-          f"{time.strftime('%Y-%m-%d')}; medians [q1 - q3] in ms")
-    results = []
+def restore_seconds(path: Path) -> float:
+    start = time.perf_counter()
+    session = Session(path, notebook=NOTEBOOK)
+    session.restore()
+    seconds = time.perf_counter() - start
+    session.close()
+    return seconds
+
+
+def restoring(sizes: list[int], repeat: int, folder: Path):
+    stores = {"an empty store (anchor)": folder / "empty.db"}
+    stores.update({f"{size:,} evaluations": folder / f"history-{size}.db" for size in sizes})
+    arms = {}
+    for name, path in stores.items():
+        arms[f"load {name}"] = lambda path=path: load_ext_seconds(path)
+        arms[f"restore {name}"] = lambda path=path: restore_seconds(path)
+    times = in_turns(arms, repeat, "%load_ext and restore")
+    for kind, title in (("load", "`%load_ext nbalign` in a running kernel"),
+                        ("restore", "Restoring the history (a new Session, its restore())")):
+        yield Table(title, "an empty store", {name.removesuffix(" (anchor)"): times[f"{kind} {name}"]
+                                              for name in stores})
+
+
+# ------------------------------------------------------------------ the figures
+
+
+def figures(args):
+    histories = sizes(args.sizes)
     with tempfile.TemporaryDirectory() as folder:
-        for size in sizes:
-            print(f"  measuring a history of {size:,} records...", file=sys.stderr, flush=True)
-            results.append(measure(size, args.repeat, Path(folder)))
-    smallest = results[0]["record"][0]
-    print(f"{'history':>8} | {'record()':>24} | {'store write (anchor)':>24} | {'ratio':>5} | "
-          f"{'vs smallest':>11} | {'update first (worst)':>24} | {'restore':>24} | {'%load_ext':>24} | standing sent")
-    for r in results:
-        rec, sto, upd, res, ext = r["record"], r["store"], r["update_first"], r["restore"], r["load_ext"]
-        print(f"{r['size']:>8,} | {ms(rec[0])} [{ms(rec[1]).strip()}-{ms(rec[2]).strip()}] | "
-              f"{ms(sto[0])} [{ms(sto[1]).strip()}-{ms(sto[2]).strip()}] | {rec[0] / sto[0]:5.2f} | "
-              f"{rec[0] / smallest:10.2f}x | {ms(upd[0])} [{ms(upd[1]).strip()}-{ms(upd[2]).strip()}] | "
-              f"{ms(res[0])} [{ms(res[1]).strip()}-{ms(res[2]).strip()}] | "
-              f"{ms(ext[0])} [{ms(ext[1]).strip()}-{ms(ext[2]).strip()}] | {r['bytes'] / 1024:.1f} KB")
+        yield from against_mlflow(args.rows, args.repeat, Path(folder))
+        sent = []
+        for size in histories:
+            table, message = as_history_grows(size, args.repeat, Path(folder))
+            sent.append(message)
+            yield table
+        yield Grid("The standing a view receives, as the history grows",
+                   ["evaluations in the history", "the message, as JSON", "rows in it"], sent,
+                   ["Views receive the most recent rows and the summary, so the message stays the same size."])
+        yield from restoring(histories, max(3, args.repeat // 6), Path(folder))
 
 
 if __name__ == "__main__":
-    main()
+    run(__doc__, figures, {
+        "sizes": ("10,1000,10000", "evaluations in the history, comma-separated"),
+        "rows": (10_000, "test rows of the evaluation recorded beside MLflow"),
+        "repeat": 40,
+    }, smoke={"sizes": "10,100", "rows": 1_000, "repeat": 3})
