@@ -7,12 +7,13 @@
    the parameters and identity, the data fingerprint, the store write, the judgement (the judged
    standing), the message views receive and the inline verdict. A view is subscribed, as the
    sidebar's comm is in a kernel, and sends each message as JSON.
-2. As the history grows (10, 1,000, 10,000 evaluations): ``Session.record`` and the update in
-   place of the first record (``baseline: first``, so everything after it is judged again: the
-   worst case), against the bare store write (``Store.record``) on the same store; and the size
-   of the standing a view receives.
-3. Restoring the history: ``Session.restore`` and all of ``%load_ext nbalign`` in a running
-   kernel (a real IPython ``InteractiveShell``), against an empty store.
+2. Restoring a history of 10, 1,000, 10,000 evaluations: ``Session.restore`` and all of
+   ``%load_ext nbalign`` in a running kernel (a real IPython ``InteractiveShell``), against an
+   empty store.
+3. As the history grows: ``Session.record`` and the update in place of the first record
+   (``baseline: first``, so everything after it is judged again: the worst case), against the
+   bare store write (``Store.record``) on a store of the same size; and the size of the standing
+   a view receives.
 
 Interleaved; medians with the interquartile range; nothing passes or fails.
 
@@ -169,36 +170,7 @@ def against_mlflow(rows: int, repeat: int, folder: Path):
                              f"{number(cheaper)}x cheaper", at_least(cheaper, 100))
 
 
-# ------------------------------------------------------------------ 2. as the history grows
-
-
-def as_history_grows(size: int, repeat: int, folder: Path) -> tuple[Table, list[str]]:
-    path, first_path = folder / f"history-{size}.db", folder / f"first-{size}.db"
-    fill(path, size, baseline="0.7")
-    fill(first_path, size, baseline="first")
-    session, first = viewed_session(path), viewed_session(first_path)
-    session.restore()
-    first.restore()
-    oldest = first.records[0]
-    bare = Store(path)
-    new = itertools.count(size)
-    flip = itertools.cycle([0.0, 0.001])  # the first record's score changes each time
-    table = Table(f"Recording one evaluation with {size:,} in the history", "Store.record: the bare write", interleaved({
-        "Store.record: the bare write": lambda: bare.record(evaluation(next(new), 0.8)),
-        "Session.record": lambda: session.record(evaluation(next(new), 0.8)),
-        "updating the first record (baseline: first, all judged again: the worst case)":
-            lambda: first.record(replace(oldest, score=0.70 + next(flip), id=None)),
-    }, repeat, f"recording with {size:,} in the history"))
-    message = session.message()
-    sent = [f"{message['standing']['rows_total']:,}", f"{len(json.dumps(message)) / 1024:.1f} KB",
-            f"{len(message['standing']['rows']):,}"]
-    for s in (session, first):
-        s.close()
-    bare.close()
-    return table, sent
-
-
-# ------------------------------------------------------------------ 3. restoring
+# ------------------------------------------------------------------ 2. restoring
 
 
 def load_ext_seconds(path: Path) -> float:
@@ -241,22 +213,56 @@ def restoring(sizes: list[int], repeat: int, folder: Path):
                                               for name in stores})
 
 
+# ------------------------------------------------------------------ 3. as the history grows
+
+
+def as_history_grows(size: int, repeat: int, folder: Path) -> tuple[Table, list[str]]:
+    """The session records into ``history-{size}.db``; the bare writes go to a store of the same
+    size of their own (in the session's, they would read as another kernel's writes)."""
+    bare_path, first_path = folder / f"bare-{size}.db", folder / f"first-{size}.db"
+    fill(bare_path, size, baseline="0.7")
+    fill(first_path, size, baseline="first")
+    session, first = viewed_session(folder / f"history-{size}.db"), viewed_session(first_path)
+    session.restore()
+    first.restore()
+    oldest = first.records[0]
+    bare = Store(bare_path)
+    new = itertools.count(size)
+    flip = itertools.cycle([0.0, 0.001])  # the first record's score changes each time
+    table = Table(f"Recording one evaluation with {size:,} in the history", "Store.record: the bare write", interleaved({
+        "Store.record: the bare write": lambda: bare.record(evaluation(next(new), 0.8)),
+        "Session.record": lambda: session.record(evaluation(next(new), 0.8)),
+        "updating the first record (baseline: first, all judged again: the worst case)":
+            lambda: first.record(replace(oldest, score=0.70 + next(flip), id=None)),
+    }, repeat, f"recording with {size:,} in the history"))
+    message = session.message()
+    sent = [f"{message['standing']['rows_total']:,}", f"{len(json.dumps(message)) / 1024:.1f} KB",
+            f"{len(message['standing']['rows']):,}"]
+    for s in (session, first):
+        s.close()
+    bare.close()
+    return table, sent
+
+
 # ------------------------------------------------------------------ the figures
 
 
 def figures(args):
     histories = sizes(args.sizes)
     with tempfile.TemporaryDirectory() as folder:
-        yield from against_mlflow(args.rows, args.repeat, Path(folder))
+        folder = Path(folder)
+        yield from against_mlflow(args.rows, args.repeat, folder)
+        for size in histories:
+            fill(folder / f"history-{size}.db", size, baseline="0.7")
+        yield from restoring(histories, max(3, args.repeat // 6), folder)
         sent = []
         for size in histories:
-            table, message = as_history_grows(size, args.repeat, Path(folder))
+            table, message = as_history_grows(size, args.repeat, folder)
             sent.append(message)
             yield table
         yield Grid("The standing a view receives, as the history grows",
                    ["evaluations in the history", "the message, as JSON", "rows in it"], sent,
                    ["Views receive the most recent rows and the summary, so the message stays the same size."])
-        yield from restoring(histories, max(3, args.repeat // 6), Path(folder))
 
 
 if __name__ == "__main__":
