@@ -79,7 +79,7 @@ def compare(metric: Metric, test_set: TestSet, b: Kept, a: Kept | None = None, *
     binary = len(np.unique(y)) == 2
     flat = pred_b.ndim == 1 and (pred_a is None or pred_a.ndim == 1)
     if scorer == "roc_auc" and binary and flat and b.method != "predict":
-        return _delong(y, pred_a, pred_b, reference, confidence)
+        return _delong(y, None if a is None else (a, pred_a), (b, pred_b), reference, confidence)
     if scorer in _LOSSES:
         return _losses(_LOSSES[scorer], y, pred_a, pred_b, reference, confidence, test_set.classes)
     if _per_row_value(metric) and flat:
@@ -87,7 +87,8 @@ def compare(metric: Metric, test_set: TestSet, b: Kept, a: Kept | None = None, *
     if scorer == "accuracy" and b.method == "predict":
         return _accuracy(y, pred_a, pred_b, reference, confidence)
     if scorer == "average_precision" and binary and flat and b.method != "predict":
-        return _rescaled(lambda rows, resamples: _ap(y, pred_a, pred_b, reference, confidence, rows, resamples),
+        return _rescaled(lambda rows, resamples: _ap(y, None if a is None else (a, pred_a), (b, pred_b), reference,
+                                                     confidence, rows, resamples),
                          y.size, confidence)
     confusion = confusion_metric_of(scorer)
     # any number of classes, except for the scores of one positive class (f1, precision, ...)
@@ -206,15 +207,29 @@ def is_worse(metric: Metric, difference: Difference) -> bool:
 
 
 def _delong(y, a, b, reference, confidence):
+    """DeLong on the two models' ROC components, each computed once per kept response (``a``
+    and ``b`` are ``(Kept, scores)``; ``a`` is None against a reference number)."""
     import numpy as np
 
-    from .stats import delong
+    from .stats import RocComponents, delong_of, roc_components, roc_positive
 
+    positive = None
+
+    def components(kept: Kept, scores) -> RocComponents:
+        nonlocal positive
+        if "roc" not in kept.derived:
+            if positive is None:
+                positive = roc_positive(y)
+            kept.derived["roc"] = roc_components(scores, positive)
+        return kept.derived["roc"]
+
+    of_b = components(*b)
     if a is not None:
-        return delong(y, a, b, confidence)
-    # Against a constant model (AUC 0.5, no variance of its own), DeLong's interval is B's own.
-    difference = delong(y, np.zeros(b.shape), b, confidence)
-    return _shifted(difference, 0.5 - reference, confidence)
+        return delong_of(components(*a), of_b, confidence)
+    # Against a constant model (AUC 0.5: every component one half, no variance of its own),
+    # DeLong's interval is B's own, shifted to the reference.
+    constant = RocComponents(np.full(of_b.v10.size, 0.5), np.full(of_b.v01.size, 0.5))
+    return _shifted(delong_of(constant, of_b, confidence), 0.5 - reference, confidence)
 
 
 def _losses(name, y, a, b, reference, confidence, classes):
@@ -249,11 +264,25 @@ def _accuracy(y, a, b, reference, confidence):
 
 
 def _ap(y, a, b, reference, confidence, rows, resamples):
-    from .stats import paired_bootstrap_average_precision
+    """The paired bootstrap of average precision on ``rows`` (None: all), from each model's
+    resamples, computed once per kept response (``a`` and ``b`` are ``(Kept, scores)``)."""
+    from .stats import _positive_mask, paired_average_precision_of, resampled_average_precision
 
-    pick = (lambda v: v) if rows is None else (lambda v: None if v is None else v[rows])
-    return paired_bootstrap_average_precision(pick(y), pick(a), pick(b), resamples, confidence, 0,
-                                              pos_label=1 if _has_one(y) else None, reference=reference)
+    pick = (lambda v: v) if rows is None else (lambda v: v[rows])
+    labels = pick(y)
+    positive = None
+
+    def resampled(kept: Kept, scores):
+        nonlocal positive
+        key = ("average_precision", rows is None, resamples)  # the rows are fixed by the test set's size
+        if key not in kept.derived:
+            if positive is None:
+                positive = _positive_mask(labels, 1 if _has_one(y) else None, "paired_bootstrap_average_precision")
+            kept.derived[key] = resampled_average_precision(pick(scores), positive, resamples, 0)
+        return kept.derived[key]
+
+    of_b = resampled(*b)
+    return paired_average_precision_of(reference if a is None else resampled(*a), of_b, confidence)
 
 
 def _per_row_value(metric: Metric) -> bool:

@@ -336,7 +336,11 @@ def _why_undefined(y) -> str:
     try:
         import numpy as np
 
-        classes = np.unique(np.asarray(y))
+        y = np.asarray(y)
+        if y.dtype.kind in "biuf" and y.size:  # numbers: two passes, no sort (NaN is refused later)
+            classes = y[:1] if y.min() == y.max() else y[:2]
+        else:
+            classes = np.unique(y)
     except (TypeError, ValueError):
         return ""
     if len(classes) == 1:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DEFAULT_LIMIT = 100_000
 
@@ -34,6 +34,9 @@ class Kept:
     method: str
     values: object  # numpy.ndarray
     rows: object | None = None  # numpy.ndarray of int64, sorted
+    # What the paired tests computed from the values, by name (a model's ROC components), so a
+    # model compared with several others is ranked once.
+    derived: dict = field(default_factory=dict, repr=False)
 
     def __eq__(self, other):  # arrays do not compare as a whole with ==
         import numpy as np

@@ -260,3 +260,28 @@ def test_models_are_measured_against_the_baseline_model_until_one_beats_it_and_i
     assert "baseline model: linear baseline" in labels_drawn and "ship (NBA303): linear baseline" in labels_drawn
     ship = next(c for c in costs.collections if c.get_label() == "ship (NBA303): linear baseline")
     assert tuple(ship.get_offsets()[0]) == pytest.approx((5.0, records[0].score))
+
+
+@pytest.mark.parametrize("name", ["auc", "ap"])
+def test_a_model_compared_with_several_others_is_ranked_once(name, monkeypatch):
+    """What a test computes of one model (DeLong's components, the bootstrap's resamples) is
+    kept with its predictions: a second comparison of the same model does not compute it again,
+    and gives what a fresh computation gives."""
+    from nbalign import stats
+
+    y, a, b = binary(n=900, seed=4)
+    c = b + np.random.default_rng(5).normal(0, 0.4, y.size)
+    metric = resolve_metric(name)
+    labels = labels_of("f", y, None)
+    kept = {k: keep("decision_function", v, None, None) for k, v in (("a", a), ("b", b), ("c", c))}
+    fresh = {pair: compare(metric, labels, keep("decision_function", {"a": a, "b": b, "c": c}[pair[1]], None, None),
+                           keep("decision_function", {"a": a, "b": b, "c": c}[pair[0]], None, None))
+             for pair in (("a", "b"), ("b", "c"))}
+    computed = []
+    for function in ("roc_components", "resampled_average_precision"):
+        original = getattr(stats, function)
+        monkeypatch.setattr(stats, function, lambda *args, _f=original, **kw: computed.append(1) or _f(*args, **kw))
+    first = compare(metric, labels, kept["b"], kept["a"])
+    second = compare(metric, labels, kept["c"], kept["b"])
+    assert len(computed) == 3  # a, b, c: b once for both comparisons
+    assert (first, second) == (fresh[("a", "b")], fresh[("b", "c")])

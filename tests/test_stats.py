@@ -547,3 +547,49 @@ def test_a_multiclass_confusion_bootstrap_agrees_with_the_row_bootstrap():
     rows = paired_bootstrap(lambda t, p: f1_score(t, p, average="macro"), y, a, b, n_resamples=600)
     assert cells.method == "paired bootstrap of f1 (macro), percentile, 2000 resamples"
     assert_close_intervals(cells, rows)
+
+
+# ------------------------------------------------------------------ the metric itself, in one sort
+
+
+@pytest.mark.parametrize("labels", ["0/1", "bool", "-2/5", "float 0/1"])
+@pytest.mark.parametrize("rounding", [None, 1, 0], ids=["distinct", "ties", "many ties"])
+def test_roc_auc_is_scikit_learns_for_binary_numbers(labels, rounding):
+    rng = np.random.default_rng(11)
+    y01 = rng.integers(0, 2, 2_000)
+    scores = y01 * 0.8 + rng.normal(0, 1, y01.size)
+    if rounding is not None:
+        scores = np.round(scores, rounding)
+    y = {"0/1": y01, "bool": y01.astype(bool), "-2/5": np.where(y01 == 1, 5, -2),
+         "float 0/1": y01.astype(float)}[labels]
+    assert stats.roc_auc(y, scores) == pytest.approx(sk.roc_auc_score(y, scores), abs=1e-14)
+    assert stats.roc_auc(y, scores.astype(np.float32)) == pytest.approx(
+        sk.roc_auc_score(y, scores.astype(np.float32)), abs=1e-14)
+
+
+def test_roc_auc_leaves_everything_else_to_scikit_learn():
+    """Other labels, several columns, options and NaN get scikit-learn's answer, or its error."""
+    rng = np.random.default_rng(12)
+    y = rng.integers(0, 3, 600)
+    proba = rng.dirichlet([1, 1, 1], 600)
+    assert stats.roc_auc(y, proba, multi_class="ovr") == sk.roc_auc_score(y, proba, multi_class="ovr")
+    words = np.where(y > 0, "stay", "churn")
+    assert stats.roc_auc(words, proba[:, 0]) == sk.roc_auc_score(words, proba[:, 0])
+    binary = (y > 0).astype(int)
+    assert stats.roc_auc(binary, proba[:, 0], max_fpr=0.2) == sk.roc_auc_score(binary, proba[:, 0], max_fpr=0.2)
+    with pytest.raises(ValueError, match="NaN"):
+        stats.roc_auc(binary, np.where(binary == 1, np.nan, 0.3))
+    with pytest.raises(ValueError):
+        stats.roc_auc(y, proba)  # multiclass without multi_class: scikit-learn's own message
+
+
+def test_delong_from_components_is_delong():
+    """A model's components, computed once, give the same test against any other model."""
+    rng = np.random.default_rng(13)
+    y, a, b = two_scorers(rng, 800)
+    c = np.round(b + rng.normal(0, 0.5, y.size), 1)
+    positive = stats.roc_positive(y)
+    of = {name: stats.roc_components(s, positive) for name, s in (("a", a), ("b", b), ("c", c))}
+    assert of["b"].auc == pytest.approx(sk.roc_auc_score(y, b), abs=1e-14)
+    for first, second, scores in (("a", "b", (a, b)), ("b", "c", (b, c)), ("a", "c", (a, c))):
+        assert stats.delong_of(of[first], of[second]) == delong(y, *scores)

@@ -297,3 +297,28 @@ def test_a_session_sees_what_another_kernel_recorded_without_rereading_everythin
     mine.record(evaluation("mine", 0.80))
     assert [r.name for r in mine.standing.rows] == ["theirs", "mine"]
     assert mine.standing.summary.best.name == "theirs"
+    theirs.record(evaluation("theirs again", 0.86))
+    mine.record(evaluation("mine again", 0.81))  # read back: another kernel wrote in between
+    mine.record(evaluation("mine once more", 0.82))  # not read back: nobody else wrote since
+    assert [r.name for r in mine.standing.rows] == ["theirs", "mine", "theirs again", "mine again",
+                                                    "mine once more"]
+    restored = Session(path, notebook="churn.ipynb")
+    restored.restore()
+    assert [(r.id, r.name, r.verdict) for r in restored.standing.rows] == \
+        [(r.id, r.name, r.verdict) for r in mine.standing.rows]
+
+
+def test_the_views_message_is_built_only_when_a_view_listens(tmp_path):
+    session = Session(tmp_path / "nbalign.db")
+    session.set_objective(objective())
+    session.record(evaluation("lr", 0.8))
+    assert session._message is None  # nobody listens: the standing was judged, never serialised
+    received = []
+    session.subscribe(lambda type_, message: received.append(message))
+    session.record(evaluation("forest", 0.85))
+    assert [m["standing"]["rows"][-1]["name"] for m in received] == ["forest"]
+    assert session.message() is received[-1] and received[-1]["revision"] >= 1
+    before = received[-1]["standing"]["rows"][0]
+    session.record(evaluation("boost", 0.86))
+    assert received[-1]["revision"] == received[0]["revision"] + 1
+    assert received[-1]["standing"]["rows"][0] == before  # rows judged before are shipped as they were
