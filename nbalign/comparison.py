@@ -266,7 +266,11 @@ def _accuracy(y, a, b, reference, confidence):
 def _ap(y, a, b, reference, confidence, rows, resamples):
     """The paired bootstrap of average precision on ``rows`` (None: all), from each model's
     resamples, computed once per kept response (``a`` and ``b`` are ``(Kept, scores)``)."""
-    from .stats import _positive_mask, paired_average_precision_of, resampled_average_precision
+    from .stats import (
+        paired_average_precision_of,
+        positive_rows,
+        resampled_average_precision,
+    )
 
     pick = (lambda v: v) if rows is None else (lambda v: v[rows])
     labels = pick(y)
@@ -277,7 +281,7 @@ def _ap(y, a, b, reference, confidence, rows, resamples):
         key = ("average_precision", rows is None, resamples)  # the rows are fixed by the test set's size
         if key not in kept.derived:
             if positive is None:
-                positive = _positive_mask(labels, 1 if _has_one(y) else None, "paired_bootstrap_average_precision")
+                positive = positive_rows(labels, 1 if _has_one(y) else None, "paired_bootstrap_average_precision")
             kept.derived[key] = resampled_average_precision(pick(scores), positive, resamples, 0)
         return kept.derived[key]
 

@@ -32,18 +32,19 @@ from .errors import EvaluationError
 
 __all__ = [
     "Difference",
+    "ResampledAP",
     "RocComponents",
     "delong",
     "delong_of",
     "holm",
     "mcnemar",
+    "paired_average_precision_of",
     "paired_bootstrap",
     "paired_bootstrap_average_precision",
     "paired_bootstrap_confusion",
-    "ResampledAP",
-    "paired_average_precision_of",
     "paired_losses",
     "per_row_losses",
+    "positive_rows",
     "resampled_average_precision",
     "roc_auc",
     "roc_components",
@@ -154,13 +155,19 @@ def delong(y_true, scores_a, scores_b, confidence: float = 0.95, *, pos_label=No
     >>> round(d.estimate, 4), d.method, d.n         # AUC 1.0 against 7/9
     (0.2222, 'DeLong', 6)
     """
-    import numpy as np
 
     _check_confidence(confidence)  # before any work: a wrong level is the first thing said
     y, a, b = _paired_arrays("delong", y_true=y_true, scores_a=scores_a, scores_b=scores_b)
     a, b = _numbers(a, "scores_a", finite=False), _numbers(b, "scores_b", finite=False)
     positive = roc_positive(y, pos_label)
     return delong_of(roc_components(a, positive), roc_components(b, positive), confidence)
+
+
+def positive_rows(y_true, pos_label=None, function: str = "the paired test"):
+    """Which rows are positive: ``pos_label``, else the larger of the two labels of y."""
+    import numpy as np
+
+    return _positive_mask(np.asarray(y_true), pos_label, function)
 
 
 def roc_positive(y_true, pos_label=None):
@@ -736,7 +743,6 @@ def paired_bootstrap_average_precision(y_true, scores_a, scores_b, n_resamples: 
     >>> round(d.estimate, 3), d.p_value < 0.01
     (0.5, True)
     """
-    import numpy as np
 
     _check_confidence(confidence)
     _check_resamples(n_resamples, "paired_bootstrap_average_precision")
