@@ -23,13 +23,14 @@ numpy, pandas, scipy and scikit-learn are imported inside functions: ``import nb
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import hashlib
 import json
 import logging
 import math
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -96,7 +97,7 @@ class Evaluation:
 
     def without_predictions(self) -> Evaluation:
         """The record alone: what a session keeps in memory once the predictions are stored."""
-        return self if self.kept is None and self.test_set is None else replace(self, kept=None, test_set=None)
+        return self if self.kept is None and self.test_set is None else self._but(kept=None, test_set=None)
 
     @cached_property  # asked for often by the judge and the store; the record never changes
     def key(self) -> str:
@@ -105,7 +106,15 @@ class Evaluation:
         return hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
     def with_id(self, id: int) -> Evaluation:
-        return replace(self, id=id)
+        return self._but(id=id)
+
+    def _but(self, **changes) -> Evaluation:
+        """A copy with ``changes`` to fields that are not part of its :attr:`key` (which comes
+        along, hashed already); ``dataclasses.replace`` would validate and hash it all anew."""
+        copied = copy.copy(self)
+        for name, value in changes.items():
+            object.__setattr__(copied, name, value)
+        return copied
 
     def to_dict(self) -> dict:
         return {

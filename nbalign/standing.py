@@ -598,14 +598,17 @@ class BestClaim:
     Computed when first asked.
     """
 
-    def __init__(self, facts: Facts, competitors: list[Evaluation]):
+    def __init__(self, facts: Facts, competitors: list[Evaluation] | None, models_compared: int | None = None):
+        # ``competitors`` are only needed (and only given) for Holm's correction, up to
+        # HOLM_UP_TO models: beyond, the count is enough, and a standing costs the same at 10,000.
         self._facts = facts
-        self._competitors = competitors
+        self._competitors = competitors or []
+        self._k = len(self._competitors) if models_compared is None else models_compared
 
     @cached_property
     def _result(self) -> tuple[Difference | None, float | None, str]:
         facts = self._facts
-        comparisons, metric, k = facts.comparisons, facts.metric, max(1, len(self._competitors))
+        comparisons, metric, k = facts.comparisons, facts.metric, max(1, self._k)
         if comparisons is None or facts.baseline is None:
             return None, None, ""
         level = 1 - (1 - facts.confidence) / k
@@ -648,7 +651,7 @@ class BestClaim:
 
     @property
     def models_compared(self) -> int:
-        return len(self._competitors)
+        return self._k
 
     @property
     def verdict(self) -> str:
@@ -996,9 +999,9 @@ class Judge:
         claim, compared = None, 0
         if best is not None:
             positions = self._by_test_set.get(self._records[fold.best].data_fingerprint, [])
-            competitors = [self._records[p] for p in positions]
-            compared = len(competitors)
-            claim = BestClaim(best.facts, competitors)
+            compared = len(positions)
+            competitors = [self._records[p] for p in positions] if compared <= HOLM_UP_TO else None
+            claim = BestClaim(best.facts, competitors, compared)
         summary = Summary(
             baseline=self._baseline,
             target=target,

@@ -155,7 +155,9 @@ class Store:
     # ------------------------------------------------------------------ connection
 
     def _connect(self, create: bool) -> sqlite3.Connection | None:
-        if self._connection is not None and not self.in_memory:
+        # Before a write, a file deleted or replaced under the store is noticed (so the write is
+        # not lost in a deleted file); a read of the file once opened needs no such check.
+        if self._connection is not None and not self.in_memory and create:
             if self._file_changed():
                 self.vanished = True
                 log.info("nbalign store %s was deleted or replaced while open", self.path)
