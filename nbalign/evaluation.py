@@ -143,9 +143,14 @@ class Evaluation:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> Evaluation:
+    def from_dict(cls, data: dict, key: str | None = None) -> Evaluation:
+        """The evaluation ``to_dict`` gave; ``key``: its identity as the store holds it (a
+        history of 10,000 records is then not hashed again on every restore)."""
         # Older stores may hold fields this version no longer has (a verdict): ignore them.
-        return cls(**{k: v for k, v in data.items() if k in _FIELDS})
+        evaluation = cls(**{k: v for k, v in data.items() if k in _FIELDS})
+        if key is not None:
+            evaluation.__dict__["key"] = key  # the cached_property's slot
+        return evaluation
 
 
 _FIELDS = set(Evaluation.__dataclass_fields__) - {"kept", "test_set"}

@@ -479,11 +479,11 @@ class Store:
         # A read-only store of schema 1 has no change numbers: its ids stand in for them.
         change = "change_no" if self._schema >= 2 else "id"
         rows = connection.execute(
-            f"SELECT id, record, {change} FROM evaluations WHERE objective = ? AND {change} > ? ORDER BY id",
+            f"SELECT id, key, record, {change} FROM evaluations WHERE objective = ? AND {change} > ? ORDER BY id",
             (objective, since),
         ).fetchall()
-        latest = max((change for _, _, change in rows), default=since)
-        return [Evaluation.from_dict({**json.loads(record), "id": id_}) for id_, record, _ in rows], latest
+        latest = max((change for *_, change in rows), default=since)
+        return [Evaluation.from_dict({**json.loads(record), "id": id_}, key) for id_, key, record, _ in rows], latest
 
 
 def schema_version(connection: sqlite3.Connection) -> int:
