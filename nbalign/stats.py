@@ -782,8 +782,9 @@ def resampled_average_precision(scores, positive, n_resamples: int = 2000, seed:
     for first in range(0, n_resamples, block):
         count = min(block, n_resamples - first)
         rows = rng.integers(0, size, size=(count, size))
-        counts = np.bincount((rows + size * np.arange(count)[:, None]).ravel(),
-                             minlength=count * size).reshape(count, size).astype(np.int32)
+        counts = np.empty((count, size), dtype=np.int32)
+        for i, drawn in enumerate(rows):  # one bincount per resample: faster than one of them all
+            counts[i] = np.bincount(drawn, minlength=size)
         values[first:first + count] = _weighted_ap(counts, *by_score)
     return ResampledAP(estimate, values, size)
 
@@ -962,9 +963,11 @@ def _weighted_ap(counts, order, positives_at, last_of_block, block_ends):
     """
     import numpy as np
 
-    weights = counts[:, order]
-    drawn = np.cumsum(weights, axis=1)[:, block_ends]  # rows drawn down to each block's end
-    true_pos = np.cumsum(weights[:, positives_at], axis=1)[:, last_of_block]
+    # np.take along an axis is several times faster than fancy indexing; int32 sums are exact
+    # (a resample draws as many rows as there are, far below 2**31) and half the memory.
+    weights = np.take(counts, order, axis=1)
+    drawn = np.take(np.cumsum(weights, axis=1, dtype=np.int32), block_ends, axis=1)  # drawn down to each block's end
+    true_pos = np.take(np.cumsum(np.take(weights, positives_at, axis=1), axis=1, dtype=np.int32), last_of_block, axis=1)
     gained = np.diff(true_pos, axis=1, prepend=0)  # positives drawn in each block
     with np.errstate(invalid="ignore", divide="ignore"):
         # a block none of whose rows is drawn gains nothing; no positive drawn at all: NaN, refused
