@@ -27,12 +27,12 @@ Sequences use a larger test set (``--sequence-rows``) than the pairs, so that th
 the metric's range (AUC 0.6 at skill 0).
 
 Average precision's paired test is a bootstrap, many times slower than the others: it gets
-fewer pairs and sequences (``--ap-pairs``, ``--ap-sequences``), and so wider intervals.
+fewer sequences (``--ap-sequences``; ``--ap-pairs`` sets its pairs), and so wider intervals there.
 
 Figures, never asserted here (``tests/test_calibration.py`` asserts a smaller version):
 
-    .venv/bin/python benchmarks/calibration.py [--pairs 1000] [--ap-pairs 400] [--rows 500] [--sequences 50]
-        [--ap-sequences 15] [--sequence-rows 2000] [--metrics auc,average_precision,rmse] [--seed 0]
+    .venv/bin/python benchmarks/calibration.py [--pairs 1000] [--ap-pairs 1000] [--rows 500] [--sequences 50]
+        [--ap-sequences 25] [--sequence-rows 2000] [--metrics auc,average_precision,rmse] [--seed 0]
         [--smoke] [--markdown | --json]
 """
 
@@ -296,7 +296,7 @@ def figures(args):
          "NBA303 by patience+1", "steady: no NBA303", "time"], rows,
         [f"Seed {args.seed}; pairs of {args.rows} rows, sequences of {args.sequence_rows} rows; stop.confidence 0.95, "
          f"min_gain 0, patience {PATIENCE}. Average precision's paired test is a bootstrap, many times slower "
-         f"than the others: it gets {args.ap_pairs} pairs and {args.ap_sequences} sequences, so its intervals are wider.",
+         f"than the others: it gets {args.ap_pairs} pairs and {args.ap_sequences} sequences (see their intervals).",
          f"Goal: false better at most 5% (about 2.5%: one side of a two-sided 95% interval); power at +2 SE about "
          f"{scipy_stats.norm.sf(1.96 - POWER_SE):.0%} for a calibrated test. A calibrated judge calls more than "
          f"{false_better_bound(args.pairs)} of {args.pairs} pairs better ({false_better_bound(args.pairs) / args.pairs:.1%}) "
@@ -312,10 +312,10 @@ def figures(args):
 if __name__ == "__main__":
     run(__doc__, figures, {
         "pairs": (1000, "pairs of models per metric"),
-        "ap_pairs": (400, "pairs for average precision (its test is a bootstrap)"),
+        "ap_pairs": (1000, "pairs for average precision (its test is a bootstrap, the slow one)"),
         "rows": (500, "rows of each simulated test set"),
         "sequences": (50, "climb-then-plateau and steady sequences"),
-        "ap_sequences": (15, "sequences for average precision"),
+        "ap_sequences": (25, "sequences for average precision"),
         "sequence_rows": (2000, "rows of each sequence's test set"),
         "calibration_rows": (CALIBRATION_ROWS, "rows of the sample a skill's true gain is measured on"),
         "metrics": ",".join(SCENARIOS),
