@@ -68,7 +68,6 @@ def compare(metric: Metric, test_set: TestSet, b: Kept, a: Kept | None = None, *
     Raises :class:`~nbalign.errors.EvaluationError` when the two were not kept on the same rows
     or the test cannot be computed on them (a class missing, a constant model).
     """
-    import numpy as np
 
     if a is not None and not _same_rows(a, b):
         raise EvaluationError("the two evaluations kept different rows of the test set; they cannot be paired.")
@@ -76,7 +75,7 @@ def compare(metric: Metric, test_set: TestSet, b: Kept, a: Kept | None = None, *
     pred_b = _predictions(b, test_set)
     pred_a = None if a is None else _predictions(a, test_set)
     scorer = metric.scorer
-    binary = len(np.unique(y)) == 2
+    binary = _two_labels(y)
     flat = pred_b.ndim == 1 and (pred_a is None or pred_a.ndim == 1)
     if scorer == "roc_auc" and binary and flat and b.method != "predict":
         return _delong(y, None if a is None else (a, pred_a), (b, pred_b), reference, confidence)
@@ -382,6 +381,16 @@ def _predictions(kept: Kept, test_set: TestSet):
         classes = np.asarray(list(test_set.classes) + ["\0unknown"], dtype=object)
         return classes[values.astype(np.int64)]  # -1 (a label the test set lacks) is the last
     return values
+
+
+def _two_labels(y) -> bool:
+    """Exactly two distinct labels; for numbers without sorting them (labels are never NaN)."""
+    import numpy as np
+
+    if y.dtype.kind in "fiub" and y.size:
+        low, high = y.min(), y.max()
+        return bool(low < high and np.count_nonzero(y == low) + np.count_nonzero(y == high) == y.size)
+    return len(np.unique(y)) == 2
 
 
 def _same_rows(a: Kept, b: Kept) -> bool:

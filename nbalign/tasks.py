@@ -108,12 +108,36 @@ def _plain(value):
 
 
 def target_type(y) -> str:
+    """scikit-learn's ``type_of_target``; for one column of integers or booleans, the same
+    answer from two passes over the labels instead of a sort of them all."""
+    labels = _integer_labels(y)
+    if labels is not None:
+        low, high = labels.min(), labels.max()
+        two_at_most = low == high or labels.size == _count(labels, low) + _count(labels, high)
+        return "binary" if two_at_most else "multiclass"
     from sklearn.utils.multiclass import type_of_target
 
     try:
         return type_of_target(y)
     except (TypeError, ValueError):
         return "unknown"
+
+
+def _integer_labels(y):
+    """``y`` as a non-empty 1-D numpy array of integers or booleans, or None."""
+    dtype = getattr(y, "dtype", None)
+    if dtype is None or getattr(dtype, "kind", None) not in ("i", "u", "b") or getattr(y, "ndim", 0) != 1:
+        return None
+    import numpy as np
+
+    labels = np.asarray(y)
+    return labels if labels.size and labels.dtype.kind in "iub" else None
+
+
+def _count(labels, value) -> int:
+    import numpy as np
+
+    return int(np.count_nonzero(labels == value))
 
 
 def check_task(metric, model, y, target: str, label: str) -> None:

@@ -152,3 +152,26 @@ def test_declaring_accuracy_on_imbalanced_loans_says_so_on_the_card_and_to_the_s
     assert "scores 0.948 accuracy" in card
     sent = nbalign.active_session().message()["standing"]
     assert [f["code"] for f in sent["findings"]] == ["NBA105"] and "NBA105" in sent["checks"]
+
+
+@pytest.mark.parametrize("labels", [
+    [0, 1, 1], [3, 3], [0, 5, 0], [0, 1, 2], [True, False], [-1, 1, -1], [7],
+])
+@pytest.mark.parametrize("container", ["array", "series", "uint8", "nullable"])
+def test_the_target_type_of_integer_labels_is_scikit_learns(labels, container):
+    """Integer labels take a shortcut (two passes, no sort); it must agree with type_of_target."""
+    import numpy as np
+    import pandas as pd
+    from sklearn.utils.multiclass import type_of_target
+
+    from nbalign.tasks import target_type
+
+    y = {"array": lambda: np.array(labels), "series": lambda: pd.Series(labels),
+         "uint8": lambda: np.array(labels).astype(np.uint8) if min(labels) >= 0 else np.array(labels),
+         "nullable": lambda: pd.Series(labels + [None], dtype="Int64" if not isinstance(labels[0], bool) else "boolean"),
+         }[container]()
+    try:
+        expected = type_of_target(y)
+    except (TypeError, ValueError):
+        expected = "unknown"
+    assert target_type(y) == expected
