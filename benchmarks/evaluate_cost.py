@@ -81,6 +81,49 @@ def evaluate_table(rows: int, repeat: int, model) -> Table:
     return table
 
 
+# Other metrics: what a user would write for each, without nbalign.
+OTHER_METRICS = {
+    "average_precision": ("average_precision_score(y, model.predict_proba(X)[:, 1])",
+                          lambda m, X, y: _sk().average_precision_score(y, m.predict_proba(X)[:, 1])),
+    "log_loss": ("log_loss(y, model.predict_proba(X))", lambda m, X, y: _sk().log_loss(y, m.predict_proba(X))),
+    "accuracy": ("accuracy_score(y, model.predict(X))", lambda m, X, y: _sk().accuracy_score(y, m.predict(X))),
+    "f1": ("f1_score(y, model.predict(X))", lambda m, X, y: _sk().f1_score(y, m.predict(X))),
+}
+
+
+def _sk():
+    import sklearn.metrics
+
+    return sklearn.metrics
+
+
+def other_metric_table(metric_name: str, rows: int, repeat: int, model) -> Table:
+    """``%evaluate`` beside the bare call of another metric: its paired test is another one
+    (a bootstrap for average precision and F1, a paired t for log loss, McNemar for accuracy)."""
+    import numpy as np
+
+    from nbalign import commands
+    from nbalign.objective import parse_objective
+    from nbalign.session import Session
+
+    rng = np.random.default_rng(rows)
+    X = rng.normal(size=(rows, 20))
+    y = (X[:, 0] + rng.normal(size=rows) > 0).astype(int)
+    session = Session(store_path=os.path.join(tempfile.mkdtemp(), "nbalign.db"))
+    session.subscribe(lambda kind, message: json.dumps(message))
+    session.set_objective(parse_objective(f"metric: {metric_name}\nbaseline: first", name="bench"))
+    commands.evaluate(session, {}, model, X, y, name="first")
+    names = (f"model {i}" for i in itertools.count())
+    label, bare = OTHER_METRICS[metric_name]
+    table = Table(f"{metric_name} at {rows:,} test rows", label, interleaved({
+        label: lambda: bare(model, X, y),
+        "%evaluate: commands.evaluate and its inline verdict": lambda: commands.evaluate(
+            session, {}, model, X, y, name=next(names))._repr_mimebundle_(),
+    }, repeat, f"%evaluate with {metric_name}"))
+    session.close()
+    return table
+
+
 def figures(args):
     import numpy as np
     from sklearn.linear_model import LogisticRegression
@@ -99,6 +142,17 @@ def figures(args):
                        f"and its metric) takes {table.time(SCORING)}; all the rest, {number(beyond * 1e3)} ms, is "
                        f"{beyond / table.median(BARE):.0%} of the bare call",
                        f"met: {added:+.0%}" if added <= 0.10 else f"missed: {added:+.0%}, goal +10%")
+    rows = sizes(args.rows)[0]
+    ratios = {}
+    for metric_name in OTHER_METRICS:
+        table = other_metric_table(metric_name, rows, args.repeat, model)
+        table.notes.append("The same logistic regression; each evaluation tested against the first and the best "
+                           "with the metric's own paired test.")
+        yield table
+        ratios[metric_name] = (table.time(table.anchor), table.ratio("%evaluate: commands.evaluate and its inline verdict"))
+    yield Headline(f"`%evaluate` with other metrics at {rows:,} rows (the goal is set for the AUC)",
+                   "; ".join(f"{name}: {ratio:.2f}x the bare call ({bare})" for name, (bare, ratio) in ratios.items()),
+                   "no number set")
 
 
 if __name__ == "__main__":
