@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import Headline, Table, interleaved, number, run, sizes  # noqa: E402
+from benchmarks.common import Headline, Table, interleaved, number, run, sizes
 
 BARE = "roc_auc_score(y, model.predict_proba(X)[:, 1]): the bare metric call"
 WHOLE = "%evaluate: commands.evaluate and its inline verdict"
