@@ -8,9 +8,11 @@ the metric call it accompanies (``benchmarks/fingerprint.py``).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import math
 import numbers
+import threading
 from decimal import Decimal
 
 from .identity import ADDRESS, qualname
@@ -120,41 +122,85 @@ def _hash_columns(n: int, m: int, blocks) -> tuple[bytes, int]:
 
     rows = _sampled_rows(n, m)
     sample = np.zeros((len(rows), m), dtype=np.uint64)
-    row_sums = np.zeros(n, dtype=np.uint64)
+    row_sums, spare = _workspace(n)
+    row_sums.fill(0)
     for start, codes in blocks:
         codes = codes[:, None] if codes.ndim == 1 else codes
         if codes.shape[1] == 1:
             row_sums += codes[:, 0]
-        else:  # both wrap around; einsum is twice as fast along C-ordered rows, sum along columns
-            row_sums += codes.sum(axis=1) if codes.flags.f_contiguous else np.einsum("ij->i", codes)
+        elif codes.flags.f_contiguous:  # both wrap around; einsum is twice as fast along C-ordered rows
+            row_sums += codes.sum(axis=1)
+        else:
+            row_sums += np.einsum("ij->i", codes, out=spare)
         sample[:, start:start + codes.shape[1]] = codes[rows]
-    return _folded(sample, row_sums)
+    return _folded(sample, row_sums, spare)
 
 
+@functools.lru_cache(maxsize=8)
 def _sampled_rows(n: int, m: int):
     """Evenly spaced rows holding at most _SAMPLE_VALUES values (every row of smaller data)."""
     import numpy as np
 
     k = min(n, max(1, _SAMPLE_VALUES // max(m, 1)))
-    return np.arange(k, dtype=np.int64) * n // k
+    rows = np.arange(k, dtype=np.int64) * n // k
+    rows.flags.writeable = False  # shared by every call with these sizes
+    return rows
 
 
-def _folded(sample, row_sums) -> tuple[bytes, int]:
+# Rows whose working arrays are kept from one fingerprint to the next. Fresh memory is what a
+# fingerprint mostly paid for (each new page is faulted in), more than the hashing itself; a test
+# set is fingerprinted again at every evaluation. Larger data gets arrays of its own.
+_KEPT_ROWS = 2_000_000
+_kept = threading.local()
+
+
+def _workspace(n: int):
+    """Two uint64 arrays of ``n`` values (their contents left as they were), reused across calls."""
+    import numpy as np
+
+    held = getattr(_kept, "arrays", None)
+    if held is None or len(held[0]) < n:
+        held = (np.empty(n, dtype=np.uint64), np.empty(n, dtype=np.uint64))
+        if n <= _KEPT_ROWS:
+            _kept.arrays = held
+    return held[0][:n], held[1][:n]
+
+
+def _positions(n: int):
+    """``i * _GOLDEN`` for each row i (wrapping): the same prefix for every n, so one array is kept."""
+    import numpy as np
+
+    held = getattr(_kept, "positions", None)
+    if held is None or len(held) < n:
+        held = np.arange(n, dtype=np.uint64)
+        np.multiply(held, np.uint64(_GOLDEN), out=held)
+        if n <= _KEPT_ROWS:
+            _kept.positions = held
+    return held[:n]
+
+
+def _folded(sample, row_sums, spare=None) -> tuple[bytes, int]:
     """(the sampled rows' codes as bytes, the sum of every row's code sum mixed with its position)."""
     import numpy as np
 
-    row_sums ^= np.arange(len(row_sums), dtype=np.uint64) * np.uint64(_GOLDEN)
-    return np.ascontiguousarray(sample).tobytes(), int(_mix(row_sums).sum(dtype=np.uint64))
+    np.bitwise_xor(row_sums, _positions(len(row_sums)), out=row_sums)
+    mixed = _mix(row_sums, scratch=spare)
+    return np.ascontiguousarray(sample).tobytes(), int(mixed.sum(dtype=np.uint64))
 
 
-def _mix(x):
-    """MurmurHash3's 64-bit finaliser, in place: a bijection, so distinct sums stay distinct."""
+def _mix(x, scratch=None):
+    """MurmurHash3's 64-bit finaliser, in place: a bijection, so distinct sums stay distinct.
+
+    Every step writes into ``x`` or ``scratch``: a fresh array per step costs more in memory
+    allocation than the arithmetic itself."""
     import numpy as np
 
+    scratch = np.empty_like(x) if scratch is None else scratch
     for multiplier in (0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, None):
-        x ^= x >> np.uint64(33)
+        np.right_shift(x, np.uint64(33), out=scratch)
+        np.bitwise_xor(x, scratch, out=x)
         if multiplier is not None:
-            x *= np.uint64(multiplier)
+            np.multiply(x, np.uint64(multiplier), out=x)
     return x
 
 
