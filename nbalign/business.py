@@ -28,6 +28,7 @@ Pure: numpy at call time, scikit-learn only to tune a threshold. No IPython.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from .kpi import MINUS, Quantity, format_quantity
@@ -677,26 +678,21 @@ def _tuned(model, method, matrix: ValueMatrix, positive, scores, train, report, 
         rows = len(y_train)
     except TypeError:
         return {"skipped": "the training labels have no length"}
-    if report is not None:
-        shown = min(rows, TUNE_ROW_LIMIT)
-        report(f"nbalign: choosing {label}'s decision threshold by {TUNE_FOLDS}-fold cross-validation "
-               f"on {shown:,} training rows…", False)
-    import time
-    import warnings
-
-    start = time.perf_counter()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            choice = tune_threshold(model, X_train, y_train, matrix, method=method)
-    except Exception as exc:  # noqa: BLE001 - the model cannot be refitted here: the figure is left out, not the evaluation
-        if report is not None:
-            report(f"nbalign: {label}'s decision threshold was not tuned ({type(exc).__name__}: {_short(exc)}).", True)
-        return {"skipped": f"the model could not be refitted ({type(exc).__name__}: {_short(exc)})"}
-    seconds = time.perf_counter() - start
-    if report is not None:
-        report(f"nbalign: tuned {label}'s decision threshold on {choice.folds} folds of {choice.rows:,} training "
-               f"rows in {seconds:.1f} s.", True)
+    key = _tuning_key(model, X_train, y_train, matrix, method)
+    choice = _TUNED.get(key) if key is not None else None
+    if choice is not None:  # the same model class and parameters on the same training data: tuned already
+        _TUNED.move_to_end(key)
+    else:
+        try:
+            choice = _tune_telling(model, X_train, y_train, matrix, method, min(rows, TUNE_ROW_LIMIT), report, label)
+        except Exception as exc:  # noqa: BLE001 - the model cannot be refitted here: the figure is left out, not the evaluation
+            if report is not None:
+                report(f"nbalign: {label}'s decision threshold was not tuned ({type(exc).__name__}: {_short(exc)}).", True)
+            return {"skipped": f"the model could not be refitted ({type(exc).__name__}: {_short(exc)})"}
+        if key is not None:
+            _TUNED[key] = choice
+            while len(_TUNED) > _TUNED_KEPT:
+                _TUNED.popitem(last=False)
     at_tuned = acted(scores, threshold=choice.threshold)
     tuned = {"threshold": choice.threshold, "value": matrix.per_case(*counts(positive, at_tuned)),
              "acted": float(at_tuned.mean()) if at_tuned.size else None, "cv_value": choice.value,
@@ -704,6 +700,48 @@ def _tuned(model, method, matrix: ValueMatrix, positive, scores, train, report, 
     if choice.sampled_from:
         tuned["sampled_from"] = choice.sampled_from
     return tuned
+
+
+def _tune_telling(model, X_train, y_train, matrix: ValueMatrix, method, rows: int, report, label) -> ThresholdChoice:
+    """:func:`tune_threshold`, with a progress line before (it refits the model five times) and
+    the time it took after."""
+    import time
+    import warnings
+
+    if report is not None:
+        report(f"nbalign: choosing {label}'s decision threshold by {TUNE_FOLDS}-fold cross-validation "
+               f"on {rows:,} training rows…", False)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        choice = tune_threshold(model, X_train, y_train, matrix, method=method)
+    if report is not None:
+        report(f"nbalign: tuned {label}'s decision threshold on {choice.folds} folds of {choice.rows:,} training "
+               f"rows in {time.perf_counter() - start:.1f} s.", True)
+    return choice
+
+
+# Thresholds chosen in this kernel, by what the choice depends on: the model's class and
+# parameters (the folds refit a clone: what the fitted model learned plays no part), the training
+# data, the value matrix and the response. The same model evaluated again (another metric call
+# under autolog, a re-run cell) is not refitted five times again.
+_TUNED: OrderedDict = OrderedDict()
+_TUNED_KEPT = 64
+
+
+def _tuning_key(model, X_train, y_train, matrix: ValueMatrix, method) -> str | None:
+    """What a threshold choice depends on, hashed; None when the model or data cannot say."""
+    import hashlib
+
+    from .fingerprint import fingerprint
+    from .identity import model_identity
+
+    try:
+        parts = (model_identity(model), fingerprint(X_train, y_train), repr(matrix), method, TUNE_FOLDS,
+                 TUNE_ROW_LIMIT)
+    except Exception:  # noqa: BLE001 - a model or data nbalign cannot identify is tuned every time
+        return None
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _short(exc: Exception, limit: int = 120) -> str:

@@ -270,6 +270,7 @@ def test_tuned_threshold_never_reads_the_test_labels(cancer):
     train = (cancer["X_train"], cancer["y_train"])
     figures = business.measure(objective, model, X_test, y_test, train=train)
     shuffled = np.random.default_rng(0).permutation(y_test)
+    business._TUNED.clear()  # chosen again, not remembered
     again = business.measure(objective, model, X_test, shuffled, train=train)
 
     assert figures.tuned["threshold"] == again.tuned["threshold"]
@@ -281,6 +282,28 @@ def test_tuned_threshold_never_reads_the_test_labels(cancer):
                                                             threshold=figures.tuned["threshold"]))
     default = figures.default
     assert (default["threshold"], default["value"]) == (0.5, pytest.approx(hand_value(y_test, scores >= 0.5)))
+
+
+def test_a_threshold_is_chosen_once_per_model_and_training_data(cancer, monkeypatch):
+    """The folds refit a clone, so the choice depends on the class, the parameters and the
+    training data, not on the fitted model: evaluating it again (another metric call under
+    autolog, a re-run cell) reuses it; other parameters or other training rows choose anew."""
+    from sklearn.base import clone
+
+    objective = parse_objective("metric: auc\nvalue:\n  tp: 180\n  fp: -20\n  fn: -200\n  tn: 0")
+    model, X_test, y_test = cancer["logreg"], cancer["X_test"], np.asarray(cancer["y_test"])
+    X_train, y_train = cancer["X_train"], np.asarray(cancer["y_train"])
+    chosen = []
+    monkeypatch.setattr(business, "tune_threshold",
+                        lambda *args, _tune=business.tune_threshold, **kw: chosen.append(1) or _tune(*args, **kw))
+    first = business.measure(objective, model, X_test, y_test, train=(X_train, y_train))
+    refitted = clone(model).fit(X_train, y_train)  # the same class, parameters and data: the same choice
+    again = business.measure(objective, refitted, X_test, y_test, train=(X_train, y_train))
+    assert len(chosen) == 1 and again.tuned == first.tuned
+    business.measure(objective, clone(model).set_params(logisticregression__C=0.01).fit(X_train, y_train), X_test, y_test,
+                     train=(X_train, y_train))
+    business.measure(objective, model, X_test, y_test, train=(X_train[:-20], y_train[:-20]))
+    assert len(chosen) == 3
 
 
 def test_tune_threshold_is_deterministic_and_chooses_on_out_of_fold_scores(cancer):
