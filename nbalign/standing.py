@@ -97,6 +97,9 @@ VERDICTS: dict[str, tuple[str, str]] = {
     "other_test_set": ("another test set", "neutral"),
     "cross_validation": ("cross-validated", "neutral"),
 }
+# Verdicts of rows shown apart from the comparison: never the best, never in progress, drawn hollow
+# ("apart" in protocol/vocabulary.json).
+APART = frozenset({"training_data", "other_test_set", "cross_validation"})
 
 
 @dataclass(frozen=True)

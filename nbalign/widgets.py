@@ -19,13 +19,15 @@ from html import escape
 from typing import Any
 
 from .format import format_percent, format_score
+from .standing import APART
 
 _MUTED = "var(--jp-ui-font-color2, #616161)"
 _TEXT = "var(--jp-ui-font-color1, #212121)"
 _BORDER = "var(--jp-border-color2, #e0e0e0)"
 _TONES = {"good": "var(--jp-success-color1, #388e3c)", "bad": "var(--jp-error-color1, #d32f2f)",
           "neutral": "var(--jp-brand-color1, #1976d2)"}
-_APART = ("baseline", "training_data", "other_test_set", "cross_validation", "other_metric")
+# Drawn hollow and off the best-so-far line: the baseline, another metric, and rows set apart.
+_APART = APART | {"baseline", "other_metric"}
 
 
 class Panel:

@@ -13,7 +13,7 @@ import pytest
 from nbalign.checks import CHECKS, objective_findings
 from nbalign.evaluation import Evaluation
 from nbalign.objective import parse_objective
-from nbalign.standing import VERDICTS, Judge, ObjectiveFacts, progress_to_target
+from nbalign.standing import APART, VERDICTS, Judge, ObjectiveFacts, progress_to_target
 
 PROTOCOL = Path(__file__).resolve().parents[1] / "protocol"
 
@@ -59,6 +59,7 @@ def test_changes_against_best_and_baseline():
 def test_verdict_words_and_tones_are_the_shared_vocabulary():
     table = json.loads((PROTOCOL / "vocabulary.json").read_text())["verdicts"]
     assert {k: (v["word"], v["tone"]) for k, v in table.items()} == VERDICTS
+    assert {k for k, v in table.items() if v.get("apart")} == APART
     schema = json.loads((PROTOCOL / "schema.json").read_text())
     assert sorted(schema["$defs"]["row"]["properties"]["verdict"]["enum"]) == sorted(VERDICTS)
 

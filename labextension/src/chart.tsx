@@ -16,11 +16,9 @@ import { formatLevel, formatScore, formatScoreAxis, formatScoreInterval, VERDICT
 import { DEFAULT_CONFIDENCE, IRow, IStanding, Verdict } from './protocol';
 
 /** Rows shown apart from the comparison: drawn hollow, never on the best-so-far step. */
-const SET_APART: ReadonlySet<Verdict> = new Set<Verdict>([
-  'training_data',
-  'other_test_set',
-  'cross_validation'
-]);
+const SET_APART: ReadonlySet<Verdict> = new Set<Verdict>(
+  (Object.keys(VERDICT_WORDS) as Verdict[]).filter(verdict => VERDICT_WORDS[verdict].apart)
+);
 
 /** How a point is drawn: a judged model (filled), the baseline (hollow grey), a row set apart (hollow). */
 export type PointKind = 'model' | 'baseline' | 'apart';

@@ -12,10 +12,11 @@ const PLUS_MINUS = '\u00b1';
 const ARROW = '\u2192';
 
 /**
- * The word and tone of each verdict (protocol/vocabulary.json). The kernel
- * decides a row's verdict and tone; the sidebar only shows them.
+ * The word and tone of each verdict, and whether its rows are shown apart from
+ * the comparison (protocol/vocabulary.json). The kernel decides a row's verdict
+ * and tone; the sidebar only shows them.
  */
-export const VERDICT_WORDS: Readonly<Record<Verdict, { word: string; tone: Tone }>> =
+export const VERDICT_WORDS: Readonly<Record<Verdict, { word: string; tone: Tone; apart?: true }>> =
   Object.freeze({
     new_best: { word: 'better', tone: 'good' },
     first: { word: 'first model', tone: 'neutral' },
@@ -25,9 +26,9 @@ export const VERDICT_WORDS: Readonly<Record<Verdict, { word: string; tone: Tone 
     below_baseline: { word: 'below baseline', tone: 'bad' },
     baseline: { word: 'baseline', tone: 'neutral' },
     other_metric: { word: 'another metric', tone: 'neutral' },
-    training_data: { word: 'on training data', tone: 'bad' },
-    other_test_set: { word: 'another test set', tone: 'neutral' },
-    cross_validation: { word: 'cross-validated', tone: 'neutral' }
+    training_data: { word: 'on training data', tone: 'bad', apart: true },
+    other_test_set: { word: 'another test set', tone: 'neutral', apart: true },
+    cross_validation: { word: 'cross-validated', tone: 'neutral', apart: true }
   });
 
 /**
