@@ -23,6 +23,9 @@ from .session import Session, notebook_path, set_active_session
 
 log = logging.getLogger(__name__)
 
+# Seconds between the standings views are sent while one cell runs (see Session.pace).
+LIVE_PACE = 1.0
+
 _FIGURE = ("matplotlib.figure", "Figure")
 
 
@@ -40,12 +43,15 @@ class _Loaded:
 
     def pre_run_cell(self, info=None) -> None:
         self.run = object()  # a token per cell run: what was shown in it is not shown again
+        self.session.cell_started()
 
     def post_run_cell(self, result=None) -> None:
         with guarded("logging what the cell evaluated"):
             self.log_observed()
         with guarded("retrying store writes"):
             self.session.flush(wait=False)
+        with guarded("updating the views"):
+            self.session.cell_finished()
 
     def log_observed(self) -> None:
         """Evaluate, record (in one batch) and show what autolog saw being scored in the cell."""
@@ -128,6 +134,7 @@ def load_ipython_extension(shell) -> None:
     session = Session(store_path=magics.store_path or None, notebook=notebook_path(shell.user_ns))
     session.warn = warn_user
     session.rows_kept = magics.rows_kept
+    session.pace = LIVE_PACE
     magics.session = session
     shell.register_magics(magics)  # Magics.__init__ already made it a %config configurable
     with guarded("restoring the objective from the store"):

@@ -17,8 +17,10 @@ Only the objective declared from this notebook is restored; one of another noteb
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import replace
@@ -78,7 +80,13 @@ class Session:
         self.found: Objective | None = None  # an objective of the store not tied to this notebook
         self.warn: Callable[[str], None] = lambda message: log.warning(message)
         self._batching = 0  # inside batch(): changes are published once, at its end
-        self._held = False
+        self._held = False  # a change views were not told of yet
+        # Within a cell, views are told at most once every `pace` seconds; the rest is told when
+        # the cell ends. A loop that evaluates a hundred models sends a few standings, not a
+        # hundred, and the sidebar still moves while it runs. 0: every change at once.
+        self.pace = 0.0
+        self._in_cell = False
+        self._last_told = -math.inf
 
     # ------------------------------------------------------------------ subscribers
 
@@ -117,12 +125,30 @@ class Session:
                 self._held = False
                 self._publish()
 
+    def cell_started(self) -> None:
+        """A cell began: from now on, views are told at the :attr:`pace` (the extension calls it)."""
+        self._in_cell = True
+
+    def cell_finished(self) -> None:
+        """The cell ended: views are told what they were not told yet."""
+        self._in_cell = False
+        if self._held and not self._batching:
+            self._tell()
+
     def _publish(self) -> None:
         if self._batching:
             self._held = True
             return
         self.revision += 1
         self._message = None
+        if self._in_cell and time.monotonic() - self._last_told < self.pace:
+            self._held = True  # told at the next change after the pace, or when the cell ends
+            return
+        self._tell()
+
+    def _tell(self) -> None:
+        self._held = False
+        self._last_told = time.monotonic()
         for subscriber in list(self._subscribers):
             try:
                 subscriber("standing", self.message())

@@ -549,3 +549,24 @@ def test_stop_confidence_sets_the_level_of_every_interval(loaded, objective_text
     at_95 = session._judge.comparisons.between(session.objective.metric, stump, logreg, confidence=0.95)
     # DeLong is a normal interval: its half-width scales with the normal quantile, 1.28 against 1.96
     assert (at_80.high - at_80.low) / (at_95.high - at_95.low) == pytest.approx(1.2816 / 1.9600, rel=1e-3)
+
+
+def test_within_a_cell_views_are_told_at_a_pace_and_once_more_when_it_ends(loaded, objective_text):
+    """A loop that evaluates many models sends a few standings, not one per model; the last one
+    sent in the cell holds them all, and the next cell's first change is sent at once."""
+    run(loaded, "%%objective cancer\n" + objective_text)
+    session = nbalign.active_session()
+    received = []
+    session.subscribe(lambda type_, message: received.append(message))
+    result, _ = run(loaded, "import nbalign\nfor c in (0.01, 0.1, 1.0, 10.0, 100.0):\n"
+                            "    nbalign.evaluate(logreg.set_params(logisticregression__C=c).fit(X_train, y_train), "
+                            "X_test, y_test, name=f'C={c}')")
+    assert result.success
+    assert 1 <= len(received) <= 2  # the loop takes well under the pace of a second
+    assert [row["name"] for row in received[-1]["standing"]["rows"]][-5:] == [
+        "C=0.01", "C=0.1", "C=1.0", "C=10.0", "C=100.0"]
+    assert received[-1]["revision"] == session.revision and not session._held
+    told = len(received)
+    session._last_told -= session.pace  # as if the pace had passed since
+    run(loaded, "%evaluate forest")
+    assert len(received) == told + 1 and received[-1]["standing"]["rows"][-1]["name"] == "forest"
