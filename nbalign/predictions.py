@@ -36,7 +36,7 @@ class Kept:
     rows: object | None = None  # numpy.ndarray of int64, sorted
     # What the paired tests computed from the values, by name (a model's ROC components), so a
     # model compared with several others is ranked once.
-    derived: dict = field(default_factory=dict, repr=False)
+    derived: dict = field(default_factory=dict, init=False, repr=False)
 
     def __eq__(self, other):  # arrays do not compare as a whole with ==
         import numpy as np
