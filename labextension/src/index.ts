@@ -8,7 +8,9 @@
  * INotebookTracker, and nothing here needs JupyterLab's own shell (ILabShell).
  * In JupyterLab the panel has a tab in the right sidebar; in Notebook 7 it is
  * opened from View > Right Sidebar > Show nbalign (command
- * `application:toggle-panel`), on every page, and shows the page's notebook.
+ * `application:toggle-panel`) on a notebook's page, and shows that notebook.
+ * Notebook 7's other pages (the file browser, an editor, a console) get no
+ * panel: there is no notebook there to show.
  */
 import {
   ILayoutRestorer,
@@ -16,6 +18,7 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { PageConfig } from '@jupyterlab/coreutils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 
 import { KernelConnector } from './connector';
@@ -35,6 +38,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
     tracker: INotebookTracker,
     restorer: ILayoutRestorer | null
   ) => {
+    if (!hasNotebooks()) {
+      return;
+    }
     const panel = new AlignPanel();
     // Added now, before any notebook: its first render must not race the first focus.
     app.shell.add(panel, 'right', { rank: 900 });
@@ -76,6 +82,15 @@ const plugin: JupyterFrontEndPlugin<void> = {
     focus(tracker.currentWidget);
   }
 };
+
+/**
+ * Whether this page can show a notebook: any JupyterLab page, and Notebook 7's
+ * notebook pages (its page kind is in the page config: 'notebooks', 'tree',
+ * 'edit', 'consoles', 'terminals'; JupyterLab sets none).
+ */
+export function hasNotebooks(page: string = PageConfig.getOption('notebookPage')): boolean {
+  return page === '' || page === 'notebooks';
+}
 
 /**
  * "nbalign: Insert objective template" in the command palette and the

@@ -7,7 +7,7 @@ View > Right Sidebar > Show nbalign, and must follow that page's notebook and it
 from __future__ import annotations
 
 import pytest
-from labdriver import KERNEL_TIMEOUT, UI_TIMEOUT, Notebook7Driver
+from labdriver import KERNEL_TIMEOUT, PANEL_ID, UI_TIMEOUT, Notebook7Driver
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -75,4 +75,19 @@ def test_sidebar_in_the_notebook7_right_panel(driver, notebook7):
     driver.page.locator(".jp-Cell").first.click(button="right")
     entry = driver.page.locator(".lm-Menu-item", has_text="nbalign: Insert objective template")
     expect(entry, "the context menu of Notebook 7 offers the template").to_be_visible()
+    driver.page.keyboard.press("Escape")
+
+
+def test_no_nbalign_panel_on_notebook7_pages_without_a_notebook(driver, notebook7):
+    """The file browser's page (/tree) has no notebook to show: View > Right Sidebar does not offer
+    nbalign there (it did, and opened an empty panel)."""
+    driver.page.goto(f"{notebook7.url}/tree")
+    expect(driver.page.locator(".jp-DirListing"), "the file browser did not open").to_be_visible(
+        timeout=KERNEL_TIMEOUT)
+    driver.page.locator(".lm-MenuBar").get_by_role("menuitem", name="View", exact=True).click()
+    right = driver.page.locator(".lm-Menu-item", has_text="Right Sidebar")
+    if right.count():
+        right.first.click()
+    expect(driver.page.locator(".lm-Menu-item", has_text="Show nbalign")).to_have_count(0)
+    expect(driver.page.locator(f"#{PANEL_ID}")).to_have_count(0)
     driver.page.keyboard.press("Escape")
