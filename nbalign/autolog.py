@@ -1,6 +1,6 @@
 """Autolog: ordinary scikit-learn evaluation code logs the model it evaluates, with no nbalign call.
 
-While autolog is on, nbalign watches three things, and only these:
+While autolog is on, nbalign watches these things, and only these:
 
 - **predictions**: the ``predict``, ``predict_proba``, ``decision_function`` and
   ``predict_log_proba`` of every scikit-learn estimator (pipelines and searches included, and
@@ -8,7 +8,11 @@ While autolog is on, nbalign watches three things, and only these:
   remembered with the model and the data it was called on, in a short list (:data:`REMEMBERED`);
 - **scores**: the metric functions of ``sklearn.metrics`` that score predictions, and
   ``estimator.score(X, y)``;
-- **fits**: how long ``fit`` took, for the model's complexity.
+- **fits**: how long ``fit`` took, for the model's complexity;
+- **cross-validation**: ``cross_validate`` and ``cross_val_score`` score the objective's metric
+  too, in the same folds; ``cross_val_predict``'s output is remembered with the folds it came
+  from, so a metric on it scores the objective's metric on each of them; a fitted search logs its
+  best estimator.
 
 The list holds the model, the output and the data themselves (a threshold of a column, such as
 ``model.predict_proba(X)[:, 1] >= 0.3``, outlives the output it was computed from), so it is
@@ -80,6 +84,9 @@ class Prediction:
     output: Any  # numpy.ndarray
     data: Any  # X
     rows: int
+    # Out-of-fold predictions (``cross_val_predict``): the folds' (train, test) row indices and the
+    # mean fit time; the model is the unfitted estimator the folds refitted.
+    folds: dict | None = None
 
 
 @dataclass
@@ -88,8 +95,10 @@ class Observed:
 
     ``kind`` is ``"test"`` (a fitted model scored on data), ``"cv"`` (an estimator
     cross-validated: ``folds`` holds the objective's metric on each fold, as its scorer returns
-    it, and the mean fit time) or ``"search"`` (a fitted search: its best estimator, to be
-    cross-validated on the objective's metric unless the search already scored it).
+    it, and the mean fit time), ``"search"`` (a fitted search: its best estimator, to be
+    cross-validated on the objective's metric unless the search already scored it) or
+    ``"cv_predict"`` (out-of-fold predictions scored: ``folds`` holds the folds' rows, the
+    response and its method, to score the objective's metric on each fold from them).
     """
 
     model: Any
@@ -126,9 +135,21 @@ class Watcher:
         if not _is_number(value):
             return  # a curve, a matrix, a report: not a score
         found = self.match(y_pred)
-        if found is not None:
-            model, X = found
-            self.queue(Observed(model, X, y_true, metric, float(value)))
+        if found is None:
+            return
+        if found.folds is None:
+            self.queue(Observed(found.model, found.data, y_true, metric, float(value)))
+        else:
+            folds = {**found.folds, "method": found.method, "response": found.output}
+            self.queue(Observed(found.model, found.data, y_true, metric, float(value), "cv_predict", folds))
+
+    def cross_predicted(self, estimator, method: str, X, output, splits: list, fit_seconds: float | None) -> None:
+        """``cross_val_predict`` returned ``output``: remembered like a prediction, with its folds."""
+        import numpy as np
+
+        if isinstance(output, np.ndarray) and output.ndim in (1, 2) and splits:
+            self.predictions.append(Prediction(estimator, method, output, X, output.shape[0],
+                                               {"splits": splits, "fit_seconds": fit_seconds}))
 
     def queue(self, observed: Observed) -> None:
         self.queued.append(observed)
@@ -161,8 +182,8 @@ class Watcher:
 
     # -------------------------------------------------------------- matching
 
-    def match(self, y_pred):
-        """``(model, X)`` whose remembered prediction ``y_pred`` is, or comes from; else None."""
+    def match(self, y_pred) -> Prediction | None:
+        """The remembered prediction ``y_pred`` is, or comes from; else None."""
         import numpy as np
 
         array = _as_array(y_pred)
@@ -171,10 +192,10 @@ class Watcher:
         recent = [p for p in reversed(self.predictions) if p.rows == array.shape[0]]
         for p in recent:
             if np.may_share_memory(array, p.output):  # the array, a column of it, a pandas view
-                return p.model, p.data
+                return p
         for p in recent:
             if _derived(array, p.output, p.model):
-                return p.model, p.data
+                return p
         return None
 
 
@@ -374,7 +395,16 @@ class Autolog:
         def cross_val_score(estimator, X, y=None, **kwargs):
             return cross_validate(estimator, X, y, **kwargs)["test_score"]
 
-        for name, function in (("cross_validate", cross_validate), ("cross_val_score", cross_val_score)):
+        predicting = module.cross_val_predict
+
+        @functools.wraps(predicting)
+        def cross_val_predict(estimator, X, y=None, **kwargs):
+            if _depth() or not autolog.active or autolog.metric() is None:
+                return predicting(estimator, X, y, **kwargs)
+            return autolog._cross_val_predict(predicting, estimator, X, y, kwargs)
+
+        for name, function in (("cross_validate", cross_validate), ("cross_val_score", cross_val_score),
+                               ("cross_val_predict", cross_val_predict)):
             function.__nbalign_observed__ = True
             function.__wrapped_original__ = getattr(module, name)
             self._metric_originals[id(getattr(module, name))] = function
@@ -410,6 +440,27 @@ class Autolog:
         for key in (f"test_{ours}", f"train_{ours}"):
             result.pop(key, None)
         return result
+
+    def _cross_val_predict(self, original, estimator, X, y, kwargs):
+        """The user's out-of-fold predictions, with the folds they came from remembered: a metric
+        called on them (or a column, or a threshold) logs the estimator as cross-validated."""
+        from sklearn.base import is_classifier
+        from sklearn.model_selection import check_cv
+
+        try:
+            folds = _RecordedFolds(check_cv(kwargs.get("cv"), y, classifier=is_classifier(estimator)))
+        except Exception:  # noqa: BLE001 - scikit-learn says what is wrong with the user's call
+            return original(estimator, X, y, **kwargs)
+        start = time.perf_counter()
+        with quiet():
+            output = original(estimator, X, y, **{**kwargs, "cv": folds})
+        try:
+            splits = folds.splits
+            seconds = (time.perf_counter() - start) / len(splits) if splits else None  # fit and predict, per fold
+            self.watcher.cross_predicted(estimator, kwargs.get("method", "predict"), X, output, splits, seconds)
+        except Exception as exc:  # noqa: BLE001 - the user's result is returned whatever happens here
+            self._failed("watching cross_val_predict", exc)
+        return output
 
     def _patch_metrics(self, module) -> None:
         for name, function in _scoring_functions(module):
@@ -581,6 +632,24 @@ def metric(function: Callable) -> Callable:
 
     observed.__nbalign_metric__ = True
     return observed
+
+
+class _RecordedFolds:
+    """A cross-validation splitter that remembers the folds it gave (``splits``): the same
+    splits, whatever the splitter's randomness, for scoring out-of-fold predictions per fold."""
+
+    def __init__(self, splitter):
+        self.splitter = splitter
+        self.splits: list = []
+
+    def split(self, X, y=None, groups=None):
+        self.splits = []
+        for train, test in self.splitter.split(X, y, groups):
+            self.splits.append((train, test))
+            yield train, test
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        return self.splitter.get_n_splits(X, y, groups)
 
 
 class _WhenImported:

@@ -209,7 +209,7 @@ def evaluate_observed(session: Session, namespace: dict[str, Any], observed: lis
         for seen in observed:
             name = model_label(seen.model, namespace)
             try:
-                if seen.kind in ("cv", "search"):
+                if seen.kind in ("cv", "search", "cv_predict"):
                     results.append(_record_cross_validation(session, namespace, seen, name))
                     continue
                 results.append(evaluate(session, namespace, seen.model, seen.X, seen.y, name=name, source="autolog",
@@ -225,12 +225,15 @@ def evaluate_observed(session: Session, namespace: dict[str, Any], observed: lis
 
 def _record_cross_validation(session: Session, namespace: dict[str, Any], seen, name: str) -> EvaluationResult:
     """Record a cross-validation autolog saw: of an estimator (its folds already scored on the
-    objective's metric), or of a fitted search's best estimator (from the search's own results
-    when it scored the objective's metric, else cross-validated again on it, in the same folds)."""
+    objective's metric), of out-of-fold predictions (the objective's metric scored on each fold
+    from them), or of a fitted search's best estimator (from the search's own results when it
+    scored the objective's metric, else cross-validated again on it, in the same folds)."""
     from .evaluation import cross_validated
 
     objective = session.require_objective()
     estimator, folds, value, metric_name = seen.model, seen.folds, seen.value, seen.metric
+    if seen.kind == "cv_predict":
+        folds = {"scores": _out_of_fold_scores(objective, seen), "fit_seconds": seen.folds.get("fit_seconds")}
     if seen.kind == "search":
         search = seen.model
         estimator = search.best_estimator_
@@ -249,6 +252,27 @@ def _record_cross_validation(session: Session, namespace: dict[str, Any], seen, 
     evaluation = replace(evaluation, reported={"metric": metric_name, "value": value}, cell_id=current_cell_id())
     row = session.record(evaluation)
     return EvaluationResult(evaluation.with_id(row.id), row, session.standing)
+
+
+def _out_of_fold_scores(objective: Objective, seen) -> list[float]:
+    """The objective's metric on each fold of ``cross_val_predict``'s output, as its scorer
+    returns it: the scorer asks for the response of the rows of a fold, and gets the out-of-fold
+    predictions of those rows (the model that made them is gone)."""
+    from types import SimpleNamespace
+
+    from .tasks import duck_adapter, target_type
+
+    metric, method, response, y = objective.metric, seen.folds["method"], seen.folds["response"], seen.y
+    held = SimpleNamespace(**{method: lambda rows: response[rows]})
+    scored = duck_adapter(held, metric, y, target_type(y))
+    scorer = metric.sklearn_scorer()
+    take = (lambda rows: y.iloc[rows]) if hasattr(y, "iloc") else (lambda rows: y[rows])
+    try:
+        return [float(scorer(scored, test, take(test))) for _, test in seen.folds["splits"]]
+    except (AttributeError, ValueError, TypeError, IndexError) as exc:
+        needs = "scores: pass method='predict_proba'" if method == "predict" else f"another response ({exc})"
+        raise EvaluationError(f"{metric.label} cannot be computed from cross_val_predict's {method} output; it "
+                              f"needs {needs} to cross_val_predict to have it logged.") from None
 
 
 def _search_folds(search, objective: Objective) -> dict | None:

@@ -162,12 +162,15 @@ def test_each_logged_model_shows_its_line(watched):
 def originals():
     """Every function and method autolog may replace, as they are now."""
     import sklearn.metrics
+    import sklearn.model_selection
     from sklearn.base import BaseEstimator, ClassifierMixin
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.pipeline import Pipeline
     from sklearn.svm import SVC
 
     found = {name: getattr(sklearn.metrics, name) for name in sklearn.metrics.__all__}
+    found.update({name: getattr(sklearn.model_selection, name)
+                  for name in ("cross_validate", "cross_val_score", "cross_val_predict")})
     for cls in (RandomForestClassifier, Pipeline, SVC, ClassifierMixin, BaseEstimator):
         for name in ("fit", "predict", "predict_proba", "decision_function", "score", "__init_subclass__"):
             definer = next((c for c in cls.__mro__ if name in vars(c)), None)  # where the method lives
@@ -325,6 +328,44 @@ def test_cross_validate_returns_the_users_keys_only(watched):
                                                   "train_acc", "train_f1"]
     (record,) = logged()
     assert record.cv["folds"] == 3 and record.reported["value"] is None
+
+
+def test_scored_out_of_fold_predictions_are_a_cross_validation_kept_apart(watched):
+    """``cross_val_predict`` then a metric on (a column of) its output logs the estimator as
+    cross-validated, the objective's metric scored on each of the very folds the predictions
+    came from; the user's predictions are scikit-learn's, unchanged."""
+    import numpy as np
+    import sklearn.model_selection
+    from sklearn.metrics import roc_auc_score
+
+    original = sklearn.model_selection.cross_val_predict.__wrapped_original__
+    run(watched, "from sklearn.model_selection import cross_val_predict, StratifiedKFold\n"
+                 "folds = StratifiedKFold(5, shuffle=True, random_state=0)\n"
+                 "oof = cross_val_predict(LogisticRegression(max_iter=5000), X_train, y_train, cv=folds, "
+                 "method='predict_proba')\n"
+                 "auc = roc_auc_score(y_train, oof[:, 1])")
+    ns = watched.user_ns
+    from sklearn.linear_model import LogisticRegression
+
+    expected = original(LogisticRegression(max_iter=5000), ns["X_train"], ns["y_train"], cv=ns["folds"],
+                        method="predict_proba")
+    assert np.array_equal(ns["oof"], expected)
+    (record,) = logged()
+    assert record.kind == "cv" and record.name == "LogisticRegression" and record.cv["folds"] == 5
+    by_hand = [roc_auc_score(ns["y_train"].iloc[test], ns["oof"][test, 1])
+               for _, test in ns["folds"].split(ns["X_train"], ns["y_train"])]
+    assert record.cv["scores"] == pytest.approx(by_hand) and record.score == pytest.approx(np.mean(by_hand))
+    assert record.reported == {"metric": "roc_auc_score", "value": pytest.approx(ns["auc"])}
+    assert active_session().standing.row(record.id).verdict == "cross_validation"
+
+
+def test_out_of_fold_labels_cannot_give_a_ranking_metric_and_say_what_to_pass(watched):
+    captured = run(watched, "from sklearn.model_selection import cross_val_predict\n"
+                            "labels = cross_val_predict(LogisticRegression(max_iter=5000), X_train, y_train, cv=3)\n"
+                            "accuracy_score(y_train, labels)")
+    assert logged() == []
+    assert "ROC AUC cannot be computed from cross_val_predict's predict output" in captured.stderr
+    assert "pass method='predict_proba' to cross_val_predict" in captured.stderr
 
 
 def test_a_fitted_search_logs_its_best_estimator_cross_validated(watched):
