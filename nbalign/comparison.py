@@ -387,9 +387,11 @@ def _two_labels(y) -> bool:
     """Exactly two distinct labels; for numbers without sorting them (labels are never NaN)."""
     import numpy as np
 
+    from .tasks import two_labels_at_most
+
     if y.dtype.kind in "fiub" and y.size:
-        low, high = y.min(), y.max()
-        return bool(low < high and np.count_nonzero(y == low) + np.count_nonzero(y == high) == y.size)
+        labels = two_labels_at_most(y)
+        return labels is not None and labels[0] != labels[1]
     return len(np.unique(y)) == 2
 
 

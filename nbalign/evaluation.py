@@ -350,11 +350,11 @@ def _why_undefined(y) -> str:
     try:
         import numpy as np
 
+        from .tasks import two_labels_at_most
+
         y = np.asarray(y)
-        if y.dtype.kind in "biuf" and y.size:  # numbers: two passes, no sort (NaN is refused later)
-            classes = y[:1] if y.min() == y.max() else y[:2]
-        else:
-            classes = np.unique(y)
+        labels = two_labels_at_most(y) if y.dtype.kind in "biuf" and y.size else None
+        classes = np.unique(y) if labels is None else np.unique(labels)  # numbers: no sort of every row
     except (TypeError, ValueError):
         return ""
     if len(classes) == 1:

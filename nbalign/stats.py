@@ -277,17 +277,12 @@ def roc_auc(y_true, y_score, **kwargs) -> float:
 def _binary_numbers(y):
     """Which rows hold the larger of exactly two labels, for labels that are numbers or
     booleans with no NaN; None for anything else (scikit-learn's checks then apply)."""
-    import numpy as np
+    from .tasks import two_labels_at_most
 
     if y.ndim != 1 or y.size == 0 or y.dtype.kind not in "fiub":
         return None
-    low, high = y.min(), y.max()
-    if not (low < high):  # one label, or NaN
-        return None
-    positive = y == high
-    if np.count_nonzero(positive) + np.count_nonzero(y == low) != y.size:
-        return None
-    return positive
+    labels = two_labels_at_most(y)
+    return None if labels is None or labels[0] == labels[1] else y == labels[1]
 
 
 @dataclass(frozen=True, eq=False)

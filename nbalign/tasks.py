@@ -112,9 +112,7 @@ def target_type(y) -> str:
     answer from two passes over the labels instead of a sort of them all."""
     labels = _integer_labels(y)
     if labels is not None:
-        low, high = labels.min(), labels.max()
-        two_at_most = low == high or labels.size == _count(labels, low) + _count(labels, high)
-        return "binary" if two_at_most else "multiclass"
+        return "binary" if two_labels_at_most(labels) is not None else "multiclass"
     from sklearn.utils.multiclass import type_of_target
 
     try:
@@ -134,10 +132,16 @@ def _integer_labels(y):
     return labels if labels.size and labels.dtype.kind in "iub" else None
 
 
-def _count(labels, value) -> int:
+def two_labels_at_most(labels):
+    """``(low, high)`` when every value of ``labels`` (a non-empty 1-D numpy array of numbers) is
+    one of its two extremes: at most two distinct labels, told in two passes instead of a sort of
+    them all; None for three or more, or for NaN. ``low == high``: one label only."""
     import numpy as np
 
-    return int(np.count_nonzero(labels == value))
+    low, high = labels.min(), labels.max()
+    if low == high or np.count_nonzero(labels == low) + np.count_nonzero(labels == high) == labels.size:
+        return low, high
+    return None
 
 
 def check_task(metric, model, y, target: str, label: str) -> None:
