@@ -113,18 +113,19 @@ export function formatLevel(confidence: number | null | undefined): string {
 
 /**
  * A confidence interval of a change: "95% CI −0.004 to +0.030". The ends read
- * as changes (signed), so an interval that holds zero shows it at a glance. A
- * dash when either end is missing.
+ * as changes (signed), so an interval that holds zero shows it at a glance; or
+ * as `formatEnd` reads them. A dash when either end is missing.
  */
 export function formatInterval(
   low: number | null | undefined,
   high: number | null | undefined,
-  confidence: number | null | undefined
+  confidence: number | null | undefined,
+  formatEnd: (value: number) => string = formatChange
 ): string {
   if (!isFiniteNumber(low) || !isFiniteNumber(high)) {
     return DASH;
   }
-  return `${formatLevel(confidence)} CI ${formatChange(low)} to ${formatChange(high)}`;
+  return `${formatLevel(confidence)} CI ${formatEnd(low)} to ${formatEnd(high)}`;
 }
 
 /** An interval of progress with the percent formatter: "95% CI 40% to 120%". */
@@ -132,11 +133,7 @@ export function formatPercentInterval(
   interval: readonly [number, number] | null | undefined,
   confidence: number | null | undefined
 ): string {
-  if (!interval || !isFiniteNumber(interval[0]) || !isFiniteNumber(interval[1])) {
-    return DASH;
-  }
-  const [low, high] = interval;
-  return `${formatLevel(confidence)} CI ${formatPercent(low)} to ${formatPercent(high)}`;
+  return formatInterval(interval?.[0], interval?.[1], confidence, formatPercent);
 }
 
 /**
@@ -147,10 +144,7 @@ export function formatScoreInterval(
   interval: readonly [number, number] | null | undefined,
   confidence: number | null | undefined
 ): string {
-  if (!interval || !isFiniteNumber(interval[0]) || !isFiniteNumber(interval[1])) {
-    return DASH;
-  }
-  return `${formatLevel(confidence)} CI ${formatScore(interval[0])} to ${formatScore(interval[1])}`;
+  return formatInterval(interval?.[0], interval?.[1], confidence, formatScore);
 }
 
 /**
