@@ -1,8 +1,9 @@
 """The comm protocol between the kernel and the sidebar (see ``protocol/README.md``).
 
 Every message is an envelope ``{"v": 2, "type": ..., "payload": {...}}``. The kernel sends the
-whole standing (``standing``: ``{session, revision, standing}``) after every change and when a
-frontend asks (``request_standing``). Messages of another version, of an unknown type or without
+whole standing (``standing``: ``{session, revision, standing}``) after a change (within a cell at
+most once a second, and at its end: :attr:`Session.pace`) and when a frontend asks
+(``request_standing``). Messages of another version, of an unknown type or without
 a body are ignored with a log line, never raised.
 """
 

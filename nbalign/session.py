@@ -2,8 +2,9 @@
 standing and the subscribers (the sidebar's comm, later the widget panel).
 
 It is plain Python: the IPython extension creates one and hands it to the magics, the comm and
-the hooks; a script can create its own. After every change it publishes the whole standing with
-a revision number; views replace what they show with it and never merge.
+the hooks; a script can create its own. After a change it publishes the whole standing with a
+revision number (within a cell, at most once every :attr:`Session.pace` seconds, and when the cell
+ends); views replace what they show with it and never merge.
 
 Nothing is lost: a write the disk refuses is kept in memory, reported once, and retried before
 the next write and after every cell (without waiting for another writer's lock); what is still

@@ -2,7 +2,8 @@
  * The nbalign comm protocol, version 2 (see protocol/README.md and schema.json).
  *
  * Every message is an envelope `{v, type, payload}`. The kernel sends its whole
- * judged state, the standing, after every change; the frontend replaces its
+ * judged state, the standing, after a change (within a cell at most once a
+ * second, and at its end); the frontend replaces its
  * state with it and never merges or re-judges. `parseMessage` is the one gate
  * between the wire and the model: what it returns is well formed, and anything
  * else (another version, an unknown type, a malformed body) becomes `null` and
@@ -255,7 +256,7 @@ export interface IStanding {
 export interface IStandingPayload {
   /** Random per kernel session: a restarted kernel counts revisions anew. */
   session: string;
-  /** Grows by one with each change in one session. */
+  /** Grows by one with each change in one session; revisions not sent are skipped. */
   revision: number;
   /** null: nbalign is loaded, no objective declared. */
   standing: IStanding | null;
