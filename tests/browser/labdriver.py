@@ -19,6 +19,14 @@ UI_TIMEOUT = 30_000  # ms: the sidebar after the kernel has answered
 
 PANEL_ID = "nbalign-panel"
 
+# The notebook cell the browser tests start with: scikit-learn's breast cancer data, split 70/30.
+CANCER_SPLIT = """\
+from sklearn.datasets import load_breast_cancer
+from sklearn.model_selection import train_test_split
+
+X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)"""
+
 
 class LabDriver:
     def __init__(self, page: Page, url: str, artifacts: Path):

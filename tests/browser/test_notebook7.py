@@ -7,19 +7,20 @@ View > Right Sidebar > Show nbalign, and must follow that page's notebook and it
 from __future__ import annotations
 
 import pytest
-from labdriver import KERNEL_TIMEOUT, PANEL_ID, UI_TIMEOUT, Notebook7Driver
+from labdriver import (
+    CANCER_SPLIT,
+    KERNEL_TIMEOUT,
+    PANEL_ID,
+    UI_TIMEOUT,
+    Notebook7Driver,
+)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = [
     "# md\n# Screening in Notebook 7",
-    """\
-from sklearn.datasets import load_breast_cancer
-from sklearn.model_selection import train_test_split
-
-X, y = load_breast_cancer(return_X_y=True, as_frame=True)
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)""",
+    CANCER_SPLIT,
     "%load_ext nbalign",
     """\
 %%objective screening

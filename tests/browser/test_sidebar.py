@@ -9,19 +9,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from labdriver import KERNEL_TIMEOUT, UI_TIMEOUT, LabDriver
+from labdriver import CANCER_SPLIT, KERNEL_TIMEOUT, UI_TIMEOUT, LabDriver
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
-
-DATA = """\
-from sklearn.datasets import load_breast_cancer
-from sklearn.model_selection import train_test_split
-
-X, y = load_breast_cancer(return_X_y=True, as_frame=True)
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)"""
 
 OBJECTIVE = """\
 %%objective cancer
@@ -61,7 +54,7 @@ nbalign.evaluate(gbm, X_test, y_test, name="gbm")"""
 
 CANCER_NOTEBOOK = [
     "# md\n# Screening: fewer missed malignant tumours",
-    DATA,
+    CANCER_SPLIT,
     "%load_ext nbalign",
     OBJECTIVE,
     LOGREG,

@@ -8,17 +8,10 @@ cell that evaluated it the notebook's active cell. Screenshots in the light and 
 from __future__ import annotations
 
 import pytest
-from labdriver import KERNEL_TIMEOUT, UI_TIMEOUT, LabDriver
+from labdriver import CANCER_SPLIT, KERNEL_TIMEOUT, UI_TIMEOUT, LabDriver
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
-
-DATA = """\
-from sklearn.datasets import load_breast_cancer
-from sklearn.model_selection import train_test_split
-
-X, y = load_breast_cancer(return_X_y=True, as_frame=True)
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)"""
 
 OBJECTIVE = """\
 %%objective screening
@@ -48,7 +41,7 @@ logreg = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(
 %evaluate logreg"""
 
 # The models' cells are the 4th, 5th and 6th (0-based 3, 4, 5): far enough down to need a scroll.
-CELLS = [DATA, "%load_ext nbalign", OBJECTIVE, STUMP, TREE, LOGREG]
+CELLS = [CANCER_SPLIT, "%load_ext nbalign", OBJECTIVE, STUMP, TREE, LOGREG]
 MODELS = ["stump", "tree", "logreg"]
 STUMP_CELL = 3
 

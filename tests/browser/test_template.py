@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from labdriver import KERNEL_TIMEOUT, REPO, UI_TIMEOUT, LabDriver
+from labdriver import CANCER_SPLIT, KERNEL_TIMEOUT, REPO, UI_TIMEOUT, LabDriver
 from playwright.sync_api import expect
 
 from nbalign.objective import parse_objective
@@ -18,12 +18,6 @@ from nbalign.objective import parse_objective
 TEMPLATE_TS = REPO / "labextension" / "src" / "template.ts"
 LABEL = "nbalign: Insert objective template"
 
-DATA = """\
-from sklearn.datasets import load_breast_cancer
-from sklearn.model_selection import train_test_split
-
-X, y = load_breast_cancer(return_X_y=True, as_frame=True)
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)"""
 
 
 def template_source() -> str:
@@ -127,7 +121,7 @@ def test_insert_objective_template_in_a_new_notebook(driver, lab):
     # The template runs as inserted once the data it names exists.
     driver.page.evaluate(
         "source => window.jupyterapp.shell.currentWidget.content.model.sharedModel.cells[0].setSource(source)",
-        DATA,
+        CANCER_SPLIT,
     )
     sidebar = driver.sidebar()
     driver.run_all()

@@ -8,17 +8,16 @@ the form and the panel in the light and dark themes, in JupyterLab and in Notebo
 from __future__ import annotations
 
 import pytest
-from labdriver import KERNEL_TIMEOUT, UI_TIMEOUT, LabDriver, Notebook7Driver
+from labdriver import (
+    CANCER_SPLIT,
+    KERNEL_TIMEOUT,
+    UI_TIMEOUT,
+    LabDriver,
+    Notebook7Driver,
+)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
-
-DATA = """\
-from sklearn.datasets import load_breast_cancer
-from sklearn.model_selection import train_test_split
-
-X, y = load_breast_cancer(return_X_y=True, as_frame=True)
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)"""
 
 MODELS = """\
 from sklearn.linear_model import LogisticRegression
@@ -47,14 +46,14 @@ def field(form, label: str):
 def test_a_newcomer_declares_through_the_form_and_watches_the_panel(page, lab, artifacts):
     page.set_default_timeout(UI_TIMEOUT)
     driver = LabDriver(page, lab.url, artifacts)
-    path = lab.write_notebook("widgets/screening.ipynb", ["%load_ext nbalign", DATA, "%objective --form"])
+    path = lab.write_notebook("widgets/screening.ipynb", ["%load_ext nbalign", CANCER_SPLIT, "%objective --form"])
     declare_through_the_form_and_watch(driver, page, path, "widgets")
 
 
 def test_the_same_in_notebook7(page, notebook7, artifacts):
     page.set_default_timeout(UI_TIMEOUT)
     driver = Notebook7Driver(page, notebook7.url, artifacts)
-    path = notebook7.write_notebook("widgets7/screening.ipynb", ["%load_ext nbalign", DATA, "%objective --form"])
+    path = notebook7.write_notebook("widgets7/screening.ipynb", ["%load_ext nbalign", CANCER_SPLIT, "%objective --form"])
     declare_through_the_form_and_watch(driver, page, path, "notebook7-widgets")
 
 
