@@ -3,6 +3,12 @@
 Each magic parses its arguments, calls :mod:`nbalign.commands`, and displays the result. User
 mistakes (:class:`~nbalign.errors.NbalignError`) become IPython ``UsageError`` messages, shown
 without a traceback; anything else is a bug and keeps its traceback.
+
+Every magic is marked ``no_var_expand``: IPython otherwise evaluates ``{expr}`` and replaces
+``$name`` in a magic's line before the magic sees it, so an objective name such as
+``x{__import__('os').system(...)}`` (typed, or written into a cell by the form) would run code.
+A line is data: names and labels are taken as written, and ``%evaluate``'s expressions are
+evaluated once, as Python, by :func:`nbalign.commands.lookup`.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 import functools
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import Image, display
 from traitlets import Bool, Int, Unicode, observe
@@ -135,6 +141,7 @@ class NbalignMagics(Magics):
             return
         print(f"nbalign store: {self.session.store.path}. {self.session.describe()}")
 
+    @no_var_expand
     @magic_arguments()
     @argument("--form", action="store_true", help="declare it with a form of widgets instead (line form): it "
               "checks as you type and writes the %%%%objective cell below")
@@ -196,6 +203,7 @@ class NbalignMagics(Magics):
             record = next(e for e in session.records if e.id == row.id)
             display(EvaluationResult(record, row, standing))
 
+    @no_var_expand
     @magic_arguments()
     @argument("model", help="the fitted estimator or pipeline: a variable or an expression without "
               "spaces (models[0], search.best_estimator_); quote one with spaces")
@@ -226,6 +234,7 @@ class NbalignMagics(Magics):
         result.show()  # each %evaluate line of a cell shows its own line
         return result
 
+    @no_var_expand
     @magic_arguments()
     @argument("command", choices=["plot", "panel", "status", "models", "recommend", "autolog", "store", "explain",
                                   "adopt"],

@@ -570,3 +570,51 @@ def test_within_a_cell_views_are_told_at_a_pace_and_once_more_when_it_ends(loade
     session._last_told -= session.pace  # as if the pace had passed since
     run(loaded, "%evaluate forest")
     assert len(received) == told + 1 and received[-1]["standing"]["rows"][-1]["name"] == "forest"
+
+
+# Issue 18, item 7: IPython expands `{expr}` and `$name` in a magic's line unless the magic opts
+# out, so an objective name (typed, or written by the form) ran code when its cell was run.
+PWNED = "{__import__('pathlib').Path('PWNED').touch()}"
+
+
+def test_every_nbalign_magic_opts_out_of_variable_expansion(loaded):
+    from IPython.core.magic import MAGIC_NO_VAR_EXPAND_ATTR
+
+    from nbalign.magics import NbalignMagics
+
+    ours = [(kind, name, fn) for kind, magics in loaded.magics_manager.magics.items()
+            for name, fn in magics.items() if isinstance(getattr(fn, "__self__", None), NbalignMagics)]
+    assert {(kind, name) for kind, name, _ in ours} == {("line", "objective"), ("cell", "objective"),
+                                                        ("line", "evaluate"), ("line", "nbalign")}
+    assert all(getattr(fn, MAGIC_NO_VAR_EXPAND_ATTR, False) for *_, fn in ours)
+
+
+@pytest.mark.parametrize("line", [
+    f"%%objective x{PWNED}\nmetric: auc\ntarget: 0.9\nbaseline: 0.8",
+    f"%objective x{PWNED}",
+    f"%objective --form x{PWNED}",
+    f"%evaluate logreg --name x{PWNED}",
+    f"%evaluate x{PWNED}",
+    f"%evaluate logreg X_test{PWNED} y_test",
+    f"%nbalign explain x{PWNED}",
+    f"%nbalign adopt x{PWNED}",
+    f"%nbalign status x{PWNED}",
+])
+def test_a_magic_line_never_runs_the_code_in_braces(loaded, objective_text, line):
+    run(loaded, "%%objective cancer\n" + objective_text)
+    run(loaded, line)
+    assert not Path("PWNED").exists()
+
+
+def test_dollar_names_and_braces_stay_literal(loaded, objective_text):
+    loaded.user_ns["x"] = "expanded"
+    result, captured = run(loaded, "%%objective $x\n" + objective_text)
+    assert result.success, captured.stdout + captured.stderr
+    assert nbalign.session.active_session().objective.name == "$x"
+    result, _ = run(loaded, "%evaluate logreg --name '$x {x}'")
+    assert result.result.evaluation.name == "$x {x}"
+    result, captured = run(loaded, "%nbalign explain $x")
+    assert "unknown code $X" in captured.stdout + captured.stderr
+    result, captured = run(loaded, "%evaluate $x")  # an expression Python cannot read: a message
+    assert not result.success and "`$x` is not an expression Python can read" in captured.stdout + captured.stderr
+
