@@ -47,7 +47,8 @@ Subscriber = Callable[[str, dict], None]
 # What a refused write looks like: SQLite's errors, and the OS refusing the folder or the file.
 _REFUSED = (sqlite3.Error, OSError)
 
-# Seconds a user's evaluation waits for another writer's lock before it is kept and retried.
+# Seconds a user's evaluation waits for another writer's lock before it is kept and retried;
+# while results are kept, writes do not wait again (see Session._write).
 WRITE_WAIT = 1.0
 
 
@@ -228,9 +229,9 @@ class Session:
         """
         if self.notebook and objective.notebook is None:
             objective = replace(objective, notebook=self.notebook)
-        self.flush()
+        self.flush(wait=False)  # as in _write: a locked store costs a declaration one wait at most
         try:
-            saved = self.store.save_objective(objective)
+            saved = self.store.save_objective(objective, wait=not self._pending)
         except _REFUSED as exc:
             saved = objective.with_version(self._next_version(objective.name), now_iso())
             self._keep(saved, exc)
@@ -281,9 +282,12 @@ class Session:
         return self.standing.row(stored.id)
 
     def _write(self, evaluation: Evaluation) -> Evaluation:
-        self.flush()  # also notices a store deleted under it, and writes back what it knows
+        # Results kept in memory mean the store refused a moment ago (another writer's lock, most
+        # often): the retry and this write do not wait for it again, so a locked store costs one
+        # wait, not two per evaluation (the retry's and the write's).
+        self.flush(wait=False)  # also notices a store deleted under it, and writes back what it knows
         try:
-            stored = self.store.record(evaluation).without_predictions()
+            stored = self.store.record(evaluation, wait=not self._pending).without_predictions()
             if self.store.last_change == self._seen_change + 1:  # no other kernel wrote since: no need to read
                 changed, self._seen_change = [stored], self.store.last_change
             else:
@@ -299,9 +303,9 @@ class Session:
     def flush(self, wait: bool = True) -> bool:
         """Retry the writes the store refused. Returns True when nothing is left pending.
 
-        ``wait=False`` (the retry after each cell) does not wait for another writer's lock: a
-        locked store never holds up the user's cells. A store file deleted under the session is
-        noticed here too, and written anew with what the session knows.
+        ``wait=False`` (the retry after each cell and before each write) does not wait for another
+        writer's lock: a locked store never holds up the user's cells. A store file deleted under
+        the session is noticed here too, and written anew with what the session knows.
         """
         self._check_vanished()
         if not self._pending:
@@ -418,28 +422,20 @@ class Session:
         return True
 
     def _recover_unsaved(self) -> None:
-        """Write the records an earlier session kept in files into this store."""
+        """Add the records earlier sessions kept in files (the user's own, see
+        :mod:`nbalign.unsaved`) to this store, each file once; a malformed one is set aside."""
         from . import unsaved
 
-        for path in unsaved.find(self.store.path):
+        for kept in unsaved.find(self.store.path, tell=self.warn):
             try:
-                objectives, evaluations = unsaved.read(path)
-                for objective in objectives:
-                    saved = self.store.save_objective(objective, keep_version=True)
-                    evaluations = [replace(e, objective_version=saved.version)
-                                   if e.objective == objective.name and e.objective_version == objective.version
-                                   else e for e in evaluations]
-                for evaluation in evaluations:
-                    self.store.record(evaluation)
+                added = self.store.recover(kept.digest, str(kept.path), kept.objectives, kept.evaluations)
             except _REFUSED as exc:
-                log.info("nbalign could not recover %s yet: %s", path, exc)
+                log.info("nbalign could not recover %s yet: %s", kept.path, exc)
                 return
-            except (ValueError, KeyError, TypeError) as exc:
-                self._warn_once(f"unsaved:{path}", f"nbalign could not read the kept records in {path} ({exc}).")
-                continue
-            unsaved.mark_recovered(path)
-            self.warn(f"nbalign added {len(evaluations)} evaluation(s) kept in {path} by an earlier session "
-                      f"to its store {self.store.path}.")
+            unsaved.mark_recovered(kept.path)
+            if added:
+                self.warn(f"nbalign added {len(kept.evaluations)} evaluation(s) kept in {kept.path} by an "
+                          f"earlier session to its store {self.store.path}.")
 
     def _tell_about_the_store(self) -> None:
         store = self.store

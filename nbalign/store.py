@@ -2,11 +2,11 @@
 
 One file, WAL journal, one transaction per write. The schema is versioned (``meta`` holds the
 version, ``migrations`` when each ordered migration was applied) and a store of any earlier
-version is migrated when it is opened. Two kernels can
-write at once (SQLite's lock, with a generous busy timeout); a database that is not readable is
-moved aside, as IPython does with its history, instead of breaking the kernel. The file and its
-folder are created on the first write, so loading nbalign in a folder leaves no trace until
-something is declared or evaluated.
+version is migrated when it is opened. Two kernels can write at once (SQLite's lock: a write
+waits up to the busy timeout for another writer, or, asked not to wait, is refused at once); a
+database that is not readable is moved aside, as IPython does with its history, instead of
+breaking the kernel. The file and its folder are created on the first write, so loading nbalign
+in a folder leaves no trace until something is declared or evaluated.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import json
 import logging
 import os
 import sqlite3
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import NbalignError
@@ -95,8 +97,14 @@ def _migrate_4(connection: sqlite3.Connection) -> None:
     connection.execute("CREATE TABLE differences (key TEXT PRIMARY KEY, difference TEXT NOT NULL)")
 
 
+def _migrate_5(connection: sqlite3.Connection) -> None:
+    """The files of unsaved records already added (see :meth:`Store.recover`), by the digest of
+    their content, so a file that could not be renamed afterwards is not added again."""
+    connection.execute("CREATE TABLE recovered (digest TEXT PRIMARY KEY, file TEXT NOT NULL, recovered_at TEXT NOT NULL)")
+
+
 # Ordered: migration n takes a store of schema n - 1 to schema n. Never edit a released one.
-MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4]
+MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 MEMORY = ":memory:"
@@ -143,7 +151,7 @@ class Store:
     def __init__(self, path: str | os.PathLike, busy_timeout: float = 15.0):
         self.in_memory = str(path) == MEMORY
         self.path: Path | str = MEMORY if self.in_memory else Path(path)
-        self.busy_timeout = busy_timeout  # seconds a write waits for another writer's lock
+        self.busy_timeout = busy_timeout  # seconds a write waits for another writer's lock (unless told not to)
         self.moved_aside: Path | None = None
         self.read_only = False
         self.vanished = False
@@ -312,36 +320,36 @@ class Store:
             self._connection = None
         self._file_id = None
 
-    def _writer(self) -> sqlite3.Connection:
+    @contextmanager
+    def _writing(self, wait: bool = True):
+        """One write transaction on the writable connection.
+
+        ``wait=False``: the write does not wait for another writer's lock; it is refused at once
+        ("database is locked"), and the connection's busy timeout is put back afterwards.
+        """
         connection = self._connect(create=True)
         if self.read_only:
             raise sqlite3.OperationalError(f"the store {self.path} is read-only")
-        return connection
+        if not wait:
+            connection.execute("PRAGMA busy_timeout = 0")
+        try:
+            with _transaction(connection):
+                yield connection
+        finally:
+            if not wait:
+                connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
 
     # ------------------------------------------------------------------ objectives
 
-    def save_objective(self, objective: Objective, keep_version: bool = False) -> Objective:
+    def save_objective(self, objective: Objective, keep_version: bool = False, wait: bool = True) -> Objective:
         """Store a new version of the objective and return it with its version number.
 
         ``keep_version``: write it under the version it has (writing back what a session knows
-        into a new store), unless another objective already took that number.
+        into a new store), unless another objective already took that number. ``wait=False``:
+        refused at once if another writer holds the lock.
         """
-        connection = self._writer()
-        with _transaction(connection):
-            (latest,) = connection.execute(
-                "SELECT COALESCE(MAX(version), 0) FROM objectives WHERE name = ?", (objective.name,)
-            ).fetchone()
-            taken = connection.execute("SELECT 1 FROM objectives WHERE name = ? AND version = ?",
-                                       (objective.name, objective.version)).fetchone()
-            if keep_version and objective.version > 0 and not taken:
-                saved = objective.with_version(objective.version, objective.created_at or now_iso())
-            else:
-                saved = objective.with_version(latest + 1, now_iso())
-            connection.execute(
-                "INSERT INTO objectives (name, version, created_at, notebook, spec) VALUES (?, ?, ?, ?, ?)",
-                (saved.name, saved.version, saved.created_at, saved.notebook, json.dumps(saved.to_dict())),
-            )
-        return saved
+        with self._writing(wait) as connection:
+            return _insert_objective(connection, objective, keep_version)
 
     def latest_objective(self, name: str | None = None) -> Objective | None:
         """The latest version of the objective ``name``, or the objective declared last."""
@@ -376,39 +384,41 @@ class Store:
 
     # ------------------------------------------------------------------ evaluations
 
-    def record(self, evaluation: Evaluation) -> Evaluation:
+    def record(self, evaluation: Evaluation, wait: bool = True) -> Evaluation:
         """Insert the evaluation, or update the record of the same model on the same data.
 
         Returns it with its id: the id of the first record of this key, so an update keeps
-        its place in the history.
+        its place in the history. ``wait=False``: refused at once if another writer holds the lock.
         """
-        connection = self._writer()
-        record = evaluation.to_dict()
-        record.pop("id")
-        with _transaction(connection):
-            id_, self.last_change = connection.execute(
-                """
-                INSERT INTO evaluations (key, objective, objective_version, created_at, updated_at, record, change_no)
-                VALUES (:key, :objective, :version, :now, :now, :record,
-                        (SELECT COALESCE(MAX(change_no), 0) + 1 FROM evaluations))
-                ON CONFLICT (key) DO UPDATE SET
-                    objective_version = excluded.objective_version,
-                    updated_at = excluded.updated_at,
-                    record = excluded.record,
-                    change_no = excluded.change_no
-                RETURNING id, change_no
-                """,
-                {
-                    "key": evaluation.key,
-                    "objective": evaluation.objective,
-                    "version": evaluation.objective_version,
-                    "now": evaluation.created_at or now_iso(),
-                    "record": json.dumps(record, allow_nan=False),
-                },
-            ).fetchone()
+        with self._writing(wait) as connection:
+            id_, self.last_change = _upsert_evaluation(connection, evaluation)
             if evaluation.kept is not None and evaluation.test_set is not None:
                 self._write_predictions(connection, id_, evaluation.kept, evaluation.test_set)
         return evaluation.with_id(id_)
+
+    def recover(self, digest: str, source: str, objectives: list[Objective],
+                evaluations: list[Evaluation]) -> bool:
+        """Add the records an earlier session kept in a file (:mod:`nbalign.unsaved`), once.
+
+        ``digest`` identifies the file's content and is remembered in the same transaction as
+        the records: all of it is added, or none. A file already added (one that could not be
+        renamed afterwards, or a copy of it) is not added again, so it cannot make a new version
+        of its objective at every load, nor put back a score updated since. Returns False then.
+        The evaluations kept under an objective follow the version the store gives it.
+        """
+        with self._writing() as connection:
+            if connection.execute("SELECT 1 FROM recovered WHERE digest = ?", (digest,)).fetchone():
+                return False
+            for objective in objectives:
+                saved = _insert_objective(connection, objective, keep_version=True)
+                evaluations = [replace(e, objective_version=saved.version)
+                               if (e.objective, e.objective_version) == (objective.name, objective.version) else e
+                               for e in evaluations]
+            for evaluation in evaluations:
+                _, self.last_change = _upsert_evaluation(connection, evaluation)
+            connection.execute("INSERT INTO recovered (digest, file, recovered_at) VALUES (?, ?, ?)",
+                               (digest, source, now_iso()))
+        return True
 
     def _write_predictions(self, connection: sqlite3.Connection, id_: int, kept, test_set) -> None:
         from .predictions import to_blob
@@ -456,10 +466,11 @@ class Store:
         return None if row is None else json.loads(row[0])
 
     def remember_difference(self, key: str, difference: dict) -> None:
+        """Remember a paired test. A cache: it never waits for another writer's lock (a locked
+        store would hold up the user's cell once per comparison); refused, it is computed again."""
         if self.read_only or self._schema < 4:
             return
-        connection = self._connect(create=True)
-        with connection:
+        with self._writing(wait=False) as connection:
             connection.execute("INSERT OR REPLACE INTO differences (key, difference) VALUES (?, ?)",
                                (key, json.dumps(difference, allow_nan=False)))
 
@@ -484,6 +495,51 @@ class Store:
         ).fetchall()
         latest = max((change for *_, change in rows), default=since)
         return [Evaluation.from_dict({**json.loads(record), "id": id_}, key) for id_, key, record, _ in rows], latest
+
+
+def _insert_objective(connection: sqlite3.Connection, objective: Objective, keep_version: bool) -> Objective:
+    """Insert a new version of the objective, inside the caller's transaction (see save_objective)."""
+    (latest,) = connection.execute(
+        "SELECT COALESCE(MAX(version), 0) FROM objectives WHERE name = ?", (objective.name,)
+    ).fetchone()
+    taken = connection.execute("SELECT 1 FROM objectives WHERE name = ? AND version = ?",
+                               (objective.name, objective.version)).fetchone()
+    if keep_version and objective.version > 0 and not taken:
+        saved = objective.with_version(objective.version, objective.created_at or now_iso())
+    else:
+        saved = objective.with_version(latest + 1, now_iso())
+    connection.execute(
+        "INSERT INTO objectives (name, version, created_at, notebook, spec) VALUES (?, ?, ?, ?, ?)",
+        (saved.name, saved.version, saved.created_at, saved.notebook, json.dumps(saved.to_dict())),
+    )
+    return saved
+
+
+def _upsert_evaluation(connection: sqlite3.Connection, evaluation: Evaluation) -> tuple[int, int]:
+    """Insert or update the evaluation's record, inside the caller's transaction: its id and
+    change number."""
+    record = evaluation.to_dict()
+    record.pop("id")
+    return connection.execute(
+        """
+        INSERT INTO evaluations (key, objective, objective_version, created_at, updated_at, record, change_no)
+        VALUES (:key, :objective, :version, :now, :now, :record,
+                (SELECT COALESCE(MAX(change_no), 0) + 1 FROM evaluations))
+        ON CONFLICT (key) DO UPDATE SET
+            objective_version = excluded.objective_version,
+            updated_at = excluded.updated_at,
+            record = excluded.record,
+            change_no = excluded.change_no
+        RETURNING id, change_no
+        """,
+        {
+            "key": evaluation.key,
+            "objective": evaluation.objective,
+            "version": evaluation.objective_version,
+            "now": evaluation.created_at or now_iso(),
+            "record": json.dumps(record, allow_nan=False),
+        },
+    ).fetchone()
 
 
 def schema_version(connection: sqlite3.Connection) -> int:

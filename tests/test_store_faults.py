@@ -200,6 +200,49 @@ def test_a_locked_store_keeps_the_result_and_never_stalls_the_cells(shell, cance
     assert [e.name for e in Store(store).evaluations("cancer")] == ["logreg"]
 
 
+def test_a_locked_store_costs_an_evaluation_one_wait_at_most_and_loses_nothing(shell, cancer, tmp_path, monkeypatch):
+    """Another program holds the store's write lock (BEGIN EXCLUSIVE). The README promises a
+    write waits at most a second for it: each evaluation's write attempts together are allowed
+    one such wait (the first that meets the lock), every later attempt does not wait, and the
+    results are kept, told once, and written when the lock is released."""
+    from nbalign import store as store_module
+    from nbalign.session import WRITE_WAIT
+
+    store = tmp_path / ".nbalign" / "nbalign.db"
+    monkeypatch.setenv("NBALIGN_STORE", str(store))
+    shell.user_ns.update(cancer)
+    shell.run_line_magic("load_ext", "nbalign")
+    run(shell, "%%objective cancer\nmetric: auc\ntarget: 0.999\nbaseline: 0.9\ndata:\n  test: X_test, y_test")
+    run(shell, "%evaluate stump")  # so paired tests, remembered in the store, run under the lock too
+    waits: list[list[int]] = []  # per cell, the busy timeout (ms) each write attempt was made with
+    enter = store_module._transaction.__enter__
+
+    def observed(self):
+        waits[-1].append(self.connection.execute("PRAGMA busy_timeout").fetchone()[0])
+        return enter(self)
+
+    monkeypatch.setattr(store_module._transaction, "__enter__", observed)
+    locker = sqlite3.connect(store, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    told = ""
+    try:
+        for model in ("logreg", "forest"):
+            waits.append([])
+            result, captured = run(shell, f"%evaluate {model}")
+            assert result.success and result.result.row.name == model
+            told += captured.stderr
+        assert nbalign.active_session().pending == 2
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    assert all(sum(cell) <= WRITE_WAIT * 1000 for cell in waits), waits  # one wait at most per evaluation
+    assert waits[0][0] == WRITE_WAIT * 1000 and sum(waits[1]) == 0, waits  # kept: later writes do not wait
+    assert told.count("kept in memory") == 1 and "Traceback" not in told
+    _, captured = run(shell, "y = 2")  # the retry after the cell writes what was kept
+    assert nbalign.active_session().pending == 0 and captured.stderr.count("accepts writes again") == 1
+    assert [e.name for e in Store(store).evaluations("cancer")] == ["stump", "logreg", "forest"]
+
+
 # --------------------------------------------------------------------------- 8. read-only
 
 
@@ -289,7 +332,7 @@ def test_a_path_that_is_not_an_nbalign_store_is_refused_and_left_alone(loaded, t
         target.write_bytes(content)
     before = target.read_bytes()
     session_before = nbalign.active_session().store.path
-    result, captured = run(loaded, f"%config NbalignMagics.store_path = {str(target)!r}")
+    _, captured = run(loaded, f"%config NbalignMagics.store_path = {str(target)!r}")
     assert "not an nbalign store" in captured.stdout and "Traceback" not in captured.stdout
     assert nbalign.active_session().store.path == session_before
     assert target.read_bytes() == before
