@@ -9,10 +9,11 @@ While autolog is on, nbalign watches these things, and only these:
 - **scores**: the metric functions of ``sklearn.metrics`` that score predictions, and
   ``estimator.score(X, y)``;
 - **fits**: how long ``fit`` took, for the model's complexity;
-- **cross-validation**: ``cross_validate`` and ``cross_val_score`` score the objective's metric
-  too, in the same folds; ``cross_val_predict``'s output is remembered with the folds it came
-  from, so a metric on it scores the objective's metric on each of them; a fitted search logs its
-  best estimator.
+- **cross-validation**: ``cross_validate`` and ``cross_val_score`` keep each fold's fitted
+  estimator and test rows (the same fits: nothing is fitted again), and the objective's metric is
+  scored on them after the cell, apart from the user's call, whose result is unchanged;
+  ``cross_val_predict``'s output is remembered with the folds it came from, so a metric on it
+  scores the objective's metric on each of them; a fitted search logs its best estimator.
 
 The list holds the model, the output and the data themselves (a threshold of a column, such as
 ``model.predict_proba(X)[:, 1] >= 0.3``, outlives the output it was computed from), so it is
@@ -25,26 +26,31 @@ end of the cell nbalign evaluates each queued model once on the objective's metr
 metric and value are kept beside it), records them in one batch and shows their lines. A metric
 call that matches nothing costs a comparison or two; a cell that calls none costs nothing.
 
-Everything nbalign replaced is kept in :class:`Patches` and put back by identity when autolog is
-switched off or nbalign unloaded. Metric functions imported into the notebook before nbalign was
-loaded (``from sklearn.metrics import roc_auc_score``) are replaced in the notebook's namespace
-too, and put back. A failure inside autolog is one warning: the user's call returns its result
-untouched.
+Every replacement is a :class:`SafePatch`: the original's result and exceptions pass through
+unchanged, a patched method is still an ordinary bound method that pickles by reference, and a
+class pickled by value (one defined in the notebook) carries the originals, not nbalign. Each is
+kept in :class:`Patches` and put back by identity when autolog is switched off or nbalign
+unloaded. Metric functions imported into the notebook before nbalign was loaded (``from
+sklearn.metrics import roc_auc_score``) are replaced in the notebook's namespace too, and put
+back. A failure inside autolog is one warning (an error under ``NBALIGN_STRICT``, in nbalign's
+tests): the user's call returns its result untouched.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import logging
 import threading
 import time
+import types
 import weakref
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .errors import NbalignError
+from .errors import NbalignError, strict
 
 log = logging.getLogger(__name__)
 
@@ -87,15 +93,17 @@ class Prediction:
     # Out-of-fold predictions (``cross_val_predict``): the folds' (train, test) row indices and the
     # mean fit time; the model is the unfitted estimator the folds refitted.
     folds: dict | None = None
+    seconds: float | None = None  # how long the user's call took
 
 
 @dataclass
 class Observed:
     """A model seen being scored: evaluated with the objective's metric at the end of the cell.
 
-    ``kind`` is ``"test"`` (a fitted model scored on data), ``"cv"`` (an estimator
-    cross-validated: ``folds`` holds the objective's metric on each fold, as its scorer returns
-    it, and the mean fit time), ``"search"`` (a fitted search: its best estimator, to be
+    ``kind`` is ``"test"`` (a fitted model scored on data; ``response`` is what it answered,
+    when the user's call was seen), ``"cv"`` (an estimator cross-validated: ``folds`` holds each
+    fold's fitted estimator, its (train, test) rows and the mean fit time, to score the
+    objective's metric on them apart), ``"search" (a fitted search: its best estimator, to be
     cross-validated on the objective's metric unless the search already scored it) or
     ``"cv_predict"`` (out-of-fold predictions scored: ``folds`` holds the folds' rows, the
     response and its method, to score the objective's metric on each fold from them).
@@ -108,6 +116,7 @@ class Observed:
     value: float | None
     kind: str = "test"
     folds: dict | None = None
+    response: tuple | None = None  # (method, output, seconds) of the user's prediction call, when known
 
 
 @dataclass
@@ -123,12 +132,12 @@ class Watcher:
 
     # -------------------------------------------------------------- observing
 
-    def predicted(self, model, method: str, X, output) -> None:
+    def predicted(self, model, method: str, X, output, seconds: float | None = None) -> None:
         import numpy as np
 
         if not isinstance(output, np.ndarray) or output.ndim not in (1, 2):
             return
-        self.predictions.append(Prediction(model, method, output, X, output.shape[0]))
+        self.predictions.append(Prediction(model, method, output, X, output.shape[0], seconds=seconds))
 
     def scored(self, metric: str, y_true, y_pred, value) -> None:
         """A metric function returned ``value`` for ``y_pred``: queue the model that made them."""
@@ -138,7 +147,9 @@ class Watcher:
         if found is None:
             return
         if found.folds is None:
-            self.queue(Observed(found.model, found.data, y_true, metric, float(value)))
+            # what the model answered is kept, so that it is scored without predicting again
+            self.queue(Observed(found.model, found.data, y_true, metric, float(value),
+                                response=(found.method, found.output, found.seconds)))
         else:
             folds = {**found.folds, "method": found.method, "response": found.output}
             self.queue(Observed(found.model, found.data, y_true, metric, float(value), "cv_predict", folds))
@@ -263,6 +274,83 @@ def _is_number(value) -> bool:
 # ------------------------------------------------------------------ patching
 
 
+class SafePatch:
+    """The one wrapper of every patch autolog makes (MLflow's ``safe_patch`` is the model).
+
+    - The original runs as it would without nbalign: its result is the user's, its exceptions
+      propagate unchanged (this frame is marked ``__tracebackhide__``, so IPython and pytest leave
+      it out of the user's traceback).
+    - ``watch(args, kwargs)`` runs before it and returns ``None`` (call the original with the
+      user's arguments, observe nothing) or a :class:`Watch`: the arguments to call it with and
+      ``after(result, seconds)``, which observes and returns the user's result. A failure of
+      either is nbalign's: one warning in use (raised under ``NBALIGN_STRICT``, in nbalign's
+      tests), and the user's call goes on unobserved.
+    - In a class's ``__dict__`` it is a descriptor that behaves as the original: missing where the
+      original is (scikit-learn's ``available_if``), the original itself on the class, and on an
+      instance an ordinary bound method (``inspect.ismethod``) that pickles by reference, as
+      ``getattr(instance, name)``.
+    - Pickled by value (cloudpickle pickles a class defined in a notebook whole), it is the
+      original: a worker process never receives nbalign's wrapper.
+    """
+
+    def __init__(self, autolog: Autolog, original, watch: Callable, what: str):
+        self.autolog = autolog
+        self.original = original
+        self.watch = watch
+        self.what = what
+        self.descriptor = not inspect.isfunction(original) and hasattr(original, "__get__")
+        functools.update_wrapper(self, original, updated=())
+        self.__nbalign_observed__ = True
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self.original.__get__(None, owner) if hasattr(self.original, "__get__") else self.original
+        if self.descriptor:
+            self.original.__get__(obj, owner)  # raises AttributeError where the method is unavailable
+        return types.MethodType(self, obj)
+
+    def __reduce__(self):
+        return copy.copy, (self.original,)  # copy.copy of a function is the function itself
+
+    def __call__(self, *args, **kwargs):
+        __tracebackhide__ = True  # read by IPython and pytest: the user's traceback has no nbalign frame
+        if _depth() or not self.autolog.active:
+            return self._original(args, kwargs)
+        watch = None
+        try:
+            watch = self.watch(args, kwargs)
+        except Exception as exc:  # noqa: BLE001 - nbalign's own failure: the user's call goes on unobserved
+            self.autolog._failed(f"watching {self.what}", exc)
+        if watch is None:
+            with quiet():
+                return self._original(args, kwargs)
+        with quiet():
+            start = time.perf_counter()
+            result = self._original(watch.args, watch.kwargs)
+            seconds = time.perf_counter() - start
+        try:
+            return watch.after(result, seconds)
+        except Exception as exc:  # noqa: BLE001 - the user's result is returned whatever happens here
+            self.autolog._failed(f"watching {self.what}", exc)
+            return watch.undo(result)
+
+    def _original(self, args, kwargs):
+        __tracebackhide__ = True  # no nbalign frame in the user's traceback
+        if self.descriptor:  # bound here, as Python would have bound it
+            return self.original.__get__(args[0], type(args[0]))(*args[1:], **kwargs)
+        return self.original(*args, **kwargs)
+
+
+@dataclass
+class Watch:
+    """What a patch calls the original with, and what it does with the result (see SafePatch)."""
+
+    args: tuple
+    kwargs: dict
+    after: Callable[[Any, float], Any]  # (result, seconds) -> the user's result
+    undo: Callable[[Any], Any] = field(default=lambda result: result)  # the user's result when ``after`` failed
+
+
 class Patches:
     """Every replacement autolog made, so that it can put each original back, by identity."""
 
@@ -300,33 +388,16 @@ class Patches:
         return len(self._made)
 
 
-class _Observing:
-    """A descriptor that wraps another (scikit-learn's ``available_if``): the method stays
-    missing where it was missing (``hasattr`` is unchanged), and is observed where it exists."""
-
-    def __init__(self, descriptor, wrap: Callable):
-        self.descriptor = descriptor
-        self.wrap = wrap
-        functools.update_wrapper(self, descriptor, updated=())
-
-    def __get__(self, obj, owner=None):
-        bound = self.descriptor.__get__(obj, owner)  # raises AttributeError where unavailable
-        return bound if obj is None else self.wrap(bound, obj)
-
-    def __set_name__(self, owner, name):
-        pass
-
-
 class Autolog:
     """Autolog for one session: :meth:`start` patches, :meth:`stop` puts everything back."""
 
     def __init__(self, watcher: Watcher, namespace: dict | None = None, metric: Callable | None = None):
         self.watcher = watcher
         self.namespace = namespace
-        self.metric = metric or (lambda: None)  # the objective's Metric, or None: what CV also scores
+        self.metric = metric or (lambda: None)  # the objective's Metric, or None: whether cross-validations are watched
         self.patches = Patches()
         self.active = False
-        self._metric_originals: dict[int, Callable] = {}
+        self._metric_originals: dict[int, SafePatch] = {}
         self._import_watch: _WhenImported | None = None
 
     def start(self) -> None:
@@ -366,11 +437,18 @@ class Autolog:
         self.patches.restore()
         self._metric_originals.clear()
         self.active = False
-        if self.namespace is not None:  # metric functions the notebook imported while watched
+        if self.namespace is not None:  # functions the notebook imported while watched are the originals again
             for name, value in list(self.namespace.items()):
-                original = getattr(value, "__wrapped_original__", None)
-                if original is not None and getattr(value, "__nbalign_observed__", False):
-                    self.namespace[name] = original
+                if isinstance(value, SafePatch) and value.autolog is self:
+                    self.namespace[name] = value.original
+
+    def patch(self, owner, name: str, original, watch: Callable, what: str) -> SafePatch:
+        """Replace ``owner.name`` (``original``) by a :class:`SafePatch` that watches it."""
+        patched = SafePatch(self, original, watch, what)
+        self.patches.replace(owner, name, patched)
+        return patched
+
+    # -------------------------------------------------------------- estimators
 
     def _patch_estimators(self, module) -> None:
         base = module.BaseEstimator
@@ -378,110 +456,16 @@ class Autolog:
             self._patch_class(cls)
         self._patch_new_classes(base)
 
-    def _patch_model_selection(self, module) -> None:
-        """``cross_validate`` and ``cross_val_score`` also score the objective's metric, in the same
-        folds (one more scorer, not a second cross-validation); the user gets their own result."""
-        original = module.cross_validate
-        autolog = self
-
-        @functools.wraps(original)
-        def cross_validate(estimator, X, y=None, **kwargs):
-            metric = autolog.metric() if autolog.active and not _depth() else None
-            if metric is None:
-                return original(estimator, X, y, **kwargs)
-            return autolog._cross_validate(original, metric, estimator, X, y, kwargs)
-
-        @functools.wraps(module.cross_val_score)
-        def cross_val_score(estimator, X, y=None, **kwargs):
-            return cross_validate(estimator, X, y, **kwargs)["test_score"]
-
-        predicting = module.cross_val_predict
-
-        @functools.wraps(predicting)
-        def cross_val_predict(estimator, X, y=None, **kwargs):
-            if _depth() or not autolog.active or autolog.metric() is None:
-                return predicting(estimator, X, y, **kwargs)
-            return autolog._cross_val_predict(predicting, estimator, X, y, kwargs)
-
-        for name, function in (("cross_validate", cross_validate), ("cross_val_score", cross_val_score),
-                               ("cross_val_predict", cross_val_predict)):
-            function.__nbalign_observed__ = True
-            function.__wrapped_original__ = getattr(module, name)
-            self._metric_originals[id(getattr(module, name))] = function
-            self.patches.replace(module, name, function)
-        self._patch_namespace()
-
-    def _cross_validate(self, original, metric, estimator, X, y, kwargs):
-        from sklearn.metrics import check_scoring
-
-        ours = "__nbalign__"
-        try:
-            user = check_scoring(estimator, scoring=kwargs.get("scoring"))
-            objective = metric.sklearn_scorer()
-        except Exception:  # noqa: BLE001 - scikit-learn says what is wrong with the user's call
-            return original(estimator, X, y, **kwargs)
-
-        def scoring(model, X_fold, y_fold):
-            theirs = user(model, X_fold, y_fold)
-            scores = dict(theirs) if isinstance(theirs, dict) else {"score": theirs}
-            scores[ours] = objective(model, X_fold, y_fold)
-            return scores
-
-        with quiet():
-            result = original(estimator, X, y, **{**kwargs, "scoring": scoring})
-        try:
-            folds = {"scores": [float(v) for v in result[f"test_{ours}"]],
-                     "fit_seconds": float(sum(result["fit_time"]) / len(result["fit_time"]))}
-            shown = result.get("test_score")
-            value = None if shown is None else float(sum(shown) / len(shown))
-            self.watcher.queue(Observed(estimator, X, y, "cross_validate", value, "cv", folds))
-        except Exception as exc:  # noqa: BLE001 - the user's result is returned whatever happens here
-            self._failed("watching cross_validate", exc)
-        for key in (f"test_{ours}", f"train_{ours}"):
-            result.pop(key, None)
-        return result
-
-    def _cross_val_predict(self, original, estimator, X, y, kwargs):
-        """The user's out-of-fold predictions, with the folds they came from remembered: a metric
-        called on them (or a column, or a threshold) logs the estimator as cross-validated."""
-        from sklearn.base import is_classifier
-        from sklearn.model_selection import check_cv
-
-        try:
-            folds = _RecordedFolds(check_cv(kwargs.get("cv"), y, classifier=is_classifier(estimator)))
-        except Exception:  # noqa: BLE001 - scikit-learn says what is wrong with the user's call
-            return original(estimator, X, y, **kwargs)
-        start = time.perf_counter()
-        with quiet():
-            output = original(estimator, X, y, **{**kwargs, "cv": folds})
-        try:
-            splits = folds.splits
-            seconds = (time.perf_counter() - start) / len(splits) if splits else None  # fit and predict, per fold
-            self.watcher.cross_predicted(estimator, kwargs.get("method", "predict"), X, output, splits, seconds)
-        except Exception as exc:  # noqa: BLE001 - the user's result is returned whatever happens here
-            self._failed("watching cross_val_predict", exc)
-        return output
-
-    def _patch_metrics(self, module) -> None:
-        for name, function in _scoring_functions(module):
-            wrapped = self._metric(name, function)
-            self._metric_originals[id(function)] = wrapped
-            self.patches.replace(module, name, wrapped)
-        self._patch_namespace()
-
-    # -------------------------------------------------------------- estimators
-
     def _patch_class(self, cls) -> None:
         for name in PREDICTING + ("score", "fit"):
             attribute = vars(cls).get(name)
             if attribute is None or getattr(attribute, "__nbalign_observed__", False):
                 continue
-            if inspect.isfunction(attribute):
-                self.patches.replace(cls, name, self._method(name, attribute))
-            elif hasattr(attribute, "__get__") and not isinstance(attribute, (staticmethod, classmethod, property)):
-                descriptor = _Observing(attribute, lambda bound, obj, name=name: self._bound(name, bound, obj))
-                descriptor.__nbalign_observed__ = True
-                self.patches.replace(cls, name, descriptor)
+            if isinstance(attribute, (staticmethod, classmethod, property)) or not hasattr(attribute, "__get__"):
+                continue
+            watch = {"fit": self._watch_fit, "score": self._watch_score}.get(name) or functools.partial(
+                self._watch_prediction, name)
+            self.patch(cls, name, attribute, watch, f"{cls.__name__}.{name}")
 
     def _patch_new_classes(self, base) -> None:
         """Classes defined from now on (a module imported later, the user's own) are observed too."""
@@ -489,6 +473,7 @@ class Autolog:
         autolog = self
 
         def __init_subclass__(cls, **kwargs):
+            __tracebackhide__ = True  # the user's class definition: no nbalign frame in its traceback
             if original is not None:
                 original.__get__(None, cls)(**kwargs)
             else:
@@ -502,104 +487,162 @@ class Autolog:
 
         self.patches.replace(base, "__init_subclass__", classmethod(__init_subclass__))
 
-    def _method(self, name: str, function: Callable) -> Callable:
-        watcher = self.watcher
+    def _watch_prediction(self, name: str, args, kwargs) -> Watch | None:
+        if len(args) < 2 and "X" not in kwargs:
+            return None
+        model, X = args[0], args[1] if len(args) > 1 else kwargs["X"]
 
-        if name == "fit":
-            @functools.wraps(function)
-            def fit(model, *args, **kwargs):
-                if _depth():
-                    return function(model, *args, **kwargs)
-                start = time.perf_counter()
-                with quiet():
-                    result = function(model, *args, **kwargs)
-                X = args[0] if args else kwargs.get("X")
-                watcher.fitted(model, time.perf_counter() - start, X)
-                if hasattr(model, "cv_results_") and hasattr(model, "best_estimator_"):
-                    y = args[1] if len(args) > 1 else kwargs.get("y")
-                    watcher.queue(Observed(model, X, y, "search", getattr(model, "best_score_", None), "search"))
-                return result
-
-            fit.__nbalign_observed__ = True
-            return fit
-
-        @functools.wraps(function)
-        def observed(model, *args, **kwargs):
-            if _depth():
-                return function(model, *args, **kwargs)
-            with quiet():
-                result = function(model, *args, **kwargs)
-            self._after(name, model, args, kwargs, result)
+        def after(result, seconds):
+            self.watcher.predicted(model, name, X, result, seconds)
             return result
 
-        observed.__nbalign_observed__ = True
-        return observed
+        return Watch(args, kwargs, after)
 
-    def _bound(self, name: str, bound: Callable, model) -> Callable:
-        @functools.wraps(bound)
-        def observed(*args, **kwargs):
-            if _depth():
-                return bound(*args, **kwargs)
-            with quiet():
-                result = bound(*args, **kwargs)
-            self._after(name, model, args, kwargs, result)
+    def _watch_score(self, args, kwargs) -> Watch | None:
+        model = args[0]
+        X = args[1] if len(args) > 1 else kwargs.get("X")
+        y = args[2] if len(args) > 2 else kwargs.get("y")
+        if X is None or y is None:
+            return None
+
+        def after(result, seconds):
+            if _is_number(result):
+                self.watcher.queue(Observed(model, X, y, "score", float(result)))
             return result
 
-        return observed
+        return Watch(args, kwargs, after)
 
-    def _after(self, name: str, model, args, kwargs, result) -> None:
-        try:
-            if name == "score":
-                X = args[0] if args else kwargs.get("X")
-                y = args[1] if len(args) > 1 else kwargs.get("y")
-                if X is not None and y is not None and _is_number(result):
-                    self.watcher.queue(Observed(model, X, y, "score", float(result)))
-            elif name in PREDICTING:
-                X = args[0] if args else kwargs.get("X")
-                if X is not None:
-                    self.watcher.predicted(model, name, X, result)
-        except Exception as exc:  # noqa: BLE001 - the user's call has its result; autolog says why it did not log
-            self._failed(f"watching {type(model).__name__}.{name}", exc)
+    def _watch_fit(self, args, kwargs) -> Watch:
+        model = args[0]
+        X = args[1] if len(args) > 1 else kwargs.get("X")
+        y = args[2] if len(args) > 2 else kwargs.get("y")
+
+        def after(result, seconds):
+            self.watcher.fitted(model, seconds, X)
+            if hasattr(model, "cv_results_") and hasattr(model, "best_estimator_"):
+                self.watcher.queue(Observed(model, X, y, "search", getattr(model, "best_score_", None), "search"))
+            return result
+
+        return Watch(args, kwargs, after)
+
+    # -------------------------------------------------------------- cross-validation
+
+    def _patch_model_selection(self, module) -> None:
+        """``cross_validate`` (and through it ``cross_val_score``) and ``cross_val_predict`` are
+        watched while an objective is declared: the folds they used are remembered, and the
+        objective's metric is scored on them apart, after the cell; the user's call computes
+        exactly what it computes without nbalign."""
+        from sklearn.model_selection import _validation
+
+        cross_validate = module.cross_validate
+        patched = self.patch(module, "cross_validate", cross_validate,
+                             functools.partial(self._watch_cross_validate, cross_validate), "cross_validate")
+        if getattr(_validation, "cross_validate", None) is cross_validate:  # what cross_val_score calls
+            self.patches.replace(_validation, "cross_validate", patched)
+        self._metric_originals[id(cross_validate)] = patched
+        predicting = module.cross_val_predict
+        self._metric_originals[id(predicting)] = self.patch(
+            module, "cross_val_predict", predicting, functools.partial(self._watch_cross_val_predict, predicting),
+            "cross_val_predict")
+        self._patch_namespace()
+
+    def _watch_cross_validate(self, original, args, kwargs) -> Watch | None:
+        """The estimator of each fold and the rows it was tested on come back with the user's
+        result (``return_estimator``, ``return_indices``: the same fits, kept) and are taken out
+        of it again; the objective's metric is scored on them after the cell."""
+        if self.metric() is None:
+            return None
+        bound = _bind(original, args, kwargs)
+        if bound is None:
+            return None
+        estimator, X, y = bound.get("estimator"), bound.get("X"), bound.get("y")
+        added = [key for key in ("return_estimator", "return_indices") if not bound.get(key)]
+
+        def after(result, seconds):
+            estimators = result.pop("estimator") if "return_estimator" in added else result["estimator"]
+            indices = result.pop("indices") if "return_indices" in added else result["indices"]
+            shown = result.get("test_score")
+            value = None if shown is None else float(sum(shown) / len(shown))
+            folds = {"estimators": list(estimators), "splits": list(zip(indices["train"], indices["test"])),
+                     "fit_seconds": float(sum(result["fit_time"]) / len(result["fit_time"]))}
+            self.watcher.queue(Observed(estimator, X, y, "cross_validate", value, "cv", folds))
+            return result
+
+        def undo(result):
+            for key in added:
+                result.pop("estimator" if key == "return_estimator" else "indices", None)
+            return result
+
+        return Watch(args, {**kwargs, **dict.fromkeys(added, True)}, after, undo)
+
+    def _watch_cross_val_predict(self, original, args, kwargs) -> Watch | None:
+        """The user's out-of-fold predictions, with the folds they came from remembered: a metric
+        called on them (or a column, or a threshold) logs the estimator as cross-validated."""
+        if self.metric() is None:
+            return None
+        from sklearn.base import is_classifier
+        from sklearn.model_selection import check_cv
+
+        bound = _bind(original, args, kwargs)
+        if bound is None:
+            return None
+        estimator, X, y = bound.get("estimator"), bound.get("X"), bound.get("y")
+        folds = _RecordedFolds(check_cv(bound.get("cv"), y, classifier=is_classifier(estimator)))
+        method = bound.get("method", "predict")
+        arguments = dict(bound)
+        arguments["cv"] = folds
+
+        def after(output, seconds):
+            splits = folds.splits
+            per_fold = seconds / len(splits) if splits else None  # fit and predict, per fold
+            self.watcher.cross_predicted(estimator, method, X, output, splits, per_fold)
+            return output
+
+        return Watch((), arguments, after)
 
     # -------------------------------------------------------------- metrics
 
-    def _metric(self, name: str, function: Callable) -> Callable:
-        signature = inspect.signature(function)
+    def _patch_metrics(self, module) -> None:
+        for name, function in _scoring_functions(module):
+            self._metric_originals[id(function)] = self.patch(module, name, function, self._metric_watch(name, function),
+                                                              name)
+        self._patch_namespace()
 
-        @functools.wraps(function)
-        def observed(*args, **kwargs):
-            if _depth() or not self.active:
-                return function(*args, **kwargs)
-            return self.call_metric(name, function, signature, args, kwargs)
+    def _metric_watch(self, name: str, function: Callable) -> Callable:
+        parameters = inspect.signature(function).parameters
+        truth, predicted = list(parameters)[:2]
 
-        observed.__nbalign_observed__ = True
-        observed.__wrapped_original__ = function
-        return observed
+        def watch(args, kwargs):
+            y_true = args[0] if args else kwargs.get(truth)
+            y_pred = args[1] if len(args) > 1 else kwargs.get(predicted)
+            if y_true is None or y_pred is None:
+                return None
 
-    def call_metric(self, name: str, function: Callable, signature, args, kwargs):
-        """Call a metric function, and queue the model whose predictions it scored."""
-        with quiet():
-            value = function(*args, **kwargs)
-        try:
-            truth, predicted = list(signature.parameters)[:2]
-            bound = signature.bind_partial(*args, **kwargs).arguments
-            if truth in bound and predicted in bound:
-                self.watcher.scored(name, bound[truth], bound[predicted], value)
-        except Exception as exc:  # noqa: BLE001 - the user's score is returned whatever happens here
-            self._failed(f"watching {name}", exc)
-        return value
+            def after(value, seconds):
+                self.watcher.scored(name, y_true, y_pred, value)
+                return value
+
+            return Watch(args, kwargs, after)
+
+        return watch
 
     def _patch_namespace(self) -> None:
-        """Metric functions the notebook imported before autolog started are watched too."""
+        """Functions the notebook imported before autolog started are watched too."""
         if self.namespace is None:
             return
         for name, value in list(self.namespace.items()):
-            wrapped = self._metric_originals.get(id(value)) if callable(value) else None
-            if wrapped is not None and getattr(wrapped, "__wrapped_original__", None) is value:
-                self.patches.replace_item(self.namespace, name, wrapped)
+            if not callable(value):
+                continue
+            # a function imported while an earlier autolog was on is that autolog's patch: watched anew
+            original = value.original if isinstance(value, SafePatch) else value
+            patched = self._metric_originals.get(id(original))
+            if patched is not None and patched.original is original and patched is not value:
+                self.patches.replace_item(self.namespace, name, patched)
 
     def _failed(self, what: str, exc: Exception) -> None:
         log.debug("nbalign autolog failed while %s", what, exc_info=True)
+        if strict():
+            raise exc
         key = (what, type(exc).__name__)
         if key not in self.watcher.warned:
             self.watcher.warned.add(key)
@@ -607,10 +650,29 @@ class Autolog:
                               "normally, and this evaluation was not logged.")
 
 
+def fit_seconds_seen(model) -> float | None:
+    """How long ``model``'s fit took, when the autolog that is on saw it."""
+    current = _current
+    try:
+        return None if current is None else current.watcher.fit_seconds.get(model)
+    except TypeError:  # a model that takes no weak reference
+        return None
+
+
+def _bind(function, args, kwargs) -> dict | None:
+    """The arguments of a call by parameter name (defaults left out); None when they do not fit
+    the signature (the original then says what is wrong, to the user)."""
+    try:
+        return dict(inspect.signature(function).bind(*args, **kwargs).arguments)
+    except TypeError:
+        return None
+
+
 def metric(function: Callable) -> Callable:
     """Register the user's own metric function (``metric(y_true, y_pred) -> number``): while
     autolog is on, a call of it on a model's predictions logs that model, as scikit-learn's
-    metrics do. The function is returned wrapped; it computes exactly what it did.
+    metrics do. The function is returned wrapped; it computes exactly what it did, and pickles
+    as the function itself.
 
     Examples
     --------
@@ -621,17 +683,32 @@ def metric(function: Callable) -> Callable:
     signature = inspect.signature(function)
     if len(signature.parameters) < 2:
         raise NbalignError(f"{function.__name__} takes the truth and the predictions, as metric(y_true, y_pred); "
-                        f"it takes {len(signature.parameters)} argument(s).")
+                           f"it takes {len(signature.parameters)} argument(s).")
+    return UserMetric(function)
 
-    @functools.wraps(function)
-    def observed(*args, **kwargs):
+
+class UserMetric:
+    """A metric function the user registered: watched by whichever autolog is on when it is
+    called (:func:`metric`). Pickled, it is the user's function."""
+
+    def __init__(self, function: Callable):
+        self.function = function
+        functools.update_wrapper(self, function, updated=())
+        self.__nbalign_metric__ = True
+
+    def __call__(self, *args, **kwargs):
+        __tracebackhide__ = True  # no nbalign frame in the user's traceback
         current = _current
         if current is None or _depth() or not current.active:
-            return function(*args, **kwargs)
-        return current.call_metric(function.__name__, function, signature, args, kwargs)
+            return self.function(*args, **kwargs)
+        return SafePatch(current, self.function, current._metric_watch(self.function.__name__, self.function),
+                         self.function.__name__)(*args, **kwargs)
 
-    observed.__nbalign_metric__ = True
-    return observed
+    def __get__(self, obj, owner=None):
+        return self if obj is None else types.MethodType(self, obj)
+
+    def __reduce__(self):
+        return copy.copy, (self.function,)
 
 
 class _RecordedFolds:
@@ -650,6 +727,9 @@ class _RecordedFolds:
 
     def get_n_splits(self, X=None, y=None, groups=None):
         return self.splitter.get_n_splits(X, y, groups)
+
+    def __getattr__(self, name):  # anything else (metadata routing's requests) is the splitter's
+        return getattr(self.splitter, name)
 
 
 class _WhenImported:

@@ -265,12 +265,14 @@ def errors_value(y_true, y_pred, *, under, over) -> float:
     return float(ErrorCost(under, over).per_row(y_true, y_pred).mean())
 
 
-def best_threshold(positive, scores, matrix: ValueMatrix) -> tuple[float, float]:
+def best_threshold(positive, scores, matrix: ValueMatrix, max_share: float | None = None) -> tuple[float, float]:
     """The threshold that maximises value per case on these rows, and that value.
 
     Exact: every cut between two distinct scores is tried at once (cumulative counts over the
     rows sorted by score). The threshold returned is halfway between the last score acted on and
-    the next one, so that new cases are cut where these rows leave the widest room.
+    the next one, so that new cases are cut where these rows leave the widest room. With
+    ``max_share`` (the action's capacity: ``call: top 20%``), no cut acts on more than that share
+    of the rows.
     """
     import numpy as np
 
@@ -284,6 +286,8 @@ def best_threshold(positive, scores, matrix: ValueMatrix) -> tuple[float, float]
     value = (matrix.tp * tp + matrix.fp * fp + matrix.fn * (p - tp) + matrix.tn * (n - p - fp)) / n
     # only cuts between distinct scores can be made by a threshold
     cuttable = np.concatenate([[True], sorted_scores[1:] < sorted_scores[:-1], [True]])
+    if max_share is not None:
+        cuttable[int(math.floor(max_share * n + 1e-9)) + 1:] = False  # within the capacity; acting on nobody always is
     k = int(np.flatnonzero(cuttable)[np.argmax(value[cuttable])])
     if k == 0:
         threshold = float(sorted_scores[0]) + 1.0 if n else 1.0  # act on nobody
@@ -308,25 +312,33 @@ class ThresholdChoice:
 
 
 def tune_threshold(model, X, y, matrix: ValueMatrix, *, method: str | None = None, pos_label=1,
-                   folds: int = TUNE_FOLDS, row_limit: int = TUNE_ROW_LIMIT) -> ThresholdChoice:
+                   folds: int = TUNE_FOLDS, row_limit: int = TUNE_ROW_LIMIT, max_share: float | None = None,
+                   deadline: float = math.inf) -> ThresholdChoice:
     """Choose the value-maximising threshold of ``model`` by cross-validation on ``(X, y)``.
 
-    The model's class and parameters are refitted on ``folds - 1`` folds and score the one left
-    out (scikit-learn's ``cross_val_predict``, stratified), so every training row gets a score
-    from a model that did not see it; the threshold that maximises value on those scores is
-    chosen, as scikit-learn's ``TunedThresholdClassifierCV`` does (it averages per-fold curves on
-    a grid; this pools the folds' scores and tries every cut). The fitted model is not touched,
-    and the test labels are never read. Above ``row_limit`` training rows a fixed stratified
-    sample is used.
+    What the model is (a search's best estimator with its parameters, not the search) is refitted
+    on ``folds - 1`` stratified folds and scores the one left out, so every training row gets a
+    score from a model that did not see it; the threshold that maximises value on those scores,
+    acting on at most ``max_share`` of the cases, is chosen, as scikit-learn's
+    ``TunedThresholdClassifierCV`` does (it averages per-fold curves on a grid; this pools the
+    folds' scores and tries every cut). The fitted model is not touched, the test labels are
+    never read, and the refits draw from nbalign's own random generator
+    (:mod:`nbalign.refit`). Above ``row_limit`` training rows a fixed stratified sample is used.
 
     ``method`` is the response to threshold (``predict_proba`` by default, else
-    ``decision_function``): the one the test-set scores were taken from. Raises when the model
-    cannot be cloned and refitted.
+    ``decision_function``): the one the test-set scores were taken from. Raises
+    :class:`~nbalign.refit.Cancelled` when a fold would start after ``deadline``
+    (``time.perf_counter()``), and whatever the refit raises when the model cannot be refitted.
     """
-    import numpy as np
-    from sklearn.base import clone
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    import time
 
+    import numpy as np
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.utils import _safe_indexing
+
+    from .refit import Cancelled, best_estimator, own_randomness, seeded_clone
+
+    model = best_estimator(model)
     y_array = np.asarray(y).ravel()
     n = y_array.size
     sampled_from = None
@@ -335,15 +347,22 @@ def tune_threshold(model, X, y, matrix: ValueMatrix, *, method: str | None = Non
 
         rows, _ = train_test_split(np.arange(n), train_size=row_limit, stratify=y_array, random_state=0)
         rows = np.sort(rows)
-        X = X.iloc[rows] if hasattr(X, "iloc") else X[rows]
+        X = _safe_indexing(X, rows)
         y_array, sampled_from, n = y_array[rows], n, row_limit
     method = method or ("predict_proba" if hasattr(model, "predict_proba") else "decision_function")
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-    out_of_fold = cross_val_predict(clone(model), X, y_array, cv=splitter, method=method)
-    if method == "predict_proba":
-        classes = list(np.unique(y_array))
-        out_of_fold = out_of_fold[:, classes.index(pos_label)] if out_of_fold.ndim == 2 else out_of_fold
-    threshold, value = best_threshold(y_array == pos_label, out_of_fold, matrix)
+    out_of_fold = np.empty(n, dtype=float)
+    with own_randomness():
+        for train, test in splitter.split(np.zeros((n, 1)), y_array):
+            if time.perf_counter() > deadline:
+                raise Cancelled("it ran past its time budget")
+            fitted = seeded_clone(model).fit(_safe_indexing(X, train), y_array[train])
+            response = np.asarray(getattr(fitted, method)(_safe_indexing(X, test)))
+            if response.ndim == 2:
+                classes = list(getattr(fitted, "classes_", np.unique(y_array[train])))
+                response = response[:, classes.index(pos_label) if pos_label in classes else -1]
+            out_of_fold[test] = response
+    threshold, value = best_threshold(y_array == pos_label, out_of_fold, matrix, max_share)
     return ThresholdChoice(threshold, value, folds, n, sampled_from)
 
 
@@ -471,20 +490,34 @@ def _q(quantity: Quantity) -> str:
 # ------------------------------------------------------------------ words and numbers
 
 
+# From here a number, a percentage or an amount (in its largest unit) is written in scientific
+# notation: nobody reads 31 digits, and a value that large is a mistake to see, not to hide.
+_HUGE = 1e15
+
+
 def format_number(x: float | None) -> str:
-    """A rate or threshold as people read it: two significant decimals (``0.57``, ``0.031``)."""
+    """A rate or threshold as people read it: two significant decimals (``0.57``, ``0.031``);
+    scientific notation far from 1 (``1.5e+30``, ``1e−300``)."""
     if x is None or not math.isfinite(x):
         return "n/a"
-    text = f"{x:.2f}" if abs(x) >= 0.1 else f"{x:.2g}"
+    text = f"{x:.2f}" if 0.1 <= abs(x) < _HUGE else f"{x:.3g}" if abs(x) >= _HUGE else f"{x:.2g}"
     return text.replace("-", MINUS)
 
 
 def format_percent(x: float | None) -> str:
-    """A share as a percentage: ``20%``, ``8.3%``, ``0.5%``."""
+    """A share as a percentage: ``20%``, ``8.3%``, ``0.5%``; a share that is not 0 never reads
+    ``0%`` (``0.004%``, ``1e−298%``), and a huge one is scientific (``1e+32%``)."""
     if x is None or not math.isfinite(x):
         return "n/a"
-    percent = x * 100
-    text = f"{percent:.0f}%" if abs(percent - round(percent)) < 0.05 else f"{percent:.1f}%"
+    if abs(x) >= _HUGE / 100:  # x * 100 may overflow: move the exponent instead
+        mantissa, _, exponent = f"{x:.3g}".partition("e")  # always an exponent at this size
+        text = f"{mantissa}e{int(exponent) + 2:+03d}%"
+    else:
+        percent = x * 100
+        if 0 < abs(percent) < 0.05:
+            text = f"{percent:.2g}%"
+        else:
+            text = f"{percent:.0f}%" if abs(percent - round(percent)) < 0.05 else f"{percent:.1f}%"
     return text.replace("-", MINUS)
 
 
@@ -498,8 +531,8 @@ def format_money(amount: float | None, value=None) -> str:
         for factor, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
             if size >= factor:
                 scaled = size / factor
-                number = f"{scaled:.3g}" if scaled < 1000 else f"{scaled:,.0f}"
-                number += suffix
+                number = f"{scaled:.3g}" if scaled < 1000 else f"{scaled:,.0f}" if size < _HUGE else f"{size:.3g}"
+                number += suffix if size < _HUGE else ""
                 break
     elif size >= 100 or size == int(size):
         number = f"{size:,.0f}"
@@ -598,13 +631,12 @@ def terms_of(objective) -> Terms | None:
                  None if action is None else action.capacity(objective.population))
 
 
-def measure(objective, model, X, y, response=None, train=None, report=None, label: str = "the model") -> Figures | None:
+def measure(objective, model, X, y, response=None) -> Figures | None:
     """What the model's decision does on the test set ``(X, y)`` under the objective's terms.
 
     ``response`` is ``(method, values)`` the metric was computed from (reused, not predicted
-    again, when it is what the decision needs). ``train`` is ``(X_train, y_train)``: with a value
-    matrix, the threshold that maximises value is chosen on it by cross-validation and its value
-    measured on the test set. ``report(text, done)`` hears of the tuning, which refits the model.
+    again, when it is what the decision needs). Nothing is refitted here: the threshold that
+    maximises value is :func:`tune`'s, apart.
     """
     import numpy as np
 
@@ -641,7 +673,6 @@ def measure(objective, model, X, y, response=None, train=None, report=None, labe
             at_default = acted(scores, threshold=default)
             figures["default"] = {"threshold": default, "value": value.per_case(*counts(positive, at_default)),
                                   "acted": float(at_default.mean()) if n else None}
-            figures["tuned"] = _tuned(model, method, value, positive, scores, train, report, label)
     return Figures(key, **figures)
 
 
@@ -668,9 +699,30 @@ def _scores(model, X, response, needs_probability: bool):
     return None, None
 
 
-def _tuned(model, method, matrix: ValueMatrix, positive, scores, train, report, label) -> dict:
+def tune(objective, model, X, y, train, *, budget=None, fit_seconds: float | None = None, report=None,
+         label: str = "the model", asked: bool = False) -> dict | None:
     """The threshold that maximises value on the training data's out-of-fold scores, and its value
-    on the test set; or why it was not chosen."""
+    on the test set ``(X, y)``; or ``{"skipped": why}``. None when there is nothing to tune (no
+    value matrix, a model without scores).
+
+    It refits the model ``TUNE_FOLDS`` times, so unless ``asked`` it is done only when that is
+    estimated (from ``fit_seconds``, one fit of the model) to fit in ``budget``
+    (:class:`~nbalign.refit.Budget`), and stopped past twice that; otherwise the reason says how
+    long it would take and how to ask for it. Ctrl-C stops it too. The threshold acts on at most
+    the action's capacity (``call: top 20%``). ``report(text, done)`` hears of its progress.
+    """
+    import numpy as np
+
+    from . import refit
+
+    matrix, action = objective.value, objective.action
+    if not isinstance(matrix, ValueMatrix) or terms_of(objective) is None:
+        return None
+    needs_probability = action is not None and action.rule == "threshold"
+    method = "predict_proba" if hasattr(model, "predict_proba") else (
+        None if needs_probability or not hasattr(model, "decision_function") else "decision_function")
+    if method is None:
+        return None
     if train is None:
         return {"skipped": "no training data (`data: train:`) to choose it on"}
     X_train, y_train = train
@@ -678,13 +730,34 @@ def _tuned(model, method, matrix: ValueMatrix, positive, scores, train, report, 
         rows = len(y_train)
     except TypeError:
         return {"skipped": "the training labels have no length"}
-    key = _tuning_key(model, X_train, y_train, matrix, method)
+    capacity = action.capacity(objective.population) if action is not None else None
+    key = _tuning_key(model, X_train, y_train, matrix, method, capacity)
     choice = _TUNED.get(key) if key is not None else None
     if choice is not None:  # the same model class and parameters on the same training data: tuned already
         _TUNED.move_to_end(key)
     else:
+        budget = budget or refit.Budget()
+        used = min(rows, TUNE_ROW_LIMIT)
+        estimate = refit.estimate(TUNE_FOLDS, refit.fit_seconds(model, fit_seconds),
+                                  (TUNE_FOLDS - 1) / TUNE_FOLDS * used / max(rows, 1))
+        ask = f"`%evaluate {label} --tune` chooses it"
+        if not asked and not budget.allows(estimate):
+            if budget.seconds <= 0:
+                why = f"automatic refits are off (`%config NbalignMagics.refit_budget`); {ask}"
+            elif estimate is None:
+                why = f"{TUNE_FOLDS} refits of a model whose fit time nbalign did not see; {ask}"
+            else:
+                why = (f"{TUNE_FOLDS} refits would take about {refit.describe_seconds(estimate)}, over the "
+                       f"{refit.describe_seconds(budget.seconds)} budget; {ask}")
+            return {"skipped": why}
+        deadline = math.inf if asked else budget.deadline(estimate)
         try:
-            choice = _tune_telling(model, X_train, y_train, matrix, method, min(rows, TUNE_ROW_LIMIT), report, label)
+            choice = _tune_telling(model, X_train, y_train, matrix, method, used, report, label, capacity, deadline)
+        except refit.Cancelled as cancelled:
+            if report is not None:
+                report(f"nbalign: choosing {label}'s decision threshold stopped: {cancelled.why}; "
+                       f"{label} is recorded without it.", True)
+            return {"skipped": f"stopped: {cancelled.why}; {ask}"}
         except Exception as exc:  # noqa: BLE001 - the model cannot be refitted here: the figure is left out, not the evaluation
             if report is not None:
                 report(f"nbalign: {label}'s decision threshold was not tuned ({type(exc).__name__}: {_short(exc)}).", True)
@@ -693,28 +766,39 @@ def _tuned(model, method, matrix: ValueMatrix, positive, scores, train, report, 
             _TUNED[key] = choice
             while len(_TUNED) > _TUNED_KEPT:
                 _TUNED.popitem(last=False)
+    scores, method = _scores(model, X, None, needs_probability)
+    positive = np.asarray(y).ravel() == POSITIVE
     at_tuned = acted(scores, threshold=choice.threshold)
     tuned = {"threshold": choice.threshold, "value": matrix.per_case(*counts(positive, at_tuned)),
              "acted": float(at_tuned.mean()) if at_tuned.size else None, "cv_value": choice.value,
              "folds": choice.folds, "rows": choice.rows}
+    if capacity is not None:
+        tuned["capacity"] = capacity
     if choice.sampled_from:
         tuned["sampled_from"] = choice.sampled_from
     return tuned
 
 
-def _tune_telling(model, X_train, y_train, matrix: ValueMatrix, method, rows: int, report, label) -> ThresholdChoice:
+def _tune_telling(model, X_train, y_train, matrix: ValueMatrix, method, rows: int, report, label, capacity,
+                  deadline) -> ThresholdChoice:
     """:func:`tune_threshold`, with a progress line before (it refits the model five times) and
-    the time it took after."""
+    the time it took after; Ctrl-C is :class:`~nbalign.refit.Cancelled`."""
     import time
     import warnings
+
+    from .refit import Cancelled
 
     if report is not None:
         report(f"nbalign: choosing {label}'s decision threshold by {TUNE_FOLDS}-fold cross-validation "
                f"on {rows:,} training rows…", False)
     start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        choice = tune_threshold(model, X_train, y_train, matrix, method=method)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            choice = tune_threshold(model, X_train, y_train, matrix, method=method, max_share=capacity,
+                                    deadline=deadline)
+    except KeyboardInterrupt:
+        raise Cancelled("interrupted") from None
     if report is not None:
         report(f"nbalign: tuned {label}'s decision threshold on {choice.folds} folds of {choice.rows:,} training "
                f"rows in {time.perf_counter() - start:.1f} s.", True)
@@ -723,22 +807,23 @@ def _tune_telling(model, X_train, y_train, matrix: ValueMatrix, method, rows: in
 
 # Thresholds chosen in this kernel, by what the choice depends on: the model's class and
 # parameters (the folds refit a clone: what the fitted model learned plays no part), the training
-# data, the value matrix and the response. The same model evaluated again (another metric call
-# under autolog, a re-run cell) is not refitted five times again.
+# data, the value matrix, the response and the capacity. The same model evaluated again (another
+# metric call under autolog, a re-run cell) is not refitted five times again.
 _TUNED: OrderedDict = OrderedDict()
 _TUNED_KEPT = 64
 
 
-def _tuning_key(model, X_train, y_train, matrix: ValueMatrix, method) -> str | None:
+def _tuning_key(model, X_train, y_train, matrix: ValueMatrix, method, capacity) -> str | None:
     """What a threshold choice depends on, hashed; None when the model or data cannot say."""
     import hashlib
 
     from .fingerprint import fingerprint
     from .identity import model_identity
+    from .refit import best_estimator
 
     try:
-        parts = (model_identity(model), fingerprint(X_train, y_train), repr(matrix), method, TUNE_FOLDS,
-                 TUNE_ROW_LIMIT)
+        parts = (model_identity(best_estimator(model)), fingerprint(X_train, y_train), repr(matrix), method,
+                 TUNE_FOLDS, TUNE_ROW_LIMIT, capacity)
     except Exception:  # noqa: BLE001 - a model or data nbalign cannot identify is tuned every time
         return None
     return hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -845,8 +930,9 @@ def threshold_line(objective, figures: dict | None) -> str | None:
             f"{format_value(objective, default['value'])}{reached(default)}")
     tuned = figures.get("tuned") or {}
     if "threshold" in tuned:
-        text += (f"; at {format_number(tuned['threshold'])}, the threshold that maximises value on the training "
-                 f"data ({tuned['folds']}-fold cross-validation): {format_value(objective, tuned['value'])}"
+        within = "" if tuned.get("capacity") is None else f" {gerund(verb)} at most {format_percent(tuned['capacity'])}"
+        text += (f"; at {format_number(tuned['threshold'])}, the threshold that maximises value{within} on the "
+                 f"training data ({tuned['folds']}-fold cross-validation): {format_value(objective, tuned['value'])}"
                  f"{reached(tuned)}")
     elif "skipped" in tuned:
         text += f"; no threshold tuned: {tuned['skipped']}"

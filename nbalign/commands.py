@@ -13,8 +13,8 @@ from typing import Any, Callable
 
 from .baseline import CONSTANT_LABEL, LINEAR_LABEL, AutoBaseline, fit_baselines
 from .display import EvaluationResult
-from .errors import EvaluationError, NbalignError, ObjectiveError
-from .evaluation import evaluate_model
+from .errors import EvaluationError, NbalignError, ObjectiveError, strict
+from .evaluation import evaluate_model, with_tuned_threshold
 from .objective import Objective, check_names, parse_objective
 from .session import Session
 
@@ -75,8 +75,12 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
         with warnings.catch_warnings():  # the card says so: categories unseen in training are ignored
             warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
             baselines = [evaluate_model(objective, model, X_test, y_test, label, source="objective",
-                                        role="baseline", rows_kept=session.rows_kept, train=train)
+                                        role="baseline", rows_kept=session.rows_kept)
                          for label, model in baseline_models]
+            seen = {} if auto is None else {LINEAR_LABEL: auto.seconds, CONSTANT_LABEL: 0.0}
+            baselines = [with_tuned_threshold(objective, evaluation, model, X_test, y_test, train,
+                                              budget=session.refit_budget, fit_seconds=seen.get(label), report=report)
+                         for evaluation, (label, model) in zip(baselines, baseline_models)]
     declared = session.set_objective(objective, *baselines)
     if auto is not None and on_auto is not None:
         on_auto(auto)
@@ -160,8 +164,16 @@ def evaluate(
     reported: dict | None = None,
     fit_seconds: float | None = None,
     fitted_on=None,
+    answered: tuple | None = None,
+    tune: bool = False,
 ) -> EvaluationResult:
-    """Score ``model`` with the objective's metric, record it, and return it with its row."""
+    """Score ``model`` with the objective's metric, record it, and return it with its row.
+
+    The evaluation is recorded first; the decision threshold that maximises value (which refits
+    the model) is chosen afterwards, within the session's refit budget unless ``tune`` asks for
+    it whatever it costs, and the record is updated with it. Interrupting that choice keeps the
+    evaluation. ``answered`` is what the model answered on ``X`` in the user's own call (autolog).
+    """
     objective = session.require_objective()
     if (X is None) != (y is None):
         raise EvaluationError("pass both X and y, or neither (to use the objective's data.test).")
@@ -180,19 +192,28 @@ def evaluate(
             )
         X, y = (namespace[n] for n in objective.data_test)
     session.see_labels(y)  # the first test labels nbalign sees, when the objective named none
-    from .autolog import quiet
+    from .autolog import fit_seconds_seen, quiet
+
+    if fit_seconds is None:
+        fit_seconds = fit_seconds_seen(model)
 
     kind = "train" if _is_training_data(objective, namespace, X, fitted_on) else "test"
     with quiet():  # nbalign's own predictions are not the user's evaluations
         evaluation = evaluate_model(objective, model, X, y, name or variable_name(model, namespace), source=source,
-                                    rows_kept=session.rows_kept, train=_training_data(objective, namespace),
-                                    report=report, fit_seconds=fit_seconds, kind=kind)
+                                    rows_kept=session.rows_kept, fit_seconds=fit_seconds, kind=kind,
+                                    answered=answered)
     if reported is not None:
         evaluation = replace(evaluation, reported=reported)
     cell = current_cell_id()
     if cell is not None:
         evaluation = replace(evaluation, cell_id=cell)
     row = session.record(evaluation)
+    with quiet():
+        tuned = with_tuned_threshold(objective, evaluation, model, X, y, _training_data(objective, namespace),
+                                     budget=session.refit_budget, fit_seconds=fit_seconds, report=report, asked=tune)
+    if tuned is not evaluation:
+        evaluation = tuned
+        row = session.record(evaluation)
     return EvaluationResult(evaluation.with_id(row.id), row, session.standing)
 
 
@@ -215,43 +236,94 @@ def evaluate_observed(session: Session, namespace: dict[str, Any], observed: lis
                 results.append(evaluate(session, namespace, seen.model, seen.X, seen.y, name=name, source="autolog",
                                         report=report, reported={"metric": seen.metric, "value": seen.value},
                                         fit_seconds=None if fit_seconds is None else fit_seconds(seen.model),
-                                        fitted_on=None if fitted_on is None else fitted_on(seen.model)))
+                                        fitted_on=None if fitted_on is None else fitted_on(seen.model),
+                                        answered=seen.response))
             except NbalignError as exc:
-                warn(f"nbalign did not log {name}: {exc}")
+                warn(f"did not log {name}: {exc}")
             except Exception as exc:  # noqa: BLE001 - nbalign's own failure: the other models are still logged
-                warn(f"nbalign could not log {name} ({type(exc).__name__}: {exc}); your code ran normally.")
+                if strict():
+                    raise
+                warn(f"could not log {name} ({type(exc).__name__}: {exc}); your code ran normally.")
     return results
 
 
 def _record_cross_validation(session: Session, namespace: dict[str, Any], seen, name: str) -> EvaluationResult:
-    """Record a cross-validation autolog saw: of an estimator (its folds already scored on the
-    objective's metric), of out-of-fold predictions (the objective's metric scored on each fold
-    from them), or of a fitted search's best estimator (from the search's own results when it
-    scored the objective's metric, else cross-validated again on it, in the same folds)."""
+    """Record a cross-validation autolog saw: of an estimator (the objective's metric scored on
+    each fold's fitted estimator and test rows, kept from the user's call), of out-of-fold
+    predictions (the objective's metric scored on each fold from them), or of a fitted search's
+    best estimator (from the search's own results when it scored the objective's metric, else
+    cross-validated again on it, in its folds, when that fits the refit budget)."""
     from .evaluation import cross_validated
 
     objective = session.require_objective()
     estimator, folds, value, metric_name = seen.model, seen.folds, seen.value, seen.metric
+    if seen.kind == "cv":
+        folds = {"scores": _fold_scores(objective, seen, name), "fit_seconds": seen.folds.get("fit_seconds")}
     if seen.kind == "cv_predict":
         folds = {"scores": _out_of_fold_scores(objective, seen), "fit_seconds": seen.folds.get("fit_seconds")}
     if seen.kind == "search":
         search = seen.model
         estimator = search.best_estimator_
         name = f"{name}.best_estimator_" if not name.endswith("best_estimator_") else name
-        folds = _search_folds(search, objective)
-        if folds is None:
-            from sklearn.base import clone
-            from sklearn.model_selection import cross_validate
-
-            scores = cross_validate(clone(estimator), seen.X, seen.y, cv=search.cv,
-                                    scoring=objective.metric.sklearn_scorer())
-            folds = {"scores": list(scores["test_score"]), "fit_seconds": float(scores["fit_time"].mean())}
+        folds = _search_folds(search, objective) or _cross_validate_again(session, search, seen, name)
         metric_name = f"{type(search).__name__}.best_score_"
     evaluation = cross_validated(objective, estimator, seen.X, seen.y, folds["scores"], name,
                                  fit_seconds=folds.get("fit_seconds"))
     evaluation = replace(evaluation, reported={"metric": metric_name, "value": value}, cell_id=current_cell_id())
     row = session.record(evaluation)
     return EvaluationResult(evaluation.with_id(row.id), row, session.standing)
+
+
+def _fold_scores(objective: Objective, seen, name: str) -> list[float]:
+    """The objective's metric on each fold of a cross-validation, as its scorer returns it: each
+    fold's fitted estimator on its test rows (both kept from the user's call, which scored only
+    what the user asked for)."""
+    from sklearn.utils import _safe_indexing
+
+    from .tasks import check_responses, check_task, target_type
+
+    metric, X, y = objective.metric, seen.X, seen.y
+    estimators, splits = seen.folds["estimators"], seen.folds["splits"]
+    check_task(metric, estimators[0], y, target_type(y), name)
+    check_responses(metric, estimators[0], name)
+    scorer = metric.sklearn_scorer()
+    try:
+        return [float(scorer(fitted, _safe_indexing(X, test), _safe_indexing(y, test)))
+                for fitted, (_, test) in zip(estimators, splits)]
+    except (AttributeError, ValueError, TypeError, IndexError) as exc:
+        raise EvaluationError(f"{metric.label} cannot be scored on the folds of {name} "
+                              f"({type(exc).__name__}: {exc}).") from None
+
+
+def _cross_validate_again(session: Session, search, seen, name: str) -> dict:
+    """A search's best estimator cross-validated on the objective's metric, in the search's folds,
+    with nbalign's own random generator; only when its refits fit the session's refit budget."""
+    from sklearn.model_selection import check_cv, cross_validate
+
+    from . import refit
+
+    objective = session.require_objective()
+    folds = check_cv(search.cv, seen.y, classifier=_is_classifier(search))
+    n_splits = folds.get_n_splits(seen.X, seen.y)
+    fit_seconds = float(search.cv_results_["mean_fit_time"][search.best_index_])
+    estimate = refit.estimate(n_splits, fit_seconds)
+    budget = session.refit_budget
+    if not budget.allows(estimate):
+        raise EvaluationError(
+            f"{type(search).__name__} scored {search.scoring or 'its default score'}, not {objective.metric.label}; "
+            f"cross-validating {name} again on it would take about {refit.describe_seconds(estimate)} "
+            f"({n_splits} refits), over the {refit.describe_seconds(budget.seconds)} budget. Score it on the "
+            f"test set (`%evaluate {name}`), or search with scoring='{objective.metric.scorer}'.")
+    with refit.own_randomness():
+        scores = cross_validate(refit.seeded_clone(search.best_estimator_), seen.X, seen.y, cv=folds,
+                                scoring=objective.metric.sklearn_scorer())
+    return {"scores": list(scores["test_score"]), "fit_seconds": float(scores["fit_time"].mean())}
+
+
+def _is_classifier(model) -> bool:
+    from sklearn.base import is_classifier
+
+    return is_classifier(model)
 
 
 def _out_of_fold_scores(objective: Objective, seen) -> list[float]:

@@ -166,10 +166,9 @@ def evaluate_model(
     source: str = "evaluate",
     role: str = "model",
     rows_kept: int = DEFAULT_LIMIT,
-    train=None,
-    report=None,
     fit_seconds: float | None = None,
     kind: str = "test",
+    answered: tuple | None = None,
 ) -> Evaluation:
     """Score a fitted model with the objective's metric. Nothing is recorded here.
 
@@ -194,15 +193,13 @@ def evaluate_model(
     rows_kept : int
         The most test rows whose predictions are kept (see :mod:`nbalign.predictions`); 0 keeps
         none.
-    train : (X_train, y_train), optional
-        The training data: with a value matrix in the objective, the decision threshold that
-        maximises value is chosen on it by cross-validation (:mod:`nbalign.business`).
-    report : callable, optional
-        ``report(text, done)`` hears of that tuning, which refits the model a few times.
     fit_seconds : float, optional
         How long the model's fit took, when it was seen (autolog times it).
     kind : str
         ``"test"``, or ``"train"`` for a score on the data the model was fitted on (shown apart).
+    answered : (method, output, seconds), optional
+        What the model answered when the user called ``method`` on these very rows ``X`` (autolog
+        saw it): scored from that output, not predicted again.
 
     Returns
     -------
@@ -241,7 +238,10 @@ def evaluate_model(
                               "Score it on a test set that holds both classes.")
     scored = model if native else duck_adapter(model, metric, y, target)
     try:
-        score, seconds, response = metric.score_and_respond(scored, X, y)
+        score, seconds, response = metric.score_and_respond(
+            scored if answered is None else _Answered(scored, X, answered), X, y)
+        if answered is not None and response is not None and response[0] == answered[0] and answered[2] is not None:
+            seconds += answered[2]  # the prediction's time is the user's call's
     except (ValueError, AttributeError, TypeError) as exc:
         raise EvaluationError(f"could not score {label} with {metric.label}: {exc}") from exc
     if not math.isfinite(score):
@@ -251,7 +251,7 @@ def evaluate_model(
         )
     data_fingerprint = fingerprint(X, y)
     kept, labels = _keep(response, y, data_fingerprint, rows_kept)
-    business = _business(objective, scored, X, y, response, train, report, label)
+    business = _business(objective, scored, X, y, response, label)
     return Evaluation(
         objective=objective.name,
         objective_version=objective.version,
@@ -276,7 +276,7 @@ def evaluate_model(
     )
 
 
-def _business(objective, model, X, y, response, train, report, label) -> dict | None:
+def _business(objective, model, X, y, response, label) -> dict | None:
     """The business figures of the evaluation; a failure to measure them is one warning, and
     the evaluation is recorded without them."""
     if objective.value is None and objective.action is None:
@@ -284,7 +284,7 @@ def _business(objective, model, X, y, response, train, report, label) -> dict | 
     from .business import measure
 
     try:
-        figures = measure(objective, model, X, y, response, train, report, label)
+        figures = measure(objective, model, X, y, response)
     except Exception as exc:  # nbalign's own failure must not lose the user's evaluation
         log.debug("business figures failed", exc_info=True)
         warnings.warn(f"nbalign could not measure {label}'s business value and projected KPI "
@@ -292,6 +292,43 @@ def _business(objective, model, X, y, response, train, report, label) -> dict | 
                       stacklevel=2)
         return None
     return None if figures is None else figures.to_dict()
+
+
+class _Answered:
+    """The model, answering the call the user already made on the rows ``X`` with what it
+    answered then (``answered``: method, output, seconds), so that scoring does not predict
+    again; every other attribute and call is the model's own."""
+
+    def __init__(self, model, X, answered: tuple):
+        self._model, self._X = model, X
+        self._method, self._output = answered[0], answered[1]
+
+    def __getattr__(self, name):
+        attribute = getattr(self._model, name)
+        if name != self._method:
+            return attribute
+
+        def answer(X, *args, **kwargs):
+            return self._output if X is self._X and not args and not kwargs else attribute(X, *args, **kwargs)
+
+        answer.__name__ = name  # scikit-learn's scorers tell the response by its method's name
+        return answer
+
+
+def with_tuned_threshold(objective: Objective, evaluation: Evaluation, model, X, y, train, **options) -> Evaluation:
+    """The evaluation with the decision threshold that maximises value chosen on ``train``
+    (:func:`nbalign.business.tune`, whose ``options`` these are: budget, fit time, report,
+    whether the user asked), or as it was when there is nothing to tune."""
+    from dataclasses import replace
+
+    from .business import tune
+
+    if evaluation.business is None or "default" not in evaluation.business:
+        return evaluation
+    tuned = tune(objective, model, X, y, train, label=evaluation.name, **options)
+    if tuned is None:
+        return evaluation
+    return replace(evaluation, business={**evaluation.business, "tuned": tuned})
 
 
 def cross_validated(objective: Objective, estimator, X, y, fold_scores, name: str | None = None, *,

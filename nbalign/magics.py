@@ -19,12 +19,13 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import Image, display
-from traitlets import Bool, Int, Unicode, observe
+from traitlets import Bool, Float, Int, Unicode, observe
 
 from . import commands
 from .checks import CHECKS
 from .display import BaselineCard, Explanation, ModelsTable, ObjectiveCard
 from .errors import NbalignError
+from .refit import Budget
 from .session import Session
 
 
@@ -115,6 +116,16 @@ class NbalignMagics(Magics):
         "(a larger test set keeps a fixed seeded subset, the same for every model). 0 keeps none.",
     )
 
+    refit_budget = Float(
+        1.0,
+        min=0.0,
+        config=True,
+        help="Seconds nbalign may spend in your cell refitting a model for a figure (choosing the "
+        "decision threshold that maximises value, cross-validating a search's best estimator on the "
+        "objective's metric), estimated from the model's own fit time beforehand. Longer refits are "
+        "left out with a line that says how to ask for them (`%evaluate model --tune`). 0: only when asked.",
+    )
+
     def __init__(self, shell=None, session: Session | None = None, **kwargs):
         super().__init__(shell=shell, **kwargs)
         self.session = session
@@ -129,6 +140,11 @@ class NbalignMagics(Magics):
     def _rows_kept_changed(self, change):
         if self.session is not None:
             self.session.rows_kept = change["new"]
+
+    @observe("refit_budget")
+    def _refit_budget_changed(self, change):
+        if self.session is not None:
+            self.session.refit_budget = Budget(change["new"])
 
     @observe("store_path")
     def _store_path_changed(self, change):
@@ -211,6 +227,10 @@ class NbalignMagics(Magics):
               help="the features and labels to score on (default: the objective's data.test); "
               "variables or expressions, such as X_test[:500] y_test[:500]")
     @argument("-n", "--name", help="the label to log the model under (default: the variable's name)")
+    @argument("--tune", action="store_true",
+              help="choose the decision threshold that maximises value (the objective's value matrix) by "
+              "refitting the model on the training data, however long it takes; without it, only when the "
+              "refits fit in %%config NbalignMagics.refit_budget. Ctrl-C stops it; the evaluation is kept.")
     @line_magic
     @_user_errors
     def evaluate(self, line: str = ""):
@@ -230,7 +250,7 @@ class NbalignMagics(Magics):
             X = commands.lookup(ns, args.data[0], "the features")
             y = commands.lookup(ns, args.data[1], "the labels")
         result = commands.evaluate(self.session, ns, model, X, y, name=args.name or args.model, source="magic",
-                                   report=commands.ProgressLine())
+                                   report=commands.ProgressLine(), tune=args.tune)
         result.show()  # each %evaluate line of a cell shows its own line
         return result
 

@@ -32,6 +32,7 @@ from .errors import NbalignError, NoObjectiveError
 from .evaluation import Evaluation, now_iso
 from .objective import Objective
 from .predictions import DEFAULT_LIMIT
+from .refit import Budget
 from .store import Store, default_store_path
 
 if TYPE_CHECKING:  # the judge loads with the first objective: `import nbalign` stays light
@@ -71,6 +72,7 @@ class Session:
         self.objective: Objective | None = None
         self.id = os.urandom(6).hex()  # views tell a restarted kernel's revisions apart by it
         self.rows_kept = DEFAULT_LIMIT  # test rows whose predictions are kept per evaluation
+        self.refit_budget = Budget()  # how long nbalign's refits may take in the user's cell
         self.labels: Labels | None = None  # the objective's test labels, counted when first seen
         self.revision = 0
         self._judge: Judge | None = None

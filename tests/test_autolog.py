@@ -219,6 +219,7 @@ def test_a_failure_inside_autolog_is_one_warning_and_the_result_is_untouched(wat
         raise RuntimeError("matching broke")
 
     monkeypatch.setattr(autolog.Watcher, "match", broken)
+    monkeypatch.delenv("NBALIGN_STRICT")  # in use, not in nbalign's tests: there it raises (test_do_no_harm)
     with capture_output() as captured:
         watched.run_cell("value = roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1])\n"
                          "again = roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1])")
@@ -338,7 +339,7 @@ def test_scored_out_of_fold_predictions_are_a_cross_validation_kept_apart(watche
     import sklearn.model_selection
     from sklearn.metrics import roc_auc_score
 
-    original = sklearn.model_selection.cross_val_predict.__wrapped_original__
+    original = sklearn.model_selection.cross_val_predict.original
     run(watched, "from sklearn.model_selection import cross_val_predict, StratifiedKFold\n"
                  "folds = StratifiedKFold(5, shuffle=True, random_state=0)\n"
                  "oof = cross_val_predict(LogisticRegression(max_iter=5000), X_train, y_train, cv=folds, "
@@ -380,6 +381,7 @@ def test_a_fitted_search_logs_its_best_estimator_cross_validated(watched):
 
 
 def test_a_search_on_another_metric_is_cross_validated_again_on_the_objectives(watched):
+    run(watched, "%config NbalignMagics.refit_budget = 60")  # the 3 refits, however slow this machine
     run(watched, "from sklearn.model_selection import RandomizedSearchCV\n"
                  "search = RandomizedSearchCV(LogisticRegression(max_iter=5000), {'C': [0.01, 1.0]}, n_iter=2, "
                  "cv=3, random_state=0).fit(X_train, y_train)")  # scored by accuracy
@@ -388,6 +390,21 @@ def test_a_search_on_another_metric_is_cross_validated_again_on_the_objectives(w
     assert record.cv["folds"] == 3 and record.params["C"] == search.best_params_["C"]
     assert record.reported == {"metric": "RandomizedSearchCV.best_score_", "value": pytest.approx(search.best_score_)}
     assert record.score != pytest.approx(search.best_score_) and 0.9 < record.score <= 1  # ROC AUC, not accuracy
+
+
+def test_a_search_whose_refits_do_not_fit_the_budget_is_not_cross_validated_again(watched):
+    """The refits are nbalign's, not the user's: over the budget they are not made, and one line
+    says why and what to do instead (score it on the test set, or search on the objective's metric)."""
+    run(watched, "%config NbalignMagics.refit_budget = 0")
+    captured = run(watched, "from sklearn.model_selection import GridSearchCV\n"
+                            "search = GridSearchCV(LogisticRegression(max_iter=5000), {'C': [0.01, 1.0]}, cv=3)"
+                            ".fit(X_train, y_train)")
+    assert logged() == []
+    (line,) = [line for line in captured.stderr.splitlines() if "search" in line]
+    assert line.startswith("nbalign: did not log search: GridSearchCV scored its default score, not ROC AUC; "
+                           "cross-validating search.best_estimator_ again on it would take about ")
+    assert line.endswith("Score it on the test set (`%evaluate search.best_estimator_`), or search with "
+                         "scoring='roc_auc'.")
 
 
 # ------------------------------------------------------------------ the user's own metrics, other libraries

@@ -268,18 +268,18 @@ def test_tuned_threshold_never_reads_the_test_labels(cancer):
     objective = parse_objective("metric: auc\nvalue:\n  tp: 180\n  fp: -20\n  fn: -200\n  tn: 0")
     model, X_test, y_test = cancer["logreg"], cancer["X_test"], np.asarray(cancer["y_test"])
     train = (cancer["X_train"], cancer["y_train"])
-    figures = business.measure(objective, model, X_test, y_test, train=train)
+    figures = business.measure(objective, model, X_test, y_test)
+    tuned = business.tune(objective, model, X_test, y_test, train, asked=True)
     shuffled = np.random.default_rng(0).permutation(y_test)
     business._TUNED.clear()  # chosen again, not remembered
-    again = business.measure(objective, model, X_test, shuffled, train=train)
+    again = business.tune(objective, model, X_test, shuffled, train, asked=True)
 
-    assert figures.tuned["threshold"] == again.tuned["threshold"]
-    assert figures.tuned["cv_value"] == again.tuned["cv_value"]  # chosen on the training folds alone
-    assert (figures.tuned["folds"], figures.tuned["rows"]) == (5, len(train[1]))
-    assert figures.tuned["value"] != again.tuned["value"]  # measured on the test labels given
+    assert tuned["threshold"] == again["threshold"]
+    assert tuned["cv_value"] == again["cv_value"]  # chosen on the training folds alone
+    assert (tuned["folds"], tuned["rows"]) == (5, len(train[1]))
+    assert tuned["value"] != again["value"]  # measured on the test labels given
     scores = model.predict_proba(X_test)[:, 1]
-    assert figures.tuned["value"] == pytest.approx(value_at(y_test, scores, **PRICES,
-                                                            threshold=figures.tuned["threshold"]))
+    assert tuned["value"] == pytest.approx(value_at(y_test, scores, **PRICES, threshold=tuned["threshold"]))
     default = figures.default
     assert (default["threshold"], default["value"]) == (0.5, pytest.approx(hand_value(y_test, scores >= 0.5)))
 
@@ -296,13 +296,13 @@ def test_a_threshold_is_chosen_once_per_model_and_training_data(cancer, monkeypa
     chosen = []
     monkeypatch.setattr(business, "tune_threshold",
                         lambda *args, _tune=business.tune_threshold, **kw: chosen.append(1) or _tune(*args, **kw))
-    first = business.measure(objective, model, X_test, y_test, train=(X_train, y_train))
+    first = business.tune(objective, model, X_test, y_test, (X_train, y_train), asked=True)
     refitted = clone(model).fit(X_train, y_train)  # the same class, parameters and data: the same choice
-    again = business.measure(objective, refitted, X_test, y_test, train=(X_train, y_train))
-    assert len(chosen) == 1 and again.tuned == first.tuned
-    business.measure(objective, clone(model).set_params(logisticregression__C=0.01).fit(X_train, y_train), X_test, y_test,
-                     train=(X_train, y_train))
-    business.measure(objective, model, X_test, y_test, train=(X_train[:-20], y_train[:-20]))
+    again = business.tune(objective, refitted, X_test, y_test, (X_train, y_train), asked=True)
+    assert len(chosen) == 1 and again == first
+    business.tune(objective, clone(model).set_params(logisticregression__C=0.01).fit(X_train, y_train), X_test, y_test,
+                  (X_train, y_train), asked=True)
+    business.tune(objective, model, X_test, y_test, (X_train[:-20], y_train[:-20]), asked=True)
     assert len(chosen) == 3
 
 

@@ -1,0 +1,115 @@
+"""nbalign's own refits: with a generator of their own, within a time budget, cancellable.
+
+Some figures need a model fitted again: the decision threshold that maximises value (chosen on
+out-of-fold scores of the training data), a search's best estimator cross-validated on the
+objective's metric. Those refits are nbalign's work, not the user's, so:
+
+- they never draw from the user's random streams: a parameter left to chance
+  (``random_state=None``) is given a seed from nbalign's own generator, and NumPy's and Python's
+  global streams are put back as they were, whatever the refit drew from them
+  (:func:`own_randomness`);
+- they are done in the user's cell only when they fit in a small budget (one second by default,
+  ``%config NbalignMagics.refit_budget``), estimated from how long the model's own fit took;
+  otherwise nbalign says how long they would take and how to ask for them (:class:`Budget`);
+- they stop between folds when they run past twice their budget, and Ctrl-C stops them too
+  (:class:`Cancelled`), after the evaluation they belong to has been recorded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import time
+from dataclasses import dataclass
+
+# Seeds of nbalign's refits come from here, never from the user's streams.
+_SEEDS = random.Random(20240611)
+
+DEFAULT_BUDGET = 1.0  # seconds a refit may take inside the user's cell
+
+
+class Cancelled(Exception):
+    """A refit stopped before its end: interrupted, or past its time limit."""
+
+    def __init__(self, why: str):
+        super().__init__(why)
+        self.why = why
+
+
+@contextlib.contextmanager
+def own_randomness():
+    """NumPy's and Python's global random streams are as they were after the block."""
+    import numpy as np
+
+    numpy_state = np.random.get_state()
+    python_state = random.getstate()
+    try:
+        yield
+    finally:
+        np.random.set_state(numpy_state)
+        random.setstate(python_state)
+
+
+def seeded_clone(model):
+    """An unfitted copy of ``model`` whose parameters left to chance (``random_state=None``,
+    nested ones too) are seeded from nbalign's own generator."""
+    from sklearn.base import clone
+
+    copy = clone(model)
+    try:
+        params = copy.get_params(deep=True)
+    except Exception:  # noqa: BLE001 - a model without get_params is refitted as it is
+        return copy
+    unseeded = {name: _SEEDS.randrange(2**31) for name, value in params.items()
+                if value is None and (name == "random_state" or name.endswith("__random_state"))}
+    if unseeded:
+        try:
+            copy.set_params(**unseeded)
+        except Exception:  # noqa: BLE001 - a parameter that cannot be set keeps its value
+            pass
+    return copy
+
+
+def best_estimator(model):
+    """What a model is, for refitting: a fitted search's best estimator with its parameters (not
+    the whole search, whose refit would be a search in each fold), else the model."""
+    found = getattr(model, "best_estimator_", None)
+    return model if found is None else found
+
+
+def fit_seconds(model, seen: float | None = None) -> float | None:
+    """How long one fit of ``model`` took: as seen by autolog, or as a search measured its best
+    estimator's refit."""
+    if getattr(model, "best_estimator_", None) is not None:
+        refit = getattr(model, "refit_time_", None)
+        if refit is not None:
+            return float(refit)
+    return seen
+
+
+@dataclass
+class Budget:
+    """How long nbalign's refits may take in the user's cell (``seconds``; 0 does them only
+    when asked for), and whether a refit estimated at ``fits x fit_seconds`` fits in it."""
+
+    seconds: float = DEFAULT_BUDGET
+
+    def allows(self, estimate: float | None) -> bool:
+        return estimate is not None and estimate <= self.seconds
+
+    def deadline(self, estimate: float | None) -> float:
+        """When a refit that was let in is stopped: twice its budget (or its estimate, when it
+        was asked for), from now."""
+        limit = max(self.seconds, estimate or 0.0) * 2
+        return time.perf_counter() + limit if limit > 0 else float("inf")
+
+
+def estimate(fits: int, one_fit: float | None, share: float = 1.0) -> float | None:
+    """Seconds ``fits`` refits on ``share`` of the rows take, from one fit on all of them."""
+    return None if one_fit is None else fits * one_fit * share
+
+
+def describe_seconds(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s" if seconds >= 10 else f"{seconds:.1f} s"
+    return f"{seconds / 60:.0f} min"
