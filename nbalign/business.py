@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .kpi import MINUS, Quantity, format_quantity
 
@@ -422,35 +422,59 @@ def projectable(kpi) -> str | None:
 
 @dataclass(frozen=True)
 class Derivation:
-    """The metric target a KPI target requires under the action, and the line that shows why."""
+    """The metric target a KPI target requires under the action, and the line that shows why.
 
-    target: float
+    ``required`` is the value of the metric the KPI target requires; ``target`` is the same
+    number when the metric can take it, and None when it cannot (a recall of 3.33, a precision
+    of 1.05, a negative recall): no model reaches it, so the objective gets no target and NBA108
+    says what to change. Stored as ``target`` (the value required) with ``out_of_range``.
+    """
+
+    target: float | None
     recall: float
     text: str
     reachable_recall: float = 1.0
+    required: float | None = None  # None: the target itself
+
+    @property
+    def out_of_range(self) -> bool:
+        return self.target is None
 
     def to_dict(self) -> dict:
-        return {"target": self.target, "recall": self.recall, "text": self.text,
-                "reachable_recall": self.reachable_recall}
+        data = {"target": self.target if self.required is None else self.required, "recall": self.recall,
+                "text": self.text, "reachable_recall": self.reachable_recall}
+        return {**data, "out_of_range": True} if self.out_of_range else data
 
     @classmethod
     def from_dict(cls, data: dict | None) -> Derivation | None:
-        return None if not data else cls(**{k: data[k] for k in ("target", "recall", "text", "reachable_recall")
-                                            if k in data})
+        if not data:
+            return None
+        known = cls(**{k: data[k] for k in ("target", "recall", "text", "reachable_recall") if k in data})
+        return replace(known, target=None, required=known.target) if data.get("out_of_range") else known
 
 
 def derive_target(scorer: str, label: str, kpi, action: Action, population: Population | None,
                   value: ValueMatrix | None, positive_rate: float | None) -> Derivation:
     """The value of the metric ``scorer`` at which the projected KPI meets the KPI target.
 
+    A value the metric cannot take (outside its range, or from a recall outside 0..1: a KPI
+    target no action of this effect reaches, a negative KPI) is no target: the derivation's
+    ``target`` is then None, its text says why, and NBA108 what to change.
+
     Raises ``ValueError`` with what is missing (a rate of true cases for precision or value).
     """
+    from .metrics import scorer_range
+
     current, target = kpi.current_quantity, kpi.target_quantity
     percent = current.kind == "percent"
     direction = kpi.direction
     recall = required_recall(current.value, target.value, direction, percent, action.effect)
     if recall is None:
         raise ValueError(projectable(kpi) or "the KPI cannot be projected")
+    if not math.isfinite(recall):
+        raise ValueError(f"an action that changes the outcome of {format_percent(action.effect)} of the true cases it "
+                         "reaches moves the KPI by nothing a model can make up for; write the share it changes, e.g. "
+                         "`effect: 30%`")
     share = action.capacity(population)
     reachable = max_recall(share, positive_rate)
     if scorer == "recall_at_k":
@@ -478,9 +502,20 @@ def derive_target(scorer: str, label: str, kpi, action: Action, population: Popu
     via = "" if scorer == "recall_at_k" else f" (recall {format_number(recall)})"
     from .kpi import _with_article
 
-    text = (f"{label} must reach {shown}{via} for {_with_article(kpi.name)} to {verb} from {_q(current)} to "
-            f"{_q(target)}: {formula}")
-    return Derivation(metric_target, recall, text, reachable)
+    movement = f"for {_with_article(kpi.name)} to {verb} from {_q(current)} to {_q(target)}"
+    low, high = scorer_range(scorer) or (-math.inf, math.inf)
+    if 0 <= recall <= 1 and low <= metric_target <= high:
+        return Derivation(metric_target, recall, f"{label} must reach {shown}{via} {movement}: {formula}", reachable)
+    # The recall of the action is a share of the true cases: what the metric cannot be, no model reaches.
+    if recall > 1:
+        limit = "but no action reaches more than every true case (a recall of 1)"
+    elif recall < 0:
+        limit = "but a recall is never below 0 (a negative KPI does not fall as the action prevents true cases)"
+    else:
+        limit = f"but {label} is {f'at most {format_number(high)}' if metric_target > high else f'at least {format_number(low)}'}"
+    text = (f"{label} would have to reach {shown}{via} {movement} ({formula}), {limit}: no model can, so there is "
+            "no metric target (NBA108 says what to change)")
+    return Derivation(None, recall, text, reachable, required=metric_target)
 
 
 def _q(quantity: Quantity) -> str:

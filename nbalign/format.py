@@ -3,7 +3,9 @@
 One set of rules for the inline line, the plot, messages and the sidebar (``format.ts``); both
 test suites read the cases in ``protocol/format.json``. Rounding is half away from zero on the
 exact value (what JavaScript's ``toFixed`` does with a magnitude), negatives carry U+2212, and a
-value that rounds to zero never shows a minus.
+value that rounds to zero never shows a minus. Any finite number reads: from :data:`HUGE` on, a
+magnitude is written in scientific notation with four significant digits (``1.235e+30``), as no
+one reads 31 digits (an MSE of a badly scaled target, a progress over a gap of almost nothing).
 """
 
 from __future__ import annotations
@@ -15,6 +17,22 @@ MINUS = "\u2212"
 ARROW = "\u2192"
 
 _QUANTUM = {3: Decimal("0.001"), 2: Decimal("0.01"), 1: Decimal("0.1"), 0: Decimal("1")}
+
+# From here a magnitude is written in scientific notation. It is where JavaScript's own
+# number-to-text (the sidebar's) turns to an exponent, so both agree on round values
+# (``1e+30``); below it, whole digits stay exact within the 28 digits of Python's decimals.
+HUGE = 1e21
+_SIGNIFICANT = 4
+
+
+def _scientific(magnitude: float | Decimal, digits: int = _SIGNIFICANT, *, zeros: bool = False) -> str:
+    """``1e+30``, ``1.235e+30``: ``digits`` significant digits, without trailing zeros unless
+    ``zeros`` (``1.000000000e+30`` beside ``1.000000001e+30``)."""
+    text = format(magnitude, f"{'#' if zeros else ''}.{digits}g")
+    if not zeros and "." in text:  # a Decimal keeps its trailing zeros where a float's "g" drops them
+        mantissa, _, exponent = text.partition("e")
+        text = mantissa.rstrip("0").rstrip(".") + ("e" + exponent if exponent else "")
+    return text
 
 
 def _decimals(magnitude: float) -> int:
@@ -30,6 +48,8 @@ def _decimals(magnitude: float) -> int:
 
 def _magnitude(value: float) -> str:
     magnitude = float(abs(value))
+    if magnitude >= HUGE:
+        return _scientific(magnitude)
     decimals = _decimals(magnitude)
     if not (magnitude * 10**decimals * 2).is_integer():
         # Not a tie (an exact tie survives the multiplication exactly): float formatting rounds
@@ -59,6 +79,12 @@ def format_apart(a: float, b: float) -> tuple[str, str]:
     ``0.7376`` and ``0.7380``, not ``0.738`` and ``0.738`` (up to 6 decimals)."""
     first, second = format_score(a), format_score(b)
     if a == b or first != second or not (_is_number(a) and _is_number(b)):
+        return first, second
+    if max(abs(a), abs(b)) >= HUGE:  # more significant digits, not more decimals of 22 whole ones
+        for digits in range(_SIGNIFICANT + 1, 18):
+            first, second = (_signed(v, _scientific(abs(v), digits, zeros=True)) for v in (a, b))
+            if first != second:
+                break
         return first, second
     for decimals in range(_decimals(max(abs(a), abs(b))) + 1, 7):
         first, second = (_signed(v, f"{Decimal(abs(v)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):,.{decimals}f}")
@@ -109,6 +135,8 @@ def format_percent(progress: float | None) -> str:
     """
     if not _is_number(progress):
         return DASH
+    if abs(progress) >= HUGE / 100:  # a target a hair's breadth from the baseline; exact past 1e306
+        return (MINUS if progress < 0 else "") + f"{_scientific(Decimal(abs(progress)).scaleb(2))}%"
     percent = int(Decimal(abs(progress) * 100).quantize(_QUANTUM[0], rounding=ROUND_HALF_UP))
     if 0 <= progress < 1 and percent >= 100:
         percent = 99

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -31,6 +32,7 @@ from decimal import Decimal, InvalidOperation
 __all__ = [
     "Quantity",
     "QuantityError",
+    "QuantityTooLarge",
     "describe_quantity",
     "direction",
     "format_quantity",
@@ -99,6 +101,14 @@ class QuantityError(ValueError):
         self.problem, self.fix, self.text = problem, fix, text
         subject = f"`{_cut(text)}` " if text is not None else ""
         super().__init__(f"{subject}{problem}: {fix}.")
+
+
+class QuantityTooLarge(QuantityError):
+    """A value too large for a floating-point number (beyond about 1.8e308), such as ``$1e309``."""
+
+
+# How every value too large for a float is refused, in the objective's own words for a number.
+NOT_FINITE = "is not a finite number (it is too large for a floating-point number)"
 
 
 @dataclass(frozen=True)
@@ -216,6 +226,9 @@ def parse_quantity(text: str) -> Quantity:
 
     factor = SCALES[scale] if scale else 1
     value = float((-digits if negative else digits) * factor)
+    if not math.isfinite(value):  # 1e309: no sum, product or projection of it is a number
+        counted = kind == "number" and unit is not None and _is_count(1.0, unit)  # 1e309 customers
+        raise QuantityTooLarge(NOT_FINITE, f"write {EXAMPLES['count' if counted else kind]}", original)
     shown_scale = _SCALE_SHOWN[factor] if scale else None
     if percent:
         return Quantity(value, "percent")
@@ -499,7 +512,7 @@ def _example_for(kind: str | None, digits: Decimal | None, *, marker: str | None
                  negative: bool = False) -> str:
     """What to write instead: the user's own number written the right way when it could be read,
     else the standard example of the kind."""
-    if digits is None:
+    if digits is None or not math.isfinite(float(digits) * SCALES.get(scale or "", 1)):
         return EXAMPLES.get(kind, ANY_EXAMPLE)
     value = float(-digits if negative else digits)
     shown_scale = _SCALE_SHOWN.get(SCALES.get(scale or "", 0))

@@ -200,6 +200,28 @@ class Metric:
         low, high = self.bounds
         return high if self.greater_is_better else low
 
+    def trials(self, n_rows: int, positives: int | None) -> int | None:
+        """How many cases the score is a share of, when it is a share of a count the test set
+        gives: accuracy of the ``n_rows``, recall (and recall at the action) of the ``positives``
+        (true cases), precision in a top share of the cases that share reaches. None for any
+        other metric (precision at a threshold is a share of cases only the model knows).
+
+        Such a score has an exact interval (:func:`nbalign.stats.proportion_against`), which
+        keeps its width at 0 and 1 where a resampled or normal one collapses.
+
+        Examples
+        --------
+        >>> resolve_metric("accuracy").trials(38, 14), resolve_metric("auc").trials(38, 14)
+        (38, None)
+        """
+        if self.scorer == "accuracy":
+            return n_rows or None
+        if self.scorer in ("recall", "recall_at_k"):
+            return positives or None
+        if self.scorer == "precision_at_k" and "share" in self.kwargs:
+            return min(n_rows, math.floor(self.kwargs["share"] * n_rows + 0.5)) or None  # as business.acted
+        return None
+
     def improvement(self, new: float, old: float) -> float:
         """How much better ``new`` is than ``old`` (positive is better, whatever the direction)."""
         return (new - old) * self.sign

@@ -28,7 +28,7 @@ from .business import (
     value_from_dict,
 )
 from .errors import ObjectiveError
-from .kpi import Quantity, QuantityError, parse_quantity
+from .kpi import Quantity, QuantityError, QuantityTooLarge, parse_quantity
 from .kpi import direction as kpi_direction
 from .metrics import (
     BUSINESS_METRICS,
@@ -900,6 +900,10 @@ def _amount(entry: Any, key: str, lines: dict[str, int]) -> tuple[float, tuple[s
         return _parse_number(entry, key, lines), None
     try:
         quantity = parse_quantity(entry)
+    except QuantityTooLarge as exc:  # `$1e309`: refused as a plain number too large is (_parse_number)
+        leaf = key.split(".")[-1]
+        raise ObjectiveError(f"`{key}: {_cut(entry)}` {exc.problem}. Write the business value of one "
+                             f"{VALUE_NAMES[leaf]}, e.g. `{leaf}: {_VALUE_EXAMPLES[leaf]}`.", lines.get(key)) from None
     except QuantityError:
         quantity = None
     if quantity is None or quantity.kind != "money" or quantity.unit:

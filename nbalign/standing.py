@@ -127,6 +127,7 @@ class Facts:
     # (records, position, simplest): the judge's records, this one's position, and the positions
     # of the models on this test set, simplest first: the candidates to ship
     history: tuple = field(default=(), repr=False, compare=False)
+    labels: Labels | None = field(default=None, repr=False, compare=False)  # the objective's test labels
 
     @property
     def confidence(self) -> float:
@@ -147,7 +148,7 @@ class Facts:
         if self.baseline_record is not None:
             return self.comparisons.between(self.metric, self.evaluation, self.baseline_record)
         if self.objective.baseline.kind == "number":
-            return self.comparisons.against(self.metric, self.evaluation, self.baseline)
+            return own_interval(self.comparisons, self.metric, self.evaluation, self.baseline, self.labels)
         return None
 
     @cached_property
@@ -247,7 +248,47 @@ class Facts:
         target = self.objective.target
         if self.comparisons is None or target is None:
             return None
-        return self.comparisons.against(self.metric, self.evaluation, target)
+        return own_interval(self.comparisons, self.metric, self.evaluation, target, self.labels)
+
+
+def own_interval(comparisons: Comparisons | None, metric: Metric, record: Evaluation, reference: float,
+                 labels: Labels | None, confidence: float | None = None, score: float | None = None) -> Difference | None:
+    """``record``'s score against a fixed number (the target, a stated baseline), with the
+    model's own interval: the one claim "it reaches the target" and "it beats today's system"
+    rest on, so it must never be narrower than the rows allow.
+
+    A score that is a share of a count the test labels give (accuracy of the rows, recall of the
+    true cases: :meth:`Metric.trials <nbalign.metrics.Metric.trials>`) gets the exact binomial
+    interval and test (:func:`~nbalign.stats.proportion_against`): 38 rows all right is 0.91 to 1,
+    where a resampled or normal interval of rows with no spread is the point 1 to 1. Any other
+    score gets its paired test against the number (:meth:`Comparisons.against
+    <nbalign.comparison.Comparisons.against>`), which says it is untested (None) rather than
+    give a single point. None without comparisons (no store of predictions). ``score`` is the
+    record's score on ``metric`` when that is not the objective's metric (the recall of the
+    action, from the record's business figures).
+    """
+    if comparisons is None:
+        return None
+    counted = _counted(metric, record, labels, record.score if score is None else score)
+    if counted is not None and 0 <= reference <= 1:
+        from .stats import proportion_against
+
+        return proportion_against(*counted, reference, confidence or comparisons.confidence)
+    return comparisons.against(metric, record, reference, confidence=confidence)
+
+
+def _counted(metric: Metric, record: Evaluation, labels: Labels | None, score: float | None) -> tuple[float, int] | None:
+    """``(successes, trials)`` behind a ``score`` that is a share of a count, on the objective's
+    test set (the labels counted are of its rows); None for any other score or test set."""
+    if labels is None or record.n_rows != labels.n_rows or score is None or not math.isfinite(score):
+        return None
+    share = labels.positive_share
+    trials = metric.trials(labels.n_rows, None if share is None else round(share * labels.n_rows))
+    if trials is None or not 0 <= score <= 1:
+        return None
+    successes = score * trials
+    whole = round(successes)  # a share of whole rows comes back as k / n: undo its rounding error
+    return (whole if abs(successes - whole) < 1e-9 else successes), trials
 
 
 @dataclass(frozen=True)
@@ -270,23 +311,35 @@ class ObjectiveFacts:
     def baseline_noise(self) -> float | None:
         """Half the width of the baseline's own interval on the test set: how far luck moves a score.
 
-        From the baseline model's kept predictions when it has them; for a stated number, the
-        binomial interval of accuracy-like metrics and Hanley & McNeil's (1982) of ROC AUC.
+        From the baseline model's own interval when it is a model (:func:`own_interval`: exact
+        for a share of a count, so a baseline that is perfect on a few rows is not "known to
+        ±0"); for a stated number, the exact (Clopper-Pearson) interval of a share of the cases
+        the metric counts (the rows for accuracy, the true cases for recall and precision) and
+        Hanley & McNeil's (1982) of ROC AUC.
         """
         objective, metric = self.objective, self.objective.metric
         if objective.target is None or self.baseline is None:
             return None
         if self.baseline_record is not None and self.comparisons is not None:
-            own = self.comparisons.against(metric, self.baseline_record, objective.target)
+            own = own_interval(self.comparisons, metric, self.baseline_record, objective.target, self.labels)
             return None if own is None else (own.high - own.low) / 2
         labels = self.labels
         if labels is None or not labels.classified:
             return None
         from scipy import special
 
+        from .stats import proportion_interval
+
         z, p, n = float(special.ndtri(0.5 + self.confidence / 2)), self.baseline, labels.n_rows
-        if metric.scorer in ("accuracy", "balanced_accuracy", "recall", "precision") and 0 <= p <= 1:
-            return z * math.sqrt(p * (1 - p) / n)
+        share = labels.positive_share
+        positives = None if share is None else round(share * n)
+        # precision's cases are the model's positive predictions, about as many as the true ones
+        trials = positives if metric.scorer == "precision" else metric.trials(n, positives)
+        if metric.scorer == "balanced_accuracy":  # a mean of per-class recalls: as noisy as a share of the rows
+            trials = n
+        if trials and 0 <= p <= 1:
+            low, high = proportion_interval(p * trials, trials, self.confidence)
+            return (high - low) / 2
         if metric.scorer == "roc_auc" and labels.kind == "binary" and 0 < p < 1:
             positives = n * labels.shares[-1][1]
             negatives = n - positives
@@ -484,10 +537,12 @@ class Outlook:
     the one the action decides on.
     """
 
-    def __init__(self, objective: Objective, record: Evaluation, comparisons: Comparisons | None):
+    def __init__(self, objective: Objective, record: Evaluation, comparisons: Comparisons | None,
+                 labels: Labels | None = None):
         self.objective = objective
         self.record = record
         self.comparisons = comparisons
+        self.labels = labels  # the objective's test labels: the recall's exact interval needs the true cases
 
     @cached_property
     def figures(self) -> dict | None:
@@ -509,7 +564,8 @@ class Outlook:
         recall_metric = _decision_metric(self.objective)
         if self.projected is None or recall_metric is None or self.comparisons is None:
             return None
-        difference = self.comparisons.against(recall_metric, self.record, 0.0)
+        difference = own_interval(self.comparisons, recall_metric, self.record, 0.0, self.labels,
+                                  score=self.figures.get("recall"))
         if difference is None:
             return None
         ends = sorted(projected_kpi(self.objective, min(1.0, max(0.0, r))) for r in (difference.low, difference.high))
@@ -620,7 +676,7 @@ class BestClaim:
             if facts.baseline_record is not None:
                 return comparisons.between(metric, record, facts.baseline_record, confidence=confidence)
             if facts.objective.baseline.kind == "number":
-                return comparisons.against(metric, record, facts.baseline, confidence=confidence)
+                return own_interval(comparisons, metric, record, facts.baseline, facts.labels, confidence)
             return None
 
         widened = against_baseline(facts.evaluation, level)
@@ -683,6 +739,7 @@ class Standing:
     findings: tuple[Finding, ...] = ()  # about the objective and its data (NBA1xx)
     comparisons: Comparisons | None = field(default=None, repr=False, compare=False)
     baseline_record: Evaluation | None = field(default=None, repr=False, compare=False)
+    labels: Labels | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def recommended(self) -> Evaluation | None:
@@ -697,7 +754,7 @@ class Standing:
         """What ``record``'s model is projected to do for the business (None without terms)."""
         if self.objective.value is None and self.objective.action is None:
             return None
-        return Outlook(self.objective, record, self.comparisons)
+        return Outlook(self.objective, record, self.comparisons, self.labels)
 
     def row(self, id: int) -> Row:
         """The row of a record (recent ones are found first)."""
@@ -794,9 +851,11 @@ class Judge:
         self._simplest: dict[str | None, list[tuple]] = {}
         self._first_model: int | None = None  # id of the first model of the metric
         self._baseline_records: dict[int, Evaluation] = {}
-        self._baseline: float | None = None
+        # A stated baseline is known before any record: the objective's checks (NBA104, NBA107)
+        # judge the target against it from the moment the objective is declared.
+        self._baseline: float | None = objective.baseline.value if objective.baseline.kind == "number" else None
         self._baseline_record: Evaluation | None = None
-        self._min_gain: float = resolve_min_gain(objective, None, None)
+        self._min_gain: float = resolve_min_gain(objective, self._baseline, None)
         self._largest_rows = 0  # the objective's largest test set, in rows
         self.labels: Labels | None = None  # the test labels, once seen (for the objective's checks)
         self._standing: Standing | None = None
@@ -806,10 +865,11 @@ class Judge:
             self.put(records)
 
     def see_labels(self, labels: Labels) -> None:
-        """The test labels, counted: the objective's checks run again with them."""
+        """The test labels, counted: the objective's checks run again with them, and so does the
+        judging (a score that is a share of the true cases has its exact interval from them)."""
         if labels != self.labels:
             self.labels = labels
-            self._standing = None
+            self._judge_from(0)
 
     # ------------------------------------------------------------------ input
 
@@ -936,7 +996,7 @@ class Judge:
         facts = Facts(self.objective, metric, record, baseline, self._baseline_record, best_before, gain,
                       real_gain, stalled, None if best is None else self._records[best], self._min_gain,
                       self.objective.stop.patience, few_rows, len(same_test_set), self.comparisons,
-                      (self._records, position, simplest))
+                      (self._records, position, simplest), self.labels)
         row = Row(
             **common,
             best_before=None if best_before is None else best_before.score,
@@ -1024,7 +1084,7 @@ class Judge:
         facts = ObjectiveFacts(self.objective, datetime.date.today(), self._baseline, self._baseline_record,
                                self.labels, self.comparisons)
         return Standing(self.objective, tuple(self._rows), summary, objective_findings(facts), self.comparisons,
-                        self._baseline_model())
+                        self._baseline_model(), self.labels)
 
     def _outlook(self, best: Row | None) -> Outlook | None:
         """The business outlook of the best model, or of the baseline model before there is one."""
@@ -1033,7 +1093,7 @@ class Judge:
         record = self._records[bisect.bisect_left(self._ids, best.id)] if best is not None else self._baseline_record
         if record is None:
             return None
-        return Outlook(self.objective, record, self.comparisons)
+        return Outlook(self.objective, record, self.comparisons, self.labels)
 
     def _headline(self, best: Row | None, fold: _Fold) -> Finding | None:
         """Once the best model meets the target that is the news; else the latest finding."""

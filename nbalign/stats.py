@@ -19,6 +19,15 @@ anything else                  :func:`paired_bootstrap`
 many models against one        :func:`holm` on their p-values
 =============================  ====================================================
 
+One model's own score, against a fixed number, where the score is a share of a count (accuracy
+of the rows, recall of the true cases): :func:`proportion_against`, the exact (Clopper-Pearson)
+interval of :func:`proportion_interval`. A perfect ROC AUC: :func:`auc_interval`.
+
+No interval here is ever a single point: a test set that shows no spread (every row right, a
+perfect ranking) is a small sample at the edge of the metric's range, not a score known exactly.
+Where a method's spread vanishes and no count-based interval applies, the test refuses
+(:class:`~nbalign.errors.EvaluationError`), and the caller says the difference is untested.
+
 Pure functions: numpy and scipy are imported inside them, so ``import nbalign`` stays light.
 A mistake in the input (lengths that differ, one class only, a name not known) raises
 :class:`~nbalign.errors.EvaluationError` with a message that says what to pass instead.
@@ -26,6 +35,7 @@ A mistake in the input (lengths that differ, one class only, a name not known) r
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 from .errors import EvaluationError
@@ -34,6 +44,7 @@ __all__ = [
     "Difference",
     "ResampledAP",
     "RocComponents",
+    "auc_interval",
     "delong",
     "delong_of",
     "holm",
@@ -45,6 +56,8 @@ __all__ = [
     "paired_losses",
     "per_row_losses",
     "positive_rows",
+    "proportion_against",
+    "proportion_interval",
     "resampled_average_precision",
     "roc_auc",
     "roc_components",
@@ -129,10 +142,15 @@ def delong(y_true, scores_a, scores_b, confidence: float = 0.95, *, pos_label=No
     Returns
     -------
     Difference
-        ``estimate = AUC(B) - AUC(A)``. When the variance is zero (the two models order every
-        pair alike, or neither model's components vary, as for a perfect and a constant
-        scorer) the interval is the estimate alone and the p-value is 1 if the estimate is 0,
-        else 0.
+        ``estimate = AUC(B) - AUC(A)``. When DeLong's variance is zero (neither model's
+        components vary, as for two perfect scorers, or a perfect and a constant one) the
+        sample shows no spread, which is not the same as no uncertainty: the interval is then
+        built from each model's own score interval (:func:`auc_interval`; a constant scorer's
+        AUC is 0.5 on any rows), added in quadrature as Newcombe's square-and-add does
+        (ignoring the models' positive correlation, so wider, never narrower), and the p-value
+        is the normal one of that interval (method ``"score interval (DeLong's variance is
+        0)"``). Against a constant scorer (one model's own interval, shifted), the score
+        interval also replaces a Wald interval that leaves [0, 1].
 
     Raises
     ------
@@ -232,13 +250,92 @@ def roc_components(scores, positive) -> RocComponents:
 def delong_of(a: RocComponents, b: RocComponents, confidence: float = 0.95) -> Difference:
     """DeLong's test of ``AUC(B) - AUC(A)`` from the two models' components on the same rows
     (see :func:`delong`, which checks its inputs and computes them)."""
+    from scipy import special
+
     level = _check_confidence(confidence)
     d10 = b.v10 - a.v10
     d01 = b.v01 - a.v01
     m, n = d10.size, d01.size
     estimate = float(d10.mean())  # mean(V10) is the AUC exactly, so this is AUC(B) - AUC(A)
-    variance = float(d10.var(ddof=1) / m + d01.var(ddof=1) / n)
-    return _wald_difference(estimate, max(variance, 0.0) ** 0.5, level, "DeLong", m + n)
+    variance = max(float(d10.var(ddof=1) / m + d01.var(ddof=1) / n), 0.0)
+    if variance > 0:
+        wald = _wald_difference(estimate, variance ** 0.5, level, "DeLong", m + n)
+        # Against the constant scorer the interval is B's own, and a Wald interval that leaves
+        # [0, 1] near a perfect AUC says B is surer than its few pairs allow.
+        if not (_is_constant(a) and (a.auc + wald.low < 0 or a.auc + wald.high > 1)):
+            return wald
+    z = float(special.ndtri(0.5 + level / 2))
+    low_a, high_a = _own_auc_interval(a, z)
+    low_b, high_b = _own_auc_interval(b, z)
+    auc_a, auc_b = a.auc, b.auc
+    below = math.hypot(auc_b - low_b, high_a - auc_a)
+    above = math.hypot(high_b - auc_b, auc_a - low_a)
+    low, high = estimate - below, estimate + above
+    toward_zero = below if estimate > 0 else above  # the side of the interval that reaches to 0
+    p_value = 1.0 if estimate == 0 else float(2 * special.ndtr(-abs(estimate) * z / toward_zero))
+    return Difference(estimate, low, high, p_value, "score interval (DeLong's variance is 0)", m + n)
+
+
+def auc_interval(auc: float, positives: int, negatives: int, confidence: float = 0.95) -> tuple[float, float]:
+    """A score-type interval for one ROC AUC that never collapses, even at 0 or 1.
+
+    DeLong's and Hanley & McNeil's variances are both 0 at a perfect AUC, so their Wald
+    intervals shrink to the point 1.00 however few rows there are. The AUC is the probability
+    that a positive outscores a negative, and its variance is at most ``AUC (1 - AUC) / min(m, n)``
+    for m positives and n negatives (van Dantzig, 1951; Birnbaum & Klose, 1957): the variance of
+    a proportion of ``min(m, n)`` trials. Inverting the score test with that bound (Wilson's
+    interval on ``min(m, n)`` effective trials) gives an interval that is conservative (its
+    coverage is at least the level, asymptotically) and has width wherever there are finitely
+    many rows: a perfect AUC on 10 positives and 10 negatives is 0.72 to 1 at 95%, not 1 to 1.
+
+    Parameters
+    ----------
+    auc : float
+        The AUC within [0, 1].
+    positives, negatives : int
+        The rows of each class it was measured on.
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    (low, high)
+
+    References
+    ----------
+    van Dantzig (1951), On the consistency and the power of Wilcoxon's two sample test.
+    Indagationes Mathematicae 13, 1-8.
+    Birnbaum & Klose (1957), Bounds for the variance of the Mann-Whitney statistic. Annals of
+    Mathematical Statistics 28, 933-945.
+    Wilson (1927), Probable inference, the law of succession, and statistical inference. JASA 22,
+    209-212.
+
+    Examples
+    --------
+    >>> [round(end, 3) for end in auc_interval(1.0, 10, 14)]
+    [0.722, 1.0]
+    """
+    from scipy import special
+
+    level = _check_confidence(confidence)
+    if not 0 <= auc <= 1 or min(positives, negatives) < 1:
+        raise EvaluationError(f"auc_interval needs an AUC within [0, 1] and rows of each class, not AUC {auc!r} on "
+                              f"{positives!r} positive and {negatives!r} negative rows.")
+    trials = min(positives, negatives)
+    return _wilson(auc * trials, trials, float(special.ndtri(0.5 + level / 2)))
+
+
+def _is_constant(components: RocComponents) -> bool:
+    """Every row tied: the constant scorer, whose AUC is 0.5 on any rows."""
+    import numpy as np
+
+    return bool(np.all(components.v10 == 0.5) and np.all(components.v01 == 0.5))
+
+
+def _own_auc_interval(components: RocComponents, z: float) -> tuple[float, float]:
+    if _is_constant(components):
+        return 0.5, 0.5
+    trials = min(components.v10.size, components.v01.size)
+    return _wilson(components.auc * trials, trials, z)
 
 
 def roc_auc(y_true, y_score, **kwargs) -> float:
@@ -391,8 +488,6 @@ def mcnemar(y_true, labels_a, labels_b, confidence: float = 0.95) -> Difference:
 
 def _newcombe_paired(both: int, only_b: int, only_a: int, neither: int, level: float) -> tuple[float, float]:
     """Newcombe's (1998) method 10 for p_B - p_A from a paired 2x2 table of "right" counts."""
-    import math
-
     from scipy import special
 
     size = both + only_b + only_a + neither
@@ -418,13 +513,115 @@ def _newcombe_paired(both: int, only_b: int, only_a: int, neither: int, level: f
     return p_b - p_a - below, p_b - p_a + above
 
 
-def _wilson(successes: int, size: int, z: float) -> tuple[float, float]:
-    import math
-
+def _wilson(successes: float, size: float, z: float) -> tuple[float, float]:
+    """Wilson's score interval for ``successes`` of ``size`` trials; either may be a real count
+    (an AUC times its effective trials)."""
     p = successes / size
     centre = (p + z * z / (2 * size)) / (1 + z * z / size)
     half = z * math.sqrt(p * (1 - p) / size + z * z / (4 * size * size)) / (1 + z * z / size)
-    return centre - half, centre + half
+    # at a share of 0 or 1 one end is that share exactly (the sum above leaves a rounding error)
+    return (0.0 if successes == 0 else centre - half), (1.0 if successes == size else centre + half)
+
+
+# ------------------------------------------------------------------- one model's share
+
+
+def proportion_interval(successes: float, trials: float, confidence: float = 0.95,
+                        method: str = "exact") -> tuple[float, float]:
+    """The interval of a share of a count: ``successes`` of ``trials`` (accuracy: rows right of the
+    rows; recall: true cases found of the true cases).
+
+    ``method="exact"`` is Clopper & Pearson's (1934): the ends are the shares at which the
+    count seen would be in the tail of the binomial at ``(1 - confidence) / 2``, from the beta
+    distribution's quantiles. It never covers less than the level, and it is never a single
+    point: 38 rows all right is 0.907 to 1 at 95%, not 1 to 1 as the normal (Wald) interval
+    of a share with no spread has it. ``method="wilson"`` is Wilson's (1927) score interval,
+    shorter and close to the level on average. Both equal statsmodels' ``proportion_confint``
+    (``method="beta"``, ``"wilson"``) and scipy's ``binomtest(...).proportion_ci``.
+
+    A count may be fractional (a tie at the cut of a top share counts its rows in part): the
+    beta quantiles are defined for any real count, and agree with the whole-number ones.
+
+    Parameters
+    ----------
+    successes : float
+        Within [0, trials].
+    trials : float
+        More than 0.
+    confidence : float, default 0.95
+    method : {"exact", "wilson"}
+
+    Returns
+    -------
+    (low, high)
+
+    References
+    ----------
+    Clopper & Pearson (1934), The use of confidence or fiducial limits illustrated in the case of
+    the binomial. Biometrika 26, 404-413.
+
+    Examples
+    --------
+    >>> [round(end, 4) for end in proportion_interval(38, 38)]
+    [0.9075, 1.0]
+    >>> [round(end, 4) for end in proportion_interval(7, 10, method="wilson")]
+    [0.3968, 0.8922]
+    """
+    from scipy import special
+
+    level = _check_confidence(confidence)
+    _check_count(successes, trials, "proportion_interval")
+    tail = (1 - level) / 2
+    if method == "wilson":
+        return _wilson(successes, trials, float(special.ndtri(0.5 + level / 2)))
+    if method != "exact":
+        raise EvaluationError(f'proportion_interval: method must be "exact" or "wilson", not {method!r}.')
+    failures = trials - successes
+    low = 0.0 if successes == 0 else float(special.betaincinv(successes, failures + 1, tail))
+    high = 1.0 if failures == 0 else float(special.betaincinv(successes + 1, failures, 1 - tail))
+    return low, high
+
+
+def proportion_against(successes: float, trials: float, reference: float,
+                       confidence: float = 0.95) -> Difference:
+    """One model's share ``successes / trials`` against a fixed number: the exact test.
+
+    The estimate is ``successes / trials - reference``, the interval Clopper-Pearson's
+    (:func:`proportion_interval`) shifted by ``reference``, and the p-value the two-sided exact
+    binomial test that matches it: twice the smaller tail of the count seen under a share of
+    ``reference``, at most 1 (the central p-value, dual to Clopper-Pearson's interval: it excludes
+    ``reference`` exactly when the p-value is below ``1 - confidence``; scipy's ``binomtest``
+    sums the outcomes no more likely instead, which is not dual to it). Method ``"exact binomial
+    (Clopper-Pearson)"``.
+
+    Examples
+    --------
+    >>> d = proportion_against(10, 10, 0.9)     # 10 rows out of 10 right, against 90%
+    >>> round(d.low, 3), round(d.high, 3), round(d.p_value, 3)
+    (-0.208, 0.1, 0.697)
+    """
+    from scipy import special
+
+    low, high = proportion_interval(successes, trials, confidence)
+    if not 0 <= reference <= 1:
+        raise EvaluationError(f"proportion_against: the reference is a share within [0, 1], not {reference!r}.")
+    failures = trials - successes
+    # P(X >= successes) and P(X <= successes) for X ~ Binomial(trials, reference), through the
+    # regularized incomplete beta function (any real count)
+    at_least = 1.0 if successes == 0 else float(special.betainc(successes, failures + 1, reference))
+    at_most = 1.0 if failures == 0 else float(special.betainc(failures, successes + 1, 1 - reference))
+    p_value = min(1.0, 2 * min(at_least, at_most))
+    share = successes / trials
+    return Difference(share - reference, low - reference, high - reference, p_value,
+                      "exact binomial (Clopper-Pearson)", math.ceil(trials))
+
+
+def _check_count(successes, trials, function: str) -> None:
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+                  for v in (successes, trials))
+    if not numbers or trials <= 0 or not 0 <= successes <= trials:
+        raise EvaluationError(f"{function} needs a count of successes within [0, trials] and trials above 0, not "
+                              f"{successes!r} of {trials!r}.")
 
 
 # ---------------------------------------------------------------------------- mean losses
@@ -672,15 +869,18 @@ def paired_bootstrap(metric, y_true, pred_a, pred_b, n_resamples: int = 2000,
     ------
     EvaluationError
         When the metric is not finite on a resample (e.g. a class missing from it): the test
-        set is too small for this metric.
+        set is too small for this metric. And when every resample gives the same difference (a
+        model right on every row, two models that predict alike): rows with no spread show no
+        noise to measure, and the percentile interval would be a single point.
 
     Examples
     --------
     >>> from sklearn.metrics import f1_score
     >>> y = [0, 1] * 50
-    >>> d = paired_bootstrap(f1_score, y, [0, 0] * 50, y, n_resamples=200)
-    >>> d.estimate, d.p_value < 0.01, d.method
-    (1.0, True, 'paired bootstrap, percentile, 200 resamples')
+    >>> right_on_90 = [1 - v if i < 10 else v for i, v in enumerate(y)]
+    >>> d = paired_bootstrap(f1_score, y, [0, 0] * 50, right_on_90, n_resamples=200)
+    >>> round(d.estimate, 2), d.p_value < 0.01, d.method
+    (0.9, True, 'paired bootstrap, percentile, 200 resamples')
     """
     import numpy as np
 
@@ -837,14 +1037,18 @@ def paired_bootstrap_confusion(metric_name: str, y_true, labels_a, labels_b, n_r
         For precision, recall, F1 and Jaccard, as scikit-learn's ``average``. ``"binary"``
         scores the positive class: ``pos_label``, else the larger of two labels.
     n_resamples, confidence, seed, reference
-        As :func:`paired_bootstrap_average_precision`.
+        As :func:`paired_bootstrap_average_precision`. With ``reference`` (one model against a
+        number), accuracy and binary precision and recall are shares of a count (of the rows,
+        the predicted positives, the true positives): their interval and p-value are then the
+        exact binomial ones of :func:`proportion_against`, not resampled.
 
     Examples
     --------
     >>> y = [0, 1] * 50
-    >>> d = paired_bootstrap_confusion("f1", y, [0, 0] * 50, y, n_resamples=200)
-    >>> d.estimate, d.p_value < 0.01
-    (1.0, True)
+    >>> right_on_90 = [1 - v if i < 10 else v for i, v in enumerate(y)]
+    >>> d = paired_bootstrap_confusion("f1", y, [0, 0] * 50, right_on_90, n_resamples=200)
+    >>> round(d.estimate, 2), d.p_value < 0.01
+    (0.9, True)
     """
     import numpy as np
 
@@ -868,6 +1072,19 @@ def paired_bootstrap_confusion(metric_name: str, y_true, labels_a, labels_b, n_r
         positive = int(np.searchsorted(classes, pos_label))
         if positive >= k or classes[positive] != pos_label:
             positive = None  # the positive class never occurs: every ratio of it is 0
+    if labels_a is None and (metric_name == "accuracy" or (positive is not None and metric_name in ("precision",
+                                                                                                  "recall"))):
+        # One model's accuracy, precision or recall is a share of a count: its exact interval
+        # needs no resampling, and unlike a percentile interval it keeps its width at 0 and 1.
+        right = b == y
+        if metric_name == "accuracy":
+            successes, trials = int(np.count_nonzero(right)), int(y.shape[0])
+        else:
+            found = b == classes[positive]
+            successes = int(np.count_nonzero(right & found))
+            trials = int(np.count_nonzero(found if metric_name == "precision" else y == classes[positive]))
+        if trials:
+            return proportion_against(successes, trials, reference, confidence)
     codes = [np.searchsorted(classes, v) for v in (y, a if labels_a is not None else b, b)]
     cell = (codes[0] * k + codes[1]) * k + codes[2]
     shares = np.bincount(cell.astype(np.int64), minlength=k ** 3) / y.size
@@ -983,6 +1200,14 @@ def _bootstrap_difference(function: str, estimate: float, differences, level: fl
             f"{'all rows' if not np.isfinite(estimate) else f'{int(bad.sum())} of {n_resamples} resamples'}"
             " (a class missing from a resample?). Use a larger test set or a metric defined on every "
             "resample."
+        )
+    if n_resamples > 1 and differences.min() == differences.max():
+        # Every resample agrees: the rows show no spread (a score at the edge of its range, or two
+        # models that predict alike), and a percentile interval would be a single point.
+        raise EvaluationError(
+            f"{function}: all {n_resamples} resamples give the same difference ({estimate:+.4g}): the {size:,} rows "
+            "show no noise to measure, and a single-point interval would claim more than they show. The difference "
+            "is untested; compare on more rows."
         )
     tail = (1 - level) / 2
     low, high = np.quantile(differences, [tail, 1 - tail])
@@ -1162,5 +1387,11 @@ def _wald_difference(estimate: float, standard_error: float, level: float, metho
 
 
 def _no_spread(estimate: float, method: str, n: int) -> Difference:
-    """Every row differs by the same amount: the difference is known exactly."""
-    return Difference(estimate, estimate, estimate, 1.0 if estimate == 0 else 0.0, method, n)
+    """Every row differs by the same amount. A sample with no spread is not a difference known
+    exactly (38 rows all right says the accuracy is at least about 0.91, not 1.00): a
+    zero-width interval would claim what no test showed, so none is given."""
+    raise EvaluationError(
+        f"{method}: every one of the {n:,} rows differs by the same amount ({estimate:+.4g}), so the rows show no "
+        "noise to test against and the interval would be a single point. The difference is untested; compare "
+        "on more rows, or with a test of the counts (proportion_against)."
+    )

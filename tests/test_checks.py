@@ -91,17 +91,24 @@ def test_a_metric_for_another_task():
 
 
 def test_a_test_set_too_small_for_the_target_says_how_many_rows_would_do():
-    """A stated accuracy baseline: the binomial half-width at n rows against the gap to the target."""
+    """A stated accuracy baseline: the half-width of the exact (Clopper-Pearson) interval of 0.70
+    of n rows against the gap to the target."""
+    from scipy.stats import binomtest
+
+    def half_width(rows):
+        interval = binomtest(round(0.7 * rows), rows).proportion_ci(method="exact")
+        return (interval.high - interval.low) / 2
+
     text = HEALTHY.replace("metric: ap", "metric: accuracy").replace("target: 0.70", "target: 0.75").replace(
         "baseline: 0.40", "baseline: 0.70")
-    few = describe_labels(np.array([0, 1] * 100))  # 200 rows: ±0.064 around 0.70
+    few = describe_labels(np.array([0, 1] * 100))  # 200 rows: ±0.066 around 0.70
     findings = objective_findings(ObjectiveFacts(parse_objective(text), TODAY, baseline=0.70, labels=few))
     assert [f.code for f in findings] == ["NBA107"]
     message = findings[0].message
-    assert "with 200 test rows, accuracy is known to about ±0.064 (95%)" in message
+    assert f"with 200 test rows, accuracy is known to about ±{half_width(200):.3f} (95%)" in message
+    assert "±0.066" in message
     needed = int(message.split("About ")[1].split(" test rows")[0].replace(",", ""))
-    half_width = 1.959963984540054 * np.sqrt(0.7 * 0.3 / needed)
-    assert half_width < 0.05 and needed < 2 * 330  # enough rows, and not absurdly many
+    assert half_width(needed) < 0.05 and needed < 2 * 350  # enough rows, and not absurdly many
     assert codes(text, labels=describe_labels(np.array([0, 1] * 1000)), baseline=0.70) == []
 
 

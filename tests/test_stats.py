@@ -103,10 +103,21 @@ def test_delong_perfect_against_random_scorer():
     assert d.estimate == pytest.approx(1 - sk.roc_auc_score(y, random_scores), abs=1e-12)
     assert d.p_value < 1e-12 and d.low > 0.3
 
+    # No spread in either model's components: DeLong's variance is 0, which is a small sample at
+    # the edge, not a difference known exactly. Each perfect model's own AUC is then at least
+    # Wilson's lower end on min(m, n) effective trials (the Birnbaum-Klose bound), never 1 to 1.
+    m = int(y.sum())
+    n_eff = min(m, y.size - m)
+    z = scipy_stats.norm.ppf(0.975)
+    own_low = scipy_stats.binomtest(n_eff, n_eff).proportion_ci(method="wilson").low
+    assert own_low == pytest.approx(n_eff / (n_eff + z * z), abs=1e-15)
     both_perfect = delong(y, perfect, 2 * perfect)
-    assert (both_perfect.estimate, both_perfect.low, both_perfect.high, both_perfect.p_value) == (0, 0, 0, 1)
-    constant = delong(y, np.zeros(300), perfect)  # no spread in either model's components
-    assert (constant.estimate, constant.low, constant.high, constant.p_value) == (0.5, 0.5, 0.5, 0)
+    assert (both_perfect.estimate, both_perfect.p_value) == (0, 1)
+    assert (both_perfect.low, both_perfect.high) == pytest.approx((own_low - 1, 1 - own_low), abs=1e-15)
+    constant = delong(y, np.zeros(300), perfect)  # the constant scorer's AUC is 0.5 on any rows
+    assert constant.estimate == 0.5 and constant.high == 0.5
+    assert constant.low == pytest.approx(own_low - 0.5, abs=1e-15) and constant.p_value < 1e-12
+    assert constant.method == both_perfect.method == "score interval (DeLong's variance is 0)"
 
 
 def test_delong_swapping_the_models_negates_the_difference():
@@ -361,11 +372,22 @@ def test_bootstrap_is_seeded(regressed, monkeypatch):
 
 def test_bootstrap_p_value_is_the_doubled_share_beyond_zero():
     y = np.tile([0, 1], 50)
-    never_right, always_right = 1 - y, y
-    d = paired_bootstrap(accuracy, y, never_right, always_right, n_resamples=99)
-    assert (d.estimate, d.low, d.high) == (1, 1, 1)
+    never_right, mostly_right = 1 - y, np.where(np.arange(100) < 10, 1 - y, y)  # right on 90 rows
+    d = paired_bootstrap(accuracy, y, never_right, mostly_right, n_resamples=99)
+    assert d.estimate == pytest.approx(0.9) and 0.8 < d.low < d.high <= 1
     assert d.p_value == 2 / 100  # no resample on the other side: the smallest p-value
-    assert paired_bootstrap(accuracy, y, y, y, n_resamples=99).p_value == 1.0
+    assert paired_bootstrap(accuracy, y, mostly_right, np.roll(mostly_right, 2), n_resamples=99).p_value == 1.0
+
+
+@pytest.mark.parametrize("same", [False, True], ids=["every row better", "alike"])
+def test_a_bootstrap_with_no_spread_gives_no_single_point_interval(same):
+    """Every resample alike (a model right on every row against one wrong on every row, or two
+    models that predict alike) is rows with no noise to measure: untested, not known exactly."""
+    y = np.tile([0, 1], 50)
+    with pytest.raises(EvaluationError, match="all 99 resamples give the same difference.*untested"):
+        paired_bootstrap(accuracy, y, y if same else 1 - y, y, n_resamples=99)
+    with pytest.raises(EvaluationError, match="rows show no noise"):
+        paired_losses(np.zeros(20), np.full(20, 0.0 if same else 1.0))
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.UndefinedMetricWarning")
@@ -593,3 +615,113 @@ def test_delong_from_components_is_delong():
     assert of["b"].auc == pytest.approx(sk.roc_auc_score(y, b), abs=1e-14)
     for first, second, scores in (("a", "b", (a, b)), ("b", "c", (b, c)), ("a", "c", (a, c))):
         assert stats.delong_of(of[first], of[second]) == delong(y, *scores)
+
+
+# ------------------------------------------------------------ one model's share, exactly
+
+
+@pytest.mark.parametrize("successes, trials", [(38, 38), (0, 10), (7, 10), (1, 5), (140, 200), (5, 5)])
+@pytest.mark.parametrize("confidence", [0.95, 0.8])
+def test_the_interval_of_a_share_is_clopper_pearsons_or_wilsons(successes, trials, confidence):
+    """scipy's binomtest computes the same intervals (statsmodels' proportion_confint
+    method="beta" and "wilson" are the same formulas). scipy finds the exact ends by a root
+    search, good to about 1e-13; ours are beta quantiles, exact to the last digit where there
+    is a closed form (all right, below)."""
+    from nbalign.stats import proportion_interval
+
+    found = scipy_stats.binomtest(successes, trials)
+    for method, tolerance in (("exact", 1e-12), ("wilson", 1e-15)):
+        expected = found.proportion_ci(confidence_level=confidence, method=method)
+        low, high = proportion_interval(successes, trials, confidence, method=method)
+        assert (low, high) == pytest.approx((expected.low, expected.high), abs=tolerance)
+        assert high > low  # never a single point, not even at 0 or 1 of the trials
+    low, high = proportion_interval(successes, trials, confidence)
+    if successes == trials:  # all right: the lower end is the share at which that has chance alpha/2
+        assert low == pytest.approx(((1 - confidence) / 2) ** (1 / trials), rel=1e-15) and high == 1
+
+
+def test_a_fractional_count_lies_between_its_whole_neighbours():
+    """A tie at the cut of a top share counts rows in part: the beta quantiles take any count."""
+    from nbalign.stats import proportion_interval
+
+    below, within, above = (proportion_interval(k, 20) for k in (12, 12.5, 13))
+    assert below[0] < within[0] < above[0] and below[1] < within[1] < above[1]
+
+
+def test_a_share_against_a_number_is_the_exact_binomial_test():
+    from nbalign.stats import proportion_against, proportion_interval
+
+    for successes, trials, reference in ((38, 38, 0.9), (10, 10, 0.95), (30, 100, 0.4), (55, 100, 0.5)):
+        d = proportion_against(successes, trials, reference)
+        low, high = proportion_interval(successes, trials)
+        assert d.estimate == pytest.approx(successes / trials - reference, abs=1e-15)
+        assert (d.low, d.high) == pytest.approx((low - reference, high - reference), abs=1e-15)
+        tails = (scipy_stats.binom.sf(successes - 1, trials, reference), scipy_stats.binom.cdf(successes, trials, reference))
+        assert d.p_value == pytest.approx(min(1.0, 2 * min(tails)), rel=1e-10)
+        # dual to the interval: it excludes the reference exactly when the p-value is below 5%
+        assert (d.low > 0 or d.high < 0) == (d.p_value < 0.05)
+    assert proportion_against(38, 38, 0.9).method == "exact binomial (Clopper-Pearson)"
+    with pytest.raises(EvaluationError, match="within \\[0, trials\\]"):
+        proportion_against(11, 10, 0.5)
+    with pytest.raises(EvaluationError, match="a share within \\[0, 1\\]"):
+        proportion_against(5, 10, 3.33)
+
+
+def test_one_models_accuracy_precision_and_recall_against_a_number_are_exact():
+    """paired_bootstrap_confusion with reference=: the counts are known, so no resampling."""
+    from nbalign.stats import paired_bootstrap_confusion, proportion_against
+
+    rng = np.random.default_rng(20)
+    y = rng.integers(0, 2, 40)
+    predicted = np.where(rng.random(40) < 0.85, y, 1 - y)
+    tp = int(np.sum((y == 1) & (predicted == 1)))
+    for name, successes, trials in (("accuracy", int(np.sum(predicted == y)), 40),
+                                    ("recall", tp, int(np.sum(y == 1))),
+                                    ("precision", tp, int(np.sum(predicted == 1)))):
+        got = paired_bootstrap_confusion(name, y, None, predicted, reference=0.7)
+        assert got == proportion_against(successes, trials, 0.7)
+    perfect = paired_bootstrap_confusion("recall", y, None, y, reference=0.9)
+    assert perfect.estimate == pytest.approx(0.1) and perfect.low < 0 < perfect.high  # not 1.00 to 1.00
+
+
+@pytest.mark.parametrize("positives, negatives", [(10, 14), (3, 40), (120, 180)])
+def test_a_perfect_auc_has_a_score_interval_on_its_effective_rows(positives, negatives):
+    """Wilson's interval on min(m, n) trials (the Birnbaum-Klose bound of the AUC's variance),
+    checked against scipy's Wilson interval of as many trials all right; and the DeLong path a
+    model's own interval takes (against the constant scorer) gives it rather than 1 to 1."""
+    from nbalign.stats import RocComponents, auc_interval, delong_of
+
+    n_eff = min(positives, negatives)
+    expected = scipy_stats.binomtest(n_eff, n_eff).proportion_ci(method="wilson")
+    assert auc_interval(1.0, positives, negatives) == pytest.approx((expected.low, expected.high), abs=1e-15)
+    inside = scipy_stats.binomtest(round(0.8 * n_eff), n_eff).proportion_ci(method="wilson")
+    assert auc_interval(round(0.8 * n_eff) / n_eff, positives, negatives) == pytest.approx(
+        (inside.low, inside.high), abs=1e-14)
+
+    y = np.r_[np.ones(positives), np.zeros(negatives)]
+    perfect = stats.roc_components(y + np.linspace(0, 0.5, y.size), y == 1)
+    constant = RocComponents(np.full(positives, 0.5), np.full(negatives, 0.5))
+    own = delong_of(constant, perfect)
+    assert (own.estimate, own.high) == (0.5, 0.5) and own.low == pytest.approx(expected.low - 0.5, abs=1e-15)
+
+
+def test_near_a_perfect_auc_a_wald_interval_beyond_1_becomes_the_score_interval():
+    """One pair out of order on 20 rows: DeLong's Wald interval of the model's own AUC reaches
+    above 1; the score interval stays within [0, 1]. Further from the edge, DeLong is kept."""
+    from nbalign.stats import RocComponents, auc_interval, delong_of
+
+    y = np.r_[np.ones(10), np.zeros(10)]
+    scores = np.r_[np.linspace(1, 2, 10), np.linspace(0, 0.9, 10)]
+    scores[0] = 0.85  # the lowest positive now below the top negative: AUC 0.99
+    components = stats.roc_components(scores, y == 1)
+    constant = RocComponents(np.full(10, 0.5), np.full(10, 0.5))
+    own = delong_of(constant, components)
+    assert components.auc == pytest.approx(0.99)
+    assert (own.low + 0.5, own.high + 0.5) == pytest.approx(auc_interval(0.99, 10, 10), abs=1e-15)
+    assert own.high + 0.5 <= 1 and own.method == "score interval (DeLong's variance is 0)"
+
+    rng = np.random.default_rng(5)
+    y, _, b = two_scorers(rng, 300)
+    far = delong_of(RocComponents(np.full(int(y.sum()), 0.5), np.full(int((1 - y).sum()), 0.5)),
+                    stats.roc_components(b, y == 1))
+    assert far.method == "DeLong"
