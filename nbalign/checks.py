@@ -301,8 +301,11 @@ def kpi_out_of_reach(facts: ObjectiveFacts) -> str | None:
         return None
     best = projected_kpi(objective, reachable)
     reach = f"used to {action.describe(objective.population)}, would reach "
-    reach += (f"at most {format_percent(reachable)} of the true cases (they are {format_percent(rate)} of all "
-              "cases) and" if reachable < 1 else "every true case and")
+    if reachable < 1:
+        reach += f"at most {format_percent(reachable)} of the true cases (they are {format_percent(rate)} of all cases) and"
+    else:  # before the labels are seen, a top share's reach is not known: every true case is the most
+        reach = reach.replace("would reach ", "would at best reach " if share is not None and rate is None else
+                              "would reach ") + "every true case and"
     fixes = []
     if share is not None and needed <= 1:
         fixes.append(f"act on at least the top {format_percent(needed * rate)} of cases")

@@ -465,6 +465,44 @@ def test_a_reachable_kpi_target_is_not_nba108(shell, cancer):
     assert "NBA108" not in [f.code for f in standing.findings]
 
 
+def derived(metric: str, current: str, target: str, share: str = "20%", effect: str = "30%", rate=0.63):
+    """derive_target of a parsed objective's KPI and action, the share of true cases given."""
+    text = (f"metric: {metric}\ntarget: from kpi\nkpi:\n  name: churn\n  current: {current}\n  target: {target}\n"
+            f"action:\n  contact: top {share}\n  effect: {effect}\n")
+    o = parse_objective(text)
+    return business.derive_target(o.metric.scorer, o.metric.label, o.kpi, o.action, o.population, o.value, rate)
+
+
+@pytest.mark.parametrize("metric, current, target, effect, required", [
+    ("recall_at_k", "26.5%", "0%", "30%", (1 - 0 / 26.5) / 0.3),  # 3.33: more than every true case
+    ("recall_at_k", "80%", "95%", "30%", (95 - 80) / (20 * 0.3)),  # a share that rises: 2.5
+    ("precision_at_k", "26.5%", "20%", "30%", (1 - 20 / 26.5) / 0.3 * 0.63 / 0.2),  # precision 2.57
+    ("recall_at_k", "-5%", "-10%", "30%", (1 - (-10) / (-5)) / 0.3),  # a negative KPI: recall -3.33
+])
+def test_a_derived_target_outside_the_metrics_range_is_no_target(metric, current, target, effect, required):
+    derivation = derived(metric, current, target, effect=effect)
+    assert derivation.target is None and derivation.out_of_range
+    assert derivation.required == pytest.approx(required, rel=1e-12)
+    assert "would have to reach" in derivation.text and "no model can, so there is no metric target" in derivation.text
+    assert "must reach" not in derivation.text
+    # stored with the number required (the schema's target) and read back out of range
+    stored = derivation.to_dict()
+    assert stored["target"] == derivation.required and stored["out_of_range"] is True
+    assert business.Derivation.from_dict(json.loads(json.dumps(stored))) == derivation
+
+
+def test_a_derived_target_within_the_metrics_range_is_the_target():
+    derivation = derived("recall_at_k", "26.5%", "22%")
+    assert derivation.target == pytest.approx((1 - 22 / 26.5) / 0.3) and not derivation.out_of_range
+    assert "out_of_range" not in derivation.to_dict()  # the stored form of every earlier version
+    assert business.Derivation.from_dict(derivation.to_dict()) == derivation
+
+
+def test_an_effect_too_small_to_move_the_kpi_is_refused():
+    with pytest.raises(ValueError, match="moves the KPI by nothing a model can make up for.*effect: 30%"):
+        derived("recall_at_k", "26.5%", "22%", effect="5e-322")
+
+
 # ------------------------------------------------------------------ 8. parsing
 
 
@@ -717,3 +755,25 @@ def test_the_business_benchmark_runs():
     done = subprocess.run([sys.executable, str(script), "--smoke"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "x the anchor" in done.stdout and "best_threshold" in done.stdout
+
+
+@pytest.mark.parametrize("value", [1e30, 1e-300, -1e30, 1e308, -1e308, 5e-324])
+def test_numbers_percentages_and_money_of_any_size_read_without_raising(value):
+    dollars = ValueMatrix(currency="USD", marker="$")
+    texts = [business.format_number(value), business.format_percent(value), business.format_money(value, dollars),
+             business.format_money(value)]
+    for text in texts:
+        assert len(text) < 16 and "inf" not in text and "n/a" not in text, texts
+
+
+def test_huge_and_tiny_business_numbers_read_in_scientific_notation():
+    format_money, format_number, format_percent = business.format_money, business.format_number, business.format_percent
+    dollars = ValueMatrix(currency="USD", marker="$")
+    assert format_number(1e30) == "1e+30" and format_number(-1e30) == "\u22121e+30"
+    assert format_percent(1e308) == "1e+310%" and format_percent(-1e30) == "\u22121e+32%"
+    assert format_money(1e30, dollars) == "$1e+30" and format_money(-1e30, dollars) == "\u2212$1e+30"
+    # an effect of 1e-300 is not 0%: a share that is not zero never reads as zero
+    assert format_percent(1e-300) == "1e\u2212298%" and format_percent(0.00004) == "0.004%"
+    # everyday sizes read as before
+    assert (format_number(0.566), format_percent(0.2), format_money(184_000, dollars)) == ("0.57", "20%", "$184k")
+    assert format_money(12_000_000_000_000, dollars) == "$12,000bn"

@@ -182,3 +182,39 @@ def test_the_target_type_of_integer_labels_is_scikit_learns(labels, container):
     except (TypeError, ValueError):
         expected = "unknown"
     assert target_type(y) == expected
+
+
+KPI_ACTION = """\
+kpi:
+  name: share of customers who cancel
+  current: {current}
+  target: {target}
+  owner: VP Customer Success
+action:
+  contact: top 20%
+  effect: 30%
+metric: recall_at_k
+target: 0.5
+"""
+
+
+def test_a_kpi_target_beyond_every_true_case_is_nba108_before_the_labels_are_seen():
+    """26.5% to 0% under an effect of 30% needs a recall of 3.33: no test labels are needed to
+    know that no model has it (a recall is at most 1)."""
+    findings = objective_findings(ObjectiveFacts(parse_objective(KPI_ACTION.format(current="26.5%", target="0%")),
+                                                 TODAY, labels=None))
+    (finding,) = [f for f in findings if f.code == "NBA108"]
+    best = f"{26.5 * (1 - 0.3):.1f}%"  # every true case reached, 30% of them kept
+    assert f"would at best reach every true case and bring the share of customers who cancel to {best}, not 0%" \
+        in finding.message
+    assert f"a target the action can reach ({best} at best)" in finding.message
+    reachable = parse_objective(KPI_ACTION.format(current="26.5%", target="24%"))  # a recall of 0.31 will do
+    assert "NBA108" not in [f.code for f in objective_findings(ObjectiveFacts(reachable, TODAY, labels=None))]
+
+
+def test_a_negative_kpi_is_nba108_with_what_to_write_instead():
+    findings = objective_findings(ObjectiveFacts(parse_objective(KPI_ACTION.format(current="-5%", target="-10%")),
+                                                 TODAY, labels=BALANCED))
+    (finding,) = [f for f in findings if f.code == "NBA108"]
+    assert "is negative (-5% to -10%)" in finding.message and "toward 0, never below" in finding.message
+    assert "Write the KPI as what the true cases add up to, 0 or more" in finding.message

@@ -61,3 +61,34 @@ def test_a_small_threshold_shows_its_digits():
     from nbalign.format import format_small
 
     assert [format_small(v) for v in (0.02, 500, 0.00026, 0.0, None)] == ["0.020", "500.0", "0.00026", "0.000", "\u2014"]
+
+
+HUGE_AND_TINY = [1e30, 1e-300, -1e30, 1e308, -1e308, 1.23456e30, 5e-324]
+
+
+@pytest.mark.parametrize("value", HUGE_AND_TINY)
+def test_any_finite_number_reads_without_raising_and_in_a_few_characters(value):
+    """An MSE near 1e30 (a target in units of 1e15), a progress over a gap of almost nothing:
+    every formatter reads any finite number, in scientific notation where digits would not do."""
+    from nbalign.format import format_apart, format_small
+
+    texts = [format_score(value), format_change(value), format_percent(value), format_small(value),
+             format_interval(-abs(value), abs(value)), *format_apart(value, value * (1 + 1e-9)),
+             *format_apart(value, value)]
+    for text in texts:
+        assert len(text) < 45 and "inf" not in text and "nan" not in text, texts
+
+
+def test_huge_numbers_read_in_scientific_notation_as_the_sidebar_writes_round_ones():
+    """From 1e21 on, JavaScript's own number-to-text turns to an exponent too (``1e+30``)."""
+    from nbalign.format import format_apart
+
+    assert format_score(1e30) == "1e+30" and format_score(-1e30) == "\u22121e+30"
+    assert format_score(1.23456e30) == "1.235e+30" and format_score(1e308) == "1e+308"
+    assert format_change(1e30) == "+1e+30" and format_change(-1e30) == "\u22121e+30"
+    assert format_interval(-1e30, 1e30) == "95% CI \u22121e+30 to +1e+30"
+    assert format_percent(1e30) == "1e+32%" and format_percent(-1e308) == "\u22121e+310%"  # 1e310 is no float
+    assert format_apart(1e30, 1.000000001e30) == ("1.000000000e+30", "1.000000001e+30")
+    # below the switch, whole digits as before; tiny ones round to zero as every score does
+    assert format_score(2.5e19) == "25,000,000,000,000,000,000" and format_score(1e-300) == "0.000"
+    assert format_score(-1e-300) == "0.000"  # rounds to zero: no minus

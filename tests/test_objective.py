@@ -335,3 +335,44 @@ def test_numbers_outside_the_metric_range_are_refused(text, line, words):
 )
 def test_numbers_inside_the_metric_range_are_accepted(text):
     parse_objective(text)
+
+
+BUSINESS = """\
+metric: recall_at_k
+target: 0.5
+kpi:
+  name: churn
+  current: {current}
+  target: 20%
+action:
+  call: top 20%
+  effect: 30%
+population: {population}
+value:
+  tp: {tp}
+  fp: -$20
+"""
+
+
+@pytest.mark.parametrize("change, line, words", [
+    ({"tp": "$1e309"}, 13, ["`value.tp: $1e309` is not a finite number (it is too large for a floating-point number)",
+                            "Write the business value of one true positive, e.g. `tp: $180`"]),
+    ({"tp": "EUR 1e400"}, 13, ["`value.tp: EUR 1e400` is not a finite number", "e.g. `tp: $180`"]),
+    ({"tp": "1e309"}, 13, ["`value.tp: 1e309` is not a finite number (it is too large for a floating-point number)"]),
+    ({"population": "1e309"}, 11, ["`population: 1e309` is not a finite number (it is too large",
+                                   "e.g. `population: 12,000 customers per quarter`"]),
+    ({"population": "1e309 customers per quarter"}, 11, ["`population: 1e309 customers per quarter` is not a finite"]),
+    ({"current": "1e309%"}, 6, ["`kpi.current: 1e309%` is not a finite number", "write a percentage as 26.5%"]),
+    ({"current": "1e309 customers"}, 6, ["`kpi.current: 1e309 customers` is not a finite number",
+                                         "write a count as 1,200 customers"]),
+])
+def test_money_counts_and_kpi_values_too_large_for_a_number_are_refused_where_written(change, line, words):
+    """One message, as for a plain number too large: what, where (the cell line, the magic's
+    being line 1), what to write instead; no OverflowError, no infinite value taken in to fail
+    later on the card, the evaluation line and the sidebar."""
+    fields = {"current": "26.5%", "population": "12,000 customers per quarter", "tp": "$160", **change}
+    if change.get("current", "").endswith("customers"):
+        fields["current"], text = change["current"], BUSINESS.replace("target: 20%", "target: 900 customers")
+    else:
+        text = BUSINESS
+    assert_refused(text.format(**fields), line, words)
