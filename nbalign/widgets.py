@@ -15,6 +15,7 @@ Every name, label and message is escaped.
 from __future__ import annotations
 
 import math
+import re
 from html import escape
 from typing import Any
 
@@ -85,8 +86,8 @@ def panel_html(message: dict) -> str:
         return (f"<div class='nbalign-panel-body' style='{style}'>No objective yet: declare one in a "
                 "<code>%%objective &lt;name&gt;</code> cell.</div>")
     objective, summary = standing["objective"], standing["summary"]
-    parts = [f"<div style='font-weight:600'>{escape(objective['name'])}"
-             f" <span style='color:{_MUTED};font-weight:normal'>version {objective['version']}</span></div>"]
+    parts = [(f"<div style='font-weight:600'>{escape(objective['name'])}"
+             f" <span style='color:{_MUTED};font-weight:normal'>version {objective['version']}</span></div>")]
     intent = standing.get("kpi_statement") or objective.get("outcome")
     if intent:
         parts.append(f"<div data-testid='nbalign-panel-intent'>{escape(intent)}</div>")
@@ -151,8 +152,8 @@ def chart_svg(standing: dict, width: int = 560, height: int = 160) -> str:
     def y(v: float) -> float:
         return top + (high - v) / (high - low) * (height - top - bottom)
 
-    parts = [f"<svg data-testid='nbalign-panel-chart' viewBox='0 0 {width} {height}' width='100%' "
-             f"role='img' aria-label='evaluations against the baseline and target' style='margin-top:6px'>"]
+    parts = [(f"<svg data-testid='nbalign-panel-chart' viewBox='0 0 {width} {height}' width='100%' "
+             f"role='img' aria-label='evaluations against the baseline and target' style='margin-top:6px'>")]
     ticks = _ticks(low, high)
     decimals = 0 if len(ticks) < 2 else max(0, -math.floor(math.log10(ticks[1] - ticks[0]) + 1e-9))
     for tick in ticks:  # one number of decimals for every tick, from their step
@@ -246,9 +247,14 @@ FORM_FIELDS = (
     ("baseline", "Baseline"), ("baseline.value", "Baseline value"),
     ("data.train", "Training data"), ("data.test", "Test data"),
     ("value.tp", "Value of tp"), ("value.fp", "Value of fp"), ("value.fn", "Value of fn"), ("value.tn", "Value of tn"),
+    ("value.under", "Cost too low"), ("value.over", "Cost too high"),
     ("population", "Population"), ("action.verb", "Action"), ("action.rule", "Acts on"), ("action.effect", "Effect"),
     ("stop.min_gain", "Min gain"), ("stop.patience", "Patience"), ("stop.confidence", "Confidence"),
 )
+
+# Hints in the fields whose meaning their label cannot say in two words.
+_PLACEHOLDERS = {"value.under": "cost of one unit predicted too low: $3",
+                 "value.over": "cost of one unit predicted too high: $1"}
 
 
 def metric_options() -> list[tuple[str, str]]:
@@ -276,79 +282,187 @@ def objective_cell(values: dict[str, Any]) -> tuple[str, dict[int, str]]:
     """The ``%%objective`` cell for the form's values, and which field each of its lines holds.
 
     ``values`` maps the keys of :data:`FORM_FIELDS` to what was entered (text, or None/"" for
-    nothing). Only what is filled in is written; text that YAML would read otherwise is quoted.
-    """
-    lines: list[tuple[str, str | None]] = [(f"%%objective {values.get('name') or 'objective'}", "name")]
+    nothing). Only what is filled in is written, and written so that the cell reads back as what
+    was entered: text as the YAML string it is (quoted where YAML would read a number, a
+    boolean, null or a comment: ``'007'``, ``'yes'``, ``'#1'``), numbers as typed, the name so the
+    magic's line reads it back (:func:`name_on_magic_line`).
 
-    def put(key: str, text: str, field: str) -> None:
+    Raises
+    ------
+    ObjectiveError
+        On line 1, when the name cannot be written on the magic's line.
+    """
+    name = str(values.get("name") or "").strip() or "objective"
+    lines: list[tuple[str, str | None]] = [(f"%%objective {name_on_magic_line(name)}", "name")]
+
+    def put(text: str, field: str) -> None:
         lines.append((text, field))
 
-    def scalar(field: str) -> str | None:
+    def entered(field: str) -> str | None:
         value = values.get(field)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or not str(value).strip():
             return None
-        return _yaml_scalar(str(value).strip())
+        return str(value).strip()
 
-    if scalar("outcome"):
-        put("outcome", f"outcome: {scalar('outcome')}", "outcome")
-    kpi = [(k, scalar(f"kpi.{k}")) for k in ("name", "current", "target", "deadline", "owner", "judge")]
+    def text(field: str) -> str | None:
+        return None if entered(field) is None else _yaml_text(entered(field))
+
+    def number(field: str) -> str | None:
+        return None if entered(field) is None else _yaml_number(entered(field))
+
+    def date(field: str) -> str | None:
+        return None if entered(field) is None else _yaml_date(entered(field))
+
+    if text("outcome"):
+        put(f"outcome: {text('outcome')}", "outcome")
+    kpi = [(k, date(f"kpi.{k}") if k == "deadline" else text(f"kpi.{k}"))
+           for k in ("name", "current", "target", "deadline", "owner", "judge")]
     if any(v for _, v in kpi):
-        put("kpi", "kpi:", "kpi.name")
+        put("kpi:", "kpi.name")
         for k, v in kpi:
             if v:
-                put(f"kpi.{k}", f"  {k}: {v}", f"kpi.{k}")
-    put("metric", f"metric: {scalar('metric') or 'auc'}", "metric")
+                put(f"  {k}: {v}", f"kpi.{k}")
+    put(f"metric: {text('metric') or 'auc'}", "metric")
     if values.get("target_from_kpi"):
-        put("target", "target: from kpi", "target_from_kpi")
-    elif scalar("target"):
-        put("target", f"target: {scalar('target')}", "target")
-    baseline = values.get("baseline") or "first"
+        put("target: from kpi", "target_from_kpi")
+    elif number("target"):
+        put(f"target: {number('target')}", "target")
+    baseline = entered("baseline") or "first"
     if baseline == "number":
-        put("baseline", f"baseline: {scalar('baseline.value') or ''}", "baseline.value")
+        put(f"baseline: {number('baseline.value') or ''}", "baseline.value")
     else:
-        put("baseline", f"baseline: {baseline}", "baseline")
-    amounts = [(k, scalar(f"value.{k}")) for k in ("tp", "fp", "fn", "tn")]
-    if any(v for _, v in amounts):
-        put("value", "value:", "value.tp")
+        put(f"baseline: {_yaml_text(baseline)}", "baseline")
+    amounts = [(k, number(f"value.{k}")) for k in ("tp", "fp", "fn", "tn", "under", "over")]
+    amounts = [(k, v) for k, v in amounts if v]
+    if amounts:
+        put("value:", f"value.{amounts[0][0]}")
         for k, v in amounts:
-            if v:
-                put(f"value.{k}", f"  {k}: {v}", f"value.{k}")
-    if scalar("population"):
-        put("population", f"population: {scalar('population')}", "population")
-    if scalar("action.rule") or scalar("action.effect"):
-        put("action", "action:", "action.verb")
-        put("action.rule", f"  {values.get('action.verb') or 'contact'}: {scalar('action.rule') or ''}", "action.rule")
-        if scalar("action.effect"):
-            put("action.effect", f"  effect: {scalar('action.effect')}", "action.effect")
-    data = [(k, values.get(f"data.{k}")) for k in ("train", "test")]
+            put(f"  {k}: {v}", f"value.{k}")
+    if text("population"):
+        put(f"population: {text('population')}", "population")
+    if entered("action.rule") or entered("action.effect"):
+        put("action:", "action.verb")
+        verb = _yaml_text(entered("action.verb") or "contact")
+        put(f"  {verb}: {text('action.rule') or ''}", "action.rule")
+        if number("action.effect"):
+            put(f"  effect: {number('action.effect')}", "action.effect")
+    data = [(k, text(f"data.{k}")) for k in ("train", "test")]
     if any(v for _, v in data):
-        put("data", "data:", "data.test")
+        put("data:", "data.test")
         for k, v in data:
             if v:
-                put(f"data.{k}", f"  {k}: {v}", f"data.{k}")
-    stop = [(k, scalar(f"stop.{k}")) for k in ("min_gain", "patience", "confidence")]
+                put(f"  {k}: {v}", f"data.{k}")
+    stop = [(k, number(f"stop.{k}")) for k in ("min_gain", "patience", "confidence")]
     if any(v for _, v in stop):
-        put("stop", "stop:", "stop.patience")
+        put("stop:", "stop.patience")
         for k, v in stop:
             if v:
-                put(f"stop.{k}", f"  {k}: {v}", f"stop.{k}")
-    text = "\n".join(t for t, _ in lines)
-    return text, {i + 1: field for i, (_, field) in enumerate(lines)}
+                put(f"  {k}: {v}", f"stop.{k}")
+    cell = "\n".join(t for t, _ in lines)
+    return cell, {i + 1: field for i, (_, field) in enumerate(lines)}
 
 
-def _yaml_scalar(text: str) -> str:
-    """``text`` as YAML reads it back as the same text or number: plain when it is, quoted if not."""
+# What the `%%objective` line cannot take as part of a name: quotes and backslashes are read as
+# quoting, and `{...}` and `$name` are code in the line of a magic that does not opt out of
+# IPython's expansion (nbalign's magics do; a copied cell may meet one that does not).
+_NAME_REFUSED = re.compile(r"""[{}$'"\\]""")
+
+
+def name_on_magic_line(name: str) -> str:
+    """``name`` as written after ``%%objective``, so that the magic reads it back as ``name``.
+
+    A name with spaces is quoted. A name with braces, ``$``, quotes, a backslash or a character
+    that does not print, or one starting with ``-`` (an option), is refused, with a name to
+    write instead.
+
+    Raises
+    ------
+    ObjectiveError
+        On line 1 (the magic's line), saying what to write instead.
+
+    Examples
+    --------
+    >>> name_on_magic_line("churn"), name_on_magic_line("churn model")
+    ('churn', "'churn model'")
+    """
+    from .errors import ObjectiveError
+
+    instead = re.sub(r"[^\w.\- ]+", "_", name).strip("_-. ") or "objective"
+    refused = sorted(set(_NAME_REFUSED.findall(name)))
+    refused += [repr(c) for c in dict.fromkeys(name) if not c.isprintable()]
+    if refused:
+        shown = ", ".join(c if c.startswith("'\\") else f"`{c}`" for c in refused)
+        raise ObjectiveError(f"the objective's name cannot hold {shown}: the `%%objective` line would not "
+                             f"read it back as written. Write letters, digits, spaces and - _ . ( ), e.g. "
+                             f"`{instead}`.", 1)
+    if name.startswith("-"):
+        raise ObjectiveError(f"the objective's name cannot start with `-`: the `%%objective` line reads it as "
+                             f"an option. Write e.g. `{instead}`.", 1)
+    written = f"'{name}'" if any(c.isspace() for c in name) else name
+    if _name_read_back(written) != name:  # a last check with the magic's own parser
+        raise ObjectiveError(f"the objective's name cannot be written on the `%%objective` line as it is. "
+                             f"Write letters, digits, spaces and - _ . ( ), e.g. `{instead}`.", 1)
+    return written
+
+
+def _name_read_back(line: str) -> str | None:
+    """The name ``%%objective <line>`` declares, read by the magic's own parser; None if it refuses."""
+    from IPython.core.error import UsageError
+
+    from .errors import NbalignError
+    from .magics import NbalignMagics, split_arguments
+
+    try:
+        return NbalignMagics.objective.parser.parse_args(split_arguments(line)).name
+    except (UsageError, NbalignError):
+        return None
+
+
+def _yaml_text(text: str) -> str:
+    """``text`` as a YAML scalar that reads back as this very string: plain where YAML reads it
+    so, quoted where it would read something else (``'007'``, ``'yes'``, ``'null'``, ``'#1'``,
+    ``': '``), on one line (a line break is written ``\\n`` in double quotes)."""
     import yaml
+
+    def dump(**style) -> str:
+        dumped = yaml.safe_dump({"k": text}, allow_unicode=True, width=1 << 30, **style)
+        return dumped.split(": ", 1)[1].rstrip("\n")  # `k: ` or, in double quotes, `"k": `
+
+    written = dump()
+    if len(written.splitlines()) > 1:  # a line break (\n, \x85, \u2028 ...) folds: escape it
+        written = dump(default_style='"')
+    return written
+
+
+def _yaml_number(text: str) -> str:
+    """A number typed into the form as YAML: as typed when YAML reads it as the number the
+    objective parser reads in the text (``0.70``, ``1_000``, ``3``), quoted as text otherwise
+    (``010``, which YAML reads as octal 8; ``30%``, ``$160`` stay plain text)."""
+    import yaml
+
+    from .objective import _as_number
 
     try:
         read = yaml.safe_load(f"k: {text}")
-    except (yaml.YAMLError, ValueError):  # ValueError: a date that does not exist (2027-02-30)
+    except (yaml.YAMLError, ValueError):
         read = None
-    if isinstance(read, dict) and read.get("k") is not None and str(read["k"]) == text:
-        return text
-    if isinstance(read, dict) and isinstance(read.get("k"), (int, float)) and not isinstance(read["k"], bool):
-        return text  # a number as the user wrote it (0.70, 1e-3)
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    number = read.get("k") if isinstance(read, dict) else None
+    if isinstance(number, (int, float)) and not isinstance(number, bool) and number == _as_number(text):
+        return text  # patience must stay an integer: it is not quoted
+    return _yaml_text(text)
+
+
+def _yaml_date(text: str) -> str:
+    """A date as YAML reads it back as the same date (plain ISO); anything else as text, for the
+    parser to say what is wrong with it."""
+    import datetime
+
+    try:
+        if datetime.date.fromisoformat(text).isoformat() == text:
+            return text
+    except ValueError:
+        pass
+    return _yaml_text(text)
 
 
 def validate_cell(text: str, namespace: dict | None = None):
@@ -358,7 +472,9 @@ def validate_cell(text: str, namespace: dict | None = None):
     from .objective import check_names, parse_objective
 
     head, _, body = text.partition("\n")
-    name = head.split(maxsplit=1)[1].strip() if len(head.split(maxsplit=1)) > 1 else "objective"
+    name = _name_read_back(head.partition(" ")[2])
+    if name is None:
+        return None, "%%objective, line 1: the objective's name cannot be read from this line.", 1
     try:
         objective = parse_objective(body, name=name)
         if namespace is not None:
@@ -368,53 +484,88 @@ def validate_cell(text: str, namespace: dict | None = None):
     return objective, None, None
 
 
+def _number_text(x: float, scale: float = 1) -> str | None:
+    """The shortest text of ``x * scale`` that reads back as exactly ``x`` once divided by
+    ``scale`` (0.8123456789 stays 0.8123456789; 0.3 at scale 100 is ``30``); None if none does."""
+    for digits in range(1, 18):
+        shown = float(f"{x * scale:.{digits}g}")
+        if shown / scale == x:
+            written = repr(shown)  # not the `g` format: 160, not 1.6e+02
+            return written.removesuffix(".0")
+    return None
+
+
+def _amount_text(amount: float, value) -> str:
+    """An amount of the value's currency as the parser reads it back exactly: ``-$20``,
+    ``EUR 0.5``, ``3 euros`` (the marker where it was written); a plain number without one."""
+    from .kpi import parse_quantity
+
+    number = _number_text(abs(amount))
+    sign = "-" if amount < 0 else ""
+    if not value.currency:
+        return sign + number
+    marker = value.marker or value.currency
+    spaced = (f"{sign}{marker} {number}", f"{sign}{number} {marker}")  # EUR 30000, 3 euros
+    for written in spaced if marker[-1].isalpha() else (f"{sign}{marker}{number}", *spaced):
+        try:
+            read = parse_quantity(written)
+        except ValueError:
+            continue
+        if (read.kind, read.value, read.currency, read.marker or read.currency) == ("money", amount, value.currency,
+                                                                                      marker):
+            return written
+    return f"{sign}{value.currency} {number}"  # the code, if the marker cannot be written back
+
+
 def form_values(objective) -> dict[str, Any]:
-    """The form's values for an existing objective (the form opens pre-filled with it)."""
+    """The form's values for an existing objective (the form opens pre-filled with it), each
+    written so that the cell the form writes reads back as the same objective."""
     values: dict[str, Any] = {"name": objective.name, "outcome": objective.outcome or "",
                               "metric": objective.metric.name.split(":")[0]}
     if objective.kpi is not None:
         for key in ("name", "current", "target", "deadline", "owner", "judge"):
             values[f"kpi.{key}"] = getattr(objective.kpi, key) or ""
     values["target_from_kpi"] = objective.target_from_kpi
-    values["target"] = "" if objective.target is None or objective.target_from_kpi else f"{objective.target:g}"
+    values["target"] = "" if objective.target is None or objective.target_from_kpi else _number_text(objective.target)
     baseline = objective.baseline
     values["baseline"] = "number" if baseline.kind == "number" else (baseline.model if baseline.kind == "model"
                                                                       else baseline.kind)
     if baseline.kind == "number":
-        values["baseline.value"] = f"{baseline.value:g}"
+        values["baseline.value"] = _number_text(baseline.value)
     for key in ("train", "test"):
         pair = getattr(objective, f"data_{key}")
         values[f"data.{key}"] = ", ".join(pair) if pair else ""
     value = objective.value
-    if value is not None and getattr(value, "kind", None) == "matrix":
-        from .business import format_money
-
-        for key in ("tp", "fp", "fn", "tn"):
-            amount = getattr(value, key)
-            values[f"value.{key}"] = (format_money(amount, value).replace("\u2212", "-") if value.currency
-                                      else f"{amount:g}")
+    if value is not None:
+        keys = ("tp", "fp", "fn", "tn") if value.kind == "matrix" else ("under", "over")
+        for key in keys:
+            values[f"value.{key}"] = _amount_text(getattr(value, key), value)
     if objective.population is not None:
         values["population"] = objective.population.text
     if objective.action is not None:
         values["action.verb"] = objective.action.verb
         values["action.rule"] = objective.action.text
-        if objective.action.effect is not None:
-            values["action.effect"] = f"{objective.action.effect * 100:g}%"
+        effect = objective.action.effect
+        if effect is not None:
+            percent = _number_text(effect, 100)
+            values["action.effect"] = f"{percent}%" if percent is not None else _number_text(effect)
     stop = objective.stop
-    values["stop.min_gain"] = "" if stop.min_gain is None else f"{stop.min_gain:g}"
+    values["stop.min_gain"] = "" if stop.min_gain is None else _number_text(stop.min_gain)
     values["stop.patience"] = str(stop.patience)
-    values["stop.confidence"] = f"{stop.confidence:g}"
+    values["stop.confidence"] = _number_text(stop.confidence)
     return values
 
 
 class ObjectiveForm:
     """``%objective --form``: the objective as a form of widgets, checked as it is typed.
 
-    There is one validator, the ``%%objective`` parser itself: the form writes the cell its
-    fields stand for (:func:`objective_cell`), parses it, and shows the parser's message under the
-    field of the line it names, then the objective's checks (NBA1xx). "Write objective cell"
-    inserts that cell below, so the declaration lives as text; an existing objective pre-fills
-    the form.
+    There is one validator, the ``%%objective`` magic's own: the form writes the cell its fields
+    stand for (:func:`objective_cell`), reads its line with the magic's argument parser and its
+    body with the objective parser, and shows the message under the field of the line it names,
+    then the objective's checks (NBA1xx). "Write objective cell" inserts that cell below, so the
+    declaration lives as text, and writes nothing while the form shows a mistake. An existing
+    objective pre-fills the form, and the cell written from it declares that same objective
+    (a name the magic's line cannot hold excepted: the form says what to write instead).
     """
 
     def __init__(self, namespace: dict, objective=None, write=None):
@@ -445,7 +596,9 @@ class ObjectiveForm:
                            ("first: the first model evaluated", "first"),
                            ("a number: today's system scores", "number")]
                 options += [(f"the model {m}", m) for m in models]
-                current = value if value in {v for _, v in options} else "auto"
+                if value and value not in {v for _, v in options}:  # a stored objective's model, not defined yet
+                    options.append((f"the model {value} (not defined yet)", value))
+                current = value or "auto"
                 widget = w.Dropdown(options=options, value=current, description=label)
             elif key == "target_from_kpi":
                 widget = w.Checkbox(value=bool(value), description=label, indent=False)
@@ -456,7 +609,7 @@ class ObjectiveForm:
             elif key == "outcome":
                 widget = w.Textarea(value=value or "", description=label, rows=2)
             else:
-                widget = w.Text(value=value or "", description=label)
+                widget = w.Text(value=value or "", description=label, placeholder=_PLACEHOLDERS.get(key, ""))
             widget.style = {"description_width": "120px"}
             widget.layout = w.Layout(width="auto", max_width="680px")  # never wider than the output area
             widget.observe(self._changed, names="value")
@@ -479,8 +632,9 @@ class ObjectiveForm:
             section("3. The ML metric", ("metric", "target", "target_from_kpi")),
             section("4. The baseline and the data", ("baseline", "baseline.value", "data.train", "data.test")),
             w.Accordion([section("Money and KPI (optional)",
-                                 ("value.tp", "value.fp", "value.fn", "value.tn", "population", "action.verb",
-                                  "action.rule", "action.effect"))], titles=("Money and KPI (optional)",)),
+                                 ("value.tp", "value.fp", "value.fn", "value.tn", "value.under", "value.over",
+                                  "population", "action.verb", "action.rule", "action.effect"))],
+                        titles=("Money and KPI (optional)",)),
             section("5. When to stop", ("stop.min_gain", "stop.patience", "stop.confidence")),
             self.general, self.findings, self.button, self.written,
         ])
@@ -491,6 +645,7 @@ class ObjectiveForm:
         return {key: widget.value for key, widget in self.fields.items()}
 
     def cell(self) -> str:
+        """The ``%%objective`` cell the form stands for; ObjectiveError if its name cannot be written."""
         return objective_cell(self.values())[0]
 
     def _changed(self, change=None) -> None:
@@ -502,8 +657,14 @@ class ObjectiveForm:
 
     def validate(self):
         """Parse the cell the form stands for; put the parser's message under its field."""
-        text, fields = objective_cell(self.values())
-        objective, message, line = validate_cell(text, self.namespace)
+        from .errors import ObjectiveError
+
+        try:
+            text, fields = objective_cell(self.values())
+        except ObjectiveError as exc:  # a name the magic's line cannot hold: there is no cell to parse
+            objective, message, line, fields = None, str(exc), exc.line, {1: "name"}
+        else:
+            objective, message, line = validate_cell(text, self.namespace)
         for box in self.errors.values():
             box.value = ""
         self.general.value = self.findings.value = ""
@@ -512,7 +673,7 @@ class ObjectiveForm:
             reason = message.split(": ", 1)[1] if message.startswith("%%objective") and ": " in message else message
             shown = f"<span style='color:{_TONES['bad']}'>{escape(reason)}</span>"
             field = fields.get(line)
-            (self.errors[field] if field in self.errors else self.general).value = shown
+            (self.errors.get(field, self.general)).value = shown
             self.error = (field, message)
             return None
         self.error = None
@@ -527,7 +688,12 @@ class ObjectiveForm:
         return objective
 
     def write(self) -> str:
-        """Insert the objective cell below (through the sidebar's channel), or show it to copy."""
+        """Insert the objective cell below (through the sidebar's channel), or show it to copy.
+
+        Nothing is written while the form shows a mistake (the button is disabled then): None.
+        """
+        if self.validate() is None:
+            return None
         text = self.cell()
         inserted = False
         if self.write_cell is not None:
@@ -543,8 +709,13 @@ class ObjectiveForm:
         return text
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        from .errors import ObjectiveError
+
         bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
-        bundle["text/plain"] = self.cell()
+        try:
+            bundle["text/plain"] = self.cell()
+        except ObjectiveError as exc:
+            bundle["text/plain"] = f"nbalign: {exc.reason}"
         return bundle
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import nbalign
-from nbalign.format import format_change, format_percent
 from nbalign.display import EvaluationResult
+from nbalign.format import format_change, format_percent
 
 
 def run(shell, code):
@@ -249,7 +249,7 @@ def test_restored_on_load_after_a_restart(shell, cancer, objective_text):
     run(shell, "%evaluate logreg")
     shell.run_line_magic("unload_ext", "nbalign")  # as a kernel restart would, the state goes away
 
-    result, captured = run(shell, "%load_ext nbalign")
+    _result, captured = run(shell, "%load_ext nbalign")
     text = captured.outputs[0].data["text/plain"]
     assert text.startswith("Restored objective 'cancer' (version 1): 1 evaluation, best 0.99")
     assert "of the way to the target 0.995" in text
@@ -258,7 +258,7 @@ def test_restored_on_load_after_a_restart(shell, cancer, objective_text):
 def test_store_path_follows_config(loaded, tmp_path, objective_text):
     run(loaded, "%%objective cancer\n" + objective_text)
     elsewhere = tmp_path / "elsewhere.db"
-    result, captured = run(loaded, f"%config NbalignMagics.store_path = {str(elsewhere)!r}")
+    result, _captured = run(loaded, f"%config NbalignMagics.store_path = {str(elsewhere)!r}")
     assert result.success
     assert nbalign.active_session().store.path == elsewhere
     assert nbalign.active_session().objective is None  # a new store has no objective yet
@@ -527,7 +527,7 @@ def test_an_integer_valued_regression_target_gets_a_constant_regressor(loaded):
     result, captured = run(loaded, "%%objective prices\nmetric: rmse\ntarget: 40000\nbaseline: auto\n"
                                    "data:\n  train: Xh_train, yh_train\n  test: Xh_test, yh_test")
     assert result.success, captured.stdout + captured.stderr
-    constant, linear = nbalign.active_session().records
+    constant, _linear = nbalign.active_session().records
     assert constant.estimator == "sklearn.dummy.DummyRegressor" and "ridge regression" in captured.outputs[-1].data["text/plain"]
     result, _ = run(loaded, "%evaluate ridge")
     # the linear baseline is a ridge regression too (on scaled columns): ridge, measured against
