@@ -95,7 +95,7 @@ class Budget:
     seconds: float = DEFAULT_BUDGET
 
     def allows(self, estimate: float | None) -> bool:
-        return estimate is not None and estimate <= self.seconds
+        return self.seconds > 0 and estimate is not None and estimate <= self.seconds
 
     def deadline(self, estimate: float | None) -> float:
         """When a refit that was let in is stopped: twice its budget (or its estimate, when it

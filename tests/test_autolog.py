@@ -486,3 +486,63 @@ def test_registering_a_function_that_is_not_a_metric_is_one_message():
 
     with pytest.raises(nbalign.NbalignError, match=r"takes the truth and the predictions"):
         nbalign.metric(lambda y: 0.0)
+
+
+# ------------------------------------------------------------------ do no harm (issue 18)
+
+
+def test_under_the_test_switch_a_failure_inside_autolog_raises(watched, monkeypatch):
+    """nbalign's tests run with NBALIGN_STRICT=1: a bug in autolog fails them instead of being
+    the one warning a user gets."""
+    from nbalign import autolog
+
+    def broken(self, y_pred):
+        raise RuntimeError("matching broke")
+
+    monkeypatch.setattr(autolog.Watcher, "match", broken)
+    with capture_output():
+        result = watched.run_cell("roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1])")
+    assert isinstance(result.error_in_exec, RuntimeError) and str(result.error_in_exec) == "matching broke"
+
+
+def test_patched_methods_are_bound_methods_that_pickle_by_reference(watched):
+    import inspect
+    import pickle
+
+    import numpy as np
+
+    lr, X_test = watched.user_ns["lr"], watched.user_ns["X_test"]
+    assert inspect.ismethod(lr.predict_proba) and inspect.ismethod(lr.fit)
+    assert getattr(type(lr).__dict__["predict_proba"], "__nbalign_observed__", False)  # it is watched
+    again = pickle.loads(pickle.dumps(lr.predict_proba))
+    assert np.array_equal(again(X_test), lr.predict_proba(X_test))
+    from sklearn.svm import SVC
+
+    assert not hasattr(SVC(), "predict_proba")  # available_if: missing where it was missing
+    assert inspect.isfunction(type(lr).fit)  # on the class, the original function
+
+
+def test_a_registered_metric_pickles_as_the_users_function(watched):
+    import pickle
+
+    run(watched, "import nbalign\n"
+                 "def cost(y_true, y_pred):\n"
+                 "    return float(((y_true == 1) & (y_pred == 0)).sum())\n"
+                 "import sys; sys.modules['__main__'].cost = cost\n"
+                 "watched_cost = nbalign.metric(cost)")
+    assert pickle.loads(pickle.dumps(watched.user_ns["watched_cost"])) is watched.user_ns["cost"]
+
+
+def test_a_search_scored_in_one_line_is_scored_from_the_users_predictions(watched, monkeypatch):
+    """The evaluation at the end of the cell reuses what the user's predict_proba returned: the
+    search predicts once, as without nbalign."""
+    run(watched, "from sklearn.model_selection import GridSearchCV\n"
+                 "search = GridSearchCV(RandomForestClassifier(n_estimators=10, random_state=0), {'max_depth': [2, 3]}, "
+                 "cv=3, scoring='roc_auc').fit(X_train, y_train)")
+    best, calls = watched.user_ns["search"].best_estimator_, []
+    original = best.predict_proba
+    best.predict_proba = lambda X: calls.append(1) or original(X)  # the search predicts through its best estimator
+    run(watched, "roc_auc_score(y_test, search.predict_proba(X_test)[:, 1])")
+    assert len(calls) == 1
+    (record,) = logged("search")
+    assert record.kind == "test" and record.score == pytest.approx(watched.user_ns["_"])

@@ -777,3 +777,83 @@ def test_huge_and_tiny_business_numbers_read_in_scientific_notation():
     # everyday sizes read as before
     assert (format_number(0.566), format_percent(0.2), format_money(184_000, dollars)) == ("0.57", "20%", "$184k")
     assert format_money(12_000_000_000_000, dollars) == "$12,000bn"
+
+
+# ------------------------------------------------------------------ nbalign's refits do no harm (issue 18)
+
+
+def test_the_tuned_threshold_acts_on_at_most_the_actions_capacity():
+    rng = np.random.default_rng(3)
+    positive = rng.random(2_000) < 0.4
+    scores = np.where(positive, rng.normal(0.6, 0.2, 2_000), rng.normal(0.4, 0.2, 2_000))
+    matrix = MATRIX
+    free, _ = best_threshold(positive, scores, matrix)
+    assert (scores >= free).mean() > 0.3  # the value alone would act on a third of the cases or more
+    for share in (0.05, 0.2, 0.3):
+        threshold, value = best_threshold(positive, scores, matrix, max_share=share)
+        assert (scores >= threshold).mean() <= share
+        # the best within the capacity: no cut acting on at most that share does better
+        cuts = np.sort(scores)[::-1][: int(share * scores.size)]
+        best = max(matrix.per_case(*business.counts(positive, (scores >= c).astype(float))) for c in cuts)
+        assert value == pytest.approx(max(best, matrix.per_case(*business.counts(positive, np.zeros(scores.size)))))
+
+
+def test_the_tuning_is_left_out_when_it_does_not_fit_the_budget_and_says_how_to_ask(cancer):
+    from nbalign.refit import Budget
+
+    objective = parse_objective("metric: auc\nvalue:\n  tp: 180\n  fp: -20\n  fn: -200\n  tn: 0")
+    model, X_test, y_test = cancer["forest"], cancer["X_test"], np.asarray(cancer["y_test"])
+    train = (cancer["X_train"], cancer["y_train"])
+    skipped = business.tune(objective, model, X_test, y_test, train, budget=Budget(1.0), fit_seconds=2.0, label="forest")
+    assert skipped == {"skipped": "5 refits would take about 8.0 s, over the 1.0 s budget; `%evaluate forest --tune` "
+                                  "chooses it"}
+    unknown = business.tune(objective, model, X_test, y_test, train, budget=Budget(1.0), label="forest")
+    assert unknown["skipped"].startswith("5 refits of a model whose fit time nbalign did not see")
+    off = business.tune(objective, model, X_test, y_test, train, budget=Budget(0.0), fit_seconds=0.0, label="forest")
+    assert off["skipped"].startswith("automatic refits are off (`%config NbalignMagics.refit_budget`)")
+    assert business._TUNED == {}  # nothing was refitted
+    asked = business.tune(objective, model, X_test, y_test, train, budget=Budget(0.0), label="forest", asked=True)
+    assert asked["folds"] == 5 and "threshold" in asked
+
+
+def test_a_search_is_tuned_as_its_best_estimator_with_nbalign_seeds(cancer, monkeypatch):
+    """Five fits of what the search chose, not a search in each fold; its parameters left to
+    chance are seeded by nbalign, not drawn from the user's stream."""
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.model_selection import GridSearchCV
+
+    from nbalign import refit
+
+    search = GridSearchCV(RandomForestClassifier(n_estimators=5), {"max_depth": [2, 3]}, cv=3).fit(
+        cancer["X_train"], cancer["y_train"])
+    fitted = []
+    monkeypatch.setattr(refit, "seeded_clone", lambda model, _clone=refit.seeded_clone: fitted.append(
+        clone := _clone(model)) or clone)
+    objective = parse_objective("metric: auc\nvalue:\n  tp: 180\n  fp: -20\n  fn: -200\n  tn: 0")
+    np.random.seed(11)
+    expected = np.random.rand()
+    np.random.seed(11)
+    tuned = business.tune(objective, search, cancer["X_test"], np.asarray(cancer["y_test"]),
+                          (cancer["X_train"], cancer["y_train"]), asked=True, label="search")
+    assert np.random.rand() == expected  # the global stream is where it was
+    assert tuned["folds"] == 5 and len(fitted) == 5
+    assert all(type(m) is RandomForestClassifier and isinstance(m.random_state, int) for m in fitted)
+    assert {m.max_depth for m in fitted} == {search.best_params_["max_depth"]}
+
+
+def test_evaluate_tune_asks_for_the_threshold_whatever_it_costs(shell, cancer):
+    from IPython.utils.capture import capture_output
+
+    declare(shell, cancer, value="value:\n  tp: $180\n  fp: -$20\n  fn: 0\n  tn: 0\n")
+    with capture_output() as captured:
+        shell.run_cell("%config NbalignMagics.refit_budget = 0\n"
+                       "from sklearn.linear_model import LogisticRegression\n"
+                       "lr = LogisticRegression(max_iter=5000).fit(X_train, y_train)")
+        shell.run_cell("%evaluate lr")
+    (first,) = [r for r in active_session().records if r.name == "lr"]
+    assert first.business["tuned"]["skipped"].startswith("automatic refits are off")
+    with capture_output() as captured:
+        shell.run_cell("%evaluate lr --tune")
+    assert "tuned lr's decision threshold on 5 folds" in captured.stdout
+    (again,) = [r for r in active_session().records if r.name == "lr"]
+    assert again.id == first.id and "threshold" in again.business["tuned"]  # the same record, updated
