@@ -475,10 +475,11 @@ def diminishing_returns(facts: Facts) -> str | None:
 @check("NBA305", "success", "Target reached", scope="progress")
 def target_reached(facts: Facts) -> str | None:
     """The model meets the metric target that was agreed to deliver the KPI. Ship it and
-    measure the KPI itself, once it holds with confidence: the message says whether the model's
-    own interval lies beyond the target, or only its score does. On a small test set a perfect
-    score is no proof (38 rows all right leave an accuracy as low as 0.91 possible): confirm it
-    on more data before shipping."""
+    measure the KPI itself once it holds with confidence: the message says whether the model's
+    own interval lies beyond the target, or only its score does. A score is no proof on its own:
+    on a small test set a perfect one leaves much lower values possible (38 rows all right, an
+    accuracy as low as 0.91), and a score nbalign could not test (no predictions kept, rows with
+    no spread to resample) is untested. Confirm either on more data before shipping."""
     target = facts.objective.target
     e = facts.evaluation
     if target is None or facts.few_rows or facts.metric.improvement(e.score, target) < 0:
@@ -486,21 +487,19 @@ def target_reached(facts: Facts) -> str | None:
     kpi = facts.objective.kpi
     line = kpi_line(kpi) if kpi is not None and kpi.target else ""
     promise = f" that should deliver: {kpi.name} {line}." if line else "."
+    reached = f"{e.name} scores {format_score(e.score)}, meeting the target {format_score(target)}{promise}"
+    rows = f"{e.n_rows:,} test rows" if e.n_rows else "the test rows"
     tested = facts.vs_target
     if tested is None:
-        sure = ""
-    else:
-        from .comparison import improvement_interval
+        return f"{reached} Whether it holds is untested on {rows}: confirm on more data before shipping it."
+    from .comparison import improvement_interval
 
-        low, high = (e.score + tested.low - tested.estimate, e.score + tested.high - tested.estimate)
-        interval = f"{format_level(facts.confidence)} interval {format_score(low)} to {format_score(high)}"
-        if improvement_interval(facts.metric, tested)[0] <= 0:
-            return (f"{e.name} scores {format_score(e.score)}, meeting the target {format_score(target)}{promise} "
-                    f"Its interval still reaches below the target ({interval}): {e.n_rows or 0:,} test rows cannot "
-                    "tell, so confirm on more data before shipping it.")
-        sure = f" It holds with confidence ({interval})."
-    return (f"{e.name} scores {format_score(e.score)}, meeting the target {format_score(target)}"
-            f"{promise}{sure} Ship it and measure the KPI.")
+    low, high = (e.score + tested.low - tested.estimate, e.score + tested.high - tested.estimate)
+    interval = f"{format_level(facts.confidence)} interval {format_score(low)} to {format_score(high)}"
+    if improvement_interval(facts.metric, tested)[0] <= 0:
+        return (f"{reached} Its interval still reaches below the target ({interval}): {rows} cannot tell, so "
+                "confirm on more data before shipping it.")
+    return f"{reached} It holds with confidence ({interval}). Ship it and measure the KPI."
 
 
 def _interval(facts: Facts, tested) -> str:

@@ -314,8 +314,8 @@ class ObjectiveFacts:
         From the baseline model's own interval when it is a model (:func:`own_interval`: exact
         for a share of a count, so a baseline that is perfect on a few rows is not "known to
         ±0"); for a stated number, the exact (Clopper-Pearson) interval of a share of the cases
-        the metric counts (the rows for accuracy, the true cases for recall and precision) and
-        Hanley & McNeil's (1982) of ROC AUC.
+        the metric counts (the rows for accuracy, the true cases for recall, precision and
+        average precision) and Hanley & McNeil's (1982) of ROC AUC.
         """
         objective, metric = self.objective, self.objective.metric
         if objective.target is None or self.baseline is None:
@@ -333,8 +333,12 @@ class ObjectiveFacts:
         z, p, n = float(special.ndtri(0.5 + self.confidence / 2)), self.baseline, labels.n_rows
         share = labels.positive_share
         positives = None if share is None else round(share * n)
-        # precision's cases are the model's positive predictions, about as many as the true ones
-        trials = positives if metric.scorer == "precision" else metric.trials(n, positives)
+        # Precision's cases are the model's positive predictions, about as many as the true ones;
+        # average precision averages a precision over the true cases, and a binomial interval on
+        # their count is about as wide as its own (Boyd, Eng & Page, 2013, Area under the
+        # precision-recall curve: point estimates and confidence intervals, ECML PKDD).
+        about_positives = metric.scorer in ("precision", "average_precision")
+        trials = positives if about_positives else metric.trials(n, positives)
         if metric.scorer == "balanced_accuracy":  # a mean of per-class recalls: as noisy as a share of the rows
             trials = n
         if trials and 0 <= p <= 1:

@@ -1201,9 +1201,10 @@ def _bootstrap_difference(function: str, estimate: float, differences, level: fl
             " (a class missing from a resample?). Use a larger test set or a metric defined on every "
             "resample."
         )
-    if n_resamples > 1 and differences.min() == differences.max():
-        # Every resample agrees: the rows show no spread (a score at the edge of its range, or two
-        # models that predict alike), and a percentile interval would be a single point.
+    if n_resamples > 1 and differences.max() - differences.min() <= 1e-12 * max(1.0, abs(estimate)):
+        # Every resample agrees (to rounding: an average precision of 1 sums to 0.9999999999999998
+        # on some): the rows show no spread (a score at the edge of its range, or two models that
+        # predict alike), and a percentile interval would be a single point.
         raise EvaluationError(
             f"{function}: all {n_resamples} resamples give the same difference ({estimate:+.4g}): the {size:,} rows "
             "show no noise to measure, and a single-point interval would claim more than they show. The difference "
