@@ -38,6 +38,7 @@ SCRIPTS = [
     ("evaluate_cost.py", "What %evaluate costs beyond its metric, and its parts"),
     ("import_time.py", "Importing nbalign"),
     ("autolog_cost.py", "What autolog adds, beside mlflow.sklearn.autolog"),
+    ("search_cell.py", "A fitted search scored in one line, with a value matrix, in fresh kernels"),
     ("plot_cost.py", "nbalign.plot() beside a bare matplotlib chart"),
     ("business_cost.py", "What the business figures add"),
     ("paired_tests.py", "Paired tests against a bootstrap"),

@@ -8,7 +8,9 @@ While autolog is on, nbalign watches these things, and only these:
   remembered with the model and the data it was called on, in a short list (:data:`REMEMBERED`);
 - **scores**: the metric functions of ``sklearn.metrics`` that score predictions, and
   ``estimator.score(X, y)``;
-- **fits**: how long ``fit`` took, for the model's complexity;
+- **fits**: how long ``fit`` took, for the model's complexity; after the cell, what an
+  evaluation records of the fitted model (what it learned, its size), so that scoring it later
+  does not measure it in the scoring cell; ``partial_fit`` makes that stale;
 - **cross-validation**: ``cross_validate`` and ``cross_val_score`` keep each fold's fitted
   estimator and test rows (the same fits: nothing is fitted again), and the objective's metric is
   scored on them after the cell, apart from the user's call, whose result is unchanged;
@@ -127,6 +129,10 @@ class Watcher:
     queued: list = field(default_factory=list)
     fit_seconds: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)
     fit_data: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)  # model -> weakref to X
+    # model -> what an evaluation records of its fit (evaluation.learned_facts), measured after the
+    # cell that fitted it; a fit or partial_fit since forgets it
+    learned: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)
+    fitted_in_cell: list = field(default_factory=list)  # weak references to the models fitted in this cell
     warned: set = field(default_factory=set)
     warn: Callable[[str], None] = lambda message: log.warning(message)
 
@@ -166,11 +172,29 @@ class Watcher:
         self.queued.append(observed)
 
     def fitted(self, model, seconds: float, X=None) -> None:
+        self.changed(model)
         try:
             self.fit_seconds[model] = seconds
+            self.fitted_in_cell.append(weakref.ref(model))
             self.fit_data[model] = weakref.ref(X)
         except TypeError:  # a model or data that takes no weak reference: not remembered
             pass
+
+    def changed(self, model) -> None:
+        """``model`` learned something (a fit, a partial_fit): what was measured of it is stale."""
+        try:
+            self.learned.pop(model, None)
+        except TypeError:
+            pass
+
+    def learn_fitted(self, measure: Callable[[Any], dict], most: int = REMEMBERED) -> None:
+        """Measure what an evaluation records of the models fitted in this cell (the latest
+        ``most`` of them), so that scoring one later does not: a small share of their fit."""
+        fitted, self.fitted_in_cell = self.fitted_in_cell, []
+        models = [m for m in (ref() for ref in fitted[-most:]) if m is not None]
+        for model in dict.fromkeys(models, None):
+            if model not in self.learned:
+                self.learned[model] = measure(model)
 
     def fitted_on(self, model):
         """The data ``model`` was last fitted on, while it exists."""
@@ -457,14 +481,14 @@ class Autolog:
         self._patch_new_classes(base)
 
     def _patch_class(self, cls) -> None:
-        for name in PREDICTING + ("score", "fit"):
+        for name in PREDICTING + ("score", "fit", "partial_fit"):
             attribute = vars(cls).get(name)
             if attribute is None or getattr(attribute, "__nbalign_observed__", False):
                 continue
             if isinstance(attribute, (staticmethod, classmethod, property)) or not hasattr(attribute, "__get__"):
                 continue
-            watch = {"fit": self._watch_fit, "score": self._watch_score}.get(name) or functools.partial(
-                self._watch_prediction, name)
+            watch = {"fit": self._watch_fit, "score": self._watch_score, "partial_fit": self._watch_partial_fit}.get(
+                name) or functools.partial(self._watch_prediction, name)
             self.patch(cls, name, attribute, watch, f"{cls.__name__}.{name}")
 
     def _patch_new_classes(self, base) -> None:
@@ -508,6 +532,15 @@ class Autolog:
         def after(result, seconds):
             if _is_number(result):
                 self.watcher.queue(Observed(model, X, y, "score", float(result)))
+            return result
+
+        return Watch(args, kwargs, after)
+
+    def _watch_partial_fit(self, args, kwargs) -> Watch:
+        model = args[0]
+
+        def after(result, seconds):
+            self.watcher.changed(model)
             return result
 
         return Watch(args, kwargs, after)
@@ -656,6 +689,15 @@ def fit_seconds_seen(model) -> float | None:
     try:
         return None if current is None else current.watcher.fit_seconds.get(model)
     except TypeError:  # a model that takes no weak reference
+        return None
+
+
+def learned_seen(model) -> dict | None:
+    """What was measured of ``model`` after its fit (:meth:`Watcher.learn_fitted`), if it was."""
+    current = _current
+    try:
+        return None if current is None else current.watcher.learned.get(model)
+    except TypeError:
         return None
 
 

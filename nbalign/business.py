@@ -735,7 +735,7 @@ def _scores(model, X, response, needs_probability: bool):
 
 
 def tune(objective, model, X, y, train, *, budget=None, fit_seconds: float | None = None, report=None,
-         label: str = "the model", asked: bool = False) -> dict | None:
+         label: str = "the model", asked: bool = False, plan: dict | None = None) -> dict | None:
     """The threshold that maximises value on the training data's out-of-fold scores, and its value
     on the test set ``(X, y)``; or ``{"skipped": why}``. None when there is nothing to tune (no
     value matrix, a model without scores).
@@ -743,11 +743,54 @@ def tune(objective, model, X, y, train, *, budget=None, fit_seconds: float | Non
     It refits the model ``TUNE_FOLDS`` times, so unless ``asked`` it is done only when that is
     estimated (from ``fit_seconds``, one fit of the model) to fit in ``budget``
     (:class:`~nbalign.refit.Budget`), and stopped past twice that; otherwise the reason says how
-    long it would take and how to ask for it. Ctrl-C stops it too. The threshold acts on at most
-    the action's capacity (``call: top 20%``). ``report(text, done)`` hears of its progress.
+    long it would take and how to ask for it (:func:`tuning_plan`, which costs no refit). Ctrl-C
+    stops it too. The threshold acts on at most the action's capacity (``call: top 20%``).
+    ``report(text, done)`` hears of its progress. ``plan`` is :func:`tuning_plan`'s, when the
+    caller made it already.
     """
     import numpy as np
 
+    from . import refit
+
+    if plan is None:
+        plan = tuning_plan(objective, model, train, budget=budget, fit_seconds=fit_seconds, label=label, asked=asked)
+    if plan is None or "skipped" in plan:
+        return plan
+    choice = plan.get("choice")
+    if choice is None:
+        X_train, y_train = train
+        try:
+            choice = _tune_telling(model, X_train, y_train, objective.value, plan["method"], plan["rows"], report,
+                                   label, plan["capacity"], plan["deadline"])
+        except refit.Cancelled as cancelled:
+            if report is not None:
+                report(f"nbalign: choosing {label}'s decision threshold stopped: {cancelled.why}; "
+                       f"{label} is recorded without it.", True)
+            return {"skipped": f"stopped: {cancelled.why}; {plan['ask']}"}
+        except Exception as exc:  # noqa: BLE001 - the model cannot be refitted here: the figure is left out, not the evaluation
+            if report is not None:
+                report(f"nbalign: {label}'s decision threshold was not tuned ({type(exc).__name__}: {_short(exc)}).", True)
+            return {"skipped": f"the model could not be refitted ({type(exc).__name__}: {_short(exc)})"}
+        _remember(plan["key"], choice)
+    action = objective.action
+    scores, _ = _scores(model, X, None, action is not None and action.rule == "threshold")
+    positive = np.asarray(y).ravel() == POSITIVE
+    at_tuned = acted(scores, threshold=choice.threshold)
+    tuned = {"threshold": choice.threshold, "value": objective.value.per_case(*counts(positive, at_tuned)),
+             "acted": float(at_tuned.mean()) if at_tuned.size else None, "cv_value": choice.value,
+             "folds": choice.folds, "rows": choice.rows}
+    if plan["capacity"] is not None:
+        tuned["capacity"] = plan["capacity"]
+    if choice.sampled_from:
+        tuned["sampled_from"] = choice.sampled_from
+    return tuned
+
+
+def tuning_plan(objective, model, train, *, budget=None, fit_seconds: float | None = None,
+                label: str = "the model", asked: bool = False) -> dict | None:
+    """What :func:`tune` will do, decided without refitting anything: None (nothing to tune),
+    ``{"skipped": why}``, or how it tunes (the response, the rows, the capacity, the deadline,
+    and the choice already made for the same model class, parameters and training data)."""
     from . import refit
 
     matrix, action = objective.value, objective.action
@@ -766,52 +809,30 @@ def tune(objective, model, X, y, train, *, budget=None, fit_seconds: float | Non
     except TypeError:
         return {"skipped": "the training labels have no length"}
     capacity = action.capacity(objective.population) if action is not None else None
-    key = _tuning_key(model, X_train, y_train, matrix, method, capacity)
-    choice = _TUNED.get(key) if key is not None else None
-    if choice is not None:  # the same model class and parameters on the same training data: tuned already
-        _TUNED.move_to_end(key)
-    else:
-        budget = budget or refit.Budget()
-        used = min(rows, TUNE_ROW_LIMIT)
-        estimate = refit.estimate(TUNE_FOLDS, refit.fit_seconds(model, fit_seconds),
-                                  (TUNE_FOLDS - 1) / TUNE_FOLDS * used / max(rows, 1))
-        ask = f"`%evaluate {label} --tune` chooses it"
-        if not asked and not budget.allows(estimate):
-            if budget.seconds <= 0:
-                why = f"automatic refits are off (`%config NbalignMagics.refit_budget`); {ask}"
-            elif estimate is None:
-                why = f"{TUNE_FOLDS} refits of a model whose fit time nbalign did not see; {ask}"
-            else:
-                why = (f"{TUNE_FOLDS} refits would take about {refit.describe_seconds(estimate)}, over the "
-                       f"{refit.describe_seconds(budget.seconds)} budget; {ask}")
-            return {"skipped": why}
-        deadline = math.inf if asked else budget.deadline(estimate)
-        try:
-            choice = _tune_telling(model, X_train, y_train, matrix, method, used, report, label, capacity, deadline)
-        except refit.Cancelled as cancelled:
-            if report is not None:
-                report(f"nbalign: choosing {label}'s decision threshold stopped: {cancelled.why}; "
-                       f"{label} is recorded without it.", True)
-            return {"skipped": f"stopped: {cancelled.why}; {ask}"}
-        except Exception as exc:  # noqa: BLE001 - the model cannot be refitted here: the figure is left out, not the evaluation
-            if report is not None:
-                report(f"nbalign: {label}'s decision threshold was not tuned ({type(exc).__name__}: {_short(exc)}).", True)
-            return {"skipped": f"the model could not be refitted ({type(exc).__name__}: {_short(exc)})"}
-        if key is not None:
-            _TUNED[key] = choice
-            while len(_TUNED) > _TUNED_KEPT:
-                _TUNED.popitem(last=False)
-    scores, method = _scores(model, X, None, needs_probability)
-    positive = np.asarray(y).ravel() == POSITIVE
-    at_tuned = acted(scores, threshold=choice.threshold)
-    tuned = {"threshold": choice.threshold, "value": matrix.per_case(*counts(positive, at_tuned)),
-             "acted": float(at_tuned.mean()) if at_tuned.size else None, "cv_value": choice.value,
-             "folds": choice.folds, "rows": choice.rows}
-    if capacity is not None:
-        tuned["capacity"] = capacity
-    if choice.sampled_from:
-        tuned["sampled_from"] = choice.sampled_from
-    return tuned
+    ask = f"`%evaluate {label} --tune` chooses it"
+    plan = {"method": method, "rows": min(rows, TUNE_ROW_LIMIT), "capacity": capacity, "ask": ask, "key": None}
+    # the choice is looked up (which fingerprints the training data) only for a model tuned before
+    if _TUNED and _identity_of(model) in _TUNED_MODELS:
+        plan["key"] = _tuning_key(model, X_train, y_train, matrix, method, capacity)
+        plan["choice"] = _TUNED.get(plan["key"]) if plan["key"] is not None else None
+        if plan["choice"] is not None:
+            _TUNED.move_to_end(plan["key"])
+            return plan
+    budget = budget or refit.Budget()
+    estimate = refit.estimate(TUNE_FOLDS, refit.fit_seconds(model, fit_seconds),
+                              (TUNE_FOLDS - 1) / TUNE_FOLDS * plan["rows"] / max(rows, 1))
+    if not asked and not budget.allows(estimate):
+        if budget.seconds <= 0 and not budget.limit:
+            why = f"automatic refits are off (`%config NbalignMagics.refit_budget`); {ask}"
+        elif estimate is None:
+            why = f"{TUNE_FOLDS} refits of a model whose fit time nbalign did not see; {ask}"
+        else:
+            why = f"{TUNE_FOLDS} refits would take about {refit.describe_seconds(estimate)}, over {budget.describe()}; {ask}"
+        return {"skipped": why}
+    if plan["key"] is None:
+        plan["key"] = _tuning_key(model, X_train, y_train, matrix, method, capacity)
+    plan["deadline"] = math.inf if asked else budget.deadline(estimate)
+    return plan
 
 
 def _tune_telling(model, X_train, y_train, matrix: ValueMatrix, method, rows: int, report, label, capacity,
@@ -846,6 +867,36 @@ def _tune_telling(model, X_train, y_train, matrix: ValueMatrix, method, rows: in
 # metric call under autolog, a re-run cell) is not refitted five times again.
 _TUNED: OrderedDict = OrderedDict()
 _TUNED_KEPT = 64
+_TUNED_MODELS: dict[str, int] = {}  # model identity -> how many choices of it are kept
+
+
+def forget_thresholds() -> None:
+    """Forget every threshold chosen in this kernel (nbalign's tests start each from none)."""
+    _TUNED.clear()
+    _TUNED_MODELS.clear()
+
+
+def _remember(key: str | None, choice: ThresholdChoice) -> None:
+    if key is None:
+        return
+    _TUNED[key] = choice
+    _TUNED_MODELS[key.split(":")[0]] = _TUNED_MODELS.get(key.split(":")[0], 0) + 1
+    while len(_TUNED) > _TUNED_KEPT:
+        dropped, _ = _TUNED.popitem(last=False)
+        identity = dropped.split(":")[0]
+        _TUNED_MODELS[identity] -= 1
+        if not _TUNED_MODELS[identity]:
+            del _TUNED_MODELS[identity]
+
+
+def _identity_of(model) -> str | None:
+    from .identity import model_identity
+    from .refit import best_estimator
+
+    try:
+        return model_identity(best_estimator(model))
+    except Exception:  # noqa: BLE001 - a model nbalign cannot identify is tuned every time
+        return None
 
 
 def _tuning_key(model, X_train, y_train, matrix: ValueMatrix, method, capacity) -> str | None:
@@ -857,11 +908,11 @@ def _tuning_key(model, X_train, y_train, matrix: ValueMatrix, method, capacity) 
     from .refit import best_estimator
 
     try:
-        parts = (model_identity(best_estimator(model)), fingerprint(X_train, y_train), repr(matrix), method,
-                 TUNE_FOLDS, TUNE_ROW_LIMIT, capacity)
+        identity = model_identity(best_estimator(model))
+        parts = (identity, fingerprint(X_train, y_train), repr(matrix), method, TUNE_FOLDS, TUNE_ROW_LIMIT, capacity)
     except Exception:  # noqa: BLE001 - a model or data nbalign cannot identify is tuned every time
         return None
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"{identity}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"  # the model's identity first: see _remember
 
 
 def _short(exc: Exception, limit: int = 120) -> str:

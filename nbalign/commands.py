@@ -14,7 +14,7 @@ from typing import Any, Callable
 from .baseline import CONSTANT_LABEL, LINEAR_LABEL, AutoBaseline, fit_baselines
 from .display import EvaluationResult
 from .errors import EvaluationError, NbalignError, ObjectiveError, strict
-from .evaluation import evaluate_model, with_tuned_threshold
+from .evaluation import evaluate_model, threshold_plan, with_tuned_threshold
 from .objective import Objective, check_names, parse_objective
 from .session import Session
 
@@ -166,13 +166,16 @@ def evaluate(
     fitted_on=None,
     answered: tuple | None = None,
     tune: bool = False,
+    budget=None,
 ) -> EvaluationResult:
     """Score ``model`` with the objective's metric, record it, and return it with its row.
 
     The evaluation is recorded first; the decision threshold that maximises value (which refits
     the model) is chosen afterwards, within the session's refit budget unless ``tune`` asks for
     it whatever it costs, and the record is updated with it. Interrupting that choice keeps the
-    evaluation. ``answered`` is what the model answered on ``X`` in the user's own call (autolog).
+    evaluation. ``budget`` (:class:`~nbalign.refit.Budget`) is the session's unless given (autolog
+    gives a smaller one). ``answered`` is what the model answered on ``X`` in the user's own call
+    (autolog).
     """
     objective = session.require_objective()
     if (X is None) != (y is None):
@@ -192,7 +195,7 @@ def evaluate(
             )
         X, y = (namespace[n] for n in objective.data_test)
     session.see_labels(y)  # the first test labels nbalign sees, when the objective named none
-    from .autolog import fit_seconds_seen, quiet
+    from .autolog import fit_seconds_seen, learned_seen, quiet
 
     if fit_seconds is None:
         fit_seconds = fit_seconds_seen(model)
@@ -201,28 +204,33 @@ def evaluate(
     with quiet():  # nbalign's own predictions are not the user's evaluations
         evaluation = evaluate_model(objective, model, X, y, name or variable_name(model, namespace), source=source,
                                     rows_kept=session.rows_kept, fit_seconds=fit_seconds, kind=kind,
-                                    answered=answered)
+                                    answered=answered, learned=learned_seen(model))
     if reported is not None:
         evaluation = replace(evaluation, reported=reported)
     cell = current_cell_id()
     if cell is not None:
         evaluation = replace(evaluation, cell_id=cell)
+    train = _training_data(objective, namespace)
+    plan = threshold_plan(objective, evaluation, model, train, budget=budget or session.refit_budget,
+                          fit_seconds=fit_seconds, asked=tune)
+    if plan is not None and "skipped" in plan:  # decided without a refit: recorded with the evaluation
+        evaluation = replace(evaluation, business={**evaluation.business, "tuned": plan})
     row = session.record(evaluation)
-    with quiet():
-        tuned = with_tuned_threshold(objective, evaluation, model, X, y, _training_data(objective, namespace),
-                                     budget=session.refit_budget, fit_seconds=fit_seconds, report=report, asked=tune)
-    if tuned is not evaluation:
-        evaluation = tuned
+    if plan is not None and "skipped" not in plan:  # recorded first: the refits may be interrupted
+        with quiet():
+            evaluation = with_tuned_threshold(objective, evaluation, model, X, y, train, plan=plan, report=report)
         row = session.record(evaluation)
     return EvaluationResult(evaluation.with_id(row.id), row, session.standing)
 
 
 def evaluate_observed(session: Session, namespace: dict[str, Any], observed: list, fit_seconds=None,
                       report: Callable[[str, bool], None] | None = None, warn: Callable[[str], None] = print,
-                      fitted_on=None) -> list:
+                      fitted_on=None, cell_seconds: float | None = None) -> list:
     """Evaluate what autolog saw being scored in one cell (:mod:`nbalign.autolog`), each once, on
     the objective's metric; recorded in one batch, so views get one update. An evaluation nbalign
-    refuses (a metric for another task) is one line, not an error in the user's cell."""
+    refuses (a metric for another task) is one line, not an error in the user's cell. Refits are
+    let in within the session's budget and a tenth of the cell's ``cell_seconds``."""
+    budget = session.refit_budget.within_cell(cell_seconds or 0.0)
     from .autolog import quiet
 
     results = []
@@ -231,13 +239,13 @@ def evaluate_observed(session: Session, namespace: dict[str, Any], observed: lis
             name = model_label(seen.model, namespace)
             try:
                 if seen.kind in ("cv", "search", "cv_predict"):
-                    results.append(_record_cross_validation(session, namespace, seen, name))
+                    results.append(_record_cross_validation(session, namespace, seen, name, budget))
                     continue
                 results.append(evaluate(session, namespace, seen.model, seen.X, seen.y, name=name, source="autolog",
                                         report=report, reported={"metric": seen.metric, "value": seen.value},
                                         fit_seconds=None if fit_seconds is None else fit_seconds(seen.model),
                                         fitted_on=None if fitted_on is None else fitted_on(seen.model),
-                                        answered=seen.response))
+                                        answered=seen.response, budget=budget))
             except NbalignError as exc:
                 warn(f"did not log {name}: {exc}")
             except Exception as exc:  # noqa: BLE001 - nbalign's own failure: the other models are still logged
@@ -247,7 +255,7 @@ def evaluate_observed(session: Session, namespace: dict[str, Any], observed: lis
     return results
 
 
-def _record_cross_validation(session: Session, namespace: dict[str, Any], seen, name: str) -> EvaluationResult:
+def _record_cross_validation(session: Session, namespace: dict[str, Any], seen, name: str, budget) -> EvaluationResult:
     """Record a cross-validation autolog saw: of an estimator (the objective's metric scored on
     each fold's fitted estimator and test rows, kept from the user's call), of out-of-fold
     predictions (the objective's metric scored on each fold from them), or of a fitted search's
@@ -265,7 +273,7 @@ def _record_cross_validation(session: Session, namespace: dict[str, Any], seen, 
         search = seen.model
         estimator = search.best_estimator_
         name = f"{name}.best_estimator_" if not name.endswith("best_estimator_") else name
-        folds = _search_folds(search, objective) or _cross_validate_again(session, search, seen, name)
+        folds = _search_folds(search, objective) or _cross_validate_again(session, search, seen, name, budget)
         metric_name = f"{type(search).__name__}.best_score_"
     evaluation = cross_validated(objective, estimator, seen.X, seen.y, folds["scores"], name,
                                  fit_seconds=folds.get("fit_seconds"))
@@ -295,9 +303,9 @@ def _fold_scores(objective: Objective, seen, name: str) -> list[float]:
                               f"({type(exc).__name__}: {exc}).") from None
 
 
-def _cross_validate_again(session: Session, search, seen, name: str) -> dict:
+def _cross_validate_again(session: Session, search, seen, name: str, budget) -> dict:
     """A search's best estimator cross-validated on the objective's metric, in the search's folds,
-    with nbalign's own random generator; only when its refits fit the session's refit budget."""
+    with nbalign's own random generator; only when its refits fit the ``budget``."""
     from sklearn.model_selection import check_cv, cross_validate
 
     from . import refit
@@ -307,12 +315,11 @@ def _cross_validate_again(session: Session, search, seen, name: str) -> dict:
     n_splits = folds.get_n_splits(seen.X, seen.y)
     fit_seconds = float(search.cv_results_["mean_fit_time"][search.best_index_])
     estimate = refit.estimate(n_splits, fit_seconds)
-    budget = session.refit_budget
     if not budget.allows(estimate):
         raise EvaluationError(
             f"{type(search).__name__} scored {search.scoring or 'its default score'}, not {objective.metric.label}; "
             f"cross-validating {name} again on it would take about {refit.describe_seconds(estimate)} "
-            f"({n_splits} refits), over the {refit.describe_seconds(budget.seconds)} budget. Score it on the "
+            f"({n_splits} refits), over {budget.describe()}. Score it on the "
             f"test set (`%evaluate {name}`), or search with scoring='{objective.metric.scorer}'.")
     with refit.own_randomness():
         scores = cross_validate(refit.seeded_clone(search.best_estimator_), seen.X, seen.y, cv=folds,

@@ -75,7 +75,7 @@ def _finite(value) -> float | None:
 
 
 def measure(model, X=None, predict_seconds: float | None = None, n_rows: int | None = None,
-            fit_seconds: float | None = None) -> Complexity:
+            fit_seconds: float | None = None, learned: tuple | None = None) -> Complexity:
     """What ``model`` costs, from what is known about it; it never predicts or fits.
 
     Parameters
@@ -93,6 +93,8 @@ def measure(model, X=None, predict_seconds: float | None = None, n_rows: int | N
         How many rows that prediction was on.
     fit_seconds : float, optional
         How long the fit took, passed through.
+    learned : (size_bytes, n_parameters), optional
+        The two figures of what the model learned, when they were measured after its fit.
 
     Returns
     -------
@@ -110,10 +112,11 @@ def measure(model, X=None, predict_seconds: float | None = None, n_rows: int | N
     per_1k = None
     if predict_seconds is not None and n_rows:
         per_1k = _finite(predict_seconds / n_rows * 1000 * 1000)  # seconds per row -> ms per 1,000
+    size_bytes, n_parameters = learned if learned is not None else (pickled_size(model), count_parameters(model))
     return Complexity(
         predict_ms_per_1k=per_1k,
-        size_bytes=pickled_size(model),
-        n_parameters=count_parameters(model),
+        size_bytes=size_bytes,
+        n_parameters=n_parameters,
         fit_seconds=_finite(fit_seconds),
     )
 

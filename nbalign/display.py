@@ -117,20 +117,28 @@ def bundle(text: str, html: str) -> dict[str, str]:
 def evaluation_bundle(row: Row, standing: Standing, record: Evaluation | None = None) -> dict[str, str]:
     """The compact line shown after each evaluation, its business line when the objective
     prices outcomes or states an action, and its banner when a finding applies."""
-    return bundle(evaluation_text(row, standing, record), evaluation_html(row, standing, record))
+    pieces = _pieces(row, standing, record)
+    return bundle(evaluation_text(row, standing, record, pieces), evaluation_html(row, standing, record, pieces))
 
 
-def evaluation_text(row: Row, standing: Standing, record: Evaluation | None = None) -> str:
-    line = "  ".join(text for text, _ in _segments(row, standing) + _reported(record))
-    for text, _ in _business_segments(record, standing):
+def _pieces(row: Row, standing: Standing, record: Evaluation | None) -> tuple[list, list]:
+    """The line's segments and the business segments, each (plain text, HTML): computed once for
+    both renderings."""
+    return _segments(row, standing) + _reported(record), _business_segments(record, standing)
+
+
+def evaluation_text(row: Row, standing: Standing, record: Evaluation | None = None, pieces=None) -> str:
+    line_segments, business = pieces or _pieces(row, standing, record)
+    line = "  ".join(text for text, _ in line_segments)
+    for text, _ in business:
         line += f"\n  {text}"
     banner = row.banner
     return line + (f"\n{finding_text(banner)}" if banner else "")
 
 
-def evaluation_html(row: Row, standing: Standing, record: Evaluation | None = None) -> str:
-    line = " <span style='color:#9e9e9e'>·</span> ".join(html for _, html in _segments(row, standing) + _reported(record))
-    business = _business_segments(record, standing)
+def evaluation_html(row: Row, standing: Standing, record: Evaluation | None = None, pieces=None) -> str:
+    line_segments, business = pieces or _pieces(row, standing, record)
+    line = " <span style='color:#9e9e9e'>·</span> ".join(html for _, html in line_segments)
     if business:
         line += (f"</div><div class='nbalign-business' style='color:{_MUTED};margin-top:2px'>"
                  + "<br>".join(html for _, html in business))

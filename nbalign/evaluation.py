@@ -169,6 +169,7 @@ def evaluate_model(
     fit_seconds: float | None = None,
     kind: str = "test",
     answered: tuple | None = None,
+    learned: dict | None = None,
 ) -> Evaluation:
     """Score a fitted model with the objective's metric. Nothing is recorded here.
 
@@ -200,6 +201,9 @@ def evaluate_model(
     answered : (method, output, seconds), optional
         What the model answered when the user called ``method`` on these very rows ``X`` (autolog
         saw it): scored from that output, not predicted again.
+    learned : dict, optional
+        What :func:`learned_facts` measured of the model right after its fit (autolog does, after
+        the cell that fitted it): not measured again.
 
     Returns
     -------
@@ -252,14 +256,20 @@ def evaluate_model(
     data_fingerprint = fingerprint(X, y)
     kept, labels = _keep(response, y, data_fingerprint, rows_kept)
     business = _business(objective, scored, X, y, response, label)
+    if learned is None:
+        learned = learned_facts(model)
+        model_id = learned["model_id"]
+    else:
+        model_id = model_identity(model)
+    params = learned["params"] if learned["model_id"] == model_id else model_params(model)  # set_params since
     return Evaluation(
         objective=objective.name,
         objective_version=objective.version,
         name=label,
         estimator=qualname(model),
-        params=model_params(model),
-        model_id=model_identity(model),
-        fit_id=fit_identity(model),
+        params=params,
+        model_id=model_id,
+        fit_id=learned["fit_id"],
         metric=metric.name,
         score=score,
         predict_seconds=seconds,
@@ -269,11 +279,26 @@ def evaluate_model(
         role=role,
         kind=kind,
         created_at=now_iso(),
-        complexity=measure(model, predict_seconds=seconds, n_rows=_n_rows(y), fit_seconds=fit_seconds).to_dict(),
+        complexity=measure(model, predict_seconds=seconds, n_rows=_n_rows(y), fit_seconds=fit_seconds,
+                           learned=learned["learned"]).to_dict(),
         kept=kept,
         test_set=labels,
         business=business,
     )
+
+
+def learned_facts(model) -> dict:
+    """What an evaluation records of a fitted model that only a fit changes, the costly part of
+    its identity: what it learned (:func:`~nbalign.identity.fit_identity`), its size and number
+    of parameters, and its readable parameters with the identity they were read under.
+
+    Autolog measures it after the cell that fitted the model (where it is a small share of the
+    fit), so that scoring the model later costs the user's scoring line little.
+    """
+    from .complexity import count_parameters, pickled_size
+
+    return {"fit_id": fit_identity(model), "learned": (pickled_size(model), count_parameters(model)),
+            "model_id": model_identity(model), "params": model_params(model)}
 
 
 def _business(objective, model, X, y, response, label) -> dict | None:
@@ -315,19 +340,32 @@ class _Answered:
         return answer
 
 
-def with_tuned_threshold(objective: Objective, evaluation: Evaluation, model, X, y, train, **options) -> Evaluation:
+def threshold_plan(objective: Objective, evaluation: Evaluation, model, train, **options) -> dict | None:
+    """What choosing the evaluation's decision threshold will do, decided without refitting
+    (:func:`nbalign.business.tuning_plan`; ``options``: budget, fit time, whether the user asked):
+    None when there is nothing to choose, else ``{"skipped": why}`` or how it is chosen."""
+    from .business import tuning_plan
+
+    if evaluation.business is None or "default" not in evaluation.business:
+        return None
+    return tuning_plan(objective, model, train, label=evaluation.name, **options)
+
+
+def with_tuned_threshold(objective: Objective, evaluation: Evaluation, model, X, y, train, plan=None,
+                         **options) -> Evaluation:
     """The evaluation with the decision threshold that maximises value chosen on ``train``
     (:func:`nbalign.business.tune`, whose ``options`` these are: budget, fit time, report,
-    whether the user asked), or as it was when there is nothing to tune."""
+    whether the user asked; ``plan`` is :func:`threshold_plan`'s), or as it was when there is
+    nothing to choose."""
     from dataclasses import replace
 
     from .business import tune
 
-    if evaluation.business is None or "default" not in evaluation.business:
+    if plan is None:
+        plan = threshold_plan(objective, evaluation, model, train, **{k: v for k, v in options.items() if k != "report"})
+    if plan is None:
         return evaluation
-    tuned = tune(objective, model, X, y, train, label=evaluation.name, **options)
-    if tuned is None:
-        return evaluation
+    tuned = tune(objective, model, X, y, train, label=evaluation.name, plan=plan, **options)
     return replace(evaluation, business={**evaluation.business, "tuned": tuned})
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import atexit
 import logging
 import sys
+import time
 from contextlib import contextmanager
 
 from .comm import SidebarChannel
@@ -41,10 +42,12 @@ class _Loaded:
         self.channel = channel
         self.figure_printer = None  # the PNG printer nbalign added for Figure, if it added one
         self.run: object | None = None
+        self.cell_started: float | None = None  # perf_counter() when the running cell began
         self.autolog = None  # nbalign.autolog.Autolog, while autolog is on
 
     def pre_run_cell(self, info=None) -> None:
         self.run = object()  # a token per cell run: what was shown in it is not shown again
+        self.cell_started = time.perf_counter()
         self.session.cell_started()
 
     def post_run_cell(self, result=None) -> None:
@@ -56,19 +59,31 @@ class _Loaded:
             self.session.cell_finished()
 
     def log_observed(self) -> None:
-        """Evaluate, record (in one batch) and show what autolog saw being scored in the cell."""
+        """Evaluate, record (in one batch) and show what autolog saw being scored in the cell;
+        measure what an evaluation records of the models fitted in it."""
         autolog = self.autolog
-        if autolog is None or not autolog.watcher.queued:
+        if autolog is None:
+            return
+        if self.session.objective is None:
+            autolog.watcher.fitted_in_cell.clear()
+            autolog.watcher.take()
+            return
+        from .autolog import quiet
+        from .evaluation import learned_facts
+
+        with quiet():
+            autolog.watcher.learn_fitted(learned_facts)
+        if not autolog.watcher.queued:
             return
         observed = autolog.watcher.take()
-        if self.session.objective is None:
-            return
         from .commands import ProgressLine, evaluate_observed
 
         watcher = autolog.watcher
+        cell_seconds = None if self.cell_started is None else time.perf_counter() - self.cell_started
         for result in evaluate_observed(self.session, self.shell.user_ns, observed,
                                         fit_seconds=lambda model: watcher.fit_seconds.get(model),
-                                        report=ProgressLine(), warn=warn_user, fitted_on=watcher.fitted_on):
+                                        report=ProgressLine(), warn=warn_user, fitted_on=watcher.fitted_on,
+                                        cell_seconds=cell_seconds):
             result.show()
 
     def set_autolog(self, on: bool) -> None:

@@ -96,12 +96,12 @@ class KPI:
     def subjective(self) -> bool:
         return self.judge is not None and self.target is None
 
-    @property
+    @functools.cached_property  # read by every view of every evaluation: parsed once
     def current_quantity(self) -> Quantity | None:
         """``current`` with its unit; None when absent or unreadable (stored before values were checked)."""
         return _quantity_or_none(self.current)
 
-    @property
+    @functools.cached_property
     def target_quantity(self) -> Quantity | None:
         """``target`` with its unit; None when absent or unreadable."""
         return _quantity_or_none(self.target)

@@ -9,8 +9,10 @@ objective's metric. Those refits are nbalign's work, not the user's, so:
   global streams are put back as they were, whatever the refit drew from them
   (:func:`own_randomness`);
 - they are done in the user's cell only when they fit in a small budget (one second by default,
-  ``%config NbalignMagics.refit_budget``), estimated from how long the model's own fit took;
-  otherwise nbalign says how long they would take and how to ask for them (:class:`Budget`);
+  ``%config NbalignMagics.refit_budget``), estimated from how long the model's own fit took, and,
+  when autolog triggered them, also within a tenth of the time the user's cell took
+  (:data:`AUTOLOG_SHARE`: a scoring line never waits for refits); otherwise nbalign says how long
+  they would take and how to ask for them (:class:`Budget`);
 - they stop between folds when they run past twice their budget, and Ctrl-C stops them too
   (:class:`Cancelled`), after the evaluation they belong to has been recorded.
 """
@@ -26,6 +28,9 @@ from dataclasses import dataclass
 _SEEDS = random.Random(20240611)
 
 DEFAULT_BUDGET = 1.0  # seconds a refit may take inside the user's cell
+# What autolog's refits may add to the cell that triggered them, as a share of that cell's time: the
+# user's code keeps its timing within 10% (a scoring line never waits for refits; a long search may).
+AUTOLOG_SHARE = 0.1
 
 
 class Cancelled(Exception):
@@ -93,6 +98,17 @@ class Budget:
     when asked for), and whether a refit estimated at ``fits x fit_seconds`` fits in it."""
 
     seconds: float = DEFAULT_BUDGET
+    limit: str = ""  # what set it, in words, when not the user's budget
+
+    def within_cell(self, cell_seconds: float) -> Budget:
+        """This budget, or what autolog may add to a cell that took ``cell_seconds`` when that is less."""
+        share = max(0.0, AUTOLOG_SHARE * cell_seconds)
+        if share >= self.seconds:
+            return self
+        return Budget(share, f"what autolog may add to this cell (a tenth of its {describe_seconds(cell_seconds)})")
+
+    def describe(self) -> str:
+        return self.limit or f"the {describe_seconds(self.seconds)} budget"
 
     def allows(self, estimate: float | None) -> bool:
         return self.seconds > 0 and estimate is not None and estimate <= self.seconds
@@ -110,6 +126,8 @@ def estimate(fits: int, one_fit: float | None, share: float = 1.0) -> float | No
 
 
 def describe_seconds(seconds: float) -> str:
+    if seconds < 0.1:
+        return f"{seconds * 1000:.0f} ms"
     if seconds < 90:
         return f"{seconds:.0f} s" if seconds >= 10 else f"{seconds:.1f} s"
     return f"{seconds / 60:.0f} min"

@@ -19,7 +19,7 @@ def private_store(tmp_path, monkeypatch):
     """
     from nbalign import business
 
-    business._TUNED.clear()  # thresholds chosen in an earlier test are not this test's
+    business.forget_thresholds()  # thresholds chosen in an earlier test are not this test's
     monkeypatch.setenv("NBALIGN_STORE", str(tmp_path / "store" / "nbalign.db"))
     monkeypatch.setenv("JPY_SESSION_NAME", "notebook.ipynb")
     monkeypatch.chdir(tmp_path)

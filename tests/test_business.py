@@ -271,7 +271,7 @@ def test_tuned_threshold_never_reads_the_test_labels(cancer):
     figures = business.measure(objective, model, X_test, y_test)
     tuned = business.tune(objective, model, X_test, y_test, train, asked=True)
     shuffled = np.random.default_rng(0).permutation(y_test)
-    business._TUNED.clear()  # chosen again, not remembered
+    business.forget_thresholds()  # chosen again, not remembered
     again = business.tune(objective, model, X_test, shuffled, train, asked=True)
 
     assert tuned["threshold"] == again["threshold"]

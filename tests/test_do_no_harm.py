@@ -106,11 +106,20 @@ def execute(cells: list[str], path, interrupt: dict[int, float] | None = None) -
     return nb.cells
 
 
-def both(user_cells: list[str], nbalign_cells: list[str], tmp_path_factory) -> tuple[list, list]:
-    """The user's cells without nbalign, and with nbalign's cells run first: (without, with)."""
+def both(user_cells: list[str], nbalign_cells: list[str], tmp_path_factory,
+         after: dict[int, str] | None = None) -> tuple[list, list, dict]:
+    """The user's cells without nbalign, and with nbalign's cells run first (and ``after`` user
+    cell ``i``, nbalign's cell ``after[i]``): (without, with, nbalign's cells after, by ``i``)."""
+    after = after or {}
     without = execute(user_cells, tmp_path_factory.mktemp("without"))
-    with_ = execute(nbalign_cells + user_cells, tmp_path_factory.mktemp("with"))
-    return without, with_[len(nbalign_cells):]
+    cells, where = list(nbalign_cells), {}
+    for i, cell in enumerate(user_cells):
+        cells.append(cell)
+        where[i] = len(cells) - 1
+        if i in after:
+            cells.append(after[i])
+    with_ = execute(cells, tmp_path_factory.mktemp("with"))
+    return without, [with_[where[i]] for i in range(len(user_cells))], {i: with_[where[i] + 1] for i in after}
 
 
 # ------------------------------------------------------------------ 1, 2, 6: cross-validation, pickling, errors
@@ -164,7 +173,7 @@ USER_A = [DATA, *CROSS_VALIDATION.values(), *PICKLING.values(), "print(np.random
 
 @pytest.fixture(scope="module")
 def notebook_a(tmp_path_factory):
-    return both(USER_A, ["%load_ext nbalign", DATA, LOGLOSS], tmp_path_factory)
+    return both(USER_A, ["%load_ext nbalign", DATA, LOGLOSS], tmp_path_factory)[:2]
 
 
 def cell_a(cells, name: str):
@@ -243,43 +252,58 @@ USER_B = [
     CROSS_VALIDATION["multiclass"],
     "forest = RandomForestClassifier(n_estimators=20).fit(X_train, y_train)\n"  # left to chance: the global stream
     "print(roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1]))",
-    "search = GridSearchCV(RandomForestClassifier(n_estimators=10), {'max_depth': [2, 3]}, cv=3).fit(X_train, y_train)\n"
-    "print(search.best_params_, round(search.best_score_, 12))",
+    # 20 candidates: the best one's 3 refits on ROC AUC are a small share of the cell, so autolog lets them in
+    "search = GridSearchCV(RandomForestClassifier(n_estimators=10), {'min_samples_leaf': list(range(1, 21))}, cv=3)"
+    ".fit(X_train, y_train)\nprint(search.best_params_, round(search.best_score_, 12))",
     "print(roc_auc_score(y_test, search.predict_proba(X_test)[:, 1]))",
     "print(np.random.rand(), random.random())",
 ]
 
-# the refits are let in (a budget of a minute), so that they would draw if they drew from the user's streams
+# the refits are let in (a budget of a minute), so that they would draw if they drew from the user's streams;
+# the threshold is asked for after the forest's cell and after the search's scoring line
 NBALIGN_B = ["%load_ext nbalign", DATA, "%config NbalignMagics.refit_budget = 60", VALUE]
+ASKED_B = {2: "%evaluate forest --tune", 4: "%evaluate search --tune"}
 
 
 @pytest.fixture(scope="module")
 def notebook_b(tmp_path_factory):
-    return both(USER_B, NBALIGN_B, tmp_path_factory)
+    return both(USER_B, NBALIGN_B, tmp_path_factory, after=ASKED_B)
+
+
+def text(cell) -> str:
+    """Everything a cell showed, nbalign's lines and displays included."""
+    return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in cell.outputs)
 
 
 def test_nbalign_refits_leave_the_users_random_streams_alone(notebook_b):
-    """Item 3: the threshold is tuned (five refits of a forest left to chance) and a search on
-    accuracy is cross-validated again on ROC AUC; the user's numbers afterwards are the same."""
-    without, with_ = notebook_b
+    """Item 3: the forest's threshold is tuned (five refits of a forest left to chance), a search
+    on accuracy is cross-validated again on ROC AUC, and the search's threshold is tuned; the
+    user's numbers afterwards are the same."""
+    without, with_, asked = notebook_b
     assert [shown(c) for c in with_] == [shown(c) for c in without]
-    assert "tuned forest's decision threshold on 5 folds" in "".join(o.get("text", "") for o in with_[2].outputs)
+    assert "tuned forest's decision threshold on 5 folds" in text(asked[2])
     assert "did not log" not in stderr(with_[3])  # the search was cross-validated again
 
 
 def test_a_multiclass_cross_validation_under_a_two_class_metric_is_one_line(notebook_b):
-    without, with_ = notebook_b
+    without, with_, _ = notebook_b
     assert shown(with_[1]) == shown(without[1])
     lines = [line for line in stderr(with_[1]).splitlines() if line.startswith("nbalign")]
     assert len(lines) == 1 and "ROC AUC is defined for two classes, and the test labels have 3" in lines[0], lines
 
 
-def test_a_search_scored_in_one_line_is_tuned_as_its_best_estimator(notebook_b):
-    """Item 4: what is refitted is the search's best estimator (five fits, not a search in each
-    fold), acting on at most the action's capacity."""
-    text = "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in notebook_b[1][4].outputs)
-    assert "tuned search's decision threshold on 5 folds" in text
-    assert "the threshold that maximises value calling at most 20% on the training data" in text
+def test_a_search_scored_in_one_line_refits_nothing_and_is_tuned_as_its_best_estimator_when_asked(notebook_b):
+    """Item 4: the scoring line waits for no refit (it says how to ask); asked, what is refitted
+    is the search's best estimator (five fits, not a search in each fold), acting on at most the
+    action's capacity."""
+    _, with_, asked = notebook_b
+    scored = text(with_[4])
+    assert "no threshold tuned: 5 refits would take about " in scored
+    assert "over what autolog may add to this cell (a tenth of its " in scored
+    assert "`%evaluate search --tune` chooses it" in scored
+    tuned = text(asked[4])
+    assert "tuned search's decision threshold on 5 folds" in tuned
+    assert "the threshold that maximises value calling at most 20% on the training data" in tuned
 
 
 # ------------------------------------------------------------------ 5: Ctrl-C keeps the evaluation
