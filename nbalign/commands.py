@@ -77,8 +77,10 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
             baselines = [evaluate_model(objective, model, X_test, y_test, label, source="objective",
                                         role="baseline", rows_kept=session.rows_kept)
                          for label, model in baseline_models]
-            seen = {} if auto is None else {LINEAR_LABEL: auto.seconds, CONSTANT_LABEL: 0.0}
-            baselines = [with_tuned_threshold(objective, evaluation, model, X_test, y_test, train,
+            # the baseline to beat gets its threshold, within the refit budget; the constant floor has none to choose
+            seen = {} if auto is None else {LINEAR_LABEL: auto.seconds}
+            baselines = [evaluation if label == CONSTANT_LABEL else
+                         with_tuned_threshold(objective, evaluation, model, X_test, y_test, train,
                                               budget=session.refit_budget, fit_seconds=seen.get(label), report=report)
                          for evaluation, (label, model) in zip(baselines, baseline_models)]
     declared = session.set_objective(objective, *baselines)
