@@ -192,9 +192,15 @@ class Watcher:
         ``most`` of them), so that scoring one later does not: a small share of their fit."""
         fitted, self.fitted_in_cell = self.fitted_in_cell, []
         models = [m for m in (ref() for ref in fitted[-most:]) if m is not None]
-        for model in dict.fromkeys(models, None):
-            if model not in self.learned:
+        measured = set()
+        for model in models:
+            if id(model) in measured or model in self.learned:
+                continue
+            measured.add(id(model))
+            try:
                 self.learned[model] = measure(model)
+            except Exception:  # noqa: BLE001 - an evaluation of it measures it again, and says what fails
+                log.debug("nbalign could not measure a fitted model", exc_info=True)
 
     def fitted_on(self, model):
         """The data ``model`` was last fitted on, while it exists."""
