@@ -39,6 +39,7 @@ SCRIPTS = [
     ("import_time.py", "Importing nbalign"),
     ("autolog_cost.py", "What autolog adds, beside mlflow.sklearn.autolog"),
     ("search_cell.py", "A fitted search scored in one line, with a value matrix, in fresh kernels"),
+    ("locked_store.py", "%evaluate while another kernel holds the store locked"),
     ("plot_cost.py", "nbalign.plot() beside a bare matplotlib chart"),
     ("business_cost.py", "What the business figures add"),
     ("paired_tests.py", "Paired tests against a bootstrap"),

@@ -13,7 +13,7 @@ objective's metric. Those refits are nbalign's work, not the user's, so:
   when autolog triggered them, also within a tenth of the time the user's cell took
   (:data:`AUTOLOG_SHARE`: a scoring line never waits for refits); otherwise nbalign says how long
   they would take and how to ask for them (:class:`Budget`);
-- they stop between folds when they run past twice their budget, and Ctrl-C stops them too
+- they stop between folds once their budget is spent, and Ctrl-C stops them too
   (:class:`Cancelled`), after the evaluation they belong to has been recorded.
 """
 
@@ -114,10 +114,9 @@ class Budget:
         return self.seconds > 0 and estimate is not None and estimate <= self.seconds
 
     def deadline(self, estimate: float | None) -> float:
-        """When a refit that was let in is stopped: twice its budget (or its estimate, when it
-        was asked for), from now."""
-        limit = max(self.seconds, estimate or 0.0) * 2
-        return time.perf_counter() + limit if limit > 0 else float("inf")
+        """When a refit that was let in (estimated within the budget) is stopped, between two of
+        its fits: once the budget is spent, from now."""
+        return time.perf_counter() + max(self.seconds, estimate or 0.0)
 
 
 def estimate(fits: int, one_fit: float | None, share: float = 1.0) -> float | None:

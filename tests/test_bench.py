@@ -18,7 +18,7 @@ TIME_HEADER = "| what | median (IQR q1 to q3) | ratio to the anchor |"
 TIME_ROW = re.compile(r"^\| .+ \| [\d,.]+ (s|ms|µs) \(IQR [\d,.]+ to [\d,.]+\) \| [\d,.]+x \|$")
 GOALS = ["100x cheaper than MLflow", "`%evaluate` within 10% of the bare metric call", "`import nbalign` lighter",
          "Autolog adds nothing measurable", "hooks add to every cell", "`nbalign.plot()` at", "by chance at most 5%",
-         "A fitted GridSearchCV scored in one line"]
+         "A fitted GridSearchCV scored in one line", "A store another kernel holds locked"]
 
 
 def markdown_tables(text: str) -> list[list[str]]:
