@@ -742,7 +742,7 @@ def tune(objective, model, X, y, train, *, budget=None, fit_seconds: float | Non
 
     It refits the model ``TUNE_FOLDS`` times, so unless ``asked`` it is done only when that is
     estimated (from ``fit_seconds``, one fit of the model) to fit in ``budget``
-    (:class:`~nbalign.refit.Budget`), and stopped past twice that; otherwise the reason says how
+    (:class:`~nbalign.refit.Budget`), and stopped between folds once it is spent; otherwise the reason says how
     long it would take and how to ask for it (:func:`tuning_plan`, which costs no refit). Ctrl-C
     stops it too. The threshold acts on at most the action's capacity (``call: top 20%``).
     ``report(text, done)`` hears of its progress. ``plan`` is :func:`tuning_plan`'s, when the
