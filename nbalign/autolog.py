@@ -585,13 +585,16 @@ class Autolog:
             "cross_val_predict")
         self._patch_namespace()
 
+    def _cross_validation_call(self, original, args, kwargs) -> dict | None:
+        """The call's arguments by name, when an objective is declared (its metric is what is
+        scored on the folds) and they fit the original's signature; else None: not watched."""
+        return None if self.metric() is None else _bind(original, args, kwargs)
+
     def _watch_cross_validate(self, original, args, kwargs) -> Watch | None:
         """The estimator of each fold and the rows it was tested on come back with the user's
         result (``return_estimator``, ``return_indices``: the same fits, kept) and are taken out
         of it again; the objective's metric is scored on them after the cell."""
-        if self.metric() is None:
-            return None
-        bound = _bind(original, args, kwargs)
+        bound = self._cross_validation_call(original, args, kwargs)
         if bound is None:
             return None
         estimator, X, y = bound.get("estimator"), bound.get("X"), bound.get("y")
@@ -617,16 +620,17 @@ class Autolog:
     def _watch_cross_val_predict(self, original, args, kwargs) -> Watch | None:
         """The user's out-of-fold predictions, with the folds they came from remembered: a metric
         called on them (or a column, or a threshold) logs the estimator as cross-validated."""
-        if self.metric() is None:
-            return None
         from sklearn.base import is_classifier
         from sklearn.model_selection import check_cv
 
-        bound = _bind(original, args, kwargs)
+        bound = self._cross_validation_call(original, args, kwargs)
         if bound is None:
             return None
         estimator, X, y = bound.get("estimator"), bound.get("X"), bound.get("y")
-        folds = _RecordedFolds(check_cv(bound.get("cv"), y, classifier=is_classifier(estimator)))
+        try:
+            folds = _RecordedFolds(check_cv(bound.get("cv"), y, classifier=is_classifier(estimator)))
+        except Exception:  # noqa: BLE001 - the user's own mistake: scikit-learn says what is wrong, unobserved
+            return None
         method = bound.get("method", "predict")
         arguments = dict(bound)
         arguments["cv"] = folds
