@@ -138,7 +138,9 @@ def figures(args):
     try:
         setup = [DATA.format(rows=args.rows), SEARCH.format(trees=args.trees)]
         without.run("\n".join(setup))
-        for kernel in (first, again):
+        for name, kernel in (("first", first), ("again", again)):
+            # a store each, as two notebooks in two folders: neither reads what the other writes
+            kernel.run(f"import os; os.environ['NBALIGN_STORE'] = {os.path.join(folder, name + '.db')!r}")
             kernel.run("%load_ext nbalign")
             kernel.run(setup[0])
             kernel.run(OBJECTIVE)
