@@ -11,9 +11,10 @@ While autolog is on, nbalign watches these things, and only these:
 - **fits**: how long ``fit`` took, for the model's complexity; after the cell, what an
   evaluation records of the fitted model (what it learned, its size), so that scoring it later
   does not measure it in the scoring cell; ``partial_fit`` makes that stale;
-- **cross-validation**: ``cross_validate`` and ``cross_val_score`` keep each fold's fitted
-  estimator and test rows (the same fits: nothing is fitted again), and the objective's metric is
-  scored on them after the cell, apart from the user's call, whose result is unchanged;
+- **cross-validation**: ``cross_validate`` and ``cross_val_score`` get each fold's fitted
+  estimator and test rows back with their result (the same fits: nothing is fitted again, and
+  they are taken out of the user's result), and the objective's metric is scored on them apart,
+  right after the user's call, whose result is unchanged;
   ``cross_val_predict``'s output is remembered with the folds it came from, so a metric on it
   scores the objective's metric on each of them; a fitted search logs its best estimator.
 
@@ -103,9 +104,10 @@ class Observed:
     """A model seen being scored: evaluated with the objective's metric at the end of the cell.
 
     ``kind`` is ``"test"`` (a fitted model scored on data; ``response`` is what it answered,
-    when the user's call was seen), ``"cv"`` (an estimator cross-validated: ``folds`` holds each
-    fold's fitted estimator, its (train, test) rows and the mean fit time, to score the
-    objective's metric on them apart), ``"search" (a fitted search: its best estimator, to be
+    when the user's call was seen), ``"cv"`` (an estimator cross-validated: ``folds`` holds the
+    objective's metric on each fold, scored right after the user's call from its fitted estimators
+    and test rows, or the ``refused`` error that says why it cannot be, and the mean fit time),
+    ``"search" (a fitted search: its best estimator, to be
     cross-validated on the objective's metric unless the search already scored it) or
     ``"cv_predict"`` (out-of-fold predictions scored: ``folds`` holds the folds' rows, the
     response and its method, to score the objective's metric on each fold from them).
@@ -421,10 +423,14 @@ class Patches:
 class Autolog:
     """Autolog for one session: :meth:`start` patches, :meth:`stop` puts everything back."""
 
-    def __init__(self, watcher: Watcher, namespace: dict | None = None, metric: Callable | None = None):
+    def __init__(self, watcher: Watcher, namespace: dict | None = None, metric: Callable | None = None,
+                 score_folds: Callable | None = None):
         self.watcher = watcher
         self.namespace = namespace
         self.metric = metric or (lambda: None)  # the objective's Metric, or None: whether cross-validations are watched
+        # score_folds(estimator, X, y, estimators, splits) -> the objective's metric on each fold; raises
+        # NbalignError when it cannot be scored (what the user is told at the end of the cell)
+        self.score_folds = score_folds
         self.patches = Patches()
         self.active = False
         self._metric_originals: dict[int, SafePatch] = {}
@@ -588,7 +594,7 @@ class Autolog:
     def _cross_validation_call(self, original, args, kwargs) -> dict | None:
         """The call's arguments by name, when an objective is declared (its metric is what is
         scored on the folds) and they fit the original's signature; else None: not watched."""
-        return None if self.metric() is None else _bind(original, args, kwargs)
+        return None if self.metric() is None or self.score_folds is None else _bind(original, args, kwargs)
 
     def _watch_cross_validate(self, original, args, kwargs) -> Watch | None:
         """The estimator of each fold and the rows it was tested on come back with the user's
@@ -605,8 +611,15 @@ class Autolog:
             indices = result.pop("indices") if "return_indices" in added else result["indices"]
             shown = result.get("test_score")
             value = None if shown is None else float(sum(shown) / len(shown))
-            folds = {"estimators": list(estimators), "splits": list(zip(indices["train"], indices["test"])),
-                     "fit_seconds": float(sum(result["fit_time"]) / len(result["fit_time"]))}
+            folds = {"fit_seconds": float(sum(result["fit_time"]) / len(result["fit_time"]))}
+            # scored now, from the fits the user's call made (their predictions on the folds' test rows),
+            # so that the fitted estimators are not held until the end of the cell
+            try:
+                with quiet():  # nbalign's own predictions
+                    folds["scores"] = self.score_folds(estimator, X, y, list(estimators),
+                                                       list(zip(indices["train"], indices["test"])))
+            except NbalignError as exc:  # the metric does not fit this model or data: said at the end of the cell
+                folds["refused"] = exc
             self.watcher.queue(Observed(estimator, X, y, "cross_validate", value, "cv", folds))
             return result
 

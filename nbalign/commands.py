@@ -259,7 +259,7 @@ def evaluate_observed(session: Session, namespace: dict[str, Any], observed: lis
 
 def _record_cross_validation(session: Session, namespace: dict[str, Any], seen, name: str, budget) -> EvaluationResult:
     """Record a cross-validation autolog saw: of an estimator (the objective's metric scored on
-    each fold's fitted estimator and test rows, kept from the user's call), of out-of-fold
+    each fold right after the user's call, or why it could not be), of out-of-fold
     predictions (the objective's metric scored on each fold from them), or of a fitted search's
     best estimator (from the search's own results when it scored the objective's metric, else
     cross-validated again on it, in its folds, when that fits the refit budget)."""
@@ -267,8 +267,8 @@ def _record_cross_validation(session: Session, namespace: dict[str, Any], seen, 
 
     objective = session.require_objective()
     estimator, folds, value, metric_name = seen.model, seen.folds, seen.value, seen.metric
-    if seen.kind == "cv":
-        folds = {"scores": _fold_scores(objective, seen, name), "fit_seconds": seen.folds.get("fit_seconds")}
+    if seen.kind == "cv" and "refused" in seen.folds:
+        raise seen.folds["refused"]
     if seen.kind == "cv_predict":
         folds = {"scores": _out_of_fold_scores(objective, seen), "fit_seconds": seen.folds.get("fit_seconds")}
     if seen.kind == "search":
@@ -284,16 +284,15 @@ def _record_cross_validation(session: Session, namespace: dict[str, Any], seen, 
     return EvaluationResult(evaluation.with_id(row.id), row, session.standing)
 
 
-def _fold_scores(objective: Objective, seen, name: str) -> list[float]:
+def fold_scores(objective: Objective, name: str, estimator, X, y, estimators: list, splits: list) -> list[float]:
     """The objective's metric on each fold of a cross-validation, as its scorer returns it: each
-    fold's fitted estimator on its test rows (both kept from the user's call, which scored only
-    what the user asked for)."""
+    fold's fitted estimator on its test rows (both from the user's call, which scored only what
+    the user asked for). Raises :class:`EvaluationError` when the metric does not fit them."""
     from sklearn.utils import _safe_indexing
 
     from .tasks import check_responses, check_task, target_type
 
-    metric, X, y = objective.metric, seen.X, seen.y
-    estimators, splits = seen.folds["estimators"], seen.folds["splits"]
+    metric = objective.metric
     check_task(metric, estimators[0], y, target_type(y), name)
     check_responses(metric, estimators[0], name)
     scorer = metric.sklearn_scorer()

@@ -90,9 +90,15 @@ class _Loaded:
         """Switch autolog on (patch scikit-learn) or off (put every original back)."""
         if on and self.autolog is None:
             from .autolog import Autolog, Watcher
+            from .commands import fold_scores, model_label
 
-            session = self.session
-            autolog = Autolog(Watcher(warn=warn_user), self.shell.user_ns,
+            session, namespace = self.session, self.shell.user_ns
+
+            def score_folds(estimator, X, y, estimators, splits):
+                return fold_scores(session.objective, model_label(estimator, namespace), estimator, X, y,
+                                   estimators, splits)
+
+            autolog = Autolog(Watcher(warn=warn_user), namespace, score_folds=score_folds,
                               metric=lambda: None if session.objective is None else session.objective.metric)
             autolog.start()
             self.autolog = autolog

@@ -549,3 +549,19 @@ def test_a_search_scored_in_one_line_is_scored_from_the_users_predictions(watche
     assert len(calls) == 1
     (record,) = logged("search")
     assert record.kind == "test" and record.score == pytest.approx(watched.user_ns["_"])
+
+
+def test_a_cross_validation_holds_no_fitted_estimator_until_the_end_of_the_cell(watched, monkeypatch):
+    """The folds' estimators come back with the user's call only to be scored right after it: a
+    loop of cross-validations in one cell keeps their scores, not their models."""
+    from nbalign import autolog
+
+    queued = []
+    monkeypatch.setattr(autolog.Watcher, "queue", lambda self, observed: (queued.append(observed),
+                                                                           self.queued.append(observed)))
+    run(watched, "from sklearn.model_selection import cross_val_score\n"
+                 "for depth in (2, 3):\n"
+                 "    cross_val_score(RandomForestClassifier(n_estimators=5, max_depth=depth, random_state=0), "
+                 "X_train, y_train, cv=3)")
+    assert [sorted(o.folds) for o in queued] == [["fit_seconds", "scores"]] * 2
+    assert len(logged()) == 2
