@@ -51,31 +51,14 @@ X = customers
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=42)
 """
 
-OBJECTIVE = """\
-%%objective churn
-outcome: Keep more customers by calling those about to cancel with a retention offer
-kpi:
-  name: share of customers who cancel within the quarter
-  current: 26.5%
-  target: 22%
-  deadline: 2027-06-30
-  owner: VP Customer Success
-action:
-  call: top 20%
-  effect: 30%
-population: 12,000 customers per quarter
-value:
-  tp: $160
-  fp: -$20
-  fn: 0
-  tn: 0
-metric: recall_at_k
-target: from kpi
-baseline: auto
-data:
-  train: X_train, y_train
-  test: X_test, y_test
-"""
+def readme_objective() -> str:
+    """The churn objective of the example notebook (the README's), as the user declares it."""
+    import json
+
+    notebook = json.loads((ROOT / "example_notebooks" / "churn.ipynb").read_text(encoding="utf-8"))
+    return next("".join(cell["source"]) for cell in notebook["cells"]
+                if cell["cell_type"] == "code" and "".join(cell["source"]).startswith("%%objective"))
+
 
 SEARCH = """\
 from sklearn.compose import make_column_selector, make_column_transformer
@@ -143,7 +126,7 @@ def figures(args):
             kernel.run(f"import os; os.environ['NBALIGN_STORE'] = {os.path.join(folder, name + '.db')!r}")
             kernel.run("%load_ext nbalign")
             kernel.run(setup[0])
-            kernel.run(OBJECTIVE)
+            kernel.run(readme_objective())
             kernel.run(setup[1])
         refit = float(without.run("print(search.refit_time_)")[1])
         shown = again.run(SCORE)[1]

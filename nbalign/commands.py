@@ -307,12 +307,13 @@ def fold_scores(objective: Objective, name: str, estimator, X, y, estimators: li
 def _cross_validate_again(session: Session, search, seen, name: str, budget) -> dict:
     """A search's best estimator cross-validated on the objective's metric, in the search's folds,
     with nbalign's own random generator; only when its refits fit the ``budget``."""
+    from sklearn.base import is_classifier
     from sklearn.model_selection import check_cv, cross_validate
 
     from . import refit
 
     objective = session.require_objective()
-    folds = check_cv(search.cv, seen.y, classifier=_is_classifier(search))
+    folds = check_cv(search.cv, seen.y, classifier=is_classifier(search))
     n_splits = folds.get_n_splits(seen.X, seen.y)
     fit_seconds = float(search.cv_results_["mean_fit_time"][search.best_index_])
     estimate = refit.estimate(n_splits, fit_seconds)
@@ -326,12 +327,6 @@ def _cross_validate_again(session: Session, search, seen, name: str, budget) -> 
         scores = cross_validate(refit.seeded_clone(search.best_estimator_), seen.X, seen.y, cv=folds,
                                 scoring=objective.metric.sklearn_scorer())
     return {"scores": list(scores["test_score"]), "fit_seconds": float(scores["fit_time"].mean())}
-
-
-def _is_classifier(model) -> bool:
-    from sklearn.base import is_classifier
-
-    return is_classifier(model)
 
 
 def _out_of_fold_scores(objective: Objective, seen) -> list[float]:
