@@ -48,6 +48,7 @@ from benchmarks.common import (  # noqa: E402
 from nbalign.evaluation import Evaluation  # noqa: E402
 from nbalign.objective import parse_objective  # noqa: E402
 from nbalign.session import Session  # noqa: E402
+from nbalign.wire import view  # noqa: E402
 from nbalign.store import Store  # noqa: E402
 
 NOTEBOOK = "bench.ipynb"  # the notebook the objective belongs to: only its own is restored
@@ -129,7 +130,7 @@ def against_mlflow(rows: int, repeat: int, folder: Path):
         f"· the data fingerprint ({rows:,} x 20)": lambda: fingerprint(X, y),
         "· the store write (Store.record)": lambda: bare.record(replace(made, name=next(names))),
         "· the judgement (Judge.put, Judge.standing)": judgement,
-        "· the message views receive (Standing.to_dict, as JSON)": lambda: json.dumps(judged["standing"].to_dict()),
+        "· the message views receive (wire.view, as JSON)": lambda: json.dumps(view(judged["standing"])),
         "· the inline verdict (evaluation_bundle)":
             lambda: evaluation_bundle(judged["standing"].rows[-1], judged["standing"], judged["record"]),
     }
@@ -164,7 +165,7 @@ def against_mlflow(rows: int, repeat: int, folder: Path):
         return
     # What holds the goal back: each part of Session.record on its own, as a share of MLflow's run.
     parts = ("· the store write (Store.record)", "· the judgement (Judge.put, Judge.standing)",
-             "· the message views receive (Standing.to_dict, as JSON)")
+             "· the message views receive (wire.view, as JSON)")
     held_back = ", ".join(f"{name.split(' (')[0].lstrip('· ')} {table.time(name)} ({number(1 / table.ratio(name))}x "
                           "cheaper)" for name in parts)
     for arm, what in ((SESSION_RECORD, "`Session.record`, the evaluation made"),

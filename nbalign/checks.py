@@ -401,7 +401,7 @@ def below_baseline(facts: Facts) -> str | None:
 
 @check("NBA304", "info", "Within the noise of the baseline", scope="progress")
 def near_baseline(facts: Facts) -> str | None:
-    """The model scores a little below the baseline, but the difference is inside the noise of
+    """The model scores a little worse than the baseline, but the difference is inside the noise of
     the test set: it is not shown to be worse, nor better. A model that cannot be told apart
     from the baseline adds nothing yet; look for signal in the features."""
     if not facts.near_baseline:
@@ -453,8 +453,12 @@ def diminishing_returns(facts: Facts) -> str | None:
     if adequate is None:
         return None
     best, metric = facts.best, facts.metric
-    stalled = f"{facts.stalled} models in a row brought no real gain over the best ({best.name}, {format_score(best.score)})."
+    which = "the best" if best.role == "model" else "the baseline model"  # no model scores above it
+    stalled = (f"{facts.stalled} models in a row brought no real gain over {which} "
+               f"({best.name}, {format_score(best.score)}).")
     if adequate.key == best.key:
+        if best.role != "model":
+            return f"{stalled} Ship {best.name}, or improve the data rather than the model."
         return (f"{stalled} No simpler model comes within a real gain of it: ship {best.name}, or improve the "
                 "data rather than the model.")
     from .complexity import Complexity, ratio_text
@@ -484,22 +488,29 @@ def target_reached(facts: Facts) -> str | None:
     e = facts.evaluation
     if target is None or facts.few_rows or facts.metric.improvement(e.score, target) < 0:
         return None
+    if facts.best is None or facts.best.key != e.key:
+        return None  # not the best candidate (the baseline model, or a better model, meets it too)
     kpi = facts.objective.kpi
     line = kpi_line(kpi) if kpi is not None and kpi.target else ""
     promise = f" that should deliver: {kpi.name} {line}." if line else "."
     reached = f"{e.name} scores {format_score(e.score)}, meeting the target {format_score(target)}{promise}"
     rows = f"{e.n_rows:,} test rows" if e.n_rows else "the test rows"
     tested = facts.vs_target
+    ship = facts.simplest_not_beaten
+    shipped = "it" if ship is None or ship.key == e.key else f"{ship.name} ({format_score(ship.score)})"
+    simpler = "" if shipped == "it" else f", the simpler model {e.name} shows no real gain over"
     if tested is None:
-        return f"{reached} Whether it holds is untested on {rows}: confirm on more data before shipping it."
+        return (f"{reached} Whether it holds is untested on {rows}: confirm on more data before shipping "
+                f"{shipped}{simpler}.")
     from .comparison import improvement_interval
 
     low, high = (e.score + tested.low - tested.estimate, e.score + tested.high - tested.estimate)
     interval = f"{format_level(facts.confidence)} interval {format_score(low)} to {format_score(high)}"
     if improvement_interval(facts.metric, tested)[0] <= 0:
-        return (f"{reached} Its interval still reaches below the target ({interval}): {rows} cannot tell, so "
-                "confirm on more data before shipping it.")
-    return f"{reached} It holds with confidence ({interval}). Ship it and measure the KPI."
+        short = "below" if facts.metric.greater_is_better else "above"  # the side that misses it
+        return (f"{reached} Its interval still reaches {short} the target ({interval}): {rows} cannot tell, so "
+                f"confirm on more data before shipping {shipped}{simpler}.")
+    return f"{reached} It holds with confidence ({interval}). Ship {shipped}{simpler}, and measure the KPI."
 
 
 def _interval(facts: Facts, tested) -> str:

@@ -23,6 +23,7 @@ from .format import (
 )
 from .objective import Objective
 from .standing import ObjectiveFacts, Row, Standing
+from .wire import outlook_view
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +167,7 @@ def _business_segments(record: Evaluation | None, standing: Standing) -> list[tu
     """The projected KPI, the value at the action, and the values at the default and tuned
     thresholds: what the model would mean for the business."""
     outlook = None if record is None else standing.outlook(record)
-    shown = None if outlook is None else outlook.to_dict()
+    shown = None if outlook is None else outlook_view(outlook)
     if not shown:
         return []
     from .business import ErrorCost, format_value, gerund, threshold_line
@@ -471,19 +472,12 @@ def recommendation_text(standing: Standing, model: Evaluation | None, outlook=No
     from .kpi import _with_article, time_left
 
     objective, summary = standing.objective, standing.summary
-    if model is None:
+    if model is None or standing.ship is None:
         return "Nothing to recommend yet: evaluate a model (or declare a baseline model) first."
-    best = summary.best
-    if best is not None and best.id == model.id:
-        why = "the best model, with a real gain over every simpler one"
-    elif model.role == "baseline" and best is None:
-        why = "the baseline model, as no model has been evaluated yet"
-    else:
-        why = (f"the simplest model {best.name} shows no real gain over" if best is not None
-               else "the baseline model")
+    why = standing.ship.reason
     score = f"{objective.metric.label} {format_score(model.score)}"
     text = f"Ship {model.name} ({score}), {why}"
-    shown = None if outlook is None else outlook.to_dict()
+    shown = None if outlook is None else outlook_view(outlook)
     kpi = objective.kpi
     deadline = ""
     if kpi is not None and kpi.deadline:

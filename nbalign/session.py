@@ -107,12 +107,14 @@ class Session:
         Built when first asked after a change (by a subscriber, or a view asking): a session no
         view listens to never builds it."""
         if self._message is None:
+            from .wire import view
+
             self.revision = max(self.revision, 1)  # views take revisions from 1
             standing = self.standing
             self._message = {
                 "session": self.id,
                 "revision": self.revision,
-                "standing": None if standing is None else standing.to_dict(),
+                "standing": None if standing is None else view(standing),
             }
         return self._message
 

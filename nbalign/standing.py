@@ -47,7 +47,6 @@ from typing import Any
 
 from .business import row_view, terms_of
 from .checks import (
-    CHECKS,
     Finding,
     aside_findings,
     most_important,
@@ -60,9 +59,6 @@ from .metrics import Metric, metric_label, same_metric
 from .objective import Objective
 from .stats import Difference
 from .tasks import Labels
-
-# Rows sent to views: the most recent ones. The sidebar shows these; the plot shows them all.
-ROWS_SHIPPED = 50
 
 # A score on fewer than this many rows, and on less than half the rows of the objective's largest
 # test set, was made on a slice of the data (X_test[:10]): it is flagged (NBA201), compared with
@@ -90,16 +86,17 @@ VERDICTS: dict[str, tuple[str, str]] = {
     "small_gain": ("better, by less than min_gain", "neutral"),
     "no_gain": ("not distinguishable", "neutral"),
     "worse": ("worse", "bad"),
-    "below_baseline": ("below baseline", "bad"),
+    "below_baseline": ("worse than baseline", "bad"),
     "baseline": ("baseline", "neutral"),
     "other_metric": ("another metric", "neutral"),
     "training_data": ("on training data", "bad"),
     "other_test_set": ("another test set", "neutral"),
     "cross_validation": ("cross-validated", "neutral"),
+    "few_rows": ("on a slice of the test set", "neutral"),
 }
 # Verdicts of rows shown apart from the comparison: never the best, never in progress, drawn hollow
 # ("apart" in protocol/vocabulary.json).
-APART = frozenset({"training_data", "other_test_set", "cross_validation"})
+APART = frozenset({"training_data", "other_test_set", "cross_validation", "few_rows"})
 
 
 @dataclass(frozen=True)
@@ -167,6 +164,8 @@ class Facts:
 
     @cached_property
     def verdict(self) -> str:
+        if self.few_rows:
+            return "few_rows"  # compared for what it is worth (NBA201), but its word is no verdict
         if self.below_baseline:
             return "below_baseline"
         metric, min_gain = self.metric, self.min_gain
@@ -393,7 +392,9 @@ class Row:
     change_vs_best: float | None = None
     change_vs_baseline: float | None = None
     progress: float | None = None
-    became_best: bool = False  # strictly better than every model before it
+    became_best: bool = False  # strictly better than every candidate before it (the baseline model included)
+    # the best candidate's score once this row is judged: the "best so far" line every view draws
+    best_so_far: float | None = None
     complexity: dict | None = field(default=None, compare=False)  # what the model costs (the record's)
     facts: Facts | None = field(default=None, repr=False)  # what the checks are run on
     # its projected KPI and business value as text (nbalign.business.row_view), under current terms
@@ -447,38 +448,6 @@ class Row:
     def banner(self) -> Finding | None:
         return most_important(self.findings)
 
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self._shipped)
-
-    @cached_property
-    def _shipped(self) -> dict[str, Any]:
-        # A row is judged once and kept while later records come (the judge re-judges only what
-        # they change), so each standing the views receive reuses the dicts of the rows before.
-        return {
-            "id": self.id,
-            "name": self.name,
-            "estimator": self.estimator,
-            "role": self.role,
-            "version": self.version,
-            "metric": self.metric,
-            "metric_label": self.metric_label,
-            "score": _finite(self.score),
-            "verdict": self.verdict,
-            "tone": self.tone,
-            "best_before": _finite(self.best_before),
-            "change_vs_best": _finite(self.change_vs_best),
-            "change_vs_baseline": _finite(self.change_vs_baseline),
-            "progress": _finite(self.progress),
-            "vs_best": _difference(self.vs_best),
-            "vs_baseline": _difference(self.vs_baseline),
-            "codes": [f.code for f in self.findings],
-            "business": self.business,
-            "became_best": self.became_best,
-            "cell_id": self.cell_id,
-            "interval": _finite_pair(self.interval),
-        }
-
-
 @dataclass(frozen=True)
 class Summary:
     """Where the objective stands as a whole: the sidebar's headline."""
@@ -510,26 +479,6 @@ class Summary:
         span = self.target - self.baseline
         ends = sorted((claim.difference.low / span + 0.0, claim.difference.high / span + 0.0))
         return ends[0], ends[1]
-
-    def to_dict(self) -> dict[str, Any]:
-        claim = None if self.claim is None else self.claim.to_dict()
-        interval = self.progress_interval
-        return {
-            "baseline": _finite(self.baseline),
-            "target": _finite(self.target),
-            "min_gain": _finite(self.min_gain),
-            "best": None if self.best is None else {"id": self.best.id, "name": self.best.name,
-                                                     "score": _finite(self.best.score)},
-            "progress": _finite(self.progress),
-            "n_models": self.n_models,
-            "banner": self.banner.to_dict() if self.banner else None,
-            "confidence": self.confidence,
-            "best_vs_baseline": claim,
-            "progress_interval": None if interval is None or not all(map(math.isfinite, interval)) else list(interval),
-            "models_compared": self.models_compared,
-            "business": None if self.business is None else self.business.to_dict(),
-        }
-
 
 class Outlook:
     """What a model is projected to do for the business: the KPI under the objective's action,
@@ -574,68 +523,6 @@ class Outlook:
             return None
         ends = sorted(projected_kpi(self.objective, min(1.0, max(0.0, r))) for r in (difference.low, difference.high))
         return ends[0], ends[1]
-
-    def to_dict(self) -> dict[str, Any] | None:
-        from .business import (
-            ErrorCost,
-            format_kpi,
-            format_money,
-            format_value,
-            gerund,
-            kpi_progress,
-            value_per_period,
-        )
-        from .format import format_level
-
-        objective, figures = self.objective, self.figures
-        derivation = None if objective.derivation is None else objective.derivation.text
-        if figures is None:
-            return None if derivation is None else {"kpi": None, "value": None, "derivation": derivation}
-        kpi = None
-        if self.projected is not None:
-            interval = self.projected_interval
-            progress = kpi_progress(objective, self.projected)
-            spread = None if interval is None else [format_kpi(objective, v) for v in interval]
-            level = format_level(objective.stop.confidence)
-            shown = format_kpi(objective, self.projected)
-            text = f"{objective.kpi.current} → {shown} projected with {self.record.name}"
-            if spread is not None:
-                text += f" ({level} CI {spread[0]} to {spread[1]})"
-            kpi = {
-                "name": objective.kpi.name, "current": objective.kpi.current, "target": objective.kpi.target,
-                "projected": shown, "projected_interval": spread, "progress": _finite(progress),
-                "progress_interval": _finite_pair(None if interval is None else
-                                                  [kpi_progress(objective, v) for v in interval]),
-                "model": self.record.name,
-                "text": f"{text}; target {objective.kpi.target}",
-            }
-        value = None
-        per_case = figures.get("value")
-        if per_case is not None:
-            per_period = value_per_period(objective, per_case)
-            action = objective.action
-            rule = action.describe(objective.population) if action is not None else None
-            if isinstance(objective.value, ErrorCost):
-                said = f"errors cost {format_value(objective, -per_case)}"
-            else:
-                said = format_value(objective, per_case)
-                if per_period is not None:
-                    said += f" ({format_money(per_case, objective.value)} per case)"
-            value = {
-                "per_case": format_money(per_case, objective.value),
-                "per_period": None if per_period is None else format_value(objective, per_case),
-                "model": self.record.name,
-                "rule": rule,
-                "text": f"{self.record.name}: {said}" + (f", {gerund(rule)}" if rule else ""),
-            }
-        return {"kpi": kpi, "value": value, "derivation": derivation}
-
-
-def _finite_pair(pair) -> list[float] | None:
-    """``[low, high]`` when both are finite numbers, else None (views receive strict JSON)."""
-    if pair is None or not all(v is not None and math.isfinite(v) for v in pair):
-        return None
-    return sorted(pair)
 
 
 def _decision_metric(objective: Objective) -> Metric | None:
@@ -725,12 +612,31 @@ class BestClaim:
         gain = self._facts.metric.sign * self.difference.estimate
         return "better" if gain > 0 else "worse" if gain < 0 else "not_distinguishable"
 
-    def to_dict(self) -> dict[str, Any] | None:
-        shown = _difference(self.difference)
-        if shown is None or self.p_adjusted is None or not math.isfinite(self.p_adjusted):
-            return None
-        return {**shown, "p_adjusted": self.p_adjusted, "correction": self.correction,
-                "models_compared": self.models_compared, "verdict": self.verdict}
+@dataclass(frozen=True)
+class Ship:
+    """The model to ship, and why: the one decision the banner, the recommendation, the plot and
+    the sidebar all name.
+
+    ``why`` is ``baseline`` (no model scores above the baseline model), ``simplest`` (the simplest
+    model the best shows no real gain over), ``beats_simpler`` (the best, with a real gain over every
+    simpler model) or ``simplest_compared`` (the best, and no simpler model was compared with it).
+    """
+
+    record: Evaluation
+    facts: Facts | None = field(default=None, repr=False, compare=False)  # the best's, as of now
+    why: str = "beats_simpler"
+
+    @property
+    def reason(self) -> str:
+        """Why this model, in words that follow its name."""
+        best = None if self.facts is None else self.facts.best
+        if self.why == "baseline":
+            return "the baseline model, as no model scores above it"
+        if self.why == "simplest":
+            return f"the simplest model {best.name} shows no real gain over"
+        if self.why == "simplest_compared":
+            return "the best model, and no simpler model has been compared with it"
+        return "the best model, with a real gain over every simpler one"
 
 
 @dataclass(frozen=True)
@@ -744,15 +650,12 @@ class Standing:
     comparisons: Comparisons | None = field(default=None, repr=False, compare=False)
     baseline_record: Evaluation | None = field(default=None, repr=False, compare=False)
     labels: Labels | None = field(default=None, repr=False, compare=False)
+    ship: Ship | None = field(default=None, repr=False, compare=False)
 
-    @cached_property
+    @property
     def recommended(self) -> Evaluation | None:
-        """The model to ship now: the simplest the best shows no real gain over; the baseline
-        model while no model is judged; None when there is neither."""
-        latest = next((r.facts for r in reversed(self.rows) if r.facts is not None and r.facts.best is not None), None)
-        if latest is not None:
-            return latest.simplest_not_beaten
-        return self.baseline_record
+        """The model to ship now (see :class:`Ship`); None while there is no candidate."""
+        return None if self.ship is None else self.ship.record
 
     def outlook(self, record: Evaluation) -> Outlook | None:
         """What ``record``'s model is projected to do for the business (None without terms)."""
@@ -767,27 +670,6 @@ class Standing:
     @property
     def metric(self) -> Metric:
         return self.objective.metric
-
-    def to_dict(self, limit: int | None = ROWS_SHIPPED) -> dict[str, Any]:
-        """The standing as views receive it: the summary and the most recent ``limit`` rows."""
-        rows = self.rows if limit is None else self.rows[-limit:] if limit else ()
-        codes = {f.code for r in rows for f in r.findings} | {f.code for f in self.findings}
-        if self.summary.banner is not None:
-            codes.add(self.summary.banner.code)
-        from .kpi import kpi_statement
-
-        kpi = self.objective.kpi
-        return {
-            "objective": self.objective.to_dict(),
-            # the KPI as one statement of intent, with the time left as of today
-            "kpi_statement": None if kpi is None else kpi_statement(kpi),
-            "findings": [f.to_dict() for f in self.findings],
-            "summary": self.summary.to_dict(),
-            "rows": [r.to_dict() for r in rows],
-            "rows_total": len(self.rows),
-            "checks": {code: CHECKS[code].to_dict() for code in sorted(codes)},
-        }
-
 
 def progress_to_target(score: float, baseline: float | None, target: float | None,
                        sign: int | None = None) -> float | None:
@@ -981,24 +863,28 @@ class Judge:
                 # the baseline model is a model one could ship: a candidate when returns diminish
                 ranked = self._simplest.setdefault(record.data_fingerprint, [])
                 bisect.insort(ranked, (simplicity(record), position))
-            row = Row(**common, preset="baseline", change_vs_baseline=change_vs_baseline, progress=progress)
+            best_now = self._reference(None if fold.best is None else self._records[fold.best])
+            row = Row(**common, preset="baseline", change_vs_baseline=change_vs_baseline, progress=progress,
+                      best_so_far=None if best_now is None else best_now.score)
             return row, _Fold(fold.best, fold.stalled, position, fold.models)
 
         best_model = None if fold.best is None else self._records[fold.best]
-        best_before = self._reference(best_model)
+        best_before = self._reference(best_model)  # the best candidate so far: a model, or the baseline model
         gain = None if best_before is None else metric.improvement(record.score, best_before.score)
         real_gain = gain is not None and gain >= self._min_gain and self._is_real(record, best_before)
-        stalled = fold.stalled + 1 if gain is not None and not real_gain else 0
         few_rows = is_few_rows(record.n_rows, self._largest_rows)
-        became_best = (best_model is None or metric.improvement(record.score, best_model.score) > 0) and not few_rows
+        # a slice of the test set is compared for what it is worth, but it neither ends nor extends a run
+        stalled = fold.stalled if few_rows else fold.stalled + 1 if gain is not None and not real_gain else 0
+        became_best = (best_before is None or metric.improvement(record.score, best_before.score) > 0) and not few_rows
         best = position if became_best else fold.best
         same_test_set = self._by_test_set.setdefault(record.data_fingerprint, [])
         simplest = self._simplest.setdefault(record.data_fingerprint, [])
         if not few_rows:  # a model to ship is one measured on enough rows
             same_test_set.append(position)
             bisect.insort(simplest, (simplicity(record), position))
+        best_now = self._reference(None if best is None else self._records[best])
         facts = Facts(self.objective, metric, record, baseline, self._baseline_record, best_before, gain,
-                      real_gain, stalled, None if best is None else self._records[best], self._min_gain,
+                      real_gain, stalled, best_now, self._min_gain,
                       self.objective.stop.patience, few_rows, len(same_test_set), self.comparisons,
                       (self._records, position, simplest), self.labels)
         row = Row(
@@ -1009,6 +895,7 @@ class Judge:
             change_vs_baseline=change_vs_baseline,
             progress=progress,
             became_best=became_best,
+            best_so_far=None if few_rows or best_now is None else best_now.score,
             facts=facts,
         )
         return row, _Fold(best, stalled, position, fold.models + 1)
@@ -1061,14 +948,17 @@ class Judge:
 
     def _make_standing(self) -> Standing:
         fold = self._folds[-1] if self._folds else _Fold()
-        best = None if fold.best is None else self._rows[fold.best]
+        best = self._best_row(fold)
+        ship = self._ship(best)
         target = self.objective.target
         claim, compared = None, 0
         if best is not None:
-            positions = self._by_test_set.get(self._records[fold.best].data_fingerprint, [])
+            at = bisect.bisect_left(self._ids, best.id)
+            positions = self._by_test_set.get(self._records[at].data_fingerprint, [])
             compared = len(positions)
-            competitors = [self._records[p] for p in positions] if compared <= HOLM_UP_TO else None
-            claim = BestClaim(best.facts, competitors, compared)
+            if best.facts is not None:  # a model: its lead over the baseline, chosen among `compared`
+                competitors = [self._records[p] for p in positions] if compared <= HOLM_UP_TO else None
+                claim = BestClaim(best.facts, competitors, compared)
         summary = Summary(
             baseline=self._baseline,
             target=target,
@@ -1077,7 +967,7 @@ class Judge:
             progress=None if best is None else progress_to_target(best.score, self._baseline, target, self.metric.sign),
             n_models=fold.models,
             baseline_id=None if self._baseline_model() is None else self._baseline_record.id,
-            banner=self._headline(best, fold),
+            banner=self._headline(best, fold, ship),
             confidence=self.objective.stop.confidence,
             models_compared=compared,
             claim=claim,
@@ -1088,7 +978,12 @@ class Judge:
         facts = ObjectiveFacts(self.objective, datetime.date.today(), self._baseline, self._baseline_record,
                                self.labels, self.comparisons)
         return Standing(self.objective, tuple(self._rows), summary, objective_findings(facts), self.comparisons,
-                        self._baseline_model(), self.labels)
+                        self._baseline_model(), self.labels, ship)
+
+    def _best_row(self, fold: _Fold) -> Row | None:
+        """The best candidate: the best model, or the baseline model while no model scores above it."""
+        best = self._reference(None if fold.best is None else self._records[fold.best])
+        return None if best is None else self._rows[bisect.bisect_left(self._ids, best.id)]
 
     def _outlook(self, best: Row | None) -> Outlook | None:
         """The business outlook of the best model, or of the baseline model before there is one."""
@@ -1099,24 +994,34 @@ class Judge:
             return None
         return Outlook(self.objective, record, self.comparisons, self.labels)
 
-    def _headline(self, best: Row | None, fold: _Fold) -> Finding | None:
-        """Once the best model meets the target that is the news; else the latest finding."""
-        if best is not None:
-            reached = next((f for f in best.findings if f.code == "NBA305"), None)
+    def _ship(self, best: Row | None) -> Ship | None:
+        """The model to ship now, decided once for every view (see :class:`Ship`)."""
+        if best is None:
+            return None
+        if best.facts is None:  # the baseline model: no model scores above it
+            return Ship(self._records[bisect.bisect_left(self._ids, best.id)], best.facts, "baseline")
+        final = self._as_of_now(best.facts)
+        record = final.simplest_not_beaten
+        if record.key != best.facts.evaluation.key:
+            return Ship(record, final, "simplest")
+        others = [at for _, at in final.history[2] if self._records[at].key != record.key
+                  and simplicity(self._records[at]) < simplicity(record)]
+        return Ship(record, final, "beats_simpler" if others else "simplest_compared")
+
+    def _as_of_now(self, facts: Facts) -> Facts:
+        """A model's facts with the whole history as candidates: what it is compared with today."""
+        from dataclasses import replace
+
+        records, _, simplest = facts.history
+        return replace(facts, history=(records, len(records) - 1, simplest))
+
+    def _headline(self, best: Row | None, fold: _Fold, ship: Ship | None) -> Finding | None:
+        """Once the best model meets the target that is the news (naming the model to ship);
+        else the latest finding."""
+        if best is not None and ship is not None and ship.facts is not None:
+            reached = next((f for f in progress_findings(ship.facts if ship.record.key == best.facts.evaluation.key
+                                                         else self._as_of_now(best.facts))
+                            if f.code == "NBA305"), None)
             if reached is not None:
                 return reached
         return None if fold.last_judged is None else self._rows[fold.last_judged].banner
-
-
-def _finite(value: float | None) -> float | None:
-    """Views receive strict JSON: a non-finite number never leaves the kernel."""
-    return value if value is None or math.isfinite(value) else None
-
-
-def _difference(difference: Difference | None) -> dict[str, Any] | None:
-    """A test's result as views receive it; None when it has a number that is not finite."""
-    if difference is None:
-        return None
-    values = difference.to_dict()
-    numbers = (values["estimate"], values["low"], values["high"], values["p_value"])
-    return values if all(math.isfinite(v) for v in numbers) else None

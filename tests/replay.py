@@ -23,6 +23,7 @@ from nbalign.evaluation import Evaluation  # noqa: E402
 from nbalign.objective import parse_objective  # noqa: E402
 from nbalign.protocol import envelope  # noqa: E402
 from nbalign.session import Session  # noqa: E402
+from nbalign.wire import view  # noqa: E402
 
 EXAMPLE = ROOT / "protocol" / "replay" / "example.json"
 METRICS = {"auc": (0.5, 1.0, 0.95), "average_precision": (0.2, 0.9, 0.8), "logloss": (0.2, 0.7, 0.25)}
@@ -117,7 +118,7 @@ def kernel_state(session: Session) -> dict:
     """The kernel's own state, computed afresh (not the message it last sent)."""
     standing = session.standing
     return json.loads(json.dumps({"session": session.id, "revision": session.revision,
-                                  "standing": None if standing is None else standing.to_dict()}))
+                                  "standing": None if standing is None else view(standing)}))
 
 
 def sequence(seed: int, n_steps: int, folder: Path) -> dict:

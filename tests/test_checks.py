@@ -15,6 +15,7 @@ from nbalign.predictions import keep
 from nbalign.predictions import test_set as labels_of
 from nbalign.standing import Judge, ObjectiveFacts
 from nbalign.tasks import describe_labels
+from nbalign.wire import view
 
 TODAY = datetime.date(2026, 11, 28)
 
@@ -126,8 +127,8 @@ def test_the_noise_of_a_baseline_model_comes_from_its_kept_predictions():
     standing = judge.standing()
     (finding,) = standing.findings
     assert finding.code == "NBA107" and "with 300 test rows" in finding.message
-    assert standing.to_dict()["findings"][0]["code"] == "NBA107"
-    assert "NBA107" in standing.to_dict()["checks"]
+    assert view(standing)["findings"][0]["code"] == "NBA107"
+    assert "NBA107" in view(standing)["checks"]
 
 
 def test_declaring_accuracy_on_imbalanced_loans_says_so_on_the_card_and_to_the_sidebar(shell):

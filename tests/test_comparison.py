@@ -16,6 +16,7 @@ from nbalign.objective import parse_objective
 from nbalign.predictions import keep
 from nbalign.predictions import test_set as labels_of
 from nbalign.standing import Judge
+from nbalign.wire import summary_view
 from nbalign.store import Store
 
 
@@ -197,18 +198,18 @@ def test_the_claim_against_the_baseline_is_corrected_for_the_models_compared(mon
     text = "metric: auc\nbaseline: 0.5\ntarget: 0.99"
     standing, _ = judged(models, text, y)
     summary = standing.summary
-    claim = summary.to_dict()["best_vs_baseline"]
+    claim = summary_view(standing)["best_vs_baseline"]
     own = summary.best.vs_baseline
     assert summary.models_compared == 5 and claim["models_compared"] == 5 and claim["correction"] == "Holm"
     assert claim["high"] - claim["low"] > own.high - own.low  # Bonferroni-widened: 1 - 0.05/5
     assert claim["p_adjusted"] >= own.p_value and claim["verdict"] == "better"
     low, high = summary.progress_interval
     assert low < summary.progress < high
-    assert summary.to_dict()["progress_interval"] == [low, high]
+    assert summary_view(standing)["progress_interval"] == [low, high]
     import nbalign.standing as standing_module
 
     monkeypatch.setattr(standing_module, "HOLM_UP_TO", 2)
-    beyond = judged(models, text, y)[0].summary.to_dict()["best_vs_baseline"]
+    beyond = summary_view(judged(models, text, y)[0])["best_vs_baseline"]
     assert beyond["correction"] == "Bonferroni" and beyond["p_adjusted"] == pytest.approx(min(1, 5 * own.p_value))
 
 

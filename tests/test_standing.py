@@ -14,6 +14,7 @@ from nbalign.checks import CHECKS, objective_findings
 from nbalign.evaluation import Evaluation
 from nbalign.objective import parse_objective
 from nbalign.standing import APART, VERDICTS, Judge, ObjectiveFacts, progress_to_target
+from nbalign.wire import view
 
 PROTOCOL = Path(__file__).resolve().parents[1] / "protocol"
 
@@ -180,7 +181,7 @@ def test_records_of_another_metric_are_shown_apart_and_never_judged():
 def test_to_dict_is_bounded_and_names_every_code_it_uses():
     text = "metric: auc\ntarget: 0.99\nbaseline: 0.5\nstop:\n  min_gain: 0.05\n  patience: 2"
     standing = judge(text, history(*[0.6 + i / 10_000 for i in range(120)]))
-    shipped = standing.to_dict()
+    shipped = view(standing)
     assert len(shipped["rows"]) == 50 and shipped["rows_total"] == 120
     assert shipped["rows"][-1]["id"] == 120
     assert set(shipped["checks"]) == {"NBA302", "NBA303"}

@@ -1,0 +1,238 @@
+"""The view model: the one form of the standing every view renders.
+
+The judge (:mod:`nbalign.standing`) decides; this module is the only place that turns its
+decisions into what views show, so the inline line, the cards, ``%nbalign models``, the plot,
+the panel and the sidebar cannot tell different stories. Everything a view needs is here, decided
+once: each row's verdict word and tone, whether it is set apart, the best so far after it; the
+best candidate (the baseline model counts), the model to ship and why, the progress interval and
+what it is adjusted for, the banner, and the business story in one line. It is also the comm's
+``standing`` payload (``protocol/schema.json``), so it holds strict JSON only: no number that is
+not finite ever leaves the kernel.
+
+A row's view is built once and kept on the row (the judge keeps rows while later records come),
+so each standing a kernel sends reuses the views of the rows before.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .format import format_level, format_percent, format_score
+
+# Rows sent to views: the most recent ones. The sidebar shows these; the plot shows them all.
+ROWS_SHIPPED = 50
+
+
+def view(standing, limit: int | None = ROWS_SHIPPED) -> dict[str, Any]:
+    """The standing as views receive it: the summary and the most recent ``limit`` rows."""
+    from .checks import CHECKS
+    from .kpi import kpi_statement
+
+    rows = standing.rows if limit is None else standing.rows[-limit:] if limit else ()
+    codes = {f.code for r in rows for f in r.findings} | {f.code for f in standing.findings}
+    if standing.summary.banner is not None:
+        codes.add(standing.summary.banner.code)
+    kpi = standing.objective.kpi
+    return {
+        "objective": standing.objective.to_dict(),
+        # the KPI as one statement of intent, with the time left as of today
+        "kpi_statement": None if kpi is None else kpi_statement(kpi),
+        "findings": [f.to_dict() for f in standing.findings],
+        "summary": summary_view(standing),
+        "rows": [row_view(r) for r in rows],
+        "rows_total": len(standing.rows),
+        "checks": {code: CHECKS[code].to_dict() for code in sorted(codes)},
+    }
+
+
+def summary_view(standing) -> dict[str, Any]:
+    """Where the objective stands as a whole: the sidebar's headline, the plot's title, the
+    recommendation."""
+    summary = standing.summary
+    claim = None if summary.claim is None else claim_view(summary.claim)
+    interval = summary.progress_interval
+    best = summary.best
+    return {
+        "baseline": finite(summary.baseline),
+        "target": finite(summary.target),
+        "min_gain": finite(summary.min_gain),
+        "best": None if best is None else {"id": best.id, "name": best.name, "score": finite(best.score),
+                                           "role": best.role},
+        "ship": ship_view(standing),
+        "progress": finite(summary.progress),
+        "n_models": summary.n_models,
+        "banner": summary.banner.to_dict() if summary.banner else None,
+        "confidence": summary.confidence,
+        "best_vs_baseline": claim,
+        "progress_interval": None if interval is None or not all(map(math.isfinite, interval)) else list(interval),
+        "progress_interval_label": None if interval is None else interval_label(summary.confidence, claim),
+        "models_compared": summary.models_compared,
+        "business": None if summary.business is None else outlook_view(summary.business),
+        "story": story(standing),
+    }
+
+
+def interval_label(confidence: float, claim: dict | None) -> str:
+    """``95% CI``, or ``95% CI, widened for 3 models compared`` when the interval is the best's
+    claim over the baseline adjusted for the models it was chosen from (Bonferroni)."""
+    label = f"{format_level(confidence)} CI"
+    compared = 0 if claim is None else claim.get("models_compared") or 0
+    if compared > 1:
+        label += f", widened for the {compared:,} models compared"
+    return label
+
+
+def ship_view(standing) -> dict[str, Any] | None:
+    """The model to ship, why, and how far it goes: what the banner and recommendation name."""
+    ship = standing.ship
+    if ship is None:
+        return None
+    record, summary = ship.record, standing.summary
+    from .standing import progress_to_target
+
+    progress = progress_to_target(record.score, summary.baseline, summary.target, standing.metric.sign)
+    return {"id": record.id, "name": record.name, "score": finite(record.score), "role": record.role,
+            "why": ship.why, "reason": ship.reason, "progress": finite(progress)}
+
+
+def story(standing) -> str | None:
+    """The business story in one line a VP can read: what shipping the recommended model does
+    to the KPI (or the metric, without a KPI), and what the best model adds beyond it."""
+    ship, summary = standing.ship, standing.summary
+    if ship is None:
+        return None
+    outlook = standing.outlook(ship.record)
+    shown = None if outlook is None else outlook_view(outlook)
+    kpi = None if shown is None else shown["kpi"]
+    if kpi is not None:
+        spread = "" if not kpi["projected_interval"] else \
+            f" ({format_level(summary.confidence)} CI {kpi['projected_interval'][0]} to {kpi['projected_interval'][1]})"
+        reach = "" if kpi["progress"] is None else (
+            ", which meets the target" if kpi["progress"] >= 1 else f", {format_percent(kpi['progress'])} of the way")
+        text = (f"Shipping {ship.record.name} is projected to bring {kpi['name']} from {kpi['current']} to "
+                f"{kpi['projected']}{spread}{reach} (target {kpi['target']})")
+    else:
+        text = f"Shipping {ship.record.name} scores {standing.metric.label} {format_score(ship.record.score)}"
+        if summary.target is not None:
+            text += f" (target {format_score(summary.target)})"
+    best = summary.best
+    if best is None or best.id == ship.record.id:
+        return text + "."
+    return text + f"; the best model, {best.name}, adds no real gain beyond it."
+
+
+def row_view(row) -> dict[str, Any]:
+    """One record as judged, as views receive it (built once per row)."""
+    kept = row.__dict__.get("_view")
+    if kept is None:
+        kept = row.__dict__["_view"] = _row_view(row)
+    return dict(kept)
+
+
+def _row_view(row) -> dict[str, Any]:
+    from .standing import APART
+
+    return {
+        "id": row.id,
+        "name": row.name,
+        "estimator": row.estimator,
+        "role": row.role,
+        "version": row.version,
+        "metric": row.metric,
+        "metric_label": row.metric_label,
+        "score": finite(row.score),
+        "verdict": row.verdict,
+        "word": row.word,
+        "tone": row.tone,
+        "apart": row.verdict in APART,
+        "best_before": finite(row.best_before),
+        "best_so_far": finite(row.best_so_far),
+        "change_vs_best": finite(row.change_vs_best),
+        "change_vs_baseline": finite(row.change_vs_baseline),
+        "progress": finite(row.progress),
+        "vs_best": difference_view(row.vs_best),
+        "vs_baseline": difference_view(row.vs_baseline),
+        "codes": [f.code for f in row.findings],
+        "business": row.business,
+        "became_best": row.became_best,
+        "cell_id": row.cell_id,
+        "interval": finite_pair(row.interval),
+    }
+
+
+def claim_view(claim) -> dict[str, Any] | None:
+    """"The best beats the baseline", corrected for the models it was chosen from."""
+    shown = difference_view(claim.difference)
+    if shown is None or claim.p_adjusted is None or not math.isfinite(claim.p_adjusted):
+        return None
+    return {**shown, "p_adjusted": claim.p_adjusted, "correction": claim.correction,
+            "models_compared": claim.models_compared, "verdict": claim.verdict}
+
+
+def outlook_view(outlook) -> dict[str, Any] | None:
+    """What a model is projected to do for the business: the KPI with its interval, the value."""
+    from .business import ErrorCost, format_kpi, format_money, format_value, gerund, kpi_progress, value_per_period
+
+    objective, figures, record = outlook.objective, outlook.figures, outlook.record
+    derivation = None if objective.derivation is None else objective.derivation.text
+    if figures is None:
+        return None if derivation is None else {"kpi": None, "value": None, "derivation": derivation}
+    kpi = None
+    if outlook.projected is not None:
+        interval = outlook.projected_interval
+        spread = None if interval is None else [format_kpi(objective, v) for v in interval]
+        shown = format_kpi(objective, outlook.projected)
+        text = f"{objective.kpi.current} → {shown} projected with {record.name}"
+        if spread is not None:
+            text += f" ({format_level(objective.stop.confidence)} CI {spread[0]} to {spread[1]})"
+        kpi = {
+            "name": objective.kpi.name, "current": objective.kpi.current, "target": objective.kpi.target,
+            "projected": shown, "projected_interval": spread,
+            "progress": finite(kpi_progress(objective, outlook.projected)),
+            "progress_interval": finite_pair(None if interval is None else
+                                             [kpi_progress(objective, v) for v in interval]),
+            "model": record.name,
+            "text": f"{text}; target {objective.kpi.target}",
+        }
+    value = None
+    per_case = figures.get("value")
+    if per_case is not None:
+        per_period = value_per_period(objective, per_case)
+        action = objective.action
+        rule = action.describe(objective.population) if action is not None else None
+        if isinstance(objective.value, ErrorCost):
+            said = f"errors cost {format_value(objective, -per_case)}"
+        else:
+            said = format_value(objective, per_case)
+            if per_period is not None:
+                said += f" ({format_money(per_case, objective.value)} per case)"
+        value = {
+            "per_case": format_money(per_case, objective.value),
+            "per_period": None if per_period is None else format_value(objective, per_case),
+            "model": record.name,
+            "rule": rule,
+            "text": f"{record.name}: {said}" + (f", {gerund(rule)}" if rule else ""),
+        }
+    return {"kpi": kpi, "value": value, "derivation": derivation}
+
+
+def difference_view(difference) -> dict[str, Any] | None:
+    """A test's result as views receive it; None when it has a number that is not finite."""
+    if difference is None:
+        return None
+    values = difference.to_dict()
+    numbers = (values["estimate"], values["low"], values["high"], values["p_value"])
+    return values if all(math.isfinite(v) for v in numbers) else None
+
+
+def finite(value: float | None) -> float | None:
+    """Views receive strict JSON: a non-finite number never leaves the kernel."""
+    return value if value is None or math.isfinite(value) else None
+
+
+def finite_pair(pair) -> list[float] | None:
+    """``[low, high]`` when both are finite numbers, else None."""
+    if pair is None or not all(v is not None and math.isfinite(v) for v in pair):
+        return None
+    return sorted(pair)
