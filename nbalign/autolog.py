@@ -99,6 +99,27 @@ class Prediction:
     seconds: float | None = None  # how long the user's call took
 
 
+def _cross_validation_caller(scoring) -> str:
+    """What the user called, to name their own figure: ``cross_val_score (f1)`` when the watched
+    ``cross_validate`` runs inside it (it calls ``cross_validate`` with a scorer object, so the
+    scoring's name is its argument there), else ``cross_validate``: a few frames up, no more."""
+    import inspect
+    import sys
+
+    from sklearn.model_selection import _validation
+
+    inner = getattr(inspect.unwrap(_validation.cross_val_score), "__code__", None)  # under validate_params
+    frame = sys._getframe(1)
+    for _ in range(8):
+        if frame is None:
+            break
+        if frame.f_code is inner:
+            scoring = frame.f_locals.get("scoring")
+            return "cross_val_score" + (f" ({scoring})" if isinstance(scoring, str) else "")
+        frame = frame.f_back
+    return "cross_validate" + (f" ({scoring})" if isinstance(scoring, str) else "")
+
+
 @dataclass
 class Observed:
     """A model seen being scored: evaluated with the objective's metric at the end of the cell.
@@ -605,6 +626,8 @@ class Autolog:
             return None
         estimator, X, y = bound.get("estimator"), bound.get("X"), bound.get("y")
         added = [key for key in ("return_estimator", "return_indices") if not bound.get(key)]
+        # what the user called, to name their own figure: "your cross_val_score 0.708"
+        caller = _cross_validation_caller(bound.get("scoring"))
 
         def after(result, seconds):
             estimators = result.pop("estimator") if "return_estimator" in added else result["estimator"]
@@ -620,7 +643,7 @@ class Autolog:
                                                        list(zip(indices["train"], indices["test"])))
             except NbalignError as exc:  # the metric does not fit this model or data: said at the end of the cell
                 folds["refused"] = exc
-            self.watcher.queue(Observed(estimator, X, y, "cross_validate", value, "cv", folds))
+            self.watcher.queue(Observed(estimator, X, y, caller, value, "cv", folds))
             return result
 
         def undo(result):

@@ -498,7 +498,7 @@ def target_reached(facts: Facts) -> str | None:
     tested = facts.vs_target
     ship = facts.simplest_not_beaten
     shipped = "it" if ship is None or ship.key == e.key else f"{ship.name} ({format_score(ship.score)})"
-    simpler = "" if shipped == "it" else f", the simpler model {e.name} shows no real gain over"
+    simpler = "" if shipped == "it" else f" (simpler, and {e.name} shows no real gain over it)"
     if tested is None:
         return (f"{reached} Whether it holds is untested on {rows}: confirm on more data before shipping "
                 f"{shipped}{simpler}.")
@@ -510,7 +510,7 @@ def target_reached(facts: Facts) -> str | None:
         short = "below" if facts.metric.greater_is_better else "above"  # the side that misses it
         return (f"{reached} Its interval still reaches {short} the target ({interval}): {rows} cannot tell, so "
                 f"confirm on more data before shipping {shipped}{simpler}.")
-    return f"{reached} It holds with confidence ({interval}). Ship {shipped}{simpler}, and measure the KPI."
+    return f"{reached} It holds with confidence ({interval}). Ship {shipped}{simpler} and measure the KPI."
 
 
 def _interval(facts: Facts, tested) -> str:

@@ -22,7 +22,7 @@ from .format import (
     format_small,
 )
 from .objective import Objective
-from .standing import ObjectiveFacts, Row, Standing
+from .standing import APART, ObjectiveFacts, Row, Standing
 from .wire import outlook_view
 
 log = logging.getLogger(__name__)
@@ -133,8 +133,7 @@ def evaluation_text(row: Row, standing: Standing, record: Evaluation | None = No
     line = "  ".join(text for text, _ in line_segments)
     for text, _ in business:
         line += f"\n  {text}"
-    banner = row.banner
-    return line + (f"\n{finding_text(banner)}" if banner else "")
+    return "\n".join([line] + [finding_text(f) for f in _findings(row)])
 
 
 def evaluation_html(row: Row, standing: Standing, record: Evaluation | None = None, pieces=None) -> str:
@@ -143,9 +142,15 @@ def evaluation_html(row: Row, standing: Standing, record: Evaluation | None = No
     if business:
         line += (f"</div><div class='nbalign-business' style='color:{_MUTED};margin-top:2px'>"
                  + "<br>".join(html for _, html in business))
-    banner = row.banner
     return (f"<div class='nbalign-evaluation' data-verdict='{row.verdict}' style='{_FONT}'><div>{line}</div>"
-            f"{finding_html(banner) if banner else ''}</div>")
+            f"{''.join(finding_html(f) for f in _findings(row))}</div>")
+
+
+def _findings(row: Row) -> list[Finding]:
+    """Every finding of the row, the banner first: a diminishing-returns warning is said even
+    when a more important finding leads."""
+    banner = row.banner
+    return [] if banner is None else [banner] + [f for f in row.findings if f is not banner]
 
 
 def _reported(record: Evaluation | None) -> list[tuple[str, str]]:
@@ -291,8 +296,8 @@ class ModelsTable:
         for row in self.standing.rows:
             record = self.records.get(row.id)
             cost = Complexity.from_dict(record.complexity) if record and record.complexity else None
-            tested = row.vs_best
-            against = "" if row.best_before is None else format_change(row.change_vs_best)
+            tested = None if row.verdict in APART else row.vs_best
+            against = "" if row.best_before is None or row.verdict in APART else format_change(row.change_vs_best)
             if tested is not None:
                 against += f" ({format_change(tested.low)} to {format_change(tested.high)})"
             rows.append((row.name, row.metric_label, format_score(row.score), row.word, against,
@@ -301,7 +306,7 @@ class ModelsTable:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         level = format_level(self.standing.summary.confidence)
-        head = ("model", "metric", "score", "verdict", f"vs best ({level} CI)", "cost")
+        head = ("model", "metric", "score", "verdict", f"vs the best before it ({level} CI)", "cost")
         rows = self._rows()
         widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
         text = "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in [head, *rows])
@@ -417,12 +422,6 @@ def business_rows(objective: Objective) -> list[tuple[str, str]]:
             text += f"; it changes the outcome of {format_percent(action.effect)} of the true cases it reaches"
         rows.append(("Action", text))
     return rows
-
-
-def _gain(value: float) -> str:
-    """A min_gain with the digits it needs: ``0.020``, ``500.0``, and ``0.00026``, not ``0.000``."""
-    text = format_score(value)
-    return f"{value:.2g}" if value and not text.strip("0.,−") else text
 
 
 def kpi_text(objective: Objective, today: _dt.date | None = None) -> str:

@@ -41,6 +41,7 @@ from .identity import fit_identity, model_identity, model_params, qualname
 from .objective import Objective
 from .predictions import DEFAULT_LIMIT, Kept, TestSet
 from .tasks import (
+    check_acted_on,
     check_responses,
     check_task,
     duck_adapter,
@@ -235,6 +236,7 @@ def evaluate_model(
     metric = objective.metric
     target = target_type(y)
     check_task(metric, model, y, target, label)
+    check_acted_on(objective, y, target)
     check_responses(metric, model, label)
     if metric.scorer.startswith(_RANKING) and _why_undefined(y):
         # scikit-learn answers NaN, or a convention (0 or 1), where nothing was measured

@@ -98,7 +98,21 @@ def format_small(value: float | None) -> str:
     """A threshold such as min_gain, with the digits it needs: ``0.020``, ``500.0``, and
     ``0.00026`` where :func:`format_score` would round it to ``0.000``."""
     text = format_score(value)
-    return f"{value:.2g}" if _is_number(value) and value and not text.strip("0.,\u2212") else text
+    if not (_is_number(value) and value and not text.strip("0.,\u2212")):
+        return text
+    decimals = _first_digit(value) + 1  # two significant digits: 0.000073, not 7.3e-05
+    return f"{value:.{decimals}f}" if decimals <= _SMALL_DECIMALS else f"{value:.2g}"
+
+
+# Beyond this many decimals a small number reads in scientific notation (1e-300 is no row of zeros).
+_SMALL_DECIMALS = 8
+
+
+def _first_digit(value: float) -> int:
+    """The decimal place of a small number's first significant digit: 4 for 0.0004."""
+    import math
+
+    return max(0, -math.floor(math.log10(abs(value))))
 
 
 def format_change(value: float | None) -> str:
@@ -118,7 +132,18 @@ def format_interval(low: float | None, high: float | None, confidence: float = 0
     """
     if not (_is_number(low) and _is_number(high)):
         return DASH
-    return f"{format_level(confidence)} CI {format_change(low)} to {format_change(high)}"
+    return f"{format_level(confidence)} CI {_interval_end(low)} to {_interval_end(high)}"
+
+
+def _interval_end(value: float) -> str:
+    """An interval's end as a change, with the digits that keep its side of zero: ``−0.0004``,
+    never ``±0.000`` for an end that is not 0."""
+    text = format_change(value)
+    if value == 0 or not text.startswith("\u00b1"):
+        return text
+    decimals = _first_digit(value)
+    magnitude = f"{abs(value):.{decimals}f}" if decimals <= _SMALL_DECIMALS else _scientific(abs(value), 1)
+    return ("+" if value > 0 else MINUS) + magnitude
 
 
 def format_level(confidence: float) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from .format import format_level, format_percent, format_score
-from .standing import Row, Standing
+from .standing import APART, Row, Standing
 
 _MODEL = "#1f77b4"
 _BEST = "#2ca02c"
@@ -44,12 +44,13 @@ def plot_progress(standing: Standing):
     Panel 2, beside it on the same score axis, shows each model's cost (prediction time per 1,000
     rows, or the serialized size when a model's prediction time is not known) on a log scale,
     and the frontier of models worth considering: those no other model beats on both cost and
-    score (scored on enough rows). The best is ringed, and the model the diminishing-returns
-    banner (NBA303) says to ship is marked. Models whose cost is not known are left out, with a
+    score (scored on enough rows). The best is ringed, and the model to ship (the judge's, as
+    every view names it) is marked. Models whose cost is not known are left out, with a
     note; when no model's cost is known, panel 1 is drawn alone.
 
     It renders the standing (every row, not only those the sidebar receives) and judges nothing:
-    the best so far after each model is its score if it became the best, else the best before it.
+    the best so far after each model is the judge's (the baseline model counts while no model
+    scores above it), and rows set apart are drawn hollow, off that line.
     A row's interval is its paired test, run by the judge when first asked and then remembered.
 
     Parameters
@@ -71,7 +72,10 @@ def plot_progress(standing: Standing):
     from matplotlib.figure import Figure
 
     objective, summary = standing.objective, standing.summary
-    models = [r for r in standing.rows if r.judged and r.role == "model"]
+    # Rows set apart (training data, another test set, cross-validated, a slice of the test set)
+    # are drawn hollow in panel 1, never on the best-so-far line, and left out of panel 2.
+    shown = [r for r in standing.rows if r.judged and r.role == "model"]
+    models = [r for r in shown if r.verdict not in APART]
     # The baseline model (when it is one) is a model one could ship: panel 2 places it too.
     floor = [r for r in standing.rows if summary.baseline_id is not None and r.id == summary.baseline_id
              and r.complexity]  # (a baseline scored by an older nbalign has no cost: left out, no note)
@@ -85,7 +89,7 @@ def plot_progress(standing: Standing):
     else:
         progress_axes, cost_axes = figure.add_subplot(), None
 
-    values = _draw_progress(progress_axes, standing, models)
+    values = _draw_progress(progress_axes, standing, shown)
     # Both legends under the tick labels of panel 1 (the deeper ones), side by side as one row.
     depth = _labels_depth(progress_axes)
     if models or summary.baseline is not None or objective.target is not None:
@@ -107,18 +111,23 @@ INTERVALS_DRAWN = 50
 
 
 def _draw_progress(axes, standing: Standing, models: list[Row]) -> list[float]:
-    """Scores in order with their intervals; returns every y value drawn (for the limits)."""
+    """Scores in order with their intervals; returns every y value drawn (for the limits).
+
+    ``models`` are every model row in order; those set apart are drawn hollow and unjoined."""
     objective, summary = standing.objective, standing.summary
     metric = objective.metric
     n = len(models)
     positions = list(range(1, n + 1))
     scores = [r.score for r in models]
+    apart = [r.verdict in APART for r in models]
     many = n > _TICK_LABELS_UP_TO
     values = list(scores)
 
     if models:
-        best_so_far = [r.score if r.became_best else r.best_before for r in models]
-        axes.step(positions, best_so_far, where="post", color=_BEST, linewidth=2, alpha=0.8, label="best so far")
+        line = [(x, r.best_so_far) for x, r in zip(positions, models) if r.best_so_far is not None]
+        if line:
+            axes.step([x for x, _ in line], [v for _, v in line], where="post", color=_BEST, linewidth=2,
+                      alpha=0.8, label="best so far")
         # Intervals of the latest models only: each is a paired test run when first asked, and a
         # long history's first plot should not wait on a thousand of them.
         recent = n - INTERVALS_DRAWN
@@ -135,9 +144,15 @@ def _draw_progress(axes, standing: Standing, models: list[Row]) -> list[float]:
                           label=f"{format_level(summary.confidence)} interval vs baseline"
                                 + (f" (latest {INTERVALS_DRAWN})" if recent > 0 else ""))
             values += lows + highs
-        axes.scatter(positions, scores, s=60 if not many else 14, color=_MODEL, zorder=3, label="evaluation",
-                     linewidths=0)
-        if summary.best is not None:
+        compared = [(x, score) for x, score, aside in zip(positions, scores, apart) if not aside]
+        if compared:
+            axes.scatter(*zip(*compared), s=60 if not many else 14, color=_MODEL, zorder=3, label="evaluation",
+                         linewidths=0)
+        aside = [(x, score) for x, score, a in zip(positions, scores, apart) if a]
+        if aside:
+            axes.scatter(*zip(*aside), s=60 if not many else 14, facecolors="none", edgecolors=_NOTE, zorder=3,
+                         linewidths=1.2, label="set apart: not compared")
+        if summary.best is not None and summary.best.role == "model":
             at = next(i for i, r in enumerate(models) if r.id == summary.best.id)
             axes.scatter([positions[at]], [scores[at]], s=140 if not many else 70, facecolors="none",
                          edgecolors=_BEST, linewidths=2, zorder=4, label=f"best: {_label(summary.best.name)}")
@@ -163,7 +178,8 @@ def _draw_progress(axes, standing: Standing, models: list[Row]) -> list[float]:
     axes.set_ylabel(f"{metric.label} ({direction})")
     axes.set_xlabel("evaluations, in order")
     if summary.progress is not None and summary.best is not None:
-        axes.set_title(f"best: {_label(summary.best.name, 40)}, {format_percent(summary.progress)} of the way "
+        which = "best" if summary.best.role == "model" else "no model above the baseline"
+        axes.set_title(f"{which}: {_label(summary.best.name, 40)}, {format_percent(summary.progress)} of the way "
                        f"from baseline to target", fontsize=9, loc="left", color=_NOTE)
     _style(axes)
     return values
@@ -218,11 +234,10 @@ def _draw_costs(axes, standing: Standing, models: list[Row], costs: dict[int, fl
     if best is not None:
         axes.scatter([costs[best.id]], [best.score], s=140, facecolors="none", edgecolors=_BEST, linewidths=2,
                      zorder=5, label=f"best: {_label(best.name)}")
-    ship = _model_to_ship(standing, models)
-    ship = None if ship is None or ship.id not in costs else ship
+    ship = None if standing.ship is None else next((r for r in shown if r.id == standing.ship.record.id), None)
     if ship is not None:
         axes.scatter([costs[ship.id]], [ship.score], s=110, marker="D", facecolors="none", edgecolors=_SHIP,
-                     linewidths=2, zorder=6, label=f"ship (NBA303): {_label(ship.name)}")
+                     linewidths=2, zorder=6, label=f"ship: {_label(ship.name)}")
 
     named = {r.id: r for r in (frontier if len(frontier) <= _NAME_FRONTIER_UP_TO else [])}
     named.update({r.id: r for r in (best, ship) if r is not None})
@@ -280,17 +295,6 @@ def pareto_frontier(rows: list[Row], costs: dict[int, float], sign: int) -> list
     return frontier
 
 
-def _model_to_ship(standing: Standing, models: list[Row]) -> Row | None:
-    """The row of the model the NBA303 banner names, if that is the banner."""
-    banner = standing.summary.banner
-    if banner is None or banner.code != "NBA303":
-        return None
-    # The banner is the latest judged row's: found among the last rows, no check run on the others.
-    owner = next((r for r in reversed(models) if r.facts is not None and r.banner == banner), None)
-    adequate = None if owner is None else owner.facts.adequate
-    return None if adequate is None else next((r for r in models if r.id == adequate.id), None)
-
-
 # ------------------------------------------------------------------ shared
 
 
@@ -323,7 +327,10 @@ def _legend_below(axes, depth: float, columns: int) -> None:
 
 
 def _style(axes) -> None:
+    from matplotlib.ticker import StrMethodFormatter
+
     axes.grid(axis="y", alpha=0.3)
+    axes.yaxis.set_major_formatter(StrMethodFormatter("{x:,g}"))  # 37,500 and 0.45, as people write them
     axes.spines[["top", "right"]].set_visible(False)
 
 

@@ -190,6 +190,24 @@ def check_task(metric, model, y, target: str, label: str) -> None:
                 f"({_examples(y)}). Declare a classification metric (auc, logloss, f1_macro, accuracy).")
 
 
+def check_acted_on(objective, y, target: str) -> None:
+    """A business action or value matrix acts on the class 1 (or True): with two other labels
+    ("No", "Yes") nbalign cannot know which one, and would count no case as acted on. Refused
+    with the fix, rather than scored as if on another test set."""
+    if target != "binary" or (objective.action is None and objective.value is None):
+        return
+    from .business import ErrorCost
+
+    if isinstance(objective.value, ErrorCost):
+        return  # a regression's priced errors: no class is acted on
+    classes = _classes(y)
+    if len(classes) == 2 and not _positive_is_known(classes):
+        raise EvaluationError(
+            f"the objective's action and values are about the class 1 (or True), and the test labels are "
+            f"{_examples(classes, 2)}: which one is acted on? Fit and evaluate on booleans, e.g. "
+            f"`y_train == {_plain_repr(classes[-1])}` and `y_test == {_plain_repr(classes[-1])}`.")
+
+
 # Scorers that count one class as positive (scikit-learn's pos_label=1 by default).
 _NEEDS_POSITIVE = ("f1", "precision", "recall", "jaccard", "average_precision", "neg_brier_score",
                    "positive_likelihood_ratio", "neg_negative_likelihood_ratio", "business_value")

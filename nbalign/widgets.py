@@ -19,7 +19,7 @@ import re
 from html import escape
 from typing import Any
 
-from .format import format_percent, format_score
+from .format import format_level, format_percent, format_score
 from .standing import APART
 
 _MUTED = "var(--jp-ui-font-color2, #616161)"
@@ -91,15 +91,16 @@ def panel_html(message: dict) -> str:
     intent = standing.get("kpi_statement") or objective.get("outcome")
     if intent:
         parts.append(f"<div data-testid='nbalign-panel-intent'>{escape(intent)}</div>")
+    level = f"{format_level(summary.get('confidence') or 0.95)} CI"
     parts.append(_meter(objective["metric"]["label"], summary.get("progress"), summary.get("progress_interval"),
                         f"baseline {format_score(summary.get('baseline'))} · target {format_score(summary.get('target'))}",
-                        "nbalign-panel-metric"))
+                        "nbalign-panel-metric", summary.get("progress_interval_label") or level))
     business = summary.get("business") or {}
     kpi = business.get("kpi")
     if kpi is not None:
         parts.append(_meter(f"KPI: {kpi['name']}", kpi.get("progress"), kpi.get("progress_interval"),
                             f"{kpi['current']} → {kpi['projected']} projected with {kpi['model']} · target {kpi['target']}",
-                            "nbalign-panel-kpi"))
+                            "nbalign-panel-kpi", level))
     value = business.get("value")
     if value is not None:
         parts.append(f"<div style='color:{_MUTED}'>{escape(value['text'])}</div>")
@@ -108,6 +109,13 @@ def panel_html(message: dict) -> str:
         parts.append(f"<div data-testid='nbalign-panel-best'><span style='color:{_MUTED}'>best</span> "
                      f"<strong>{escape(best['name'])}</strong> {format_score(best['score'])} "
                      f"<span style='color:{_MUTED}'>· {summary.get('n_models', 0)} models</span></div>")
+    ship = summary.get("ship")
+    if ship is not None:
+        parts.append(f"<div data-testid='nbalign-panel-ship'><span style='color:{_MUTED}'>ship</span> "
+                     f"<strong>{escape(ship['name'])}</strong> {format_score(ship['score'])} "
+                     f"<span style='color:{_MUTED}'>· {escape(ship['reason'])}</span></div>")
+    if summary.get("story"):
+        parts.append(f"<div data-testid='nbalign-panel-story'>{escape(summary['story'])}</div>")
     banner = summary.get("banner")
     if banner is not None:
         parts.append(f"<div data-testid='nbalign-panel-banner' style='margin-top:4px;padding:4px 8px;border-left:4px "
@@ -118,18 +126,23 @@ def panel_html(message: dict) -> str:
     return f"<div class='nbalign-panel-body' style='{style}'>{''.join(parts)}</div>"
 
 
-def _meter(title: str, progress, interval, caption: str, testid: str) -> str:
-    """A progress bar from 0% to 100%, its percent, its interval and a caption."""
+def _meter(title: str, progress, interval, caption: str, testid: str, label: str) -> str:
+    """A progress bar from 0% to 100%, its percent, its interval (``label`` says which) and a caption."""
     percent = "—" if progress is None else format_percent(progress)
     fill = 0 if progress is None else max(0.0, min(1.0, progress)) * 100
-    spread = "" if not interval else f" <span style='color:{_MUTED}'>(95% CI {format_percent(interval[0])} to " \
-                                     f"{format_percent(interval[1])})</span>"
+    spread = "" if not interval else f" <span style='color:{_MUTED}'>({escape(label)} {format_percent(interval[0])} " \
+                                     f"to {format_percent(interval[1])})</span>"
     colour = _TONES["good"] if progress is not None and progress >= 1 else _TONES["neutral"]
     return (f"<div data-testid='{testid}' style='margin-top:6px'><div><span style='color:{_MUTED}'>{escape(title)}</span> "
             f"<strong>{percent}</strong>{spread}</div>"
             f"<div style='height:8px;border-radius:4px;background:var(--jp-layout-color3, #e0e0e0);overflow:hidden'>"
             f"<div style='height:100%;width:{fill:.1f}%;background:{colour}'></div></div>"
             f"<div style='color:{_MUTED};font-size:12px'>{escape(caption)}</div></div>")
+
+
+def _apart(row: dict) -> bool:
+    """Drawn hollow, off the best-so-far line: set apart by the judge (the baseline and other metrics too)."""
+    return row.get("apart", False) or row["verdict"] in _APART
 
 
 def chart_svg(standing: dict, width: int = 560, height: int = 160) -> str:
@@ -161,18 +174,18 @@ def chart_svg(standing: dict, width: int = 560, height: int = 160) -> str:
                      f"fill='{_MUTED}'>{tick:.{decimals}f}</text>"
                      f"<line x1='{left}' x2='{width - right}' y1='{y(tick):.1f}' y2='{y(tick):.1f}' "
                      f"stroke='{_BORDER}' stroke-width='0.5'/>")
+    baseline, target = summary.get("baseline"), summary.get("target")
+    # Two labels closer than a line of text apart: the baseline's goes to the left end.
+    crowded = baseline is not None and target is not None and abs(y(baseline) - y(target)) < 12
     for key, label, colour, dash in (("baseline", "baseline", _MUTED, "4 3"), ("target", "target", _TONES["good"], "6 3")):
         value = summary.get(key)
         if value is not None:
+            at, anchor = (left + 2, "start") if crowded and key == "baseline" else (width - right, "end")
             parts.append(f"<line x1='{left}' x2='{width - right}' y1='{y(value):.1f}' y2='{y(value):.1f}' "
-                         f"stroke='{colour}' stroke-dasharray='{dash}'/><text x='{width - right}' "
-                         f"y='{y(value) - 3:.1f}' text-anchor='end' font-size='10' fill='{colour}'>{label}</text>")
-    best_points, best = [], None
-    for i, row in enumerate(rows):
-        if row.get("became_best"):
-            best = row["score"]
-        if best is not None and row["role"] == "model" and row["verdict"] not in _APART:
-            best_points.append(f"{x(i) - step / 2:.1f},{y(best):.1f} {x(i) + step / 2:.1f},{y(best):.1f}")
+                         f"stroke='{colour}' stroke-dasharray='{dash}'/><text x='{at}' "
+                         f"y='{y(value) - 3:.1f}' text-anchor='{anchor}' font-size='10' fill='{colour}'>{label}</text>")
+    best_points = [f"{x(i) - step / 2:.1f},{y(row['best_so_far']):.1f} {x(i) + step / 2:.1f},{y(row['best_so_far']):.1f}"
+                   for i, row in enumerate(rows) if row.get("best_so_far") is not None and not _apart(row)]
     if best_points:
         parts.append(f"<polyline points='{' '.join(best_points)}' fill='none' stroke='{_TONES['neutral']}' "
                      "stroke-width='1.5' opacity='0.8'><title>best so far</title></polyline>")
@@ -182,7 +195,7 @@ def chart_svg(standing: dict, width: int = 560, height: int = 160) -> str:
         if interval and all(math.isfinite(v) for v in interval):
             parts.append(f"<line x1='{x(i):.1f}' x2='{x(i):.1f}' y1='{y(interval[0]):.1f}' y2='{y(interval[1]):.1f}' "
                          f"stroke='{colour}' stroke-width='1.5' opacity='0.6'/>")
-        apart = row["verdict"] in _APART
+        apart = _apart(row)
         fill = "none" if apart else colour
         stroke = _MUTED if apart else colour
         parts.append(f"<circle cx='{x(i):.1f}' cy='{y(row['score']):.1f}' r='4' fill='{fill}' stroke='{stroke}' "

@@ -258,8 +258,8 @@ def test_models_are_measured_against_the_baseline_model_until_one_beats_it_and_i
     assert standing.summary.baseline_id == 1
     costs = plot_progress(standing).axes[1]
     labels_drawn = [c.get_label() for c in costs.collections]
-    assert "baseline model: linear baseline" in labels_drawn and "ship (NBA303): linear baseline" in labels_drawn
-    ship = next(c for c in costs.collections if c.get_label() == "ship (NBA303): linear baseline")
+    assert "baseline model: linear baseline" in labels_drawn and "ship: linear baseline" in labels_drawn
+    ship = next(c for c in costs.collections if c.get_label() == "ship: linear baseline")
     assert tuple(ship.get_offsets()[0]) == pytest.approx((5.0, records[0].score))
 
 

@@ -492,7 +492,7 @@ def test_models_shows_what_each_model_costs(loaded, objective_text):
     result, captured = run(loaded, "%nbalign models")
     assert result.success
     text = captured.outputs[0].data["text/plain"]
-    assert text.splitlines()[0].split() == ["model", "metric", "score", "verdict", "vs", "best", "(95%", "CI)", "cost"]
+    assert text.splitlines()[0].split() == ["model", "metric", "score", "verdict", "vs", "the", "best", "before", "it", "(95%", "CI)", "cost"]
     assert "logreg" in text and "91 parameters" in text and "ms per 1k rows" in text
     forest_line = next(line for line in text.splitlines() if line.startswith("forest"))
     tested = session.standing.rows[-1].vs_best

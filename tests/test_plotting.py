@@ -148,7 +148,7 @@ def test_the_best_and_the_model_to_ship_are_marked(churn):
     costs = plot_progress(churn).axes[1]
     texts = legend_texts(costs)
     assert f"best: {churn.summary.best.name}" in texts
-    assert f"ship (NBA303): {ship.name}" in texts
+    assert f"ship: {ship.name}" in texts and ship.id == churn.ship.record.id
     marker = next(c for c in costs.collections if c.get_label().startswith("ship"))
     model = next(r for r in churn.rows if r.id == ship.id)
     assert tuple(marker.get_offsets()[0]) == (model.complexity["predict_ms_per_1k"], model.score)

@@ -23,12 +23,13 @@ export const VERDICT_WORDS: Readonly<Record<Verdict, { word: string; tone: Tone;
     small_gain: { word: 'better, by less than min_gain', tone: 'neutral' },
     no_gain: { word: 'not distinguishable', tone: 'neutral' },
     worse: { word: 'worse', tone: 'bad' },
-    below_baseline: { word: 'below baseline', tone: 'bad' },
+    below_baseline: { word: 'worse than baseline', tone: 'bad' },
     baseline: { word: 'baseline', tone: 'neutral' },
     other_metric: { word: 'another metric', tone: 'neutral' },
     training_data: { word: 'on training data', tone: 'bad', apart: true },
     other_test_set: { word: 'another test set', tone: 'neutral', apart: true },
-    cross_validation: { word: 'cross-validated', tone: 'neutral', apart: true }
+    cross_validation: { word: 'cross-validated', tone: 'neutral', apart: true },
+    few_rows: { word: 'on a slice of the test set', tone: 'neutral', apart: true }
   });
 
 /**
@@ -120,12 +121,27 @@ export function formatInterval(
   low: number | null | undefined,
   high: number | null | undefined,
   confidence: number | null | undefined,
-  formatEnd: (value: number) => string = formatChange
+  formatEnd: (value: number) => string = formatIntervalEnd
 ): string {
   if (!isFiniteNumber(low) || !isFiniteNumber(high)) {
     return DASH;
   }
   return `${formatLevel(confidence)} CI ${formatEnd(low)} to ${formatEnd(high)}`;
+}
+
+/**
+ * An interval's end as a change, with the digits that keep its side of zero:
+ * "−0.0004", never "±0.000" for an end that is not 0.
+ */
+function formatIntervalEnd(value: number): string {
+  const text = formatChange(value);
+  if (value === 0 || !text.startsWith(PLUS_MINUS)) {
+    return text;
+  }
+  // Beyond 8 decimals, scientific notation (as format.py): 1e-300 is no row of zeros.
+  const decimals = Math.max(0, -Math.floor(Math.log10(Math.abs(value))));
+  const magnitude = decimals <= 8 ? Math.abs(value).toFixed(decimals) : Math.abs(value).toExponential(0);
+  return `${value > 0 ? '+' : MINUS}${magnitude}`;
 }
 
 /** An interval of progress with the percent formatter: "95% CI 40% to 120%". */
