@@ -454,7 +454,8 @@ def diminishing_returns(facts: Facts) -> str | None:
         return None
     best, metric = facts.best, facts.metric
     which = "the best" if best.role == "model" else "the baseline model"  # no model scores above it
-    stalled = (f"{facts.stalled} models in a row brought no real gain over {which} "
+    in_a_row = "1 model" if facts.stalled == 1 else f"{facts.stalled} models in a row"
+    stalled = (f"{in_a_row} brought no real gain over {which} "
                f"({best.name}, {format_score(best.score)}).")
     if adequate.key == best.key:
         if best.role != "model":
