@@ -3,9 +3,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# Re-install only when what the install depends on changes.
-INSTALL_INPUTS := pyproject.toml labextension/package.json labextension/yarn.lock \
-	$(shell find labextension/src labextension/style -type f 2>/dev/null)
+# Re-install only when what the install depends on changes (the sidebar's build generates its
+# types from protocol/schema.json with labextension/scripts/).
+INSTALL_INPUTS := pyproject.toml labextension/package.json labextension/yarn.lock protocol/schema.json \
+	$(shell find labextension/src labextension/style labextension/scripts -type f 2>/dev/null)
 STAMP := $(VENV)/.nbalign-installed
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)

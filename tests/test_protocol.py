@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -13,6 +15,7 @@ from nbalign.comm import SidebarChannel
 from nbalign.protocol import KERNEL_TYPES, parse_envelope
 
 PROTOCOL = Path(__file__).resolve().parents[1] / "protocol"
+LABEXTENSION = PROTOCOL.parent / "labextension"
 SCHEMA = json.loads((PROTOCOL / "schema.json").read_text())
 VALID = sorted((PROTOCOL / "messages").glob("*.json"))
 INVALID = sorted((PROTOCOL / "messages" / "invalid").glob("*.json"))
@@ -35,6 +38,30 @@ def test_invalid_fixtures_are_rejected_by_schema_and_ignored_by_the_kernel(path)
     if path.stem != "standing_without_body":  # no payload at all: rejected by every check
         assert parse_envelope(message, accepted=KERNEL_TYPES) is None
     assert parse_envelope(message) is None
+
+
+def generate_check(schema):
+    """Run the sidebar's generator with --check against `schema`: 0 when the checked-in file is what it makes."""
+    node = shutil.which("node")
+    assert node, "Node.js is needed to check the sidebar's generated types"
+    if not (LABEXTENSION / "node_modules" / "json-schema-to-typescript").exists():
+        pytest.fail("labextension/node_modules is missing: run `make test` (it installs and builds the sidebar)")
+    args = [node, "scripts/generate.mjs", "--check", "--schema", str(schema)]
+    return subprocess.run(args, check=False, cwd=LABEXTENSION, capture_output=True, text=True, timeout=120)
+
+
+def test_the_sidebars_types_and_checks_are_generated_from_this_schema(tmp_path):
+    """labextension/src/schema.generated.ts (the TypeScript types, and the schema the sidebar validates
+    messages against) is what `jlpm generate` makes of schema.json: an edit of the schema without
+    regenerating fails here."""
+    run = generate_check(PROTOCOL / "schema.json")
+    assert run.returncode == 0, run.stderr
+    # The check is not vacuous: one more field in the summary, and the checked-in file is stale.
+    edited = json.loads((PROTOCOL / "schema.json").read_text())
+    edited["$defs"]["summary"]["properties"]["added_field"] = {"type": "string"}
+    (tmp_path / "schema.json").write_text(json.dumps(edited, indent=2))
+    stale = generate_check(tmp_path / "schema.json")
+    assert stale.returncode == 1 and "jlpm generate" in stale.stderr, stale.stdout + stale.stderr
 
 
 class RecordingComm:

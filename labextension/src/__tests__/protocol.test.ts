@@ -14,6 +14,7 @@ import {
   TONES,
   VERDICTS
 } from '../protocol';
+import { SCHEMA } from '../schema.generated';
 import { INVALID_DIR, jsonFiles, MESSAGES_DIR, readMessage, readProtocol } from './fixtures';
 
 // First in this file: the warnings are counted once per kind for the whole module.
@@ -127,7 +128,11 @@ test('malformed standings are rejected', t => {
     ['a derivation as a number', m => (m.payload.standing.summary.business.derivation = 0.57)],
     ['a row business as text', m => (m.payload.standing.rows[3].business = '4.9%')],
     ['a row business without value', m => delete m.payload.standing.rows[3].business.value],
-    ['a row business value as a number', m => (m.payload.standing.rows[3].business.value = 149000)]
+    ['a row business value as a number', m => (m.payload.standing.rows[3].business.value = 149000)],
+    // Parts of the objective no hand-written check looked at: the schema covers them too.
+    ['a metric parameter as text', m => (m.payload.standing.objective.metric.params = { share: '20%' })],
+    ['an action with an unknown rule', m => (m.payload.standing.objective.action = { verb: 'contact', rule: 'all' })],
+    ['a population of no cases', m => (m.payload.standing.objective.population = { cases: 0 })]
   ];
   for (const [what, edit] of cases) {
     assert.equal(parseMessage(edited(edit)), null, `${what} must be rejected`);
@@ -142,6 +147,13 @@ test('malformed standings are rejected', t => {
     objective.baseline = { kind: 'auto' };
   });
   assert.ok(parseMessage(lean), 'optional properties may be left out');
+  const terms = edited(m => {
+    const objective = m.payload.standing.objective;
+    objective.metric.params = { share: 0.2 };
+    objective.action = { verb: 'contact', rule: 'top', share: 0.2, effect: 0.3 };
+    objective.population = { cases: 12000, unit: 'customers', period: 'quarter' };
+  });
+  assert.ok(parseMessage(terms), 'well-formed metric parameters, action and population');
 
   assert.equal(parseMessage({ ...REQUEST_STANDING, payload: { x: 1 } }), null);
   assert.equal(parseMessage({ v: 1, type: 'snapshot', payload: {} }), null);
@@ -230,8 +242,9 @@ test('constants match the protocol', () => {
   assert.deepEqual(REQUEST_STANDING, readMessage('request_standing.json'));
 });
 
-test('the enums of the parser are those of schema.json', () => {
+test('the parser checks against schema.json itself, and its enums are those of the schema', () => {
   const schema = readProtocol('schema.json');
+  assert.deepEqual(SCHEMA, schema, 'schema.generated.ts holds protocol/schema.json as it is');
   const defs = schema.$defs;
   assert.equal(schema.properties.v.const, PROTOCOL_VERSION);
   assert.deepEqual([...MESSAGE_TYPES], schema.properties.type.enum);
@@ -248,4 +261,5 @@ test('insert_cell carries the source of a cell to insert, and nothing else', t =
   assert.deepEqual(parseMessage(ok), ok);
   assert.equal(parseMessage({ v: 2, type: 'insert_cell', payload: {} }), null);
   assert.equal(parseMessage({ v: 2, type: 'insert_cell', payload: { source: 5 } }), null);
+  assert.equal(parseMessage({ v: 2, type: 'insert_cell', payload: { source: 'x', run: true } }), null);
 });
