@@ -244,8 +244,35 @@ class Objective:
             "source": self.source,
         }
 
+    def stored(self) -> dict:
+        """The storage form: what the store and the unsaved files keep, apart from the wire form
+        views receive (:meth:`to_dict`). It keeps the cell as the user wrote it (``text``), which
+        is read again on load, so a key renamed in a later release reads as the parser reads it
+        then; and the parsed form beside it, for a cell a later release would refuse."""
+        return {"form": STORAGE_FORM, "name": self.name, "version": self.version, "created_at": self.created_at,
+                "notebook": self.notebook, "text": self.source, "parsed": self.to_dict()}
+
+    @classmethod
+    def restored(cls, data: dict) -> Objective:
+        """An objective from its storage form, or from the form an earlier release stored (the
+        parsed form alone, some of its keys missing or since renamed)."""
+        if data.get("form") is None:  # stored before the storage form: the parsed form alone
+            return cls.from_dict(data)
+        kept = cls.from_dict(data["parsed"])
+        if data.get("text"):
+            try:
+                parsed = parse_objective(data["text"], name=data["name"])
+            except ObjectiveError:  # a cell this release refuses: the objective as it was parsed then
+                return kept
+            # what was measured when it was declared is not in the text (the notebook it came from)
+            return replace(parsed, version=data["version"], created_at=data.get("created_at", ""),
+                           notebook=data.get("notebook"), source=data["text"])
+        return kept
+
     @classmethod
     def from_dict(cls, data: dict) -> Objective:
+        """The objective from its wire form, tolerantly: keys an earlier release did not write
+        take their defaults, and keys this release does not know are left out."""
         kpi = data.get("kpi")
         return cls(
             name=data["name"],
@@ -256,17 +283,30 @@ class Objective:
             kpi=KPI.from_dict(kpi) if kpi else None,
             metric=Metric.from_dict(data["metric"]),
             target=data.get("target"),
-            baseline=Baseline(**data["baseline"]),
+            baseline=_known(Baseline, data["baseline"]),
             value=value_from_dict(data.get("value")),
             population=Population.from_dict(data.get("population")),
             action=Action.from_dict(data.get("action")),
             target_from_kpi=bool(data.get("target_from_kpi")),
             derivation=Derivation.from_dict(data.get("derivation")),
-            data_train=tuple(data["data"]["train"]) if data["data"].get("train") else None,
-            data_test=tuple(data["data"]["test"]) if data["data"].get("test") else None,
-            stop=Stop(**data["stop"]),
+            data_train=tuple(data["data"]["train"]) if (data.get("data") or {}).get("train") else None,
+            data_test=tuple(data["data"]["test"]) if (data.get("data") or {}).get("test") else None,
+            stop=_known(Stop, data.get("stop") or {}),
             source=data.get("source", ""),
         )
+
+
+# The storage form's version (Objective.stored): 1 was the parsed form alone, before it had a name.
+STORAGE_FORM = 2
+
+
+def _known(kind, data: dict):
+    """A dataclass from the keys it knows: a key an earlier release wrote and this one renamed
+    or dropped does not break the store."""
+    from dataclasses import fields
+
+    names = {f.name for f in fields(kind)}
+    return kind(**{k: v for k, v in data.items() if k in names})
 
 
 # --------------------------------------------------------------------------- parsing

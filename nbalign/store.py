@@ -380,7 +380,7 @@ class Store:
         if connection is None:
             return None
         row = connection.execute(query, args).fetchone()
-        return None if row is None else Objective.from_dict(json.loads(row[0]))
+        return None if row is None else Objective.restored(json.loads(row[0]))
 
     # ------------------------------------------------------------------ evaluations
 
@@ -510,7 +510,7 @@ def _insert_objective(connection: sqlite3.Connection, objective: Objective, keep
         saved = objective.with_version(latest + 1, now_iso())
     connection.execute(
         "INSERT INTO objectives (name, version, created_at, notebook, spec) VALUES (?, ?, ?, ?, ?)",
-        (saved.name, saved.version, saved.created_at, saved.notebook, json.dumps(saved.to_dict())),
+        (saved.name, saved.version, saved.created_at, saved.notebook, json.dumps(saved.stored())),
     )
     return saved
 

@@ -86,7 +86,7 @@ def save(store_path: Path | str, items: list[Objective | Evaluation]) -> Path | 
         "format": FORMAT,
         "store": str(store_path),
         "saved_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "objectives": [i.to_dict() for i in items if isinstance(i, Objective)],
+        "objectives": [i.stored() for i in items if isinstance(i, Objective)],
         "evaluations": [i.to_dict() for i in items if isinstance(i, Evaluation)],
     }
     data = json.dumps(body, indent=1, allow_nan=False).encode("utf-8")
@@ -241,9 +241,9 @@ def _records(body: dict, field: str, read: Callable[[dict], Objective | Evaluati
 
 
 def _objective(data: dict) -> Objective:
-    objective = Objective.from_dict(data)
+    objective = Objective.restored(data)
     _check_types(objective, name=str, version=int)
-    json.dumps(objective.to_dict())  # what the store writes
+    json.dumps(objective.stored())  # what the store writes
     return objective
 
 

@@ -376,3 +376,55 @@ def test_money_counts_and_kpi_values_too_large_for_a_number_are_refused_where_wr
     else:
         text = BUSINESS
     assert_refused(text.format(**fields), line, words)
+
+
+# --------------------------------------------------------------------------- the storage form
+
+
+def test_the_storage_form_keeps_the_cell_and_reads_it_again():
+    text = "metric: auc\ntarget: 0.9\nbaseline: 0.7\nstop:\n  min_gain: 0.01\n"
+    objective = parse_objective(text, name="churn").with_version(3, "2026-12-01T00:00:00+00:00")
+    stored = objective.stored()
+    assert stored["form"] == 2 and stored["text"] == text and stored["parsed"] == objective.to_dict()
+    assert Objective.restored(stored).to_dict() == objective.to_dict()
+
+
+def test_a_key_renamed_or_added_since_does_not_break_an_old_store():
+    """The parsed form as an earlier release wrote it: a key this release does not know (or
+    renamed) is left out, one it added takes its default."""
+    objective = parse_objective("metric: auc\ntarget: 0.9\nbaseline: 0.7", name="churn")
+    old = objective.to_dict()
+    old["stop"] = {"min_gain": 0.02, "patience": 4, "min_improvement": 0.02}  # no confidence; an unknown key
+    old["baseline"]["old_field"] = "kept by an earlier release"
+    del old["derivation"], old["data"]
+    restored = Objective.restored(old)
+    assert (restored.stop.min_gain, restored.stop.patience, restored.stop.confidence) == (0.02, 4, 0.95)
+    assert restored.baseline.value == 0.7 and restored.data_test is None
+    # a stored cell this release would refuse is read as it was parsed then
+    refused = {**objective.stored(), "text": "metric: auc\ntarget: 2\n"}
+    assert Objective.restored(refused).target == 0.9
+
+
+def test_a_store_written_by_the_previous_release_opens_and_judges(tmp_path):
+    """tests/data/objective_form1.db: written by the release before the storage form (b0268e8),
+    two versions of an objective with a KPI, a linear baseline and three evaluations."""
+    from pathlib import Path
+
+    from nbalign.session import Session
+    from nbalign.store import Store
+
+    path = tmp_path / "nbalign.db"
+    path.write_bytes((Path(__file__).parent / "data" / "objective_form1.db").read_bytes())
+    store = Store(path)
+    latest = store.latest_objective("cancer")
+    assert (latest.version, latest.target, latest.baseline.kind) == (2, 0.995, "auto")
+    session = Session(path, notebook="churn.ipynb")
+    session.restore()
+    standing = session.standing
+    assert [(r.name, r.verdict) for r in standing.rows if r.role == "model"] == [
+        ("stump", "below_baseline"), ("forest", "no_gain")]
+    assert standing.summary.best.name == "linear baseline" and standing.ship.record.name == "linear baseline"
+    # and a new version is stored in the new form beside the old ones, both read back
+    again = store.save_objective(parse_objective("metric: auc\ntarget: 0.999\nbaseline: auto\ndata:\n"
+                                                 "  train: X_train, y_train\n  test: X_test, y_test", name="cancer"))
+    assert again.version == 3 and store.latest_objective("cancer").target == 0.999
