@@ -782,7 +782,6 @@ class UserMetric:
     def __init__(self, function: Callable):
         self.function = function
         functools.update_wrapper(self, function, updated=())
-        self.__nbalign_metric__ = True
 
     def __call__(self, *args, **kwargs):
         __tracebackhide__ = True  # no nbalign frame in the user's traceback

@@ -31,6 +31,7 @@ import math
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
+from .format import DASH, format_money, format_number, format_share
 from .kpi import MINUS, Quantity, format_quantity
 
 # The most training rows a threshold is tuned on (a fixed, stratified sample beyond it).
@@ -175,12 +176,12 @@ class Action:
             return f"{self.verb} the cases the model predicts positive"
         share = self.capacity(population)
         if self.share is not None:
-            text = f"{self.verb} the top {format_percent(self.share)}"
+            text = f"{self.verb} the top {format_share(self.share)}"
             if population is not None:
                 text += f" ({_count(self.share * population.cases, population)})"
             return text
         text = f"{self.verb} the top {_count(self.count, population)}"
-        return text + (f" ({format_percent(share)})" if share is not None else "")
+        return text + (f" ({format_share(share)})" if share is not None else "")
 
     def to_dict(self) -> dict:
         return {"verb": self.verb, "rule": self.rule, "share": self.share, "count": self.count,
@@ -472,7 +473,7 @@ def derive_target(scorer: str, label: str, kpi, action: Action, population: Popu
     if recall is None:
         raise ValueError(projectable(kpi) or "the KPI cannot be projected")
     if not math.isfinite(recall):
-        raise ValueError(f"an action that changes the outcome of {format_percent(action.effect)} of the true cases it "
+        raise ValueError(f"an action that changes the outcome of {format_share(action.effect)} of the true cases it "
                          "reaches moves the KPI by nothing a model can make up for; write the share it changes, e.g. "
                          "`effect: 30%`")
     share = action.capacity(population)
@@ -492,7 +493,7 @@ def derive_target(scorer: str, label: str, kpi, action: Action, population: Popu
         tp, fn = recall * p, (1 - recall) * p
         fp = max(0.0, share - tp)
         metric_target = value.per_case(tp, fp, fn, max(0.0, 1 - tp - fp - fn))
-    moved = f"{format_percent(action.effect)} × {format_number(recall)}"
+    moved = f"{format_share(action.effect)} × {format_number(recall)}"
     if direction == "decrease":
         formula = f"{_q(current)} × (1 − {moved}) = {_q(target)}"
     else:
@@ -523,61 +524,6 @@ def _q(quantity: Quantity) -> str:
 
 
 # ------------------------------------------------------------------ words and numbers
-
-
-# From here a number, a percentage or an amount (in its largest unit) is written in scientific
-# notation: nobody reads 31 digits, and a value that large is a mistake to see, not to hide.
-_HUGE = 1e15
-
-
-def format_number(x: float | None) -> str:
-    """A rate or threshold as people read it: two significant decimals (``0.57``, ``0.031``);
-    scientific notation far from 1 (``1.5e+30``, ``1e−300``)."""
-    if x is None or not math.isfinite(x):
-        return "n/a"
-    text = f"{x:.2f}" if 0.1 <= abs(x) < _HUGE else f"{x:.3g}" if abs(x) >= _HUGE else f"{x:.2g}"
-    return text.replace("-", MINUS)
-
-
-def format_percent(x: float | None) -> str:
-    """A share as a percentage: ``20%``, ``8.3%``, ``0.5%``; a share that is not 0 never reads
-    ``0%`` (``0.004%``, ``1e−298%``), and a huge one is scientific (``1e+32%``)."""
-    if x is None or not math.isfinite(x):
-        return "n/a"
-    if abs(x) >= _HUGE / 100:  # x * 100 may overflow: move the exponent instead
-        mantissa, _, exponent = f"{x:.3g}".partition("e")  # always an exponent at this size
-        text = f"{mantissa}e{int(exponent) + 2:+03d}%"
-    else:
-        percent = x * 100
-        if 0 < abs(percent) < 0.05:
-            text = f"{percent:.2g}%"
-        else:
-            text = f"{percent:.0f}%" if abs(percent - round(percent)) < 0.05 else f"{percent:.1f}%"
-    return text.replace("-", MINUS)
-
-
-def format_money(amount: float | None, value=None) -> str:
-    """An amount in the value's currency (``$184k``, ``−$12.40``, ``EUR 1.23M``); a plain number
-    when the value was written without one."""
-    if amount is None or not math.isfinite(amount):
-        return "n/a"
-    size = abs(amount)
-    if size >= 1e4:
-        for factor, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
-            if size >= factor:
-                scaled = size / factor
-                number = f"{scaled:.3g}" if scaled < 1000 else f"{scaled:,.0f}" if size < _HUGE else f"{size:.3g}"
-                number += suffix if size < _HUGE else ""
-                break
-    elif size >= 100 or size == int(size):
-        number = f"{size:,.0f}"
-    else:
-        number = f"{size:.2f}"
-    sign = MINUS if amount < 0 and float(number.rstrip("kMbn").replace(",", "")) != 0 else ""
-    marker = getattr(value, "marker", None) or getattr(value, "currency", None)
-    if not marker:
-        return f"{sign}{number}"
-    return f"{sign}{marker}{' ' if marker[-1].isalpha() else ''}{number}"
 
 
 def gerund(phrase: str) -> str:
@@ -954,7 +900,7 @@ def kpi_progress(objective, projected: float | None) -> float | None:
 def format_kpi(objective, value: float | None) -> str:
     """A KPI value in the KPI's own unit, rounded as people read it: ``24.1%``, ``1,130 customers``."""
     if value is None or not math.isfinite(value):
-        return "n/a"
+        return DASH
     current = objective.kpi.current_quantity
     if current.kind == "percent":
         return f"{value:.1f}%".replace("-", MINUS)
@@ -1010,13 +956,13 @@ def threshold_line(objective, figures: dict | None) -> str | None:
 
     def reached(figure: dict) -> str:
         share = figure.get("acted")
-        return "" if share is None else f", {gerund(verb)} {format_percent(share)} of cases"
+        return "" if share is None else f", {gerund(verb)} {format_share(share)} of cases"
 
     text = (f"value at the default threshold {format_number(default['threshold'])}: "
             f"{format_value(objective, default['value'])}{reached(default)}")
     tuned = figures.get("tuned") or {}
     if "threshold" in tuned:
-        within = "" if tuned.get("capacity") is None else f" {gerund(verb)} at most {format_percent(tuned['capacity'])}"
+        within = "" if tuned.get("capacity") is None else f" {gerund(verb)} at most {format_share(tuned['capacity'])}"
         text += (f"; at {format_number(tuned['threshold'])}, the threshold that maximises value{within} on the "
                  f"training data ({tuned['folds']}-fold cross-validation): {format_value(objective, tuned['value'])}"
                  f"{reached(tuned)}")

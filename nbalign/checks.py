@@ -271,12 +271,12 @@ def kpi_out_of_reach(facts: ObjectiveFacts) -> str | None:
     reach by the deadline (the message gives the best it can do)."""
     from .business import (
         format_kpi,
-        format_percent,
         max_recall,
         projectable,
         projected_kpi,
         required_recall,
     )
+    from .format import format_share
     from .kpi import _with_article
 
     objective, labels = facts.objective, facts.labels
@@ -302,20 +302,20 @@ def kpi_out_of_reach(facts: ObjectiveFacts) -> str | None:
     best = projected_kpi(objective, reachable)
     reach = f"used to {action.describe(objective.population)}, would reach "
     if reachable < 1:
-        reach += f"at most {format_percent(reachable)} of the true cases (they are {format_percent(rate)} of all cases) and"
+        reach += f"at most {format_share(reachable)} of the true cases (they are {format_share(rate)} of all cases) and"
     else:  # before the labels are seen, a top share's reach is not known: every true case is the most
         reach = reach.replace("would reach ", "would at best reach " if share is not None and rate is None else
                               "would reach ") + "every true case and"
     fixes = []
     if share is not None and needed <= 1:
-        fixes.append(f"act on at least the top {format_percent(needed * rate)} of cases")
+        fixes.append(f"act on at least the top {format_share(needed * rate)} of cases")
     stronger = action.effect * needed / reachable
     if stronger <= 1:
-        fixes.append(f"an action that changes the outcome of at least {format_percent(stronger)} of the true "
-                     f"cases it reaches (now {format_percent(action.effect)})")
+        fixes.append(f"an action that changes the outcome of at least {format_share(stronger)} of the true "
+                     f"cases it reaches (now {format_share(action.effect)})")
     elif action.effect * needed <= 1 and share is not None and rate is not None:
         # neither alone: reach more of the true cases and change more of them
-        fixes.append(f"act on at least the top {format_percent(action.effect * needed * rate)} of cases with an "
+        fixes.append(f"act on at least the top {format_share(action.effect * needed * rate)} of cases with an "
                      "action that changes the outcome of every true case it reaches (effect 100%)")
     fixes.append(f"a target the action can reach ({format_kpi(objective, best)} at best) or a later deadline "
                  "to get the rest")

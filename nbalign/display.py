@@ -401,7 +401,8 @@ class ObjectiveCard:
 
 def business_rows(objective: Objective) -> list[tuple[str, str]]:
     """The objective's value, population and action, in words, for its card."""
-    from .business import ErrorCost, format_money, format_percent
+    from .business import ErrorCost
+    from .format import format_money, format_share
 
     rows = []
     value = objective.value
@@ -419,7 +420,7 @@ def business_rows(objective: Objective) -> list[tuple[str, str]]:
         text = action.describe(objective.population)
         text = text[0].upper() + text[1:]
         if action.effect is not None:
-            text += f"; it changes the outcome of {format_percent(action.effect)} of the true cases it reaches"
+            text += f"; it changes the outcome of {format_share(action.effect)} of the true cases it reaches"
         rows.append(("Action", text))
     return rows
 

@@ -10,6 +10,7 @@ one reads 31 digits (an MSE of a badly scaled target, a progress over a gap of a
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 DASH = "\u2014"
@@ -188,3 +189,61 @@ def kpi_line(kpi) -> str:
 
 def _text(value) -> str:
     return "" if value is None else str(value).strip()
+
+
+# ------------------------------------------------------------------ rates, shares and money
+
+
+# From here a number, a percentage or an amount (in its largest unit) is written in scientific
+# notation: nobody reads 31 digits, and a value that large is a mistake to see, not to hide.
+_HUGE_AMOUNT = 1e15
+
+
+def format_number(x: float | None) -> str:
+    """A rate or threshold as people read it: two significant decimals (``0.57``, ``0.031``);
+    scientific notation far from 1 (``1.5e+30``, ``1e−300``)."""
+    if x is None or not math.isfinite(x):
+        return DASH
+    text = f"{x:.2f}" if 0.1 <= abs(x) < _HUGE_AMOUNT else f"{x:.3g}" if abs(x) >= _HUGE_AMOUNT else f"{x:.2g}"
+    return text.replace("-", MINUS)
+
+
+def format_share(x: float | None) -> str:
+    """A share as a percentage: ``20%``, ``8.3%``, ``0.5%``; a share that is not 0 never reads
+    ``0%`` (``0.004%``, ``1e−298%``), and a huge one is scientific (``1e+32%``)."""
+    if x is None or not math.isfinite(x):
+        return DASH
+    if abs(x) >= _HUGE_AMOUNT / 100:  # x * 100 may overflow: move the exponent instead
+        mantissa, _, exponent = f"{x:.3g}".partition("e")  # always an exponent at this size
+        text = f"{mantissa}e{int(exponent) + 2:+03d}%"
+    else:
+        percent = x * 100
+        if 0 < abs(percent) < 0.05:
+            text = f"{percent:.2g}%"
+        else:
+            text = f"{percent:.0f}%" if abs(percent - round(percent)) < 0.05 else f"{percent:.1f}%"
+    return text.replace("-", MINUS)
+
+
+def format_money(amount: float | None, value=None) -> str:
+    """An amount in the value's currency (``$184k``, ``−$12.40``, ``EUR 1.23M``); a plain number
+    when the value was written without one."""
+    if amount is None or not math.isfinite(amount):
+        return DASH
+    size = abs(amount)
+    if size >= 1e4:
+        for factor, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+            if size >= factor:
+                scaled = size / factor
+                number = f"{scaled:.3g}" if scaled < 1000 else f"{scaled:,.0f}" if size < _HUGE_AMOUNT else f"{size:.3g}"
+                number += suffix if size < _HUGE_AMOUNT else ""
+                break
+    elif size >= 100 or size == int(size):
+        number = f"{size:,.0f}"
+    else:
+        number = f"{size:.2f}"
+    sign = MINUS if amount < 0 and float(number.rstrip("kMbn").replace(",", "")) != 0 else ""
+    marker = getattr(value, "marker", None) or getattr(value, "currency", None)
+    if not marker:
+        return f"{sign}{number}"
+    return f"{sign}{marker}{' ' if marker[-1].isalpha() else ''}{number}"

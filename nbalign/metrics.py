@@ -312,7 +312,8 @@ def bind_business(metric: Metric, action=None, population=None, value=None) -> M
     Its name carries its terms (``recall_at_k:top 20%``), so records of another action or value
     are another metric. Raises ``ValueError`` naming what the metric needs that is missing.
     """
-    from .business import ErrorCost, format_number, format_percent
+    from .business import ErrorCost
+    from .format import format_number, format_share
 
     kind = metric.scorer
     if kind == "business_value" and isinstance(value, ErrorCost):
@@ -329,7 +330,7 @@ def bind_business(metric: Metric, action=None, population=None, value=None) -> M
         share = action.capacity(population)
         if share is None:
             raise ValueError("`top` with a count of cases needs `population:` (cases per period) to know the share")
-        rule, params = f"top {format_percent(share)}", (("share", share),)
+        rule, params = f"top {format_share(share)}", (("share", share),)
     elif action is not None and action.rule == "threshold":
         rule, params = f"score >= {format_number(action.threshold)}", (("threshold", action.threshold),)
     label = business_label(kind, rule)

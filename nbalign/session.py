@@ -1,5 +1,5 @@
 """The session: the one object per kernel that holds the active objective, the store, the judged
-standing and the subscribers (the sidebar's comm, later the widget panel).
+standing and the subscribers (the sidebar's comm, the widget panel).
 
 It is plain Python: the IPython extension creates one and hands it to the magics, the comm and
 the hooks; a script can create its own. After a change it publishes the whole standing with a

@@ -134,8 +134,8 @@ class Store:
       new store started;
     - ``read_only``: the file (or its folder) cannot be written; reads work, writes are refused
       until it can be written again;
-    - ``vanished``: the file was deleted or replaced while it was open; the next write starts a
-      new file, and the session writes back what it knows.
+    - :meth:`has_vanished`: the file was deleted or replaced while it was open; the next write
+      starts a new file, and the session writes back what it knows.
 
     A path that holds something other than an nbalign store (a notebook, another database) is
     refused with :class:`StoreError` and never touched.
@@ -154,7 +154,6 @@ class Store:
         self.busy_timeout = busy_timeout  # seconds a write waits for another writer's lock (unless told not to)
         self.moved_aside: Path | None = None
         self.read_only = False
-        self.vanished = False
         self.last_change: int | None = None  # the change number of the last record written here
         self._connection: sqlite3.Connection | None = None
         self._file_id: tuple[int, int] | None = None
@@ -167,7 +166,6 @@ class Store:
         # not lost in a deleted file); a read of the file once opened needs no such check.
         if self._connection is not None and not self.in_memory and create:
             if self._file_changed():
-                self.vanished = True
                 log.info("nbalign store %s was deleted or replaced while open", self.path)
                 self.close()
             elif self.read_only and create and self._writable():

@@ -172,7 +172,8 @@ def claim_view(claim) -> dict[str, Any] | None:
 
 def outlook_view(outlook) -> dict[str, Any] | None:
     """What a model is projected to do for the business: the KPI with its interval, the value."""
-    from .business import ErrorCost, format_kpi, format_money, format_value, gerund, kpi_progress, value_per_period
+    from .business import ErrorCost, format_kpi, format_value, gerund, kpi_progress, value_per_period
+    from .format import format_money
 
     objective, figures, record = outlook.objective, outlook.figures, outlook.record
     derivation = None if objective.derivation is None else objective.derivation.text

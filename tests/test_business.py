@@ -29,7 +29,7 @@ from sklearn.metrics import confusion_matrix, precision_score, recall_score
 from test_objective import assert_refused  # the one helper for refused objectives
 
 import nbalign
-from nbalign import business, predictions
+from nbalign import business, format, predictions
 from nbalign.business import (
     ErrorCost,
     Population,
@@ -760,14 +760,14 @@ def test_the_business_benchmark_runs():
 @pytest.mark.parametrize("value", [1e30, 1e-300, -1e30, 1e308, -1e308, 5e-324])
 def test_numbers_percentages_and_money_of_any_size_read_without_raising(value):
     dollars = ValueMatrix(currency="USD", marker="$")
-    texts = [business.format_number(value), business.format_percent(value), business.format_money(value, dollars),
-             business.format_money(value)]
+    texts = [format.format_number(value), format.format_share(value), format.format_money(value, dollars),
+             format.format_money(value)]
     for text in texts:
         assert len(text) < 16 and "inf" not in text and "n/a" not in text, texts
 
 
 def test_huge_and_tiny_business_numbers_read_in_scientific_notation():
-    format_money, format_number, format_percent = business.format_money, business.format_number, business.format_percent
+    format_money, format_number, format_percent = format.format_money, format.format_number, format.format_share
     dollars = ValueMatrix(currency="USD", marker="$")
     assert format_number(1e30) == "1e+30" and format_number(-1e30) == "\u22121e+30"
     assert format_percent(1e308) == "1e+310%" and format_percent(-1e30) == "\u22121e+32%"

@@ -81,7 +81,7 @@ def test_a_derived_target_no_model_can_reach_is_no_target_and_nba108_says_why(
     """The breast cancer test labels (63% of the cases are 1): a KPI target the action cannot
     deliver asks for a metric value outside the metric's range. It is said on the card, as a
     derivation and not as a target, and NBA108 says why and what to change."""
-    from nbalign.business import format_number
+    from nbalign.format import format_number
 
     result, card = run(loaded, "%%objective churn\n" + OUT_OF_REACH.format(
         metric=metric, current=current, target=target, top=top, effect=effect))
