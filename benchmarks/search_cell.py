@@ -75,7 +75,8 @@ search = GridSearchCV(make_pipeline(encode, RandomForestClassifier(n_estimators=
 
 SCORE = "roc_auc_score(y_test, search.predict_proba(X_test)[:, 1])"
 # another model to nbalign (a parameter that changes no prediction), its thresholds not chosen yet
-ANOTHER = "search.set_params(verbose={round}); from nbalign import business; business.forget_thresholds()"
+ANOTHER = ("search.set_params(verbose={round}); import nbalign; from nbalign.business import Thresholds; "
+           "nbalign.active_session().thresholds = Thresholds()")
 
 
 class Kernel:

@@ -681,7 +681,8 @@ def _scores(model, X, response, needs_probability: bool):
 
 
 def tune(objective, model, X, y, train, *, budget=None, fit_seconds: float | None = None, report=None,
-         label: str = "the model", asked: bool = False, plan: dict | None = None) -> dict | None:
+         label: str = "the model", asked: bool = False, plan: dict | None = None,
+         chosen: Thresholds | None = None) -> dict | None:
     """The threshold that maximises value on the training data's out-of-fold scores, and its value
     on the test set ``(X, y)``; or ``{"skipped": why}``. None when there is nothing to tune (no
     value matrix, a model without scores).
@@ -692,14 +693,16 @@ def tune(objective, model, X, y, train, *, budget=None, fit_seconds: float | Non
     long it would take and how to ask for it (:func:`tuning_plan`, which costs no refit). Ctrl-C
     stops it too. The threshold acts on at most the action's capacity (``call: top 20%``).
     ``report(text, done)`` hears of its progress. ``plan`` is :func:`tuning_plan`'s, when the
-    caller made it already.
+    caller made it already; ``chosen`` the session's thresholds chosen before, where the choice
+    is kept.
     """
     import numpy as np
 
     from . import refit
 
     if plan is None:
-        plan = tuning_plan(objective, model, train, budget=budget, fit_seconds=fit_seconds, label=label, asked=asked)
+        plan = tuning_plan(objective, model, train, budget=budget, fit_seconds=fit_seconds, label=label, asked=asked,
+                           chosen=chosen)
     if plan is None or "skipped" in plan:
         return plan
     choice = plan.get("choice")
@@ -717,7 +720,8 @@ def tune(objective, model, X, y, train, *, budget=None, fit_seconds: float | Non
             if report is not None:
                 report(f"nbalign: {label}'s decision threshold was not tuned ({type(exc).__name__}: {_short(exc)}).", True)
             return {"skipped": f"the model could not be refitted ({type(exc).__name__}: {_short(exc)})"}
-        _remember(plan["key"], choice)
+        if chosen is not None:
+            chosen.remember(plan["key"], choice)
     action = objective.action
     scores, _ = _scores(model, X, None, action is not None and action.rule == "threshold")
     positive = np.asarray(y).ravel() == POSITIVE
@@ -733,10 +737,11 @@ def tune(objective, model, X, y, train, *, budget=None, fit_seconds: float | Non
 
 
 def tuning_plan(objective, model, train, *, budget=None, fit_seconds: float | None = None,
-                label: str = "the model", asked: bool = False) -> dict | None:
+                label: str = "the model", asked: bool = False, chosen: Thresholds | None = None) -> dict | None:
     """What :func:`tune` will do, decided without refitting anything: None (nothing to tune),
     ``{"skipped": why}``, or how it tunes (the response, the rows, the capacity, the deadline,
-    and the choice already made for the same model class, parameters and training data)."""
+    and the choice already made in ``chosen`` for the same model class, parameters and training
+    data)."""
     from . import refit
 
     matrix, action = objective.value, objective.action
@@ -758,11 +763,10 @@ def tuning_plan(objective, model, train, *, budget=None, fit_seconds: float | No
     ask = f"`%evaluate {label} --tune` chooses it"
     plan = {"method": method, "rows": min(rows, TUNE_ROW_LIMIT), "capacity": capacity, "ask": ask, "key": None}
     # the choice is looked up (which fingerprints the training data) only for a model tuned before
-    if _TUNED and _identity_of(model) in _TUNED_MODELS:
+    if chosen is not None and chosen.knows(model):
         plan["key"] = _tuning_key(model, X_train, y_train, matrix, method, capacity)
-        plan["choice"] = _TUNED.get(plan["key"]) if plan["key"] is not None else None
+        plan["choice"] = chosen.get(plan["key"])
         if plan["choice"] is not None:
-            _TUNED.move_to_end(plan["key"])
             return plan
     budget = budget or refit.Budget()
     estimate = refit.estimate(TUNE_FOLDS, refit.fit_seconds(model, fit_seconds),
@@ -807,32 +811,41 @@ def _tune_telling(model, X_train, y_train, matrix: ValueMatrix, method, rows: in
     return choice
 
 
-# Thresholds chosen in this kernel, by what the choice depends on: the model's class and
-# parameters (the folds refit a clone: what the fitted model learned plays no part), the training
-# data, the value matrix, the response and the capacity. The same model evaluated again (another
-# metric call under autolog, a re-run cell) is not refitted five times again.
-_TUNED: OrderedDict = OrderedDict()
-_TUNED_KEPT = 64
-_TUNED_MODELS: dict[str, int] = {}  # model identity -> how many choices of it are kept
+class Thresholds:
+    """Thresholds chosen in a session, by what the choice depends on: the model's class and
+    parameters (the folds refit a clone: what the fitted model learned plays no part), the
+    training data, the value matrix, the response and the capacity. The same model evaluated
+    again (another metric call under autolog, a re-run cell) is not refitted five times again.
+    The session owns one (``Session.thresholds``); the most recent ``kept`` choices are kept."""
 
+    def __init__(self, kept: int = 64):
+        self.kept = kept
+        self._chosen: OrderedDict = OrderedDict()
+        self._models: dict[str, int] = {}  # model identity -> how many of its choices are kept
 
-def forget_thresholds() -> None:
-    """Forget every threshold chosen in this kernel (nbalign's tests start each from none)."""
-    _TUNED.clear()
-    _TUNED_MODELS.clear()
+    def knows(self, model) -> bool:
+        """Whether a choice of this model (any training data) is kept: looking one up
+        fingerprints the training data, which only a model tuned before is worth."""
+        return bool(self._chosen) and _identity_of(model) in self._models
 
+    def get(self, key: str | None) -> ThresholdChoice | None:
+        choice = None if key is None else self._chosen.get(key)
+        if choice is not None:
+            self._chosen.move_to_end(key)
+        return choice
 
-def _remember(key: str | None, choice: ThresholdChoice) -> None:
-    if key is None:
-        return
-    _TUNED[key] = choice
-    _TUNED_MODELS[key.split(":")[0]] = _TUNED_MODELS.get(key.split(":")[0], 0) + 1
-    while len(_TUNED) > _TUNED_KEPT:
-        dropped, _ = _TUNED.popitem(last=False)
-        identity = dropped.split(":")[0]
-        _TUNED_MODELS[identity] -= 1
-        if not _TUNED_MODELS[identity]:
-            del _TUNED_MODELS[identity]
+    def remember(self, key: str | None, choice: ThresholdChoice) -> None:
+        if key is None:
+            return
+        self._chosen[key] = choice
+        identity = key.split(":")[0]
+        self._models[identity] = self._models.get(identity, 0) + 1
+        while len(self._chosen) > self.kept:
+            dropped, _ = self._chosen.popitem(last=False)
+            identity = dropped.split(":")[0]
+            self._models[identity] -= 1
+            if not self._models[identity]:
+                del self._models[identity]
 
 
 def _identity_of(model) -> str | None:
@@ -858,7 +871,7 @@ def _tuning_key(model, X_train, y_train, matrix: ValueMatrix, method, capacity) 
         parts = (identity, fingerprint(X_train, y_train), repr(matrix), method, TUNE_FOLDS, TUNE_ROW_LIMIT, capacity)
     except Exception:  # noqa: BLE001 - a model or data nbalign cannot identify is tuned every time
         return None
-    return f"{identity}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"  # the model's identity first: see _remember
+    return f"{identity}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"  # the model's identity first: see Thresholds.knows
 
 
 def _short(exc: Exception, limit: int = 120) -> str:

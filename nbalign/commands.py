@@ -81,7 +81,8 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
             seen = {} if auto is None else {LINEAR_LABEL: auto.seconds}
             baselines = [evaluation if label == CONSTANT_LABEL else
                          with_tuned_threshold(objective, evaluation, model, X_test, y_test, train,
-                                              budget=session.refit_budget, fit_seconds=seen.get(label), report=report)
+                                              budget=session.refit_budget, fit_seconds=seen.get(label), report=report,
+                                              chosen=session.thresholds)
                          for evaluation, (label, model) in zip(baselines, baseline_models)]
     declared = session.set_objective(objective, *baselines)
     if auto is not None and on_auto is not None:
@@ -214,13 +215,14 @@ def evaluate(
         evaluation = replace(evaluation, cell_id=cell)
     train = _training_data(objective, namespace)
     plan = threshold_plan(objective, evaluation, model, train, budget=budget or session.refit_budget,
-                          fit_seconds=fit_seconds, asked=tune)
+                          fit_seconds=fit_seconds, asked=tune, chosen=session.thresholds)
     if plan is not None and "skipped" in plan:  # decided without a refit: recorded with the evaluation
         evaluation = replace(evaluation, business={**evaluation.business, "tuned": plan})
     row = session.record(evaluation)
     if plan is not None and "skipped" not in plan:  # recorded first: the refits may be interrupted
         with quiet():
-            evaluation = with_tuned_threshold(objective, evaluation, model, X, y, train, plan=plan, report=report)
+            evaluation = with_tuned_threshold(objective, evaluation, model, X, y, train, plan=plan, report=report,
+                                              chosen=session.thresholds)
         row = session.record(evaluation)
     return EvaluationResult(evaluation.with_id(row.id), row, session.standing)
 

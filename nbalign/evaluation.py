@@ -344,7 +344,8 @@ class _Answered:
 
 def threshold_plan(objective: Objective, evaluation: Evaluation, model, train, **options) -> dict | None:
     """What choosing the evaluation's decision threshold will do, decided without refitting
-    (:func:`nbalign.business.tuning_plan`; ``options``: budget, fit time, whether the user asked):
+    (:func:`nbalign.business.tuning_plan`; ``options``: budget, fit time, whether the user asked,
+    the session's thresholds chosen before):
     None when there is nothing to choose, else ``{"skipped": why}`` or how it is chosen."""
     from .business import tuning_plan
 
@@ -357,7 +358,8 @@ def with_tuned_threshold(objective: Objective, evaluation: Evaluation, model, X,
                          **options) -> Evaluation:
     """The evaluation with the decision threshold that maximises value chosen on ``train``
     (:func:`nbalign.business.tune`, whose ``options`` these are: budget, fit time, report,
-    whether the user asked; ``plan`` is :func:`threshold_plan`'s), or as it was when there is
+    whether the user asked, the session's thresholds chosen before; ``plan`` is
+    :func:`threshold_plan`'s), or as it was when there is
     nothing to choose."""
     from dataclasses import replace
 

@@ -33,6 +33,7 @@ from .evaluation import Evaluation, now_iso
 from .objective import Objective
 from .predictions import DEFAULT_LIMIT
 from .refit import Budget
+from .business import Thresholds
 from .store import Store, default_store_path
 
 if TYPE_CHECKING:  # the judge loads with the first objective: `import nbalign` stays light
@@ -73,6 +74,7 @@ class Session:
         self.id = os.urandom(6).hex()  # views tell a restarted kernel's revisions apart by it
         self.rows_kept = DEFAULT_LIMIT  # test rows whose predictions are kept per evaluation
         self.refit_budget = Budget()  # how long nbalign's refits may take in the user's cell
+        self.thresholds = Thresholds()  # decision thresholds chosen in this session
         self.labels: Labels | None = None  # the objective's test labels, counted when first seen
         self.revision = 0
         self._judge: Judge | None = None

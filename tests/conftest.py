@@ -17,9 +17,6 @@ def private_store(tmp_path, monkeypatch):
 
     The kernel knows its notebook, as under jupyter-server (tests of other contexts unset it).
     """
-    from nbalign import business
-
-    business.forget_thresholds()  # thresholds chosen in an earlier test are not this test's
     monkeypatch.setenv("NBALIGN_STORE", str(tmp_path / "store" / "nbalign.db"))
     monkeypatch.setenv("JPY_SESSION_NAME", "notebook.ipynb")
     monkeypatch.chdir(tmp_path)

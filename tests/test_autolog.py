@@ -316,7 +316,7 @@ def test_cross_val_score_is_a_cross_validation_kept_apart(watched):
     (record,) = logged()
     assert record.kind == "cv" and record.metric == "auc" and record.cv["folds"] == 4
     assert record.score == pytest.approx(sum(record.cv["scores"]) / 4)
-    assert record.reported == {"metric": "cross_validate", "value": pytest.approx(float(scores.mean()))}
+    assert record.reported == {"metric": "cross_val_score (accuracy)", "value": pytest.approx(float(scores.mean()))}  # what the user called, by name
     row = active_session().standing.row(record.id)
     assert row.verdict == "cross_validation" and active_session().standing.summary.best is None
 

@@ -271,8 +271,7 @@ def test_tuned_threshold_never_reads_the_test_labels(cancer):
     figures = business.measure(objective, model, X_test, y_test)
     tuned = business.tune(objective, model, X_test, y_test, train, asked=True)
     shuffled = np.random.default_rng(0).permutation(y_test)
-    business.forget_thresholds()  # chosen again, not remembered
-    again = business.tune(objective, model, X_test, shuffled, train, asked=True)
+    again = business.tune(objective, model, X_test, shuffled, train, asked=True)  # no session's memory: chosen again
 
     assert tuned["threshold"] == again["threshold"]
     assert tuned["cv_value"] == again["cv_value"]  # chosen on the training folds alone
@@ -293,17 +292,19 @@ def test_a_threshold_is_chosen_once_per_model_and_training_data(cancer, monkeypa
     objective = parse_objective("metric: auc\nvalue:\n  tp: 180\n  fp: -20\n  fn: -200\n  tn: 0")
     model, X_test, y_test = cancer["logreg"], cancer["X_test"], np.asarray(cancer["y_test"])
     X_train, y_train = cancer["X_train"], np.asarray(cancer["y_train"])
-    chosen = []
+    chosen, session = [], business.Thresholds()  # what a session keeps
     monkeypatch.setattr(business, "tune_threshold",
                         lambda *args, _tune=business.tune_threshold, **kw: chosen.append(1) or _tune(*args, **kw))
-    first = business.tune(objective, model, X_test, y_test, (X_train, y_train), asked=True)
+    first = business.tune(objective, model, X_test, y_test, (X_train, y_train), asked=True, chosen=session)
     refitted = clone(model).fit(X_train, y_train)  # the same class, parameters and data: the same choice
-    again = business.tune(objective, refitted, X_test, y_test, (X_train, y_train), asked=True)
+    again = business.tune(objective, refitted, X_test, y_test, (X_train, y_train), asked=True, chosen=session)
     assert len(chosen) == 1 and again == first
     business.tune(objective, clone(model).set_params(logisticregression__C=0.01).fit(X_train, y_train), X_test, y_test,
-                  (X_train, y_train), asked=True)
-    business.tune(objective, model, X_test, y_test, (X_train[:-20], y_train[:-20]), asked=True)
+                  (X_train, y_train), asked=True, chosen=session)
+    business.tune(objective, model, X_test, y_test, (X_train[:-20], y_train[:-20]), asked=True, chosen=session)
     assert len(chosen) == 3
+    business.tune(objective, model, X_test, y_test, (X_train, y_train), asked=True, chosen=business.Thresholds())
+    assert len(chosen) == 4  # another session (a restarted kernel) chooses anew
 
 
 def test_tune_threshold_is_deterministic_and_chooses_on_out_of_fold_scores(cancer):
@@ -804,14 +805,15 @@ def test_the_tuning_is_left_out_when_it_does_not_fit_the_budget_and_says_how_to_
     objective = parse_objective("metric: auc\nvalue:\n  tp: 180\n  fp: -20\n  fn: -200\n  tn: 0")
     model, X_test, y_test = cancer["forest"], cancer["X_test"], np.asarray(cancer["y_test"])
     train = (cancer["X_train"], cancer["y_train"])
-    skipped = business.tune(objective, model, X_test, y_test, train, budget=Budget(1.0), fit_seconds=2.0, label="forest")
+    chosen = business.Thresholds()
+    skipped = business.tune(objective, model, X_test, y_test, train, budget=Budget(1.0), fit_seconds=2.0, label="forest", chosen=chosen)
     assert skipped == {"skipped": "5 refits would take about 8.0 s, over the 1.0 s budget; `%evaluate forest --tune` "
                                   "chooses it"}
-    unknown = business.tune(objective, model, X_test, y_test, train, budget=Budget(1.0), label="forest")
+    unknown = business.tune(objective, model, X_test, y_test, train, budget=Budget(1.0), label="forest", chosen=chosen)
     assert unknown["skipped"].startswith("5 refits of a model whose fit time nbalign did not see")
-    off = business.tune(objective, model, X_test, y_test, train, budget=Budget(0.0), fit_seconds=0.0, label="forest")
+    off = business.tune(objective, model, X_test, y_test, train, budget=Budget(0.0), fit_seconds=0.0, label="forest", chosen=chosen)
     assert off["skipped"].startswith("automatic refits are off (`%config NbalignMagics.refit_budget`)")
-    assert business._TUNED == {}  # nothing was refitted
+    assert not chosen.knows(model)  # nothing was refitted, so nothing chosen
     asked = business.tune(objective, model, X_test, y_test, train, budget=Budget(0.0), label="forest", asked=True)
     assert asked["folds"] == 5 and "threshold" in asked
 
