@@ -22,8 +22,8 @@ from .format import (
     format_small,
 )
 from .objective import Objective
-from .standing import APART, ObjectiveFacts, Row, Standing
-from .wire import outlook_view
+from .standing import ObjectiveFacts, Row, Standing
+from .wire import outlook_view, row_view
 
 log = logging.getLogger(__name__)
 
@@ -117,40 +117,40 @@ def bundle(text: str, html: str) -> dict[str, str]:
 
 def evaluation_bundle(row: Row, standing: Standing, record: Evaluation | None = None) -> dict[str, str]:
     """The compact line shown after each evaluation, its business line when the objective
-    prices outcomes or states an action, and its banner when a finding applies."""
+    prices outcomes or states an action, and its findings (the most important first). It renders
+    the row's view (:func:`nbalign.wire.row_view`), as every other view does."""
     pieces = _pieces(row, standing, record)
     return bundle(evaluation_text(row, standing, record, pieces), evaluation_html(row, standing, record, pieces))
 
 
-def _pieces(row: Row, standing: Standing, record: Evaluation | None) -> tuple[list, list]:
-    """The line's segments and the business segments, each (plain text, HTML): computed once for
-    both renderings."""
-    return _segments(row, standing) + _reported(record), _business_segments(record, standing)
+def _pieces(row: Row, standing: Standing, record: Evaluation | None) -> tuple[dict, list, list]:
+    """The row's view, the line's segments and the business segments, each segment (plain text,
+    HTML): computed once for both renderings."""
+    view = row_view(row)
+    return view, _segments(view, standing.summary) + _reported(record), _business_segments(record, standing)
 
 
 def evaluation_text(row: Row, standing: Standing, record: Evaluation | None = None, pieces=None) -> str:
-    line_segments, business = pieces or _pieces(row, standing, record)
+    view, line_segments, business = pieces or _pieces(row, standing, record)
     line = "  ".join(text for text, _ in line_segments)
     for text, _ in business:
         line += f"\n  {text}"
-    return "\n".join([line] + [finding_text(f) for f in _findings(row)])
+    return "\n".join([line] + [finding_text(f) for f in _findings(view)])
 
 
 def evaluation_html(row: Row, standing: Standing, record: Evaluation | None = None, pieces=None) -> str:
-    line_segments, business = pieces or _pieces(row, standing, record)
+    view, line_segments, business = pieces or _pieces(row, standing, record)
     line = " <span style='color:#9e9e9e'>·</span> ".join(html for _, html in line_segments)
     if business:
         line += (f"</div><div class='nbalign-business' style='color:{_MUTED};margin-top:2px'>"
                  + "<br>".join(html for _, html in business))
-    return (f"<div class='nbalign-evaluation' data-verdict='{row.verdict}' style='{_FONT}'><div>{line}</div>"
-            f"{''.join(finding_html(f) for f in _findings(row))}</div>")
+    return (f"<div class='nbalign-evaluation' data-verdict='{view['verdict']}' style='{_FONT}'><div>{line}</div>"
+            f"{''.join(finding_html(f) for f in _findings(view))}</div>")
 
 
-def _findings(row: Row) -> list[Finding]:
-    """Every finding of the row, the banner first: a diminishing-returns warning is said even
-    when a more important finding leads."""
-    banner = row.banner
-    return [] if banner is None else [banner] + [f for f in row.findings if f is not banner]
+def _findings(view: dict) -> list[Finding]:
+    """The row's findings as the view carries them (the banner first), with their checks' words."""
+    return [Finding(f["code"], f["message"]) for f in view["findings"]]
 
 
 def _reported(record: Evaluation | None) -> list[tuple[str, str]]:
@@ -199,52 +199,43 @@ def _business_segments(record: Evaluation | None, standing: Standing) -> list[tu
     return segments
 
 
-def _segments(row: Row, standing: Standing) -> list[tuple[str, str]]:
+def _segments(row: dict, summary) -> list[tuple[str, str]]:
     """The pieces of the evaluation line, each as (plain text, HTML): one list, two renderings."""
-    score = format_score(row.score)
+    score = format_score(row["score"])
     segments = [(
-        f"{row.name}: {row.metric_label} {score}",
-        f"<strong>{escape(row.name)}</strong> <span style='color:{_MUTED}'>·</span> "
-        f"<span style='color:{_MUTED}'>{escape(row.metric_label)}</span> <strong>{score}</strong>",
+        f"{row['name']}: {row['metric_label']} {score}",
+        f"<strong>{escape(row['name'])}</strong> <span style='color:{_MUTED}'>·</span> "
+        f"<span style='color:{_MUTED}'>{escape(row['metric_label'])}</span> <strong>{score}</strong>",
     )]
-    if row.verdict == "baseline":
+    if row["verdict"] == "baseline":
         segments.append(("(baseline)", f"<span style='color:{_MUTED}'>baseline</span>"))
-    confidence = standing.summary.confidence
-    if row.role == "model" and row.judged:
-        segments.append((row.word, f"<span style='color:{_TONE_COLOURS[row.tone]};font-weight:600'>"
-                                   f"{escape(row.word)}</span>"))
-    against_baseline = row.facts is not None and row.facts.best_before is not None \
-        and row.facts.best_before.role == "baseline"  # no model beats the baseline model yet
-    if row.best_before is not None and not against_baseline:
-        change, interval = format_change(row.change_vs_best), _interval(row.vs_best, confidence)
+    confidence, tone = summary.confidence, _TONE_COLOURS[row["tone"]]
+    model = row["role"] == "model"
+    if model and row["verdict"] != "other_metric":
+        segments.append((row["word"], f"<span style='color:{tone};font-weight:600'>{escape(row['word'])}</span>"))
+    # while no model beats the baseline model, a model's change against it is said once, as "vs baseline"
+    if row["best_before"] is not None and row["best_before_role"] == "model" and not row["apart"]:
+        change, interval = format_change(row["change_vs_best"]), _interval(row["vs_best"], confidence)
         segments.append((f"{change} vs best{interval}",
-                         f"<span style='color:{_TONE_COLOURS[row.tone]}'>{change}</span> "
+                         f"<span style='color:{tone}'>{change}</span> "
                          f"<span style='color:{_MUTED}'>vs best{interval}</span>"))
-    if row.change_vs_baseline is not None and row.role == "model":
-        change, interval = format_change(row.change_vs_baseline), _interval(row.vs_baseline, confidence)
+    if row["change_vs_baseline"] is not None and model:
+        change, interval = format_change(row["change_vs_baseline"]), _interval(row["vs_baseline"], confidence)
         segments.append((f"{change} vs baseline{interval}",
                          f"{change} <span style='color:{_MUTED}'>vs baseline{interval}</span>"))
-    if row.progress is not None:
-        spread = _progress_interval(row, standing, confidence)
-        to_target = f"{format_percent(row.progress)}{spread} to target {format_score(standing.summary.target)}"
-        segments.append((f"{_bar_text(row.progress)} {to_target}",
-                         f"{progress_bar_html(row.progress)} <span>{to_target}</span>"))
+    if row["progress"] is not None:
+        spread = row["progress_interval"]
+        spread = "" if spread is None or not model else \
+            f" ({format_level(confidence)} CI {format_percent(spread[0])} to {format_percent(spread[1])})"
+        to_target = f"{format_percent(row['progress'])}{spread} to target {format_score(summary.target)}"
+        segments.append((f"{_bar_text(row['progress'])} {to_target}",
+                         f"{progress_bar_html(row['progress'])} <span>{to_target}</span>"))
     return segments
 
 
-def _progress_interval(row: Row, standing: Standing, confidence: float) -> str:
-    """`` (95% CI 72% to 98%)``: the row's interval against the baseline, as progress to the target."""
-    summary, tested = standing.summary, row.vs_baseline
-    if tested is None or row.role != "model" or row.progress is None:
-        return ""
-    span = summary.target - summary.baseline
-    low, high = sorted((tested.low / span, tested.high / span))
-    return f" ({format_level(confidence)} CI {format_percent(low)} to {format_percent(high)})"
-
-
-def _interval(difference, confidence: float) -> str:
+def _interval(difference: dict | None, confidence: float) -> str:
     """`` (95% CI −0.164 to −0.059)`` after a change that was tested; nothing otherwise."""
-    return "" if difference is None else f" ({format_interval(difference.low, difference.high, confidence)})"
+    return "" if difference is None else f" ({format_interval(difference['low'], difference['high'], confidence)})"
 
 
 def progress_bar_html(progress: float, width: int = 90) -> str:
@@ -293,14 +284,14 @@ class ModelsTable:
         from .complexity import Complexity, describe
 
         rows = []
-        for row in self.standing.rows:
-            record = self.records.get(row.id)
+        for row in map(row_view, self.standing.rows):
+            record = self.records.get(row["id"])
             cost = Complexity.from_dict(record.complexity) if record and record.complexity else None
-            tested = None if row.verdict in APART else row.vs_best
-            against = "" if row.best_before is None or row.verdict in APART else format_change(row.change_vs_best)
+            tested = None if row["apart"] else row["vs_best"]
+            against = "" if row["best_before"] is None or row["apart"] else format_change(row["change_vs_best"])
             if tested is not None:
-                against += f" ({format_change(tested.low)} to {format_change(tested.high)})"
-            rows.append((row.name, row.metric_label, format_score(row.score), row.word, against,
+                against += f" ({format_change(tested['low'])} to {format_change(tested['high'])})"
+            rows.append((row["name"], row["metric_label"], format_score(row["score"]), row["word"], against,
                          describe(cost) if cost else "not measured"))
         return rows
 

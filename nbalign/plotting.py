@@ -9,9 +9,11 @@ and judges nothing: the verdicts, intervals and the model to ship are the judge'
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 from .format import format_level, format_percent, format_score
-from .standing import APART, Row, Standing
+from .standing import Standing
+from .wire import row_point, row_view
 
 _MODEL = "#1f77b4"
 _BEST = "#2ca02c"
@@ -74,11 +76,13 @@ def plot_progress(standing: Standing):
     objective, summary = standing.objective, standing.summary
     # Rows set apart (training data, another test set, cross-validated, a slice of the test set)
     # are drawn hollow in panel 1, never on the best-so-far line, and left out of panel 2.
-    shown = [r for r in standing.rows if r.judged and r.role == "model"]
-    models = [r for r in shown if r.verdict not in APART]
+    # Each row as the view model draws it (a point: no test run), the latest with their intervals.
+    points = [SimpleNamespace(**row_point(r)) for r in standing.rows]
+    shown = [p for p in points if p.judged and p.role == "model"]
+    models = [p for p in shown if not p.apart]
     # The baseline model (when it is one) is a model one could ship: panel 2 places it too.
-    floor = [r for r in standing.rows if summary.baseline_id is not None and r.id == summary.baseline_id
-             and r.complexity]  # (a baseline scored by an older nbalign has no cost: left out, no note)
+    floor = [p for p in points if summary.baseline_id is not None and p.id == summary.baseline_id
+             and p.complexity]  # (a baseline scored by an older nbalign has no cost: left out, no note)
     costs, cost_key = _costs(floor + models)
     width = min(12.0, max(6.0, 0.8 * len(models) + 3))
     if costs:
@@ -89,7 +93,7 @@ def plot_progress(standing: Standing):
     else:
         progress_axes, cost_axes = figure.add_subplot(), None
 
-    values = _draw_progress(progress_axes, standing, shown)
+    values = _draw_progress(progress_axes, standing, shown, _intervals(standing, shown))
     # Both legends under the tick labels of panel 1 (the deeper ones), side by side as one row.
     depth = _labels_depth(progress_axes)
     if models or summary.baseline is not None or objective.target is not None:
@@ -110,16 +114,24 @@ INTERVALS_DRAWN = 50
 # ------------------------------------------------------------------ panel 1
 
 
-def _draw_progress(axes, standing: Standing, models: list[Row]) -> list[float]:
+def _intervals(standing: Standing, models: list) -> dict[int, dict]:
+    """The latest models' tests against the baseline, by row id: each is a paired test run when
+    first asked, and a long history's first plot should not wait on a thousand of them."""
+    recent = {p.id for p in models[-INTERVALS_DRAWN:] if not p.apart}
+    views = (row_view(r) for r in standing.rows if r.id in recent)
+    return {v["id"]: v["vs_baseline"] for v in views if v["vs_baseline"] is not None}
+
+
+def _draw_progress(axes, standing: Standing, models: list, intervals: dict[int, dict]) -> list[float]:
     """Scores in order with their intervals; returns every y value drawn (for the limits).
 
-    ``models`` are every model row in order; those set apart are drawn hollow and unjoined."""
+    ``models`` are every model's point in order; those set apart are drawn hollow and unjoined."""
     objective, summary = standing.objective, standing.summary
     metric = objective.metric
     n = len(models)
     positions = list(range(1, n + 1))
     scores = [r.score for r in models]
-    apart = [r.verdict in APART for r in models]
+    apart = [r.apart for r in models]
     many = n > _TICK_LABELS_UP_TO
     values = list(scores)
 
@@ -128,14 +140,11 @@ def _draw_progress(axes, standing: Standing, models: list[Row]) -> list[float]:
         if line:
             axes.step([x for x, _ in line], [v for _, v in line], where="post", color=_BEST, linewidth=2,
                       alpha=0.8, label="best so far")
-        # Intervals of the latest models only: each is a paired test run when first asked, and a
-        # long history's first plot should not wait on a thousand of them.
         recent = n - INTERVALS_DRAWN
-        bars = [(x, r.score, r.vs_baseline) for i, (x, r) in enumerate(zip(positions, models)) if i >= recent]
-        bars = [(x, score, d) for x, score, d in bars if d is not None and _finite(d.low, d.high, d.estimate)]
+        bars = [(x, r.score, intervals[r.id]) for x, r in zip(positions, models) if r.id in intervals]
         if bars:
-            lows = [score + (d.low - d.estimate) for _, score, d in bars]
-            highs = [score + (d.high - d.estimate) for _, score, d in bars]
+            lows = [score + (d["low"] - d["estimate"]) for _, score, d in bars]
+            highs = [score + (d["high"] - d["estimate"]) for _, score, d in bars]
             axes.errorbar([x for x, _, _ in bars], [score for _, score, _ in bars],
                           yerr=[[s - lo for (_, s, _), lo in zip(bars, lows)],
                                 [hi - s for (_, s, _), hi in zip(bars, highs)]],
@@ -197,7 +206,7 @@ def _reference_lines(axes, baseline: float | None, target: float | None, labelle
 # ------------------------------------------------------------------ panel 2
 
 
-def _costs(models: list[Row]) -> tuple[dict[int, float], str | None]:
+def _costs(models: list) -> tuple[dict[int, float], str | None]:
     """Each model's cost by row id, in the first measure every costed model has; ({}, None) if none."""
     known = [(r, r.complexity or {}) for r in models]
     known = [(r, c) for r, c in known if any(_positive(c.get(key)) for key, _, _ in _COSTS)]
@@ -210,7 +219,7 @@ def _costs(models: list[Row]) -> tuple[dict[int, float], str | None]:
     return (costs, key) if costs else ({}, None)
 
 
-def _draw_costs(axes, standing: Standing, models: list[Row], costs: dict[int, float], key: str) -> None:
+def _draw_costs(axes, standing: Standing, models: list, costs: dict[int, float], key: str) -> None:
     summary, metric = standing.summary, standing.objective.metric
     label, missing_words = next((text, words) for k, text, words in _COSTS if k == key)
     shown = [r for r in models if r.id in costs]
@@ -271,7 +280,7 @@ def _draw_costs(axes, standing: Standing, models: list[Row], costs: dict[int, fl
     axes.grid(axis="x", which="major", alpha=0.2)
 
 
-def pareto_frontier(rows: list[Row], costs: dict[int, float], sign: int) -> list[Row]:
+def pareto_frontier(rows: list, costs: dict[int, float], sign: int) -> list:
     """The models no other model beats on both cost and score, cheapest first.
 
     A model is on the frontier when every cheaper (or equally cheap) model scores worse:
@@ -282,11 +291,11 @@ def pareto_frontier(rows: list[Row], costs: dict[int, float], sign: int) -> list
     Examples
     --------
     >>> from types import SimpleNamespace as R
-    >>> rows = [R(id=1, score=0.60, facts=None), R(id=2, score=0.70, facts=None), R(id=3, score=0.65, facts=None)]
+    >>> rows = [R(id=1, score=0.60, apart=False), R(id=2, score=0.70, apart=False), R(id=3, score=0.65, apart=False)]
     >>> [r.id for r in pareto_frontier(rows, {1: 1.0, 2: 50.0, 3: 80.0}, sign=1)]
     [1, 2]
     """
-    candidates = [r for r in rows if r.id in costs and not (r.facts is not None and r.facts.few_rows)]
+    candidates = [r for r in rows if r.id in costs and not r.apart]
     frontier, best = [], -math.inf
     for r in sorted(candidates, key=lambda r: (costs[r.id], -sign * r.score, r.id)):
         if sign * r.score > best:
@@ -332,10 +341,6 @@ def _style(axes) -> None:
     axes.grid(axis="y", alpha=0.3)
     axes.yaxis.set_major_formatter(StrMethodFormatter("{x:,g}"))  # 37,500 and 0.45, as people write them
     axes.spines[["top", "right"]].set_visible(False)
-
-
-def _finite(*values) -> bool:
-    return all(v is not None and math.isfinite(v) for v in values)
 
 
 def _positive(value) -> bool:

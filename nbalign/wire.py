@@ -131,8 +131,12 @@ def row_view(row) -> dict[str, Any]:
 
 
 def _row_view(row) -> dict[str, Any]:
+    from .checks import most_important
     from .standing import APART
 
+    banner = most_important(row.findings)
+    findings = [] if banner is None else [banner] + [f for f in row.findings if f is not banner]
+    before = None if row.facts is None else row.facts.best_before
     return {
         "id": row.id,
         "name": row.name,
@@ -147,6 +151,8 @@ def _row_view(row) -> dict[str, Any]:
         "tone": row.tone,
         "apart": row.verdict in APART,
         "best_before": finite(row.best_before),
+        "best_before_name": None if before is None else before.name,
+        "best_before_role": None if before is None else before.role,
         "best_so_far": finite(row.best_so_far),
         "change_vs_best": finite(row.change_vs_best),
         "change_vs_baseline": finite(row.change_vs_baseline),
@@ -154,11 +160,38 @@ def _row_view(row) -> dict[str, Any]:
         "vs_best": difference_view(row.vs_best),
         "vs_baseline": difference_view(row.vs_baseline),
         "codes": [f.code for f in row.findings],
+        # every finding's message, the most important first: the row's banner leads
+        "findings": [{"code": f.code, "message": f.message} for f in findings],
         "business": row.business,
         "became_best": row.became_best,
         "cell_id": row.cell_id,
         "interval": finite_pair(row.interval),
+        "progress_interval": finite_pair(progress_interval(row)),
     }
+
+
+def progress_interval(row) -> tuple[float, float] | None:
+    """A model's progress to the target as an interval: its paired interval against the
+    baseline, in units of the way from the baseline to the target (unadjusted: one model's)."""
+    facts, tested = row.facts, row.vs_baseline
+    if tested is None or facts is None or row.role != "model" or row.progress is None:
+        return None
+    target, baseline = facts.objective.target, facts.baseline
+    span = target - baseline
+    low, high = sorted((tested.low / span, tested.high / span))
+    return low, high
+
+
+def row_point(row) -> dict[str, Any]:
+    """What a chart draws of a row without testing anything: where it sits, whether it is set
+    apart, and the best so far after it. A long history's plot draws every row as a point, and
+    the full view (:func:`row_view`, which runs the row's paired tests) of the latest ones only."""
+    from .standing import APART
+
+    apart = row.verdict in APART if row.preset is not None else (row.facts is not None and row.facts.few_rows)
+    return {"id": row.id, "name": row.name, "role": row.role, "score": finite(row.score), "apart": apart,
+            "judged": row.preset != "other_metric", "best_so_far": finite(row.best_so_far),
+            "complexity": row.complexity}
 
 
 def claim_view(claim) -> dict[str, Any] | None:
@@ -172,7 +205,14 @@ def claim_view(claim) -> dict[str, Any] | None:
 
 def outlook_view(outlook) -> dict[str, Any] | None:
     """What a model is projected to do for the business: the KPI with its interval, the value."""
-    from .business import ErrorCost, format_kpi, format_value, gerund, kpi_progress, value_per_period
+    from .business import (
+        ErrorCost,
+        format_kpi,
+        format_value,
+        gerund,
+        kpi_progress,
+        value_per_period,
+    )
     from .format import format_money
 
     objective, figures, record = outlook.objective, outlook.figures, outlook.record

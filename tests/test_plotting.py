@@ -157,8 +157,8 @@ def test_the_best_and_the_model_to_ship_are_marked(churn):
 def test_pareto_frontier_for_a_loss_and_ties():
     from types import SimpleNamespace as R
 
-    rows = [R(id=1, score=0.5, facts=None), R(id=2, score=0.4, facts=None), R(id=3, score=0.45, facts=None),
-            R(id=4, score=0.5, facts=None)]
+    rows = [R(id=1, score=0.5, apart=False), R(id=2, score=0.4, apart=False), R(id=3, score=0.45, apart=False),
+            R(id=4, score=0.5, apart=False)]
     costs = {1: 1.0, 2: 10.0, 3: 20.0, 4: 1.0}
     assert [r.id for r in pareto_frontier(rows, costs, sign=-1)] == [1, 2]  # lower is better
     assert [r.id for r in pareto_frontier(rows, costs, sign=1)] == [1]

@@ -368,6 +368,14 @@ export interface IRow {
   apart?: boolean;
   best_before: NumberOrNull;
   /**
+   * The model this row was compared with: the best candidate before it (a model, or the baseline model). Optional: absent in standings saved before it.
+   */
+  best_before_name?: TextOrNull;
+  /**
+   * Whether best_before_name is a model or the baseline model. Optional: absent in standings saved before it.
+   */
+  best_before_role?: null | ('model' | 'baseline');
+  /**
    * The best candidate's score once this row is judged (the baseline model counts while no model scores above it): the best-so-far line every view draws. Null for rows set apart. Optional: absent in standings saved before it.
    */
   best_so_far?: NumberOrNull;
@@ -375,6 +383,13 @@ export interface IRow {
   change_vs_baseline: NumberOrNull;
   progress: NumberOrNull;
   codes: CheckCode[];
+  /**
+   * Each finding of the row with its message, the most important (the row's banner) first. Optional: absent in standings saved before it.
+   */
+  findings?: {
+    code: CheckCode;
+    message: string;
+  }[];
   /**
    * This model against the best before it; null for the first model, baseline rows, other-metric rows, or without kept predictions to test. Optional: absent in standings saved before it.
    */
@@ -395,6 +410,10 @@ export interface IRow {
    * The score's own interval [low, high] at summary.confidence: the baseline's score plus the ends of the test against the baseline (vs_baseline); null when untested. Optional (since issue 11): absent in standings saved before it.
    */
   interval?: null | [number, number];
+  /**
+   * This model's progress to the target as an interval (its own, unadjusted), at the standing's confidence. Optional: absent in standings saved before it.
+   */
+  progress_interval?: null | [number, number];
   /**
    * The id of the notebook cell that produced the evaluation, when the front end sent one; null otherwise. Optional (since issue 11): absent in standings saved before it.
    */
@@ -1225,6 +1244,24 @@ export const SCHEMA = {
         "best_before": {
           "$ref": "#/$defs/number"
         },
+        "best_before_name": {
+          "$ref": "#/$defs/text",
+          "description": "The model this row was compared with: the best candidate before it (a model, or the baseline model). Optional: absent in standings saved before it."
+        },
+        "best_before_role": {
+          "oneOf": [
+            {
+              "type": "null"
+            },
+            {
+              "enum": [
+                "model",
+                "baseline"
+              ]
+            }
+          ],
+          "description": "Whether best_before_name is a model or the baseline model. Optional: absent in standings saved before it."
+        },
         "best_so_far": {
           "$ref": "#/$defs/number",
           "description": "The best candidate's score once this row is judged (the baseline model counts while no model scores above it): the best-so-far line every view draws. Null for rows set apart. Optional: absent in standings saved before it."
@@ -1243,6 +1280,25 @@ export const SCHEMA = {
           "items": {
             "$ref": "#/$defs/code"
           }
+        },
+        "findings": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": [
+              "code",
+              "message"
+            ],
+            "properties": {
+              "code": {
+                "$ref": "#/$defs/code"
+              },
+              "message": {
+                "type": "string"
+              }
+            }
+          },
+          "description": "Each finding of the row with its message, the most important (the row's banner) first. Optional: absent in standings saved before it."
         },
         "vs_best": {
           "oneOf": [
@@ -1302,6 +1358,28 @@ export const SCHEMA = {
             }
           ],
           "description": "The score's own interval [low, high] at summary.confidence: the baseline's score plus the ends of the test against the baseline (vs_baseline); null when untested. Optional (since issue 11): absent in standings saved before it."
+        },
+        "progress_interval": {
+          "oneOf": [
+            {
+              "type": "null"
+            },
+            {
+              "type": "array",
+              "prefixItems": [
+                {
+                  "type": "number"
+                },
+                {
+                  "type": "number"
+                }
+              ],
+              "minItems": 2,
+              "maxItems": 2,
+              "items": false
+            }
+          ],
+          "description": "This model's progress to the target as an interval (its own, unadjusted), at the standing's confidence. Optional: absent in standings saved before it."
         },
         "cell_id": {
           "type": [
