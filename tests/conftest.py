@@ -23,6 +23,21 @@ def private_store(tmp_path, monkeypatch):
     yield tmp_path / "store" / "nbalign.db"
 
 
+@pytest.fixture(autouse=True)
+def kernels_are_marked(request, monkeypatch):
+    """A test that starts a kernel carries the ``kernel`` marker (``-m "not kernel"`` is the quick
+    run): starting one from a test without it fails that test, saying so."""
+    if request.node.get_closest_marker("kernel") or request.node.get_closest_marker("browser"):
+        return
+    from jupyter_client.manager import AsyncKernelManager, KernelManager
+
+    def refused(*args, **kwargs):
+        raise AssertionError(f"{request.node.nodeid} starts a kernel: mark it `@pytest.mark.kernel`")
+
+    for manager in (KernelManager, AsyncKernelManager):  # nbclient's is the asynchronous one
+        monkeypatch.setattr(manager, "start_kernel", refused)
+
+
 @pytest.fixture
 def shell():
     """A real InteractiveShell; nbalign unloaded and global state reset afterwards."""

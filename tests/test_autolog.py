@@ -442,6 +442,7 @@ def test_boosting_libraries_through_their_scikit_learn_api(watched, library, mod
 # ------------------------------------------------------------------ in a real kernel
 
 
+@pytest.mark.kernel
 def test_autolog_in_a_real_kernel_through_nbclient(tmp_path, monkeypatch):
     """A notebook that never calls nbalign after its objective: a metric, a cross-validation and a
     search are logged; unloading puts scikit-learn's functions back (checked in the kernel)."""

@@ -8,11 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench import SCRIPTS  # noqa: E402
 from benchmarks.common import Grid, Headline, Table, from_json, to_json  # noqa: E402
+
+pytestmark = pytest.mark.kernel  # the benchmarks run cells in real kernels
 
 TIME_HEADER = "| what | median (IQR q1 to q3) | ratio to the anchor |"
 TIME_ROW = re.compile(r"^\| .+ \| [\d,.]+ (s|ms|µs) \(IQR [\d,.]+ to [\d,.]+\) \| [\d,.]+x \|$")

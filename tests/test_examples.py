@@ -10,6 +10,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+pytestmark = pytest.mark.kernel  # each example notebook runs in a real kernel
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "example_notebooks"
 
 

@@ -66,6 +66,7 @@ def test_user_text_in_the_panel_is_escaped(shell, cancer):
     assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
 
 
+@pytest.mark.kernel
 def test_the_panel_through_a_real_kernel_with_its_widget_state_saved(tmp_path, monkeypatch):
     """nbclient keeps the widgets' state: the panel shown before two evaluations ends up showing both."""
     import nbformat

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from matplotlib.collections import LineCollection, PathCollection
@@ -203,18 +201,16 @@ def test_labels_stay_text_in_both_panels():
     assert r"cost \$^{x}\$" in names and max(len(n) for n in names) <= 18
 
 
-def test_many_models_are_fast_and_unannotated():
+def test_many_models_are_drawn_without_an_artist_per_point():
+    """What made a long history's plot slow was a text per point (each a separate artist laid
+    out); its speed is benchmarks/'s to measure, not a test's."""
     rng = np.random.default_rng(1)
     records = [Evaluation("o", 1, f"model {i}", "Est", {"i": i}, "roc_auc", float(s), id=i,
                           complexity={"predict_ms_per_1k": float(ms), "size_bytes": 1000})
                for i, (s, ms) in enumerate(zip(0.8 + 0.1 * rng.random(1000), 10 ** rng.uniform(0, 3, 1000)), start=1)]
     standing = Judge(parse_objective("metric: auc\ntarget: 0.95\nbaseline: 0.7"), records).standing()
-    start = time.perf_counter()
     figure = plot_progress(standing)
-    png = figure_png(figure)
-    elapsed = time.perf_counter() - start
-    assert png.startswith(b"\x89PNG")
-    assert elapsed < 3, f"1,000 evaluations took {elapsed:.1f} s"
+    assert figure_png(figure).startswith(b"\x89PNG")
     progress, costs = figure.axes
     assert not progress.texts, "no per-point annotations"
     assert len(progress.get_xticklabels()) <= 30
