@@ -558,8 +558,9 @@ def test_within_a_cell_views_are_told_at_a_pace_and_once_more_when_it_ends(loade
     session = nbalign.active_session()
     received = []
     session.subscribe(lambda type_, message: received.append(message))
-    result, _ = run(loaded, "import nbalign\nfor c in (0.01, 0.1, 1.0, 10.0, 100.0):\n"
-                            "    nbalign.evaluate(logreg.set_params(logisticregression__C=c).fit(X_train, y_train), "
+    # a clone: the session's fixture models are shared with other tests' modules
+    result, _ = run(loaded, "import nbalign\nfrom sklearn.base import clone\nfor c in (0.01, 0.1, 1.0, 10.0, 100.0):\n"
+                            "    nbalign.evaluate(clone(logreg).set_params(logisticregression__C=c).fit(X_train, y_train), "
                             "X_test, y_test, name=f'C={c}')")
     assert result.success
     assert 1 <= len(received) <= 2  # the loop takes well under the pace of a second
