@@ -75,9 +75,7 @@ def task_of(y_train, metric=None) -> str:
     """
     from sklearn.utils.multiclass import type_of_target
 
-    from .tasks import metric_task
-
-    task = metric_task(metric.scorer) if metric is not None else None
+    task = metric.kind.task if metric is not None else None
     if task is None:
         task = "regression" if type_of_target(y_train).startswith("continuous") else "classification"
     return task

@@ -454,9 +454,11 @@ class Derivation:
         return replace(known, target=None, required=known.target) if data.get("out_of_range") else known
 
 
-def derive_target(scorer: str, label: str, kpi, action: Action, population: Population | None,
+def derive_target(metric, kpi, action: Action, population: Population | None,
                   value: ValueMatrix | None, positive_rate: float | None) -> Derivation:
-    """The value of the metric ``scorer`` at which the projected KPI meets the KPI target.
+    """The value of ``metric`` (one of nbalign's own, bound to the objective's terms) at which the
+    projected KPI meets the KPI target: the recall of the action it needs, and from it the metric
+    (its kind's ``from_recall``).
 
     A value the metric cannot take (outside its range, or from a recall outside 0..1: a KPI
     target no action of this effect reaches, a negative KPI) is no target: the derivation's
@@ -464,8 +466,7 @@ def derive_target(scorer: str, label: str, kpi, action: Action, population: Popu
 
     Raises ``ValueError`` with what is missing (a rate of true cases for precision or value).
     """
-    from .metrics import scorer_range
-
+    label = metric.label
     current, target = kpi.current_quantity, kpi.target_quantity
     percent = current.kind == "percent"
     direction = kpi.direction
@@ -478,33 +479,30 @@ def derive_target(scorer: str, label: str, kpi, action: Action, population: Popu
                          "`effect: 30%`")
     share = action.capacity(population)
     reachable = max_recall(share, positive_rate)
-    if scorer == "recall_at_k":
-        metric_target = recall
-    elif share is None:
-        raise ValueError(f"{label} at a threshold depends on how many cases each model reaches; derive "
-                         "it with a `top` action (e.g. `contact: top 20%`), or derive recall_at_k")
-    elif positive_rate is None:
-        raise ValueError(f"deriving a target of {label} needs the share of true cases, from the test labels "
-                         "(`data: test:`)")
-    elif scorer == "precision_at_k":
-        metric_target = recall * positive_rate / share
-    else:  # business_value
-        p = positive_rate
-        tp, fn = recall * p, (1 - recall) * p
-        fp = max(0.0, share - tp)
-        metric_target = value.per_case(tp, fp, fn, max(0.0, 1 - tp - fp - fn))
+
+    def reach() -> tuple[float, float]:
+        """The share of the cases acted on and the share of true cases, for a metric of more than the recall."""
+        if share is None:
+            raise ValueError(f"{label} at a threshold depends on how many cases each model reaches; derive "
+                             "it with a `top` action (e.g. `contact: top 20%`), or derive recall_at_k")
+        if positive_rate is None:
+            raise ValueError(f"deriving a target of {label} needs the share of true cases, from the test labels "
+                             "(`data: test:`)")
+        return share, positive_rate
+
+    metric_target = metric.kind.from_recall(recall, reach, value)
     moved = f"{format_share(action.effect)} × {format_number(recall)}"
     if direction == "decrease":
         formula = f"{_q(current)} × (1 − {moved}) = {_q(target)}"
     else:
         formula = f"{_q(current)} + (100% − {_q(current)}) × {moved} = {_q(target)}"
     verb = "fall" if direction == "decrease" else "rise"
-    shown = format_money(metric_target, value) if scorer == "business_value" else format_number(metric_target)
-    via = "" if scorer == "recall_at_k" else f" (recall {format_number(recall)})"
+    shown = format_money(metric_target, value) if metric.kind.priced else format_number(metric_target)
+    via = "" if metric.kind.is_recall else f" (recall {format_number(recall)})"
     from .kpi import _with_article
 
     movement = f"for {_with_article(kpi.name)} to {verb} from {_q(current)} to {_q(target)}"
-    low, high = scorer_range(scorer) or (-math.inf, math.inf)
+    low, high = metric.bounds
     if 0 <= recall <= 1 and low <= metric_target <= high:
         return Derivation(metric_target, recall, f"{label} must reach {shown}{via} {movement}: {formula}", reachable)
     # The recall of the action is a share of the true cases: what the metric cannot be, no model reaches.

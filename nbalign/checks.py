@@ -191,10 +191,10 @@ def target_not_beyond_baseline(facts: ObjectiveFacts) -> str | None:
             "the baseline already meets it. Set the target to what the KPI needs.")
 
 
-# A threshold metric that counts every row alike rewards predicting the majority class; it is
-# flagged when that class holds at least this share of the test labels.
+# A threshold metric that counts every row alike rewards predicting the majority class
+# (MetricKind.rewards_majority); it is flagged when that class holds at least this share of the
+# test labels.
 IMBALANCED = 0.8
-_MAJORITY_METRICS = ("accuracy", "f1_micro", "precision_micro", "recall_micro", "jaccard_micro")
 
 
 @check("NBA105", "warning", "Accuracy on imbalanced classes", scope="objective")
@@ -204,7 +204,7 @@ def accuracy_on_imbalanced_classes(facts: ObjectiveFacts) -> str | None:
     about. Use a metric that ranks the rare class (average precision: `metric: ap`), recall at
     a fixed precision, or a value matrix (`value:` with the worth of each kind of decision)."""
     labels, metric = facts.labels, facts.objective.metric
-    if labels is None or not labels.classified or metric.scorer not in _MAJORITY_METRICS:
+    if labels is None or not labels.classified or not metric.kind.rewards_majority:
         return None
     majority, share = labels.majority
     if share < IMBALANCED:
@@ -219,16 +219,16 @@ def metric_for_another_task(facts: ObjectiveFacts) -> str | None:
     """The metric is for classification and the test labels are continuous numbers, or the
     reverse: scores will be meaningless or refused. Declare a metric of the task the labels
     describe."""
-    from .tasks import metric_task
+    from .metrics import CLASSIFICATION, REGRESSION
 
     labels, metric = facts.labels, facts.objective.metric
     if labels is None:
         return None
-    task = metric_task(metric.scorer)
-    if task == "classification" and labels.kind.startswith("continuous"):
+    task = metric.kind.task
+    if task == CLASSIFICATION and labels.kind.startswith("continuous"):
         return (f"{metric.label} is a classification metric, but the test labels are continuous numbers: "
                 "declare a regression metric (`metric: rmse`, `mae`, `r2`), or score on class labels.")
-    if task == "regression" and labels.classified and not _numeric_labels(labels):
+    if task == REGRESSION and labels.classified and not _numeric_labels(labels):
         return (f"{metric.label} is a regression metric, but the test labels are classes "
                 f"({', '.join(repr(c) for c, _ in labels.shares[:3])}): declare a classification metric "
                 "(`metric: ap`, `auc`, `logloss`).")

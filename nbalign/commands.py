@@ -114,8 +114,8 @@ def _with_business_terms(objective: Objective, namespace: dict[str, Any]) -> Obj
         return objective
     rate = labels.positive_share if classified else None
     try:
-        derivation = derive_target(objective.metric.scorer, objective.metric.label, objective.kpi, objective.action,
-                                   objective.population, objective.value, rate)
+        derivation = derive_target(objective.metric, objective.kpi, objective.action, objective.population,
+                                   objective.value, rate)
     except ValueError as exc:
         raise ObjectiveError(f"`target: from kpi`: {exc}.", objective.line_of("target")) from None
     return replace(objective, target=derivation.target, derivation=derivation)

@@ -19,6 +19,11 @@ accuracy, MCC                              any number of rows)
 anything else                              paired bootstrap of the scorer's function
 =========================================  =============================================
 
+Each metric's kind names its test (:class:`~nbalign.metrics.MetricKind`'s ``paired_test``, a key
+of :data:`PAIRED_TESTS`). A test that does not fit what the two models kept (labels where it
+takes scores, more than two classes where it scores one of them) leaves the comparison to the
+paired bootstrap of the scorer's function.
+
 Bootstraps draw :data:`RESAMPLES` resamples. The ones that go through every row (average
 precision, any other metric) use at most :data:`BOOTSTRAP_ROWS` rows: a larger test set is
 bootstrapped on a fixed subset of that many rows and the spread of the differences is scaled by
@@ -38,12 +43,13 @@ import logging
 import math
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import cached_property
 
 from .errors import EvaluationError
 from .evaluation import Evaluation
 from .metrics import Metric
 from .predictions import Kept, TestSet
-from .stats import Difference, confusion_metric_of
+from .stats import Difference
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +57,6 @@ RESAMPLES = 1000
 BOOTSTRAP_ROWS = 20_000
 # Bumped when a test changes, so differences remembered by an older version are not reused.
 TESTS_VERSION = 2  # 2: exact intervals for shares, no zero-width interval (issue 18)
-
-_LOSSES = {
-    "neg_mean_squared_error": "mse",
-    "neg_root_mean_squared_error": "rmse",
-    "neg_mean_absolute_error": "mae",
-    "neg_log_loss": "log_loss",
-    "neg_brier_score": "brier",
-}
 
 
 def compare(metric: Metric, test_set: TestSet, b: Kept, a: Kept | None = None, *,
@@ -71,36 +69,42 @@ def compare(metric: Metric, test_set: TestSet, b: Kept, a: Kept | None = None, *
 
     if a is not None and not _same_rows(a, b):
         raise EvaluationError("the two evaluations kept different rows of the test set; they cannot be paired.")
-    y = test_set.values()
-    pred_b = _predictions(b, test_set)
-    pred_a = None if a is None else _predictions(a, test_set)
-    scorer = metric.scorer
-    binary = _two_labels(y)
-    flat = pred_b.ndim == 1 and (pred_a is None or pred_a.ndim == 1)
-    if scorer == "roc_auc" and binary and flat and b.method != "predict":
-        return _delong(y, None if a is None else (a, pred_a), (b, pred_b), reference, confidence)
-    if scorer in _LOSSES:
-        return _losses(_LOSSES[scorer], y, pred_a, pred_b, reference, confidence, test_set.classes)
-    if _per_row_value(metric) and flat:
-        return _values(metric, y, pred_a, pred_b, reference, confidence)
-    if scorer == "accuracy" and b.method == "predict":
-        return _accuracy(y, pred_a, pred_b, reference, confidence)
-    if scorer == "average_precision" and binary and flat and b.method != "predict":
-        return _rescaled(lambda rows, resamples: _ap(y, None if a is None else (a, pred_a), (b, pred_b), reference,
-                                                     confidence, rows, resamples),
-                         y.size, confidence)
-    confusion = confusion_metric_of(scorer)
-    # any number of classes, except for the scores of one positive class (f1, precision, ...)
-    one_class = confusion is not None and confusion[1] == "binary" and confusion[0] in ("precision", "recall",
-                                                                                       "f1", "jaccard")
-    if confusion is not None and flat and b.method == "predict" and (binary or not one_class):
-        from .stats import paired_bootstrap_confusion
+    pair = _Pair(test_set, b, a)
+    difference = PAIRED_TESTS[metric.kind.paired_test](metric, pair, reference, confidence)
+    return _by_bootstrap(metric, pair, reference, confidence) if difference is None else difference
 
-        return paired_bootstrap_confusion(confusion[0], y, pred_a, pred_b, RESAMPLES, confidence,
-                                          average=confusion[1], pos_label=1 if _has_one(y) else None,
-                                          reference=reference)
-    return _rescaled(lambda rows, resamples: _generic(metric, y, pred_a, pred_b, reference,
-                                                      confidence, rows, resamples), y.size, confidence)
+
+class _Pair:
+    """What two models kept on the rows of one test set, as the tests take it: the labels ``y``,
+    and each model's ``(Kept, predictions)`` (``a`` is None against a reference number)."""
+
+    def __init__(self, test_set: TestSet, b: Kept, a: Kept | None):
+        self.y = test_set.values()
+        self.classes = test_set.classes
+        self.b = (b, _predictions(b, test_set))
+        self.a = None if a is None else (a, _predictions(a, test_set))
+
+    @property
+    def pred_b(self):
+        return self.b[1]
+
+    @property
+    def pred_a(self):
+        return None if self.a is None else self.a[1]
+
+    @cached_property
+    def binary(self) -> bool:
+        return _two_labels(self.y)
+
+    @property
+    def flat(self) -> bool:
+        """One value per row (labels, or the score of one class), not a column per class."""
+        return self.pred_b.ndim == 1 and (self.pred_a is None or self.pred_a.ndim == 1)
+
+    @property
+    def labels_kept(self) -> bool:
+        """B kept its predicted labels, not scores."""
+        return self.b[0].method == "predict"
 
 
 class Comparisons:
@@ -203,6 +207,87 @@ def is_worse(metric: Metric, difference: Difference) -> bool:
 
 
 # ------------------------------------------------------------------ the tests
+# Each is ``test(metric, pair, reference, confidence)``: a Difference, or None where it does not
+# fit what was kept (then the paired bootstrap of the scorer's function decides).
+
+
+def _by_delong(metric: Metric, pair: _Pair, reference, confidence) -> Difference | None:
+    if pair.binary and pair.flat and not pair.labels_kept:
+        return _delong(pair.y, pair.a, pair.b, reference, confidence)
+    return None
+
+
+def _by_per_row_losses(metric: Metric, pair: _Pair, reference, confidence) -> Difference:
+    (loss,) = metric.kind.test_terms
+    return _losses(loss, pair.y, pair.pred_a, pair.pred_b, reference, confidence, pair.classes)
+
+
+def _by_mcnemar(metric: Metric, pair: _Pair, reference, confidence) -> Difference | None:
+    return _accuracy(pair.y, pair.pred_a, pair.pred_b, reference, confidence) if pair.labels_kept else None
+
+
+def _by_average_precision_bootstrap(metric: Metric, pair: _Pair, reference, confidence) -> Difference | None:
+    if not (pair.binary and pair.flat and not pair.labels_kept):
+        return None
+    return _rescaled(lambda rows, resamples: _ap(pair.y, pair.a, pair.b, reference, confidence, rows, resamples),
+                     pair.y.size, confidence)
+
+
+def _by_confusion_bootstrap(metric: Metric, pair: _Pair, reference, confidence) -> Difference | None:
+    # any number of classes, except for the score of one positive class (f1, precision, ...)
+    if not (pair.flat and pair.labels_kept and (pair.binary or not metric.kind.needs_positive)):
+        return None
+    from .stats import paired_bootstrap_confusion
+
+    name, average = metric.kind.test_terms
+    return paired_bootstrap_confusion(name, pair.y, pair.pred_a, pair.pred_b, RESAMPLES, confidence,
+                                      average=average, pos_label=1 if _has_one(pair.y) else None,
+                                      reference=reference)
+
+
+def _by_decision_values(metric: Metric, pair: _Pair, reference, confidence) -> Difference | None:
+    """A value matrix applied by a threshold or the model's own labels: each row's value under a
+    fixed rule (not by a top share, which depends on the other rows)."""
+    terms = metric.kwargs
+    if not pair.flat or "share" in terms:
+        return None
+    import numpy as np
+
+    from .business import POSITIVE, ValueMatrix, acted
+
+    positive = np.asarray(pair.y).ravel() == POSITIVE
+    matrix = ValueMatrix(terms["tp"], terms["fp"], terms["fn"], terms["tn"])
+    return _values(lambda pred: matrix.per_row(positive, acted(pred, threshold=terms.get("threshold"))),
+                   pair, reference, confidence)
+
+
+def _by_error_values(metric: Metric, pair: _Pair, reference, confidence) -> Difference | None:
+    """A regression's priced errors: each row's value is minus the cost of its error."""
+    if not pair.flat:
+        return None
+    from .business import ErrorCost
+
+    terms = metric.kwargs
+    cost = ErrorCost(terms["under"], terms["over"])
+    return _values(lambda pred: cost.per_row(pair.y, pred), pair, reference, confidence)
+
+
+def _by_bootstrap(metric: Metric, pair: _Pair, reference, confidence) -> Difference:
+    return _rescaled(lambda rows, resamples: _generic(metric, pair.y, pair.pred_a, pair.pred_b, reference,
+                                                      confidence, rows, resamples), pair.y.size, confidence)
+
+
+# The paired tests, by the name a metric's kind gives (nbalign.metrics.MetricKind.paired_test).
+PAIRED_TESTS: dict[str, Callable[..., Difference | None]] = {
+    "delong": _by_delong,
+    "per_row_losses": _by_per_row_losses,
+    "mcnemar": _by_mcnemar,
+    "average_precision_bootstrap": _by_average_precision_bootstrap,
+    "confusion_bootstrap": _by_confusion_bootstrap,
+    "decision_values": _by_decision_values,
+    "error_values": _by_error_values,
+    "bootstrap": _by_bootstrap,
+}
 
 
 def _delong(y, a, b, reference, confidence):
@@ -288,33 +373,15 @@ def _ap(y, a, b, reference, confidence, rows, resamples):
     return paired_average_precision_of(reference if a is None else resampled(*a), of_b, confidence)
 
 
-def _per_row_value(metric: Metric) -> bool:
-    """A value per case that is the mean of each row's value under a fixed rule: a regression's
-    priced errors, or a value matrix applied by a threshold or the model's own labels (not by a top
-    share, which depends on the other rows)."""
-    return metric.scorer == "business_value_errors" or (metric.scorer == "business_value"
-                                                        and "share" not in metric.kwargs)
-
-
-def _values(metric: Metric, y, a, b, reference, confidence):
-    """Paired t on each row's business value (its mean is the metric)."""
+def _values(per_row, pair: _Pair, reference, confidence):
+    """Paired t on each row's business value, ``per_row(predictions)`` (its mean is the metric)."""
     import numpy as np
 
-    from .business import POSITIVE, ErrorCost, ValueMatrix, acted
     from .stats import paired_losses
 
-    terms = metric.kwargs
-    positive = np.asarray(y).ravel() == POSITIVE
-
-    def per_row(pred):
-        if metric.scorer == "business_value_errors":
-            return ErrorCost(terms["under"], terms["over"]).per_row(y, pred)
-        matrix = ValueMatrix(terms["tp"], terms["fp"], terms["fn"], terms["tn"])
-        return matrix.per_row(positive, acted(pred, threshold=terms.get("threshold")))
-
-    values_b = per_row(b)
-    if a is not None:
-        return paired_losses(per_row(a), values_b, confidence)
+    values_b = per_row(pair.pred_b)
+    if pair.a is not None:
+        return paired_losses(per_row(pair.pred_a), values_b, confidence)
     return _shifted(paired_losses(np.zeros_like(values_b), values_b, confidence), -reference, confidence)
 
 

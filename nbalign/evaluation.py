@@ -238,7 +238,7 @@ def evaluate_model(
     check_task(metric, model, y, target, label)
     check_acted_on(objective, y, target)
     check_responses(metric, model, label)
-    if metric.scorer.startswith(_RANKING) and _why_undefined(y):
+    if metric.kind.needs_both_classes and _why_undefined(y):
         # scikit-learn answers NaN, or a convention (0 or 1), where nothing was measured
         raise EvaluationError(f"{metric.label} of {label} is undefined{_why_undefined(y)}. "
                               "Score it on a test set that holds both classes.")
@@ -418,10 +418,6 @@ def _keep(response, y, data_fingerprint: str, limit: int):
     except (TypeError, ValueError, IndexError) as exc:  # an unusual response: scored, not kept
         log.info("nbalign did not keep the predictions (%s)", exc)
         return None, None
-
-
-# Metrics that rank positives above negatives: undefined unless both classes are present.
-_RANKING = ("roc_auc", "average_precision")
 
 
 def _why_undefined(y) -> str:

@@ -31,7 +31,8 @@ from .errors import ObjectiveError
 from .kpi import Quantity, QuantityError, QuantityTooLarge, parse_quantity
 from .kpi import direction as kpi_direction
 from .metrics import (
-    BUSINESS_METRICS,
+    CLASSIFICATION,
+    REGRESSION,
     Metric,
     UnknownMetricError,
     bind_business,
@@ -360,7 +361,7 @@ def parse_objective(text: str, name: str = "objective", line_offset: int = 1) ->
     value = _parse_value(raw.get("value"), metric, lines)
     population = _parse_population(raw.get("population"), lines)
     action = _parse_action(raw.get("action"), metric, population, lines)
-    if metric.scorer in BUSINESS_METRICS:
+    if metric.kind.own:
         try:
             metric = bind_business(metric, action, population, value)
         except ValueError as exc:
@@ -691,7 +692,7 @@ def _check_metric_range(metric: Metric, number: float, key: str, lines: dict[str
     """Refuse a number the metric cannot take, saying which number was meant where that is clear."""
     low, high = metric.bounds
     line = lines.get(key)
-    if metric.greater_is_better and metric.scorer.startswith("neg_") and number > 0:
+    if metric.greater_is_better and metric.kind.negated and number > 0:
         alias = loss_alias(metric.scorer)
         loss = f"`metric: {alias}` with `{key}: {number:g}`, or keep the scorer and write " if alias else ""
         raise ObjectiveError(
@@ -876,12 +877,10 @@ def _parse_value(value: Any, metric: Metric, lines: dict[str, int]) -> ValueMatr
     error (regression), as numbers (points) or amounts in one currency (``$180``)."""
     if value is None:
         return None
-    from .tasks import metric_task
-
-    task = metric_task(metric.scorer)
-    if metric.scorer == "business_value" and isinstance(value, dict) and set(value) & set(ERROR_KEYS):
-        task = "regression"  # the value of a regression's errors: the metric follows the value
-    errors = task == "regression"
+    task = metric.kind.task
+    if metric.kind.priced and isinstance(value, dict) and set(value) & set(ERROR_KEYS):
+        task = REGRESSION  # the value of a regression's errors: the metric follows the value
+    errors = task == REGRESSION
     keys = ERROR_KEYS if errors else VALUE_KEYS
     if not isinstance(value, dict):
         raise ObjectiveError(
@@ -994,13 +993,11 @@ def _parse_action(value: Any, metric: Metric, population: Population | None,
     """What the business does with the output: one rule under the user's verb, and its effect."""
     if value is None:
         return None
-    from .tasks import metric_task
-
     example = "    action:\n      contact: top 20%\n      effect: 30%"
     if not isinstance(value, dict) or not value:
         raise ObjectiveError("`action:` says what the business does with the model's output, on indented "
                              f"lines, e.g.\n{example}", lines.get("action"))
-    if metric_task(metric.scorer) != "classification":
+    if metric.kind.task != CLASSIFICATION:
         raise ObjectiveError(f"`action:` picks cases to act on from a classifier's scores, and {metric.label} "
                              "is not a classification metric. For a regression, price the errors in `value:` "
                              "(under, over).", lines.get("action"))
@@ -1084,7 +1081,7 @@ def _parse_effect(value: Any, lines: dict[str, int]) -> float:
 def _check_derivable(metric: Metric, kpi: KPI | None, action: Action | None, value, lines: dict[str, int]) -> None:
     """`target: from kpi` needs a KPI with numbers, an action with its effect, and a metric of the action."""
     line = lines.get("target")
-    if metric.scorer not in BUSINESS_METRICS:
+    if metric.kind.from_recall is None:
         raise ObjectiveError(
             f"`target: from kpi` derives the target of a metric the KPI can be projected from, and "
             f"{metric.label} is not one: write `metric: recall_at_k` (or precision_at_k, business_value), "

@@ -312,9 +312,9 @@ class ObjectiveFacts:
 
         From the baseline model's own interval when it is a model (:func:`own_interval`: exact
         for a share of a count, so a baseline that is perfect on a few rows is not "known to
-        ±0"); for a stated number, the exact (Clopper-Pearson) interval of a share of the cases
-        the metric counts (the rows for accuracy, the true cases for recall, precision and
-        average precision) and Hanley & McNeil's (1982) of ROC AUC.
+        ±0"); for a stated number, the metric's own formula (:meth:`Metric.noise
+        <nbalign.metrics.Metric.noise>`: a binomial of the cases it counts, Hanley & McNeil's for
+        ROC AUC).
         """
         objective, metric = self.objective, self.objective.metric
         if objective.target is None or self.baseline is None:
@@ -325,32 +325,7 @@ class ObjectiveFacts:
         labels = self.labels
         if labels is None or not labels.classified:
             return None
-        from scipy import special
-
-        from .stats import proportion_interval
-
-        z, p, n = float(special.ndtri(0.5 + self.confidence / 2)), self.baseline, labels.n_rows
-        share = labels.positive_share
-        positives = None if share is None else round(share * n)
-        # Precision's cases are the model's positive predictions, about as many as the true ones;
-        # average precision averages a precision over the true cases, and a binomial interval on
-        # their count is about as wide as its own (Boyd, Eng & Page, 2013, Area under the
-        # precision-recall curve: point estimates and confidence intervals, ECML PKDD).
-        about_positives = metric.scorer in ("precision", "average_precision")
-        trials = positives if about_positives else metric.trials(n, positives)
-        if metric.scorer == "balanced_accuracy":  # a mean of per-class recalls: as noisy as a share of the rows
-            trials = n
-        if trials and 0 <= p <= 1:
-            low, high = proportion_interval(p * trials, trials, self.confidence)
-            return (high - low) / 2
-        if metric.scorer == "roc_auc" and labels.kind == "binary" and 0 < p < 1:
-            positives = n * labels.shares[-1][1]
-            negatives = n - positives
-            q1, q2 = p / (2 - p), 2 * p * p / (1 + p)
-            variance = (p * (1 - p) + (positives - 1) * (q1 - p * p) + (negatives - 1) * (q2 - p * p)) \
-                / (positives * negatives)
-            return z * math.sqrt(max(variance, 0.0))
-        return None
+        return metric.noise(self.baseline, labels, self.confidence)
 
 
 def simplicity(record: Evaluation) -> tuple:
@@ -527,13 +502,13 @@ class Outlook:
 
 def _decision_metric(objective: Objective) -> Metric | None:
     """The recall of the objective's action, when the records keep the response it decides on."""
-    from .metrics import BUSINESS_METRICS, bind_business, resolve_metric
+    from .metrics import bind_business, resolve_metric
 
     action, metric = objective.action, objective.metric
     if action is None or action.rule == "predicted":
         return None
-    own = metric.scorer in BUSINESS_METRICS and metric.params
-    if not own and not (action.rule == "top" and metric.scorer in ("roc_auc", "average_precision")):
+    own = metric.kind.own and metric.params
+    if not own and not (action.rule == "top" and metric.kind.ranks_positives):
         return None
     return bind_business(resolve_metric("recall_at_k"), action, objective.population)
 

@@ -1004,18 +1004,6 @@ CONFUSION_METRICS = ("accuracy", "balanced_accuracy", "precision", "recall", "f1
 AVERAGES = ("binary", "macro", "weighted", "micro")
 
 
-def confusion_metric_of(scorer: str) -> tuple[str, str] | None:
-    """``(metric, average)`` for a scikit-learn scorer this bootstrap computes, else None:
-    ``"f1_macro"`` is ``("f1", "macro")``, ``"f1"`` is ``("f1", "binary")``."""
-    for name in CONFUSION_METRICS:
-        if scorer == name:
-            return name, "binary"
-        if scorer.startswith(name + "_") and scorer[len(name) + 1:] in AVERAGES[1:] \
-                and name in ("precision", "recall", "f1", "jaccard"):
-            return name, scorer[len(name) + 1:]
-    return None
-
-
 def paired_bootstrap_confusion(metric_name: str, y_true, labels_a, labels_b, n_resamples: int = 2000,
                                confidence: float = 0.95, seed: int | None = 0, *, average: str = "binary",
                                pos_label=None, reference: float | None = None) -> Difference:

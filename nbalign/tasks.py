@@ -2,8 +2,9 @@
 
 scikit-learn's scorers assume the metric suits the labels (two classes for ``roc_auc``, a
 continuous target for ``rmse``) and the model (``predict_proba`` for ``log_loss``); when they do
-not, its message speaks of its internals. :func:`check_task` and :func:`check_responses` say what
-is wrong in the user's terms and which variant to use (``roc_auc_ovr``, ``f1_macro``).
+not, its message speaks of its internals. :func:`check_task` and :func:`check_responses` hold
+the metric's needs (its :class:`~nbalign.metrics.MetricKind`) against the labels and the model,
+and say what is wrong in the user's terms and which variant to use (``roc_auc_ovr``, ``f1_macro``).
 
 Models that are not scikit-learn's (a wrapper, a booster) but have ``predict`` (and
 ``predict_proba`` or ``decision_function``) are scored through :func:`duck_adapter`, a thin
@@ -16,48 +17,7 @@ import functools
 from dataclasses import dataclass
 
 from .errors import EvaluationError
-
-# scikit-learn scorer names by task; an entry ending in "_" is a family (f1_macro, neg_mean_...).
-_CLASSIFICATION = ("accuracy", "balanced_accuracy", "top_k_accuracy", "average_precision",
-                   "neg_brier_score", "d2_brier_score", "neg_log_loss", "d2_log_loss_score", "f1", "f1_",
-                   "precision", "precision_", "recall", "recall_", "jaccard", "jaccard_", "roc_auc",
-                   "roc_auc_", "matthews_corrcoef", "positive_likelihood_ratio", "neg_negative_likelihood_ratio",
-                   "business_value")
-_REGRESSION = ("explained_variance", "r2", "max_error", "neg_max_error", "neg_median_absolute_error",
-               "neg_mean_", "neg_root_mean_", "d2_absolute_error_score", "d2_pinball_", "d2_tweedie_",
-               "business_value_errors")
-# The other scorers compare two labellings (clustering: rand_score, v_measure_score...): no task.
-
-# Two-class scorers on a multiclass target: what to write instead (None: no direct variant).
-_MULTICLASS_VARIANT = {
-    "roc_auc": "roc_auc_ovr` (one class against the rest; or roc_auc_ovo, roc_auc_ovr_weighted)",
-    "f1": "f1_macro` (or f1_weighted, f1_micro)",
-    "precision": "precision_macro` (or precision_weighted, precision_micro)",
-    "recall": "recall_macro` (or recall_weighted, recall_micro)",
-    "jaccard": "jaccard_macro` (or jaccard_weighted, jaccard_micro)",
-    "average_precision": None,
-    "positive_likelihood_ratio": None,
-    "neg_negative_likelihood_ratio": None,
-}
-
-# Scorers that need class probabilities, and scorers that rank by any score.
-_NEEDS_PROBA = ("neg_log_loss", "d2_log_loss_score", "neg_brier_score", "d2_brier_score",
-                "roc_auc_ovr", "roc_auc_ovo")
-_NEEDS_SCORES = ("roc_auc", "average_precision", "top_k_accuracy")
-
-
-def metric_task(scorer: str) -> str | None:
-    """``"classification"``, ``"regression"`` or None (labelling metrics) for a scorer name.
-
-    Examples
-    --------
-    >>> metric_task("f1_macro"), metric_task("neg_root_mean_squared_error"), metric_task("rand_score")
-    ('classification', 'regression', None)
-    """
-    for task, names in (("classification", _CLASSIFICATION), ("regression", _REGRESSION)):
-        if any(scorer == n or (n.endswith("_") and scorer.startswith(n)) for n in names):
-            return task
-    return None
+from .metrics import CLASSIFICATION, REGRESSION
 
 
 @dataclass(frozen=True)
@@ -146,9 +106,9 @@ def two_labels_at_most(labels):
 
 def check_task(metric, model, y, target: str, label: str) -> None:
     """Refuse a metric that does not fit the target or the model, in one line."""
-    task = metric_task(metric.scorer)
+    task = metric.kind.task
     kind = _model_kind(model)
-    if task == "classification":
+    if task == CLASSIFICATION:
         if target.startswith("continuous"):
             raise EvaluationError(
                 f"{metric.label} is a classification metric, but the test labels are continuous "
@@ -159,9 +119,9 @@ def check_task(metric, model, y, target: str, label: str) -> None:
                 f"{metric.label} is a classification metric, but {label} is a regressor: it predicts "
                 "numbers, not classes. Evaluate a classifier, or declare a regression metric "
                 "(rmse, mae, r2) in the objective.")
-        if target == "multiclass" and metric.scorer in _MULTICLASS_VARIANT:
+        if target == "multiclass" and metric.kind.two_classes:
             classes = _classes(y)
-            variant = _MULTICLASS_VARIANT[metric.scorer]
+            variant = metric.kind.multiclass_variant
             instead = (f"write `metric: {variant}" if variant else
                        "it is refused: scikit-learn averages it over classes ranked by "
                        "decision_function, which can score a perfect classifier below 1. Use "
@@ -170,7 +130,7 @@ def check_task(metric, model, y, target: str, label: str) -> None:
             raise EvaluationError(
                 f"{metric.label} is defined for two classes, and the test labels have {len(classes)} "
                 f"({_examples(classes, 5)}). For a multiclass target {instead}.")
-        if target == "binary" and metric.scorer.startswith(_NEEDS_POSITIVE):
+        if target == "binary" and metric.kind.needs_positive:
             classes = _classes(y)
             if len(classes) == 2 and not _positive_is_known(classes):
                 raise EvaluationError(
@@ -178,7 +138,7 @@ def check_task(metric, model, y, target: str, label: str) -> None:
                     f"{_examples(classes, 2)}: which is it? Score on booleans, e.g. fit and evaluate on "
                     f"`y_test == {_plain_repr(classes[-1])}`, or use a metric that needs no positive class "
                     "(auc, accuracy, f1_macro).")
-    if task == "regression":
+    if task == REGRESSION:
         if kind == "classifier":
             raise EvaluationError(
                 f"{metric.label} is a regression metric, but {label} is a classifier: it predicts class "
@@ -208,11 +168,6 @@ def check_acted_on(objective, y, target: str) -> None:
             f"`y_train == {_plain_repr(classes[-1])}` and `y_test == {_plain_repr(classes[-1])}`.")
 
 
-# Scorers that count one class as positive (scikit-learn's pos_label=1 by default).
-_NEEDS_POSITIVE = ("f1", "precision", "recall", "jaccard", "average_precision", "neg_brier_score",
-                   "positive_likelihood_ratio", "neg_negative_likelihood_ratio", "business_value")
-
-
 def _positive_is_known(classes) -> bool:
     """Labels where scikit-learn's default positive class (1, True) is one of the two."""
     return any(c is True or (isinstance(c, (int, float)) and not isinstance(c, bool) and c == 1)
@@ -226,12 +181,11 @@ def _plain_repr(value) -> str:
 
 def check_responses(metric, model, label: str) -> None:
     """A metric that ranks needs scores: say so before scikit-learn fails on a missing method."""
-    scorer = metric.scorer
+    response = metric.response
     proba = hasattr(model, "predict_proba")
-    terms = dict(getattr(metric, "params", ()))
-    if "threshold" in terms or scorer.startswith(_NEEDS_PROBA):
+    if response == "probabilities":
         needs, missing = "class probabilities", "" if proba else "predict_proba"
-    elif "share" in terms or scorer.startswith(_NEEDS_SCORES):
+    elif response == "scores":
         needs = "scores to rank cases"
         missing = "" if proba or hasattr(model, "decision_function") else "predict_proba or decision_function"
     else:
@@ -308,8 +262,8 @@ def duck_adapter(model, metric, y, target: str):
     booster returns) becomes the two columns scikit-learn expects.
     """
     classifier_cls, regressor_cls = _duck_classes()
-    task = metric_task(metric.scorer)
-    if task == "regression" or (task is None and target.startswith("continuous")):
+    task = metric.kind.task
+    if task == REGRESSION or (task is None and target.startswith("continuous")):
         return regressor_cls(model)
     classes = getattr(model, "classes_", None)
     return classifier_cls(model, _classes(y) if classes is None else classes)

@@ -275,17 +275,17 @@ def metric_options() -> list[tuple[str, str]]:
     scorer by task, each as ``task · name: hint``."""
     from sklearn.metrics import get_scorer_names
 
-    from .metrics import _ALIASES
-    from .tasks import metric_task
+    from .metrics import kind_of, resolve_metric
 
     options = [(f"{task} · {name}: {hint}", name) for task, name, hint in METRIC_CHOICES]
-    offered = {name for _, name, _ in METRIC_CHOICES} | {_ALIASES[n][0] for _, n, _ in METRIC_CHOICES if n in _ALIASES}
+    offered = {name for _, name, _ in METRIC_CHOICES} | {resolve_metric(n).scorer for _, n, _ in METRIC_CHOICES}
     others = []
     for scorer in get_scorer_names():
         if scorer in offered:
             continue
-        task = metric_task(scorer) or "clustering"
-        direction = "a loss, negated (lower is better)" if scorer.startswith("neg_") else "higher is better"
+        kind = kind_of(scorer)
+        task = kind.task or "clustering"
+        direction = "a loss, negated (lower is better)" if kind.negated else "higher is better"
         others.append((task != "classification", task != "regression", scorer,
                        f"{task} · {scorer}: scikit-learn's scorer, {direction}"))
     return options + [(label, scorer) for *_, scorer, label in sorted(others)]

@@ -471,7 +471,7 @@ def derived(metric: str, current: str, target: str, share: str = "20%", effect: 
     text = (f"metric: {metric}\ntarget: from kpi\nkpi:\n  name: churn\n  current: {current}\n  target: {target}\n"
             f"action:\n  contact: top {share}\n  effect: {effect}\n")
     o = parse_objective(text)
-    return business.derive_target(o.metric.scorer, o.metric.label, o.kpi, o.action, o.population, o.value, rate)
+    return business.derive_target(o.metric, o.kpi, o.action, o.population, o.value, rate)
 
 
 @pytest.mark.parametrize("metric, current, target, effect, required", [

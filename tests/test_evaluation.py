@@ -22,7 +22,7 @@ from sklearn.compose import make_column_selector, make_column_transformer
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_iris
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.metrics import get_scorer, get_scorer_names, roc_auc_score
+from sklearn.metrics import get_scorer, roc_auc_score
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
@@ -37,7 +37,6 @@ from nbalign.fingerprint import fingerprint
 from nbalign.identity import fit_identity, model_identity
 from nbalign.objective import parse_objective
 from nbalign.session import Session
-from nbalign.tasks import metric_task
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -397,15 +396,6 @@ def test_a_ranking_metric_on_a_model_without_scores_is_one_message(cancer):
         evaluate_model(objective("logloss", baseline="0.7", target="0.1"), svc, X_test, y_test, "svc")
 
 
-def test_every_scikit_learn_scorer_has_a_task():
-    labelling = {"adjusted_mutual_info_score", "adjusted_rand_score", "completeness_score", "fowlkes_mallows_score",
-                 "homogeneity_score", "mutual_info_score", "normalized_mutual_info_score", "rand_score",
-                 "v_measure_score"}
-    untold = [n for n in get_scorer_names() if metric_task(n) is None and n not in labelling]
-    assert untold == [], "classify new scikit-learn scorers in nbalign/tasks.py"
-    assert metric_task("neg_root_mean_squared_error") == "regression" and metric_task("roc_auc_ovr") == "classification"
-
-
 def test_a_task_mistake_in_the_notebook_is_one_line(shell, iris):
     _, X_test, _, y_test, lr = iris
     from IPython.utils.capture import capture_output
@@ -544,20 +534,36 @@ def test_not_a_model_is_one_message(cancer):
         evaluate_model(objective("auc"), StandardScaler().fit(X_test), X_test, y_test)
 
 
-@pytest.mark.parametrize("metric", ["f1", "precision", "recall", "average_precision"])
-def test_a_metric_with_a_positive_class_on_word_labels_asks_which_is_positive(metric):
-    """Found trying the telco churn data: labels "No"/"Yes" gave scikit-learn's pos_label=1 message."""
+@pytest.fixture(scope="module")
+def word_labels():
+    """Two classes named by words, as the telco churn data has them, and a model fitted on them."""
     from sklearn.datasets import load_breast_cancer
     from sklearn.linear_model import LogisticRegression
 
     X, y = load_breast_cancer(return_X_y=True)
     words = np.where(y == 1, "Yes", "No")
-    model = LogisticRegression(solver="newton-cholesky").fit(X, words)
+    return X, words, LogisticRegression(solver="newton-cholesky").fit(X, words)
+
+
+@pytest.mark.parametrize("metric", ["f1", "precision", "recall", "average_precision"])
+def test_a_metric_with_a_positive_class_on_word_labels_asks_which_is_positive(metric, word_labels):
+    """Found trying the telco churn data: labels "No"/"Yes" gave scikit-learn's pos_label=1 message."""
+    from sklearn.linear_model import LogisticRegression
+
+    X, words, model = word_labels
     objective = parse_objective(f"metric: {metric}\ntarget: 0.99", name="churn")
     with pytest.raises(EvaluationError, match=r"labels are 'No', 'Yes': which is it\? .*`y_test == 'Yes'`"):
         evaluate_model(objective, model, X, words)
     booleans = LogisticRegression(solver="newton-cholesky").fit(X, words == "Yes")
     assert evaluate_model(objective, booleans, X, words == "Yes").score > 0.9
+
+
+@pytest.mark.parametrize("metric", ["f1_macro", "precision_weighted", "recall_micro", "jaccard_macro"])
+def test_an_average_over_the_classes_scores_word_labels(metric, word_labels):
+    """The refusal above suggests f1_macro: an average over the classes has no positive class to ask for."""
+    X, words, model = word_labels
+    objective = parse_objective(f"metric: {metric}\ntarget: 0.99", name="churn")
+    assert evaluate_model(objective, model, X, words).score == pytest.approx(get_scorer(metric)(model, X, words))
 
 
 def test_a_parameter_that_is_not_a_finite_number_is_kept_as_text():
