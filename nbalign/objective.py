@@ -18,6 +18,7 @@ import reprlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from . import grammar
 from .business import (
     Action,
     Derivation,
@@ -40,10 +41,12 @@ from .metrics import (
     resolve_metric,
 )
 
-TOP_KEYS = ("outcome", "kpi", "metric", "target", "baseline", "value", "population", "action", "data", "stop")
-KPI_KEYS = ("name", "current", "target", "deadline", "owner", "judge")
-DATA_KEYS = ("train", "test")
-STOP_KEYS = ("min_gain", "patience", "confidence")
+# The keys a cell may hold, from the cell's one grammar (nbalign/grammar.json).
+TOP_KEYS = grammar.children()
+KPI_KEYS = grammar.children("kpi")
+DATA_KEYS = grammar.children("data")
+STOP_KEYS = grammar.children("stop")
+# `value:` holds a value matrix or the prices of errors, never both
 VALUE_KEYS = ("tp", "fp", "fn", "tn")
 ERROR_KEYS = ("under", "over")
 DEFAULT_PATIENCE = 3

@@ -19,6 +19,7 @@ import re
 from html import escape
 from typing import Any
 
+from . import grammar
 from .format import format_level, format_percent, format_score
 from .standing import APART
 
@@ -252,22 +253,10 @@ METRIC_CHOICES = (
 )
 
 # Form fields: (key in the objective, label). The key is where the parser's message lands.
-FORM_FIELDS = (
-    ("name", "Name"), ("outcome", "Outcome"),
-    ("kpi.name", "KPI"), ("kpi.current", "Current"), ("kpi.target", "Target"), ("kpi.deadline", "Deadline"),
-    ("kpi.owner", "Owner"), ("kpi.judge", "Judge"),
-    ("metric", "Metric"), ("target", "Metric target"), ("target_from_kpi", "Derive from the KPI"),
-    ("baseline", "Baseline"), ("baseline.value", "Baseline value"),
-    ("data.train", "Training data"), ("data.test", "Test data"),
-    ("value.tp", "Value of tp"), ("value.fp", "Value of fp"), ("value.fn", "Value of fn"), ("value.tn", "Value of tn"),
-    ("value.under", "Cost too low"), ("value.over", "Cost too high"),
-    ("population", "Population"), ("action.verb", "Action"), ("action.rule", "Acts on"), ("action.effect", "Effect"),
-    ("stop.min_gain", "Min gain"), ("stop.patience", "Patience"), ("stop.confidence", "Confidence"),
-)
-
+# The form's fields (key, label) and their hints, from the cell's one grammar (nbalign/grammar.json).
+FORM_FIELDS = tuple((f["key"], f["label"]) for f in grammar.form_fields())
 # Hints in the fields whose meaning their label cannot say in two words.
-_PLACEHOLDERS = {"value.under": "cost of one unit predicted too low: $3",
-                 "value.over": "cost of one unit predicted too high: $1"}
+_PLACEHOLDERS = {f["key"]: f["placeholder"] for f in grammar.form_fields() if "placeholder" in f}
 
 
 def metric_options() -> list[tuple[str, str]]:
@@ -638,19 +627,9 @@ class ObjectiveForm:
             rows = [w.VBox([self.fields[k], self.errors[k]]) for k in keys]
             return w.VBox([w.HTML(f"<b>{escape(title)}</b>")] + rows)
 
-        self.widget = w.VBox([
-            section("1. Business outcome", ("name", "outcome")),
-            section("2. Success criteria (numbers with their unit, or a judge)",
-                    ("kpi.name", "kpi.current", "kpi.target", "kpi.deadline", "kpi.owner", "kpi.judge")),
-            section("3. The ML metric", ("metric", "target", "target_from_kpi")),
-            section("4. The baseline and the data", ("baseline", "baseline.value", "data.train", "data.test")),
-            w.Accordion([section("Money and KPI (optional)",
-                                 ("value.tp", "value.fp", "value.fn", "value.tn", "value.under", "value.over",
-                                  "population", "action.verb", "action.rule", "action.effect"))],
-                        titles=("Money and KPI (optional)",)),
-            section("5. When to stop", ("stop.min_gain", "stop.patience", "stop.confidence")),
-            self.general, self.findings, self.button, self.written,
-        ])
+        parts = [w.Accordion([section(s["title"], s["keys"])], titles=(s["title"],)) if s.get("folded")
+                 else section(s["title"], s["keys"]) for s in grammar.sections()]
+        self.widget = w.VBox(parts + [self.general, self.findings, self.button, self.written])
         self.widget.add_class("nbalign-form")
         self.validate()
 

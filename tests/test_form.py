@@ -433,3 +433,23 @@ def test_any_objective_is_written_back_exactly():
         assert comparable(read_cell(text)) == comparable(objective), text
 
     written_back()
+
+
+# --------------------------------------------------------------------------- one grammar
+
+
+def test_the_template_the_form_and_the_parser_come_from_one_grammar():
+    """nbalign/grammar.json is the one description of the cell: the sidebar's template is written
+    from it (and checked in), the form's fields and the parser's keys are read from it."""
+    from pathlib import Path
+
+    from nbalign import grammar, objective, widgets
+
+    generated = Path(__file__).resolve().parents[1] / "labextension" / "src" / "template.generated.ts"
+    assert generated.read_text(encoding="utf-8") == grammar.typescript(), \
+        "stale: run `python -m nbalign.grammar > labextension/src/template.generated.ts`"
+    assert objective.TOP_KEYS == grammar.children() and objective.KPI_KEYS == grammar.children("kpi")
+    assert objective.STOP_KEYS == grammar.children("stop") and objective.DATA_KEYS == grammar.children("data")
+    assert [key for key, _ in widgets.FORM_FIELDS] == [f["key"] for f in grammar.form_fields()]
+    cell = parse_objective(grammar.template().split("\n", 1)[1], name="my_objective")
+    assert cell.metric.scorer == "average_precision" and cell.kpi.owner == "<who is accountable>"

@@ -1,8 +1,9 @@
 """'nbalign: Insert objective template': the template parses, and the command inserts it in JupyterLab.
 
-The template lives in labextension/src/template.ts; the first tests read it there and run nbalign's own
-parser on it (no browser), the last one runs the command from the command palette and the context
-menu of a new notebook, then runs what it inserted in a kernel.
+The template lives in labextension/src/template.generated.ts (from nbalign/grammar.json); the first
+tests read it there and run nbalign's own parser on it (no browser), the last one runs the command
+from the command palette and the context menu of a new notebook, then runs what it inserted in a
+kernel.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from playwright.sync_api import expect
 
 from nbalign.objective import parse_objective
 
-TEMPLATE_TS = REPO / "labextension" / "src" / "template.ts"
+TEMPLATE_TS = REPO / "labextension" / "src" / "template.generated.ts"
 LABEL = "nbalign: Insert objective template"
 
 
 
 def template_source() -> str:
-    """OBJECTIVE_TEMPLATE of template.ts: a template literal without interpolation."""
+    """OBJECTIVE_TEMPLATE of template.generated.ts: a template literal without interpolation."""
     match = re.search(r"export const OBJECTIVE_TEMPLATE = `(.*?)`;", TEMPLATE_TS.read_text(encoding="utf-8"), re.DOTALL)
     assert match, f"OBJECTIVE_TEMPLATE not found in {TEMPLATE_TS}"
     text = match.group(1)
@@ -102,7 +103,7 @@ def test_insert_objective_template_in_a_new_notebook(driver, lab):
     inserted = cells(driver)
     assert inserted[:2] == [("code", ""), ("code", "%load_ext nbalign")], inserted
     assert inserted[2][0] == "code" and inserted[2][1].startswith("%%objective my_objective\n"), inserted
-    assert inserted[2][1] == template_source(), "the cell holds the template of template.ts"
+    assert inserted[2][1] == template_source(), "the cell holds the template of template.generated.ts"
     parse_cell(inserted[2][1])  # the inserted cell, as the page has it, parses
     active = driver.page.evaluate("() => window.jupyterapp.shell.currentWidget.content.activeCellIndex")
     assert active == 2, "the template is the active cell, to fill in"
