@@ -51,9 +51,9 @@ from scipy import stats as scipy_stats
 from benchmarks.common import Grid, Headline, progress, run
 from nbalign.comparison import Comparisons
 from nbalign.evaluation import Evaluation
+from nbalign.judge import Judge
 from nbalign.objective import Objective, parse_objective
 from nbalign.predictions import keep, test_set
-from nbalign.standing import Judge
 
 PREVALENCE = 0.3
 PATIENCE = 3

@@ -46,9 +46,9 @@ from benchmarks.common import (  # noqa: E402
     sizes,
 )
 from nbalign.evaluation import Evaluation  # noqa: E402
+from nbalign.judge.wire import view  # noqa: E402
 from nbalign.objective import parse_objective  # noqa: E402
 from nbalign.session import Session  # noqa: E402
-from nbalign.wire import view  # noqa: E402
 from nbalign.store import Store  # noqa: E402
 
 NOTEBOOK = "bench.ipynb"  # the notebook the objective belongs to: only its own is restored
@@ -92,7 +92,7 @@ def against_mlflow(rows: int, repeat: int, folder: Path):
     from nbalign.evaluation import _check_fitted, evaluate_model
     from nbalign.fingerprint import fingerprint
     from nbalign.identity import fit_identity, model_identity, model_params
-    from nbalign.standing import Judge
+    from nbalign.judge import Judge
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(rows, 20))

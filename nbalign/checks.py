@@ -12,9 +12,9 @@ Adding a check is writing one function::
         \"\"\"What it means and what to do.\"\"\"
         return "a specific message" if ... else None
 
-Scopes: ``objective`` checks get the :class:`~nbalign.standing.ObjectiveFacts` (the objective,
+Scopes: ``objective`` checks get the :class:`~nbalign.judge.ObjectiveFacts` (the objective,
 its scored baseline, the test labels once seen); ``progress`` checks get the
-:class:`~nbalign.standing.Facts` the judge computed for one evaluation. A check returns its
+:class:`~nbalign.judge.Facts` the judge computed for one evaluation. A check returns its
 message, or None when it does not apply. ``NBA1xx`` concern the objective and its data,
 ``NBA2xx`` an evaluation, ``NBA3xx`` progress.
 """
@@ -38,7 +38,7 @@ from .format import (
 )
 
 if TYPE_CHECKING:
-    from .standing import Aside, Facts, ObjectiveFacts
+    from .judge import Aside, Facts, ObjectiveFacts
 
 LEVELS = ("success", "warning", "info")  # in the order a banner prefers them
 
@@ -375,7 +375,7 @@ def test_set_reused(facts: Facts) -> str | None:
     that part (the winner's curse). The best-vs-baseline claim is corrected for the number of
     models (Holm), but its score is not: confirm the chosen model on data no model was chosen
     on (a fresh hold-out, or newer data), and report that score."""
-    from .standing import REUSE_LIMIT
+    from .judge import REUSE_LIMIT
 
     if facts.few_rows or facts.models_on_test_set != REUSE_LIMIT + 1:
         return None

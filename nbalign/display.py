@@ -21,9 +21,9 @@ from .format import (
     format_score,
     format_small,
 )
+from .judge import ObjectiveFacts, Row, Standing
+from .judge.wire import outlook_view, row_view
 from .objective import Objective
-from .standing import ObjectiveFacts, Row, Standing
-from .wire import outlook_view, row_view
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def bundle(text: str, html: str) -> dict[str, str]:
 def evaluation_bundle(row: Row, standing: Standing, record: Evaluation | None = None) -> dict[str, str]:
     """The compact line shown after each evaluation, its business line when the objective
     prices outcomes or states an action, and its findings (the most important first). It renders
-    the row's view (:func:`nbalign.wire.row_view`), as every other view does."""
+    the row's view (:func:`nbalign.judge.wire.row_view`), as every other view does."""
     pieces = _pieces(row, standing, record)
     return bundle(evaluation_text(row, standing, record, pieces), evaluation_html(row, standing, record, pieces))
 
@@ -441,7 +441,7 @@ class Recommendation:
     sentence what shipping it is projected to do to the KPI, and by when.
 
     Attributes: ``model`` (its record, or None), ``text`` (the sentence), ``outlook`` (its
-    :class:`~nbalign.standing.Outlook`, or None).
+    :class:`~nbalign.judge.Outlook`, or None).
     """
 
     def __init__(self, standing: Standing):
@@ -487,7 +487,7 @@ def recommendation_text(standing: Standing, model: Evaluation | None, outlook=No
             text += f", {value_phrase(objective, outlook.figures['value'])}"
         return text + "."
     if summary.target is not None and summary.baseline is not None:
-        from .standing import progress_to_target
+        from .judge import progress_to_target
 
         progress = progress_to_target(model.score, summary.baseline, summary.target, objective.metric.sign)
         if progress is not None:

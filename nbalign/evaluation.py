@@ -3,7 +3,7 @@
 :func:`evaluate_model` measures; it never mutates the user's estimator. The resulting
 :class:`Evaluation` is a plain record, the one shape of the concept: the SQLite row is
 ``Evaluation.to_dict()``. It carries no verdict and renders nothing: how it stands against the
-baseline, the best and the target is the :class:`~nbalign.standing.Standing`'s business.
+baseline, the best and the target is the :class:`~nbalign.judge.Standing`'s business.
 
 Identity
     Evaluating "the same" again updates one record (:attr:`Evaluation.key`). The same is: the

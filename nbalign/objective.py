@@ -173,7 +173,7 @@ class Stop:
 
     ``min_gain=None`` means "decide from the objective": 2% of the distance from baseline to
     target once both are known, else 1% of the first model's score (see
-    :func:`nbalign.standing.resolve_min_gain`).
+    :func:`nbalign.judge.resolve_min_gain`).
     """
 
     min_gain: float | None = None

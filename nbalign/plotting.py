@@ -2,7 +2,7 @@
 each model costs against what it scores.
 
 Uses matplotlib's object API (``Figure``), never pyplot's global state, so plotting from
-nbalign does not disturb the user's figures. It renders a :class:`~nbalign.standing.Standing`
+nbalign does not disturb the user's figures. It renders a :class:`~nbalign.judge.Standing`
 and judges nothing: the verdicts, intervals and the model to ship are the judge's.
 """
 
@@ -12,8 +12,8 @@ import math
 from types import SimpleNamespace
 
 from .format import format_level, format_percent, format_score
-from .standing import Standing
-from .wire import row_point, row_view
+from .judge import Standing
+from .judge.wire import row_point, row_view
 
 _MODEL = "#1f77b4"
 _BEST = "#2ca02c"

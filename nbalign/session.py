@@ -28,17 +28,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .business import Thresholds
 from .errors import NbalignError, NoObjectiveError
 from .evaluation import Evaluation, now_iso
 from .objective import Objective
 from .predictions import DEFAULT_LIMIT
 from .refit import Budget
-from .business import Thresholds
 from .store import Store, default_store_path
 
 if TYPE_CHECKING:  # the judge loads with the first objective: `import nbalign` stays light
     from .comparison import Comparisons
-    from .standing import Judge, Row, Standing
+    from .judge import Judge, Row, Standing
     from .tasks import Labels
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ class Session:
         Built when first asked after a change (by a subscriber, or a view asking): a session no
         view listens to never builds it."""
         if self._message is None:
-            from .wire import view
+            from .judge.wire import view
 
             self.revision = max(self.revision, 1)  # views take revisions from 1
             standing = self.standing
@@ -249,7 +249,7 @@ class Session:
         if records is None:
             self._load()
         else:
-            from .standing import Judge
+            from .judge import Judge
 
             self._judge = Judge(saved, records, self._comparisons(saved))
             if self.labels is not None:
@@ -491,7 +491,7 @@ class Session:
         next_id = max((e.id for e in history), default=0)
         for offset, evaluation in enumerate(unwritten, start=1):
             unwritten[offset - 1] = evaluation.with_id(next_id + offset)
-        from .standing import Judge
+        from .judge import Judge
 
         self._judge = Judge(self.objective, history + unwritten, self._comparisons(self.objective))
         if self.labels is not None:

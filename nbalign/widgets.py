@@ -21,7 +21,7 @@ from typing import Any
 
 from . import grammar
 from .format import format_level, format_percent, format_score
-from .standing import APART
+from .judge import APART
 
 _MUTED = "var(--jp-ui-font-color2, #616161)"
 _TEXT = "var(--jp-ui-font-color1, #212121)"
@@ -672,7 +672,7 @@ class ObjectiveForm:
         import datetime
 
         from .checks import objective_findings
-        from .standing import ObjectiveFacts
+        from .judge import ObjectiveFacts
 
         found = objective_findings(ObjectiveFacts(objective, datetime.date.today()))
         self.findings.value = "".join(

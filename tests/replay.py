@@ -20,10 +20,10 @@ sys.path.insert(0, str(ROOT))
 
 from nbalign import comm as comm_module  # noqa: E402
 from nbalign.evaluation import Evaluation  # noqa: E402
+from nbalign.judge.wire import view  # noqa: E402
 from nbalign.objective import parse_objective  # noqa: E402
 from nbalign.protocol import envelope  # noqa: E402
 from nbalign.session import Session  # noqa: E402
-from nbalign.wire import view  # noqa: E402
 
 EXAMPLE = ROOT / "protocol" / "replay" / "example.json"
 METRICS = {"auc": (0.5, 1.0, 0.95), "average_precision": (0.2, 0.9, 0.8), "logloss": (0.2, 0.7, 0.25)}

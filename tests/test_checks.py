@@ -10,12 +10,12 @@ import pytest
 from nbalign.checks import objective_findings
 from nbalign.comparison import Comparisons
 from nbalign.evaluation import Evaluation
+from nbalign.judge import Judge, ObjectiveFacts
+from nbalign.judge.wire import view
 from nbalign.objective import parse_objective
 from nbalign.predictions import keep
 from nbalign.predictions import test_set as labels_of
-from nbalign.standing import Judge, ObjectiveFacts
 from nbalign.tasks import describe_labels
-from nbalign.wire import view
 
 TODAY = datetime.date(2026, 11, 28)
 

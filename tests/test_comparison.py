@@ -11,12 +11,12 @@ from sklearn import metrics as skm
 from nbalign import comparison
 from nbalign.comparison import Comparisons, compare
 from nbalign.evaluation import Evaluation
+from nbalign.judge import Judge
+from nbalign.judge.wire import summary_view
 from nbalign.metrics import resolve_metric
 from nbalign.objective import parse_objective
 from nbalign.predictions import keep
 from nbalign.predictions import test_set as labels_of
-from nbalign.standing import Judge
-from nbalign.wire import summary_view
 from nbalign.store import Store
 
 
@@ -206,15 +206,15 @@ def test_the_claim_against_the_baseline_is_corrected_for_the_models_compared(mon
     low, high = summary.progress_interval
     assert low < summary.progress < high
     assert summary_view(standing)["progress_interval"] == [low, high]
-    import nbalign.standing as standing_module
+    import nbalign.judge.claim as claim_module
 
-    monkeypatch.setattr(standing_module, "HOLM_UP_TO", 2)
+    monkeypatch.setattr(claim_module, "HOLM_UP_TO", 2)
     beyond = summary_view(judged(models, text, y)[0])["best_vs_baseline"]
     assert beyond["correction"] == "Bonferroni" and beyond["p_adjusted"] == pytest.approx(min(1, 5 * own.p_value))
 
 
 def test_many_models_on_one_test_set_are_flagged_once_as_reuse():
-    from nbalign.standing import REUSE_LIMIT
+    from nbalign.judge import REUSE_LIMIT
 
     y, a, _ = binary(n=400, seed=9)
     rng = np.random.default_rng(9)

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from nbalign.format import format_change, format_interval, format_level, format_percent, format_score, kpi_line
+from nbalign.format import (
+    format_change,
+    format_interval,
+    format_level,
+    format_percent,
+    format_score,
+    kpi_line,
+)
 from nbalign.objective import KPI
 
 CASES = json.loads((Path(__file__).resolve().parents[1] / "protocol" / "format.json").read_text(encoding="utf-8"))
@@ -38,7 +45,7 @@ def test_non_finite_numbers_read_as_a_dash():
 
 
 def test_progress_at_the_baseline_is_zero_not_minus_zero():
-    from nbalign.standing import progress_to_target
+    from nbalign.judge import progress_to_target
 
     assert str(progress_to_target(107.9, 107.9, 50.0)) == "0.0"
     assert format_percent(-0.0) == "0%"

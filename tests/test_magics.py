@@ -32,7 +32,7 @@ class Captured:
         self.outputs = captured.outputs
 
 
-@pytest.mark.parametrize("module", ["nbalign", "nbalign.evaluation", "nbalign.standing", "nbalign.stats",
+@pytest.mark.parametrize("module", ["nbalign", "nbalign.evaluation", "nbalign.judge", "nbalign.stats",
                                     "nbalign.complexity", "nbalign.predictions", "nbalign.fingerprint"])
 def test_import_is_light(module):
     """Importing nbalign, or any of its core modules, loads none of the heavy libraries."""

@@ -152,7 +152,7 @@ def test_missing_variable_names_the_line_and_close_names(objective_text):
 def test_deadline_in_the_past_is_a_diagnostic_not_an_error():
     o = parse_objective("metric: auc\nkpi:\n  name: churn\n  deadline: 2020-01-01\n  judge: VP Growth")
     from nbalign.checks import objective_findings
-    from nbalign.standing import ObjectiveFacts
+    from nbalign.judge import ObjectiveFacts
 
     codes = [f.code for f in objective_findings(ObjectiveFacts(o, dt.date(2026, 11, 28)))]
     assert codes == ["NBA101"]

@@ -9,9 +9,9 @@ from matplotlib.collections import LineCollection, PathCollection
 from nbalign import predictions
 from nbalign.comparison import Comparisons
 from nbalign.evaluation import Evaluation
+from nbalign.judge import Judge
 from nbalign.objective import parse_objective
 from nbalign.plotting import INTERVALS_DRAWN, figure_png, pareto_frontier, plot_progress
-from nbalign.standing import Judge
 
 CHURN = """\
 outcome: Keep more customers by calling those about to cancel with a retention offer

@@ -12,9 +12,9 @@ import pytest
 
 from nbalign.checks import CHECKS, objective_findings
 from nbalign.evaluation import Evaluation
+from nbalign.judge import APART, VERDICTS, Judge, ObjectiveFacts, progress_to_target
+from nbalign.judge.wire import view
 from nbalign.objective import parse_objective
-from nbalign.standing import APART, VERDICTS, Judge, ObjectiveFacts, progress_to_target
-from nbalign.wire import view
 
 PROTOCOL = Path(__file__).resolve().parents[1] / "protocol"
 

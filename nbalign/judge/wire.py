@@ -1,6 +1,6 @@
 """The view model: the one form of the standing every view renders.
 
-The judge (:mod:`nbalign.standing`) decides; this module is the only place that turns its
+The judge (:mod:`nbalign.judge.fold`) decides; this module is the only place that turns its
 decisions into what views show, so the inline line, the cards, ``%nbalign models``, the plot,
 the panel and the sidebar cannot tell different stories. Everything a view needs is here, decided
 once: each row's verdict word and tone, whether it is set apart, the best so far after it; the
@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .format import format_level, format_percent, format_score
+from ..format import format_level, format_percent, format_score
 
 # Rows sent to views: the most recent ones. The sidebar shows these; the plot shows them all.
 ROWS_SHIPPED = 50
@@ -26,8 +26,8 @@ ROWS_SHIPPED = 50
 
 def view(standing, limit: int | None = ROWS_SHIPPED) -> dict[str, Any]:
     """The standing as views receive it: the summary and the most recent ``limit`` rows."""
-    from .checks import CHECKS
-    from .kpi import kpi_statement
+    from ..checks import CHECKS
+    from ..kpi import kpi_statement
 
     rows = standing.rows if limit is None else standing.rows[-limit:] if limit else ()
     codes = {f.code for r in rows for f in r.findings} | {f.code for f in standing.findings}
@@ -89,7 +89,7 @@ def ship_view(standing) -> dict[str, Any] | None:
     if ship is None:
         return None
     record, summary = ship.record, standing.summary
-    from .standing import progress_to_target
+    from .facts import progress_to_target
 
     progress = progress_to_target(record.score, summary.baseline, summary.target, standing.metric.sign)
     return {"id": record.id, "name": record.name, "score": finite(record.score), "role": record.role,
@@ -131,8 +131,8 @@ def row_view(row) -> dict[str, Any]:
 
 
 def _row_view(row) -> dict[str, Any]:
-    from .checks import most_important
-    from .standing import APART
+    from ..checks import most_important
+    from .facts import APART
 
     banner = most_important(row.findings)
     findings = [] if banner is None else [banner] + [f for f in row.findings if f is not banner]
@@ -186,7 +186,7 @@ def row_point(row) -> dict[str, Any]:
     """What a chart draws of a row without testing anything: where it sits, whether it is set
     apart, and the best so far after it. A long history's plot draws every row as a point, and
     the full view (:func:`row_view`, which runs the row's paired tests) of the latest ones only."""
-    from .standing import APART
+    from .facts import APART
 
     apart = row.verdict in APART if row.preset is not None else (row.facts is not None and row.facts.few_rows)
     return {"id": row.id, "name": row.name, "role": row.role, "score": finite(row.score), "apart": apart,
@@ -205,7 +205,7 @@ def claim_view(claim) -> dict[str, Any] | None:
 
 def outlook_view(outlook) -> dict[str, Any] | None:
     """What a model is projected to do for the business: the KPI with its interval, the value."""
-    from .business import (
+    from ..business import (
         ErrorCost,
         format_kpi,
         format_value,
@@ -213,7 +213,7 @@ def outlook_view(outlook) -> dict[str, Any] | None:
         kpi_progress,
         value_per_period,
     )
-    from .format import format_money
+    from ..format import format_money
 
     objective, figures, record = outlook.objective, outlook.figures, outlook.record
     derivation = None if objective.derivation is None else objective.derivation.text

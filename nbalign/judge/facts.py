@@ -1,0 +1,327 @@
+"""What the judge establishes about each evaluation, and the rules it uses: the facts the checks
+read (:class:`Facts`, :class:`ObjectiveFacts`, :class:`Aside`), a model's own interval against a
+number, what makes a model simpler, the verdicts' words, and progress from the baseline to the
+target. It imports no check: :mod:`nbalign.checks` reads these, and the fold
+(:mod:`nbalign.judge.fold`) runs both."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from ..comparison import Comparisons, improvement_interval, is_better, is_worse
+from ..evaluation import Evaluation
+from ..metrics import Metric
+from ..objective import Objective
+from ..stats import Difference
+from ..tasks import Labels
+
+# A score on fewer than this many rows, and on less than half the rows of the objective's largest
+# test set, was made on a slice of the data (X_test[:10]): it is flagged (NBA201), compared with
+# the best, but never becomes the best nor counts as reaching the target. A small data set whose
+# whole test set is small is not flagged for that: its noise is for the significance tests.
+MIN_TEST_ROWS = 50
+
+
+def is_few_rows(n_rows: int | None, largest: int) -> bool:
+    return n_rows is not None and n_rows < MIN_TEST_ROWS and n_rows < largest / 2
+
+# More models than this compared on one test set and the best of them is flattered by the
+# choice itself (NBA202): its score is the maximum of many noisy ones.
+REUSE_LIMIT = 20
+
+
+# verdict -> (word, tone). The kernel decides both; renderers show them (protocol/vocabulary.json).
+VERDICTS: dict[str, tuple[str, str]] = {
+    "new_best": ("better", "good"),
+    "first": ("first model", "neutral"),
+    "small_gain": ("better, by less than min_gain", "neutral"),
+    "no_gain": ("not distinguishable", "neutral"),
+    "worse": ("worse", "bad"),
+    "below_baseline": ("worse than baseline", "bad"),
+    "baseline": ("baseline", "neutral"),
+    "other_metric": ("another metric", "neutral"),
+    "training_data": ("on training data", "bad"),
+    "other_test_set": ("another test set", "neutral"),
+    "cross_validation": ("cross-validated", "neutral"),
+    "few_rows": ("on a slice of the test set", "neutral"),
+}
+# Verdicts of rows shown apart from the comparison: never the best, never in progress, drawn hollow
+# ("apart" in protocol/vocabulary.json).
+APART = frozenset({"training_data", "other_test_set", "cross_validation", "few_rows"})
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the judge established about one model evaluation: the input of verdicts and checks.
+
+    The point values are set by the fold; the paired tests are properties, run when first asked.
+    """
+
+    objective: Objective
+    metric: Metric
+    evaluation: Evaluation
+    baseline: float | None
+    baseline_record: Evaluation | None  # the baseline as a model, when it is one
+    best_before: Evaluation | None
+    gain: float | None  # point improvement over best_before; positive is better, whatever the direction
+    real_gain: bool  # significant and at least min_gain (point values when untested)
+    stalled: int  # models in a row, this one included, without a real gain
+    best: Evaluation | None  # the best after this evaluation (None while only few-row ones exist)
+    min_gain: float
+    patience: int
+    few_rows: bool = False  # scored on a slice of the test set (see MIN_TEST_ROWS)
+    models_on_test_set: int = 0  # models of the metric scored on this test set so far, this one included
+    comparisons: Comparisons | None = field(default=None, repr=False, compare=False)
+    # (records, position, simplest): the judge's records, this one's position, and the positions
+    # of the models on this test set, simplest first: the candidates to ship
+    history: tuple = field(default=(), repr=False, compare=False)
+    labels: Labels | None = field(default=None, repr=False, compare=False)  # the objective's test labels
+
+    @property
+    def confidence(self) -> float:
+        return self.objective.stop.confidence
+
+    @cached_property
+    def vs_best(self) -> Difference | None:
+        """This model against the best before it, paired, when both kept their predictions."""
+        if self.comparisons is None or self.best_before is None:
+            return None
+        return self.comparisons.between(self.metric, self.evaluation, self.best_before)
+
+    @cached_property
+    def vs_baseline(self) -> Difference | None:
+        """This model against the baseline: its model paired, or a stated number with the model's own interval."""
+        if self.comparisons is None or self.baseline is None:
+            return None
+        if self.baseline_record is not None:
+            return self.comparisons.between(self.metric, self.evaluation, self.baseline_record)
+        if self.objective.baseline.kind == "number":
+            return own_interval(self.comparisons, self.metric, self.evaluation, self.baseline, self.labels)
+        return None
+
+    @cached_property
+    def below_baseline(self) -> bool:
+        """Worse than the baseline: significantly, or by the point value when untested."""
+        if self.baseline is None or self.metric.improvement(self.evaluation.score, self.baseline) >= 0:
+            return False
+        tested = self.vs_baseline
+        return tested is None or is_worse(self.metric, tested)
+
+    @property
+    def near_baseline(self) -> bool:
+        """Below the baseline by its point value, but inside the noise."""
+        return (self.baseline is not None and not self.below_baseline
+                and self.metric.improvement(self.evaluation.score, self.baseline) < 0)
+
+    @cached_property
+    def verdict(self) -> str:
+        if self.few_rows:
+            return "few_rows"  # compared for what it is worth (NBA201), but its word is no verdict
+        if self.below_baseline:
+            return "below_baseline"
+        metric, min_gain = self.metric, self.min_gain
+        if self.gain is None:  # the first model: news only if it clears the baseline by a real gain
+            if self.baseline is None:
+                return "first"
+            tested = self.vs_baseline
+            clears = (metric.improvement(self.evaluation.score, self.baseline) >= min_gain if tested is None
+                      else is_better(metric, tested, by=min_gain))
+            return "new_best" if clears else "first"
+        if self.real_gain:
+            return "new_best"
+        tested = self.vs_best
+        if tested is None:
+            return "no_gain" if self.gain > -min_gain else "worse"
+        if is_better(metric, tested):
+            return "small_gain"
+        return "worse" if is_worse(metric, tested) else "no_gain"
+
+    @cached_property
+    def adequate(self) -> Evaluation | None:
+        """Once stalled: the simplest model the best has not shown a real gain over.
+
+        Complexity must pay for itself, so the burden of proof is on the more complex model, as
+        in every verdict: the best's lead over a simpler model counts only when it is a real gain
+        (significant at the objective's confidence and at least ``min_gain``). Candidates are the
+        models so far on the best's test set, simplest first (:func:`simplicity`); the first one
+        the best does not really beat is the one to ship. When its interval also shows it is not
+        worse by ``min_gain`` (non-inferiority), the banner says so (:attr:`non_inferior`). The
+        best itself qualifies. Untested pairs follow the point values.
+        """
+        if self.stalled < self.patience:
+            return None
+        return self.simplest_not_beaten
+
+    @cached_property
+    def simplest_not_beaten(self) -> Evaluation | None:
+        """The simplest model so far that the best shows no real gain over (the best itself when
+        it beats every simpler one): what :attr:`adequate` names once returns diminish, and what
+        to ship at any time."""
+        if self.best is None:
+            return None
+        records, position, simplest = self.history
+        best = self.best
+        for _, at in simplest:  # the best's test set is this model's (a best is never on a slice)
+            candidate = records[at]
+            if at > position or candidate.n_rows != best.n_rows:
+                continue  # recorded after this row, or a differently sized test set
+            if (self.baseline is not None and candidate.role == "model"
+                    and self.metric.improvement(candidate.score, self.baseline) < 0):
+                continue  # a model that scores below the baseline is never the one to ship
+            if candidate.key == best.key:
+                return best
+            lead = None if self.comparisons is None else self.comparisons.between(self.metric, best, candidate)
+            if lead is None:
+                if self.metric.improvement(best.score, candidate.score) < self.min_gain:
+                    return candidate
+            elif not is_better(self.metric, lead, by=self.min_gain):
+                return candidate
+        return best
+
+    @cached_property
+    def best_over_adequate(self) -> Difference | None:
+        """The best against the model to ship: what the extra complexity buys."""
+        adequate, best = self.adequate, self.best
+        if adequate is None or best is None or adequate.key == best.key or self.comparisons is None:
+            return None
+        return self.comparisons.between(self.metric, best, adequate)
+
+    @property
+    def non_inferior(self) -> bool:
+        """The model to ship is shown, with confidence, not to be worse than the best by min_gain."""
+        lead = self.best_over_adequate
+        return lead is not None and improvement_interval(self.metric, lead)[1] < self.min_gain
+
+    @cached_property
+    def vs_target(self) -> Difference | None:
+        """This model against the target, with its own interval (does reaching it hold?)."""
+        target = self.objective.target
+        if self.comparisons is None or target is None:
+            return None
+        return own_interval(self.comparisons, self.metric, self.evaluation, target, self.labels)
+
+
+def own_interval(comparisons: Comparisons | None, metric: Metric, record: Evaluation, reference: float,
+                 labels: Labels | None, confidence: float | None = None, score: float | None = None) -> Difference | None:
+    """``record``'s score against a fixed number (the target, a stated baseline), with the
+    model's own interval: the one claim "it reaches the target" and "it beats today's system"
+    rest on, so it must never be narrower than the rows allow.
+
+    A score that is a share of a count the test labels give (accuracy of the rows, recall of the
+    true cases: :meth:`Metric.trials <nbalign.metrics.Metric.trials>`) gets the exact binomial
+    interval and test (:func:`~nbalign.stats.proportion_against`): 38 rows all right is 0.91 to 1,
+    where a resampled or normal interval of rows with no spread is the point 1 to 1. Any other
+    score gets its paired test against the number (:meth:`Comparisons.against
+    <nbalign.comparison.Comparisons.against>`), which says it is untested (None) rather than
+    give a single point. None without comparisons (no store of predictions). ``score`` is the
+    record's score on ``metric`` when that is not the objective's metric (the recall of the
+    action, from the record's business figures).
+    """
+    if comparisons is None:
+        return None
+    counted = _counted(metric, record, labels, record.score if score is None else score)
+    if counted is not None and 0 <= reference <= 1:
+        from ..stats import proportion_against
+
+        return proportion_against(*counted, reference, confidence or comparisons.confidence)
+    return comparisons.against(metric, record, reference, confidence=confidence)
+
+
+def _counted(metric: Metric, record: Evaluation, labels: Labels | None, score: float | None) -> tuple[float, int] | None:
+    """``(successes, trials)`` behind a ``score`` that is a share of a count, on the objective's
+    test set (the labels counted are of its rows); None for any other score or test set."""
+    if labels is None or record.n_rows != labels.n_rows or score is None or not math.isfinite(score):
+        return None
+    share = labels.positive_share
+    trials = metric.trials(labels.n_rows, None if share is None else round(share * labels.n_rows))
+    if trials is None or not 0 <= score <= 1:
+        return None
+    successes = score * trials
+    whole = round(successes)  # a share of whole rows comes back as k / n: undo its rounding error
+    return (whole if abs(successes - whole) < 1e-9 else successes), trials
+
+
+@dataclass(frozen=True)
+class ObjectiveFacts:
+    """What the checks of the objective (``NBA1xx``) are run on: the objective, its baseline as
+    judged, and the test labels once nbalign has seen them."""
+
+    objective: Objective
+    today: Any  # datetime.date
+    baseline: float | None = None
+    baseline_record: Evaluation | None = None
+    labels: Labels | None = None
+    comparisons: Comparisons | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def confidence(self) -> float:
+        return self.objective.stop.confidence
+
+    @cached_property
+    def baseline_noise(self) -> float | None:
+        """Half the width of the baseline's own interval on the test set: how far luck moves a score.
+
+        From the baseline model's own interval when it is a model (:func:`own_interval`: exact
+        for a share of a count, so a baseline that is perfect on a few rows is not "known to
+        ±0"); for a stated number, the metric's own formula (:meth:`Metric.noise
+        <nbalign.metrics.Metric.noise>`: a binomial of the cases it counts, Hanley & McNeil's for
+        ROC AUC).
+        """
+        objective, metric = self.objective, self.objective.metric
+        if objective.target is None or self.baseline is None:
+            return None
+        if self.baseline_record is not None and self.comparisons is not None:
+            own = own_interval(self.comparisons, metric, self.baseline_record, objective.target, self.labels)
+            return None if own is None else (own.high - own.low) / 2
+        labels = self.labels
+        if labels is None or not labels.classified:
+            return None
+        return metric.noise(self.baseline, labels, self.confidence)
+
+
+def simplicity(record: Evaluation) -> tuple:
+    """Sort key: the simplest model first. Size is the steadiest measure (a pickle's length does
+    not vary from run to run as timings do), prediction time breaks ties, then the earlier model."""
+    cost = record.complexity or {}
+    size, predict = cost.get("size_bytes"), cost.get("predict_ms_per_1k")
+    return (math.inf if size is None else size, math.inf if predict is None else predict, record.id or 0)
+
+
+@dataclass(frozen=True)
+class Aside:
+    """Why a model's evaluation is shown apart from the others, never best nor in progress:
+    it was scored on the data it was fitted on (``training_data``), on another test set than
+    the one the baseline was scored on (``other_test_set``), or cross-validated on training
+    folds (``cross_validation``: a mean over folds, not a score on the test set)."""
+
+    verdict: str
+    evaluation: Evaluation
+    metric: Metric
+    reference_rows: int | None = None  # rows of the test set models are compared on
+
+
+def progress_to_target(score: float, baseline: float | None, target: float | None,
+                       sign: int | None = None) -> float | None:
+    """0.0 at the baseline, 1.0 at the target; works for either direction of the metric.
+
+    With the metric's ``sign``, None when the target is not beyond the baseline (NBA104): there
+    is no way from one to the other to measure.
+    """
+    if baseline is None or target is None or target == baseline:
+        return None
+    if sign is not None and (target - baseline) * sign < 0:
+        return None
+    return (score - baseline) / (target - baseline) + 0.0  # + 0.0: never "-0%"
+
+
+def resolve_min_gain(objective: Objective, baseline: float | None, first_score: float | None) -> float:
+    """The smallest improvement that counts as a real gain (see :class:`~nbalign.objective.Stop`)."""
+    if objective.stop.min_gain is not None:
+        return objective.stop.min_gain
+    if baseline is not None and objective.target is not None and objective.target != baseline:
+        return 0.02 * abs(objective.target - baseline)
+    reference = first_score if first_score not in (None, 0) else 1.0
+    return 0.01 * abs(reference)
