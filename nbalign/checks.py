@@ -406,6 +406,9 @@ def near_baseline(facts: Facts) -> str | None:
     from the baseline adds nothing yet; look for signal in the features."""
     if not facts.near_baseline:
         return None
+    before = facts.best_before
+    if before is not None and facts.baseline_record is not None and before.key == facts.baseline_record.key:
+        return None  # compared with the baseline model already: NBA302 says it is not distinguishable
     e = facts.evaluation
     score, baseline = format_apart(e.score, facts.baseline)
     tested = facts.vs_baseline
