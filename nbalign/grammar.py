@@ -71,6 +71,12 @@ def _has_example_below(parent: str) -> bool:
     return any(e["key"].startswith(parent + ".") and "example" in e for e in grammar()["keys"])
 
 
+def text_keys() -> tuple[str, ...]:
+    """Top-level keys of free text (``outcome:``), each kept as the objective's attribute of
+    that name: the form writes and reads them back without code of its own."""
+    return tuple(e["key"] for e in grammar()["keys"] if e.get("text"))
+
+
 def form_fields() -> list[dict[str, Any]]:
     """The form's fields in order, each ``{key, label, section, placeholder?}``: the cell's keys
     that have a label, with the form's own fields (the name, "derive from the KPI", the parts of

@@ -315,8 +315,9 @@ def objective_cell(values: dict[str, Any]) -> tuple[str, dict[int, str]]:
     def date(field: str) -> str | None:
         return None if entered(field) is None else _yaml_date(entered(field))
 
-    if text("outcome"):
-        put(f"outcome: {text('outcome')}", "outcome")
+    for key in grammar.text_keys():  # outcome, and any line of free text the grammar adds
+        if text(key):
+            put(f"{key}: {text(key)}", key)
     kpi = [(k, date(f"kpi.{k}") if k == "deadline" else text(f"kpi.{k}"))
            for k in ("name", "current", "target", "deadline", "owner", "judge")]
     if any(v for _, v in kpi):
@@ -522,8 +523,8 @@ def _amount_text(amount: float, value) -> str:
 def form_values(objective) -> dict[str, Any]:
     """The form's values for an existing objective (the form opens pre-filled with it), each
     written so that the cell the form writes reads back as the same objective."""
-    values: dict[str, Any] = {"name": objective.name, "outcome": objective.outcome or "",
-                              "metric": objective.metric.name.split(":")[0]}
+    values: dict[str, Any] = {"name": objective.name, "metric": objective.metric.name.split(":")[0]}
+    values.update({key: getattr(objective, key) or "" for key in grammar.text_keys()})
     if objective.kpi is not None:
         for key in ("name", "current", "target", "deadline", "owner", "judge"):
             values[f"kpi.{key}"] = getattr(objective.kpi, key) or ""
@@ -584,6 +585,7 @@ class ObjectiveForm:
         models = [k for k, v in namespace.items() if not k.startswith("_") and hasattr(v, "predict")
                   and not isinstance(v, type)]
         self.fields: dict[str, Any] = {}
+        widgets_of = {f["key"]: f.get("widget") for f in grammar.form_fields()}
         for key, label in FORM_FIELDS:
             value = values.get(key)
             if key == "metric":
@@ -608,7 +610,7 @@ class ObjectiveForm:
                 part = key.split(".")[1]
                 widget = w.Combobox(value=value or "", options=pairs, ensure_option=False, description=label,
                                     placeholder=f"X_{part}, y_{part}")
-            elif key == "outcome":
+            elif widgets_of.get(key) == "textarea":
                 widget = w.Textarea(value=value or "", description=label, rows=2)
             else:
                 widget = w.Text(value=value or "", description=label, placeholder=_PLACEHOLDERS.get(key, ""))
