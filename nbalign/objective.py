@@ -197,6 +197,7 @@ class Objective:
 
     name: str
     metric: Metric
+    # the grammar's lines of free text (grammar.text_keys()): read, stored and shown as they are
     outcome: str | None = None
     kpi: KPI | None = None
     target: float | None = None
@@ -230,7 +231,7 @@ class Objective:
             "version": self.version,
             "created_at": self.created_at,
             "notebook": self.notebook,
-            "outcome": self.outcome,
+            **{key: getattr(self, key) for key in grammar.text_keys()},
             "kpi": self.kpi.to_dict() if self.kpi else None,
             "metric": self.metric.to_dict(),
             "target": self.target,
@@ -283,7 +284,7 @@ class Objective:
             version=data["version"],
             created_at=data.get("created_at", ""),
             notebook=data.get("notebook"),
-            outcome=data.get("outcome"),
+            **{key: data.get(key) for key in grammar.text_keys()},
             kpi=KPI.from_dict(kpi) if kpi else None,
             metric=Metric.from_dict(data["metric"]),
             target=data.get("target"),
@@ -399,7 +400,7 @@ def parse_objective(text: str, name: str = "objective", line_offset: int = 1) ->
     return Objective(
         name=name,
         metric=metric,
-        outcome=_parse_text(raw.get("outcome"), "outcome", lines),
+        **{key: _parse_text(raw.get(key), key, lines) for key in grammar.text_keys()},
         kpi=kpi,
         target=target,
         baseline=baseline,
