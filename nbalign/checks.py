@@ -38,7 +38,7 @@ from .format import (
 )
 
 if TYPE_CHECKING:
-    from .judge import Aside, Facts, ObjectiveFacts
+    from .judge.facts import Aside, Facts, ObjectiveFacts
 
 LEVELS = ("success", "warning", "info")  # in the order a banner prefers them
 
@@ -375,7 +375,7 @@ def test_set_reused(facts: Facts) -> str | None:
     that part (the winner's curse). The best-vs-baseline claim is corrected for the number of
     models (Holm), but its score is not: confirm the chosen model on data no model was chosen
     on (a fresh hold-out, or newer data), and report that score."""
-    from .judge import REUSE_LIMIT
+    from .judge.facts import REUSE_LIMIT
 
     if facts.few_rows or facts.models_on_test_set != REUSE_LIMIT + 1:
         return None

@@ -8,10 +8,12 @@ argument makes every command testable with a plain dict.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 from .baseline import CONSTANT_LABEL, LINEAR_LABEL, AutoBaseline, fit_baselines
+from .cells import current_cell_id
 from .display import EvaluationResult
 from .errors import EvaluationError, NbalignError, ObjectiveError, strict
 from .evaluation import evaluate_model, threshold_plan, with_tuned_threshold
@@ -252,7 +254,7 @@ def evaluate_observed(session: Session, namespace: dict[str, Any], observed: lis
                                         answered=seen.response, budget=budget))
             except NbalignError as exc:
                 warn(f"did not log {name}: {exc}")
-            except Exception as exc:  # noqa: BLE001 - nbalign's own failure: the other models are still logged
+            except Exception as exc:
                 if strict():
                     raise
                 warn(f"could not log {name} ({type(exc).__name__}: {exc}); your code ran normally.")
@@ -370,19 +372,6 @@ def _search_folds(search, objective: Objective) -> dict | None:
             "fit_seconds": float(results["mean_fit_time"][best])}
 
 
-def current_cell_id() -> str | None:
-    """The id of the notebook cell being run, when the front end sent one (JupyterLab and
-    Notebook 7 put ``cellId`` in the execute request's metadata)."""
-    try:
-        from IPython import get_ipython
-
-        header = getattr(get_ipython(), "parent_header", None) or {}
-    except Exception:  # noqa: BLE001 - no kernel, no cell: nothing to point at
-        return None
-    cell = (header.get("metadata") or {}).get("cellId")
-    return str(cell) if cell else None
-
-
 def model_label(model, namespace: dict[str, Any]) -> str:
     """The user's name for a model: its variable, the attribute of a variable it is
     (``search.best_estimator_``), or its class (a pipeline's last step)."""
@@ -420,7 +409,7 @@ def lookup(namespace: dict[str, Any], expression: str, what: str):
         hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise NbalignError(f"{what} {expression!r} is not defined.{hint}")
     try:
-        return eval(expression, namespace)  # noqa: S307 - the user's own expression, in their kernel
+        return eval(expression, namespace)
     except SyntaxError as exc:
         raise NbalignError(f"{what} `{_cut(expression)}` is not an expression Python can read ({exc.msg}). "
                            "Write a variable or an expression, and quote it if it has spaces.") from None

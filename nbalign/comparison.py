@@ -454,7 +454,7 @@ def _two_labels(y) -> bool:
     """Exactly two distinct labels; for numbers without sorting them (labels are never NaN)."""
     import numpy as np
 
-    from .tasks import two_labels_at_most
+    from .stats import two_labels_at_most
 
     if y.dtype.kind in "fiub" and y.size:
         labels = two_labels_at_most(y)

@@ -80,7 +80,7 @@ class EvaluationResult:
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        from .extension import current_run
+        from .cells import current_run
 
         run = current_run()
         if run is not None and run is self._shown_in:

@@ -425,7 +425,7 @@ def _why_undefined(y) -> str:
     try:
         import numpy as np
 
-        from .tasks import two_labels_at_most
+        from .stats import two_labels_at_most
 
         y = np.asarray(y)
         labels = two_labels_at_most(y) if y.dtype.kind in "biuf" and y.size else None

@@ -17,6 +17,7 @@ import sys
 import time
 from contextlib import contextmanager
 
+from . import cells
 from .comm import SidebarChannel
 from .display import Message
 from .errors import strict
@@ -41,12 +42,11 @@ class _Loaded:
         self.magics = magics
         self.channel = channel
         self.figure_printer = None  # the PNG printer nbalign added for Figure, if it added one
-        self.run: object | None = None
         self.cell_started: float | None = None  # perf_counter() when the running cell began
         self.autolog = None  # nbalign.autolog.Autolog, while autolog is on
 
     def pre_run_cell(self, info=None) -> None:
-        self.run = object()  # a token per cell run: what was shown in it is not shown again
+        cells.begin_run()  # a token per cell run: what was shown in it is not shown again
         self.cell_started = time.perf_counter()
         self.session.cell_started()
 
@@ -129,9 +129,6 @@ def insert_cell(source: str) -> bool:
     return _loaded is not None and _loaded.channel.insert_cell(source)
 
 
-def current_run() -> object | None:
-    """A token of the cell being run (None when nbalign is not loaded)."""
-    return None if _loaded is None else _loaded.run
 
 
 def warn_user(message: str) -> None:
@@ -144,7 +141,7 @@ def guarded(what: str):
     """Turn a failure inside nbalign's hooks into one warning instead of a broken cell."""
     try:
         yield
-    except Exception as exc:  # noqa: BLE001 - by design: nbalign must never break a cell
+    except Exception as exc:
         log.debug("nbalign failed while %s", what, exc_info=True)
         if strict():  # nbalign's tests: a bug in nbalign fails them
             raise
@@ -169,6 +166,8 @@ def load_ipython_extension(shell) -> None:
     with guarded("opening the sidebar channel"):
         channel.open()
     loaded = _Loaded(shell, session, magics, channel)
+    # what the magics ask of the loaded extension, handed to them (they do not import it)
+    magics.switch_autolog, magics.insert_cell = loaded.set_autolog, channel.insert_cell
     shell.events.register("pre_run_cell", loaded.pre_run_cell)
     shell.events.register("post_run_cell", loaded.post_run_cell)
     atexit.register(loaded.at_exit)
@@ -204,6 +203,7 @@ def unload_ipython_extension(shell) -> None:
     with guarded("writing what is pending"):
         loaded.session.close()
     set_active_session(None)
+    cells.end_runs()
     _loaded = None
 
 

@@ -14,6 +14,7 @@ evaluated once, as Python, by :func:`nbalign.commands.lookup`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from IPython.core.error import UsageError
 from IPython.core.magic import (
@@ -31,6 +32,7 @@ from . import commands
 from .checks import CHECKS
 from .display import BaselineCard, Explanation, ModelsTable, ObjectiveCard
 from .errors import NbalignError
+from .lines import objective_line, read_arguments
 from .refit import Budget
 from .session import Session
 
@@ -46,54 +48,6 @@ def _user_errors(method):
             raise UsageError(str(exc)) from None
 
     return wrapper
-
-
-def split_arguments(line: str) -> list[str]:
-    """Split a magic's line at the spaces between arguments, as a Python reader would: spaces
-    inside brackets or quotes do not split, and quotes inside an expression stay
-    (``X_test.select_dtypes('number')``, ``LogisticRegression(C=1, max_iter=200)``). A whole
-    argument in quotes (``--name 'my model'``) is unquoted.
-    """
-    arguments, current, depth, quote = [], [], 0, None
-    for char in line:
-        if quote:
-            current.append(char)
-            if char == quote:
-                quote = None
-        elif char in "'\"":
-            quote = char
-            current.append(char)
-        elif char in "([{":
-            depth += 1
-            current.append(char)
-        elif char in ")]}":
-            depth = max(depth - 1, 0)
-            current.append(char)
-        elif char.isspace() and depth == 0:
-            if current:
-                arguments.append("".join(current))
-                current = []
-        else:
-            current.append(char)
-    if quote:
-        raise NbalignError(f"could not read the arguments: the quote {quote} is not closed; close the quote.")
-    if current:
-        arguments.append("".join(current))
-    return [a[1:-1] if len(a) >= 2 and a[0] == a[-1] and a[0] in "'\"" and a[0] not in a[1:-1] else a
-            for a in arguments]
-
-
-def _arguments(magic, line: str):
-    """Parse a magic's line with the parser its declaration generated (see :func:`split_arguments`;
-    IPython's own ``parse_argstring`` keeps quotes in Windows style).
-
-    ``-h``/``--help`` prints the generated usage (as ``%magic?`` does) and returns None.
-    """
-    argv = split_arguments(line)
-    if "-h" in argv or "--help" in argv:
-        print(magic.__doc__)
-        return None
-    return magic.parser.parse_args(argv)
 
 
 @magics_class
@@ -135,12 +89,15 @@ class NbalignMagics(Magics):
     def __init__(self, shell=None, session: Session | None = None, **kwargs):
         super().__init__(shell=shell, **kwargs)
         self.session = session
+        # Set by the extension once loaded: autolog on or off, and a cell inserted below the
+        # active one by the front end (False where none listens, as in plain IPython).
+        self.switch_autolog: Callable[[bool], None] | None = None
+        self.insert_cell: Callable[[str], bool] = lambda source: False
 
     @observe("autolog")
     def _autolog_changed(self, change):
-        from .extension import set_autolog
-
-        set_autolog(bool(change["new"]))
+        if self.switch_autolog is not None:
+            self.switch_autolog(bool(change["new"]))
 
     @observe("rows_kept")
     def _rows_kept_changed(self, change):
@@ -164,10 +121,7 @@ class NbalignMagics(Magics):
         print(f"nbalign store: {self.session.store.path}. {self.session.describe()}")
 
     @no_var_expand
-    @magic_arguments()
-    @argument("--form", action="store_true", help="declare it with a form of widgets instead (line form): it "
-              "checks as you type and writes the %%%%objective cell below")
-    @argument("name", nargs="?", default="objective", help="the objective's name (cell form)")
+    @objective_line
     @line_cell_magic
     @_user_errors
     def objective(self, line: str = "", cell: str | None = None):
@@ -196,15 +150,14 @@ class NbalignMagics(Magics):
         under the new version's baseline, target and stop rule; those scored with another
         metric are kept and shown apart, never compared.
         """
-        args = _arguments(self.objective, line)
+        args = read_arguments(self.objective, line)
         if args is None:
             return
         session = self.session
         if cell is None and args.form:
-            from .extension import insert_cell
             from .widgets import ObjectiveForm
 
-            display(ObjectiveForm(self.shell.user_ns, session.objective, write=insert_cell))
+            display(ObjectiveForm(self.shell.user_ns, session.objective, write=self.insert_cell))
             return
         if cell is None:
             objective = session.require_objective()
@@ -241,7 +194,7 @@ class NbalignMagics(Magics):
     @_user_errors
     def evaluate(self, line: str = ""):
         """Score a fitted model with the objective's metric, log it and show how it stands."""
-        args = _arguments(self.evaluate, line)
+        args = read_arguments(self.evaluate, line)
         if args is None:
             return
         if len(args.data) not in (0, 2):
@@ -278,7 +231,7 @@ class NbalignMagics(Magics):
     @_user_errors
     def nbalign(self, line: str = ""):
         """nbalign commands: ``%nbalign plot | status | models | recommend | store | explain [CODE ...] | adopt NAME``."""
-        args = _arguments(self.nbalign, line)
+        args = read_arguments(self.nbalign, line)
         if args is None:
             return
         session = self.session

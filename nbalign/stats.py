@@ -371,11 +371,21 @@ def roc_auc(y_true, y_score, **kwargs) -> float:
     return float(roc_auc_score(y_true, y_score, **kwargs))
 
 
+def two_labels_at_most(labels):
+    """``(low, high)`` when every value of ``labels`` (a non-empty 1-D numpy array of numbers) is
+    one of its two extremes: at most two distinct labels, told in two passes instead of a sort of
+    them all; None for three or more, or for NaN. ``low == high``: one label only."""
+    import numpy as np
+
+    low, high = labels.min(), labels.max()
+    if low == high or np.count_nonzero(labels == low) + np.count_nonzero(labels == high) == labels.size:
+        return low, high
+    return None
+
+
 def _binary_numbers(y):
     """Which rows hold the larger of exactly two labels, for labels that are numbers or
     booleans with no NaN; None for anything else (scikit-learn's checks then apply)."""
-    from .tasks import two_labels_at_most
-
     if y.ndim != 1 or y.size == 0 or y.dtype.kind not in "fiub":
         return None
     labels = two_labels_at_most(y)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .errors import EvaluationError
 from .metrics import CLASSIFICATION, REGRESSION
+from .stats import two_labels_at_most
 
 
 @dataclass(frozen=True)
@@ -90,18 +91,6 @@ def _integer_labels(y):
 
     labels = np.asarray(y)
     return labels if labels.size and labels.dtype.kind in "iub" else None
-
-
-def two_labels_at_most(labels):
-    """``(low, high)`` when every value of ``labels`` (a non-empty 1-D numpy array of numbers) is
-    one of its two extremes: at most two distinct labels, told in two passes instead of a sort of
-    them all; None for three or more, or for NaN. ``low == high``: one label only."""
-    import numpy as np
-
-    low, high = labels.min(), labels.max()
-    if low == high or np.count_nonzero(labels == low) + np.count_nonzero(labels == high) == labels.size:
-        return low, high
-    return None
 
 
 def check_task(metric, model, y, target: str, label: str) -> None:

@@ -413,10 +413,10 @@ def _name_read_back(line: str) -> str | None:
     from IPython.core.error import UsageError
 
     from .errors import NbalignError
-    from .magics import NbalignMagics, split_arguments
+    from .lines import objective_name
 
     try:
-        return NbalignMagics.objective.parser.parse_args(split_arguments(line)).name
+        return objective_name(line)
     except (UsageError, NbalignError):
         return None
 

@@ -398,6 +398,8 @@ def test_a_search_on_another_metric_is_cross_validated_again_on_the_objectives(w
 def test_a_search_whose_refits_do_not_fit_the_budget_is_not_cross_validated_again(watched):
     """The refits are nbalign's, not the user's: over the budget they are not made, and one line
     says why and what to do instead (score it on the test set, or search on the objective's metric)."""
+    # a budget no cell's tenth reaches, however slow or busy this machine: the tenth is the limit
+    run(watched, "%config NbalignMagics.refit_budget = 1000")
     captured = run(watched, "from sklearn.model_selection import GridSearchCV\n"
                             "search = GridSearchCV(LogisticRegression(max_iter=5000), {'C': [0.01, 1.0]}, cv=3)"
                             ".fit(X_train, y_train)")  # 3 refits beside 6 fits: more than a tenth of the cell

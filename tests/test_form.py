@@ -123,12 +123,13 @@ def test_the_form_magic_and_writing_without_a_front_end(loaded):
 def read_cell(text: str):
     """The written cell read as `%%objective` reads it: the magic's own argument parser for its
     line, then the objective parser for its body."""
-    from nbalign.magics import NbalignMagics, _arguments
+    from nbalign.lines import read_arguments
+    from nbalign.magics import NbalignMagics
 
     head, _, body = text.partition("\n")
     magic, _, line = head.partition(" ")
     assert magic == "%%objective"
-    return parse_objective(body, name=_arguments(NbalignMagics.objective, line).name)
+    return parse_objective(body, name=read_arguments(NbalignMagics.objective, line).name)
 
 
 def comparable(objective) -> dict:

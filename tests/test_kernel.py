@@ -75,16 +75,18 @@ def test_churn_example_runs_and_the_sidebar_receives_it_all(workdir):
     assert len(re.findall(r"\n  KPI 26\.5% → 2\d\.\d% projected \(95% CI 2\d\.\d% to 2\d\.\d%\), target 22%", text)) == 3
     assert len(re.findall(r"\n  value \$\d+k per quarter, calling the top 20% \(2,400 customers per quarter\)", text)) == 3
     # the threshold that maximises value is not chosen in the scoring lines (autolog's refits may
-    # add a tenth of the cell at most): each says how long it would take and how to ask for it
+    # add a tenth of the cell, and the budget, at most; which is less depends on this machine's
+    # speed): each says how long it would take and how to ask for it
+    limit = r"(what autolog may add to this cell \(a tenth of its [\d.]+ (ms|s|min)\)|the [\d.]+ s budget)"
     for name in ("tree", "forest", "boosting"):
-        assert re.search(rf"no threshold tuned: 5 refits would take about [\d.]+ (ms|s|min), over what autolog may add "
-                         rf"to this cell \(a tenth of its [\d.]+ (ms|s|min)\); `%evaluate {name} --tune` chooses it", text)
+        assert re.search(rf"no threshold tuned: 5 refits would take about [\d.]+ (ms|s|min), over {limit}; "
+                         rf"`%evaluate {name} --tune` chooses it", text), name
     assert "NBA303 Diminishing returns" in text and "Ship linear baseline" in text
     assert any("image/png" in o.get("data", {}) for o in code[-2].outputs), "the plot is shown"
     # the closing sentence: the model to ship, what it does to the KPI, and by when
     closing = outputs_text(code[-1])
-    assert re.search(r"Ship linear baseline \(recall in the top 20% 0\.\d{3}\), the simplest model forest shows no "
-                     r"real gain over: used to call the top 20% \(2,400 customers per quarter\), it is projected to "
+    assert re.search(r"Ship linear baseline \(recall in the top 20% 0\.\d{3}\), the baseline model, as no model "
+                     r"scores above it: used to call the top 20% \(2,400 customers per quarter\), it is projected to "
                      r"bring the share of customers who cancel within the quarter from 26\.5% to 2\d\.\d% \(95% CI "
                      r".*\) by 2027-06-30 \(.* left\), \d+% of the way to the target 22%, worth \$\d+k per "
                      r"quarter\.", closing), closing
@@ -107,27 +109,30 @@ def test_churn_example_runs_and_the_sidebar_receives_it_all(workdir):
     assert final["findings"] == []  # a healthy objective: no check of it applies
     # progress runs from the linear baseline to the target
     assert summary["baseline"] == final["rows"][1]["score"]
-    assert summary["best"]["name"] == "forest" and -1 < summary["progress"] < 0.5
+    # no model scores above the linear baseline: it is the best candidate, and the one to ship
+    assert summary["best"] == {"id": final["rows"][1]["id"], "name": "linear baseline",
+                               "score": final["rows"][1]["score"], "role": "baseline"}
+    assert summary["progress"] == 0.0 and summary["ship"]["name"] == "linear baseline"
     banner = summary["banner"]["message"]
-    # the trade-off in numbers: what forest adds over the linear baseline, its interval, and what it costs more
-    assert re.search(r"forest: [−+]0\.\d{3} recall in the top 20% over linear baseline \(95% CI [−+]0\.\d{3} to "
-                     r"\+0\.\d{3}\) for .*(prediction time|size)", banner), banner
-    assert "Ship linear baseline (0." in banner and summary["banner"]["explanation"]
+    assert banner.startswith("3 models in a row brought no real gain over the baseline model (linear baseline, 0.")
+    assert "Ship linear baseline, or improve the data" in banner and summary["banner"]["explanation"]
+    assert summary["story"].startswith("Shipping linear baseline is projected to bring share of customers who cancel "
+                                       "within the quarter from 26.5% to 2")
     # every model is measured against the linear baseline until one beats it: none does
     models = [r for r in final["rows"] if r["role"] != "baseline"]
     assert all(r["vs_baseline"]["method"].startswith("paired bootstrap, percentile") for r in models)
     assert [r["vs_best"] == r["vs_baseline"] for r in models] == [True, True, True]
     assert [r["verdict"] for r in models] == ["below_baseline", "no_gain", "no_gain"]
-    # the KPI projected for the best model, beside the metric, and every row's projection and value
+    # the KPI projected for the best candidate, beside the metric, and every row's projection and value
     business = summary["business"]
-    assert business["kpi"]["model"] == "forest" and re.fullmatch(r"2\d\.\d%", business["kpi"]["projected"])
+    assert business["kpi"]["model"] == "linear baseline" and re.fullmatch(r"2\d\.\d%", business["kpi"]["projected"])
     low, high = business["kpi"]["progress_interval"]
     assert 0 < low < business["kpi"]["progress"] < high < 1
     assert business["value"]["per_period"].endswith("per quarter") and business["derivation"].startswith("recall")
     assert all(re.fullmatch(r"2\d\.\d%", r["business"]["projected_kpi"]) for r in final["rows"])
-    assert summary["best_vs_baseline"]["correction"] == "Holm" and summary["models_compared"] == 3
-    low, high = summary["progress_interval"]
-    assert low < summary["progress"] < high
+    # the best is the baseline itself: there is no lead over it to claim, nor an interval of progress
+    assert summary["best_vs_baseline"] is None and summary["progress_interval"] is None
+    assert summary["models_compared"] == 3
     assert (workdir / ".nbalign" / "nbalign.db").exists(), "the store lives beside the notebook"
 
 

@@ -508,7 +508,7 @@ def test_models_shows_what_each_model_costs(loaded, objective_text):
     ("models[0]  X[:, [1, 2]]   y", ["models[0]", "X[:, [1, 2]]", "y"]),
 ])
 def test_arguments_split_as_python_reads_them(line, expected):
-    from nbalign.magics import split_arguments
+    from nbalign.lines import split_arguments
 
     assert split_arguments(line) == expected
 
