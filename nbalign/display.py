@@ -22,7 +22,7 @@ from .format import (
     format_small,
 )
 from .judge import ObjectiveFacts, Row, Standing
-from .judge.wire import outlook_view, row_view
+from .judge.wire import outlook_view, row_point, row_view
 from .objective import Objective
 
 log = logging.getLogger(__name__)
@@ -527,7 +527,7 @@ class BaselineCard:
         self.fitted = fitted
         self.standing = standing
         version = standing.objective.version
-        latest = {r.name: r for r in standing.rows if r.role == "baseline" and r.version == version}
+        latest = {r["name"]: r for r in map(row_point, standing.rows) if r["role"] == "baseline" and r["version"] == version}
         self.constant, self.linear = latest.get(CONSTANT_LABEL), latest.get(LINEAR_LABEL)
 
     def _parts(self) -> tuple[list[tuple[str, str]], list[str], list[tuple[str, str]], str]:
@@ -538,12 +538,13 @@ class BaselineCard:
         floor = "the class prior" if fitted.task == "classification" else "the mean"
         if self.constant is not None:
             scores.append(("Constant model (the floor)",
-                           f"{self.constant.metric_label} {format_score(self.constant.score)}: predicts {floor}"))
+                           f"{self.constant['metric_label']} {format_score(self.constant['score'])}: predicts {floor}"))
         if fitted.linear is None:
             scores.append(("Linear model", f"not fitted ({fitted.problem}); the constant model is the baseline"))
             return scores, [], [], ""
         if self.linear is not None:
-            scores.append(("Linear model (to beat)", f"{self.linear.metric_label} {format_score(self.linear.score)}"))
+            scores.append(("Linear model (to beat)",
+                           f"{self.linear['metric_label']} {format_score(self.linear['score'])}"))
         # coefficients read like changes (+1.21, −0.82; +53,262 for a price in dollars)
         shown = [(name, format_change(value)) for name, value in coefficients(fitted)]
         return scores, steps_in_words(fitted), shown, sign_meaning(fitted)

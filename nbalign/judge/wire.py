@@ -189,7 +189,8 @@ def row_point(row) -> dict[str, Any]:
     from .facts import APART
 
     apart = row.verdict in APART if row.preset is not None else (row.facts is not None and row.facts.few_rows)
-    return {"id": row.id, "name": row.name, "role": row.role, "score": finite(row.score), "apart": apart,
+    return {"id": row.id, "name": row.name, "role": row.role, "version": row.version,
+            "metric_label": row.metric_label, "score": finite(row.score), "apart": apart,
             "judged": row.preset != "other_metric", "best_so_far": finite(row.best_so_far),
             "complexity": row.complexity}
 
