@@ -4,10 +4,12 @@ and the same banner, on random histories (issue 19).
 Hypothesis draws histories the examples never make: each kind of baseline, metrics of both
 directions, rows set apart (training data, cross-validation, a slice of the test set, another
 test set), targets above and below the baseline, stops that fire early or never. The judge
-decides once; the view model (:mod:`nbalign.wire`) carries it; each view is then read back for
+decides once; the view model (:mod:`nbalign.judge.wire`) carries it; each view is then read back for
 what it names: the inline line of every row, ``%nbalign models``, the plot's drawn data and
 legend, the panel, the recommendation, and the sidebar (the TypeScript ``Dashboard`` rendered in
 node from the same messages, checked by ``labextension/src/__tests__/story.test.tsx``).
+``python tests/test_one_story.py`` rewrites the stories that test reads by default
+(``protocol/stories/example.json``) from the fixed histories the file keeps.
 """
 
 from __future__ import annotations
@@ -28,13 +30,13 @@ from nbalign.comparison import Comparisons
 from nbalign.display import ModelsTable, Recommendation, evaluation_text
 from nbalign.evaluation import Evaluation
 from nbalign.format import format_interval, format_score
+from nbalign.judge import Judge
+from nbalign.judge.wire import view
 from nbalign.objective import parse_objective
 from nbalign.plotting import plot_progress
 from nbalign.predictions import keep
 from nbalign.predictions import test_set as labels_of
-from nbalign.standing import Judge
 from nbalign.widgets import panel_html
-from nbalign.wire import view
 
 LABEXTENSION = Path(__file__).resolve().parents[1] / "labextension"
 ROWS = 300  # test rows: enough for the paired tests to decide both ways, few enough to be quick
@@ -94,6 +96,7 @@ def build(drawn: dict):
     y = truth(metric, rng, ROWS)
     labels = labels_of("test", y, None)
     kept, records = {}, []
+    other_sets = {}  # another test set, drawn when first used: one fingerprint, one set of labels
 
     def record(name, noise, size, role="model", aside=None):
         rows, fingerprint, kind = ROWS, "test", "test"
@@ -104,8 +107,10 @@ def build(drawn: dict):
             rows_labels = labels_of("slice", truth_rows, None)
         elif aside == "other":
             fingerprint = "other"
-            truth_rows = truth(metric, rng, ROWS)
-            rows_labels = labels_of("other", truth_rows, None)
+            if fingerprint not in other_sets:
+                other_truth = truth(metric, rng, ROWS)
+                other_sets[fingerprint] = (other_truth, labels_of(fingerprint, other_truth, None))
+            truth_rows, rows_labels = other_sets[fingerprint]
         elif aside in ("train", "cv"):
             kind = aside
         values = response(metric, truth_rows, noise, rng)
@@ -140,7 +145,9 @@ def build(drawn: dict):
         if metric == "auc":
             target = min(0.999, max(0.001, target))
         text += f"target: {target!r}\n"
-    objective = parse_objective(text, name="story")
+    # version 1, as the store assigns to a first objective: the records are of version 1, and the
+    # sidebar refuses a standing whose objective has no version
+    objective = parse_objective(text, name="story").with_version(1, "2026-01-01T00:00:00+00:00")
     judge = Judge(objective, [r.without_predictions() for r in records],
                   Comparisons(lambda e: kept.get(e.key), objective.stop.confidence))
     return records, judge.standing()
@@ -237,12 +244,19 @@ def test_every_view_names_the_same_best_model_to_ship_intervals_and_banner(drawn
     if summary["progress_interval"] is not None:
         assert summary["progress_interval_label"] in panel
 
-    STORIES.append({"message": {"session": "story", "revision": len(STORIES) + 1, "standing": shown},
-                    "expected": {"best": None if best is None else best["name"],
-                                 "ship": None if ship is None else ship["name"],
-                                 "banner": None if banner is None else banner["code"],
-                                 "interval_label": summary["progress_interval_label"]
-                                 if summary["progress_interval"] is not None else None}})
+    STORIES.append(story(shown, len(STORIES) + 1))
+
+
+def story(shown: dict, revision: int) -> dict:
+    """A view model as the sidebar's story test reads it: the message, and what the views name."""
+    summary = shown["summary"]
+    best, ship, banner = summary["best"], summary["ship"], summary["banner"]
+    return {"message": {"session": "story", "revision": revision, "standing": shown},
+            "expected": {"best": None if best is None else best["name"],
+                         "ship": None if ship is None else ship["name"],
+                         "banner": None if banner is None else banner["code"],
+                         "interval_label": summary["progress_interval_label"]
+                         if summary["progress_interval"] is not None else None}}
 
 
 def _escaped(text: str) -> str:
@@ -265,3 +279,13 @@ def test_the_sidebar_tells_the_same_story(tmp_path):
     run = subprocess.run([jlpm, "test"], cwd=LABEXTENSION, capture_output=True, text=True, timeout=600, env=env)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert f"{len(STORIES)} stories" in run.stdout, run.stdout[-2000:]
+
+
+if __name__ == "__main__":
+    # the sidebar's default stories, built again from the histories they were drawn from
+    example = LABEXTENSION.parent / "protocol" / "stories" / "example.json"
+    histories = [kept["drawn"] for kept in json.loads(example.read_text(encoding="utf-8"))["stories"]]
+    stories = [{"drawn": drawn, **story(view(build(drawn)[1], limit=None), revision)}
+               for revision, drawn in enumerate(histories, 1)]
+    example.write_text(json.dumps({"stories": stories}, indent=1) + "\n", encoding="utf-8")
+    print(f"{example}: {len(stories)} stories")

@@ -1,24 +1,20 @@
 /**
  * The evaluations as a chart, under the summary: each shipped row in order on
  * the x axis, its score as a dot toned as the kernel judged it, its interval as
- * a bar, the baseline and the target as labelled lines, and the best so far as
- * a step through the rows the kernel says became the best.
+ * a bar, the baseline and the target as labelled lines, the best so far as a
+ * step, and the best and the model to ship named beside their points.
  *
  * Native SVG, drawn in pixels: the viewBox follows the width the sidebar gives
  * it (measured), so text and strokes stay their size and sharp at any width.
  * Every colour is a JupyterLab theme variable, set in style/base.css. It judges
- * nothing: tones, `became_best` and the intervals are the kernel's. Names are
- * React text and attributes, never markup.
+ * nothing: tones, the rows set apart, the best so far, the best, the model to
+ * ship and the intervals are the kernel's. Names are React text and
+ * attributes, never markup.
  */
 import * as React from 'react';
 
-import { formatLevel, formatScore, formatScoreAxis, formatScoreInterval, VERDICT_WORDS } from './format';
-import { DEFAULT_CONFIDENCE, IRow, IStanding, Verdict } from './protocol';
-
-/** Rows shown apart from the comparison: drawn hollow, never on the best-so-far step. */
-const SET_APART: ReadonlySet<Verdict> = new Set<Verdict>(
-  (Object.keys(VERDICT_WORDS) as Verdict[]).filter(verdict => VERDICT_WORDS[verdict].apart)
-);
+import { formatLevel, formatScore, formatScoreAxis, formatScoreInterval, isApart, verdictWord } from './format';
+import { DEFAULT_CONFIDENCE, IRow, IStanding } from './protocol';
 
 /** How a point is drawn: a judged model (filled), the baseline (hollow grey), a row set apart (hollow). */
 export type PointKind = 'model' | 'baseline' | 'apart';
@@ -27,7 +23,7 @@ export function pointKind(row: IRow): PointKind {
   if (row.role === 'baseline') {
     return 'baseline';
   }
-  return SET_APART.has(row.verdict) ? 'apart' : 'model';
+  return isApart(row) ? 'apart' : 'model';
 }
 
 /** The rows the chart draws, in order: every shipped row but those of another metric. */
@@ -67,13 +63,18 @@ export function scoreTicks(low: number, high: number, count = 4): number[] {
 }
 
 /**
- * The best so far after each row of the comparison: its score where the kernel
- * says it became the best, else the best before it; rows set apart, the
- * baseline and rows without a best before are left out. Empty when the
- * standing does not say which rows became the best (saved before issue 11).
+ * The best so far after each model's row, as the kernel states it: the row's
+ * `best_so_far` (the best candidate's score once the row is judged, the
+ * baseline model counting), so the step is the one every view draws. Rows set
+ * apart and the baseline's own row are left out, as are rows without one.
+ *
+ * A standing saved before `best_so_far` (issue 19) steps through the rows the
+ * kernel said became the best: the row's score there, else the best before it.
+ * Empty when the standing says neither (saved before issue 11).
  */
 export function bestSoFar(rows: readonly IRow[]): { index: number; value: number }[] {
-  if (!rows.some(row => typeof row.became_best === 'boolean')) {
+  const stated = rows.some(row => row.best_so_far !== undefined);
+  if (!stated && !rows.some(row => typeof row.became_best === 'boolean')) {
     return [];
   }
   const steps: { index: number; value: number }[] = [];
@@ -81,12 +82,22 @@ export function bestSoFar(rows: readonly IRow[]): { index: number; value: number
     if (pointKind(row) !== 'model') {
       return;
     }
-    const value = row.became_best ? row.score : row.best_before;
-    if (value !== null && Number.isFinite(value)) {
+    const value = stated ? row.best_so_far : row.became_best ? row.score : row.best_before;
+    if (typeof value === 'number' && Number.isFinite(value)) {
       steps.push({ index, value });
     }
   });
   return steps;
+}
+
+/**
+ * The name a point carries in the chart when it is the best or the model to
+ * ship: "best: forest", "ship: linear baseline", "best, ship: gbm"; null for
+ * any other point (its name is in its tooltip).
+ */
+export function pointName(row: IRow, bestId: number | null, shipId: number | null): string | null {
+  const roles = [row.id === bestId ? 'best' : '', row.id === shipId ? 'ship' : ''].filter(Boolean);
+  return roles.length === 0 ? null : `${roles.join(', ')}: ${row.name}`;
 }
 
 /** The chart's height and margins, in pixels. */
@@ -101,7 +112,9 @@ const DEFAULT_WIDTH = 300;
 const MIN_WIDTH = 180;
 /** About the width of a digit of the axis labels (--jp-ui-font-size0), to size the left margin. */
 const CHAR_WIDTH = 6.2;
-/** A label's height, to keep the reference lines' labels apart and inside. */
+/** About the width of a character of a label (letters are narrower than digits). */
+const LABEL_CHAR_WIDTH = CHAR_WIDTH * 0.9;
+/** A label's height, to keep the labels apart and inside. */
 const LABEL_HEIGHT = 11;
 
 export interface IChartProps {
@@ -200,13 +213,15 @@ function ChartSvg(props: {
     px(rows.length > 1 ? plotLeft + index * spacing : (plotLeft + plotRight) / 2);
   const radius = clamp(spacing * 0.3, 2, 4.5);
   const bestId = summary.best?.id ?? null;
+  const shipId = summary.ship?.id ?? null;
   const steps = bestSoFar(rows);
 
-  // The reference lines' labels go where they cover the fewest marks: by the
-  // right or left end of their line, above or below it; the target's first.
+  // The labels go where they cover the fewest marks, a dot counting more than
+  // a line: the reference lines' by the right or left end of their line, above
+  // or below it, the target's first; then the names beside their points.
   const marks: IBox[] = rows.flatMap((row, index) => {
-    const [at, score, reach] = [x(index), y(row.score), radius + 1];
-    const dot = { x0: at - reach, x1: at + reach, y0: score - reach, y1: score + reach };
+    const [at, score, reach] = [x(index), y(row.score), radius + 3]; // the best's ring included
+    const dot = { x0: at - reach, x1: at + reach, y0: score - reach, y1: score + reach, weight: 3 };
     const [low, high] = row.interval ?? [row.score, row.score];
     return [dot, { x0: at - 2, x1: at + 2, y0: y(high), y1: y(low) }];
   });
@@ -216,18 +231,40 @@ function ChartSvg(props: {
     marks.push({ x0: px0, x1: cx, y0: py0 - 1, y1: py0 + 1 }); // across
     marks.push({ x0: cx - 1, x1: cx + 1, y0: Math.min(py0, cy), y1: Math.max(py0, cy) }); // up or down
   });
+  for (const value of [baseline, target]) {
+    if (value !== null) {
+      // a line through a label strikes it out
+      marks.push({ x0: left, x1: width - RIGHT, y0: y(value) - 1, y1: y(value) + 1, weight: 2 });
+    }
+  }
   const ends = { left: left + 4, right: width - RIGHT - 2 };
-  const targetLabel = target === null ? null : placeLabel(`target ${formatScore(target)}`, y(target), ends, marks, []);
-  const taken = targetLabel ? [targetLabel.box] : [];
+  const taken: IBox[] = [];
+  const take = (label: ILabel): ILabel => {
+    taken.push(label.box);
+    return label;
+  };
+  const targetLabel =
+    target === null ? null : take(placeLabel(`target ${formatScore(target)}`, y(target), ends, marks, taken));
   const baselineLabel =
-    baseline === null ? null : placeLabel(`baseline ${formatScore(baseline)}`, y(baseline), ends, marks, taken);
+    baseline === null ? null : take(placeLabel(`baseline ${formatScore(baseline)}`, y(baseline), ends, marks, taken));
+  // The best and the model to ship are named beside their points, after the
+  // lines' labels, which have fewer places to go.
+  const names = rows.flatMap((row, index) => {
+    const text = pointName(row, bestId, shipId);
+    if (text === null) {
+      return [];
+    }
+    const at = { x: x(index), y: y(row.score), reach: radius + 4 };
+    return [{ row, label: take(placePointLabel(fitted(text, ends), at, ends, marks, taken)) }];
+  });
 
   const description =
     `${metric.label} of ${rows.length} ${rows.length === 1 ? 'evaluation' : 'evaluations'} in order ` +
     `(${metric.greater_is_better ? 'higher' : 'lower'} is better)` +
     (baseline !== null ? `, baseline ${formatScore(baseline)}` : '') +
     (target !== null ? `, target ${formatScore(target)}` : '') +
-    (summary.best ? `, best ${summary.best.name} ${formatScore(summary.best.score)}` : '');
+    (summary.best ? `, best ${summary.best.name} ${formatScore(summary.best.score)}` : '') +
+    (summary.ship ? `, ship ${summary.ship.name} ${formatScore(summary.ship.score)}` : '');
 
   return (
     <svg
@@ -274,10 +311,25 @@ function ChartSvg(props: {
           radius={radius}
           cap={Math.min(4, Math.max(1.5, spacing * 0.2))}
           isBest={row.id === bestId}
+          isShip={row.id === shipId}
           confidence={confidence}
           metricLabel={metric.label}
           goTo={goTo && row.cell_id ? goTo : undefined}
         />
+      ))}
+      {names.map(({ row, label }) => (
+        <text
+          key={row.id}
+          className="jp-nbalign-chart-name"
+          data-testid="nbalign-chart-name"
+          data-row-id={row.id}
+          x={label.x}
+          y={label.y}
+          textAnchor={label.anchor}
+          aria-hidden="true"
+        >
+          {label.text}
+        </text>
       ))}
     </svg>
   );
@@ -303,12 +355,13 @@ function ReferenceLine(props: {
   );
 }
 
-/** A rectangle in the chart's pixels. */
+/** A rectangle in the chart's pixels, and how much a label covering it costs (1 unless said). */
 interface IBox {
   x0: number;
   x1: number;
   y0: number;
   y1: number;
+  weight?: number;
 }
 
 /** A label placed: its text, where its baseline starts or ends, and the room it takes. */
@@ -320,34 +373,93 @@ interface ILabel {
   box: IBox;
 }
 
+/** The plot's left and right ends, in pixels: where labels may go. */
+interface IEnds {
+  left: number;
+  right: number;
+}
+
 /**
  * Where a line's label covers the fewest marks (and never another label):
- * above or below the line at `y`, by its right end first, then its left;
- * inside the chart's height.
+ * above or below the line at `y`, by its right end first, then its left; else
+ * a line of text further from it (a point sitting on the line, as the baseline
+ * model's does on the baseline); inside the chart's height.
  */
 export function placeLabel(
   text: string,
   y: number,
-  ends: { left: number; right: number },
+  ends: IEnds,
   marks: readonly IBox[],
   labels: readonly IBox[]
 ): ILabel {
-  const width = text.length * CHAR_WIDTH * 0.9;
-  const candidates: ILabel[] = [];
-  for (const side of ['right', 'left'] as const) {
-    for (const above of [true, false]) {
-      const x0 = side === 'right' ? ends.right - width : ends.left;
-      const y0 = above ? y - 2 - LABEL_HEIGHT : y + 2;
-      const box = { x0, x1: x0 + width, y0, y1: y0 + LABEL_HEIGHT };
-      const anchor = side === 'right' ? 'end' : 'start';
-      candidates.push({ text, x: side === 'right' ? ends.right : ends.left, y: box.y1 - 2, anchor, box });
-    }
-  }
+  const width = textWidth(text);
+  const rows = [y - 2 - LABEL_HEIGHT, y + 2, y - 2 - 2 * LABEL_HEIGHT, y + 2 + LABEL_HEIGHT];
+  const candidates = [rows.slice(0, 2), rows.slice(2)].flatMap(near => [
+    ...near.map(y0 => labelAt(text, ends.right - width, y0, 'end')),
+    ...near.map(y0 => labelAt(text, ends.left, y0, 'start'))
+  ]);
+  return cheapest(candidates, ends, marks, labels);
+}
+
+/**
+ * Where a point's name covers the fewest marks (and never another label):
+ * beside the point at `at` (right, then left), else above or below it, clear
+ * of its dot and its interval bar by `reach`, else a line further up or down.
+ * A name too long for its side is slid back inside the plot, along its row.
+ */
+export function placePointLabel(
+  text: string,
+  at: { x: number; y: number; reach: number },
+  ends: IEnds,
+  marks: readonly IBox[],
+  labels: readonly IBox[]
+): ILabel {
+  const width = textWidth(text);
+  const { x, y, reach } = at;
+  const inside = (x0: number): number => clamp(x0, ends.left, Math.max(ends.left, ends.right - width));
+  const middle = y - LABEL_HEIGHT / 2;
+  const rows = [y - reach - LABEL_HEIGHT, y + reach, y - reach - 2 * LABEL_HEIGHT, y + reach + LABEL_HEIGHT];
+  return cheapest(
+    [
+      labelAt(text, inside(x + reach), middle, 'start'),
+      labelAt(text, inside(x - reach - width), middle, 'end'),
+      ...rows.flatMap(y0 => [
+        labelAt(text, inside(x + 3), y0, 'start'),
+        labelAt(text, inside(x - 3 - width), y0, 'end')
+      ])
+    ],
+    ends,
+    marks,
+    labels
+  );
+}
+
+/** A label whose box starts at (x0, y0), its text anchored at the box's start or end. */
+function labelAt(text: string, x0: number, y0: number, anchor: 'start' | 'end'): ILabel {
+  const box = { x0, x1: x0 + textWidth(text), y0, y1: y0 + LABEL_HEIGHT };
+  return { text, x: round(anchor === 'start' ? box.x0 : box.x1), y: round(box.y1 - 2), anchor, box };
+}
+
+/** The candidate that leaves the plot least, covers no other label, then the fewest marks; the first on a tie. */
+function cheapest(candidates: ILabel[], ends: IEnds, marks: readonly IBox[], labels: readonly IBox[]): ILabel {
   const cost = (label: ILabel): number =>
-    (label.box.y0 < 0 || label.box.y1 > HEIGHT ? 100 : 0) +
+    (label.box.y0 < 0 || label.box.y1 > HEIGHT || label.box.x0 < ends.left - 1 || label.box.x1 > ends.right + 1
+      ? 100
+      : 0) +
     10 * labels.filter(other => overlaps(label.box, other)).length +
-    marks.filter(mark => overlaps(label.box, mark)).length;
+    marks.reduce((sum, mark) => sum + (overlaps(label.box, mark) ? (mark.weight ?? 1) : 0), 0);
   return candidates.reduce((best, label) => (cost(label) < cost(best) ? label : best));
+}
+
+/** About the width a label takes, in pixels. */
+function textWidth(text: string): number {
+  return text.length * LABEL_CHAR_WIDTH;
+}
+
+/** A name cut to the plot's width with an ellipsis (the point's tooltip has it whole). */
+function fitted(text: string, ends: IEnds): string {
+  const room = Math.floor((ends.right - ends.left) / LABEL_CHAR_WIDTH);
+  return text.length <= room ? text : `${text.slice(0, Math.max(1, room - 1))}\u2026`;
 }
 
 function overlaps(a: IBox, b: IBox): boolean {
@@ -362,20 +474,20 @@ function Point(props: {
   radius: number;
   cap: number;
   isBest: boolean;
+  isShip: boolean;
   confidence: number;
   metricLabel: string;
   goTo: ((row: IRow) => void) | undefined;
 }): JSX.Element {
-  const { row, radius, cap, isBest, confidence, goTo } = props;
+  const { row, radius, cap, isBest, isShip, confidence, goTo } = props;
   const x = props.x;
   const cy = props.y(row.score);
   const kind = pointKind(row);
   const interval = row.interval ?? null;
-  const word = VERDICT_WORDS[row.verdict].word;
   const title =
     `${row.name}: ${formatScore(row.score)} ${props.metricLabel}` +
     (interval ? ` (${formatScoreInterval(interval, confidence)})` : '') +
-    ` \u00b7 ${word}${isBest ? ' \u00b7 best' : ''}` +
+    ` \u00b7 ${verdictWord(row)}${isBest ? ' \u00b7 best' : ''}${isShip ? ' \u00b7 the model to ship' : ''}` +
     (goTo ? ' \u00b7 click to go to its cell' : '');
   const activate = goTo && ((): void => goTo(row));
   return (
@@ -387,6 +499,7 @@ function Point(props: {
       data-tone={row.tone}
       data-kind={kind}
       data-best={isBest}
+      data-ship={isShip}
       data-became-best={row.became_best === true}
       data-clickable={Boolean(activate)}
       role={activate ? 'button' : 'img'}

@@ -1,10 +1,12 @@
 /**
  * One notebook's standing, read at a glance: the outcome and KPI it serves,
- * the metric's progress from baseline to target, what it means for the
- * business when the kernel projects it (the KPI's progress, the expected value),
- * the best model, the banner and the evaluations as the kernel judged them.
+ * the business story in one line, the metric's progress from baseline to
+ * target, what it means for the business when the kernel projects it (the
+ * KPI's progress, the expected value), the best candidate and the model to
+ * ship, the banner and the evaluations as the kernel judged them.
  *
- * It renders the standing and nothing else: verdicts, tones and the summary
+ * It renders the kernel's view model and nothing else: verdicts and their
+ * words, tones, the rows set apart, the best, the model to ship and the summary
  * come from the kernel, and no number here is judged again. All user text goes
  * into React text nodes, never HTML.
  *
@@ -24,20 +26,24 @@ import {
   formatClaimDifference,
   formatDifference,
   formatPercent,
+  formatPercentEnds,
   formatPercentInterval,
   formatScore,
   formatTextInterval,
   formatTime,
+  intervalLabel,
+  isApart,
   kpiLine,
   modelsComparedText,
   testText,
-  VERDICT_WORDS
+  verdictWord
 } from './format';
 import { IAlignState } from './model';
 import {
   DEFAULT_CONFIDENCE,
   IBanner,
   IBaselineClaim,
+  IBest,
   IBusiness,
   IBusinessKpi,
   IBusinessValue,
@@ -46,6 +52,7 @@ import {
   IObjective,
   IRow,
   IRowBusiness,
+  IShip,
   IStanding,
   ISummary
 } from './protocol';
@@ -131,15 +138,21 @@ function ObjectiveSection(props: {
 function ProgressSection(props: { objective: IObjective; summary: ISummary }): JSX.Element {
   const { objective, summary } = props;
   const metric = objective.metric;
-  const best = summary.best;
   const confidence = summary.confidence ?? DEFAULT_CONFIDENCE;
   const business = summary.business ?? null;
   return (
     <section className="jp-nbalign-section jp-nbalign-metric" data-testid="nbalign-metric">
+      {summary.story && (
+        // what a VP reads first: what shipping the recommended model does to the KPI
+        <p className="jp-nbalign-story" data-testid="nbalign-story">
+          {summary.story}
+        </p>
+      )}
       <ProgressMeter
         progress={summary.progress}
         interval={summary.progress_interval ?? null}
-        confidence={confidence}
+        // the best's claim over the baseline may be widened for the models it was chosen from
+        intervalLabel={summary.progress_interval_label ?? intervalLabel(confidence)}
         ariaLabel="Progress from baseline to target"
         span={['baseline', 'target']}
         testids={METRIC_METER}
@@ -165,19 +178,8 @@ function ProgressSection(props: { objective: IObjective; summary: ISummary }): J
       {business && (business.kpi || business.value) && (
         <BusinessFigures business={business} confidence={confidence} />
       )}
-      <div className="jp-nbalign-best" data-testid="nbalign-best">
-        <span className="jp-nbalign-label">best</span>
-        {best ? (
-          <>
-            <span className="jp-nbalign-best-name" title={best.name}>
-              {best.name}
-            </span>
-            <span className="jp-nbalign-score">{formatScore(best.score)}</span>
-          </>
-        ) : (
-          <span className="jp-nbalign-muted">no evaluation yet</span>
-        )}
-      </div>
+      <Best best={summary.best} />
+      {summary.ship && <Ship ship={summary.ship} />}
       {summary.best_vs_baseline && (
         <Claim claim={summary.best_vs_baseline} confidence={confidence} />
       )}
@@ -187,6 +189,57 @@ function ProgressSection(props: { objective: IObjective; summary: ISummary }): J
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * The best candidate, as the kernel decided it: the best model, or the
+ * baseline model while no model scores above it (then it says so).
+ */
+function Best(props: { best: IBest | null }): JSX.Element {
+  const { best } = props;
+  if (!best) {
+    return (
+      <div className="jp-nbalign-candidate" data-testid="nbalign-best">
+        <span className="jp-nbalign-label">best</span>
+        <span className="jp-nbalign-muted">no evaluation yet</span>
+      </div>
+    );
+  }
+  return (
+    <Candidate
+      label="best"
+      testid="nbalign-best"
+      name={best.name}
+      score={best.score}
+      why={best.role === 'baseline' ? 'no model scores above the baseline' : null}
+    />
+  );
+}
+
+/** The model to ship, as the kernel decided it (what the banner and `%nbalign recommend` name), and why. */
+function Ship(props: { ship: IShip }): JSX.Element {
+  const { ship } = props;
+  return <Candidate label="ship" testid="nbalign-ship" name={ship.name} score={ship.score} why={ship.reason} />;
+}
+
+/** One named model of the summary: "best  forest  0.497", and under the name why, when there is more to say. */
+function Candidate(props: {
+  label: string;
+  testid: string;
+  name: string;
+  score: number;
+  why: string | null;
+}): JSX.Element {
+  return (
+    <div className="jp-nbalign-candidate" data-testid={props.testid}>
+      <span className="jp-nbalign-label">{props.label}</span>
+      <span className="jp-nbalign-candidate-name" title={props.name}>
+        {props.name}
+      </span>
+      <span className="jp-nbalign-score">{formatScore(props.score)}</span>
+      {props.why && <span className="jp-nbalign-muted jp-nbalign-candidate-why">{props.why}</span>}
+    </div>
   );
 }
 
@@ -211,26 +264,27 @@ const KPI_METER: IMeterTestIds = {
 
 /**
  * A progress from 0% to 100%, read at a glance: a head (the caller's label
- * and, on the right, the true percent with its interval), the bar filled to it
- * (clamped, toned below / on-way / reached), and the interval's whisker under
- * the bar. The metric (baseline to target) and the KPI (current value to
- * target) share it. `span` names the two ends, for the tooltip and screen readers.
+ * and, on the right, the true percent, then its interval under `intervalLabel`),
+ * the bar filled to it (clamped, toned below / on-way / reached), and the
+ * interval's whisker under the bar. The metric (baseline to target) and the KPI
+ * (current value to target) share it. `span` names the two ends, for the
+ * tooltip and screen readers.
  */
 function ProgressMeter(props: {
   progress: number | null;
   interval: [number, number] | null;
-  confidence: number;
+  intervalLabel: string;
   ariaLabel: string;
   span: [string, string];
   testids: IMeterTestIds;
   children: React.ReactNode;
 }): JSX.Element {
-  const { progress, interval, confidence, testids } = props;
+  const { progress, interval, testids } = props;
   const [from, to] = props.span;
   const percent = formatPercent(progress);
   const width = barPercent(progress);
   const tone = progressTone(progress);
-  const intervalText = interval ? formatPercentInterval(interval, confidence) : '';
+  const intervalText = interval ? formatPercentInterval(interval, props.intervalLabel) : '';
   const reading = intervalText ? `${percent} (${intervalText})` : percent;
   return (
     <>
@@ -240,8 +294,10 @@ function ProgressMeter(props: {
           {percent}
         </span>
         {intervalText && (
+          // a label too long for the line leaves the ends a line of their own, never half of it
           <span className="jp-nbalign-percent-interval" data-testid={testids.interval}>
-            {intervalText}
+            <span className="jp-nbalign-percent-interval-label">{`${props.intervalLabel} `}</span>
+            <span className="jp-nbalign-percent-interval-ends">{formatPercentEnds(interval)}</span>
           </span>
         )}
       </div>
@@ -303,7 +359,7 @@ function KpiProgress(props: { kpi: IBusinessKpi; confidence: number }): JSX.Elem
       <ProgressMeter
         progress={kpi.progress}
         interval={kpi.progress_interval}
-        confidence={confidence}
+        intervalLabel={intervalLabel(confidence)}
         ariaLabel="KPI progress from its current value to its target"
         span={["the KPI's current value", 'its target']}
         testids={KPI_METER}
@@ -428,7 +484,12 @@ function EvaluationList(props: { standing: IStanding; onGoToCell?: GoToCell }): 
         <span className="jp-nbalign-column" title={objective.metric.label}>
           score
         </span>
-        <span className="jp-nbalign-column">vs best</span>
+        <span
+          className="jp-nbalign-column"
+          title="Each model's change against the best candidate before it (the baseline model counts)"
+        >
+          vs best before
+        </span>
       </div>
       {omitted > 0 && (
         <div className="jp-nbalign-muted jp-nbalign-omitted" data-testid="nbalign-rows-omitted">
@@ -461,9 +522,11 @@ function EvaluationList(props: { standing: IStanding; onGoToCell?: GoToCell }): 
 }
 
 /**
- * One evaluation: a line (name, score, change against the best before it with
- * its interval bar) that opens on what the kernel tested: the verdict in words,
- * its interval, p-value and method, and the same against the baseline.
+ * One evaluation: a line (name with the verdict in words under it, score,
+ * change against the best before it with its interval bar) that opens on what
+ * the kernel tested and found: the verdict with its interval, p-value and
+ * method, the same against the baseline, and the checks that applied. The
+ * baseline's row and rows set apart are not compared: no change shows.
  */
 function EvaluationRow(props: {
   row: IRow;
@@ -474,13 +537,14 @@ function EvaluationRow(props: {
   onGoToCell?: GoToCell;
 }): JSX.Element {
   const { row, isBest, checks, confidence, extent } = props;
-  const isBaseline = row.role === 'baseline';
+  const compared = isCompared(row);
   return (
     <li
       className="jp-nbalign-evaluation"
       data-testid="nbalign-evaluation"
       data-best={isBest}
       data-role={row.role}
+      data-apart={isApart(row)}
       title={row.estimator}
     >
       <details className="jp-nbalign-evaluation-details">
@@ -492,17 +556,9 @@ function EvaluationRow(props: {
             <span className="jp-nbalign-name-text" data-testid="nbalign-evaluation-name">
               {row.name}
             </span>
-            {isBaseline && (
-              <span
-                className="jp-nbalign-role-badge"
-                title="The baseline every model is measured against"
-              >
-                baseline
-              </span>
-            )}
-            {row.codes.map(code => (
-              <CodeBadge key={code} code={code} check={checks[code]} />
-            ))}
+            <span className="jp-nbalign-word" data-testid="nbalign-evaluation-word" data-tone={row.tone}>
+              {verdictWord(row)}
+            </span>
           </span>
           <span className="jp-nbalign-score" data-testid="nbalign-evaluation-score">
             {formatScore(row.score)}
@@ -513,16 +569,19 @@ function EvaluationRow(props: {
             data-verdict={row.verdict}
             title={verdictText(row, confidence)}
           >
-            {isBaseline ? '' : formatChange(row.change_vs_best)}
-            {!isBaseline && row.vs_best && extent > 0 && (
-              <IntervalBar difference={row.vs_best} extent={extent} />
-            )}
+            {compared ? formatChange(row.change_vs_best) : ''}
+            {compared && row.vs_best && extent > 0 && <IntervalBar difference={row.vs_best} extent={extent} />}
           </span>
         </summary>
-        <EvaluationDetail row={row} confidence={confidence} onGoToCell={props.onGoToCell} />
+        <EvaluationDetail row={row} checks={checks} confidence={confidence} onGoToCell={props.onGoToCell} />
       </details>
     </li>
   );
+}
+
+/** A model's row in the comparison: neither the baseline's nor set apart. */
+function isCompared(row: IRow): boolean {
+  return row.role !== 'baseline' && !isApart(row);
 }
 
 /**
@@ -546,12 +605,22 @@ function IntervalBar(props: { difference: IDifference; extent: number }): JSX.El
   );
 }
 
-/** The row opened: the verdict and the baseline comparison in words, with how each was tested. */
-function EvaluationDetail(props: { row: IRow; confidence: number; onGoToCell?: GoToCell }): JSX.Element {
+/**
+ * The row opened: the verdict and the baseline comparison in words, with how
+ * each was tested, and the checks that applied.
+ */
+function EvaluationDetail(props: {
+  row: IRow;
+  checks: Record<string, ICheck>;
+  confidence: number;
+  onGoToCell?: GoToCell;
+}): JSX.Element {
   const { row, confidence } = props;
-  const word = VERDICT_WORDS[row.verdict].word;
+  const word = verdictWord(row);
   const isBaseline = row.role === 'baseline';
   const vsBaseline = row.vs_baseline ?? null;
+  // compared with the baseline model as the best before it: the verdict says the baseline comparison
+  const againstBaselineModel = isCompared(row) && row.best_before_role === 'baseline';
   return (
     <div className="jp-nbalign-evaluation-detail" data-testid="nbalign-evaluation-detail">
       <div className="jp-nbalign-comparison">
@@ -560,16 +629,19 @@ function EvaluationDetail(props: { row: IRow; confidence: number; onGoToCell?: G
         </span>
         {isBaseline
           ? ': the floor every model is measured against'
-          : verdictText(row, confidence).slice(word.length)}
-        {!isBaseline && row.vs_best && <TestLine difference={row.vs_best} />}
+          : isApart(row)
+            ? ': set apart from the comparison, never the best'
+            : verdictText(row, confidence).slice(word.length)}
+        {isCompared(row) && row.vs_best && <TestLine difference={row.vs_best} />}
       </div>
-      {!isBaseline && (vsBaseline || row.change_vs_baseline !== null) && (
+      {!isBaseline && !againstBaselineModel && (vsBaseline || row.change_vs_baseline !== null) && (
         <div className="jp-nbalign-comparison" data-testid="nbalign-vs-baseline">
           against the baseline:{' '}
           {formatDifference(row.change_vs_baseline, vsBaseline, confidence)}
           {vsBaseline && <TestLine difference={vsBaseline} />}
         </div>
       )}
+      <RowFindings row={row} checks={props.checks} />
       {row.business && <RowBusiness business={row.business} />}
       <div className="jp-nbalign-detail-foot">
         <code className="jp-nbalign-estimator">{row.estimator}</code>
@@ -636,36 +708,71 @@ function TestLine(props: { difference: IDifference }): JSX.Element {
   return <div className="jp-nbalign-muted jp-nbalign-test">{testText(props.difference)}</div>;
 }
 
-/** A check code on a row; a code the standing does not explain still shows. */
-function CodeBadge(props: { code: string; check: ICheck | undefined }): JSX.Element {
-  const { code, check } = props;
+/**
+ * The checks that applied to a row, in words, the most important first: each
+ * check's title with its code beside it, then the kernel's message about this
+ * row (the check's explanation in its tooltip), or for a standing saved before
+ * the kernel sent messages, the explanation. A code the standing does not
+ * explain still shows.
+ */
+function RowFindings(props: { row: IRow; checks: Record<string, ICheck> }): JSX.Element | null {
+  const { row, checks } = props;
+  const findings = row.findings ?? row.codes.map(code => ({ code, message: null }));
+  if (findings.length === 0) {
+    return null;
+  }
   return (
-    <span
-      className="jp-nbalign-code-badge"
-      data-level={check?.level ?? 'info'}
-      data-testid="nbalign-diagnostic"
-      title={check ? `${check.title}: ${check.explanation}` : code}
-    >
-      {code}
-    </span>
+    <ul className="jp-nbalign-row-findings">
+      {findings.map(({ code, message }) => {
+        const check = checks[code];
+        const text = message ?? check?.explanation;
+        return (
+          <li
+            key={code}
+            className="jp-nbalign-row-finding"
+            data-testid="nbalign-diagnostic"
+            data-level={check?.level ?? 'info'}
+            title={message ? check?.explanation : undefined}
+          >
+            <span className="jp-nbalign-row-finding-title">{check?.title ?? code}</span>
+            {check && (
+              <>
+                {' '}
+                <code className="jp-nbalign-row-finding-code">{code}</code>
+              </>
+            )}
+            {text && <div className="jp-nbalign-muted">{text}</div>}
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 
 /**
- * The verdict in words, with what the change was measured against and, when
- * the kernel tested it, its interval: "better: +0.013 (95% CI +0.004 to
- * +0.030) against the best before it, 0.624".
+ * The verdict in words, with the model the change was measured against and,
+ * when the kernel tested it, its interval: "better: +0.013 (95% CI +0.004 to
+ * +0.030) against the best before it (logreg, 0.624)", or "... against the
+ * baseline (linear baseline, 0.505)" while the baseline model is the best
+ * before it. A standing saved before the kernel named that model gives its
+ * score alone. The baseline's row and rows set apart are not compared: their
+ * word alone.
  */
 function verdictText(row: IRow, confidence: number): string {
-  const word = VERDICT_WORDS[row.verdict].word;
-  if (row.role === 'baseline') {
+  const word = verdictWord(row);
+  if (!isCompared(row)) {
     return word;
   }
   if (row.best_before === null || row.change_vs_best === null) {
     return `${word}: nothing before it to compare with`;
   }
   const change = formatDifference(row.change_vs_best, row.vs_best, confidence);
-  return `${word}: ${change} against the best before it, ${formatScore(row.best_before)}`;
+  const score = formatScore(row.best_before);
+  if (!row.best_before_name) {
+    return `${word}: ${change} against the best before it, ${score}`;
+  }
+  const against = row.best_before_role === 'baseline' ? 'the baseline' : 'the best before it';
+  return `${word}: ${change} against ${against} (${row.best_before_name}, ${score})`;
 }
 
 function OtherMetricList(props: { rows: IRow[] }): JSX.Element {
@@ -678,7 +785,7 @@ function OtherMetricList(props: { rows: IRow[] }): JSX.Element {
             key={row.id}
             className="jp-nbalign-other-evaluation"
             data-testid="nbalign-other-evaluation"
-            title={`${row.estimator}: ${VERDICT_WORDS[row.verdict].word}, not compared`}
+            title={`${row.estimator}: ${verdictWord(row)}, not compared`}
           >
             <span className="jp-nbalign-other-name">{row.name}</span>
             {` \u00b7 ${row.metric_label} \u00b7 v${row.version} \u00b7 `}

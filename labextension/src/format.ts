@@ -4,7 +4,7 @@
  * protocol/format.json and the verdict words in protocol/vocabulary.json.
  * Pure functions (no DOM), tested in node.
  */
-import { IBaselineClaim, IDifference, IKpi, IMetric, Tone, Verdict } from './protocol';
+import { IBaselineClaim, IDifference, IKpi, IMetric, IRow, Tone, Verdict } from './protocol';
 
 const DASH = '\u2014';
 const MINUS = '\u2212';
@@ -13,8 +13,10 @@ const ARROW = '\u2192';
 
 /**
  * The word and tone of each verdict, and whether its rows are shown apart from
- * the comparison (protocol/vocabulary.json). The kernel decides a row's verdict
- * and tone; the sidebar only shows them.
+ * the comparison (protocol/vocabulary.json). The kernel decides a row's verdict,
+ * word, tone and whether it is apart; the sidebar only shows them, and reads
+ * this table only for standings saved before the kernel sent the word and
+ * `apart` (`verdictWord`, `isApart`).
  */
 export const VERDICT_WORDS: Readonly<Record<Verdict, { word: string; tone: Tone; apart?: true }>> =
   Object.freeze({
@@ -31,6 +33,20 @@ export const VERDICT_WORDS: Readonly<Record<Verdict, { word: string; tone: Tone;
     cross_validation: { word: 'cross-validated', tone: 'neutral', apart: true },
     few_rows: { word: 'on a slice of the test set', tone: 'neutral', apart: true }
   });
+
+/** A row's verdict in words: the kernel's, or the vocabulary's for a standing saved before it sent them. */
+export function verdictWord(row: Pick<IRow, 'verdict' | 'word'>): string {
+  return row.word ?? VERDICT_WORDS[row.verdict].word;
+}
+
+/**
+ * Whether a row is set apart from the comparison (drawn hollow, never the best
+ * nor on the best-so-far step): the kernel's say, or the vocabulary's for a
+ * standing saved before it sent one.
+ */
+export function isApart(row: Pick<IRow, 'verdict' | 'apart'>): boolean {
+  return row.apart ?? VERDICT_WORDS[row.verdict].apart === true;
+}
 
 /**
  * A score or metric value: decimals by magnitude (0.624, 56.50, 107.9), a
@@ -112,6 +128,11 @@ export function formatLevel(confidence: number | null | undefined): string {
   return `${shiftDecimal(String(confidence), 2)}%`;
 }
 
+/** What an interval at a confidence level is called: "95% CI". */
+export function intervalLabel(confidence: number | null | undefined): string {
+  return `${formatLevel(confidence)} CI`;
+}
+
 /**
  * A confidence interval of a change: "95% CI −0.004 to +0.030". The ends read
  * as changes (signed), so an interval that holds zero shows it at a glance; or
@@ -123,10 +144,30 @@ export function formatInterval(
   confidence: number | null | undefined,
   formatEnd: (value: number) => string = formatIntervalEnd
 ): string {
+  return labelledInterval(intervalLabel(confidence), low, high, formatEnd);
+}
+
+/** "<label> <low> to <high>", each end as `formatEnd` reads it; a dash when either end is missing. */
+function labelledInterval(
+  label: string,
+  low: number | null | undefined,
+  high: number | null | undefined,
+  formatEnd: (value: number) => string
+): string {
+  const ends = formatEnds(low, high, formatEnd);
+  return ends === DASH ? DASH : `${label} ${ends}`;
+}
+
+/** An interval's ends alone, "<low> to <high>"; a dash when either is missing. */
+function formatEnds(
+  low: number | null | undefined,
+  high: number | null | undefined,
+  formatEnd: (value: number) => string
+): string {
   if (!isFiniteNumber(low) || !isFiniteNumber(high)) {
     return DASH;
   }
-  return `${formatLevel(confidence)} CI ${formatEnd(low)} to ${formatEnd(high)}`;
+  return `${formatEnd(low)} to ${formatEnd(high)}`;
 }
 
 /**
@@ -144,12 +185,22 @@ function formatIntervalEnd(value: number): string {
   return `${value > 0 ? '+' : MINUS}${magnitude}`;
 }
 
-/** An interval of progress with the percent formatter: "95% CI 40% to 120%". */
+/**
+ * An interval of progress with the percent formatter, under the label that says
+ * how to read it: "95% CI 40% to 120%", or with the kernel's label for the
+ * best's progress "95% CI, widened for the 3 models compared 40% to 120%" (the
+ * kernel's panel reads it the same way).
+ */
 export function formatPercentInterval(
   interval: readonly [number, number] | null | undefined,
-  confidence: number | null | undefined
+  label: string
 ): string {
-  return formatInterval(interval?.[0], interval?.[1], confidence, formatPercent);
+  return labelledInterval(label, interval?.[0], interval?.[1], formatPercent);
+}
+
+/** The ends of an interval of progress, without its label: "40% to 120%"; a dash without one. */
+export function formatPercentEnds(interval: readonly [number, number] | null | undefined): string {
+  return formatEnds(interval?.[0], interval?.[1], formatPercent);
 }
 
 /**
@@ -174,7 +225,7 @@ export function formatTextInterval(
   if (!interval) {
     return DASH;
   }
-  return `${formatLevel(confidence)} CI ${interval[0]} to ${interval[1]}`;
+  return `${intervalLabel(confidence)} ${interval[0]} to ${interval[1]}`;
 }
 
 /**

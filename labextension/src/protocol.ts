@@ -66,6 +66,7 @@ export type IKpi = NonNullable<IObjective['kpi']>;
 export type IMetric = IObjective['metric'];
 export type IBaseline = IObjective['baseline'];
 export type IBest = NonNullable<ISummary['best']>;
+export type IShip = NonNullable<ISummary['ship']>;
 /** What a check code means: `standing.checks[code]`. */
 export type ICheck = IStanding['checks'][string];
 

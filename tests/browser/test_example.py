@@ -38,10 +38,21 @@ def test_churn_example_fills_the_sidebar(page, lab, artifacts):
     expect(sidebar.get_by_test_id("nbalign-evaluation-name")).to_have_text(
         ["constant baseline", "linear baseline", "tree", "forest", "boosting"]
     )
-    expect(sidebar.get_by_test_id("nbalign-best")).to_contain_text("forest")
+    # no model scores above the linear baseline: it is the best candidate, and the model to ship;
+    # the sidebar says so in the story, the best and ship lines, the banner and the chart alike
+    best = sidebar.get_by_test_id("nbalign-best")
+    expect(best).to_contain_text("linear baseline")
+    expect(best).to_contain_text("no model scores above the baseline")
+    ship = sidebar.get_by_test_id("nbalign-ship")
+    expect(ship).to_contain_text("linear baseline")
+    expect(ship).to_contain_text("the baseline model, as no model scores above it")
+    expect(sidebar.get_by_test_id("nbalign-story")).to_contain_text("Shipping linear baseline is projected to bring")
     banner = sidebar.get_by_test_id("nbalign-banner")
     expect(banner).to_contain_text("NBA303")
     expect(banner).to_contain_text("Ship linear baseline")
+    expect(sidebar.get_by_test_id("nbalign-chart-name")).to_have_text(["best, ship: linear baseline"])
+    expect(sidebar.locator("[data-testid='nbalign-evaluation'][data-best='true']"), "the star on its row").to_contain_text(
+        "linear baseline")
     # the KPI beside the metric: the churn rate the best model is projected to leave, its value,
     # and the metric target derived from the KPI target
     expect(sidebar.get_by_test_id("nbalign-target-derivation")).to_contain_text(
@@ -52,7 +63,12 @@ def test_churn_example_fills_the_sidebar(page, lab, artifacts):
     # the plot, the inline verdicts with their projected KPI, the closing sentence; no error output
     notebook = driver.current_notebook()
     expect(notebook.locator(".jp-RenderedImage img")).to_have_count(1)
-    expect(notebook.locator(".nbalign-banner")).to_have_count(3)
+    # each model's card says what its checks found, the most important first: the tree below the
+    # baseline, the forest no real gain over the baseline model, and after the boosting (no real gain
+    # either) three models without one: ship the linear baseline
+    banners = notebook.locator(".nbalign-banner")
+    expect(banners).to_have_count(4)
+    expect(banners).to_contain_text(["NBA301", "NBA302", "NBA303 3 models in a row", "NBA302"])
     expect(notebook.locator(".nbalign-business")).to_have_count(3)
     expect(notebook.locator(".nbalign-recommendation")).to_contain_text("projected to bring the share of customers")
     assert driver.error_outputs() == "(no error output)"

@@ -59,7 +59,10 @@ def test_the_chart_draws_the_evaluations_and_takes_the_user_to_a_cell(page, lab,
     expect(chart, "the chart under the summary").to_be_visible()
     expect(chart).to_have_attribute("aria-label", "ROC AUC of 3 evaluations in order (higher is better)"
                                     ", baseline " + _score_of(sidebar, 0) + ", target 0.995"
-                                    ", best logreg " + _score_of(sidebar, 2))  # fmt: skip
+                                    ", best logreg " + _score_of(sidebar, 2)
+                                    + ", ship logreg " + _score_of(sidebar, 2))  # fmt: skip
+    # the best, which is the model to ship, is named beside its point, not only on hover
+    expect(sidebar.get_by_test_id("nbalign-chart-name")).to_have_text(["best, ship: logreg"])
     points = sidebar.get_by_test_id("nbalign-chart-point")
     expect(points, "one point per evaluation").to_have_count(3)
     assert [points.nth(i).get_attribute("data-name") for i in range(3)] == MODELS

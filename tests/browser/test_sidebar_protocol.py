@@ -80,7 +80,19 @@ def test_protocol_examples_render_and_survive_a_reload(driver, lab):
         changes = sidebar.locator("[data-testid='nbalign-evaluation'] .jp-nbalign-change[data-tone]")
         expect(changes.nth(1)).to_have_attribute("data-tone", "neutral")
         expect(changes.nth(2)).to_have_attribute("data-tone", "good")
-        expect(sidebar.get_by_test_id("nbalign-diagnostic")).to_have_text(["NBA302", "NBA305"])
+        expect(sidebar.get_by_test_id("nbalign-ship")).to_contain_text("gbm")
+        expect(sidebar.get_by_test_id("nbalign-story")).to_contain_text("Shipping gbm is projected to bring")
+        # each row says its verdict in words; its checks are in its detail, by title and message
+        expect(sidebar.get_by_test_id("nbalign-evaluation-word")).to_have_text(
+            ["better", "not distinguishable", "better"]
+        )
+        closed = sidebar.locator("[data-testid='nbalign-evaluation'] details:not([open]) > summary")
+        while closed.count():
+            closed.first.click()
+        diagnostics = sidebar.get_by_test_id("nbalign-diagnostic")
+        expect(diagnostics).to_have_count(2)
+        expect(diagnostics).to_contain_text(["No real gain NBA302", "Target reached NBA305"])
+        expect(diagnostics.nth(1)).to_be_visible()
         # a record of another metric (version 1, ROC AUC) is shown apart, never compared
         other = sidebar.get_by_test_id("nbalign-other-evaluation")
         expect(other).to_have_count(1)

@@ -1,14 +1,24 @@
 /**
  * The chart of the evaluations, rendered to static SVG in node: which rows it draws and how,
- * the reference lines, the best-so-far step, names as text, and standings with 0 or 1 row or
- * without the fields of issue 11.
+ * the reference lines, the best-so-far step, the best and the model to ship named, names as
+ * text, and standings with 0 or 1 row or without the fields of issues 11 and 19.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as React from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 
-import { bestSoFar, Chart, chartRows, placeLabel, pointKind, scoreTicks, stepPath } from '../chart';
+import {
+  bestSoFar,
+  Chart,
+  chartRows,
+  placeLabel,
+  placePointLabel,
+  pointKind,
+  pointName,
+  scoreTicks,
+  stepPath
+} from '../chart';
 import { Dashboard } from '../dashboard';
 import { formatScoreAxis, formatScoreInterval } from '../format';
 import { IRow, IStanding, parseMessage } from '../protocol';
@@ -88,7 +98,7 @@ test('the chart is sized in pixels and labelled for screen readers', () => {
   assert.match(html, /<svg[^>]*viewBox="0 0 300 150"[^>]*width="100%"/);
   assert.match(
     html,
-    /aria-label="average precision of 3 evaluations in order \(higher is better\), baseline 0\.270, target 0\.600, best gbm 0\.610"/
+    /aria-label="average precision of 3 evaluations in order \(higher is better\), baseline 0\.270, target 0\.600, best gbm 0\.610, ship gbm 0\.610"/
   );
 });
 
@@ -98,7 +108,7 @@ test('a point names its model and score in its title, with its interval and verd
   assert.deepEqual(titles, [
     'logreg: 0.520 average precision (95% CI 0.476 to 0.563) \u00b7 better',
     '&lt;img src=x onerror=alert(1)&gt;: 0.515 average precision (95% CI 0.469 to 0.560) \u00b7 not distinguishable',
-    'gbm: 0.610 average precision (95% CI 0.568 to 0.651) \u00b7 better \u00b7 best'
+    'gbm: 0.610 average precision (95% CI 0.568 to 0.651) \u00b7 better \u00b7 best \u00b7 the model to ship'
   ]);
   assert.equal((html.match(/data-testid="nbalign-chart-interval"/g) ?? []).length, 3);
   assert.equal((html.match(/jp-nbalign-chart-best-ring/g) ?? []).length, 1, 'the best is ringed');
@@ -136,7 +146,7 @@ test('the baseline and the target are labelled lines at their scores', () => {
   assert.equal(points(bare).length, 3);
 });
 
-test('the best so far steps through the rows that became the best', () => {
+test('the best so far steps from the first best to the best, at the best before each row', () => {
   const html = render(example());
   const path = /<path class="jp-nbalign-chart-best" data-testid="nbalign-chart-best" data-rows="([^"]*)" d="([^"]*)"/.exec(
     html
@@ -151,22 +161,15 @@ test('the best so far steps through the rows that became the best', () => {
   assert.ok(!corners.some(c => near(c, tree)), 'never through the tree, which did not become the best');
   // across to gbm at the level of the best before it, then up
   assert.match(path[2], new RegExp(`H${gbm[0]}V${gbm[1]}$`));
-  assert.deepEqual(
-    bestSoFar(chartRows(example().rows)).map(step => step.value),
-    [0.52, 0.52, 0.61]
-  );
   assert.equal(stepPath([[1, 2], [3, 4], [5, 1]]), 'M1 2H3V4H5V1');
 });
 
 test('the baseline and rows set apart are drawn hollow and stay off the step', () => {
   const standing = edited(s => {
     const [, logreg, tree, gbm] = s.rows;
-    logreg.role = 'baseline';
-    logreg.verdict = 'baseline';
-    logreg.became_best = false;
-    tree.verdict = 'training_data';
-    tree.tone = 'bad';
-    tree.best_before = 0.52;
+    Object.assign(logreg, { role: 'baseline', verdict: 'baseline', word: 'baseline', became_best: false });
+    Object.assign(tree, { verdict: 'training_data', word: 'on training data', tone: 'bad', apart: true });
+    Object.assign(tree, { best_before: 0.52, best_so_far: null });
     gbm.became_best = true;
   });
   const html = render(standing);
@@ -185,6 +188,106 @@ test('the baseline and rows set apart are drawn hollow and stay off the step', (
   );
   assert.doesNotMatch(html, /nbalign-chart-best"|best so far/, 'a step of one point is no line');
   assert.match(html, /baseline, set apart/, 'the legend says what hollow means');
+  // The kernel says which rows are apart; the vocabulary only for standings saved before it did.
+  const said = edited(s => Object.assign(s.rows[3], { verdict: 'training_data', apart: false }));
+  assert.equal(pointKind(said.rows[3]), 'model');
+  const older = edited(s => {
+    s.rows[2].verdict = 'few_rows';
+    delete s.rows[2].apart;
+  });
+  assert.equal(pointKind(older.rows[2]), 'apart');
+});
+
+test("the best so far is the kernel's, never recomputed; older standings step through became_best", () => {
+  assert.deepEqual(
+    bestSoFar(chartRows(example().rows)).map(step => step.value),
+    [0.52, 0.52, 0.61]
+  );
+  // Where the kernel's line and the rows' became_best would disagree, the kernel's line is drawn.
+  const stated = edited(s => (s.rows[2].best_so_far = 0.5));
+  assert.deepEqual(
+    bestSoFar(chartRows(stated.rows)).map(step => step.value),
+    [0.52, 0.5, 0.61]
+  );
+  // A row without a best so far is left off it.
+  const gap = edited(s => (s.rows[2].best_so_far = null));
+  assert.deepEqual(bestSoFar(chartRows(gap.rows)).map(step => step.index), [0, 2]);
+  // Saved before best_so_far (issue 19): the rows that became the best, else the best before them.
+  const older = edited(s => {
+    s.rows.forEach(row => delete row.best_so_far);
+    s.rows[2].best_before = 0.5;
+  });
+  assert.deepEqual(
+    bestSoFar(chartRows(older.rows)).map(step => step.value),
+    [0.52, 0.5, 0.61]
+  );
+});
+
+test('the best and the model to ship are named beside their points, once each', () => {
+  const names = (html: string): string[] =>
+    [...html.matchAll(/data-testid="nbalign-chart-name" data-row-id="(\d+)"[^>]*>([^<]*)</g)].map(m => `${m[1]} ${m[2]}`);
+  // One model is both
+  assert.deepEqual(names(render(example())), ['4 best, ship: gbm']);
+  // Two models: each its name, the tricky one as text
+  const apart = edited(s => (s.summary.ship = { ...s.summary.ship!, id: 3, name: XSS_NAME }));
+  const html = render(apart);
+  assert.deepEqual(names(html), [`3 ship: ${XSS_TEXT}`, '4 best: gbm']);
+  assert.equal(html.split('<img').length - 1, 0);
+  assert.match(html, /data-name="&lt;img[^"]*"[^>]*data-best="false" data-ship="true"/);
+  // A standing saved before the model to ship names the best only; with neither, nothing.
+  assert.deepEqual(names(render(edited(s => delete s.summary.ship))), ['4 best: gbm']);
+  assert.deepEqual(
+    names(
+      render(
+        edited(s => {
+          s.summary.best = null;
+          s.summary.ship = null;
+        })
+      )
+    ),
+    []
+  );
+  const row = example().rows[3];
+  assert.equal(pointName(row, 4, 4), 'best, ship: gbm');
+  assert.equal(pointName(row, 4, 2), 'best: gbm');
+  assert.equal(pointName(row, 2, 4), 'ship: gbm');
+  assert.equal(pointName(row, 2, 3), null);
+});
+
+test("a point's name goes beside it where it covers no label and the fewest marks, inside the plot", () => {
+  const ends = { left: 40, right: 290 };
+  const at = { x: 150, y: 70, reach: 6 };
+  const free = placePointLabel('best: gbm', at, ends, [], []);
+  assert.equal(free.anchor, 'start', 'to the right of the point when nothing is there');
+  assert.ok(free.box.x0 >= at.x + at.reach && free.box.y0 < at.y && free.box.y1 > at.y, 'beside it');
+  const right = { x0: 150, x1: 290, y0: 60, y1: 80 };
+  const left = placePointLabel('best: gbm', at, ends, [right], []);
+  assert.equal(left.anchor, 'end', 'to the left when a mark is on the right');
+  assert.ok(left.box.x1 <= at.x - at.reach);
+  // By the plot's right end: never out of it
+  const edge = placePointLabel('ship: linear baseline', { x: 285, y: 70, reach: 6 }, ends, [], []);
+  assert.ok(edge.box.x1 <= ends.right + 1 && edge.box.x0 >= ends.left - 1, JSON.stringify(edge.box));
+  // Too long for either side of a point near the left end: slid inside, above the point, off its dot
+  const narrow = { left: 40, right: 200 };
+  const dot = { x0: 55, x1: 65, y0: 65, y1: 75 };
+  const long = placePointLabel('best, ship: linear baseline', { x: 60, y: 70, reach: 6 }, narrow, [dot], []);
+  assert.ok(long.box.x0 >= narrow.left && long.box.x1 <= narrow.right, JSON.stringify(long.box));
+  assert.ok(long.box.y1 <= dot.y0, `above the dot: ${JSON.stringify(long.box)}`);
+  // Never on another label: the target's label beside the point sends it elsewhere
+  const target = placeLabel('target 0.600', 70, ends, [], []);
+  const other = placePointLabel('best: gbm', { x: 250, y: 64, reach: 6 }, ends, [], [target.box]);
+  const overlap = (a: typeof target.box, b: typeof target.box): boolean =>
+    a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+  assert.ok(!overlap(other.box, target.box), `${JSON.stringify(other.box)} on ${JSON.stringify(target.box)}`);
+});
+
+test('a long name is cut to the plot with an ellipsis; the tooltip has it whole', () => {
+  const long = 'gradient boosting with every feature we could think of, tuned twice';
+  const html = render(edited(s => (s.rows[3].name = s.summary.best!.name = s.summary.ship!.name = long)));
+  const label = /data-testid="nbalign-chart-name"[^>]*>([^<]*)</.exec(html)![1];
+  assert.ok(label.startsWith('best, ship: gradient boosting') && label.endsWith('\u2026'), label);
+  assert.ok(label.length < 50, label);
+  assert.match(html, new RegExp(`<title>${long}: 0\\.610`));
 });
 
 test('nothing to draw: no chart, and the dashboard still renders', () => {
@@ -216,10 +319,11 @@ test('one row: one point in the middle, no step to draw but its own, no NaN', ()
   assert.match(bare, /class="jp-nbalign-chart-tick"[^>]*>0\.5\d0</, 'ticks around 0.52');
 });
 
-test('an older standing (no became_best, interval or cell_id) draws points and lines only', () => {
+test('an older standing (no became_best, best_so_far, interval or cell_id) draws points and lines only', () => {
   const old = edited(s => {
     for (const row of s.rows) {
       delete row.became_best;
+      delete row.best_so_far;
       delete row.interval;
       delete row.cell_id;
     }

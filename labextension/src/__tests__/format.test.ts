@@ -11,15 +11,19 @@ import {
   formatInterval,
   formatLevel,
   formatPercent,
+  formatPercentEnds,
   formatPercentInterval,
   formatPValue,
   formatScore,
   formatTextInterval,
   formatTime,
+  intervalLabel,
+  isApart,
   kpiLine,
   modelsComparedText,
   testText,
-  VERDICT_WORDS
+  VERDICT_WORDS,
+  verdictWord
 } from '../format';
 import { IBaselineClaim, IDifference, IKpi, TONES, VERDICTS } from '../protocol';
 import { readProtocol } from './fixtures';
@@ -86,12 +90,20 @@ test('an interval without both ends, or not finite, reads as a dash', () => {
   }
 });
 
-test('progress intervals read with the percent formatter', () => {
-  assert.equal(formatPercentInterval([0.4, 1.2], 0.95), '95% CI 40% to 120%');
+test('progress intervals read with the percent formatter, under their label', () => {
+  assert.equal(formatPercentInterval([0.4, 1.2], intervalLabel(0.95)), '95% CI 40% to 120%');
   // The percent formatter's rules hold at the ends: short of the target is not 100%.
-  assert.equal(formatPercentInterval([-0.004, 0.997], 0.9), '90% CI \u22121% to 99%');
-  assert.equal(formatPercentInterval(null, 0.95), '\u2014');
-  assert.equal(formatPercentInterval([NaN, 1], 0.95), '\u2014');
+  assert.equal(formatPercentInterval([-0.004, 0.997], intervalLabel(0.9)), '90% CI \u22121% to 99%');
+  // The kernel's label for the best's progress, as its panel reads it
+  assert.equal(
+    formatPercentInterval([-0.66, 0.38], '95% CI, widened for the 3 models compared'),
+    '95% CI, widened for the 3 models compared \u221266% to 38%'
+  );
+  assert.equal(formatPercentInterval(null, '95% CI'), '\u2014');
+  assert.equal(formatPercentInterval([NaN, 1], '95% CI'), '\u2014');
+  // the ends alone, for a meter that sets its label apart
+  assert.equal(formatPercentEnds([-0.004, 0.997]), '\u22121% to 99%');
+  assert.equal(formatPercentEnds(null), '\u2014');
 });
 
 test('an interval the kernel formatted (a projected KPI) reads with the level, its ends as they are', () => {
@@ -199,6 +211,17 @@ test('every verdict of protocol/vocabulary.json has its word and tone, and no ot
   for (const { tone } of Object.values(VERDICT_WORDS)) {
     assert.ok((TONES as readonly string[]).includes(tone), `${tone} is a tone of the schema`);
   }
+});
+
+test("a row's word and whether it is apart are the kernel's; the vocabulary's only for older standings", () => {
+  // the kernel's say wins, even where the table would say otherwise
+  assert.equal(verdictWord({ verdict: 'no_gain', word: 'no real gain' }), 'no real gain');
+  assert.equal(isApart({ verdict: 'training_data', apart: false }), false);
+  assert.equal(isApart({ verdict: 'new_best', apart: true }), true);
+  // a standing saved before the kernel sent them
+  assert.equal(verdictWord({ verdict: 'few_rows' }), 'on a slice of the test set');
+  assert.equal(isApart({ verdict: 'few_rows' }), true);
+  assert.equal(isApart({ verdict: 'no_gain' }), false);
 });
 
 test('direction and time read for people', () => {

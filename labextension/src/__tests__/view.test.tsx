@@ -13,6 +13,7 @@ import { AlignModel, IAlignState } from '../model';
 import { IStanding } from '../protocol';
 import { fromSaved } from '../saved';
 import { readProtocol, standingPayload } from './fixtures';
+import { count, elements, textOf } from './markup';
 
 function exampleState(): IAlignState {
   const model = new AlignModel();
@@ -30,16 +31,6 @@ function editedState(edit: (standing: IStanding) => void): IAlignState {
 
 function render(state: IAlignState): string {
   return renderToStaticMarkup(<Dashboard state={state} />);
-}
-
-function count(html: string, needle: string): number {
-  return html.split(needle).length - 1;
-}
-
-/** The HTML of each element carrying `data-testid="<testid>"`, up to its closing tag. */
-function elements(html: string, testid: string, tag = 'li'): string[] {
-  const pattern = new RegExp(`<${tag}[^>]*data-testid="${testid}"[^]*?</${tag}>`, 'g');
-  return html.match(pattern) ?? [];
 }
 
 test('user text is escaped, never markup', () => {
@@ -66,6 +57,68 @@ test('the example standing: objective, progress, best, banner', () => {
   assert.equal(count(html, 'nbalign-saved-note'), 0, 'live: no saved note');
 });
 
+test('the story, the best and the model to ship read as the kernel decided them', () => {
+  const html = render(exampleState());
+  const story = elements(html, 'nbalign-story', 'p');
+  assert.equal(story.length, 1);
+  assert.equal(
+    textOf(story[0]),
+    'Shipping gbm is projected to bring 3-month churn rate of new customers from 9% to 4.9% ' +
+      '(95% CI 4.3% to 5.5%), which meets the target (target 5%).'
+  );
+  assert.equal(textOf(elements(html, 'nbalign-best', 'div')[0]), 'bestgbm0.610');
+  assert.equal(
+    textOf(elements(html, 'nbalign-ship', 'div')[0]),
+    'shipgbm0.610the best model, with a real gain over every simpler one'
+  );
+  // Read first: the story above the progress, under the KPI; then the best, the model to ship, the claim.
+  const order = [
+    'data-testid="nbalign-kpi"',
+    'data-testid="nbalign-story"',
+    'data-testid="nbalign-progress"',
+    'data-testid="nbalign-best"',
+    'data-testid="nbalign-ship"',
+    'data-testid="nbalign-claim"'
+  ].map(needle => html.indexOf(needle));
+  assert.ok(order.every(at => at >= 0), order.join(' '));
+  assert.deepEqual(order, [...order].sort((a, b) => a - b), 'in this order');
+});
+
+test('the baseline model as the best candidate says so, and user text stays text', () => {
+  const html = render(
+    editedState(s => {
+      const baseline = { id: 2, name: 'linear <b>baseline</b>', score: 0.52, role: 'baseline' } as const;
+      s.summary.best = baseline;
+      s.summary.ship = {
+        ...baseline,
+        why: 'baseline',
+        reason: 'the baseline model, as no model scores above it',
+        progress: 0.75
+      };
+    })
+  );
+  assert.equal(
+    textOf(elements(html, 'nbalign-best', 'div')[0]),
+    'bestlinear <b>baseline</b>0.520no model scores above the baseline'
+  );
+  assert.equal(
+    textOf(elements(html, 'nbalign-ship', 'div')[0]),
+    'shiplinear <b>baseline</b>0.520the baseline model, as no model scores above it'
+  );
+  assert.equal(count(html, '<b>'), 0);
+  // A standing saved before the best's role or the model to ship: the best alone, as before.
+  const older = render(
+    editedState(s => {
+      delete s.summary.best!.role;
+      delete s.summary.ship;
+      delete s.summary.story;
+    })
+  );
+  assert.equal(textOf(elements(older, 'nbalign-best', 'div')[0]), 'bestgbm0.610');
+  assert.equal(count(older, 'nbalign-ship'), 0);
+  assert.equal(count(older, 'nbalign-story'), 0);
+});
+
 test('the banner says why, folded in a disclosure', () => {
   const html = render(exampleState());
   assert.match(
@@ -89,17 +142,29 @@ test('rows of the objective metric, in order, with the best starred', () => {
   assert.match(html, /<span class="jp-nbalign-count"[^>]*>3</, 'summary.n_models models');
 });
 
-test('the change cell shows the kernel verdict: its tone, and its word in the tooltip', () => {
+test('the change cell shows the kernel verdict: its tone, and in the tooltip its word and the model compared with', () => {
   const html = render(exampleState());
   assert.match(
     html,
-    /data-tone="neutral" data-verdict="no_gain" title="not distinguishable: \u22120\.005 \(95% CI \u22120\.021 to \+0\.011\) against the best before it, 0\.520">\u22120\.005</
+    /data-tone="neutral" data-verdict="no_gain" title="not distinguishable: \u22120\.005 \(95% CI \u22120\.021 to \+0\.011\) against the best before it \(logreg, 0\.520\)">\u22120\.005</
   );
   assert.match(
     html,
-    /data-tone="good" data-verdict="new_best" title="better: \+0\.090 \(95% CI \+0\.062 to \+0\.118\) against the best before it, 0\.520">\+0\.090</
+    /data-tone="good" data-verdict="new_best" title="better: \+0\.090 \(95% CI \+0\.062 to \+0\.118\) against the best before it \(logreg, 0\.520\)">\+0\.090</
   );
   assert.match(html, /data-verdict="new_best" title="better: nothing before it to compare with">\u2014</);
+  // while no model scores above the baseline model, the best before a model is the baseline model
+  const baseline = render(
+    editedState(s => Object.assign(s.rows[3], { best_before_name: 'linear baseline', best_before_role: 'baseline' }))
+  );
+  assert.match(baseline, /title="better: \+0\.090 \(95% CI \+0\.062 to \+0\.118\) against the baseline \(linear baseline, 0\.520\)"/);
+  // and the row's detail says that comparison once, as the kernel's line does
+  const detail = detailOf(elements(baseline, 'nbalign-evaluation')[2]);
+  assert.match(detail, /^better: \+0\.090 \(95% CI \+0\.062 to \+0\.118\) against the baseline \(linear baseline, 0\.520\)p = /);
+  assert.doesNotMatch(detail, /against the baseline:/);
+  // a standing saved before the kernel named it: the score alone
+  const older = render(editedState(s => s.rows.forEach(row => delete row.best_before_name)));
+  assert.match(older, /title="better: \+0\.090 \(95% CI \+0\.062 to \+0\.118\) against the best before it, 0\.520"/);
 });
 
 test('the tone is the kernel\'s: the sidebar never judges a change again', () => {
@@ -118,26 +183,86 @@ test('the tone is the kernel\'s: the sidebar never judges a change again', () =>
   assert.match(lower, /data-tone="good"[^>]*>\+0\.090</);
   // And a row the kernel calls worse is red, whatever its sign.
   const worse = render(
-    editedState(s => {
-      s.rows[2].verdict = 'worse';
-      s.rows[2].tone = 'bad';
-    })
+    editedState(s => Object.assign(s.rows[2], { verdict: 'worse', word: 'worse', tone: 'bad' }))
   );
   assert.match(worse, /data-tone="bad" data-verdict="worse" title="worse: \u22120\.005/);
 });
 
-test('check codes on rows take their level and meaning from standing.checks', () => {
-  const html = render(exampleState());
-  const diagnostics = elements(html, 'nbalign-diagnostic', 'span');
-  assert.equal(diagnostics.length, 2);
+test("each row's line says its verdict in words, toned; its check codes wait in its detail, in words", () => {
+  const rows = elements(render(exampleState()), 'nbalign-evaluation');
+  const words = rows.map(row => /data-testid="nbalign-evaluation-word" data-tone="(\w+)">([^<]*)</.exec(row)!.slice(1));
+  assert.deepEqual(words, [
+    ['good', 'better'],
+    ['neutral', 'not distinguishable'],
+    ['good', 'better']
+  ]);
+  // no badge in a row's line: the checks are in the detail, each by its title and the kernel's
+  // message about the row (the check's explanation on hover)
+  for (const row of rows) {
+    assert.doesNotMatch(row.slice(0, row.indexOf('</summary>')), /NBA\d{3}|jp-nbalign-code-badge/);
+  }
+  const findings = rows.map(row => elements(row, 'nbalign-diagnostic'));
+  assert.deepEqual(findings.map(found => found.length), [0, 1, 1]);
   assert.match(
-    diagnostics[0],
-    /data-level="info" data-testid="nbalign-diagnostic" title="No real gain: The model does not beat the best so far by at least min_gain\.">NBA302</
+    findings[1][0],
+    /data-level="info" title="The model does not beat the best so far by at least min_gain\."/
   );
-  assert.match(diagnostics[1], /data-level="success"[^>]*title="Target reached: [^"]*">NBA305</);
+  assert.equal(
+    textOf(findings[1][0]),
+    'No real gain NBA302<img src=x onerror=alert(1)> scores 0.515, not distinguishable from the best before it ' +
+      '(logreg, 0.520): \u22120.005 (95% CI \u22120.021 to +0.011).'
+  );
+  assert.match(findings[2][0], /data-level="success"[^>]*><span class="jp-nbalign-row-finding-title">Target reached</);
+  assert.ok(rows[1].indexOf('nbalign-diagnostic') > rows[1].indexOf('nbalign-evaluation-detail'), 'in the detail');
+  // A standing saved before the kernel sent the messages: each check's explanation.
+  const older = render(editedState(s => s.rows.forEach(row => delete row.findings)));
+  assert.equal(
+    textOf(elements(older, 'nbalign-diagnostic')[0]),
+    'No real gain NBA302The model does not beat the best so far by at least min_gain.'
+  );
   // A code the standing does not explain still shows, plainly.
-  const unexplained = render(editedState(s => (s.rows[1].codes = ['NBA201'])));
-  assert.match(unexplained, /data-level="info" data-testid="nbalign-diagnostic" title="NBA201">NBA201</);
+  const unexplained = render(
+    editedState(s => {
+      s.rows[1].codes = ['NBA201'];
+      s.rows[1].findings = [{ code: 'NBA201', message: 'logreg is scored on 30 rows of 1,409.' }];
+    })
+  );
+  assert.match(
+    unexplained,
+    /data-level="info"><span class="jp-nbalign-row-finding-title">NBA201<\/span><div class="jp-nbalign-muted">logreg is scored on 30 rows of 1,409\.<\/div><\/li>/
+  );
+});
+
+test("the kernel's word is shown; the vocabulary's only for a standing saved before it sent one", () => {
+  const said = render(editedState(s => (s.rows[2].word = 'no real gain, <b>kernel</b>')));
+  assert.match(said, /data-testid="nbalign-evaluation-word" data-tone="neutral">no real gain, &lt;b&gt;kernel&lt;\/b&gt;</);
+  const older = render(editedState(s => s.rows.forEach(row => delete row.word)));
+  assert.equal(
+    count(older, 'data-testid="nbalign-evaluation-word" data-tone="neutral">not distinguishable<'),
+    1
+  );
+});
+
+test('a row set apart shows its word, no change, and in its detail why it is not compared', () => {
+  const html = render(
+    editedState(s =>
+      Object.assign(s.rows[2], { verdict: 'few_rows', word: 'on a slice of the test set', apart: true, best_so_far: null })
+    )
+  );
+  const row = elements(html, 'nbalign-evaluation')[1];
+  assert.match(row, /data-apart="true"/);
+  assert.match(row, /data-testid="nbalign-evaluation-word" data-tone="neutral">on a slice of the test set</);
+  assert.match(row, /data-verdict="few_rows" title="on a slice of the test set"><\/span>/, 'no change, no bar');
+  assert.match(detailOf(row), /^on a slice of the test set: set apart from the comparison, never the best/);
+  // the same from the vocabulary for a standing saved before `apart`
+  const older = render(
+    editedState(s => {
+      Object.assign(s.rows[2], { verdict: 'training_data', tone: 'bad' });
+      delete s.rows[2].word;
+      delete s.rows[2].apart;
+    })
+  );
+  assert.match(older, /data-apart="true"[^]*data-tone="bad">on training data</);
 });
 
 test('rows of another metric are listed apart, never starred or compared', () => {
@@ -154,6 +279,11 @@ test('rows of another metric are listed apart, never starred or compared', () =>
   );
   const none = render(editedState(s => (s.rows = s.rows.filter(r => r.verdict !== 'other_metric'))));
   assert.equal(count(none, 'Scored with another metric'), 0);
+});
+
+test("the change column says what it holds: the change against the best before each row", () => {
+  const head = /<div class="jp-nbalign-list-head">[^]*?<\/div>/.exec(render(exampleState()))![0];
+  assert.match(head, /title="Each model&#x27;s change against the best candidate before it \(the baseline model counts\)">vs best before</);
 });
 
 test('rows the kernel did not ship are counted in a muted line', () => {
@@ -174,12 +304,13 @@ test('the baseline row is marked and has no change against the best', () => {
         name: 'constant baseline',
         role: 'baseline',
         verdict: 'baseline',
+        word: 'baseline',
         tone: 'neutral',
         change_vs_best: null
       });
     })
   );
-  assert.match(html, /data-role="baseline"[^]*constant baseline[^]*>baseline</);
+  assert.match(html, /data-role="baseline"[^]*constant baseline<\/span><span class="jp-nbalign-word"[^>]*>baseline</);
   assert.match(html, /data-tone="neutral" data-verdict="baseline" title="baseline"><\/span>/);
   assert.equal(count(html, 'data-role="baseline"'), 1);
   assert.equal(count(html, 'data-role="model"'), 2);
@@ -230,38 +361,8 @@ test('each empty state has its own words', () => {
   assert.match(noNotebook, /Open a notebook/);
 });
 
-/** The text of some HTML, tags dropped and the entities React writes decoded. */
-function textOf(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, '')
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
-/** Each element carrying `data-testid="<testid>"`, whole: nested tags of its kind included. */
-function nested(html: string, testid: string, tag: string): string[] {
-  const found: string[] = [];
-  const start = new RegExp(`<${tag}\\b[^>]*data-testid="${testid}"`, 'g');
-  for (let match = start.exec(html); match; match = start.exec(html)) {
-    const tags = new RegExp(`<${tag}\\b|</${tag}>`, 'g');
-    tags.lastIndex = match.index + 1;
-    let depth = 1;
-    for (let t = tags.exec(html); t; t = tags.exec(html)) {
-      depth += t[0].startsWith('</') ? -1 : 1;
-      if (depth === 0) {
-        found.push(html.slice(match.index, tags.lastIndex));
-        break;
-      }
-    }
-  }
-  return found;
-}
-
 function detailOf(row: string): string {
-  return textOf(nested(row, 'nbalign-evaluation-detail', 'div')[0] ?? '');
+  return textOf(elements(row, 'nbalign-evaluation-detail', 'div')[0] ?? '');
 }
 
 test('a row opens on its tests: the verdict with its interval, p-value, method, and the baseline', () => {
@@ -272,10 +373,11 @@ test('a row opens on its tests: the verdict with its interval, p-value, method, 
   assert.match(
     detailOf(rows[1]),
     new RegExp(
-      '^not distinguishable: \u22120\\.005 \\(95% CI \u22120\\.021 to \\+0\\.011\\) against the best before it, 0\\.520' +
+      '^not distinguishable: \u22120\\.005 \\(95% CI \u22120\\.021 to \\+0\\.011\\) against the best before it \\(logreg, 0\\.520\\)' +
         `p = 0\\.540, ${method}, 1,409 rows` +
         'against the baseline: \\+0\\.245 \\(95% CI \\+0\\.199 to \\+0\\.290\\)' +
         `p = 0\\.001, ${method}, 1,409 rows` +
+        'No real gain NBA302<img src=x onerror=alert\\(1\\)> scores 0\\.515, not distinguishable from the best before it \\(logreg, 0\\.520\\): \u22120\\.005 \\(95% CI \u22120\\.021 to \\+0\\.011\\)\\.' +
         'Projected KPI 6%' +
         'sklearn\\.tree\\.DecisionTreeClassifier$'
     )
@@ -288,7 +390,7 @@ test('a row opens on its tests: the verdict with its interval, p-value, method, 
 
 test('each tested row has an interval bar, all on one scale with zero in the middle', () => {
   const html = render(exampleState());
-  const bars = nested(html, 'nbalign-interval-bar', 'span');
+  const bars = elements(html, 'nbalign-interval-bar', 'span');
   assert.equal(bars.length, 2, 'the two rows with vs_best');
   // The widest end, +0.118, sets the scale: it sits at the right edge, zero at 50%.
   assert.match(bars[1], /class="jp-nbalign-ci-range" style="left:76\.27%;width:23\.73%"/);
@@ -304,13 +406,18 @@ test('each tested row has an interval bar, all on one scale with zero in the mid
 test('a gain smaller than min_gain has its own word', () => {
   const html = render(
     editedState(s => {
-      Object.assign(s.rows[2], { verdict: 'small_gain', tone: 'neutral', change_vs_best: 0.004 });
+      Object.assign(s.rows[2], {
+        verdict: 'small_gain',
+        word: 'better, by less than min_gain',
+        tone: 'neutral',
+        change_vs_best: 0.004
+      });
       s.rows[2].vs_best = { ...s.rows[2].vs_best!, estimate: 0.004, low: 0.001, high: 0.007, p_value: 0.01 };
     })
   );
   assert.match(
     html,
-    /data-tone="neutral" data-verdict="small_gain" title="better, by less than min_gain: \+0\.004 \(95% CI \+0\.001 to \+0\.007\) against the best before it, 0\.520">\+0\.004</
+    /data-tone="neutral" data-verdict="small_gain" title="better, by less than min_gain: \+0\.004 \(95% CI \+0\.001 to \+0\.007\) against the best before it \(logreg, 0\.520\)">\+0\.004</
   );
 });
 
@@ -318,26 +425,37 @@ test('the level of the intervals is the standing\'s confidence', () => {
   const html = render(
     editedState(s => {
       s.summary.confidence = 0.9;
-      // the kernel writes its own sentence at its level too
+      // the kernel writes its own sentences and labels at its level too
       s.summary.business!.kpi!.text = s.summary.business!.kpi!.text.replace('95%', '90%');
+      s.summary.story = s.summary.story!.replace('95%', '90%');
+      s.summary.progress_interval_label = '90% CI, widened for the 3 models compared';
+      s.rows[2].findings![0].message = s.rows[2].findings![0].message.replace('95%', '90%');
     })
   );
   assert.match(html, /title="better: \+0\.090 \(90% CI \+0\.062 to \+0\.118\)/);
-  assert.match(html, /data-testid="nbalign-progress-interval">90% CI 88% to 117%</);
+  assert.match(html, /data-testid="nbalign-progress-interval"><span class="jp-nbalign-percent-interval-label">90% CI, widened for the 3 models compared <\/span><span class="jp-nbalign-percent-interval-ends">88% to 117%</);
   assert.match(html, /Bonferroni-adjusted 90% CI/);
-  assert.match(html, /data-testid="nbalign-kpi-progress-interval">90% CI 88% to 118%</);
+  assert.match(html, /data-testid="nbalign-kpi-progress-interval"><span class="jp-nbalign-percent-interval-label">90% CI <\/span><span class="jp-nbalign-percent-interval-ends">88% to 118%</);
   assert.match(html, />projected with gbm \u00b7 90% CI 4\.3% to 5\.5%</);
   assert.equal(count(html, '95% CI'), 0);
 });
 
 test('the summary: progress with its interval, the claim against the baseline, the models compared', () => {
   const html = render(exampleState());
-  assert.match(html, /data-testid="nbalign-progress-percent" title="103% \(95% CI 88% to 117%\)">103%</);
-  assert.match(html, /data-testid="nbalign-progress-interval">95% CI 88% to 117%</);
-  assert.match(html, /aria-valuetext="103% \(95% CI 88% to 117%\) of the way from baseline to target"/);
+  // The interval is the best's claim over the baseline, widened for the models it was chosen
+  // from: the kernel's label says so, as its panel and the inline lines do.
+  const interval = '95% CI, widened for the 3 models compared 88% to 117%';
+  assert.match(html, new RegExp(`data-testid="nbalign-progress-percent" title="103% \\(${interval}\\)">103%<`));
+  assert.equal(textOf(elements(html, 'nbalign-progress-interval', 'span')[0]), interval);
+  // the ends stay together on a line
+  assert.match(html, /compared <\/span><span class="jp-nbalign-percent-interval-ends">88% to 117%<\/span>/);
+  assert.match(html, new RegExp(`aria-valuetext="103% \\(${interval}\\) of the way from baseline to target"`));
+  // A standing saved before the label: the plain level.
+  const older = render(editedState(s => delete s.summary.progress_interval_label));
+  assert.equal(textOf(elements(older, 'nbalign-progress-interval', 'span')[0]), '95% CI 88% to 117%');
   // The whisker under the bar: from 88% to the bar's end, open there (it runs on to 117%).
   assert.match(html, /data-open-low="false" data-open-high="true" style="left:88\.18%;width:11\.82%"/);
-  const claim = nested(html, 'nbalign-claim', 'div');
+  const claim = elements(html, 'nbalign-claim', 'div');
   assert.equal(claim.length, 1);
   assert.equal(
     textOf(claim[0].replace(/<\/div>/g, '\n')).trim(),
@@ -398,15 +516,24 @@ test('the new fields as null render like absent ones', () => {
         confidence: null,
         best_vs_baseline: null,
         progress_interval: null,
+        progress_interval_label: null,
         models_compared: null,
-        business: null
+        business: null,
+        ship: null,
+        story: null
       });
-      s.rows.forEach(row => Object.assign(row, { vs_best: null, vs_baseline: null, interval: null }));
+      s.rows.forEach(row => {
+        Object.assign(row, { vs_best: null, vs_baseline: null, interval: null, best_so_far: null });
+        delete row.findings; // not nullable: absent, and each check's explanation shows instead
+      });
     })
   );
   assert.equal(count(html, 'CI'), 0);
   assert.equal(count(html, 'nbalign-chart-interval'), 0);
   assert.equal(count(html, 'nbalign-claim'), 0);
+  assert.equal(count(html, 'nbalign-ship'), 0);
+  assert.equal(count(html, 'nbalign-story'), 0);
+  assert.equal(count(html, 'nbalign-chart-best"'), 0, 'no best so far to draw');
   // The untested change against the baseline still shows in the detail.
   assert.match(html, /data-testid="nbalign-vs-baseline">against the baseline: \+0\.340</);
 });
@@ -475,7 +602,7 @@ const BUSINESS_TESTIDS = [
 
 test('the KPI\'s progress shows under the metric\'s, on the same meter', () => {
   const html = render(exampleState());
-  const blocks = nested(html, 'nbalign-kpi-progress', 'div');
+  const blocks = elements(html, 'nbalign-kpi-progress', 'div');
   assert.equal(blocks.length, 1);
   const block = blocks[0];
   assert.match(block, /<span class="jp-nbalign-label">KPI<\/span> 3-month churn rate of new customers</);
@@ -484,7 +611,7 @@ test('the KPI\'s progress shows under the metric\'s, on the same meter', () => {
     block,
     /<span class="jp-nbalign-percent" data-tone="reached" data-testid="nbalign-kpi-progress-percent" title="103% \(95% CI 88% to 118%\)">103%</
   );
-  assert.match(block, /data-testid="nbalign-kpi-progress-interval">95% CI 88% to 118%</);
+  assert.equal(textOf(elements(block, 'nbalign-kpi-progress-interval', 'span')[0]), '95% CI 88% to 118%');
   assert.match(
     block,
     /<div class="jp-nbalign-progress" data-testid="nbalign-kpi-progress-bar" data-tone="reached" role="progressbar" aria-label="KPI progress from its current value to its target"[^>]*aria-valuenow="100"/
@@ -499,8 +626,8 @@ test('the KPI\'s progress shows under the metric\'s, on the same meter', () => {
   );
   assert.match(block, /<div class="jp-nbalign-muted jp-nbalign-kpi-note">projected with gbm \u00b7 95% CI 4\.3% to 5\.5%<\/div>/);
   assert.equal(
-    textOf(block.replace(/<\/(div|span)>(?=<(div|span))/g, '$&\n')).replace(/\n+/g, ' | '),
-    'KPI 3-month churn rate of new customers | 9% \u2192 4.9% | target 5% | 103% | 95% CI 88% to 118% | projected with gbm \u00b7 95% CI 4.3% to 5.5%'
+    textOf(block.replace(/<\/(div|span)>(?=<(div|span))/g, '$&\n')).replace(/ ?\n+/g, ' | '),
+    'KPI 3-month churn rate of new customers | 9% \u2192 4.9% | target 5% | 103% | 95% CI | 88% to 118% | projected with gbm \u00b7 95% CI 4.3% to 5.5%'
   );
   // The metric keeps its own test ids: each is on one element only.
   for (const testid of ['nbalign-progress', 'nbalign-progress-percent', 'nbalign-progress-interval']) {
@@ -515,7 +642,7 @@ test('the business figures sit in the summary: derivation by the target, then th
     html,
     /<div class="jp-nbalign-muted jp-nbalign-derivation" data-testid="nbalign-target-derivation">average precision must reach 0\.6 for the 3-month churn rate of new customers to fall from 9% to 5% \(contact the top 20%, effect 30%\)<\/div>/
   );
-  const value = nested(html, 'nbalign-business-value', 'div');
+  const value = elements(html, 'nbalign-business-value', 'div');
   assert.equal(value.length, 1);
   assert.equal(textOf(value[0]), 'value gbm: $149k per quarter ($12.40 per case), contacting the top 20%');
   assert.match(value[0], /title="assuming: contact the top 20% \(2,400 customers per quarter\)"/);
@@ -598,7 +725,7 @@ test('each business part shows alone when the others are null', () => {
   const perCase = only(b =>
     Object.assign(b.value!, { per_period: null, rule: null, text: 'gbm: $12.40 per case' })
   );
-  const value = nested(perCase, 'nbalign-business-value', 'div')[0];
+  const value = elements(perCase, 'nbalign-business-value', 'div')[0];
   assert.equal(textOf(value), 'value gbm: $12.40 per case');
   assert.doesNotMatch(value, /title=/);
 });
@@ -606,7 +733,7 @@ test('each business part shows alone when the others are null', () => {
 test('a row opens on its business figures when the kernel projected them', () => {
   const html = render(exampleState());
   const rows = elements(html, 'nbalign-evaluation');
-  const business = rows.map(row => nested(row, 'nbalign-row-business', 'div').map(textOf));
+  const business = rows.map(row => elements(row, 'nbalign-row-business', 'div').map(textOf));
   assert.deepEqual(business, [
     ['Projected KPI 6%Value $98k per quarter'],
     ['Projected KPI 6%'],
@@ -616,12 +743,12 @@ test('a row opens on its business figures when the kernel projected them', () =>
     rows[2],
     /<span class="jp-nbalign-row-figure"><span class="jp-nbalign-row-figure-name">Projected KPI<\/span> 4\.9%<\/span><span class="jp-nbalign-row-figure"><span class="jp-nbalign-row-figure-name">Value<\/span> \$149k per quarter<\/span>/
   );
-  // Inside the detail, before the estimator; nothing to project: nothing shown.
-  assert.match(detailOf(rows[2]), /1,409 rowsProjected KPI 4\.9%Value \$149k per quartersklearn\.ensemble/);
+  // Inside the detail, after the checks, before the estimator; nothing to project: nothing shown.
+  assert.match(detailOf(rows[2]), /measure the KPI\.Projected KPI 4\.9%Value \$149k per quartersklearn\.ensemble/);
   const empty = render(editedState(s => (s.rows[3].business = { projected_kpi: null, value: null })));
   assert.equal(count(empty, 'data-testid="nbalign-row-business"'), 2);
   const valueOnly = render(editedState(s => (s.rows[3].business = { projected_kpi: null, value: '$149k per quarter' })));
-  assert.equal(textOf(nested(elements(valueOnly, 'nbalign-evaluation')[2], 'nbalign-row-business', 'div')[0]), 'Value $149k per quarter');
+  assert.equal(textOf(elements(elements(valueOnly, 'nbalign-evaluation')[2], 'nbalign-row-business', 'div')[0]), 'Value $149k per quarter');
 });
 
 test('business text from the kernel stays text', () => {
@@ -662,7 +789,7 @@ test('the chart sits under the summary, above the evaluations', () => {
 
 test("a row's detail offers to go to its cell when the kernel knows it and the panel can", () => {
   const withCells = renderToStaticMarkup(<Dashboard state={exampleState()} onGoToCell={() => true} />);
-  const rows = nested(withCells, 'nbalign-evaluation', 'li');
+  const rows = elements(withCells, 'nbalign-evaluation', 'li');
   assert.deepEqual(
     rows.map(row => count(row, 'data-testid="nbalign-row-goto"')),
     [1, 0, 1],
