@@ -110,7 +110,10 @@ def story(standing) -> str | None:
             f" ({format_level(summary.confidence)} CI {kpi['projected_interval'][0]} to {kpi['projected_interval'][1]})"
         reach = "" if kpi["progress"] is None else (
             ", which meets the target" if kpi["progress"] >= 1 else f", {format_percent(kpi['progress'])} of the way")
-        text = (f"Shipping {ship.record.name} is projected to bring {kpi['name']} from {kpi['current']} to "
+        from ..kpi import _with_article
+
+        text = (f"Shipping {ship.record.name} is projected to bring {_with_article(kpi['name'])} "
+                f"from {kpi['current']} to "
                 f"{kpi['projected']}{spread}{reach} (target {kpi['target']})")
     else:
         text = f"Shipping {ship.record.name} scores {standing.metric.label} {format_score(ship.record.score)}"
