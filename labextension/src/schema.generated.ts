@@ -226,7 +226,7 @@ export interface ISummary {
    */
   models_compared?: null | number;
   /**
-   * What the metric means for the business (since issue 9): the KPI projected with the best model, the value it is expected to bring, and how the metric target was derived from the KPI target. Optional: absent in standings saved before it; null when the objective gives nothing to project.
+   * What the metric means for the business (since issue 9): the KPI projected with the model to ship (summary.ship, the one the recommendation and the story speak of), the value it is expected to bring, and how the metric target was derived from the KPI target. Optional: absent in standings saved before it; null when the objective gives nothing to project.
    */
   business?: null | IBusiness;
   /**
@@ -1126,7 +1126,7 @@ export const SCHEMA = {
               "$ref": "#/$defs/business"
             }
           ],
-          "description": "What the metric means for the business (since issue 9): the KPI projected with the best model, the value it is expected to bring, and how the metric target was derived from the KPI target. Optional: absent in standings saved before it; null when the objective gives nothing to project."
+          "description": "What the metric means for the business (since issue 9): the KPI projected with the model to ship (summary.ship, the one the recommendation and the story speak of), the value it is expected to bring, and how the metric target was derived from the KPI target. Optional: absent in standings saved before it; null when the objective gives nothing to project."
         },
         "story": {
           "$ref": "#/$defs/text",

@@ -514,7 +514,7 @@ class Judge:
             confidence=self.objective.stop.confidence,
             models_compared=compared,
             claim=claim,
-            business=self._outlook(best),
+            business=self._outlook(ship),
         )
         import datetime
 
@@ -528,11 +528,12 @@ class Judge:
         best = self._reference(None if fold.best is None else self._records[fold.best])
         return None if best is None else self._rows[bisect.bisect_left(self._ids, best.id)]
 
-    def _outlook(self, best: Row | None) -> Outlook | None:
-        """The business outlook of the best model, or of the baseline model before there is one."""
+    def _outlook(self, ship: Ship | None) -> Outlook | None:
+        """The business outlook of the model to ship (what the recommendation and the story speak
+        of), or of the baseline model before there is one."""
         if self.objective.value is None and self.objective.action is None:
             return None
-        record = self._records[bisect.bisect_left(self._ids, best.id)] if best is not None else self._baseline_record
+        record = ship.record if ship is not None else self._baseline_record
         if record is None:
             return None
         return Outlook(self.objective, record, self.comparisons, self.labels)
