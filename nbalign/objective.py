@@ -199,6 +199,7 @@ class Objective:
     metric: Metric
     # the grammar's lines of free text (grammar.text_keys()): read, stored and shown as they are
     outcome: str | None = None
+    why: str | None = None  # what changed since the version before, and why
     kpi: KPI | None = None
     target: float | None = None
     baseline: Baseline = field(default_factory=Baseline)

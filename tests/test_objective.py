@@ -428,3 +428,14 @@ def test_a_store_written_by_the_previous_release_opens_and_judges(tmp_path):
     again = store.save_objective(parse_objective("metric: auc\ntarget: 0.999\nbaseline: auto\ndata:\n"
                                                  "  train: X_train, y_train\n  test: X_test, y_test", name="cancer"))
     assert again.version == 3 and store.latest_objective("cancer").target == 0.999
+
+
+def test_why_a_version_changed_is_kept_and_sent():
+    """`why:` (one line of free text, from the grammar): parsed, stored, and in the wire form."""
+    text = "outcome: Fewer customers cancel\nwhy: target raised after the Q1 review\nmetric: auc\ntarget: 0.9\n"
+    objective = parse_objective(text, name="churn")
+    assert objective.why == "target raised after the Q1 review" and objective.to_dict()["why"] == objective.why
+    assert Objective.restored(objective.stored()).why == objective.why
+    assert parse_objective("metric: auc", name="churn").why is None
+    with pytest.raises(ObjectiveError, match=r"line 4: `why:` must be one line of text"):  # the magic's is line 1
+        parse_objective("metric: auc\ntarget: 0.9\nwhy: [not, text]", name="churn")

@@ -114,6 +114,11 @@ function ObjectiveSection(props: {
           {objective.outcome}
         </p>
       )}
+      {objective.why && (
+        <p className="jp-nbalign-muted jp-nbalign-objective-why" data-testid="nbalign-objective-why">
+          <span className="jp-nbalign-label">why v{objective.version}</span> {objective.why}
+        </p>
+      )}
       {kpi && (
         <div className="jp-nbalign-kpi" data-testid="nbalign-kpi">
           <div className="jp-nbalign-label">KPI</div>

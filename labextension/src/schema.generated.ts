@@ -95,6 +95,10 @@ export interface IObjective {
   version: number;
   created_at?: string;
   outcome: TextOrNull;
+  /**
+   * Why this version of the objective: what changed since the one before, in the user's words (`why:`). Optional: absent in standings saved before it.
+   */
+  why?: TextOrNull;
   kpi: null | {
     name: string;
     current?: TextOrNull;
@@ -683,6 +687,10 @@ export const SCHEMA = {
         },
         "outcome": {
           "$ref": "#/$defs/text"
+        },
+        "why": {
+          "$ref": "#/$defs/text",
+          "description": "Why this version of the objective: what changed since the one before, in the user's words (`why:`). Optional: absent in standings saved before it."
         },
         "kpi": {
           "oneOf": [

@@ -4,6 +4,7 @@
 export const OBJECTIVE_TEMPLATE = `%%objective my_objective
 # Fill in each line, then run this cell. my_objective: one word for it, e.g. churn
 outcome: <the business result this notebook is for>  # in words: Fewer customers cancel
+# why: <what changed, and why>  # e.g. target raised after the Q1 review
 kpi:                            # how the business measures the outcome
   name: <what the business measures>  # e.g. share of customers who cancel
   current: 26.5%                # today's value and unit: 26.5%, $1.2M, 1,200 customers

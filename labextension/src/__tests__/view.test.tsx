@@ -119,6 +119,18 @@ test('the baseline model as the best candidate says so, and user text stays text
   assert.equal(count(older, 'nbalign-story'), 0);
 });
 
+test("the objective's why: this version's reason, as text, and nothing when there is none", () => {
+  const html = render(
+    editedState(s => {
+      s.objective.version = 2;
+      s.objective.why = 'target raised: <script>Q1</script> review';
+    })
+  );
+  assert.equal(textOf(elements(html, 'nbalign-objective-why', 'p')[0]), 'why v2 target raised: <script>Q1</script> review');
+  assert.equal(count(html, '<script>'), 0);
+  assert.equal(count(render(exampleState()), 'nbalign-objective-why'), 0);
+});
+
 test('the banner says why, folded in a disclosure', () => {
   const html = render(exampleState());
   assert.match(
