@@ -345,6 +345,8 @@ class ObjectiveCard:
         rows: list[tuple[str, str]] = []
         if o.outcome:
             rows.append(("Outcome", o.outcome))
+        if o.why:
+            rows.append((f"Why version {o.version}", o.why))
         if o.kpi:
             rows.append(("KPI", kpi_text(o)))
         direction = "higher is better" if o.metric.greater_is_better else "lower is better"
