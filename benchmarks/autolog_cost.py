@@ -99,8 +99,9 @@ def metric_calls(args):
     added = auc.ratio(BY_MEMORY) - 1
     yield Headline(
         "Autolog adds nothing measurable to the user's metric call",
-        f"`roc_auc_score(y, model.predict_proba(X)[:, 1])` at {args.rows:,} rows: {auc.time(BY_MEMORY)} watched against "
-        f"{auc.time(ANCHOR)} ({added:+.1%}); on the slowest path (`f1_score`, matched by content) {f1.ratio(BY_CONTENT) - 1:+.1%}. "
+        f"`roc_auc_score(y, model.predict_proba(X)[:, 1])` at {args.rows:,} rows: {auc.time(BY_MEMORY)} watched "
+        f"against {auc.time(ANCHOR)} ({added:+.1%}); on the slowest path (`f1_score`, matched by content) "
+        f"{f1.ratio(BY_CONTENT) - 1:+.1%}. "
         + ("`mlflow.sklearn.autolog` was not measured (not installed)." if mlflow is None else
            f"`mlflow.sklearn.autolog` logs {', '.join(mlflow_logged) or 'nothing'} for that call."),
         "met: within the unwatched call's IQR" if shown else f"missed: {added:+.1%}, beyond the unwatched call's IQR")
@@ -145,11 +146,11 @@ def mlflow_autolog(rows: int, repeat: int) -> tuple[Table | None, list[str]]:
                           text=True, cwd=script.parent, env={**clean, "PYTHONPATH": str(ROOT)}, check=True)
     found = json.loads(done.stdout.strip().splitlines()[-1])
     sliced = ", ".join(found["sliced"]) or "nothing"
+    note = (f"`mlflow.sklearn.autolog` logs {sliced} for it: it matches predictions to models by the identity "
+            "of the array `predict_proba` returned, and `[:, 1]` is another array. For "
+            f"`accuracy_score(y, model.predict(X))` it logs {', '.join(found['whole']) or 'nothing'}.")
     return Table("roc_auc_score(y, model.predict_proba(X)[:, 1]) under mlflow.sklearn.autolog, in its own process",
-                 "unwatched", found["times"],
-                 [f"`mlflow.sklearn.autolog` logs {sliced} for it: it matches predictions to models by the identity "
-                  "of the array `predict_proba` returned, and `[:, 1]` is another array. For "
-                  f"`accuracy_score(y, model.predict(X))` it logs {', '.join(found['whole']) or 'nothing'}."]), found["sliced"]
+                 "unwatched", found["times"], [note]), found["sliced"]
 
 
 def cell_cost(args):
@@ -180,10 +181,12 @@ def cell_cost(args):
 
     with capture_output():
         shell.run_cell("import sklearn.metrics")
-    without, off, on = "without nbalign", "nbalign loaded, autolog off, an objective", "nbalign loaded, autolog on, an objective"
-    table = Table(f"What the hooks add to a cell that evaluates nothing (`x = 1`): the mean of a block of {block} cells", without,
-                  in_turns({without: cells(False), off: cells(True), on: cells(True, autolog=True)},
-                           max(3, args.repeat // 2), "a cell that evaluates nothing"), unit="µs")
+    without = "without nbalign"
+    off, on = "nbalign loaded, autolog off, an objective", "nbalign loaded, autolog on, an objective"
+    times = in_turns({without: cells(False), off: cells(True), on: cells(True, autolog=True)},
+                     max(3, args.repeat // 2), "a cell that evaluates nothing")
+    table = Table("What the hooks add to a cell that evaluates nothing (`x = 1`): "
+                  f"the mean of a block of {block} cells", without, times, unit="µs")
     yield table
     added = {arm: (table.median(arm) - table.median(without)) * 1e6 for arm in (off, on)}
     yield Headline("What nbalign's hooks add to every cell (one that evaluates nothing)",

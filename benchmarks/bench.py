@@ -51,8 +51,8 @@ SCRIPTS = [
 
 def run(script: str, smoke: bool) -> list | str:
     """The script's figures, or why there are none. Its progress and errors go to our stderr."""
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), "--json", *(["--smoke"] if smoke else [])],
-                          stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    command = [sys.executable, str(ROOT / "benchmarks" / script), "--json", *(["--smoke"] if smoke else [])]
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     if done.returncode != 0:
         return f"`{script}` failed (exit status {done.returncode}); its error is on `bench.py`'s stderr."
     return from_json(done.stdout.strip().splitlines()[-1])

@@ -24,13 +24,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import Table, interleaved, run  # noqa: E402
-from nbalign.business import ValueMatrix, best_threshold, tune_threshold  # noqa: E402
-from nbalign.evaluation import evaluate_model  # noqa: E402
-from nbalign.objective import parse_objective  # noqa: E402
+from benchmarks.common import Table, interleaved, run
+from nbalign.business import ValueMatrix, best_threshold, tune_threshold
+from nbalign.evaluation import evaluate_model
+from nbalign.objective import parse_objective
 
 PLAIN = "metric: average_precision\ntarget: 0.9"
-PRICED = PLAIN + "\nvalue:\n  tp: $160\n  fp: -$20\npopulation: 12,000 customers per quarter\naction:\n  contact: top 20%\n  effect: 30%"
+PRICED = (PLAIN + "\nvalue:\n  tp: $160\n  fp: -$20\npopulation: 12,000 customers per quarter"
+          "\naction:\n  contact: top 20%\n  effect: 30%")
 
 
 def figures(args):

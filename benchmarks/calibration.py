@@ -294,13 +294,14 @@ def figures(args):
         "Verdicts on simulated pairs of models, with exact binomial 95% intervals",
         ["metric", "pairs", "SE of diff", "false better", "false worse", "power at +2 SE", "sequences",
          "NBA303 by patience+1", "steady: no NBA303", "time"], rows,
-        [f"Seed {args.seed}; pairs of {args.rows} rows, sequences of {args.sequence_rows} rows; stop.confidence 0.95, "
-         f"min_gain 0, patience {PATIENCE}. Average precision's paired test is a bootstrap, many times slower "
-         f"than the others: it gets {args.ap_pairs} pairs and {args.ap_sequences} sequences (see their intervals).",
-         f"Goal: false better at most 5% (about 2.5%: one side of a two-sided 95% interval); power at +2 SE about "
-         f"{scipy_stats.norm.sf(1.96 - POWER_SE):.0%} for a calibrated test. A calibrated judge calls more than "
-         f"{false_better_bound(args.pairs)} of {args.pairs} pairs better ({false_better_bound(args.pairs) / args.pairs:.1%}) "
-         "once in a thousand seeds."])
+        [(f"Seed {args.seed}; pairs of {args.rows} rows, sequences of {args.sequence_rows} rows; stop.confidence 0.95, "
+          f"min_gain 0, patience {PATIENCE}. Average precision's paired test is a bootstrap, many times slower "
+          f"than the others: it gets {args.ap_pairs} pairs and {args.ap_sequences} sequences (see their intervals)."),
+         (f"Goal: false better at most 5% (about 2.5%: one side of a two-sided 95% interval); power at +2 SE about "
+          f"{scipy_stats.norm.sf(1.96 - POWER_SE):.0%} for a calibrated test. A calibrated judge calls more than "
+          f"{false_better_bound(args.pairs)} of {args.pairs} pairs better "
+          f"({false_better_bound(args.pairs) / args.pairs:.1%}) "
+          "once in a thousand seeds.")])
     worst = max(measured, key=lambda f: f.false_better / f.pairs)
     yield Headline("Two models of equal skill are called \"better\" by chance at most 5% of the time",
                    "; ".join(f"{f.metric} {rate(f.false_better, f.pairs)} of {f.pairs:,} pairs" for f in measured),

@@ -165,7 +165,7 @@ class Grid:
 
     def text(self) -> str:
         wide = [max(len(str(r[i])) for r in [self.columns, *self.rows]) for i in range(len(self.columns))]
-        lines = [self.title] + ["  ".join(f"{cell:<{w}}" for cell, w in zip(row, wide)).rstrip()
+        lines = [self.title] + ["  ".join(f"{cell:<{w}}" for cell, w in zip(row, wide, strict=True)).rstrip()
                                 for row in [self.columns, *self.rows]]
         return "\n".join(lines + [f"  {note}" for note in self.notes])
 
@@ -231,7 +231,8 @@ def run(doc: str, figures: Callable[[argparse.Namespace], Iterable[Figure]], opt
     for name, value in options.items():
         default, help_ = value if isinstance(value, tuple) else (value, None)
         arguments.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default, help=help_)
-    arguments.add_argument("--smoke", action="store_true", help="tiny sizes, to check that it runs (figures mean nothing)")
+    arguments.add_argument("--smoke", action="store_true",
+                           help="tiny sizes, to check that it runs (figures mean nothing)")
     output = arguments.add_mutually_exclusive_group()
     output.add_argument("--markdown", action="store_true", help="print markdown tables, as RESULTS.md shows them")
     output.add_argument("--json", action="store_true", help="print every figure as one line of JSON (for bench.py)")

@@ -149,7 +149,8 @@ def figures(args):
         table.notes.append("The same logistic regression; each evaluation tested against the first and the best "
                            "with the metric's own paired test.")
         yield table
-        ratios[metric_name] = (table.time(table.anchor), table.ratio("%evaluate: commands.evaluate and its inline verdict"))
+        ratios[metric_name] = (table.time(table.anchor),
+                               table.ratio("%evaluate: commands.evaluate and its inline verdict"))
     yield Headline(f"`%evaluate` with other metrics at {rows:,} rows (the goal is set for the AUC)",
                    "; ".join(f"{name}: {ratio:.2f}x the bare call ({bare})" for name, (bare, ratio) in ratios.items()),
                    "no number set")

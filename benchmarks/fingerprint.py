@@ -20,18 +20,19 @@ from __future__ import annotations
 
 import sys
 import warnings
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import scipy.sparse as sp  # noqa: E402
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
 
-from benchmarks.common import Table, interleaved, run  # noqa: E402
-from nbalign.fingerprint import fingerprint  # noqa: E402
-from nbalign.identity import fit_identity  # noqa: E402
-from nbalign.metrics import resolve_metric  # noqa: E402
+from benchmarks.common import Table, interleaved, run
+from nbalign.fingerprint import fingerprint
+from nbalign.identity import fit_identity
+from nbalign.metrics import resolve_metric
 
 AUC = resolve_metric("auc")
 METRIC = "the metric call (ROC AUC)"
@@ -81,9 +82,11 @@ def model_cases(scale: int = 1):
     train = len(X) * 3 // 4
     X_train, y_train, X_test, y_test = X[:train], y[:train], X[train:], y[train:]
     trees = 300 // min(scale, 30)
+    forest = RandomForestClassifier(n_estimators=trees, random_state=0)
+    boosting = HistGradientBoostingClassifier(random_state=0, max_iter=100 // min(scale, 10))
     for name, model in [("a logistic regression", LogisticRegression(max_iter=1000)),
-                        (f"a random forest of {trees} trees", RandomForestClassifier(n_estimators=trees, random_state=0)),
-                        ("a HistGradientBoosting model", HistGradientBoostingClassifier(random_state=0, max_iter=100 // min(scale, 10)))]:
+                        (f"a random forest of {trees} trees", forest),
+                        ("a HistGradientBoosting model", boosting)]:
         yield name, model.fit(X_train, y_train), X_test, y_test
 
 
@@ -92,13 +95,13 @@ def figures(args):
     scale = 50 if args.smoke else 1
     for label, X, y, model in data_cases(scale):
         yield Table(f"fingerprint(X, y) of a {label}", METRIC, interleaved({
-            METRIC: lambda: AUC.score(model, X, y),
-            "fingerprint(X, y)": lambda: fingerprint(X, y),
+            METRIC: partial(AUC.score, model, X, y),
+            "fingerprint(X, y)": partial(fingerprint, X, y),
         }, args.repeat, f"fingerprint of a {label}"))
     for label, model, X, y in model_cases(scale):
         yield Table(f"fit_identity(model) of {label}", f"{METRIC} on {len(X):,} rows", interleaved({
-            f"{METRIC} on {len(X):,} rows": lambda: AUC.score(model, X, y),
-            "fit_identity(model)": lambda: fit_identity(model),
+            f"{METRIC} on {len(X):,} rows": partial(AUC.score, model, X, y),
+            "fit_identity(model)": partial(fit_identity, model),
         }, args.repeat, f"fit identity of {label}"))
 
 

@@ -65,7 +65,8 @@ def figures(args):
                        f"(the interpreter alone: {whole.time('python -c pass')})",
                        f"met: {lighter:.1f}x lighter" if lighter > 1 else f"missed: {1 / lighter:.1f}x heavier")
     else:
-        yield Headline("`import nbalign` lighter than `import mlflow`", f"`import nbalign`: {whole.time('import nbalign')}",
+        yield Headline("`import nbalign` lighter than `import mlflow`",
+                       f"`import nbalign`: {whole.time('import nbalign')}",
                        "not measured: MLflow is not installed here (`make bench` installs it)")
 
     modules = [m for m in (MODULES[:2] if args.smoke else MODULES) if has(m.split(".")[0])]

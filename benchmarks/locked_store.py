@@ -62,7 +62,7 @@ def figures(args):
 
     times = {FREE: [], FIRST: [], LATER: []}
     lost = 0
-    for round_ in range(args.repeat):
+    for _ in range(args.repeat):
         times[FREE].append(evaluate())
         locker = sqlite3.connect(store, isolation_level=None)
         locker.execute("BEGIN EXCLUSIVE")
@@ -78,8 +78,8 @@ def figures(args):
         shell.run_line_magic("unload_ext", "nbalign")
     table = Table("`%evaluate` of a tree on 143 test rows, on a free store and while another connection holds "
                   "SQLite's exclusive lock", FREE, times,
-                  [f"After each lock was released, the next cell wrote what was kept: {lost} records missing from "
-                   f"the store after {args.repeat} rounds."])
+                  [(f"After each lock was released, the next cell wrote what was kept: {lost} records missing from "
+                    f"the store after {args.repeat} rounds.")])
     yield table
     worst_later = max(times[LATER])
     yield Headline("A store another kernel holds locked costs an `%evaluate` at most 1 s",

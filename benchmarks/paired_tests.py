@@ -22,16 +22,17 @@ by 2000. Medians with the interquartile range; nothing passes or fails.
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-from scipy import stats as scipy_stats  # noqa: E402
-from sklearn.metrics import accuracy_score, average_precision_score, roc_auc_score  # noqa: E402
+import numpy as np
+from scipy import stats as scipy_stats
+from sklearn.metrics import accuracy_score, average_precision_score, roc_auc_score
 
-from benchmarks.common import Table, interleaved, run, sizes  # noqa: E402
-from nbalign.stats import (  # noqa: E402
+from benchmarks.common import Table, interleaved, run, sizes
+from nbalign.stats import (
     delong,
     mcnemar,
     paired_bootstrap,
@@ -64,9 +65,9 @@ def figures(args):
 
         bootstrap = f"paired bootstrap of roc_auc_score, {DEFAULT_RESAMPLES} resamples (est. from {args.resamples})"
         times = interleaved({
-            bootstrap: lambda: paired_bootstrap(roc_auc_score, y, a, b, n_resamples=args.resamples),
-            "DeLong (2 models)": lambda: delong(y, a, b),
-            "roc_auc_score (1 model)": lambda: roc_auc_score(y, a),
+            bootstrap: partial(paired_bootstrap, roc_auc_score, y, a, b, n_resamples=args.resamples),
+            "DeLong (2 models)": partial(delong, y, a, b),
+            "roc_auc_score (1 model)": partial(roc_auc_score, y, a),
         }, runs, f"ROC AUC at {rows:,} rows")
         times[bootstrap] = per_default(times[bootstrap], args.resamples)
         auc = Table(f"ROC AUC of two models at {rows:,} rows: DeLong against a paired bootstrap", bootstrap, times)
@@ -75,20 +76,20 @@ def figures(args):
 
         vectorised = f"vectorised paired bootstrap, {DEFAULT_RESAMPLES} resamples (est. from {args.block})"
         times = interleaved({
-            "average_precision_score (1 model)": lambda: average_precision_score(y, a),
-            vectorised: lambda: paired_bootstrap_average_precision(y, a, b, n_resamples=args.block),
+            "average_precision_score (1 model)": partial(average_precision_score, y, a),
+            vectorised: partial(paired_bootstrap_average_precision, y, a, b, n_resamples=args.block),
         }, runs, f"average precision at {rows:,} rows")
         times[vectorised] = per_default(times[vectorised], args.block)
         yield Table(f"Average precision of two models at {rows:,} rows", "average_precision_score (1 model)", times)
 
         yield Table(f"Accuracy of two models at {rows:,} rows", "accuracy_score (1 model)", interleaved({
-            "accuracy_score (1 model)": lambda: accuracy_score(y, labels_a),
-            "McNemar (2 models)": lambda: mcnemar(y, labels_a, labels_b),
+            "accuracy_score (1 model)": partial(accuracy_score, y, labels_a),
+            "McNemar (2 models)": partial(mcnemar, y, labels_a, labels_b),
         }, args.repeat, f"McNemar at {rows:,} rows"))
 
         yield Table(f"Per-row losses of two models at {rows:,} rows", "scipy.stats.ttest_rel", interleaved({
-            "scipy.stats.ttest_rel": lambda: scipy_stats.ttest_rel(losses_b, losses_a),
-            "paired t on losses": lambda: paired_losses(losses_a, losses_b),
+            "scipy.stats.ttest_rel": partial(scipy_stats.ttest_rel, losses_b, losses_a),
+            "paired t on losses": partial(paired_losses, losses_a, losses_b),
         }, args.repeat, f"paired t at {rows:,} rows"))
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import Headline, Table, interleaved, run, sizes  # noqa: E402
+from benchmarks.common import Headline, Table, interleaved, run, sizes
 
 BARE = "a bare matplotlib chart of the scores"
 PLOT = "nbalign.plot()"

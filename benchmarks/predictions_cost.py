@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import Table, interleaved, run  # noqa: E402
-from nbalign.comparison import Comparisons  # noqa: E402
-from nbalign.evaluation import evaluate_model  # noqa: E402
-from nbalign.objective import parse_objective  # noqa: E402
-from nbalign.session import Session  # noqa: E402
+from benchmarks.common import Table, interleaved, run
+from nbalign.comparison import Comparisons
+from nbalign.evaluation import evaluate_model
+from nbalign.objective import parse_objective
+from nbalign.session import Session
 
 TESTED, KEPT, NONE = "kept, with the paired tests", "kept, tests left out", "none kept"
 

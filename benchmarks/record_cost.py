@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (  # noqa: E402
+from benchmarks.common import (
     Grid,
     Headline,
     Table,
@@ -45,11 +45,11 @@ from benchmarks.common import (  # noqa: E402
     run,
     sizes,
 )
-from nbalign.evaluation import Evaluation  # noqa: E402
-from nbalign.judge.wire import view  # noqa: E402
-from nbalign.objective import parse_objective  # noqa: E402
-from nbalign.session import Session  # noqa: E402
-from nbalign.store import Store  # noqa: E402
+from nbalign.evaluation import Evaluation
+from nbalign.judge.wire import view
+from nbalign.objective import parse_objective
+from nbalign.session import Session
+from nbalign.store import Store
 
 NOTEBOOK = "bench.ipynb"  # the notebook the objective belongs to: only its own is restored
 OBJECTIVE = "metric: auc\ntarget: 0.95\nbaseline: {baseline}\nstop:\n  min_gain: 0.01\n  patience: 3"
@@ -134,10 +134,10 @@ def against_mlflow(rows: int, repeat: int, folder: Path):
         "· the inline verdict (evaluation_bundle)":
             lambda: evaluation_bundle(judged["standing"].rows[-1], judged["standing"], judged["record"]),
     }
-    notes = [f"A logistic regression on {rows:,} test rows x 20 features; the history starts empty and grows "
-             "by a few records a round. The parts are measured in the same rounds, each on its own; they do not add up "
-             "to the whole exactly: `Session.record` also checks that the store's file is still there and reads "
-             "what another kernel wrote, if any."]
+    notes = [(f"A logistic regression on {rows:,} test rows x 20 features; the history starts empty and grows "
+              "by a few records a round. The parts are measured in the same rounds, each on its own; they do not "
+              "add up to the whole exactly: `Session.record` also checks that the store's file is still there and "
+              "reads what another kernel wrote, if any.")]
     try:
         import mlflow
     except ImportError:
@@ -169,8 +169,8 @@ def against_mlflow(rows: int, repeat: int, folder: Path):
     held_back = ", ".join(f"{name.split(' (')[0].lstrip('· ')} {table.time(name)} ({number(1 / table.ratio(name))}x "
                           "cheaper)" for name in parts)
     for arm, what in ((SESSION_RECORD, "`Session.record`, the evaluation made"),
-                      (ALL_OF_IT, f"with what makes the record (fitted check, identity, fingerprint of {rows:,} rows, "
-                                  "inline verdict)")):
+                      (ALL_OF_IT, (f"with what makes the record (fitted check, identity, fingerprint of {rows:,} rows, "
+                                   "inline verdict)"))):
         cheaper = 1 / table.ratio(arm)
         figure = f"{what}: {table.time(arm)} against MLflow's {table.time(MLFLOW_RUN)}, {number(cheaper)}x cheaper"
         if arm == SESSION_RECORD and cheaper < 100:
@@ -238,12 +238,13 @@ def as_history_grows(size: int, repeat: int, folder: Path) -> tuple[Table, list[
     bare = Store(bare_path)
     new = itertools.count(size)
     flip = itertools.cycle([0.0, 0.001])  # the first record's score changes each time
-    table = Table(f"Recording one evaluation with {size:,} in the history", "Store.record: the bare write", interleaved({
+    times = interleaved({
         "Store.record: the bare write": lambda: bare.record(evaluation(next(new), 0.8)),
         "Session.record": lambda: session.record(evaluation(next(new), 0.8)),
         "updating the first record (baseline: first, all judged again: the worst case)":
             lambda: first.record(replace(oldest, score=0.70 + next(flip), id=None)),
-    }, repeat, f"recording with {size:,} in the history"))
+    }, repeat, f"recording with {size:,} in the history")
+    table = Table(f"Recording one evaluation with {size:,} in the history", "Store.record: the bare write", times)
     message = session.message()
     sent = [f"{message['standing']['rows_total']:,}", f"{len(json.dumps(message)) / 1024:.1f} KB",
             f"{len(message['standing']['rows']):,}"]

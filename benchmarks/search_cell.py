@@ -148,9 +148,9 @@ def figures(args):
                       plain, in_turns({plain: cell(without), new: cell(first, ANOTHER), scored_again: cell(again)},
                                       args.repeat, "the scoring cell"),
                       [f"The search's best estimator refits in {refit:.2f} s; the threshold line: \"{tuned_line}\"",
-                       "A model scored for the first time is judged: its paired tests against the baseline and the "
-                       "best (for recall in the top 20%, a paired bootstrap of 1,000 resamples) are computed; scored "
-                       "again, they are remembered."])
+                       ("A model scored for the first time is judged: its paired tests against the baseline and the "
+                        "best (for recall in the top 20%, a paired bootstrap of 1,000 resamples) are computed; scored "
+                        "again, they are remembered.")])
         yield table
         asked = Table("The tuning when the user asks for it, apart: `%evaluate search --tune`", "%evaluate search",
                       in_turns({"%evaluate search": lambda: again.run("%evaluate search")[0],

@@ -43,13 +43,13 @@ __all__ = [
     "evaluate",
     "load_ipython_extension",
     "metric",
-    "panel",
     "objective_form",
+    "panel",
     "parse_objective",
     "plot",
     "recommendation",
-    "value_scorer",
     "unload_ipython_extension",
+    "value_scorer",
 ]
 
 

@@ -50,8 +50,9 @@ import time
 import types
 import weakref
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .errors import NbalignError, strict
 
@@ -222,7 +223,7 @@ class Watcher:
             measured.add(id(model))
             try:
                 self.learned[model] = measure(model)
-            except Exception:  # noqa: BLE001 - an evaluation of it measures it again, and says what fails
+            except Exception:  # an evaluation of it measures it again, and says what fails
                 log.debug("nbalign could not measure a fitted model", exc_info=True)
 
     def fitted_on(self, model):
@@ -293,10 +294,8 @@ def _derived(array, output, model) -> bool:
     positive = _as_decisions(array, model)
     if positive is None or positive.all() or not positive.any():
         return False
-    for column in columns:
-        if column.dtype.kind == "f" and column[positive].min() >= column[~positive].max():
-            return True  # acted on exactly the rows scored at or above some threshold
-    return False
+    # acted on exactly the rows scored at or above some threshold
+    return any(column.dtype.kind == "f" and column[positive].min() >= column[~positive].max() for column in columns)
 
 
 def _as_decisions(array, model):
@@ -640,7 +639,7 @@ class Autolog:
             try:
                 with quiet():  # nbalign's own predictions
                     folds["scores"] = self.score_folds(estimator, X, y, list(estimators),
-                                                       list(zip(indices["train"], indices["test"])))
+                                                       list(zip(indices["train"], indices["test"], strict=True)))
             except NbalignError as exc:  # the metric does not fit this model or data: said at the end of the cell
                 folds["refused"] = exc
             self.watcher.queue(Observed(estimator, X, y, caller, value, "cv", folds))
@@ -683,8 +682,8 @@ class Autolog:
 
     def _patch_metrics(self, module) -> None:
         for name, function in _scoring_functions(module):
-            self._metric_originals[id(function)] = self.patch(module, name, function, self._metric_watch(name, function),
-                                                              name)
+            watch = self._metric_watch(name, function)
+            self._metric_originals[id(function)] = self.patch(module, name, function, watch, name)
         self._patch_namespace()
 
     def _metric_watch(self, name: str, function: Callable) -> Callable:
@@ -719,7 +718,7 @@ class Autolog:
                 self.patches.replace_item(self.namespace, name, patched)
 
     def _failed(self, what: str, exc: Exception) -> None:
-        log.debug("nbalign autolog failed while %s", what, exc_info=True)
+        log.debug("nbalign autolog failed while %s", what, exc_info=exc)
         if strict():
             raise exc
         key = (what, type(exc).__name__)

@@ -18,8 +18,9 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 # Above this many training rows the linear baseline is fitted on a seeded sample of this many.
 # 100,000 rows with a few dozen one-hot columns fit in a few seconds.
@@ -243,8 +244,8 @@ def steps_in_words(fitted: AutoBaseline) -> list[str]:
                      "then scaled to mean 0 and standard deviation 1")
     model = pipeline.steps[-1][1]
     if fitted.task == "classification":
-        converged = "" if max(model.n_iter_) < model.max_iter else f" (stopped at {model.max_iter:,} iterations " \
-                                                                    "before converging)"
+        converged = ("" if max(model.n_iter_) < model.max_iter
+                     else f" (stopped at {model.max_iter:,} iterations before converging)")
         words.append(f"logistic regression (L2 penalty, C={model.C:g}){converged}")
     else:
         words.append(f"ridge regression (alpha={model.alpha:g})")
@@ -273,9 +274,10 @@ def coefficients(fitted: AutoBaseline, top: int = TOP_COEFFICIENTS) -> list[tupl
     model = pipeline.steps[-1][1]
     coef = np.atleast_2d(model.coef_)
     if coef.shape[0] == 1:
-        pairs = list(zip(names, coef[0]))
+        pairs = list(zip(names, coef[0], strict=True))
     else:
-        pairs = [(f"{name} → {cls}", value) for cls, row in zip(model.classes_, coef) for name, value in zip(names, row)]
+        pairs = [(f"{name} → {cls}", value) for cls, row in zip(model.classes_, coef, strict=True)
+                 for name, value in zip(names, row, strict=True)]
     pairs = [(n, float(v)) for n, v in pairs if math.isfinite(v)]
     return sorted(pairs, key=lambda p: -abs(p[1]))[:top]
 

@@ -288,7 +288,7 @@ def best_threshold(positive, scores, matrix: ValueMatrix, max_share: float | Non
     # only cuts between distinct scores can be made by a threshold
     cuttable = np.concatenate([[True], sorted_scores[1:] < sorted_scores[:-1], [True]])
     if max_share is not None:
-        cuttable[int(math.floor(max_share * n + 1e-9)) + 1:] = False  # within the capacity; acting on nobody always is
+        cuttable[math.floor(max_share * n + 1e-9) + 1:] = False  # within the capacity; acting on nobody always is
     k = int(np.flatnonzero(cuttable)[np.argmax(value[cuttable])])
     if k == 0:
         threshold = float(sorted_scores[0]) + 1.0 if n else 1.0  # act on nobody
@@ -511,7 +511,8 @@ def derive_target(metric, kpi, action: Action, population: Population | None,
     elif recall < 0:
         limit = "but a recall is never below 0 (a negative KPI does not fall as the action prevents true cases)"
     else:
-        limit = f"but {label} is {f'at most {format_number(high)}' if metric_target > high else f'at least {format_number(low)}'}"
+        bound = f"at most {format_number(high)}" if metric_target > high else f"at least {format_number(low)}"
+        limit = f"but {label} is {bound}"
     text = (f"{label} would have to reach {shown}{via} {movement} ({formula}), {limit}: no model can, so there is "
             "no metric target (NBA108 says what to change)")
     return Derivation(None, recall, text, reachable, required=metric_target)
@@ -716,7 +717,8 @@ def tune(objective, model, X, y, train, *, budget=None, fit_seconds: float | Non
             return {"skipped": f"stopped: {cancelled.why}; {plan['ask']}"}
         except Exception as exc:  # noqa: BLE001 - the model cannot be refitted here: the figure is left out, not the evaluation
             if report is not None:
-                report(f"nbalign: {label}'s decision threshold was not tuned ({type(exc).__name__}: {_short(exc)}).", True)
+                report(f"nbalign: {label}'s decision threshold was not tuned ({type(exc).__name__}: {_short(exc)}).",
+                       True)
             return {"skipped": f"the model could not be refitted ({type(exc).__name__}: {_short(exc)})"}
         if chosen is not None:
             chosen.remember(plan["key"], choice)
@@ -775,7 +777,8 @@ def tuning_plan(objective, model, train, *, budget=None, fit_seconds: float | No
         elif estimate is None:
             why = f"{TUNE_FOLDS} refits of a model whose fit time nbalign did not see; {ask}"
         else:
-            why = f"{TUNE_FOLDS} refits would take about {refit.describe_seconds(estimate)}, over {budget.describe()}; {ask}"
+            why = (f"{TUNE_FOLDS} refits would take about {refit.describe_seconds(estimate)}, "
+                   f"over {budget.describe()}; {ask}")
         return {"skipped": why}
     if plan["key"] is None:
         plan["key"] = _tuning_key(model, X_train, y_train, matrix, method, capacity)
@@ -869,7 +872,8 @@ def _tuning_key(model, X_train, y_train, matrix: ValueMatrix, method, capacity) 
         parts = (identity, fingerprint(X_train, y_train), repr(matrix), method, TUNE_FOLDS, TUNE_ROW_LIMIT, capacity)
     except Exception:  # noqa: BLE001 - a model or data nbalign cannot identify is tuned every time
         return None
-    return f"{identity}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"  # the model's identity first: see Thresholds.knows
+    # the model's identity first: see Thresholds.knows
+    return f"{identity}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
 
 
 def _short(exc: Exception, limit: int = 120) -> str:

@@ -529,5 +529,5 @@ def _change(value: float) -> str:
     text = format_change(value)
     if value == 0 or text[1:].strip("0.,"):
         return text
-    low, high = format_apart(0.0, abs(value))  # as many decimals as tell 0 and the change apart
+    _, high = format_apart(0.0, abs(value))  # as many decimals as tell 0 and the change apart
     return ("+" if value > 0 else "\u2212") + high

@@ -94,5 +94,5 @@ def kernel_log() -> logging.Logger:
 
         kernel = getattr(get_ipython(), "kernel", None)
         return kernel.log if kernel is not None else log
-    except Exception:
+    except Exception:  # noqa: BLE001 - no IPython or no kernel: nbalign's own logger
         return log

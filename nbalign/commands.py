@@ -85,7 +85,7 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
                          with_tuned_threshold(objective, evaluation, model, X_test, y_test, train,
                                               budget=session.refit_budget, fit_seconds=seen.get(label), report=report,
                                               chosen=session.thresholds)
-                         for evaluation, (label, model) in zip(baselines, baseline_models)]
+                         for evaluation, (label, model) in zip(baselines, baseline_models, strict=True)]
     declared = session.set_objective(objective, *baselines)
     if auto is not None and on_auto is not None:
         on_auto(auto)
@@ -254,7 +254,7 @@ def evaluate_observed(session: Session, namespace: dict[str, Any], observed: lis
                                         answered=seen.response, budget=budget))
             except NbalignError as exc:
                 warn(f"did not log {name}: {exc}")
-            except Exception as exc:
+            except Exception as exc:  # nbalign's own failure: the other models are still logged
                 if strict():
                     raise
                 warn(f"could not log {name} ({type(exc).__name__}: {exc}); your code ran normally.")
@@ -302,7 +302,7 @@ def fold_scores(objective: Objective, name: str, estimator, X, y, estimators: li
     scorer = metric.sklearn_scorer()
     try:
         return [float(scorer(fitted, _safe_indexing(X, test), _safe_indexing(y, test)))
-                for fitted, (_, test) in zip(estimators, splits)]
+                for fitted, (_, test) in zip(estimators, splits, strict=True)]
     except (AttributeError, ValueError, TypeError, IndexError) as exc:
         raise EvaluationError(f"{metric.label} cannot be scored on the folds of {name} "
                               f"({type(exc).__name__}: {exc}).") from None
@@ -409,11 +409,11 @@ def lookup(namespace: dict[str, Any], expression: str, what: str):
         hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise NbalignError(f"{what} {expression!r} is not defined.{hint}")
     try:
-        return eval(expression, namespace)
+        return eval(expression, namespace)  # the user's own expression, in their kernel
     except SyntaxError as exc:
         raise NbalignError(f"{what} `{_cut(expression)}` is not an expression Python can read ({exc.msg}). "
                            "Write a variable or an expression, and quote it if it has spaces.") from None
-    except Exception as exc:  # the user's expression failed: say how, in one line
+    except Exception as exc:  # noqa: BLE001 - the user's expression failed: say how, in one line
         raise NbalignError(f"{what} `{_cut(expression)}` could not be evaluated: "
                            f"{type(exc).__name__}: {_cut(str(exc))}") from None
 

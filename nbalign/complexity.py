@@ -220,7 +220,8 @@ def count_parameters(model) -> int | None:
     --------
     >>> count_parameters(LogisticRegression().fit(X_cancer, y_cancer))  # 30 features  # doctest: +SKIP
     31
-    >>> count_parameters(make_pipeline(StandardScaler(), LogisticRegression()).fit(X_cancer, y_cancer))  # doctest: +SKIP
+    >>> scaled = make_pipeline(StandardScaler(), LogisticRegression()).fit(X_cancer, y_cancer)  # doctest: +SKIP
+    >>> count_parameters(scaled)  # doctest: +SKIP
     91
     """
     rule = _rule_for(model)

@@ -185,13 +185,17 @@ def _business_segments(record: Evaluation | None, standing: Standing) -> list[tu
         spread = "" if interval is None else (f" ({format_level(objective.stop.confidence)} CI {interval[0]} "
                                               f"to {interval[1]})")
         text = f"{kpi['current']} → {kpi['projected']} projected{spread}, target {kpi['target']}"
-        segments.append((f"KPI {text}", f"<span style='color:var(--jp-ui-font-color1, #212121)'>KPI</span> "
-                                        f"{escape(kpi['current'])} → <strong>{escape(kpi['projected'])}</strong> "
-                                        f"projected{escape(spread)}, target {escape(kpi['target'])}"))
+        segments.append((f"KPI {text}", (f"<span style='color:var(--jp-ui-font-color1, #212121)'>KPI</span> "
+                                         f"{escape(kpi['current'])} → <strong>{escape(kpi['projected'])}</strong> "
+                                         f"projected{escape(spread)}, target {escape(kpi['target'])}")))
     if value is not None:
         errors = isinstance(objective.value, ErrorCost)
-        amount = format_value(objective, -outlook.figures["value"]) if errors else value["per_period"] or value["per_case"]
-        text = f"{'errors cost' if errors else 'value'} {amount}" + (f", {gerund(value['rule'])}" if value["rule"] else "")
+        if errors:
+            amount = format_value(objective, -outlook.figures["value"])
+        else:
+            amount = value["per_period"] or value["per_case"]
+        rule = f", {gerund(value['rule'])}" if value["rule"] else ""
+        text = f"{'errors cost' if errors else 'value'} {amount}{rule}"
         segments.append((text, escape(text)))
     thresholds = threshold_line(objective, record.business)
     if thresholds:
@@ -204,8 +208,8 @@ def _segments(row: dict, summary) -> list[tuple[str, str]]:
     score = format_score(row["score"])
     segments = [(
         f"{row['name']}: {row['metric_label']} {score}",
-        f"<strong>{escape(row['name'])}</strong> <span style='color:{_MUTED}'>·</span> "
-        f"<span style='color:{_MUTED}'>{escape(row['metric_label'])}</span> <strong>{score}</strong>",
+        (f"<strong>{escape(row['name'])}</strong> <span style='color:{_MUTED}'>·</span> "
+         f"<span style='color:{_MUTED}'>{escape(row['metric_label'])}</span> <strong>{score}</strong>"),
     )]
     if row["verdict"] == "baseline":
         segments.append(("(baseline)", f"<span style='color:{_MUTED}'>baseline</span>"))
@@ -217,8 +221,8 @@ def _segments(row: dict, summary) -> list[tuple[str, str]]:
     if row["best_before"] is not None and row["best_before_role"] == "model" and not row["apart"]:
         change, interval = format_change(row["change_vs_best"]), _interval(row["vs_best"], confidence)
         segments.append((f"{change} vs best{interval}",
-                         f"<span style='color:{tone}'>{change}</span> "
-                         f"<span style='color:{_MUTED}'>vs best{interval}</span>"))
+                         (f"<span style='color:{tone}'>{change}</span> "
+                          f"<span style='color:{_MUTED}'>vs best{interval}</span>")))
     if row["change_vs_baseline"] is not None and model:
         change, interval = format_change(row["change_vs_baseline"]), _interval(row["vs_baseline"], confidence)
         segments.append((f"{change} vs baseline{interval}",
@@ -300,7 +304,7 @@ class ModelsTable:
         head = ("model", "metric", "score", "verdict", f"vs the best before it ({level} CI)", "cost")
         rows = self._rows()
         widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
-        text = "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in [head, *rows])
+        text = "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in [head, *rows])
         cells = "".join(
             "<tr>" + "".join(f"<td style='padding:2px 10px 2px 0;text-align:left'>{escape(c)}</td>" for c in r)
             + "</tr>" for r in rows)
@@ -366,8 +370,8 @@ class ObjectiveCard:
             automatic = self.summary.baseline is not None and o.target is not None
             min_gain = format_small(self.summary.min_gain) + (
                 " (automatic: 2% of the way from baseline to target)" if automatic else " (automatic)")
-        rows.append(("Stop", f"after {o.stop.patience} models in a row without a real gain (at least {min_gain}, "
-                             f"significant at {format_level(o.stop.confidence)})"))
+        rows.append(("Stop", (f"after {o.stop.patience} models in a row without a real gain (at least {min_gain}, "
+                              f"significant at {format_level(o.stop.confidence)})")))
         return rows
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -400,8 +404,8 @@ def business_rows(objective: Objective) -> list[tuple[str, str]]:
     rows = []
     value = objective.value
     if isinstance(value, ErrorCost):
-        rows.append(("Value", f"each unit of error costs {format_money(value.under, value)} when the prediction "
-                              f"is too low, {format_money(value.over, value)} when too high"))
+        rows.append(("Value", (f"each unit of error costs {format_money(value.under, value)} when the prediction "
+                               f"is too low, {format_money(value.over, value)} when too high")))
     elif value is not None:
         rows.append(("Value per case", ", ".join(f"{name} {format_money(getattr(value, key), value)}" for key, name in
                                                  (("tp", "true case acted on"), ("fp", "acted on in vain"),
@@ -479,7 +483,8 @@ def recommendation_text(standing: Standing, model: Evaluation | None, outlook=No
         projected = shown["kpi"]
         action = objective.action.describe(objective.population)
         interval = projected["projected_interval"]
-        spread = "" if interval is None else f" ({format_level(objective.stop.confidence)} CI {interval[0]} to {interval[1]})"
+        level = format_level(objective.stop.confidence)
+        spread = "" if interval is None else f" ({level} CI {interval[0]} to {interval[1]})"
         progress = kpi_progress(objective, outlook.projected)
         reach = (f"which meets the target {kpi.target}" if progress is not None and progress >= 1
                  else f"{format_percent(progress)} of the way to the target {kpi.target}")
@@ -493,7 +498,8 @@ def recommendation_text(standing: Standing, model: Evaluation | None, outlook=No
 
         progress = progress_to_target(model.score, summary.baseline, summary.target, objective.metric.sign)
         if progress is not None:
-            text += f": {format_percent(progress)} of the way from the baseline to the target {format_score(summary.target)}"
+            text += (f": {format_percent(progress)} of the way from the baseline to the target "
+                     f"{format_score(summary.target)}")
     if shown and shown["value"] is not None:
         text += f", {value_phrase(objective, outlook.figures['value'])}"
     return text + "."
@@ -586,6 +592,7 @@ class BaselineCard:
             html += (f"<div style='margin-top:4px'>Largest coefficients <span style='color:{_MUTED}'>"
                      f"({escape(sign)})</span></div><table style='border-collapse:collapse'>"
                      + "".join(f"<tr><td style='text-align:left;padding:0 12px 0 0'><code>{escape(name)}</code></td>"
-                               f"<td style='text-align:right;font-variant-numeric:tabular-nums'>{escape(value)}</td></tr>"
+                               "<td style='text-align:right;font-variant-numeric:tabular-nums'>"
+                               f"{escape(value)}</td></tr>"
                                for name, value in shown) + "</table>")
         return bundle("\n".join(lines), html + "</div>")

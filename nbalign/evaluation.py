@@ -366,7 +366,8 @@ def with_tuned_threshold(objective: Objective, evaluation: Evaluation, model, X,
     from .business import tune
 
     if plan is None:
-        plan = threshold_plan(objective, evaluation, model, train, **{k: v for k, v in options.items() if k != "report"})
+        planning = {k: v for k, v in options.items() if k != "report"}
+        plan = threshold_plan(objective, evaluation, model, train, **planning)
     if plan is None:
         return evaluation
     tuned = tune(objective, model, X, y, train, label=evaluation.name, plan=plan, **options)

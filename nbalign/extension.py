@@ -141,7 +141,7 @@ def guarded(what: str):
     """Turn a failure inside nbalign's hooks into one warning instead of a broken cell."""
     try:
         yield
-    except Exception as exc:
+    except Exception as exc:  # by design: nbalign must never break a cell
         log.debug("nbalign failed while %s", what, exc_info=True)
         if strict():  # nbalign's tests: a bug in nbalign fails them
             raise

@@ -88,7 +88,8 @@ def format_apart(a: float, b: float) -> tuple[str, str]:
                 break
         return first, second
     for decimals in range(_decimals(max(abs(a), abs(b))) + 1, 7):
-        first, second = (_signed(v, f"{Decimal(abs(v)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):,.{decimals}f}")
+        step = Decimal(1).scaleb(-decimals)
+        first, second = (_signed(v, f"{Decimal(abs(v)).quantize(step, rounding=ROUND_HALF_UP):,.{decimals}f}")
                          for v in (a, b))
         if first != second:
             break
@@ -235,7 +236,10 @@ def format_money(amount: float | None, value=None) -> str:
         for factor, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
             if size >= factor:
                 scaled = size / factor
-                number = f"{scaled:.3g}" if scaled < 1000 else f"{scaled:,.0f}" if size < _HUGE_AMOUNT else f"{size:.3g}"
+                if scaled < 1000:
+                    number = f"{scaled:.3g}"
+                else:
+                    number = f"{scaled:,.0f}" if size < _HUGE_AMOUNT else f"{size:.3g}"
                 number += suffix if size < _HUGE_AMOUNT else ""
                 break
     elif size >= 100 or size == int(size):

@@ -51,7 +51,10 @@ def template() -> str:
         indent = "  " * depth
         # under an optional parent the mark goes first, so that uncommenting the block leaves its indentation
         parent_optional = depth and _entry(entry["key"].rsplit(".", 1)[0]).get("optional", False)
-        line = f"# {indent}{written}" if parent_optional else f"{indent}# {written}" if optional else f"{indent}{written}"
+        if parent_optional:
+            line = f"# {indent}{written}"
+        else:
+            line = f"{indent}# {written}" if optional else f"{indent}{written}"
         comments = entry.get("comment", [])
         comments = [comments] if isinstance(comments, str) else comments
         for i, comment in enumerate(comments):

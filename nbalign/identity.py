@@ -56,7 +56,7 @@ def _get_params(model, deep: bool) -> dict[str, Any]:
         return _settings(model, deep)
     try:
         return get_params(deep=deep)
-    except Exception:  # an estimator whose get_params is broken still gets evaluated
+    except Exception:  # noqa: BLE001 - an estimator whose get_params is broken still gets evaluated
         return {}
 
 

@@ -68,7 +68,9 @@ _SIGN = r"[-+\u2212]"
 # A number token as typed, separators and all; whether it is well formed is checked apart, so a
 # mistake gets its own message instead of "not understood".
 _NUMBER_TOKEN = re.compile(r"(?:\d[\d,._]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?")
-_SCALE = re.compile(r"(thousand|million|billion|mio|mn|bn|k|K|M|B)(?![A-Za-z])|\s+(thousand|million|billion|mio|mn|bn|k|K|M|B)(?![A-Za-z])|(m|b)(?![A-Za-z])")
+_SCALE = re.compile(r"(thousand|million|billion|mio|mn|bn|k|K|M|B)(?![A-Za-z])"
+                    r"|\s+(thousand|million|billion|mio|mn|bn|k|K|M|B)(?![A-Za-z])"
+                    r"|(m|b)(?![A-Za-z])")
 _PREFIX = re.compile(
     rf"(?P<sign>{_SIGN})?\s*(?:(?P<symbol>{'|'.join(re.escape(s) for s in SYMBOLS)})|(?P<code>[A-Za-z]{{3}})\s*)?"
     rf"\s*(?P<sign2>{_SIGN})?"
@@ -173,7 +175,8 @@ def parse_quantity(text: str) -> Quantity:
     before, token, after = stripped[: number.start()], number.group(), stripped[number.end():]
     spaced = _SPACED_THOUSANDS.match(after) if "." not in token and "," not in token else None
     if spaced:  # 1 200 000: read, so the message can show it with commas
-        token, after = token + spaced.group().replace(" ", "").replace("\u202f", "").replace("\xa0", ""), after[spaced.end():]
+        digits = spaced.group().replace(" ", "").replace("\u202f", "").replace("\xa0", "")
+        token, after = token + digits, after[spaced.end():]
     prefix = _PREFIX.fullmatch(before)
     if prefix is None or (prefix.group("code") and prefix.group("code").upper() not in CODES):
         raise QuantityError(f"does not start with its number (`{_cut(before.strip(), 20)}` comes first)",
@@ -373,9 +376,11 @@ def kpi_statement(kpi, today: _dt.date | str | None = None) -> str:
     Examples
     --------
     >>> from nbalign.objective import KPI
-    >>> kpi_statement(KPI("share of customers who cancel within the quarter", "26.5%", "22%",
-    ...                   "2027-06-30", "VP Customer Success"), today="2026-11-28")
-    'Cut the share of customers who cancel within the quarter from 26.5% to 22% by 2027-06-30 (7 months left); accountable: VP Customer Success.'
+    >>> print(kpi_statement(KPI("share of customers who cancel within the quarter", "26.5%", "22%",
+    ...                         "2027-06-30", "VP Customer Success"), today="2026-11-28"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Cut the share of customers who cancel within the quarter from 26.5% to 22% by 2027-06-30
+    (7 months left); accountable: VP Customer Success.
     >>> kpi_statement(KPI("agents find the suggestions useful", judge="Head of Support",
     ...                   deadline="2027-01-31"), today="2026-11-28")
     'Agents find the suggestions useful, judged by Head of Support by 2027-01-31 (2 months left).'

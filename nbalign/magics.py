@@ -230,7 +230,8 @@ class NbalignMagics(Magics):
     @line_magic
     @_user_errors
     def nbalign(self, line: str = ""):
-        """nbalign commands: ``%nbalign plot | status | models | recommend | store | explain [CODE ...] | adopt NAME``."""
+        """nbalign commands: ``%nbalign plot | status | models | recommend | store | explain [CODE ...] | adopt NAME``.
+        """
         args = read_arguments(self.nbalign, line)
         if args is None:
             return

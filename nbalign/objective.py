@@ -382,15 +382,14 @@ def parse_objective(text: str, name: str = "objective", line_offset: int = 1) ->
     baseline = _parse_baseline(raw.get("baseline"), lines)
     if baseline.value is not None:
         _check_metric_range(metric, baseline.value, "baseline", lines)
-    if target is not None and baseline.value is not None:
-        if metric.improvement(target, baseline.value) <= 0:
-            better = "above" if metric.greater_is_better else "below"
-            raise ObjectiveError(
-                f"target {target:g} is not better than the baseline {baseline.value:g}: for "
-                f"{metric.label} ({'greater' if metric.greater_is_better else 'lower'} is better) "
-                f"the target must be {better} the baseline. Check which number is which.",
-                lines.get("target"),
-            )
+    if target is not None and baseline.value is not None and metric.improvement(target, baseline.value) <= 0:
+        better = "above" if metric.greater_is_better else "below"
+        raise ObjectiveError(
+            f"target {target:g} is not better than the baseline {baseline.value:g}: for "
+            f"{metric.label} ({'greater' if metric.greater_is_better else 'lower'} is better) "
+            f"the target must be {better} the baseline. Check which number is which.",
+            lines.get("target"),
+        )
     data_train, data_test = _parse_data(raw.get("data"), lines)
     if baseline.kind == "auto" and data_train is None:
         raise ObjectiveError(

@@ -136,37 +136,37 @@ def _draw_progress(axes, standing: Standing, models: list, intervals: dict[int, 
     values = list(scores)
 
     if models:
-        line = [(x, r.best_so_far) for x, r in zip(positions, models) if r.best_so_far is not None]
+        line = [(x, r.best_so_far) for x, r in zip(positions, models, strict=True) if r.best_so_far is not None]
         if line:
             axes.step([x for x, _ in line], [v for _, v in line], where="post", color=_BEST, linewidth=2,
                       alpha=0.8, label="best so far")
         recent = n - INTERVALS_DRAWN
-        bars = [(x, r.score, intervals[r.id]) for x, r in zip(positions, models) if r.id in intervals]
+        bars = [(x, r.score, intervals[r.id]) for x, r in zip(positions, models, strict=True) if r.id in intervals]
         if bars:
             lows = [score + (d["low"] - d["estimate"]) for _, score, d in bars]
             highs = [score + (d["high"] - d["estimate"]) for _, score, d in bars]
             axes.errorbar([x for x, _, _ in bars], [score for _, score, _ in bars],
-                          yerr=[[s - lo for (_, s, _), lo in zip(bars, lows)],
-                                [hi - s for (_, s, _), hi in zip(bars, highs)]],
+                          yerr=[[s - lo for (_, s, _), lo in zip(bars, lows, strict=True)],
+                                [hi - s for (_, s, _), hi in zip(bars, highs, strict=True)]],
                           fmt="none", ecolor=_MODEL, elinewidth=1.2 if not many else 0.8,
                           capsize=3 if not many else 0, alpha=0.55, zorder=2,
                           label=f"{format_level(summary.confidence)} interval vs baseline"
                                 + (f" (latest {INTERVALS_DRAWN})" if recent > 0 else ""))
             values += lows + highs
-        compared = [(x, score) for x, score, aside in zip(positions, scores, apart) if not aside]
+        compared = [(x, score) for x, score, aside in zip(positions, scores, apart, strict=True) if not aside]
         if compared:
-            axes.scatter(*zip(*compared), s=60 if not many else 14, color=_MODEL, zorder=3, label="evaluation",
-                         linewidths=0)
-        aside = [(x, score) for x, score, a in zip(positions, scores, apart) if a]
+            axes.scatter(*zip(*compared, strict=True), s=60 if not many else 14, color=_MODEL, zorder=3,
+                         label="evaluation", linewidths=0)
+        aside = [(x, score) for x, score, a in zip(positions, scores, apart, strict=True) if a]
         if aside:
-            axes.scatter(*zip(*aside), s=60 if not many else 14, facecolors="none", edgecolors=_NOTE, zorder=3,
-                         linewidths=1.2, label="set apart: not compared")
+            axes.scatter(*zip(*aside, strict=True), s=60 if not many else 14, facecolors="none", edgecolors=_NOTE,
+                         zorder=3, linewidths=1.2, label="set apart: not compared")
         if summary.best is not None and summary.best.role == "model":
             at = next(i for i, r in enumerate(models) if r.id == summary.best.id)
             axes.scatter([positions[at]], [scores[at]], s=140 if not many else 70, facecolors="none",
                          edgecolors=_BEST, linewidths=2, zorder=4, label=f"best: {_label(summary.best.name)}")
         if n <= _ANNOTATE_UP_TO:
-            for x, score in zip(positions, scores):
+            for x, score in zip(positions, scores, strict=True):
                 axes.annotate(format_score(score), (x, score), textcoords="offset points", xytext=(6, 4),
                               ha="left", fontsize=8, color="#333333")
 

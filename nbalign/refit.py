@@ -46,12 +46,12 @@ def own_randomness():
     """NumPy's and Python's global random streams are as they were after the block."""
     import numpy as np
 
-    numpy_state = np.random.get_state()
+    numpy_state = np.random.get_state()  # noqa: NPY002 - the legacy global stream is the one saved
     python_state = random.getstate()
     try:
         yield
     finally:
-        np.random.set_state(numpy_state)
+        np.random.set_state(numpy_state)  # noqa: NPY002 - and the one put back
         random.setstate(python_state)
 
 

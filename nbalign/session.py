@@ -423,7 +423,8 @@ class Session:
         self.warn(f"nbalign's store {self.store.path} was deleted while this kernel was using it. A new "
                   f"one was written with everything this session knows ({len(records)} evaluation(s) of "
                   f"{objective.name!r})." if objective else
-                  f"nbalign's store {self.store.path} was deleted while this kernel was using it; a new one was started.")
+                  f"nbalign's store {self.store.path} was deleted while this kernel was using it; "
+                  "a new one was started.")
         self._load()
         return True
 
@@ -526,7 +527,8 @@ class Session:
 
         summary = self.standing.summary
         n = summary.n_models
-        text = f"{'Restored objective' if restored else 'Objective'} {self.objective.name!r} (version {self.objective.version}): "
+        text = (f"{'Restored objective' if restored else 'Objective'} {self.objective.name!r} "
+                f"(version {self.objective.version}): ")
         text += f"{n} evaluation{'s' if n != 1 else ''}"
         if summary.best is not None:
             text += f", best {format_score(summary.best.score)} ({summary.best.name})"
@@ -534,7 +536,8 @@ class Session:
             interval = summary.progress_interval
             spread = "" if interval is None else (f" ({format_level(summary.confidence)} CI "
                                                   f"{format_percent(interval[0])} to {format_percent(interval[1])})")
-            text += f", {format_percent(summary.progress)}{spread} of the way to the target {format_score(summary.target)}"
+            text += (f", {format_percent(summary.progress)}{spread} of the way to the target "
+                     f"{format_score(summary.target)}")
         if summary.models_compared > 1:
             text += f"; {summary.models_compared} models compared on its test set"
         return text + "."

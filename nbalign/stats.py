@@ -952,7 +952,8 @@ def paired_bootstrap_average_precision(y_true, scores_a, scores_b, n_resamples: 
     _check_confidence(confidence)
     _check_resamples(n_resamples, "paired_bootstrap_average_precision")
     a_or_reference = _reference("paired_bootstrap_average_precision", scores_a, reference, scores_b)
-    y, a, b = _paired_arrays("paired_bootstrap_average_precision", y_true=y_true, pred_a=a_or_reference, pred_b=scores_b)
+    y, a, b = _paired_arrays("paired_bootstrap_average_precision", y_true=y_true, pred_a=a_or_reference,
+                             pred_b=scores_b)
     positive = _positive_mask(y, pos_label, "paired_bootstrap_average_precision")
     of_a = reference if scores_a is None else resampled_average_precision(a, positive, n_resamples, seed)
     return paired_average_precision_of(of_a, resampled_average_precision(b, positive, n_resamples, seed), confidence)

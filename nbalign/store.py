@@ -100,7 +100,8 @@ def _migrate_4(connection: sqlite3.Connection) -> None:
 def _migrate_5(connection: sqlite3.Connection) -> None:
     """The files of unsaved records already added (see :meth:`Store.recover`), by the digest of
     their content, so a file that could not be renamed afterwards is not added again."""
-    connection.execute("CREATE TABLE recovered (digest TEXT PRIMARY KEY, file TEXT NOT NULL, recovered_at TEXT NOT NULL)")
+    connection.execute("CREATE TABLE recovered (digest TEXT PRIMARY KEY, file TEXT NOT NULL, "
+                       "recovered_at TEXT NOT NULL)")
 
 
 # Ordered: migration n takes a store of schema n - 1 to schema n. Never edit a released one.

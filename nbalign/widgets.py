@@ -93,15 +93,15 @@ def panel_html(message: dict) -> str:
     if intent:
         parts.append(f"<div data-testid='nbalign-panel-intent'>{escape(intent)}</div>")
     level = f"{format_level(summary.get('confidence') or 0.95)} CI"
+    caption = f"baseline {format_score(summary.get('baseline'))} · target {format_score(summary.get('target'))}"
     parts.append(_meter(objective["metric"]["label"], summary.get("progress"), summary.get("progress_interval"),
-                        f"baseline {format_score(summary.get('baseline'))} · target {format_score(summary.get('target'))}",
-                        "nbalign-panel-metric", summary.get("progress_interval_label") or level))
+                        caption, "nbalign-panel-metric", summary.get("progress_interval_label") or level))
     business = summary.get("business") or {}
     kpi = business.get("kpi")
     if kpi is not None:
+        caption = f"{kpi['current']} → {kpi['projected']} projected with {kpi['model']} · target {kpi['target']}"
         parts.append(_meter(f"KPI: {kpi['name']}", kpi.get("progress"), kpi.get("progress_interval"),
-                            f"{kpi['current']} → {kpi['projected']} projected with {kpi['model']} · target {kpi['target']}",
-                            "nbalign-panel-kpi", level))
+                            caption, "nbalign-panel-kpi", level))
     value = business.get("value")
     if value is not None:
         parts.append(f"<div style='color:{_MUTED}'>{escape(value['text'])}</div>")
@@ -131,11 +131,11 @@ def _meter(title: str, progress, interval, caption: str, testid: str, label: str
     """A progress bar from 0% to 100%, its percent, its interval (``label`` says which) and a caption."""
     percent = "—" if progress is None else format_percent(progress)
     fill = 0 if progress is None else max(0.0, min(1.0, progress)) * 100
-    spread = "" if not interval else f" <span style='color:{_MUTED}'>({escape(label)} {format_percent(interval[0])} " \
-                                     f"to {format_percent(interval[1])})</span>"
+    spread = "" if not interval else (f" <span style='color:{_MUTED}'>({escape(label)} {format_percent(interval[0])} "
+                                      f"to {format_percent(interval[1])})</span>")
     colour = _TONES["good"] if progress is not None and progress >= 1 else _TONES["neutral"]
-    return (f"<div data-testid='{testid}' style='margin-top:6px'><div><span style='color:{_MUTED}'>{escape(title)}</span> "
-            f"<strong>{percent}</strong>{spread}</div>"
+    return (f"<div data-testid='{testid}' style='margin-top:6px'>"
+            f"<div><span style='color:{_MUTED}'>{escape(title)}</span> <strong>{percent}</strong>{spread}</div>"
             f"<div style='height:8px;border-radius:4px;background:var(--jp-layout-color3, #e0e0e0);overflow:hidden'>"
             f"<div style='height:100%;width:{fill:.1f}%;background:{colour}'></div></div>"
             f"<div style='color:{_MUTED};font-size:12px'>{escape(caption)}</div></div>")
@@ -178,14 +178,16 @@ def chart_svg(standing: dict, width: int = 560, height: int = 160) -> str:
     baseline, target = summary.get("baseline"), summary.get("target")
     # Two labels closer than a line of text apart: the baseline's goes to the left end.
     crowded = baseline is not None and target is not None and abs(y(baseline) - y(target)) < 12
-    for key, label, colour, dash in (("baseline", "baseline", _MUTED, "4 3"), ("target", "target", _TONES["good"], "6 3")):
+    reference_lines = (("baseline", "baseline", _MUTED, "4 3"), ("target", "target", _TONES["good"], "6 3"))
+    for key, label, colour, dash in reference_lines:
         value = summary.get(key)
         if value is not None:
             at, anchor = (left + 2, "start") if crowded and key == "baseline" else (width - right, "end")
             parts.append(f"<line x1='{left}' x2='{width - right}' y1='{y(value):.1f}' y2='{y(value):.1f}' "
                          f"stroke='{colour}' stroke-dasharray='{dash}'/><text x='{at}' "
                          f"y='{y(value) - 3:.1f}' text-anchor='{anchor}' font-size='10' fill='{colour}'>{label}</text>")
-    best_points = [f"{x(i) - step / 2:.1f},{y(row['best_so_far']):.1f} {x(i) + step / 2:.1f},{y(row['best_so_far']):.1f}"
+    best_points = [f"{x(i) - step / 2:.1f},{y(row['best_so_far']):.1f} "
+                   f"{x(i) + step / 2:.1f},{y(row['best_so_far']):.1f}"
                    for i, row in enumerate(rows) if row.get("best_so_far") is not None and not _apart(row)]
     if best_points:
         parts.append(f"<polyline points='{' '.join(best_points)}' fill='none' stroke='{_TONES['neutral']}' "
@@ -646,8 +648,8 @@ class ObjectiveForm:
         try:
             self.validate()
         except Exception as exc:  # noqa: BLE001 - a form that cannot check still lets the user type
-            self.general.value = f"<span style='color:{_TONES['bad']}'>nbalign could not check the form " \
-                                 f"({escape(type(exc).__name__)}: {escape(str(exc))}).</span>"
+            self.general.value = (f"<span style='color:{_TONES['bad']}'>nbalign could not check the form "
+                                  f"({escape(type(exc).__name__)}: {escape(str(exc))}).</span>")
 
     def validate(self):
         """Parse the cell the form stands for; put the parser's message under its field."""

@@ -83,7 +83,7 @@ class Kernel:
     def declare(self, metric: str | None = None, new_baseline: bool = False):
         rng = self.rng
         self.metric = metric or self.metric
-        low, high, target = METRICS[self.metric]
+        low, _, target = METRICS[self.metric]
         choices = ["first", f"{(low + target) / 2:.2f}" if self.metric != "logloss" else "0.6", "lr"]
         current = self.session.objective.baseline if self.session.objective else None
         if new_baseline and current is not None:
@@ -143,7 +143,8 @@ def sequence(seed: int, n_steps: int, folder: Path) -> dict:
             op = "new version"
         elif op == "baseline":
             kernel.declare(new_baseline=True)
-            op = f"baseline change to {kernel.session.objective.baseline.label or kernel.session.objective.baseline.kind}"
+            baseline = kernel.session.objective.baseline
+            op = f"baseline change to {baseline.label or baseline.kind}"
         elif op in ("record", "update"):
             names = [r.name for r in kernel.session.records if r.role == "model"] if op == "update" else []
             name = rng.choice(names or NAMES)

@@ -179,7 +179,7 @@ def originals():
 
 
 def test_unloading_restores_every_function_and_method_by_identity(shell, cancer):
-    import sklearn.metrics  # noqa: F401 - present before loading, so patched at once
+    import sklearn.metrics  # present before loading, so patched at once
 
     before = originals()
     shell.user_ns["auc"] = sklearn.metrics.roc_auc_score
@@ -316,7 +316,8 @@ def test_cross_val_score_is_a_cross_validation_kept_apart(watched):
     (record,) = logged()
     assert record.kind == "cv" and record.metric == "auc" and record.cv["folds"] == 4
     assert record.score == pytest.approx(sum(record.cv["scores"]) / 4)
-    assert record.reported == {"metric": "cross_val_score (accuracy)", "value": pytest.approx(float(scores.mean()))}  # what the user called, by name
+    # what the user called, by name
+    assert record.reported == {"metric": "cross_val_score (accuracy)", "value": pytest.approx(float(scores.mean()))}
     row = active_session().standing.row(record.id)
     assert row.verdict == "cross_validation" and active_session().standing.summary.best is None
 
@@ -386,8 +387,8 @@ def test_a_search_on_another_metric_is_cross_validated_again_on_the_objectives(w
     run(watched, "%config NbalignMagics.refit_budget = 60")  # however slow this machine
     run(watched, "from sklearn.model_selection import GridSearchCV\n"
                  "from sklearn.tree import DecisionTreeClassifier\n"
-                 "search = GridSearchCV(DecisionTreeClassifier(random_state=0), {'min_samples_leaf': list(range(1, 21))}, "
-                 "cv=3).fit(X_train, y_train)")  # scored by accuracy
+                 "search = GridSearchCV(DecisionTreeClassifier(random_state=0), "
+                 "{'min_samples_leaf': list(range(1, 21))}, cv=3).fit(X_train, y_train)")  # scored by accuracy
     (record,) = logged()
     search = watched.user_ns["search"]
     assert record.cv["folds"] == 3 and record.params["min_samples_leaf"] == search.best_params_["min_samples_leaf"]
@@ -456,24 +457,24 @@ def test_autolog_in_a_real_kernel_through_nbclient(tmp_path, monkeypatch):
     monkeypatch.setenv("NBALIGN_STORE", str(tmp_path / "nbalign.db"))
     cells = [
         "%load_ext nbalign",
-        "from sklearn.datasets import load_breast_cancer\n"
-        "from sklearn.model_selection import train_test_split, cross_val_score, GridSearchCV\n"
-        "from sklearn.linear_model import LogisticRegression\n"
-        "from sklearn.tree import DecisionTreeClassifier\n"
-        "from sklearn.metrics import roc_auc_score\n"
-        "import sklearn.metrics\n"
-        "original = sklearn.metrics.roc_auc_score.__wrapped__\n"
-        "X, y = load_breast_cancer(return_X_y=True, as_frame=True)\n"
-        "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0, stratify=y)",
+        ("from sklearn.datasets import load_breast_cancer\n"
+         "from sklearn.model_selection import train_test_split, cross_val_score, GridSearchCV\n"
+         "from sklearn.linear_model import LogisticRegression\n"
+         "from sklearn.tree import DecisionTreeClassifier\n"
+         "from sklearn.metrics import roc_auc_score\n"
+         "import sklearn.metrics\n"
+         "original = sklearn.metrics.roc_auc_score.__wrapped__\n"
+         "X, y = load_breast_cancer(return_X_y=True, as_frame=True)\n"
+         "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0, stratify=y)"),
         OBJECTIVE,
-        "tree = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X_train, y_train)\n"
-        "roc_auc_score(y_test, tree.predict_proba(X_test)[:, 1])",
+        ("tree = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X_train, y_train)\n"
+         "roc_auc_score(y_test, tree.predict_proba(X_test)[:, 1])"),
         "cross_val_score(LogisticRegression(max_iter=5000), X_train, y_train, cv=3).mean()",
-        "search = GridSearchCV(DecisionTreeClassifier(random_state=0), {'max_depth': [2, 3]}, cv=3,"
-        " scoring='roc_auc').fit(X_train, y_train)",
-        "from nbalign.session import active_session\n"
-        "import json\n"
-        "print(json.dumps([[r.name, r.kind, r.source] for r in active_session().records]))",
+        ("search = GridSearchCV(DecisionTreeClassifier(random_state=0), {'max_depth': [2, 3]}, cv=3,"
+         " scoring='roc_auc').fit(X_train, y_train)"),
+        ("from nbalign.session import active_session\n"
+         "import json\n"
+         "print(json.dumps([[r.name, r.kind, r.source] for r in active_session().records]))"),
         "%unload_ext nbalign",
         "print(sklearn.metrics.roc_auc_score is original, roc_auc_score is original)",
     ]
@@ -543,8 +544,8 @@ def test_a_search_scored_in_one_line_is_scored_from_the_users_predictions(watche
     """The evaluation at the end of the cell reuses what the user's predict_proba returned: the
     search predicts once, as without nbalign."""
     run(watched, "from sklearn.model_selection import GridSearchCV\n"
-                 "search = GridSearchCV(RandomForestClassifier(n_estimators=10, random_state=0), {'max_depth': [2, 3]}, "
-                 "cv=3, scoring='roc_auc').fit(X_train, y_train)")
+                 "search = GridSearchCV(RandomForestClassifier(n_estimators=10, random_state=0), "
+                 "{'max_depth': [2, 3]}, cv=3, scoring='roc_auc').fit(X_train, y_train)")
     best, calls = watched.user_ns["search"].best_estimator_, []
     original = best.predict_proba
     best.predict_proba = lambda X: calls.append(1) or original(X)  # the search predicts through its best estimator

@@ -23,9 +23,8 @@ from nbalign.evaluation import evaluate_model
 from nbalign.objective import parse_objective
 from nbalign.session import Session
 
-
-AUTO = "%%objective {name}\nmetric: {metric}\ntarget: {target}\nbaseline: auto\n" \
-       "data:\n  train: X_train, y_train\n  test: X_test, y_test"
+AUTO = ("%%objective {name}\nmetric: {metric}\ntarget: {target}\nbaseline: auto\n"
+        "data:\n  train: X_train, y_train\n  test: X_test, y_test")
 
 
 def run(shell, code):
@@ -136,7 +135,7 @@ def test_loans_get_a_constant_floor_and_a_linear_baseline_to_beat(ready, loans):
     assert len(names) == 8 and all("=" in n or n in loans["X_train"].columns for n in names)
     # a model is judged against the linear baseline
     ready.user_ns["forest"] = _forest(loans)
-    result, _ = run(ready, "%evaluate forest")
+    run(ready, "%evaluate forest")
     row = session.standing.rows[-1]
     assert row.change_vs_baseline == pytest.approx(row.score - linear.score)
     assert row.vs_baseline.method.startswith("paired bootstrap")
@@ -147,7 +146,7 @@ def _forest(data):
 
     X = data["X_train"]
     return HistGradientBoostingClassifier(categorical_features="from_dtype", random_state=0).fit(
-        X.astype({c: "category" for c in X.select_dtypes(object).columns}), data["y_train"])
+        X.astype(dict.fromkeys(X.select_dtypes(object).columns, "category")), data["y_train"])
 
 
 def test_ames_prices_get_a_ridge_baseline_in_dollars(ready, ames):
@@ -264,7 +263,7 @@ def test_above_the_row_limit_the_linear_model_is_fitted_on_a_stratified_seeded_s
     monkeypatch.setattr(auto_baseline, "ROW_LIMIT", 300)
     frame, y = synthetic(1600)
     data = split(frame, y)
-    session, captured = declare(ready, data, name="large", metric="auc", target=0.9)
+    _, captured = declare(ready, data, name="large", metric="auc", target=0.9)
     assert "fitting the linear baseline on a sample of 300 of 1,200 rows (stratified, seed 0)…" in captured.stdout
     assert "a sample of 300 of 1,200 rows (stratified, seed 0): above 300 training rows" in card_text(captured)
     fitted = auto_baseline.fit_baselines(data["X_train"], data["y_train"])
@@ -299,7 +298,7 @@ def test_an_older_store_with_a_constant_baseline_is_still_judged_against_it(priv
     (record,) = session.records
     assert session.standing.summary.baseline == record.score
     model = _forest(loans)
-    X_test = loans["X_test"].astype({c: "category" for c in loans["X_test"].select_dtypes(object).columns})
+    X_test = loans["X_test"].astype(dict.fromkeys(loans["X_test"].select_dtypes(object).columns, "category"))
     row = session.record(evaluate_model(session.objective, model, X_test, loans["y_test"], "forest"))
     assert row.change_vs_baseline == pytest.approx(row.score - record.score)
     assert row.vs_baseline is not None, "paired with the constant baseline"

@@ -176,7 +176,8 @@ def test_the_target_type_of_integer_labels_is_scikit_learns(labels, container):
 
     y = {"array": lambda: np.array(labels), "series": lambda: pd.Series(labels),
          "uint8": lambda: np.array(labels).astype(np.uint8) if min(labels) >= 0 else np.array(labels),
-         "nullable": lambda: pd.Series(labels + [None], dtype="Int64" if not isinstance(labels[0], bool) else "boolean"),
+         "nullable": lambda: pd.Series(labels + [None],
+                                       dtype="Int64" if not isinstance(labels[0], bool) else "boolean"),
          }[container]()
     try:
         expected = type_of_target(y)

@@ -182,10 +182,11 @@ def test_a_model_a_hair_below_a_stated_baseline_is_within_the_noise_and_says_so_
 
 
 def test_target_reached_says_whether_it_holds_with_confidence():
-    y, a, b = binary(n=2000, seed=4, noise=(0.5, 0.5))
+    y, _, b = binary(n=2000, seed=4, noise=(0.5, 0.5))
     auc = skm.roc_auc_score(y, np.float32(b))
     sure, _ = judged([("m", b, 100)], f"metric: auc\nbaseline: 0.5\ntarget: {auc - 0.05:.3f}", y)
-    assert sure.summary.banner.code == "NBA305" and "It holds with confidence (95% interval" in sure.summary.banner.message
+    assert sure.summary.banner.code == "NBA305"
+    assert "It holds with confidence (95% interval" in sure.summary.banner.message
     just, _ = judged([("m", b, 100)], f"metric: auc\nbaseline: 0.5\ntarget: {auc - 0.001:.4f}", y)
     assert just.summary.banner.code == "NBA305"
     assert "Its interval still reaches below the target (95% interval" in just.summary.banner.message
@@ -223,7 +224,8 @@ def test_many_models_on_one_test_set_are_flagged_once_as_reuse():
     flagged = [r.name for r in standing.rows if any(f.code == "NBA202" for f in r.findings)]
     assert flagged == [f"m{REUSE_LIMIT}"]  # the 21st model, once
     assert standing.summary.models_compared == REUSE_LIMIT + 3
-    assert f"{REUSE_LIMIT + 1} models have now been compared on this test set" in standing.rows[REUSE_LIMIT].findings[0].message
+    message = standing.rows[REUSE_LIMIT].findings[0].message
+    assert f"{REUSE_LIMIT + 1} models have now been compared on this test set" in message
 
 
 def test_models_are_measured_against_the_baseline_model_until_one_beats_it_and_it_can_be_the_one_to_ship():

@@ -144,10 +144,12 @@ PICKLING = {
     "pickle_method": "again = pickle.loads(pickle.dumps(pipe.predict_proba))\n"
                      "print(np.array_equal(again(X_test), pipe.predict_proba(X_test)))",
     "joblib": "from joblib import Parallel, delayed\n"
-              "print([int(p.sum()) for p in Parallel(n_jobs=2)(delayed(pipe.predict)(X_test[i::2]) for i in range(2))])",
+              "print([int(p.sum()) for p in Parallel(n_jobs=2)(delayed(pipe.predict)(X_test[i::2]) "
+              "for i in range(2))])",
     "process_pool": "from concurrent.futures import ProcessPoolExecutor\n"
                     "with ProcessPoolExecutor(2) as pool:\n"
-                    "    print([round(float(p.sum()), 9) for p in pool.map(pipe.predict_proba, [X_test[:50], X_test[50:]])])",
+                    "    print([round(float(p.sum()), 9) "
+                    "for p in pool.map(pipe.predict_proba, [X_test[:50], X_test[50:]])])",
     "notebook_class": "class Clip(BaseEstimator, TransformerMixin):\n"
                       "    def __init__(self, low=-3.0, high=3.0):\n"
                       "        self.low, self.high = low, high\n"
@@ -160,9 +162,11 @@ PICKLING = {
     "by_value": "import cloudpickle, subprocess\n"
                 "shipped = cloudpickle.dumps(Clip)\n"
                 "code = ('import pickle, sys; cls = pickle.loads(sys.stdin.buffer.read()); '\n"
-                "        'print(sorted(type(v).__name__ for k, v in vars(cls).items() if k in (\"fit\", \"transform\")), '\n"
+                "        'print(sorted(type(v).__name__ for k, v in vars(cls).items() "
+                "if k in (\"fit\", \"transform\")), '\n"
                 "        '\"nbalign\" in sys.modules)')\n"
-                "print(subprocess.run([sys.executable, '-c', code], input=shipped, capture_output=True).stdout.decode())",
+                "print(subprocess.run([sys.executable, '-c', code], input=shipped, "
+                "capture_output=True).stdout.decode())",
     "predict_error": "pipe.predict('not a table')",
     "metric_error": "roc_auc_score([0, 1, 1], [0.2, 0.8])",
     "cv_error": "cross_val_score(SVC(), X_train, y_train, cv='five')",
@@ -250,11 +254,11 @@ def test_the_random_streams_are_the_users_after_all_of_it(notebook_a):
 USER_B = [
     DATA,
     CROSS_VALIDATION["multiclass"],
-    "forest = RandomForestClassifier(n_estimators=20).fit(X_train, y_train)\n"  # left to chance: the global stream
-    "print(roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1]))",
+    ("forest = RandomForestClassifier(n_estimators=20).fit(X_train, y_train)\n"  # left to chance: the global stream
+     "print(roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1]))"),
     # 20 candidates: the best one's 3 refits on ROC AUC are a small share of the cell, so autolog lets them in
-    "search = GridSearchCV(RandomForestClassifier(n_estimators=10), {'min_samples_leaf': list(range(1, 21))}, cv=3)"
-    ".fit(X_train, y_train)\nprint(search.best_params_, round(search.best_score_, 12))",
+    ("search = GridSearchCV(RandomForestClassifier(n_estimators=10), {'min_samples_leaf': list(range(1, 21))}, cv=3)"
+     ".fit(X_train, y_train)\nprint(search.best_params_, round(search.best_score_, 12))"),
     "print(roc_auc_score(y_test, search.predict_proba(X_test)[:, 1]))",
     "print(np.random.rand(), random.random())",
 ]
@@ -330,7 +334,8 @@ def test_interrupting_the_tuning_keeps_the_evaluation(tmp_path):
     """Item 5: Ctrl-C while the threshold is being chosen stops the choice, with one line; the
     evaluation was recorded before it began and stays in the history."""
     cells = ["%load_ext nbalign", DATA, VALUE, SLOW, "%evaluate slow --tune",
-             "from nbalign.session import active_session\nprint(json.dumps([r.name for r in active_session().records]))",
+             ("from nbalign.session import active_session\n"
+              "print(json.dumps([r.name for r in active_session().records]))"),
              "%nbalign models"]
     done = execute(cells, tmp_path, interrupt={4: 4.0})
     text = "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in done[4].outputs)

@@ -157,7 +157,8 @@ def test_fit_identity_sees_every_tree_of_a_forest_and_a_boosted_model(cancer):
 
     boosted = HistGradientBoostingClassifier(random_state=None).fit(X_train, y_train)
     # no early stopping nor subsampling here: a second fit learns the same trees, seeds aside
-    assert fit_identity(HistGradientBoostingClassifier(random_state=None).fit(X_train, y_train)) == fit_identity(boosted)
+    unseeded = HistGradientBoostingClassifier(random_state=None).fit(X_train, y_train)
+    assert fit_identity(unseeded) == fit_identity(boosted)
     assert fit_identity(HistGradientBoostingClassifier().fit(X_train[:300], y_train[:300])) != fit_identity(boosted)
     nudged = copy.deepcopy(boosted)
     nudged._predictors[-1][0].nodes["value"][-1] += 1e-9  # one leaf of the last tree
@@ -175,7 +176,8 @@ def test_fit_identity_of_meta_estimators_and_models_keeping_their_data(cancer):
     assert fit_identity(search().fit(X, y)) == fit_identity(search().fit(X, y))
     assert fit_identity(search().fit(X[:200], y[:200])) != fit_identity(search().fit(X, y))
     calibrated = CalibratedClassifierCV(SVC(), cv=3)
-    assert fit_identity(clone(calibrated).fit(X[:200], y[:200])) != fit_identity(clone(calibrated).fit(X[200:], y[200:]))
+    first_half, second_half = clone(calibrated).fit(X[:200], y[:200]), clone(calibrated).fit(X[200:], y[200:])
+    assert fit_identity(first_half) != fit_identity(second_half)
     # nearest neighbours keep their training rows privately; a query does not change what was learned
     neighbours = KNeighborsClassifier(algorithm="kd_tree").fit(X[:200, :4], y[:200])
     before = fit_identity(neighbours)
@@ -298,7 +300,8 @@ def test_pandas_columns_of_every_kind_agree_with_their_numpy_form():
     # content of cells counts: a list as a tuple or array is the same, dict keys in any order
     as_tuples = frame.assign(tags=[tuple(t) for t in frame["tags"]], vector=[v.tolist() for v in frame["vector"]])
     assert fingerprint(as_tuples, None) == base
-    assert frame["attrs"][0] == frame["attrs"][2] and fingerprint(frame["attrs"][:1], None) == fingerprint(frame["attrs"][2:3], None)
+    assert frame["attrs"][0] == frame["attrs"][2]
+    assert fingerprint(frame["attrs"][:1], None) == fingerprint(frame["attrs"][2:3], None)
 
 
 @pytest.mark.parametrize("column", list(every_kind_of_column().columns))
@@ -309,7 +312,8 @@ def test_one_changed_cell_of_any_kind_changes_the_fingerprint(column):
     assert fingerprint(changed, None) != fingerprint(frame, None)
     new = {"tags": ["a", "c"], "attrs": {"a": 2}, "vector": np.arange(3.0) * 2, "flag": True,
            "seen": pd.Timestamp("2024-04-01 01:00"), "seen_utc": pd.Timestamp("2024-04-01 01:00", tz="Europe/Paris"),
-           "waited": pd.Timedelta("1min"), "species": "virginica", "name": "virginica", "text": "virginica"}.get(column, 99)
+           "waited": pd.Timedelta("1min"), "species": "virginica", "name": "virginica",
+           "text": "virginica"}.get(column, 99)
     cells = frame[column].to_list()
     assert not (isinstance(cells[1], type(new)) and np.array_equal(cells[1], new, equal_nan=False))
     cells[1] = new
@@ -323,7 +327,8 @@ def test_strings_are_not_numbers_and_every_missing_value_is_one():
                pd.Series([1, pd.NA], dtype=object), [1, float("nan")]]
     assert len({fingerprint(m, None) for m in missing}) == 1
     assert fingerprint([dt.date(2024, 1, 2)], None) == fingerprint(pd.to_datetime(["2024-01-02"]), None)
-    assert fingerprint(np.array(["a", "b"]), None) == fingerprint(["a", "b"], None) == fingerprint(pd.array(["a", "b"]), None)
+    assert (fingerprint(np.array(["a", "b"]), None) == fingerprint(["a", "b"], None)
+            == fingerprint(pd.array(["a", "b"]), None))
 
 
 def test_large_data_sees_one_value_and_row_order_anywhere(cancer):
@@ -384,7 +389,8 @@ def test_a_regression_metric_on_a_classifier_is_one_message(cancer):
     tree = DecisionTreeClassifier(max_depth=2).fit(X_train, y_train)
     for metric in ("rmse", "r2", "mae"):
         with pytest.raises(EvaluationError, match=r"regression metric, but tree is a classifier"):
-            evaluate_model(objective(metric, target="0.99" if metric == "r2" else "0.1", baseline="0.5"), tree, X_test, y_test, "tree")
+            evaluate_model(objective(metric, target="0.99" if metric == "r2" else "0.1", baseline="0.5"),
+                           tree, X_test, y_test, "tree")
 
 
 def test_a_ranking_metric_on_a_model_without_scores_is_one_message(cancer):
@@ -439,7 +445,7 @@ class StumpBooster:
     def predict(self, X):
         X = np.asarray(X, dtype=float)
         margin = np.full(len(X), self.base_score)
-        for f, t, lo, hi in zip(self.features, self.thresholds, self.left, self.right):
+        for f, t, lo, hi in zip(self.features, self.thresholds, self.left, self.right, strict=True):
             margin += np.where(X[:, f] <= t, lo, hi)
         return 1 / (1 + np.exp(-margin))
 

@@ -449,8 +449,8 @@ def test_the_template_the_form_and_the_parser_come_from_one_grammar():
     generated = Path(__file__).resolve().parents[1] / "labextension" / "src" / "template.generated.ts"
     assert generated.read_text(encoding="utf-8") == grammar.typescript(), \
         "stale: run `python -m nbalign.grammar > labextension/src/template.generated.ts`"
-    assert objective.TOP_KEYS == grammar.children() and objective.KPI_KEYS == grammar.children("kpi")
-    assert objective.STOP_KEYS == grammar.children("stop") and objective.DATA_KEYS == grammar.children("data")
+    assert grammar.children() == objective.TOP_KEYS and grammar.children("kpi") == objective.KPI_KEYS
+    assert grammar.children("stop") == objective.STOP_KEYS and grammar.children("data") == objective.DATA_KEYS
     assert [key for key, _ in widgets.FORM_FIELDS] == [f["key"] for f in grammar.form_fields()]
     cell = parse_objective(grammar.template().split("\n", 1)[1], name="my_objective")
     assert cell.metric.scorer == "average_precision" and cell.kpi.owner == "<who is accountable>"

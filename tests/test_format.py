@@ -67,7 +67,8 @@ def test_two_scores_a_message_compares_read_differently_when_they_differ():
 def test_a_small_threshold_shows_its_digits():
     from nbalign.format import format_small
 
-    assert [format_small(v) for v in (0.02, 500, 0.00026, 0.0, None)] == ["0.020", "500.0", "0.00026", "0.000", "\u2014"]
+    assert [format_small(v) for v in (0.02, 500, 0.00026, 0.0, None)] == [
+        "0.020", "500.0", "0.00026", "0.000", "\u2014"]
 
 
 HUGE_AND_TINY = [1e30, 1e-300, -1e30, 1e308, -1e308, 1.23456e30, 5e-324]

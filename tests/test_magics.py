@@ -206,7 +206,8 @@ def test_baseline_auto_fits_a_constant_floor_and_a_linear_baseline(loaded):
     assert linear.name == "linear baseline" and linear.estimator == "sklearn.pipeline.Pipeline"
     assert session.standing.summary.baseline == linear.score > 0.99  # scaled logistic regression on this data
     card = captured.outputs[-1].data["text/plain"]
-    assert "Constant model (the floor): ROC AUC 0.500" in card and f"Linear model (to beat): ROC AUC {linear.score:.3f}" in card
+    assert "Constant model (the floor): ROC AUC 0.500" in card
+    assert f"Linear model (to beat): ROC AUC {linear.score:.3f}" in card
 
 
 def test_baseline_model_variable(loaded):
@@ -280,7 +281,8 @@ def test_a_broken_view_is_one_warning_and_the_cell_still_runs(loaded, objective_
 
 def test_user_text_is_escaped_inline(loaded):
     run(loaded, "%%objective x\noutcome: <script>alert(1)</script>\nmetric: auc\ntarget: 0.999")
-    result, _ = run(loaded, "import nbalign\nnbalign.evaluate(logreg, X_test, y_test, name='<img src=x onerror=alert(1)>')")
+    result, _ = run(loaded, "import nbalign\n"
+                            "nbalign.evaluate(logreg, X_test, y_test, name='<img src=x onerror=alert(1)>')")
     html = result.result._repr_mimebundle_()["text/html"]
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     _, captured = run(loaded, "%objective")
@@ -411,7 +413,8 @@ def test_each_evaluation_shows_itself_in_a_loop_on_an_assigned_line_and_per_magi
     def shown(captured):
         return [o.data["text/plain"].split(":")[0] for o in captured.outputs if "text/plain" in o.data]
 
-    _, captured = run(loaded, "for m in [stump, logreg]:\n    nbalign.evaluate(m, name=f'in a loop {m.__class__.__name__}')")
+    _, captured = run(loaded, "for m in [stump, logreg]:\n"
+                              "    nbalign.evaluate(m, name=f'in a loop {m.__class__.__name__}')")
     assert shown(captured) == ["in a loop DecisionTreeClassifier", "in a loop Pipeline"]
     _, captured = run(loaded, "result = nbalign.evaluate(forest)")
     assert shown(captured) == ["forest"]
@@ -492,7 +495,8 @@ def test_models_shows_what_each_model_costs(loaded, objective_text):
     result, captured = run(loaded, "%nbalign models")
     assert result.success
     text = captured.outputs[0].data["text/plain"]
-    assert text.splitlines()[0].split() == ["model", "metric", "score", "verdict", "vs", "the", "best", "before", "it", "(95%", "CI)", "cost"]
+    assert text.splitlines()[0].split() == ["model", "metric", "score", "verdict", "vs", "the", "best", "before", "it",
+                                            "(95%", "CI)", "cost"]
     assert "logreg" in text and "91 parameters" in text and "ms per 1k rows" in text
     forest_line = next(line for line in text.splitlines() if line.startswith("forest"))
     tested = session.standing.rows[-1].vs_best
@@ -528,7 +532,8 @@ def test_an_integer_valued_regression_target_gets_a_constant_regressor(loaded):
                                    "data:\n  train: Xh_train, yh_train\n  test: Xh_test, yh_test")
     assert result.success, captured.stdout + captured.stderr
     constant, _linear = nbalign.active_session().records
-    assert constant.estimator == "sklearn.dummy.DummyRegressor" and "ridge regression" in captured.outputs[-1].data["text/plain"]
+    assert constant.estimator == "sklearn.dummy.DummyRegressor"
+    assert "ridge regression" in captured.outputs[-1].data["text/plain"]
     result, _ = run(loaded, "%evaluate ridge")
     # the linear baseline is a ridge regression too (on scaled columns): ridge, measured against
     # it, is not distinguishable from it
@@ -560,8 +565,8 @@ def test_within_a_cell_views_are_told_at_a_pace_and_once_more_when_it_ends(loade
     session.subscribe(lambda type_, message: received.append(message))
     # a clone: the session's fixture models are shared with other tests' modules
     result, _ = run(loaded, "import nbalign\nfrom sklearn.base import clone\nfor c in (0.01, 0.1, 1.0, 10.0, 100.0):\n"
-                            "    nbalign.evaluate(clone(logreg).set_params(logisticregression__C=c).fit(X_train, y_train), "
-                            "X_test, y_test, name=f'C={c}')")
+                            "    nbalign.evaluate(clone(logreg).set_params(logisticregression__C=c)"
+                            ".fit(X_train, y_train), X_test, y_test, name=f'C={c}')")
     assert result.success
     assert 1 <= len(received) <= 2  # the loop takes well under the pace of a second
     assert [row["name"] for row in received[-1]["standing"]["rows"]][-5:] == [

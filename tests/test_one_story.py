@@ -203,13 +203,13 @@ def test_every_view_names_the_same_best_model_to_ship_intervals_and_banner(drawn
 
     # %nbalign models: every row's verdict in the judge's words; no change for a row set apart
     table = ModelsTable(standing, records)._rows()
-    for row, line in zip(shown["rows"], table):
+    for row, line in zip(shown["rows"], table, strict=True):
         assert line[3] == row["word"]
         if row["apart"]:
             assert line[4] == ""
 
     # the inline line of every row: its word, its findings, and its interval against the baseline
-    for row_object, row in zip(standing.rows, shown["rows"]):
+    for row_object, row in zip(standing.rows, shown["rows"], strict=True):
         text = evaluation_text(row_object, standing, records[row["id"] - 1])
         if row["role"] == "model":
             assert f"  {row['word']}" in text.splitlines()[0]
@@ -226,7 +226,7 @@ def test_every_view_names_the_same_best_model_to_ship_intervals_and_banner(drawn
     legend = [t.get_text() for t in progress_axes.get_legend().get_texts()] if progress_axes.get_legend() else []
     models = [r for r in shown["rows"] if r["role"] == "model" and r["verdict"] != "other_metric"]
     line = [r["best_so_far"] for r in models if not r["apart"] and r["best_so_far"] is not None]
-    drawn_line = [list(l.get_ydata()) for l in progress_axes.get_lines() if l.get_label() == "best so far"]
+    drawn_line = [list(a.get_ydata()) for a in progress_axes.get_lines() if a.get_label() == "best so far"]
     assert (drawn_line[0] if drawn_line else []) == pytest.approx(line)
     best_in_plot = _names(r"best: (.+)", legend)
     assert best_in_plot == ([best["name"]] if best is not None and best["role"] == "model" else [])

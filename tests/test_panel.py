@@ -75,12 +75,12 @@ def test_the_panel_through_a_real_kernel_with_its_widget_state_saved(tmp_path, m
     monkeypatch.setenv("NBALIGN_STORE", str(tmp_path / "nbalign.db"))
     cells = [
         "%load_ext nbalign",
-        "from sklearn.datasets import load_breast_cancer\n"
-        "from sklearn.model_selection import train_test_split\n"
-        "from sklearn.linear_model import LogisticRegression\n"
-        "from sklearn.tree import DecisionTreeClassifier\n"
-        "X, y = load_breast_cancer(return_X_y=True, as_frame=True)\n"
-        "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0, stratify=y)",
+        ("from sklearn.datasets import load_breast_cancer\n"
+         "from sklearn.model_selection import train_test_split\n"
+         "from sklearn.linear_model import LogisticRegression\n"
+         "from sklearn.tree import DecisionTreeClassifier\n"
+         "X, y = load_breast_cancer(return_X_y=True, as_frame=True)\n"
+         "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0, stratify=y)"),
         "%%objective cancer\nmetric: auc\ntarget: 0.999\nbaseline: first\ndata:\n  test: X_test, y_test",
         "%nbalign panel",
         "tree = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X_train, y_train)\n%evaluate tree",

@@ -104,7 +104,7 @@ def test_error_bars_are_each_models_interval_against_the_baseline(churn):
     expected = [(i, r.score + r.vs_baseline.low - r.vs_baseline.estimate,
                  r.score + r.vs_baseline.high - r.vs_baseline.estimate) for i, r in enumerate(models, start=1)]
     assert np.allclose(bars, expected)
-    assert all(low < r.score < high for (_, low, high), r in zip(bars, models))
+    assert all(low < r.score < high for (_, low, high), r in zip(bars, models, strict=True))
     assert "95% interval vs baseline" in legend_texts(progress)
     low, high = progress.get_ylim()
     assert low < min(b[1] for b in bars) and high > max(b[2] for b in bars), "every bar inside the axes"
@@ -125,7 +125,7 @@ def test_the_frontier_is_the_models_no_other_beats_on_both_cost_and_score(churn)
     # by hand: sorted by prediction time, each frontier model scores better than every cheaper one
     by_cost = sorted(CHURN_MODELS, key=lambda m: m[2])
     frontier, best = [], -1.0
-    for name, _, ms, _ in by_cost:
+    for name, _, _, _ in by_cost:
         if models[name].score > best:
             frontier.append(name)
             best = models[name].score
@@ -205,9 +205,10 @@ def test_many_models_are_drawn_without_an_artist_per_point():
     """What made a long history's plot slow was a text per point (each a separate artist laid
     out); its speed is benchmarks/'s to measure, not a test's."""
     rng = np.random.default_rng(1)
+    scores, costs = 0.8 + 0.1 * rng.random(1000), 10 ** rng.uniform(0, 3, 1000)
     records = [Evaluation("o", 1, f"model {i}", "Est", {"i": i}, "roc_auc", float(s), id=i,
                           complexity={"predict_ms_per_1k": float(ms), "size_bytes": 1000})
-               for i, (s, ms) in enumerate(zip(0.8 + 0.1 * rng.random(1000), 10 ** rng.uniform(0, 3, 1000)), start=1)]
+               for i, (s, ms) in enumerate(zip(scores, costs, strict=True), start=1)]
     standing = Judge(parse_objective("metric: auc\ntarget: 0.95\nbaseline: 0.7"), records).standing()
     figure = plot_progress(standing)
     assert figure_png(figure).startswith(b"\x89PNG")

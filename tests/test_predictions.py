@@ -49,7 +49,8 @@ def test_a_ranking_metric_keeps_the_scores_it_ranked_and_the_labels(session, can
     forest = record(session, cancer["forest"], cancer["X_test"], cancer["y_test"], "forest")
     kept, _ = session.store.predictions(forest)  # no decision_function: the positive class's probability
     assert kept.method == "predict_proba"
-    np.testing.assert_array_equal(kept.values, cancer["forest"].predict_proba(cancer["X_test"])[:, 1].astype(np.float32))
+    expected = cancer["forest"].predict_proba(cancer["X_test"])[:, 1].astype(np.float32)
+    np.testing.assert_array_equal(kept.values, expected)
 
 
 def test_threshold_and_regression_metrics_keep_labels_and_values(session, cancer):
@@ -90,10 +91,11 @@ def test_a_large_test_set_keeps_the_same_seeded_rows_for_every_model(session, ca
     declare(session, "metric: auc\ntarget: 0.999\nbaseline: 0.9")
     a = record(session, cancer["logreg"], cancer["X_test"], cancer["y_test"], "logreg")
     b = record(session, cancer["forest"], cancer["X_test"], cancer["y_test"], "forest")
-    (kept_a, set_a), (kept_b, set_b) = session.store.predictions(a), session.store.predictions(b)
+    (kept_a, set_a), (kept_b, _) = session.store.predictions(a), session.store.predictions(b)
     assert len(kept_a.rows) == 100 and np.array_equal(kept_a.rows, kept_b.rows)
     assert np.all(np.diff(kept_a.rows) > 0)
-    np.testing.assert_array_equal(kept_b.values, cancer["forest"].predict_proba(cancer["X_test"])[kept_b.rows, 1].astype(np.float32))
+    expected_b = cancer["forest"].predict_proba(cancer["X_test"])[kept_b.rows, 1].astype(np.float32)
+    np.testing.assert_array_equal(kept_b.values, expected_b)
     np.testing.assert_array_equal(set_a.values(), cancer["y_test"].to_numpy()[kept_a.rows])
 
     session.rows_kept = 0

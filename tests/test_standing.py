@@ -24,7 +24,7 @@ def history(*scores, metric="auc", roles=None, names=None):
     names = names or [f"m{i}" for i in range(1, len(scores) + 1)]
     return [
         Evaluation("o", 1, name, "Est", {"i": i}, metric, s, id=i, role=r)
-        for i, (s, r, name) in enumerate(zip(scores, roles, names), start=1)
+        for i, (s, r, name) in enumerate(zip(scores, roles, names, strict=True), start=1)
     ]
 
 
@@ -212,8 +212,10 @@ def test_incremental_judging_equals_judging_from_scratch(seed):
     a fresh judge computes from the final records."""
     rng = random.Random(seed)
     baseline = rng.choice(["first", "0.6", "m3", "auto"])
+    patience = rng.randint(1, 3)
+    min_gain = f"\n  min_gain: {rng.choice([0.0, 0.01, 0.05])}" if rng.random() < 0.7 else ""
     text = (f"metric: auc\ntarget: 0.97\nbaseline: {baseline}\ndata:\n  train: a, b\n  test: X, y\n"
-            f"stop:\n  patience: {rng.randint(1, 3)}" + (f"\n  min_gain: {rng.choice([0.0, 0.01, 0.05])}" if rng.random() < 0.7 else ""))
+            f"stop:\n  patience: {patience}" + min_gain)
     if baseline == "auto":
         text = text.replace("baseline: auto", "baseline: auto")
     objective = parse_objective(text)

@@ -384,7 +384,7 @@ def test_a_bootstrap_with_no_spread_gives_no_single_point_interval(same):
     """Every resample alike (a model right on every row against one wrong on every row, or two
     models that predict alike) is rows with no noise to measure: untested, not known exactly."""
     y = np.tile([0, 1], 50)
-    with pytest.raises(EvaluationError, match="all 99 resamples give the same difference.*untested"):
+    with pytest.raises(EvaluationError, match=r"all 99 resamples give the same difference.*untested"):
         paired_bootstrap(accuracy, y, y if same else 1 - y, y, n_resamples=99)
     with pytest.raises(EvaluationError, match="rows show no noise"):
         paired_losses(np.zeros(20), np.full(20, 0.0 if same else 1.0))
@@ -394,7 +394,7 @@ def test_a_bootstrap_with_no_spread_gives_no_single_point_interval(same):
 def test_bootstrap_refuses_a_metric_undefined_on_resamples():
     y = np.array([1] + [0] * 19)  # most resamples lose the one positive row
     scores = np.linspace(0, 1, 20)
-    with pytest.raises(EvaluationError, match="not a finite number on .* of 50 resamples"):
+    with pytest.raises(EvaluationError, match=r"not a finite number on .* of 50 resamples"):
         paired_bootstrap(sk.roc_auc_score, y, scores, scores[::-1], n_resamples=50)
 
 
@@ -656,7 +656,8 @@ def test_a_share_against_a_number_is_the_exact_binomial_test():
         low, high = proportion_interval(successes, trials)
         assert d.estimate == pytest.approx(successes / trials - reference, abs=1e-15)
         assert (d.low, d.high) == pytest.approx((low - reference, high - reference), abs=1e-15)
-        tails = (scipy_stats.binom.sf(successes - 1, trials, reference), scipy_stats.binom.cdf(successes, trials, reference))
+        tails = (scipy_stats.binom.sf(successes - 1, trials, reference),
+                 scipy_stats.binom.cdf(successes, trials, reference))
         assert d.p_value == pytest.approx(min(1.0, 2 * min(tails)), rel=1e-10)
         # dual to the interval: it excludes the reference exactly when the p-value is below 5%
         assert (d.low > 0 or d.high < 0) == (d.p_value < 0.05)

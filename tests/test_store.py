@@ -24,7 +24,8 @@ def objective(name="churn", target=0.9):
 
 def evaluation(name="lr", score=0.8, objective_name="churn", version=1, fingerprint="abc"):
     return Evaluation(objective_name, version, name, "sklearn.X", {"C": 1.0}, "auc", score,
-                      predict_seconds=0.01, n_rows=100, data_fingerprint=fingerprint, created_at="2026-11-28T10:00:00+00:00")
+                      predict_seconds=0.01, n_rows=100, data_fingerprint=fingerprint,
+                      created_at="2026-11-28T10:00:00+00:00")
 
 
 def test_nothing_is_created_until_the_first_write(tmp_path):

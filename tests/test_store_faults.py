@@ -96,7 +96,8 @@ def test_unload_keeps_unwritten_results_in_a_file_and_the_next_load_adds_them(sh
     monkeypatch.chdir(tmp_path)
     shell.user_ns.update(cancer)
     shell.run_line_magic("load_ext", "nbalign")
-    _, declared = run(shell, "%%objective cancer\nmetric: auc\ntarget: 0.999\nbaseline: 0.9\ndata:\n  test: X_test, y_test")
+    _, declared = run(shell, "%%objective cancer\nmetric: auc\ntarget: 0.999\nbaseline: 0.9\n"
+                             "data:\n  test: X_test, y_test")
     assert declared.stderr.count("kept in memory") == 1
     result, captured = run(shell, "%evaluate logreg")
     assert result.success and captured.stderr == ""  # told once
@@ -263,8 +264,8 @@ READER = textwrap.dedent("""
     warnings = []
     s.warn = warnings.append
     s.restore()
-    before = {"objective": s.objective and [s.objective.name, s.objective.version], "rows": [r.name for r in s.standing.rows],
-              "read_only": s.store.read_only}
+    before = {"objective": s.objective and [s.objective.name, s.objective.version],
+              "rows": [r.name for r in s.standing.rows], "read_only": s.store.read_only}
     from nbalign.objective import parse_objective
     s.set_objective(parse_objective("metric: auc\\ntarget: 0.95\\nbaseline: 0.7", name="churn"))
     s.record(Evaluation("churn", s.objective.version, "rf", "sklearn.X", {}, "auc", 0.85, model_id="rf"))
@@ -288,7 +289,8 @@ def test_a_read_only_store_is_restored_read_only_and_kept_results_keep_their_ver
         folder.chmod(0o555)
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         reader = subprocess.Popen(without_override([sys.executable, "-c", READER, str(path)]), cwd=folder,
-                                  env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                  env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
         first = json.loads(reader.stdout.readline() or reader.stderr.read())
         assert first["objective"] == ["churn", 1] and first["rows"] == ["lr"] and first["read_only"]
         assert any("is read-only" in w for w in first["warnings"])

@@ -58,7 +58,7 @@ class BestClaim:
 
         tests = [against_baseline(r, facts.confidence) for r in self._competitors]
         p_values = [1.0 if t is None else (t.p_value if metric.improvement(r.score, facts.baseline) > 0 else 1.0)
-                    for r, t in zip(self._competitors, tests)]
+                    for r, t in zip(self._competitors, tests, strict=True)]
         adjusted = holm(p_values)
         at = next(i for i, r in enumerate(self._competitors) if r.key == facts.evaluation.key)
         return widened, float(adjusted[at]), "Holm"

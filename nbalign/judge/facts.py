@@ -205,7 +205,8 @@ class Facts:
 
 
 def own_interval(comparisons: Comparisons | None, metric: Metric, record: Evaluation, reference: float,
-                 labels: Labels | None, confidence: float | None = None, score: float | None = None) -> Difference | None:
+                 labels: Labels | None, confidence: float | None = None,
+                 score: float | None = None) -> Difference | None:
     """``record``'s score against a fixed number (the target, a stated baseline), with the
     model's own interval: the one claim "it reaches the target" and "it beats today's system"
     rest on, so it must never be narrower than the rows allow.
@@ -230,7 +231,8 @@ def own_interval(comparisons: Comparisons | None, metric: Metric, record: Evalua
     return comparisons.against(metric, record, reference, confidence=confidence)
 
 
-def _counted(metric: Metric, record: Evaluation, labels: Labels | None, score: float | None) -> tuple[float, int] | None:
+def _counted(metric: Metric, record: Evaluation, labels: Labels | None,
+             score: float | None) -> tuple[float, int] | None:
     """``(successes, trials)`` behind a ``score`` that is a share of a count, on the objective's
     test set (the labels counted are of its rows); None for any other score or test set."""
     if labels is None or record.n_rows != labels.n_rows or score is None or not math.isfinite(score):

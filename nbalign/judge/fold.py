@@ -388,12 +388,12 @@ class Judge:
     def _judge_one(self, position: int, fold: _Fold) -> tuple[Row, _Fold]:
         record = self._records[position]
         metric, baseline = self.metric, self._baseline
-        common = dict(id=record.id, name=record.name, estimator=record.estimator, role=record.role,
-                      version=record.objective_version, metric=record.metric,
-                      metric_label=metric_label(record.metric), score=record.score,
-                      complexity=record.complexity, cell_id=record.cell_id,
-                      business=None if record.business is None else row_view(self.objective, record.business,
-                                                                              self._terms_key))
+        common = {"id": record.id, "name": record.name, "estimator": record.estimator, "role": record.role,
+                  "version": record.objective_version, "metric": record.metric,
+                  "metric_label": metric_label(record.metric), "score": record.score,
+                  "complexity": record.complexity, "cell_id": record.cell_id,
+                  "business": None if record.business is None else row_view(self.objective, record.business,
+                                                                            self._terms_key)}
         if not same_metric(record.metric, metric):
             return Row(**common, preset="other_metric"), fold
         change_vs_baseline = None if baseline is None else record.score - baseline

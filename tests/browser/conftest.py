@@ -200,20 +200,19 @@ def _serve(tmp_path_factory, artifacts: Path, module: str, app_class: str, log_n
         f"--{app_class}.user_settings_dir={private / 'settings'}",
     ]  # fmt: skip
     log_path = artifacts / log_name
-    log = open(log_path, "w", encoding="utf-8")
-    process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_answering(url, process, log_path, f"python -m {module}")
-        yield Lab(url=url, root=root, process=process)
-    finally:
-        process.terminate()
+    with open(log_path, "w", encoding="utf-8") as log:
+        process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
+            _wait_until_answering(url, process, log_path, f"python -m {module}")
+            yield Lab(url=url, root=root, process=process)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
 
 
 def _free_port() -> int:

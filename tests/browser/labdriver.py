@@ -37,7 +37,7 @@ class LabDriver:
         # An alert() from injected HTML would land here; tests assert there is none.
         page.on("dialog", self._on_dialog)
         # The browser console (nbalign's warnings included) goes to an artifact for debugging.
-        self._console = open(artifacts / "browser-console.log", "a", encoding="utf-8")
+        self._console = open(artifacts / "browser-console.log", "a", encoding="utf-8")  # noqa: SIM115 - closed with the page
         page.on("console", lambda message: self._console.write(f"[{message.type}] {message.text}\n"))
         page.on("close", lambda _: self._console.close())
         # JupyterLab sometimes asks for a kernel although the notebook names one (its kernelspecs

@@ -70,7 +70,8 @@ def test_the_chart_draws_the_evaluations_and_takes_the_user_to_a_cell(page, lab,
     assert [points.nth(i).get_attribute("data-kind") for i in range(3)] == ["model", "model", "model"]
     expect(sidebar.get_by_test_id("nbalign-chart-target")).to_contain_text("target 0.995")
     expect(sidebar.get_by_test_id("nbalign-chart-baseline")).to_contain_text("baseline")
-    expect(sidebar.get_by_test_id("nbalign-chart-best"), "the best so far steps through tree and logreg").to_have_count(1)
+    best = sidebar.get_by_test_id("nbalign-chart-best")
+    expect(best, "the best so far steps through tree and logreg").to_have_count(1)
     # a point names its model and score when hovered
     expect(points.nth(2).locator("title")).to_contain_text("logreg: " + _score_of(sidebar, 2) + " ROC AUC")
     # the chart fills the sidebar's width, and its text stays its size (drawn in pixels)

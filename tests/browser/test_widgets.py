@@ -40,7 +40,8 @@ def dark_screenshot(driver, page, name: str) -> None:
 
 def field(form, label: str):
     """The input of the form's field with this label (ipywidgets puts the label beside it)."""
-    return form.locator(f".widget-inline-hbox:has(> .widget-label:text-is('{label}'))").locator("input, select, textarea")
+    box = form.locator(f".widget-inline-hbox:has(> .widget-label:text-is('{label}'))")
+    return box.locator("input, select, textarea")
 
 
 def test_a_newcomer_declares_through_the_form_and_watches_the_panel(page, lab, artifacts):
@@ -53,7 +54,8 @@ def test_a_newcomer_declares_through_the_form_and_watches_the_panel(page, lab, a
 def test_the_same_in_notebook7(page, notebook7, artifacts):
     page.set_default_timeout(UI_TIMEOUT)
     driver = Notebook7Driver(page, notebook7.url, artifacts)
-    path = notebook7.write_notebook("widgets7/screening.ipynb", ["%load_ext nbalign", CANCER_SPLIT, "%objective --form"])
+    path = notebook7.write_notebook("widgets7/screening.ipynb",
+                                    ["%load_ext nbalign", CANCER_SPLIT, "%objective --form"])
     declare_through_the_form_and_watch(driver, page, path, "notebook7-widgets")
 
 
