@@ -102,9 +102,7 @@ def plot():
     """
     from .plotting import plot_progress
 
-    session = active_session()
-    session.require_objective()
-    return plot_progress(session.standing)
+    return plot_progress(active_session().require_standing())
 
 
 def recommendation():
@@ -124,9 +122,7 @@ def recommendation():
     """
     from .display import Recommendation
 
-    session = active_session()
-    session.require_objective()
-    return Recommendation(session.standing)
+    return Recommendation(active_session().require_standing())
 
 
 def metric(function):

@@ -52,9 +52,12 @@ import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .errors import NbalignError, strict
+
+if TYPE_CHECKING:
+    import importlib.abc
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +113,7 @@ def _cross_validation_caller(scoring) -> str:
     from sklearn.model_selection import _validation
 
     inner = getattr(inspect.unwrap(_validation.cross_val_score), "__code__", None)  # under validate_params
-    frame = sys._getframe(1)
+    frame: types.FrameType | None = sys._getframe(1)
     for _ in range(8):
         if frame is None:
             break
@@ -234,7 +237,8 @@ class Watcher:
     def take(self) -> list[Observed]:
         """The queued evaluations, once each (the same model, data and labels), in order."""
         queued, self.queued = self.queued, []
-        seen, unique = set(), []
+        seen: set[tuple] = set()
+        unique: list[Observed] = []
         for observed in queued:
             key = (observed.kind, id(observed.model), id(observed.X), id(observed.y))
             if key in seen:
@@ -621,7 +625,8 @@ class Autolog:
         result (``return_estimator``, ``return_indices``: the same fits, kept) and are taken out
         of it again; the objective's metric is scored on them after the cell."""
         bound = self._cross_validation_call(original, args, kwargs)
-        if bound is None:
+        score_folds = self.score_folds
+        if bound is None or score_folds is None:  # (without score_folds no call is bound)
             return None
         estimator, X, y = bound.get("estimator"), bound.get("X"), bound.get("y")
         added = [key for key in ("return_estimator", "return_indices") if not bound.get(key)]
@@ -633,13 +638,13 @@ class Autolog:
             indices = result.pop("indices") if "return_indices" in added else result["indices"]
             shown = result.get("test_score")
             value = None if shown is None else float(sum(shown) / len(shown))
-            folds = {"fit_seconds": float(sum(result["fit_time"]) / len(result["fit_time"]))}
+            folds: dict[str, Any] = {"fit_seconds": float(sum(result["fit_time"]) / len(result["fit_time"]))}
             # scored now, from the fits the user's call made (their predictions on the folds' test rows),
             # so that the fitted estimators are not held until the end of the cell
             try:
                 with quiet():  # nbalign's own predictions
-                    folds["scores"] = self.score_folds(estimator, X, y, list(estimators),
-                                                       list(zip(indices["train"], indices["test"], strict=True)))
+                    folds["scores"] = score_folds(estimator, X, y, list(estimators),
+                                                  list(zip(indices["train"], indices["test"], strict=True)))
             except NbalignError as exc:  # the metric does not fit this model or data: said at the end of the cell
                 folds["refused"] = exc
             self.watcher.queue(Observed(estimator, X, y, caller, value, "cv", folds))
@@ -845,7 +850,10 @@ class _WhenImported:
             return None
         if spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return spec
-        spec.loader = _PatchingLoader(spec.loader, lambda module: self._patched(name, module))
+        # a Loader in all but name: its own create_module and exec_module, the rest passed through (inheriting
+        # importlib.abc.Loader would answer load_module and module_repr itself)
+        loader = _PatchingLoader(spec.loader, lambda module: self._patched(name, module))
+        spec.loader = cast("importlib.abc.Loader", loader)
         return spec
 
     def _patched(self, name: str, module) -> None:

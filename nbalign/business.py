@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from typing import Any, overload
 
 from .format import DASH, format_money, format_number, format_share
 from .kpi import MINUS, Quantity, format_quantity
@@ -118,7 +119,7 @@ def value_from_dict(data: dict | None) -> ValueMatrix | ErrorCost | None:
     if not data:
         return None
     if "under" in data or "over" in data:
-        return ErrorCost(**{k: data.get(k) for k in ("under", "over", "currency", "marker") if k in data})
+        return ErrorCost(**{k: data[k] for k in ("under", "over", "currency", "marker") if k in data})
     return ValueMatrix(**{k: data[k] for k in ("tp", "fp", "fn", "tn", "currency", "marker") if k in data})
 
 
@@ -139,7 +140,10 @@ class Population:
 
     @classmethod
     def from_dict(cls, data: dict | None) -> Population | None:
-        return None if not data else cls(**{k: data.get(k) for k in ("cases", "unit", "period", "text")})
+        if not data:
+            return None
+        stored: dict[str, Any] = {k: data.get(k) for k in ("cases", "unit", "period", "text")}
+        return cls(**stored)
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,7 @@ class Action:
             return None
         if self.share is not None:
             return self.share
+        assert self.count is not None  # a top rule has a share or a count
         return None if population is None or not population.cases else min(1.0, self.count / population.cases)
 
     def describe(self, population: Population | None = None) -> str:
@@ -180,6 +185,7 @@ class Action:
             if population is not None:
                 text += f" ({_count(self.share * population.cases, population)})"
             return text
+        assert self.count is not None  # a top rule has a share or a count
         text = f"{self.verb} the top {_count(self.count, population)}"
         return text + (f" ({format_share(share)})" if share is not None else "")
 
@@ -189,8 +195,11 @@ class Action:
 
     @classmethod
     def from_dict(cls, data: dict | None) -> Action | None:
-        return None if not data else cls(**{k: data.get(k) for k in
-                                             ("verb", "rule", "share", "count", "threshold", "effect", "text")})
+        if not data:
+            return None
+        stored: dict[str, Any] = {k: data.get(k) for k in
+                                  ("verb", "rule", "share", "count", "threshold", "effect", "text")}
+        return cls(**stored)
 
 
 # ------------------------------------------------------------------ the decision
@@ -390,7 +399,8 @@ def project_kpi(current: float, direction: str, percent: bool, effect: float, re
     return None
 
 
-def required_recall(current: float, target: float, direction: str, percent: bool, effect: float) -> float | None:
+def required_recall(current: float, target: float, direction: str | None, percent: bool,
+                    effect: float | None) -> float | None:
     """The recall at the action for which :func:`project_kpi` meets ``target``; None where it
     cannot be said (see :func:`project_kpi`)."""
     if not effect:
@@ -455,7 +465,7 @@ class Derivation:
 
 
 def derive_target(metric, kpi, action: Action, population: Population | None,
-                  value: ValueMatrix | None, positive_rate: float | None) -> Derivation:
+                  value: ValueMatrix | ErrorCost | None, positive_rate: float | None) -> Derivation:
     """The value of ``metric`` (one of nbalign's own, bound to the objective's terms) at which the
     projected KPI meets the KPI target: the recall of the action it needs, and from it the metric
     (its kind's ``from_recall``).
@@ -643,9 +653,9 @@ def measure(objective, model, X, y, response=None) -> Figures | None:
     else:
         weights = acted(scores, threshold=action.threshold)
     tp, fp, fn, tn = counts(positive, weights)
-    figures = {"recall": tp / (tp + fn) if tp + fn else None,
-               "precision": tp / (tp + fp) if tp + fp else None,
-               "acted": (tp + fp) / n if n else None}
+    figures: dict[str, Any] = {"recall": tp / (tp + fn) if tp + fn else None,
+                               "precision": tp / (tp + fp) if tp + fp else None,
+                               "acted": (tp + fp) / n if n else None}
     if isinstance(value, ValueMatrix):
         figures["value"] = value.per_case(tp, fp, fn, tn)
         if scores is not None:
@@ -761,7 +771,8 @@ def tuning_plan(objective, model, train, *, budget=None, fit_seconds: float | No
         return {"skipped": "the training labels have no length"}
     capacity = action.capacity(objective.population) if action is not None else None
     ask = f"`%evaluate {label} --tune` chooses it"
-    plan = {"method": method, "rows": min(rows, TUNE_ROW_LIMIT), "capacity": capacity, "ask": ask, "key": None}
+    plan: dict[str, Any] = {"method": method, "rows": min(rows, TUNE_ROW_LIMIT), "capacity": capacity, "ask": ask,
+                            "key": None}
     # the choice is looked up (which fingerprints the training data) only for a model tuned before
     if chosen is not None and chosen.knows(model):
         plan["key"] = _tuning_key(model, X_train, y_train, matrix, method, capacity)
@@ -932,6 +943,10 @@ def value_per_period(objective, per_case: float | None) -> float | None:
     return None if per_case is None or population is None else per_case * population.cases
 
 
+@overload
+def format_value(objective, per_case: float) -> str: ...
+@overload
+def format_value(objective, per_case: None) -> None: ...
 def format_value(objective, per_case: float | None) -> str | None:
     """``$149k per quarter`` with a population, else ``$12.40 per case``."""
     if per_case is None:

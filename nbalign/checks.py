@@ -204,7 +204,7 @@ def accuracy_on_imbalanced_classes(facts: ObjectiveFacts) -> str | None:
     about. Use a metric that ranks the rare class (average precision: `metric: ap`), recall at
     a fixed precision, or a value matrix (`value:` with the worth of each kind of decision)."""
     labels, metric = facts.labels, facts.objective.metric
-    if labels is None or not labels.classified or not metric.kind.rewards_majority:
+    if labels is None or not labels.classified or not metric.kind.rewards_majority or labels.majority is None:
         return None
     majority, share = labels.majority
     if share < IMBALANCED:
@@ -283,6 +283,8 @@ def kpi_out_of_reach(facts: ObjectiveFacts) -> str | None:
     kpi, action = objective.kpi, objective.action
     if action is None or action.effect is None or projectable(kpi) is not None:
         return None
+    # projectable: a KPI with both values
+    assert kpi is not None and kpi.current_quantity is not None and kpi.target_quantity is not None
     share = action.capacity(objective.population)
     rate = None if labels is None else labels.positive_share
     current, target = kpi.current_quantity, kpi.target_quantity
@@ -307,7 +309,7 @@ def kpi_out_of_reach(facts: ObjectiveFacts) -> str | None:
         reach = reach.replace("would reach ", "would at best reach " if share is not None and rate is None else
                               "would reach ") + "every true case and"
     fixes = []
-    if share is not None and needed <= 1:
+    if share is not None and rate is not None and needed <= 1:  # (rate is known: else returned above)
         fixes.append(f"act on at least the top {format_share(needed * rate)} of cases")
     stronger = action.effect * needed / reachable
     if stronger <= 1:
@@ -423,9 +425,9 @@ def no_real_gain(facts: Facts) -> str | None:
     """The model does not beat the best so far by a real gain: significantly, at the objective's
     confidence, and by at least min_gain. Differences inside the noise of the test set, and
     significant ones smaller than min_gain, do not count; keep the simpler model."""
-    if facts.gain is None or facts.real_gain or facts.below_baseline:
-        return None
     e, best = facts.evaluation, facts.best_before
+    if facts.gain is None or best is None or facts.real_gain or facts.below_baseline:
+        return None
     score, best_score = format_apart(e.score, best.score)
     verdict = facts.verdict
     tested = facts.vs_best
@@ -452,10 +454,9 @@ def diminishing_returns(facts: Facts) -> str | None:
     real gain over (significant and at least min_gain, on the same test rows), or change the
     data or the features rather than the model. The message gives the trade-off in numbers: what
     the best adds, with its interval, for what it costs more."""
-    adequate = facts.adequate
-    if adequate is None:
+    adequate, best, metric = facts.adequate, facts.best, facts.metric
+    if adequate is None or best is None:
         return None
-    best, metric = facts.best, facts.metric
     which = "the best" if best.role == "model" else "the baseline model"  # no model scores above it
     in_a_row = "1 model" if facts.stalled == 1 else f"{facts.stalled} models in a row"
     stalled = (f"{in_a_row} brought no real gain over {which} "
@@ -496,7 +497,7 @@ def target_reached(facts: Facts) -> str | None:
         return None  # not the best candidate (the baseline model, or a better model, meets it too)
     kpi = facts.objective.kpi
     line = kpi_line(kpi) if kpi is not None and kpi.target else ""
-    promise = f" that should deliver: {kpi.name} {line}." if line else "."
+    promise = f" that should deliver: {kpi.name} {line}." if kpi is not None and line else "."
     reached = f"{e.name} scores {format_score(e.score)}, meeting the target {format_score(target)}{promise}"
     rows = f"{e.n_rows:,} test rows" if e.n_rows else "the test rows"
     tested = facts.vs_target

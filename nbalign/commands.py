@@ -59,8 +59,10 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
     baseline_models = []  # (label, fitted model), the floor first
     auto = None
     if objective.baseline.kind == "model":
-        baseline_models.append((objective.baseline.label, namespace[objective.baseline.model]))
+        assert objective.baseline.model is not None  # the parser requires the variable (its label too)
+        baseline_models.append((objective.baseline.model, namespace[objective.baseline.model]))
     elif objective.baseline.kind == "auto":
+        assert objective.data_train is not None  # the parser requires it for `baseline: auto`
         X_train, y_train = (namespace[n] for n in objective.data_train)
         _check_training_data(objective, X_train, y_train)
         auto = fit_baselines(X_train, y_train, objective.metric, report=report)
@@ -73,6 +75,7 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
     train = _training_data(objective, namespace)
     baselines = []
     if baseline_models:
+        assert objective.data_test is not None  # refused above without it
         X_test, y_test = (namespace[n] for n in objective.data_test)
         with warnings.catch_warnings():  # the card says so: categories unseen in training are ignored
             warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
@@ -102,8 +105,8 @@ def _with_business_terms(objective: Objective, namespace: dict[str, Any]) -> Obj
     labels = None
     if objective.data_test is not None:
         labels = describe_labels(namespace[objective.data_test[1]])
-    classified = labels is not None and labels.classified
-    if classified and (objective.action is not None or getattr(objective.value, "kind", None) == "matrix"):
+    if labels is not None and labels.classified and (objective.action is not None
+                                                     or getattr(objective.value, "kind", None) == "matrix"):
         classes = [c for c, _ in labels.shares]
         if labels.kind != "binary" or not _positive_is_known(classes):
             key = "action" if objective.action is not None else "value"
@@ -114,7 +117,8 @@ def _with_business_terms(objective: Objective, namespace: dict[str, Any]) -> Obj
                 objective.line_of(key))
     if not objective.target_from_kpi:
         return objective
-    rate = labels.positive_share if classified else None
+    assert objective.action is not None  # the parser requires one for `target: from kpi`
+    rate = labels.positive_share if labels is not None and labels.classified else None
     try:
         derivation = derive_target(objective.metric, objective.kpi, objective.action, objective.population,
                                    objective.value, rate)
@@ -144,6 +148,7 @@ def _check_training_data(objective: Objective, X, y) -> None:
     """`baseline: auto` fits on data.train: say what is wrong with it, where, before fitting."""
     import numpy as np
 
+    assert objective.data_train is not None  # `baseline: auto` requires it
     x_name, y_name = objective.data_train
     line = objective.line_of("data.train")
     x_shape, y_shape = np.shape(X), np.shape(y)
@@ -218,7 +223,8 @@ def evaluate(
     train = _training_data(objective, namespace)
     plan = threshold_plan(objective, evaluation, model, train, budget=budget or session.refit_budget,
                           fit_seconds=fit_seconds, asked=tune, chosen=session.thresholds)
-    if plan is not None and "skipped" in plan:  # decided without a refit: recorded with the evaluation
+    # decided without a refit: recorded with the evaluation (a plan implies business figures: threshold_plan)
+    if plan is not None and "skipped" in plan and evaluation.business is not None:
         evaluation = replace(evaluation, business={**evaluation.business, "tuned": plan})
     row = session.record(evaluation)
     if plan is not None and "skipped" not in plan:  # recorded first: the refits may be interrupted
@@ -226,7 +232,7 @@ def evaluate(
             evaluation = with_tuned_threshold(objective, evaluation, model, X, y, train, plan=plan, report=report,
                                               chosen=session.thresholds)
         row = session.record(evaluation)
-    return EvaluationResult(evaluation.with_id(row.id), row, session.standing)
+    return EvaluationResult(evaluation.with_id(row.id), row, session.require_standing())
 
 
 def evaluate_observed(session: Session, namespace: dict[str, Any], observed: list, fit_seconds=None,
@@ -285,7 +291,7 @@ def _record_cross_validation(session: Session, namespace: dict[str, Any], seen, 
                                  fit_seconds=folds.get("fit_seconds"))
     evaluation = replace(evaluation, reported={"metric": metric_name, "value": value}, cell_id=current_cell_id())
     row = session.record(evaluation)
-    return EvaluationResult(evaluation.with_id(row.id), row, session.standing)
+    return EvaluationResult(evaluation.with_id(row.id), row, session.require_standing())
 
 
 def fold_scores(objective: Objective, name: str, estimator, X, y, estimators: list, splits: list) -> list[float]:

@@ -173,7 +173,7 @@ def _business_segments(record: Evaluation | None, standing: Standing) -> list[tu
     thresholds: what the model would mean for the business."""
     outlook = None if record is None else standing.outlook(record)
     shown = None if outlook is None else outlook_view(outlook)
-    if not shown:
+    if not shown or record is None or outlook is None:  # (no record, no outlook: nothing shown)
         return []
     from .business import ErrorCost, format_value, gerund, threshold_line
 
@@ -188,7 +188,7 @@ def _business_segments(record: Evaluation | None, standing: Standing) -> list[tu
         segments.append((f"KPI {text}", (f"<span style='color:var(--jp-ui-font-color1, #212121)'>KPI</span> "
                                          f"{escape(kpi['current'])} → <strong>{escape(kpi['projected'])}</strong> "
                                          f"projected{escape(spread)}, target {escape(kpi['target'])}")))
-    if value is not None:
+    if value is not None and outlook.figures is not None:  # (a value is one of the figures')
         errors = isinstance(objective.value, ErrorCost)
         if errors:
             amount = format_value(objective, -outlook.figures["value"])
@@ -287,7 +287,7 @@ class ModelsTable:
     def _rows(self) -> list[tuple[str, ...]]:
         from .complexity import Complexity, describe
 
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for row in map(row_view, self.standing.rows):
             record = self.records.get(row["id"])
             cost = Complexity.from_dict(record.complexity) if record and record.complexity else None
@@ -479,7 +479,8 @@ def recommendation_text(standing: Standing, model: Evaluation | None, outlook=No
     deadline = ""
     if kpi is not None and kpi.deadline:
         deadline = f" by {kpi.deadline} ({time_left(kpi.deadline)})"
-    if shown and shown["kpi"] is not None:
+    # (a projected KPI: the objective has a KPI and an action)
+    if shown and shown["kpi"] is not None and kpi is not None and objective.action is not None:
         projected = shown["kpi"]
         action = objective.action.describe(objective.population)
         interval = projected["projected_interval"]

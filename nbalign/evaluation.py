@@ -368,7 +368,7 @@ def with_tuned_threshold(objective: Objective, evaluation: Evaluation, model, X,
     if plan is None:
         planning = {k: v for k, v in options.items() if k != "report"}
         plan = threshold_plan(objective, evaluation, model, train, **planning)
-    if plan is None:
+    if plan is None or evaluation.business is None:  # (threshold_plan: nothing to choose without figures)
         return evaluation
     tuned = tune(objective, model, X, y, train, label=evaluation.name, plan=plan, **options)
     return replace(evaluation, business={**evaluation.business, "tuned": tuned})
@@ -406,7 +406,7 @@ def cross_validated(objective: Objective, estimator, X, y, fold_scores, name: st
     )
 
 
-def _keep(response, y, data_fingerprint: str, limit: int):
+def _keep(response: tuple[str, object] | None, y, data_fingerprint: str, limit: int):
     """The response the metric used and the test set's labels, on the kept rows (or nothing)."""
     if response is None or not limit:
         return None, None
@@ -415,7 +415,8 @@ def _keep(response, y, data_fingerprint: str, limit: int):
     rows = kept_rows(_n_rows(y) or 0, data_fingerprint, limit)
     try:
         labels = test_set(data_fingerprint, y, rows)
-        return keep(*response, rows, labels.classes), labels
+        method, values = response
+        return keep(method, values, rows, labels.classes), labels
     except (TypeError, ValueError, IndexError) as exc:  # an unusual response: scored, not kept
         log.info("nbalign did not keep the predictions (%s)", exc)
         return None, None

@@ -16,6 +16,7 @@ import logging
 import sys
 import time
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from . import cells
 from .comm import SidebarChannel
@@ -24,6 +25,9 @@ from .errors import strict
 from .magics import NbalignMagics
 from .refit import Budget
 from .session import Session, notebook_path, set_active_session
+
+if TYPE_CHECKING:  # autolog loads when it is switched on
+    from .autolog import Autolog
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +47,7 @@ class _Loaded:
         self.channel = channel
         self.figure_printer = None  # the PNG printer nbalign added for Figure, if it added one
         self.cell_started: float | None = None  # perf_counter() when the running cell began
-        self.autolog = None  # nbalign.autolog.Autolog, while autolog is on
+        self.autolog: Autolog | None = None  # while autolog is on
 
     def pre_run_cell(self, info=None) -> None:
         cells.begin_run()  # a token per cell run: what was shown in it is not shown again
@@ -95,7 +99,8 @@ class _Loaded:
             session, namespace = self.session, self.shell.user_ns
 
             def score_folds(estimator, X, y, estimators, splits):
-                return fold_scores(session.objective, model_label(estimator, namespace), estimator, X, y,
+                # (watched only while an objective is declared: see the metric below)
+                return fold_scores(session.require_objective(), model_label(estimator, namespace), estimator, X, y,
                                    estimators, splits)
 
             autolog = Autolog(Watcher(warn=warn_user), namespace, score_folds=score_folds,

@@ -111,7 +111,9 @@ def _block_check(values) -> tuple:
 
     if isinstance(values, np.ndarray) and values.dtype != object:
         data = np.ascontiguousarray(values)
-        return values.dtype.str, values.shape, hashlib.blake2b(data.view(np.uint8).ravel(), digest_size=16).digest()
+        # .data: the bytes as a memoryview, no copy (NumPy's stubs declare the buffer protocol from Python 3.12 only)
+        digest = hashlib.blake2b(data.view(np.uint8).ravel().data, digest_size=16).digest()
+        return values.dtype.str, values.shape, digest
     values = np.asarray(values, dtype=object)
     return "O", values.shape, type(values.flat[0]).__name__ if values.size else "", hash(tuple(values.ravel().tolist()))
 

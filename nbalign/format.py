@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeGuard
 
 DASH = "\u2014"
 MINUS = "\u2212"
@@ -60,7 +61,7 @@ def _magnitude(value: float) -> str:
     return f"{rounded:,.0f}" if decimals == 0 else f"{rounded:.{decimals}f}"
 
 
-def _is_number(value) -> bool:
+def _is_number(value: object) -> TypeGuard[float]:
     return value is not None and value == value and value not in (float("inf"), float("-inf"))
 
 
@@ -75,7 +76,7 @@ def format_score(value: float | None) -> str:
     return _signed(value, _magnitude(value))
 
 
-def format_apart(a: float, b: float) -> tuple[str, str]:
+def format_apart(a: float | None, b: float | None) -> tuple[str, str]:
     """Two scores a message compares, with enough decimals that different ones read differently:
     ``0.7376`` and ``0.7380``, not ``0.738`` and ``0.738`` (up to 6 decimals)."""
     first, second = format_score(a), format_score(b)

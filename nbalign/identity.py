@@ -246,7 +246,8 @@ class _StateHasher:
 
     def _estimator(self, estimator, depth: int) -> None:
         self._put(b"e", qualname(estimator).encode())
-        params = _param_names(type(estimator))
+        cls: type = type(estimator)  # as `type`: mypy sees a type[Any] as not Hashable (python/mypy#11470)
+        params = _param_names(cls)
         state = vars(estimator)
         for name in sorted(state):
             value = state[name]
@@ -322,7 +323,7 @@ def _is_randomness(value) -> bool:
 
 
 @functools.lru_cache(maxsize=512)
-def _param_names(cls) -> frozenset:
+def _param_names(cls) -> frozenset[str]:
     """The constructor parameters of an estimator class (scikit-learn's ``get_params`` keys)."""
     import inspect
 

@@ -175,8 +175,8 @@ def parse_quantity(text: str) -> Quantity:
     before, token, after = stripped[: number.start()], number.group(), stripped[number.end():]
     spaced = _SPACED_THOUSANDS.match(after) if "." not in token and "," not in token else None
     if spaced:  # 1 200 000: read, so the message can show it with commas
-        digits = spaced.group().replace(" ", "").replace("\u202f", "").replace("\xa0", "")
-        token, after = token + digits, after[spaced.end():]
+        thousands = spaced.group().replace(" ", "").replace("\u202f", "").replace("\xa0", "")
+        token, after = token + thousands, after[spaced.end():]
     prefix = _PREFIX.fullmatch(before)
     if prefix is None or (prefix.group("code") and prefix.group("code").upper() not in CODES):
         raise QuantityError(f"does not start with its number (`{_cut(before.strip(), 20)}` comes first)",
@@ -252,7 +252,7 @@ def format_quantity(quantity: Quantity) -> str:
     >>> format_quantity(parse_quantity("USD 2.3 million"))
     'USD 2.3M'
     """
-    factor = {v: k for k, v in _SCALE_SHOWN.items()}.get(quantity.scale, 1)
+    factor = {v: k for k, v in _SCALE_SHOWN.items()}.get(quantity.scale or "", 1)
     magnitude = Decimal(repr(abs(quantity.value))) / factor
     number = _digits(magnitude) + (quantity.scale or "")
     sign = MINUS if quantity.value < 0 else ""
@@ -465,7 +465,7 @@ def _marker_as_written(text: str) -> str:
     return text.upper() if text.upper() in CODES else text
 
 
-def _intended_kind(text: str) -> str | None:
+def _intended_kind(text: str) -> str:
     """What a value seems meant to be, to pick the example a message suggests."""
     if "%" in text or "percent" in text.lower():
         return "percent"
@@ -482,7 +482,9 @@ def _read_digits(token: str) -> tuple[Decimal | None, list[str]]:
     so the message can show the value written the right way.
     """
     plain = token.replace("_", "")
-    mantissa, exponent = re.match(r"([^eE]*)(.*)", plain).groups()
+    split = re.match(r"([^eE]*)(.*)", plain)
+    assert split is not None  # both groups may be empty: any text matches
+    mantissa, exponent = split.groups()
     problems: list[str] = []
     if mantissa.count(".") > 1 and "," not in mantissa:
         groups = mantissa.split(".")
@@ -512,7 +514,7 @@ def _read_digits(token: str) -> tuple[Decimal | None, list[str]]:
         return None, problems
 
 
-def _example_for(kind: str | None, digits: Decimal | None, *, marker: str | None = None,
+def _example_for(kind: str, digits: Decimal | None, *, marker: str | None = None,
                  marker_after: bool = False, scale: str | None = None, unit: str | None = None,
                  negative: bool = False) -> str:
     """What to write instead: the user's own number written the right way when it could be read,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import (
@@ -35,6 +36,9 @@ from .errors import NbalignError
 from .lines import objective_line, read_arguments
 from .refit import Budget
 from .session import Session
+
+if TYPE_CHECKING:
+    from .baseline import AutoBaseline
 
 
 def _user_errors(method):
@@ -93,6 +97,15 @@ class NbalignMagics(Magics):
         # active one by the front end (False where none listens, as in plain IPython).
         self.switch_autolog: Callable[[bool], None] | None = None
         self.insert_cell: Callable[[str], bool] = lambda source: False
+
+    def _require_session(self) -> Session:
+        # load_ipython_extension gives the magics their session before it registers them
+        assert self.session is not None, "nbalign's magics are used through %load_ext nbalign"
+        return self.session
+
+    def _user_namespace(self) -> dict[str, Any]:
+        assert self.shell is not None, "nbalign's magics are registered on a shell"
+        return self.shell.user_ns
 
     @observe("autolog")
     def _autolog_changed(self, change):
@@ -153,20 +166,20 @@ class NbalignMagics(Magics):
         args = read_arguments(self.objective, line)
         if args is None:
             return
-        session = self.session
+        session = self._require_session()
         if cell is None and args.form:
             from .widgets import ObjectiveForm
 
-            display(ObjectiveForm(self.shell.user_ns, session.objective, write=self.insert_cell))
+            display(ObjectiveForm(self._user_namespace(), session.objective, write=self.insert_cell))
             return
         if cell is None:
             objective = session.require_objective()
             display(ObjectiveCard(objective, session.standing))
             return
-        fitted = []  # what `baseline: auto` fitted, for its card
-        objective = commands.declare_objective(session, self.shell.user_ns, cell, args.name,
+        fitted: list[AutoBaseline] = []  # what `baseline: auto` fitted, for its card
+        objective = commands.declare_objective(session, self._user_namespace(), cell, args.name,
                                                report=commands.ProgressLine(), on_auto=fitted.append)
-        standing = session.standing
+        standing = session.require_standing()
         display(ObjectiveCard(objective, standing))
         if fitted:
             display(BaselineCard(fitted[0], standing))
@@ -202,14 +215,14 @@ class NbalignMagics(Magics):
                 "usage: `%evaluate model` (on the objective's data.test) or "
                 "`%evaluate model X_test y_test`, optionally with `--name 'label'`."
             )
-        ns = self.shell.user_ns
+        ns = self._user_namespace()
         model = commands.lookup(ns, args.model, "the model")
         X = y = None
         if args.data:
             X = commands.lookup(ns, args.data[0], "the features")
             y = commands.lookup(ns, args.data[1], "the labels")
-        result = commands.evaluate(self.session, ns, model, X, y, name=args.name or args.model, source="magic",
-                                   report=commands.ProgressLine(), tune=args.tune)
+        result = commands.evaluate(self._require_session(), ns, model, X, y, name=args.name or args.model,
+                                   source="magic", report=commands.ProgressLine(), tune=args.tune)
         result.show()  # each %evaluate line of a cell shows its own line
         return result
 
@@ -235,19 +248,17 @@ class NbalignMagics(Magics):
         args = read_arguments(self.nbalign, line)
         if args is None:
             return
-        session = self.session
+        session = self._require_session()
         if args.command == "plot":
             from .plotting import figure_png, plot_progress
 
-            session.require_objective()
-            display(Image(data=figure_png(plot_progress(session.standing)), format="png"))
+            display(Image(data=figure_png(plot_progress(session.require_standing())), format="png"))
         elif args.command == "status":
             objective = session.require_objective()
             display(ObjectiveCard(objective, session.standing))
             print(session.describe(restored=False))
         elif args.command == "models":
-            session.require_objective()
-            display(ModelsTable(session.standing, session.records))
+            display(ModelsTable(session.require_standing(), session.records))
         elif args.command == "panel":
             from .widgets import panel_for
 
@@ -255,8 +266,7 @@ class NbalignMagics(Magics):
         elif args.command == "recommend":
             from .display import Recommendation
 
-            session.require_objective()
-            display(Recommendation(session.standing))
+            display(Recommendation(session.require_standing()))
         elif args.command == "autolog":
             if len(args.names) != 1 or args.names[0] not in ("on", "off"):
                 raise NbalignError("write `%nbalign autolog on` or `%nbalign autolog off`.")

@@ -25,6 +25,7 @@ import reprlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import NbalignError
 
@@ -239,6 +240,12 @@ def _kinds(*kinds: MetricKind) -> dict[str, MetricKind]:
     return {kind.scorer: kind for kind in kinds}
 
 
+def _label(kind: MetricKind) -> str:
+    """The label of a kind named by an alias, or of nbalign's own: every one of them has one."""
+    assert kind.label is not None, kind.scorer
+    return kind.label
+
+
 def _confusion(name: str, average: str, range: tuple[float, float] = _UNIT, **known) -> MetricKind:
     """A metric of the confusion matrix at the model's threshold, compared by the paired
     bootstrap of the matrices; ``average="binary"`` scores the positive class."""
@@ -257,7 +264,8 @@ _OF_POSITIVES = {"f1": ("F1", ("f1",)), "precision": ("precision", ("precision",
                  "recall": ("recall", ("recall",)), "jaccard": (None, ())}
 # Recall is a share of the true cases. Precision is a share of the model's positive predictions,
 # about as many as the true ones: a binomial on the true cases is about as noisy.
-_OF_POSITIVES_KNOWN = {"precision": {"noise_counts": _positives}, "recall": {"counts": _positives}}
+_OF_POSITIVES_KNOWN: dict[str, dict[str, Any]] = {"precision": {"noise_counts": _positives},
+                                                  "recall": {"counts": _positives}}
 
 # Every metric nbalign knows, by scorer name. tests/test_metrics.py checks that every name in
 # ``sklearn.metrics.get_scorer_names()`` is here with its task and range.
@@ -555,11 +563,12 @@ def bind_business(metric: Metric, action=None, population=None, value=None) -> M
     from .format import format_number, format_share
 
     kind = metric.kind
+    params: tuple[tuple[str, Any], ...]
     if kind.priced and isinstance(value, ErrorCost):
         params = (("over", value.over), ("under", value.under))
         terms = f"under={value.under:g},over={value.over:g},{value.currency or ''}"
         errors = KINDS["business_value_errors"]
-        return Metric(f"{metric.scorer}:{terms}", errors.label, errors.scorer, 1, params)
+        return Metric(f"{metric.scorer}:{terms}", _label(errors), errors.scorer, 1, params)
     if not kind.priced and (action is None or action.rule is None):
         raise ValueError(f"`metric: {metric.name}` is measured on the cases the action reaches: add "
                          "`action:` with a rule, e.g. `contact: top 20%`")
@@ -609,7 +618,7 @@ def resolve_metric(name: str) -> Metric:
     lowered = key.lower().replace("-", "_").replace(" ", "_")
     if lowered in _ALIASES:  # nbalign's own are bound to the objective's terms by its parser
         kind = _ALIASES[lowered]
-        return Metric(name=lowered, label=kind.label, scorer=kind.scorer, sign=kind.sign)
+        return Metric(name=lowered, label=_label(kind), scorer=kind.scorer, sign=kind.sign)
     from sklearn.metrics import get_scorer_names
 
     if key in get_scorer_names():
@@ -638,11 +647,11 @@ def metric_label(name: str) -> str:
     """How a recorded metric name reads ("log loss" for ``logloss``), without scikit-learn."""
     alias = _ALIASES.get(name)
     if alias:
-        return alias.label
+        return _label(alias)
     scorer, _, rule = name.partition(":")
     kind = kind_of(scorer)
     if kind.own and rule:
         if kind.priced and "=" in rule.split(":")[0]:
-            return KINDS["business_value_errors"].label  # a regression's priced errors
+            return _label(KINDS["business_value_errors"])  # a regression's priced errors
         return business_label(kind, rule.split(":")[0])
     return name.replace("_", " ")

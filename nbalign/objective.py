@@ -423,7 +423,7 @@ def check_names(objective: Objective, namespace: dict[str, Any]) -> None:
         wanted += [(n, "data.test") for n in objective.data_test]
     if objective.data_train:
         wanted += [(n, "data.train") for n in objective.data_train]
-    if objective.baseline.kind == "model":
+    if objective.baseline.kind == "model" and objective.baseline.model is not None:
         wanted.append((objective.baseline.model, "baseline"))
     for var, key in wanted:
         if var not in namespace:
@@ -821,7 +821,7 @@ def _parse_kpi(value: Any, lines: dict[str, int]) -> KPI | None:
             "`name: 3-month churn rate of new customers`.",
             lines.get("kpi"),
         )
-    fields = {k: _parse_text(value.get(k), f"kpi.{k}", lines) for k in KPI_KEYS}
+    fields: dict[str, Any] = {k: _parse_text(value.get(k), f"kpi.{k}", lines) for k in KPI_KEYS}
     fields["deadline"] = _parse_deadline(value.get("deadline"), lines)
     _check_kpi_values(fields["current"], fields["target"], lines)
     return KPI(**fields)
@@ -871,9 +871,6 @@ def _parse_deadline(value: Any, lines: dict[str, int]) -> str | None:
             f"`deadline: {text}` is not a date. Write it as YYYY-MM-DD, e.g. `deadline: 2027-06-30`.",
             lines.get("kpi.deadline"),
         ) from None
-
-
-_VALUE_EXAMPLES = {"tp": 180, "fp": -20, "fn": -200, "tn": 0}
 
 
 def _parse_value(value: Any, metric: Metric, lines: dict[str, int]) -> ValueMatrix | ErrorCost | None:
@@ -937,10 +934,12 @@ def _parse_value(value: Any, metric: Metric, lines: dict[str, int]) -> ValueMatr
 _VALUE_EXAMPLES = {"tp": "$180", "fp": "-$20", "fn": "-$200", "tn": 0, "under": "$3", "over": "$1"}
 
 
-def _amount(entry: Any, key: str, lines: dict[str, int]) -> tuple[float, tuple[str, str] | None]:
+def _amount(entry: Any, key: str, lines: dict[str, int]) -> tuple[float, tuple[str | None, str | None] | None]:
     """A number, or an amount of money with its currency: ``(value, (code, marker) or None)``."""
     if not isinstance(entry, str) or _as_number(entry) is not None:
-        return _parse_number(entry, key, lines), None
+        number = _parse_number(entry, key, lines)
+        assert number is not None  # not empty: the caller refused that first
+        return number, None
     try:
         quantity = parse_quantity(entry)
     except QuantityTooLarge as exc:  # `$1e309`: refused as a plain number too large is (_parse_number)

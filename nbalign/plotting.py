@@ -98,7 +98,7 @@ def plot_progress(standing: Standing):
     depth = _labels_depth(progress_axes)
     if models or summary.baseline is not None or objective.target is not None:
         _legend_below(progress_axes, depth, columns=3)
-    if cost_axes is not None:
+    if cost_axes is not None and cost_key is not None:  # (both, or neither: there are costs)
         _draw_costs(cost_axes, standing, floor + models, costs, cost_key)
         _legend_below(cost_axes, depth, columns=2)
 

@@ -18,11 +18,17 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DEFAULT_LIMIT = 100_000
 
 
-@dataclass(frozen=True)
+# eq=False: the __eq__ is its own, and the __hash__ = None below stays (with eq=True a frozen
+# dataclass generates a __hash__ of the fields in its place)
+@dataclass(frozen=True, eq=False)
 class Kept:
     """A model's response on (a fixed subset of) a test set's rows.
 
@@ -32,8 +38,8 @@ class Kept:
     """
 
     method: str
-    values: object  # numpy.ndarray
-    rows: object | None = None  # numpy.ndarray of int64, sorted
+    values: np.ndarray
+    rows: np.ndarray | None = None  # int64, sorted
     # What the paired tests computed from the values, by name (a model's ROC components), so a
     # model compared with several others is ranked once.
     derived: dict = field(default_factory=dict, init=False, repr=False)
@@ -44,7 +50,7 @@ class Kept:
         return (isinstance(other, Kept) and self.method == other.method
                 and _same(self.rows, other.rows) and np.array_equal(self.values, other.values))
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as Python spells it (typeshed says a method)
 
 
 @dataclass(frozen=True)
@@ -52,9 +58,9 @@ class TestSet:
     """A test set's labels, kept once: ``labels`` as given (numbers), or codes into ``classes``."""
 
     fingerprint: str
-    labels: object  # numpy.ndarray: float64 values, or int32 codes when classes is set
+    labels: np.ndarray  # float64 values, or int32 codes when classes is set
     classes: list | None = None
-    rows: object | None = None
+    rows: np.ndarray | None = None
 
     __test__ = False  # not a pytest test class, whatever its name
 

@@ -23,6 +23,7 @@ import contextlib
 import random
 import time
 from dataclasses import dataclass
+from typing import overload
 
 # Seeds of nbalign's refits come from here, never from the user's streams.
 _SEEDS = random.Random(20240611)
@@ -119,6 +120,10 @@ class Budget:
         return time.perf_counter() + max(self.seconds, estimate or 0.0)
 
 
+@overload
+def estimate(fits: int, one_fit: float, share: float = 1.0) -> float: ...
+@overload
+def estimate(fits: int, one_fit: float | None, share: float = 1.0) -> float | None: ...
 def estimate(fits: int, one_fit: float | None, share: float = 1.0) -> float | None:
     """Seconds ``fits`` refits on ``share`` of the rows take, from one fit on all of them."""
     return None if one_fit is None else fits * one_fit * share

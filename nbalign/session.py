@@ -276,6 +276,16 @@ class Session:
             raise NoObjectiveError(self._adopt_hint())
         return self.objective
 
+    def require_standing(self) -> Standing:
+        """:attr:`standing`, or :class:`~nbalign.errors.NoObjectiveError` (as
+        :meth:`require_objective`) before an objective is declared."""
+        return self._require_judge().standing()
+
+    def _require_judge(self) -> Judge:
+        self.require_objective()
+        assert self._judge is not None  # an objective is judged from the moment it is set
+        return self._judge
+
     def record(self, evaluation: Evaluation) -> Row:
         """Store an evaluation, judge it against the history, tell the subscribers.
 
@@ -285,7 +295,8 @@ class Session:
         self.require_objective()
         stored = self._write(evaluation)
         self._publish()
-        return self.standing.row(stored.id)
+        assert stored.id is not None  # numbered by the store, or provisionally while it refuses
+        return self.require_standing().row(stored.id)
 
     def _write(self, evaluation: Evaluation) -> Evaluation:
         # Results kept in memory mean the store refused a moment ago (another writer's lock, most
@@ -297,13 +308,15 @@ class Session:
             if self.store.last_change == self._seen_change + 1:  # no other kernel wrote since: no need to read
                 changed, self._seen_change = [stored], self.store.last_change
             else:
-                changed, self._seen_change = self.store.changes(self.objective.name, self._seen_change)
+                changed, self._seen_change = self.store.changes(self.require_objective().name, self._seen_change)
         except _REFUSED as exc:
-            known = self._judge.find(evaluation.key)
-            self._keep(evaluation.with_id(known.id if known else self._provisional_id()), exc)
-            stored = self._pending[-1].without_predictions()  # kept whole until written
+            known = self._require_judge().find(evaluation.key)
+            kept = evaluation.with_id(known.id if known is not None and known.id is not None
+                                      else self._provisional_id())
+            self._keep(kept, exc)
+            stored = kept.without_predictions()  # kept whole until written
             changed = [stored]
-        self._judge.put([e for e in changed if e.objective == self.objective.name] or [stored])
+        self._require_judge().put([e for e in changed if e.objective == self.require_objective().name] or [stored])
         return stored
 
     def flush(self, wait: bool = True) -> bool:
@@ -403,7 +416,7 @@ class Session:
         return max(known) + 1
 
     def _provisional_id(self) -> int:
-        return max((e.id for e in self.records), default=0) + 1
+        return max((e.id or 0 for e in self.records), default=0) + 1
 
     def _check_vanished(self) -> bool:
         """If the store's file was deleted while open, write everything this session knows into
@@ -489,7 +502,7 @@ class Session:
                 if isinstance(e, Evaluation) and e.objective == self.objective.name]
         stored_keys = {e.key for e in history} if kept else set()
         unwritten = [e for e in kept if e.key not in stored_keys]
-        next_id = max((e.id for e in history), default=0)
+        next_id = max((e.id or 0 for e in history), default=0)
         for offset, evaluation in enumerate(unwritten, start=1):
             unwritten[offset - 1] = evaluation.with_id(next_id + offset)
         from .judge import Judge
@@ -525,7 +538,7 @@ class Session:
             return "nbalign loaded. " + (hint or "Declare what this notebook is for in a `%%objective <name>` cell.")
         from .format import format_level, format_percent, format_score
 
-        summary = self.standing.summary
+        summary = self.require_standing().summary
         n = summary.n_models
         text = (f"{'Restored objective' if restored else 'Objective'} {self.objective.name!r} "
                 f"(version {self.objective.version}): ")

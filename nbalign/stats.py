@@ -37,8 +37,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from .errors import EvaluationError
+
+if TYPE_CHECKING:  # numpy loads with the first test: `import nbalign` stays light
+    import numpy as np
 
 __all__ = [
     "Difference",
@@ -214,8 +218,8 @@ class RocComponents:
     model be compared with any number of others without ranking its scores again.
     """
 
-    v10: object  # numpy.ndarray
-    v01: object  # numpy.ndarray
+    v10: np.ndarray
+    v01: np.ndarray
 
     @property
     def auc(self) -> float:
@@ -955,7 +959,12 @@ def paired_bootstrap_average_precision(y_true, scores_a, scores_b, n_resamples: 
     y, a, b = _paired_arrays("paired_bootstrap_average_precision", y_true=y_true, pred_a=a_or_reference,
                              pred_b=scores_b)
     positive = _positive_mask(y, pos_label, "paired_bootstrap_average_precision")
-    of_a = reference if scores_a is None else resampled_average_precision(a, positive, n_resamples, seed)
+    of_a: ResampledAP | float
+    if scores_a is None:
+        assert reference is not None  # _reference refuses neither
+        of_a = reference
+    else:
+        of_a = resampled_average_precision(a, positive, n_resamples, seed)
     return paired_average_precision_of(of_a, resampled_average_precision(b, positive, n_resamples, seed), confidence)
 
 
@@ -967,7 +976,7 @@ class ResampledAP:
     paired bootstrap's, and a model compared with several others is resampled once."""
 
     estimate: float
-    resamples: object  # numpy.ndarray of shape (n_resamples,)
+    resamples: np.ndarray  # of shape (n_resamples,)
     rows: int
 
 
@@ -999,9 +1008,10 @@ def paired_average_precision_of(a: ResampledAP | float, b: ResampledAP, confiden
     """The paired bootstrap of ``AP(B) - AP(A)`` from the two models' resamples, or of ``AP(B)``
     against a fixed number ``a`` (see :func:`paired_bootstrap_average_precision`)."""
     level = _check_confidence(confidence)
-    fixed = not isinstance(a, ResampledAP)
-    estimate = float(b.estimate - (a if fixed else a.estimate))
-    differences = b.resamples - (a if fixed else a.resamples)
+    if isinstance(a, ResampledAP):
+        estimate, differences = float(b.estimate - a.estimate), b.resamples - a.resamples
+    else:  # a fixed number
+        estimate, differences = float(b.estimate - a), b.resamples - a
     return _bootstrap_difference("paired_bootstrap_average_precision", estimate, differences, level, b.rows,
                                  f"paired bootstrap of average precision, percentile, {differences.size} resamples")
 
@@ -1083,6 +1093,7 @@ def paired_bootstrap_confusion(metric_name: str, y_true, labels_a, labels_b, n_r
             successes = int(np.count_nonzero(right & found))
             trials = int(np.count_nonzero(found if metric_name == "precision" else y == classes[positive]))
         if trials:
+            assert reference is not None  # without labels_a, _reference asked for it
             return proportion_against(successes, trials, reference, confidence)
     codes = [np.searchsorted(classes, v) for v in (y, a if labels_a is not None else b, b)]
     cell = (codes[0] * k + codes[1]) * k + codes[2]

@@ -19,6 +19,7 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Literal, overload
 
 from .errors import NbalignError
 from .evaluation import Evaluation, now_iso
@@ -162,6 +163,16 @@ class Store:
 
     # ------------------------------------------------------------------ connection
 
+    @property
+    def _file(self) -> Path:
+        """The store's file: what the file-only steps work on (an in-memory store takes none of them)."""
+        assert isinstance(self.path, Path), "an in-memory store has no file"
+        return self.path
+
+    @overload
+    def _connect(self, create: Literal[True]) -> sqlite3.Connection: ...
+    @overload
+    def _connect(self, create: bool) -> sqlite3.Connection | None: ...
     def _connect(self, create: bool) -> sqlite3.Connection | None:
         # Before a write, a file deleted or replaced under the store is noticed (so the write is
         # not lost in a deleted file); a read of the file once opened needs no such check.
@@ -176,13 +187,13 @@ class Store:
         if self.in_memory:
             self._connection = self._open(MEMORY)
             return self._connection
-        if not self.path.exists():
+        if not self._file.exists():
             if not create:
                 return None
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file.parent.mkdir(parents=True, exist_ok=True)
         else:
             self._check_is_store()
-        self.read_only = self.path.exists() and not self._writable()
+        self.read_only = self._file.exists() and not self._writable()
         try:
             connection = self._open(self.path)
         except sqlite3.DatabaseError as exc:
@@ -192,7 +203,7 @@ class Store:
             self.read_only = False
             connection = self._open(self.path)
         self._connection = connection
-        self._file_id = _file_id(self.path)
+        self._file_id = _file_id(self._file)
         return connection
 
     def check(self) -> None:
@@ -204,22 +215,22 @@ class Store:
         return not self.in_memory and self._connection is not None and self._file_changed()
 
     def _writable(self) -> bool:
-        folder = self.path.parent
-        return os.access(self.path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
+        folder = self._file.parent
+        return os.access(self._file, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
 
     def _file_changed(self) -> bool:
-        return _file_id(self.path) != self._file_id
+        return _file_id(self._file) != self._file_id
 
     def _check_is_store(self) -> None:
         """Refuse a file that is not an nbalign store, so that it is never moved or overwritten."""
-        if not self.path.is_file():
+        if not self._file.is_file():
             raise StoreError(f"the store path {self.path} is not a file. Point the store at a file, "
                              "e.g. `%config NbalignMagics.store_path = '.nbalign/nbalign.db'`.")
         with open(self.path, "rb") as file:
             head = file.read(len(_SQLITE_HEADER))
         if head == _SQLITE_HEADER or not head:
             return  # a SQLite file (its tables are checked once open) or an empty file
-        if self.path.parent.name == DEFAULT_PATH.parent.name:
+        if self._file.parent.name == DEFAULT_PATH.parent.name:
             return  # nbalign's own folder: whatever is there was a store, and is moved aside
         raise StoreError(
             f"{self.path} is not an nbalign store (it is not a SQLite database), so nbalign leaves "
@@ -305,7 +316,7 @@ class Store:
 
     def _move_aside(self, exc: Exception) -> None:
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        target = self._file.with_name(f"{self._file.name}.corrupt-{stamp}")
         for suffix in ("", "-wal", "-shm"):
             part = Path(str(self.path) + suffix)
             if part.exists():
@@ -441,7 +452,8 @@ class Store:
         from .predictions import Kept, TestSet, from_blob
 
         connection = self._connect(create=False)
-        if connection is None or self._schema < 3 or evaluation.id is None:
+        # (a record without a fingerprint matches no test set: `= NULL` is never true)
+        if connection is None or self._schema < 3 or evaluation.id is None or evaluation.data_fingerprint is None:
             return None
         row = connection.execute(
             "SELECT p.method, p.header, p.data, t.header, t.labels, t.classes, t.rows_header, t.rows "

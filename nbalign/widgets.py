@@ -297,7 +297,7 @@ def objective_cell(values: dict[str, Any]) -> tuple[str, dict[int, str]]:
         On line 1, when the name cannot be written on the magic's line.
     """
     name = str(values.get("name") or "").strip() or "objective"
-    lines: list[tuple[str, str | None]] = [(f"%%objective {name_on_magic_line(name)}", "name")]
+    lines: list[tuple[str, str]] = [(f"%%objective {name_on_magic_line(name)}", "name")]
 
     def put(text: str, field: str) -> None:
         lines.append((text, field))
@@ -309,13 +309,16 @@ def objective_cell(values: dict[str, Any]) -> tuple[str, dict[int, str]]:
         return str(value).strip()
 
     def text(field: str) -> str | None:
-        return None if entered(field) is None else _yaml_text(entered(field))
+        value = entered(field)
+        return None if value is None else _yaml_text(value)
 
     def number(field: str) -> str | None:
-        return None if entered(field) is None else _yaml_number(entered(field))
+        value = entered(field)
+        return None if value is None else _yaml_number(value)
 
     def date(field: str) -> str | None:
-        return None if entered(field) is None else _yaml_date(entered(field))
+        value = entered(field)
+        return None if value is None else _yaml_date(value)
 
     for key in grammar.text_keys():  # outcome, and any line of free text the grammar adds
         if text(key):
@@ -506,6 +509,7 @@ def _amount_text(amount: float, value) -> str:
     from .kpi import parse_quantity
 
     number = _number_text(abs(amount))
+    assert number is not None  # a finite amount (the parser's): 17 significant digits always read back
     sign = "-" if amount < 0 else ""
     if not value.currency:
         return sign + number
@@ -668,9 +672,9 @@ class ObjectiveForm:
         if objective is None:
             reason = message.split(": ", 1)[1] if message.startswith("%%objective") and ": " in message else message
             shown = f"<span style='color:{_TONES['bad']}'>{escape(reason)}</span>"
-            field = fields.get(line)
+            field = None if line is None else fields.get(line)
             (self.errors.get(field, self.general)).value = shown
-            self.error = (field, message)
+            self.error: tuple[str | None, str] | None = (field, message)
             return None
         self.error = None
         import datetime
@@ -683,7 +687,7 @@ class ObjectiveForm:
             f"<div style='color:{_MUTED}'><code>{escape(f.code)}</code> {escape(f.message)}</div>" for f in found)
         return objective
 
-    def write(self) -> str:
+    def write(self) -> str | None:
         """Insert the objective cell below (through the sidebar's channel), or show it to copy.
 
         Nothing is written while the form shows a mistake (the button is disabled then): None.
@@ -717,7 +721,8 @@ class ObjectiveForm:
 
 def _data_variables(namespace: dict) -> tuple[list[str], list[str]]:
     """Names of the user's feature tables (two dimensions) and label vectors (one)."""
-    xs, ys = [], []
+    xs: list[str] = []
+    ys: list[str] = []
     for name, value in namespace.items():
         if name.startswith("_") or isinstance(value, type):
             continue

@@ -35,7 +35,8 @@ class BestClaim:
     def _result(self) -> tuple[Difference | None, float | None, str]:
         facts = self._facts
         comparisons, metric, k = facts.comparisons, facts.metric, max(1, self._k)
-        if comparisons is None or facts.baseline is None:
+        baseline = facts.baseline
+        if comparisons is None or baseline is None:
             return None, None, ""
         level = 1 - (1 - facts.confidence) / k
 
@@ -43,7 +44,7 @@ class BestClaim:
             if facts.baseline_record is not None:
                 return comparisons.between(metric, record, facts.baseline_record, confidence=confidence)
             if facts.objective.baseline.kind == "number":
-                return own_interval(comparisons, metric, record, facts.baseline, facts.labels, confidence)
+                return own_interval(comparisons, metric, record, baseline, facts.labels, confidence)
             return None
 
         widened = against_baseline(facts.evaluation, level)
@@ -57,7 +58,7 @@ class BestClaim:
         from ..stats import holm
 
         tests = [against_baseline(r, facts.confidence) for r in self._competitors]
-        p_values = [1.0 if t is None else (t.p_value if metric.improvement(r.score, facts.baseline) > 0 else 1.0)
+        p_values = [1.0 if t is None else (t.p_value if metric.improvement(r.score, baseline) > 0 else 1.0)
                     for r, t in zip(self._competitors, tests, strict=True)]
         adjusted = holm(p_values)
         at = next(i for i, r in enumerate(self._competitors) if r.key == facts.evaluation.key)

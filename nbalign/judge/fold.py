@@ -40,8 +40,10 @@ Cost
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from ..business import row_view, terms_of
 from ..checks import (
@@ -119,7 +121,10 @@ class Row:
     @property
     def verdict(self) -> str:
         """One of :data:`VERDICTS`; a model's is decided when first asked (it may run a test)."""
-        return self.preset or self.facts.verdict
+        if self.preset:
+            return self.preset
+        assert self.facts is not None  # a row without a preset verdict is a model's, judged
+        return self.facts.verdict
 
     @property
     def vs_best(self) -> Difference | None:
@@ -171,7 +176,8 @@ class Summary:
     def progress_interval(self) -> tuple[float, float] | None:
         """Progress of the best to the target, as an interval (from :attr:`best_vs_baseline`)."""
         claim = self.claim
-        if claim is None or claim.difference is None or self.progress is None:
+        if (claim is None or claim.difference is None or self.progress is None
+                or self.target is None or self.baseline is None):
             return None  # no progress to measure (no target, or one the baseline already meets)
         span = self.target - self.baseline
         ends = sorted((claim.difference.low / span + 0.0, claim.difference.high / span + 0.0))
@@ -199,6 +205,7 @@ class Ship:
         if self.why == "baseline":
             return "the baseline model, as no model scores above it"
         if self.why == "simplest":
+            assert best is not None  # said of the best's facts
             return f"the simplest model {best.name} shows no real gain over"
         if self.why == "simplest_compared":
             return "the best model, and no simpler model has been compared with it"
@@ -264,7 +271,7 @@ class Judge:
     (0.5, 'lr')
     """
 
-    def __init__(self, objective: Objective, records: list[Evaluation] = (),
+    def __init__(self, objective: Objective, records: Sequence[Evaluation] = (),
                  comparisons: Comparisons | None = None):
         self.objective = objective
         self.metric = objective.metric
@@ -315,7 +322,7 @@ class Judge:
                 self._ids.insert(at, record.id)
                 self._records.insert(at, record)
             earliest = min(earliest, at)
-            self._note(record)
+            self._note(record, record.id)
         baseline, baseline_record = self._baseline_of()
         first = self._first_model_record()
         min_gain = resolve_min_gain(self.objective, baseline, None if first is None else first.score)
@@ -335,15 +342,15 @@ class Judge:
         """The record with this identity (see :attr:`Evaluation.key`), if judged here."""
         return next((r for r in reversed(self._records) if r.key == key), None)
 
-    def _note(self, record: Evaluation) -> None:
+    def _note(self, record: Evaluation, record_id: int) -> None:
         if not same_metric(record.metric, self.metric):
             return
         if record.role == "baseline":
-            self._baseline_records[record.id] = record
+            self._baseline_records[record_id] = record
         elif record.kind in ("train", "cv"):
             return  # never the first model: scored on the data it learned, or cross-validated
-        elif self._first_model is None or record.id < self._first_model:
-            self._first_model = record.id
+        elif self._first_model is None or record_id < self._first_model:
+            self._first_model = record_id
 
     def _baseline_of(self) -> tuple[float | None, Evaluation | None]:
         """The number every model is measured against (None while unknown), and its record."""
@@ -388,12 +395,13 @@ class Judge:
     def _judge_one(self, position: int, fold: _Fold) -> tuple[Row, _Fold]:
         record = self._records[position]
         metric, baseline = self.metric, self._baseline
-        common = {"id": record.id, "name": record.name, "estimator": record.estimator, "role": record.role,
-                  "version": record.objective_version, "metric": record.metric,
-                  "metric_label": metric_label(record.metric), "score": record.score,
-                  "complexity": record.complexity, "cell_id": record.cell_id,
-                  "business": None if record.business is None else row_view(self.objective, record.business,
-                                                                            self._terms_key)}
+        common: dict[str, Any] = {
+            "id": record.id, "name": record.name, "estimator": record.estimator, "role": record.role,
+            "version": record.objective_version, "metric": record.metric,
+            "metric_label": metric_label(record.metric), "score": record.score,
+            "complexity": record.complexity, "cell_id": record.cell_id,
+            "business": None if record.business is None else row_view(self.objective, record.business,
+                                                                      self._terms_key)}
         if not same_metric(record.metric, metric):
             return Row(**common, preset="other_metric"), fold
         change_vs_baseline = None if baseline is None else record.score - baseline
@@ -402,7 +410,8 @@ class Judge:
         if aside is not None:
             return Row(**common, preset=aside.verdict, aside=aside), fold
         if record.role == "baseline":
-            if self._baseline_model() is not None and record.key == self._baseline_record.key:
+            baseline_model = self._baseline_model()
+            if baseline_model is not None and record.key == baseline_model.key:
                 # the baseline model is a model one could ship: a candidate when returns diminish
                 ranked = self._simplest.setdefault(record.data_fingerprint, [])
                 bisect.insort(ranked, (simplicity(record), position))
@@ -414,7 +423,8 @@ class Judge:
         best_model = None if fold.best is None else self._records[fold.best]
         best_before = self._reference(best_model)  # the best candidate so far: a model, or the baseline model
         gain = None if best_before is None else metric.improvement(record.score, best_before.score)
-        real_gain = gain is not None and gain >= self._min_gain and self._is_real(record, best_before)
+        real_gain = (gain is not None and best_before is not None and gain >= self._min_gain
+                     and self._is_real(record, best_before))
         few_rows = is_few_rows(record.n_rows, self._largest_rows)
         # a slice of the test set is compared for what it is worth, but it neither ends nor extends a run
         stalled = fold.stalled if few_rows else fold.stalled + 1 if gain is not None and not real_gain else 0
@@ -493,6 +503,7 @@ class Judge:
         fold = self._folds[-1] if self._folds else _Fold()
         best = self._best_row(fold)
         ship = self._ship(best)
+        baseline_model = self._baseline_model()
         target = self.objective.target
         claim, compared = None, 0
         if best is not None:
@@ -509,7 +520,7 @@ class Judge:
             best=best,
             progress=None if best is None else progress_to_target(best.score, self._baseline, target, self.metric.sign),
             n_models=fold.models,
-            baseline_id=None if self._baseline_model() is None else self._baseline_record.id,
+            baseline_id=None if baseline_model is None else baseline_model.id,
             banner=self._headline(best, fold, ship),
             confidence=self.objective.stop.confidence,
             models_compared=compared,
@@ -526,7 +537,7 @@ class Judge:
     def _best_row(self, fold: _Fold) -> Row | None:
         """The best candidate: the best model, or the baseline model while no model scores above it."""
         best = self._reference(None if fold.best is None else self._records[fold.best])
-        return None if best is None else self._rows[bisect.bisect_left(self._ids, best.id)]
+        return None if best is None or best.id is None else self._rows[bisect.bisect_left(self._ids, best.id)]
 
     def _outlook(self, ship: Ship | None) -> Outlook | None:
         """The business outlook of the model to ship (what the recommendation and the story speak
@@ -546,6 +557,7 @@ class Judge:
             return Ship(self._records[bisect.bisect_left(self._ids, best.id)], best.facts, "baseline")
         final = self._as_of_now(best.facts)
         record = final.simplest_not_beaten
+        assert record is not None  # the best's facts name a best
         if record.key != best.facts.evaluation.key:
             return Ship(record, final, "simplest")
         others = [at for _, at in final.history[2] if self._records[at].key != record.key
@@ -562,7 +574,7 @@ class Judge:
     def _headline(self, best: Row | None, fold: _Fold, ship: Ship | None) -> Finding | None:
         """Once the best model meets the target that is the news (naming the model to ship);
         else the latest finding."""
-        if best is not None and ship is not None and ship.facts is not None:
+        if best is not None and best.facts is not None and ship is not None and ship.facts is not None:
             reached = next((f for f in progress_findings(ship.facts if ship.record.key == best.facts.evaluation.key
                                                          else self._as_of_now(best.facts))
                             if f.code == "NBA305"), None)

@@ -48,13 +48,16 @@ class Outlook:
         from ..business import projected_kpi
 
         recall_metric = _decision_metric(self.objective)
-        if self.projected is None or recall_metric is None or self.comparisons is None:
+        if self.projected is None or self.figures is None or recall_metric is None or self.comparisons is None:
             return None
         difference = own_interval(self.comparisons, recall_metric, self.record, 0.0, self.labels,
                                   score=self.figures.get("recall"))
         if difference is None:
             return None
-        ends = sorted(projected_kpi(self.objective, min(1.0, max(0.0, r))) for r in (difference.low, difference.high))
+        low, high = (projected_kpi(self.objective, min(1.0, max(0.0, r))) for r in (difference.low, difference.high))
+        if low is None or high is None:  # (not once self.projected is a number: the same KPI and action)
+            return None
+        ends = sorted((low, high))
         return ends[0], ends[1]
 
 
