@@ -536,7 +536,8 @@ class BaselineCard:
         self.fitted = fitted
         self.standing = standing
         version = standing.objective.version
-        latest = {r["name"]: r for r in map(row_point, standing.rows) if r["role"] == "baseline" and r["version"] == version}
+        latest = {r["name"]: r for r in map(row_point, standing.rows)
+                  if r["role"] == "baseline" and r["version"] == version}
         self.constant, self.linear = latest.get(CONSTANT_LABEL), latest.get(LINEAR_LABEL)
 
     def _parts(self) -> tuple[list[tuple[str, str]], list[str], list[tuple[str, str]], str]:

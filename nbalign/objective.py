@@ -280,12 +280,13 @@ class Objective:
         """The objective from its wire form, tolerantly: keys an earlier release did not write
         take their defaults, and keys this release does not know are left out."""
         kpi = data.get("kpi")
+        texts: dict[str, Any] = {key: data.get(key) for key in grammar.text_keys()}
         return cls(
             name=data["name"],
             version=data["version"],
             created_at=data.get("created_at", ""),
             notebook=data.get("notebook"),
-            **{key: data.get(key) for key in grammar.text_keys()},
+            **texts,
             kpi=KPI.from_dict(kpi) if kpi else None,
             metric=Metric.from_dict(data["metric"]),
             target=data.get("target"),
@@ -397,10 +398,11 @@ def parse_objective(text: str, name: str = "objective", line_offset: int = 1) ->
             "`data:` with `train: X_train, y_train`.",
             lines.get("baseline"),
         )
+    texts: dict[str, Any] = {key: _parse_text(raw.get(key), key, lines) for key in grammar.text_keys()}
     return Objective(
         name=name,
         metric=metric,
-        **{key: _parse_text(raw.get(key), key, lines) for key in grammar.text_keys()},
+        **texts,
         kpi=kpi,
         target=target,
         baseline=baseline,

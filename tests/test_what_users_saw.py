@@ -91,8 +91,8 @@ def test_2_target_reached_is_never_said_of_a_model_below_the_baseline():
 
 
 def test_3_a_loss_misses_its_target_above_it():
-    records, standing = history([model("a", 2.0), model("b", 1.0)], "metric: rmse\nbaseline: first\ntarget: 1.30\n",
-                                metric="rmse", seed=3)
+    _, standing = history([model("a", 2.0), model("b", 1.0)], "metric: rmse\nbaseline: first\ntarget: 1.30\n",
+                          metric="rmse", seed=3)
     messages = [f["message"] for row in view(standing)["rows"] for f in row["findings"] if f["code"] == "NBA305"]
     assert messages, [r["codes"] for r in view(standing)["rows"]]
     assert all("below the target" not in m for m in messages)
@@ -113,8 +113,9 @@ def test_4_text_labels_under_an_action_are_refused_with_the_fix(loaded, cancer):
 
 
 def test_5_rows_set_apart_are_drawn_apart_and_get_no_verdict():
-    records, standing = history([model("first", 1.0), model("slice", 0.2, rows=30), model("on train", 0.1, kind="train"),
-                                 model("cv", 0.5, kind="cv"), model("second", 0.95)],
+    records, standing = history([model("first", 1.0), model("slice", 0.2, rows=30),
+                                 model("on train", 0.1, kind="train"), model("cv", 0.5, kind="cv"),
+                                 model("second", 0.95)],
                                 "metric: auc\nbaseline: first\ntarget: 0.99\n")
     rows = {r["name"]: r for r in view(standing)["rows"]}
     assert rows["slice"]["word"] == "on a slice of the test set" and rows["slice"]["apart"]

@@ -51,8 +51,8 @@ def test_churn_example_fills_the_sidebar(page, lab, artifacts):
     expect(banner).to_contain_text("NBA303")
     expect(banner).to_contain_text("Ship linear baseline")
     expect(sidebar.get_by_test_id("nbalign-chart-name")).to_have_text(["best, ship: linear baseline"])
-    expect(sidebar.locator("[data-testid='nbalign-evaluation'][data-best='true']"), "the star on its row").to_contain_text(
-        "linear baseline")
+    starred = sidebar.locator("[data-testid='nbalign-evaluation'][data-best='true']")
+    expect(starred, "the star on its row").to_contain_text("linear baseline")
     # the KPI beside the metric: the churn rate the best model is projected to leave, its value,
     # and the metric target derived from the KPI target
     expect(sidebar.get_by_test_id("nbalign-target-derivation")).to_contain_text(
