@@ -120,20 +120,10 @@ class _Loaded:
 _loaded: _Loaded | None = None
 
 
-def set_autolog(on: bool) -> bool:
-    """Switch autolog on or off in the loaded extension; False when nbalign is not loaded."""
-    if _loaded is None:
-        return False
-    _loaded.set_autolog(on)
-    return True
-
-
 def insert_cell(source: str) -> bool:
     """Ask the notebook's front end to insert a code cell below the active one (False when no
     front end listens on nbalign's channel, as in plain IPython)."""
     return _loaded is not None and _loaded.channel.insert_cell(source)
-
-
 
 
 def warn_user(message: str) -> None:

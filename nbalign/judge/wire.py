@@ -102,7 +102,7 @@ def story(standing) -> str | None:
     ship, summary = standing.ship, standing.summary
     if ship is None:
         return None
-    outlook = standing.outlook(ship.record)
+    outlook = summary.business  # the model to ship's (see Judge._outlook)
     shown = None if outlook is None else outlook_view(outlook)
     kpi = None if shown is None else shown["kpi"]
     if kpi is not None:
