@@ -197,9 +197,9 @@ export interface ISummary {
     score: number;
     role: 'model' | 'baseline';
     /**
-     * beats_simpler: the best, with a real gain over every simpler model; simplest_compared: the best, no simpler model compared; simplest: the simplest model the best shows no real gain over; baseline: no model scores above the baseline model.
+     * beats_simpler: the best, with a real gain over every simpler model; simplest_compared: the best, no simpler model compared; simpler_below_baseline: the best, every simpler model below the baseline; simplest: the simplest model the best shows no real gain over; baseline: no model scores above the baseline model.
      */
-    why: 'beats_simpler' | 'simplest_compared' | 'simplest' | 'baseline';
+    why: 'beats_simpler' | 'simplest_compared' | 'simpler_below_baseline' | 'simplest' | 'baseline';
     /**
      * Why, in words that follow the model's name.
      */
@@ -1029,10 +1029,11 @@ export const SCHEMA = {
                   "enum": [
                     "beats_simpler",
                     "simplest_compared",
+                    "simpler_below_baseline",
                     "simplest",
                     "baseline"
                   ],
-                  "description": "beats_simpler: the best, with a real gain over every simpler model; simplest_compared: the best, no simpler model compared; simplest: the simplest model the best shows no real gain over; baseline: no model scores above the baseline model."
+                  "description": "beats_simpler: the best, with a real gain over every simpler model; simplest_compared: the best, no simpler model compared; simpler_below_baseline: the best, every simpler model below the baseline; simplest: the simplest model the best shows no real gain over; baseline: no model scores above the baseline model."
                 },
                 "reason": {
                   "type": "string",

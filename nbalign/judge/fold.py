@@ -191,7 +191,9 @@ class Ship:
 
     ``why`` is ``baseline`` (no model scores above the baseline model), ``simplest`` (the simplest
     model the best shows no real gain over), ``beats_simpler`` (the best, with a real gain over every
-    simpler model) or ``simplest_compared`` (the best, and no simpler model was compared with it).
+    simpler model), ``simpler_below_baseline`` (the best, and every simpler model scores below the
+    baseline: no candidate) or ``simplest_compared`` (the best, and no simpler model was compared
+    with it).
     """
 
     record: Evaluation
@@ -209,6 +211,8 @@ class Ship:
             return f"the simplest model {best.name} shows no real gain over"
         if self.why == "simplest_compared":
             return "the best model, and no simpler model has been compared with it"
+        if self.why == "simpler_below_baseline":
+            return "the best model; every simpler model scores below the baseline"
         return "the best model, with a real gain over every simpler one"
 
 
@@ -560,9 +564,13 @@ class Judge:
         assert record is not None  # the best's facts name a best
         if record.key != best.facts.evaluation.key:
             return Ship(record, final, "simplest")
-        others = [at for _, at in final.history[2] if self._records[at].key != record.key
-                  and simplicity(self._records[at]) < simplicity(record)]
-        return Ship(record, final, "beats_simpler" if others else "simplest_compared")
+        simpler = [self._records[at] for _, at in final.history[2] if self._records[at].key != record.key
+                   and simplicity(self._records[at]) < simplicity(record) and self._records[at].n_rows == record.n_rows]
+        # a simpler model below the baseline is never a candidate: the best's lead over it is not tested
+        beaten = [r for r in simpler if final.baseline is None or r.role != "model"
+                  or self.metric.improvement(r.score, final.baseline) >= 0]
+        return Ship(record, final, "beats_simpler" if beaten else "simpler_below_baseline" if simpler
+                    else "simplest_compared")
 
     def _as_of_now(self, facts: Facts) -> Facts:
         """A model's facts with the whole history as candidates: what it is compared with today."""
@@ -574,10 +582,8 @@ class Judge:
     def _headline(self, best: Row | None, fold: _Fold, ship: Ship | None) -> Finding | None:
         """Once the best model meets the target that is the news (naming the model to ship);
         else the latest finding."""
-        if best is not None and best.facts is not None and ship is not None and ship.facts is not None:
-            reached = next((f for f in progress_findings(ship.facts if ship.record.key == best.facts.evaluation.key
-                                                         else self._as_of_now(best.facts))
-                            if f.code == "NBA305"), None)
+        if best is not None and ship is not None and ship.facts is not None:  # the best's facts, as of now
+            reached = next((f for f in progress_findings(ship.facts) if f.code == "NBA305"), None)
             if reached is not None:
                 return reached
         return None if fold.last_judged is None else self._rows[fold.last_judged].banner
