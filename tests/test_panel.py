@@ -94,3 +94,24 @@ def test_the_panel_through_a_real_kernel_with_its_widget_state_saved(tmp_path, m
     assert len(panels) == 1
     assert panels[0].count("<circle") == 2  # both evaluations, drawn after the panel was shown
     assert "<title>tree: " in panels[0] and "<title>lr: " in panels[0]  # named in their tooltips
+
+
+def test_baseline_and_target_labels_never_overlap_in_the_panel_chart():
+    """Issue 19, item 9: two labels closer than a line of text apart, the baseline's goes left."""
+    import re
+
+    from nbalign.widgets import chart_svg
+
+    def labels(baseline, target):
+        rows = [{"id": i, "name": "m", "role": "model", "verdict": "no_gain", "tone": "neutral", "score": score,
+                 "interval": None, "best_so_far": 0.9} for i, score in enumerate((0.2, 0.9))]  # a wide scale
+        svg = chart_svg({"rows": rows, "summary": {"baseline": baseline, "target": target}})
+        return {name: (float(x), float(y), anchor) for x, y, anchor, name in
+                re.findall(r"<text x='([\d.]+)' y='([\d.]+)' text-anchor='(\w+)' font-size='10' fill='[^']+'>"
+                           r"(baseline|target)</text>", svg)}
+
+    close = labels(0.700, 0.701)
+    assert close["baseline"][2] == "start" and close["target"][2] == "end"
+    assert close["baseline"][0] < close["target"][0] - 100  # at opposite ends of the lines
+    apart = labels(0.5, 0.9)
+    assert apart["baseline"][2] == apart["target"][2] == "end"
