@@ -22,7 +22,7 @@ from .format import (
     format_small,
 )
 from .judge import ObjectiveFacts, Row, Standing
-from .judge.wire import outlook_view, row_point, row_view
+from .judge.wire import outlook_view, row_point, row_view, ship_view
 from .objective import Objective
 
 log = logging.getLogger(__name__)
@@ -469,9 +469,10 @@ def recommendation_text(standing: Standing, model: Evaluation | None, outlook=No
     from .kpi import _with_article, time_left
 
     objective, summary = standing.objective, standing.summary
-    if model is None or standing.ship is None:
+    ship = ship_view(standing)  # the model to ship and why, as every view names it
+    if model is None or ship is None:
         return "Nothing to recommend yet: evaluate a model (or declare a baseline model) first."
-    why = standing.ship.reason
+    why = ship["reason"]
     score = f"{objective.metric.label} {format_score(model.score)}"
     text = f"Ship {model.name} ({score}), {why}"
     shown = None if outlook is None else outlook_view(outlook)
