@@ -12,10 +12,12 @@ Adding a check is writing one function::
         \"\"\"What it means and what to do.\"\"\"
         return "a specific message" if ... else None
 
-Scopes: ``objective`` checks get the :class:`~nbalign.judge.ObjectiveFacts` (the objective,
-its scored baseline, the test labels once seen); ``progress`` checks get the
-:class:`~nbalign.judge.Facts` the judge computed for one evaluation. A check returns its
-message, or None when it does not apply. ``NBA1xx`` concern the objective and its data,
+Scopes: ``objective`` checks get the :class:`~nbalign.judge.facts.ObjectiveFacts` (the
+objective, its scored baseline, the test labels once seen); ``progress`` checks get the
+:class:`~nbalign.judge.facts.Facts` the judge computed for one evaluation; ``aside`` checks get
+the :class:`~nbalign.judge.facts.Aside` of an evaluation shown apart (scored on its training
+data, on another test set). A check returns its message, or None when it does not apply. The
+checks import nothing of the judge but these facts, which import no check. ``NBA1xx`` concern the objective and its data,
 ``NBA2xx`` an evaluation, ``NBA3xx`` progress.
 """
 
