@@ -17,8 +17,8 @@ objective, its scored baseline, the test labels once seen); ``progress`` checks 
 :class:`~nbalign.judge.facts.Facts` the judge computed for one evaluation; ``aside`` checks get
 the :class:`~nbalign.judge.facts.Aside` of an evaluation shown apart (scored on its training
 data, on another test set). A check returns its message, or None when it does not apply. The
-checks import nothing of the judge but these facts, which import no check. ``NBA1xx`` concern the objective and its data,
-``NBA2xx`` an evaluation, ``NBA3xx`` progress.
+checks import nothing of the judge but these facts, which import no check. ``NBA1xx`` concern
+the objective and its data, ``NBA2xx`` an evaluation, ``NBA3xx`` progress.
 """
 
 from __future__ import annotations
