@@ -3,9 +3,15 @@
 A verdict depends on the whole history (the baseline may be the first model, the best is the
 best so far, diminishing returns count models in a row), so it is never kept on a record. The
 :class:`Judge` folds the records of an objective, in the order they were first recorded, into
-:class:`Row` s (one per record, with its verdict and findings) and a :class:`Summary`; the
-:class:`Standing` is that value, and every view renders it (inline line, plot, sidebar) without
-judging anything itself.
+:class:`Row` s (one per record, with its verdict and findings), a :class:`Summary` and the
+model to ship (:class:`Ship`); the :class:`Standing` is that value. Views never read it: they
+render the view model :mod:`nbalign.judge.wire` makes of it.
+
+The best and the model to ship
+    The best is the best *candidate*: with a baseline model, the baseline model while no model
+    scores above it. The model to ship is the simplest candidate the best shows no real gain
+    over. Both are decided here once; progress, the KPI and the value, the banner, the plot and
+    the recommendation speak of them.
 
 Which records are judged
     Only records of the objective's metric (same scikit-learn scorer). Records of another metric,
@@ -13,6 +19,7 @@ Which records are judged
     shown apart, never in best, progress or banners. So do models scored on the data they were
     fitted on (``training_data``, NBA204), on another test set than the baseline's
     (``other_test_set``, NBA203) and cross-validations (``cross_validation``): see :class:`Aside`.
+    A score on a slice of the test set (``few_rows``, NBA201) is compared, but set apart too.
 
 Records of earlier versions with the same metric
     are judged together with the current version's, under the current version's rules
@@ -24,7 +31,7 @@ Verdicts with confidence
     model, until a model scores above it), a model is *better* (a real gain: its paired interval, at
     ``stop.confidence``, lies above 0 and the gain is at least ``min_gain``), *better by less
     than min_gain*, *not distinguishable* (the interval holds 0) or *worse* (the interval lies
-    below 0); *below baseline* only when significantly worse than the baseline. The tests are
+    below 0); *worse than baseline* only when significantly worse than the baseline. The tests are
     :mod:`nbalign.comparison`'s, on the predictions kept in the store. Where none can be made (no
     predictions kept, another test set) the same words follow the point values and ``min_gain``.
 
