@@ -54,6 +54,7 @@ from typing import Any
 
 from ..business import row_view, terms_of
 from ..checks import (
+    CHECKS,
     Finding,
     aside_findings,
     most_important,
@@ -571,11 +572,20 @@ class Judge:
         assert record is not None  # the best's facts name a best
         if record.key != best.facts.evaluation.key:
             return Ship(record, final, "simplest")
-        simpler = [self._records[at] for _, at in final.history[2] if self._records[at].key != record.key
-                   and simplicity(self._records[at]) < simplicity(record) and self._records[at].n_rows == record.n_rows]
-        # a simpler model below the baseline is never a candidate: the best's lead over it is not tested
-        beaten = [r for r in simpler if final.baseline is None or r.role != "model"
-                  or self.metric.improvement(r.score, final.baseline) >= 0]
+        # The candidates are kept simplest first: those before the best are the simpler ones. A
+        # simpler model below the baseline is never a candidate (the best's lead over it is untested).
+        simpler = beaten = False
+        for _, at in final.history[2]:
+            candidate = self._records[at]
+            if candidate.key == record.key:
+                break
+            if candidate.n_rows != record.n_rows:
+                continue
+            simpler = True
+            if (final.baseline is None or candidate.role != "model"
+                    or self.metric.improvement(candidate.score, final.baseline) >= 0):
+                beaten = True
+                break
         return Ship(record, final, "beats_simpler" if beaten else "simpler_below_baseline" if simpler
                     else "simplest_compared")
 
@@ -589,8 +599,9 @@ class Judge:
     def _headline(self, best: Row | None, fold: _Fold, ship: Ship | None) -> Finding | None:
         """Once the best model meets the target that is the news (naming the model to ship);
         else the latest finding."""
-        if best is not None and ship is not None and ship.facts is not None:  # the best's facts, as of now
-            reached = next((f for f in progress_findings(ship.facts) if f.code == "NBA305"), None)
-            if reached is not None:
-                return reached
+        facts = None if ship is None else ship.facts  # the best's facts, as of now
+        if best is not None and facts is not None:
+            message = CHECKS["NBA305"].function(facts)  # that check alone: the others are the rows'
+            if message is not None:
+                return Finding("NBA305", message)
         return None if fold.last_judged is None else self._rows[fold.last_judged].banner
