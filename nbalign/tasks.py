@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from .errors import EvaluationError
 from .metrics import CLASSIFICATION, REGRESSION
-from .stats import two_labels_at_most
 
 
 @dataclass(frozen=True)
@@ -73,6 +72,8 @@ def target_type(y) -> str:
     answer from two passes over the labels instead of a sort of them all."""
     labels = _integer_labels(y)
     if labels is not None:
+        from .stats import two_labels_at_most  # stats loads with the first evaluation, not with nbalign
+
         return "binary" if two_labels_at_most(labels) is not None else "multiclass"
     from sklearn.utils.multiclass import type_of_target
 
