@@ -120,7 +120,7 @@ class Comparisons:
         self.load = load
         self.confidence = confidence
         self.remember = remember
-        self._known: dict[str, Difference | None] = {}
+        self._known: dict[tuple, Difference | None] = {}
         self._loaded: OrderedDict[str, tuple | None] = OrderedDict()
         self._loaded_max = loaded
         self.tests_run = 0  # how many tests were computed (not remembered): for tests and benchmarks
@@ -139,9 +139,13 @@ class Comparisons:
 
     def _difference(self, metric: Metric, b: Evaluation, a: Evaluation | None,
                     reference: float | None, confidence: float) -> Difference | None:
+        # In memory by what the difference depends on, hashed for the store only when first needed:
+        # the judge asks for the same pairs on every record (a json.dumps and a sha256 each).
+        known = (metric.scorer, metric.sign, metric.name, confidence, b.key, b.score, b.n_rows,
+                 None if a is None else (a.key, a.score, a.n_rows), reference)
+        if known in self._known:
+            return self._known[known]
         key = _key(metric, b, a, reference, confidence)
-        if key in self._known:
-            return self._known[key]
         difference = self._remembered(key)
         if difference is None:
             difference = self._compute(metric, b, a, reference, confidence)
@@ -150,7 +154,7 @@ class Comparisons:
                     self.remember.put(key, difference.to_dict())
                 except Exception as exc:  # noqa: BLE001 -- a cache: a refused write costs a recomputation, no more
                     log.debug("nbalign could not remember a comparison: %s", exc)
-        self._known[key] = difference
+        self._known[known] = difference
         return difference
 
     def _remembered(self, key: str) -> Difference | None:

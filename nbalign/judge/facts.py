@@ -1,6 +1,6 @@
 """What the judge establishes about each evaluation, and the rules it uses: the facts the checks
 read (:class:`Facts`, :class:`ObjectiveFacts`, :class:`Aside`), a model's own interval against a
-number, what makes a model simpler, the verdicts' words, and progress from the baseline to the
+number, the verdicts' words, and progress from the baseline to the
 target. It imports no check: :mod:`nbalign.checks` reads these, and the fold
 (:mod:`nbalign.judge.fold`) runs both."""
 
@@ -17,6 +17,7 @@ from ..metrics import Metric
 from ..objective import Objective
 from ..stats import Difference
 from ..tasks import Labels
+from .candidates import Candidates
 
 # A score on fewer than this many rows, and on less than half the rows of the objective's largest
 # test set, was made on a slice of the data (X_test[:10]): it is flagged (NBA201), compared with
@@ -75,9 +76,10 @@ class Facts:
     few_rows: bool = False  # scored on a slice of the test set (see MIN_TEST_ROWS)
     models_on_test_set: int = 0  # models of the metric scored on this test set so far, this one included
     comparisons: Comparisons | None = field(default=None, repr=False, compare=False)
-    # (records, position, simplest): the judge's records, this one's position, and the positions
-    # of the models on this test set, simplest first: the candidates to ship
-    history: tuple = field(default=(), repr=False, compare=False)
+    # The models on this test set one could ship (nbalign.judge.candidates), and this one's
+    # position in the judge's records: the candidates are those recorded by then.
+    candidates: Candidates | None = field(default=None, repr=False, compare=False)
+    position: int = -1
     labels: Labels | None = field(default=None, repr=False, compare=False)  # the objective's test labels
 
     @property
@@ -146,8 +148,9 @@ class Facts:
         Complexity must pay for itself, so the burden of proof is on the more complex model, as
         in every verdict: the best's lead over a simpler model counts only when it is a real gain
         (significant at the objective's confidence and at least ``min_gain``). Candidates are the
-        models so far on the best's test set, simplest first (:func:`simplicity`); the first one
-        the best does not really beat is the one to ship. When its interval also shows it is not
+        models so far on the best's test set, simplest first
+        (:func:`~nbalign.judge.candidates.simplicity`); the first one the best does not really beat
+        is the one to ship. When its interval also shows it is not
         worse by ``min_gain`` (non-inferiority), the banner says so (:attr:`non_inferior`). The
         best itself qualifies. Untested pairs follow the point values.
         """
@@ -159,27 +162,22 @@ class Facts:
     def simplest_not_beaten(self) -> Evaluation | None:
         """The simplest model so far that the best shows no real gain over (the best itself when
         it beats every simpler one): what :attr:`adequate` names once returns diminish, and what
-        to ship at any time."""
-        if self.best is None:
-            return None
-        records, position, simplest = self.history
+        to ship at any time. A model no higher than a simpler one the best beats is never it
+        (:mod:`nbalign.judge.candidates`)."""
         best = self.best
-        for _, at in simplest:  # the best's test set is this model's (a best is never on a slice)
-            candidate = records[at]
-            if at > position or candidate.n_rows != best.n_rows:
-                continue  # recorded after this row, or a differently sized test set
-            if (self.baseline is not None and candidate.role == "model"
-                    and self.metric.improvement(candidate.score, self.baseline) < 0):
-                continue  # a model that scores below the baseline is never the one to ship
-            if candidate.key == best.key:
-                return best
-            lead = None if self.comparisons is None else self.comparisons.between(self.metric, best, candidate)
-            if lead is None:
-                if self.metric.improvement(best.score, candidate.score) < self.min_gain:
-                    return candidate
-            elif not is_better(self.metric, lead, by=self.min_gain):
-                return candidate
-        return best
+        if best is None or self.candidates is None:
+            return best
+        return self.candidates.simplest_not_beaten(best, self.position, self._beats)
+
+    def _beats(self, candidate: Evaluation) -> bool:
+        """The best's real gain over a simpler candidate: significant and at least min_gain
+        (by the point values when untested)."""
+        best = self.best
+        assert best is not None
+        lead = None if self.comparisons is None else self.comparisons.between(self.metric, best, candidate)
+        if lead is None:
+            return self.metric.improvement(best.score, candidate.score) >= self.min_gain
+        return is_better(self.metric, lead, by=self.min_gain)
 
     @cached_property
     def best_over_adequate(self) -> Difference | None:
@@ -282,14 +280,6 @@ class ObjectiveFacts:
         if labels is None or not labels.classified:
             return None
         return metric.noise(self.baseline, labels, self.confidence)
-
-
-def simplicity(record: Evaluation) -> tuple:
-    """Sort key: the simplest model first. Size is the steadiest measure (a pickle's length does
-    not vary from run to run as timings do), prediction time breaks ties, then the earlier model."""
-    cost = record.complexity or {}
-    size, predict = cost.get("size_bytes"), cost.get("predict_ms_per_1k")
-    return (math.inf if size is None else size, math.inf if predict is None else predict, record.id or 0)
 
 
 @dataclass(frozen=True)

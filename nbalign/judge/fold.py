@@ -67,6 +67,7 @@ from ..metrics import Metric, metric_label, same_metric
 from ..objective import Objective
 from ..stats import Difference
 from ..tasks import Labels
+from .candidates import Candidates
 from .claim import HOLM_UP_TO, BestClaim
 from .facts import (
     VERDICTS,
@@ -76,7 +77,6 @@ from .facts import (
     is_few_rows,
     progress_to_target,
     resolve_min_gain,
-    simplicity,
 )
 from .outlook import Outlook
 
@@ -295,8 +295,9 @@ class Judge:
         # Positions of the models judged so far (not few-row ones), by test set: how many
         # comparisons each test set has seen, and who the best competed with.
         self._by_test_set: dict[str | None, list[int]] = {}
-        # The same models by test set, simplest first: (simplicity, position), kept sorted.
-        self._simplest: dict[str | None, list[tuple]] = {}
+        # The models one could ship, by test set and its rows (nbalign.judge.candidates).
+        self._candidates: dict[tuple, Candidates] = {}
+        self._positions: dict[str, int] = {}  # record key -> id, to find a record without a scan
         self._first_model: int | None = None  # id of the first model of the metric
         self._baseline_records: dict[int, Evaluation] = {}
         # A stated baseline is known before any record: the objective's checks (NBA104, NBA107)
@@ -334,6 +335,7 @@ class Judge:
                 self._ids.insert(at, record.id)
                 self._records.insert(at, record)
             earliest = min(earliest, at)
+            self._positions[record.key] = record.id
             self._note(record, record.id)
         baseline, baseline_record = self._baseline_of()
         first = self._first_model_record()
@@ -352,7 +354,11 @@ class Judge:
 
     def find(self, key: str) -> Evaluation | None:
         """The record with this identity (see :attr:`Evaluation.key`), if judged here."""
-        return next((r for r in reversed(self._records) if r.key == key), None)
+        id_ = self._positions.get(key)
+        if id_ is None:
+            return None
+        at = bisect.bisect_left(self._ids, id_)
+        return self._records[at] if at < len(self._ids) and self._ids[at] == id_ else None
 
     def _note(self, record: Evaluation, record_id: int) -> None:
         if not same_metric(record.metric, self.metric):
@@ -394,8 +400,10 @@ class Judge:
         if start < len(self._rows):  # a record updated or inserted before the end: forget what follows
             for positions in self._by_test_set.values():
                 del positions[bisect.bisect_left(positions, start):]
-            for ranked in self._simplest.values():
-                ranked[:] = [(cost, at) for cost, at in ranked if at < start]
+            for candidates in self._candidates.values():
+                candidates.forget_from(start)
+        if start == 0:  # the baseline may have changed: candidates below it are set aside anew
+            self._candidates = {}
         del self._rows[start:], self._folds[start:]
         fold = self._folds[-1] if self._folds else _Fold()
         for position in range(start, len(self._records)):
@@ -425,8 +433,7 @@ class Judge:
             baseline_model = self._baseline_model()
             if baseline_model is not None and record.key == baseline_model.key:
                 # the baseline model is a model one could ship: a candidate when returns diminish
-                ranked = self._simplest.setdefault(record.data_fingerprint, [])
-                bisect.insort(ranked, (simplicity(record), position))
+                self._candidates_of(record).add(position)
             best_now = self._reference(None if fold.best is None else self._records[fold.best])
             row = Row(**common, preset="baseline", change_vs_baseline=change_vs_baseline, progress=progress,
                       best_so_far=None if best_now is None else best_now.score)
@@ -443,15 +450,15 @@ class Judge:
         became_best = (best_before is None or metric.improvement(record.score, best_before.score) > 0) and not few_rows
         best = position if became_best else fold.best
         same_test_set = self._by_test_set.setdefault(record.data_fingerprint, [])
-        simplest = self._simplest.setdefault(record.data_fingerprint, [])
+        candidates = self._candidates_of(record)
         if not few_rows:  # a model to ship is one measured on enough rows
             same_test_set.append(position)
-            bisect.insort(simplest, (simplicity(record), position))
+            candidates.add(position)
         best_now = self._reference(None if best is None else self._records[best])
         facts = Facts(self.objective, metric, record, baseline, self._baseline_record, best_before, gain,
                       real_gain, stalled, best_now, self._min_gain,
                       self.objective.stop.patience, few_rows, len(same_test_set), self.comparisons,
-                      (self._records, position, simplest), self.labels)
+                      candidates, position, self.labels)
         row = Row(
             **common,
             best_before=None if best_before is None else best_before.score,
@@ -464,6 +471,13 @@ class Judge:
             facts=facts,
         )
         return row, _Fold(best, stalled, position, fold.models + 1)
+
+    def _candidates_of(self, record: Evaluation) -> Candidates:
+        """The candidates of the record's test set (a test set is its data and its rows)."""
+        where = (record.data_fingerprint, record.n_rows)
+        if where not in self._candidates:
+            self._candidates[where] = Candidates(self._records, self.metric, self._baseline)
+        return self._candidates[where]
 
     def _aside(self, record: Evaluation) -> Aside | None:
         """Set apart a model scored on its training data, or on a test set other than the one the
@@ -575,12 +589,11 @@ class Judge:
         # The candidates are kept simplest first: those before the best are the simpler ones. A
         # simpler model below the baseline is never a candidate (the best's lead over it is untested).
         simpler = beaten = False
-        for _, at in final.history[2]:
+        assert final.candidates is not None  # a model's facts name its candidates
+        for _, at in final.candidates.ranked:
             candidate = self._records[at]
             if candidate.key == record.key:
                 break
-            if candidate.n_rows != record.n_rows:
-                continue
             simpler = True
             if (final.baseline is None or candidate.role != "model"
                     or self.metric.improvement(candidate.score, final.baseline) >= 0):
@@ -593,8 +606,7 @@ class Judge:
         """A model's facts with the whole history as candidates: what it is compared with today."""
         from dataclasses import replace
 
-        records, _, simplest = facts.history
-        return replace(facts, history=(records, len(records) - 1, simplest))
+        return replace(facts, position=len(self._records) - 1)
 
     def _headline(self, best: Row | None, fold: _Fold, ship: Ship | None) -> Finding | None:
         """Once the best model meets the target that is the news (naming the model to ship);
