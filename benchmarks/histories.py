@@ -52,6 +52,7 @@ class Session:
         self.count = 0
         self._sweep_left = 0
         self._family_noise = self.rng.standard_normal(self.rows)
+        self._defaults: dict[int, dict] = {}
 
     def models(self, n: int, total: int | None = None):
         """The next ``n`` models of a session of ``total`` (default ``n``): ``(Evaluation, scores)``."""
@@ -91,11 +92,23 @@ class Session:
         noise = 0.7 * self._family_noise + 0.71 * self.rng.standard_normal(self.rows)
         scores = self._scores(skill, noise)
         evaluation = Evaluation(objective="churn", objective_version=1, name=f"model {i}",
-                                estimator=FAMILIES[family], params={"C": round(0.01 * (1 + i % 97), 4), "i": i},
+                                estimator=FAMILIES[family], params=self._params(family, i),
                                 metric="auc", score=_auc(self.y, scores), n_rows=self.rows,
                                 data_fingerprint=FINGERPRINT, model_id=f"{i:016x}",
                                 complexity=_complexity(self._size), created_at="2026-12-07T10:00:00+00:00")
         return evaluation, scores
+
+    def _params(self, family: int, i: int) -> dict:
+        """The parameters nbalign records for a model of this family (a real estimator's, as
+        ``nbalign.identity.model_params`` gives them), one of them swept."""
+        import importlib
+
+        from nbalign.identity import model_params
+
+        if family not in self._defaults:
+            module, _, name = FAMILIES[family].rpartition(".")
+            self._defaults[family] = model_params(getattr(importlib.import_module(module), name)())
+        return {**self._defaults[family], "random_state": i}
 
     def _scores(self, skill: float, noise):
         import numpy as np

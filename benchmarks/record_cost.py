@@ -1,4 +1,4 @@
-"""What recording one evaluation costs beside MLflow, its parts, and as the history grows.
+"""What recording one evaluation costs beside MLflow, on histories as users make them, and restoring them.
 
 1. Recording one evaluation beyond computing its metric, against MLflow's ``start_run`` +
    ``log_params`` + ``log_metric`` + ``end_run`` on its default local store (MLflow 3: a SQLite
@@ -7,18 +7,19 @@
    the parameters and identity, the data fingerprint, the store write, the judgement (the judged
    standing), the message views receive and the inline verdict. A view is subscribed, as the
    sidebar's comm is in a kernel, and sends each message as JSON.
-2. Restoring a history of 10, 1,000, 10,000 evaluations: ``Session.restore`` and all of
-   ``%load_ext nbalign`` in a running kernel (a real IPython ``InteractiveShell``), against an
-   empty store.
-3. As the history grows: ``Session.record`` and the update in place of the first record
-   (``baseline: first``, so everything after it is judged again: the worst case), against the
-   bare store write (``Store.record``) on a store of the same size; and the size of the standing
-   a view receives.
+2. A real history recorded in a row (:mod:`benchmarks.histories`: rising complexity with simpler
+   models scoring lower, long plateaus, sweeps of equal complexity, correlated models), three
+   ways in turns, each record timed: nbalign keeping the predictions, nbalign keeping none, and
+   an MLflow run of the same model (its parameters and score) on a store that grows alike. One
+   more record with 10, 1,000 and 10,000 models in the history, and the whole session's total.
+3. ``%load_ext nbalign`` in a fresh kernel (a real one, started for each load, timed in it) on the
+   stores that session left at 10, 1,000 and 10,000 models, against an empty store; and the
+   restore alone in a running process.
 
-Interleaved; medians with the interquartile range; nothing passes or fails.
+Medians with the interquartile range; nothing passes or fails.
 
-    .venv/bin/python benchmarks/record_cost.py [--sizes 10,1000,10000] [--rows 10000] [--repeat 40]
-        [--smoke] [--markdown | --json]
+    .venv/bin/python benchmarks/record_cost.py [--sizes 10000] [--rows 10000] [--history-rows 2000]
+        [--repeat 40] [--restores 5] [--smoke] [--markdown | --json]
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -42,36 +44,27 @@ from benchmarks.common import (
     in_turns,
     interleaved,
     number,
+    progress,
     run,
     sizes,
 )
-from nbalign.evaluation import Evaluation
 from nbalign.judge.wire import view
 from nbalign.objective import parse_objective
 from nbalign.session import Session
 from nbalign.store import Store
 
+ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "bench.ipynb"  # the notebook the objective belongs to: only its own is restored
-OBJECTIVE = "metric: auc\ntarget: 0.95\nbaseline: {baseline}\nstop:\n  min_gain: 0.01\n  patience: 3"
+PLAIN_OBJECTIVE = "metric: auc\ntarget: 0.95\nbaseline: 0.7\nstop:\n  min_gain: 0.01\n  patience: 3"
 MLFLOW_RUN = "MLflow: start_run + log_params + log_metric + end_run"
 SESSION_RECORD = "Session.record: the store write, the judgement, the message"
 ALL_OF_IT = "nbalign, all that recording adds to the metric (the parts · below, in one go)"
-
-
-def evaluation(i: int, score: float) -> Evaluation:
-    return Evaluation("churn", 1, f"model {i}", "sklearn.ensemble.RandomForestClassifier",
-                      {"n_estimators": 100 + i, "max_depth": None}, "auc", score, predict_seconds=0.01,
-                      n_rows=1761, data_fingerprint="3f1c0a9e5d", model_id=f"{i:016x}",
-                      created_at="2026-11-28T10:00:00+00:00")
-
-
-def fill(path: Path, size: int, baseline: str) -> None:
-    store = Store(path)
-    objective = parse_objective(OBJECTIVE.format(baseline=baseline), name="churn")
-    store.save_objective(replace(objective, notebook=NOTEBOOK))
-    for i in range(size):
-        store.record(evaluation(i, 0.70 + 0.2 * ((i * 7919) % size) / size))
-    store.close()
+KEEPING = "nbalign's Session.record, keeping the predictions"
+KEEPING_NONE = "nbalign's Session.record, keeping no predictions"
+HISTORY_SIZES = (10, 1_000, 10_000)
+GOAL_FLAT = "Recording flat on real histories: one more record at 10,000 within 2x of one at 10"
+GOAL_MLFLOW = "Recording at least 10x cheaper than MLflow's run at every history size"
+GOAL_IN_A_ROW = "10,000 recorded in a row at least 10x cheaper than MLflow's runs in total"
 
 
 def viewed_session(path: Path) -> Session:
@@ -99,7 +92,7 @@ def against_mlflow(rows: int, repeat: int, folder: Path):
     y = (X[:, 0] + rng.normal(size=rows) > 0).astype(int)
     model = LogisticRegression(max_iter=1000).fit(X[:2000], y[:2000])
     session = viewed_session(folder / "recording.db")
-    session.set_objective(parse_objective(OBJECTIVE.format(baseline="0.7"), name="churn"))
+    session.set_objective(parse_objective(PLAIN_OBJECTIVE, name="churn"))
     # the metric computed once: every arm records this evaluation under a new name (a new record);
     # no predictions kept (MLflow logs none either: keeping them is in predictions_cost.py)
     made = evaluate_model(session.objective, model, X, y, "lr", rows_kept=0)
@@ -179,24 +172,139 @@ def against_mlflow(rows: int, repeat: int, folder: Path):
         yield Headline(goal, figure, at_least(cheaper, 100))
 
 
-# ------------------------------------------------------------------ 2. restoring
+# ------------------------------------------------------------------ 2. real histories, in a row
 
 
-def load_ext_seconds(path: Path) -> float:
-    """``%load_ext nbalign`` in a running IPython shell on this store: restore, comm, message."""
-    from IPython.core.interactiveshell import InteractiveShell
-    from IPython.utils.capture import capture_output
+def in_a_row(size: int, rows: int, folder: Path, checkpoints: list[int], window: int):
+    """A session of ``size`` models made as users make them (:mod:`benchmarks.histories`),
+    recorded one after another three ways in turns, each record timed: nbalign keeping the
+    predictions, nbalign keeping none, and an MLflow run. Copies of nbalign's store are taken
+    at each checkpoint, for the restores. Returns ``{arm: [seconds per record]}`` and the sizes
+    of the message views receive at each checkpoint."""
+    from benchmarks import histories
 
-    os.environ["NBALIGN_STORE"] = str(path)
-    os.environ["JPY_SESSION_NAME"] = NOTEBOOK
-    shell = InteractiveShell.instance()
-    with capture_output():
-        start = time.perf_counter()
-        shell.run_line_magic("load_ext", "nbalign")
-        seconds = time.perf_counter() - start
-        shell.run_line_magic("unload_ext", "nbalign")
-    InteractiveShell.clear_instance()
-    return seconds
+    generator = histories.Session(rows, seed=0)
+    sessions = {}
+    for arm, kept in ((KEEPING, True), (KEEPING_NONE, False)):
+        path = folder / f"{'kept' if kept else 'none'}.db"
+        histories.fill(path, 0, predictions=kept, rows=rows, judged=False)  # the objective alone
+        sessions[arm] = (viewed_session(path), kept)
+        sessions[arm][0].restore()
+    mlflow_run = _mlflow_run(folder)
+    made = generator.baselines()
+    total = size + window
+    times: dict[str, list[float]] = {arm: [] for arm in (MLFLOW_RUN, KEEPING, KEEPING_NONE)}
+    messages = []
+    for i in range(total + 2):
+        if i % 100 == 0:
+            progress(f"record_cost: {i + 1:,} of {total + 2:,} recorded in a row, three ways")
+        evaluation, scores = made[i] if i < 2 else generator.next_model(total)
+        for arm, (session, kept) in sessions.items():
+            record = histories.with_predictions(generator, evaluation, scores, kept)
+            start = time.perf_counter()
+            session.record(record)
+            times[arm].append(time.perf_counter() - start)
+        if mlflow_run is not None:
+            start = time.perf_counter()
+            mlflow_run(evaluation)
+            times[MLFLOW_RUN].append(time.perf_counter() - start)
+        if i - 2 + 1 in checkpoints:  # this many models recorded after the baselines
+            session = sessions[KEEPING][0]
+            session.flush()
+            _copy_store(session.store.path, folder / f"history-{i - 1}.db")
+            message = session.message()
+            messages.append([f"{message['standing']['rows_total']:,}", f"{len(json.dumps(message)) / 1024:.1f} KB",
+                             f"{len(message['standing']['rows']):,}"])
+    for session, _ in sessions.values():
+        session.close()
+    return times, messages
+
+
+def _mlflow_run(folder: Path):
+    """MLflow's run for one evaluation (on its default local store, a SQLite file), or None."""
+    try:
+        import mlflow
+    except ImportError:
+        return None
+    mlflow.set_tracking_uri(f"sqlite:///{folder / 'mlflow-history.db'}")
+    mlflow.create_experiment("history", artifact_location=(folder / "artifacts-history").as_uri())
+    mlflow.set_experiment("history")
+
+    def run(evaluation):
+        with mlflow.start_run(run_name=evaluation.name):
+            mlflow.log_params(evaluation.params)
+            mlflow.log_metric("auc", evaluation.score)
+
+    return run
+
+
+def _copy_store(source: Path, target: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
+def history_figures(size: int, rows: int, repeat: int, folder: Path):
+    checkpoints = [n for n in HISTORY_SIZES if n <= size] or [size]
+    window = max(3, repeat)
+    times, messages = in_a_row(size, rows, folder, checkpoints, window)
+    has_mlflow = bool(times[MLFLOW_RUN])
+    anchor = MLFLOW_RUN if has_mlflow else KEEPING_NONE
+    at = {}
+    for n in checkpoints:  # the records made with n models already in the history (after the baselines)
+        table = Table(f"One more record with {n:,} models in a real history", anchor,
+                      {arm: samples[n + 2:n + 2 + window] for arm, samples in times.items() if samples},
+                      [(f"The {window} records after the {n:,}th of one session of rising complexity, plateaus and "
+                        f"sweeps of equal complexity (`benchmarks/histories.py`), {rows:,} test rows, ROC AUC, "
+                        "`baseline: auto`, a view subscribed (each message as JSON); the three arms take turns.")])
+        at[n] = table
+        yield table
+    totals = {arm: [sum(samples[2:2 + size])] for arm, samples in times.items() if samples}
+    yield Table(f"{size:,} models recorded in a row, in total", anchor, totals,
+                ["Each record in turn with the other arms: the same session three ways. nbalign judges every "
+                 "record against the baseline and the best with its paired test and sends the view model."])
+    yield Grid("The view model a view receives, as the history grows",
+               ["evaluations in the history", "the message, as JSON", "rows in it"], messages,
+               ["Views receive the most recent rows and the summary, so the message stays the same size."])
+    first, last = checkpoints[0], checkpoints[-1]
+    for arm in (KEEPING, KEEPING_NONE):
+        growth = at[last].median(arm) / at[first].median(arm)
+        yield Headline(GOAL_FLAT, f"{arm}: one more record at {last:,} {at[last].time(arm)} against "
+                       f"{at[first].time(arm)} at {first:,}: {number(growth)}x",
+                       f"met: {number(growth)}x" if growth <= 2 else f"missed: {number(growth)}x, goal 2x")
+        if has_mlflow:
+            worst = min(1 / at[n].ratio(arm) for n in checkpoints)
+            each = "; ".join(f"{n:,}: {at[n].time(arm)} against {at[n].time(MLFLOW_RUN)} "
+                             f"({number(1 / at[n].ratio(arm))}x)" for n in checkpoints)
+            yield Headline(GOAL_MLFLOW, f"{arm}: {each}", at_least(worst, 10))
+            cheaper = totals[MLFLOW_RUN][0] / totals[arm][0]
+            yield Headline(GOAL_IN_A_ROW, f"{arm}: {number(totals[arm][0])} s against MLflow's "
+                           f"{number(totals[MLFLOW_RUN][0])} s for {size:,} in a row", at_least(cheaper, 10))
+
+
+# ------------------------------------------------------------------ 3. restoring, in a fresh kernel
+
+
+def load_ext_in_fresh_kernel(path: Path) -> float:
+    """``%load_ext nbalign`` in a fresh kernel on this store, timed in the kernel: the import of
+    nbalign, the restore of the history, the sidebar's comm target and the first message."""
+    from jupyter_client.manager import start_new_kernel
+
+    environment = dict(os.environ, NBALIGN_STORE=str(path), JPY_SESSION_NAME=NOTEBOOK,
+                       PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    manager, client = start_new_kernel(kernel_name="python3", env=environment, stderr=subprocess.DEVNULL)
+    try:
+        said: list[str] = []
+        client.execute_interactive(
+            "import time as _t\n_s = _t.perf_counter()\nget_ipython().run_line_magic('load_ext', 'nbalign')\n"
+            "print('SECONDS', _t.perf_counter() - _s)",
+            output_hook=lambda m: said.append(m["content"].get("text", "")) if m["msg_type"] == "stream" else None,
+            timeout=600)
+        return float("".join(said).split("SECONDS")[1].split()[0])
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
 
 
 def restore_seconds(path: Path) -> float:
@@ -209,75 +317,53 @@ def restore_seconds(path: Path) -> float:
 
 
 def restoring(sizes: list[int], repeat: int, folder: Path):
-    stores = {"an empty store (anchor)": folder / "empty.db"}
+    empty = folder / "empty.db"
+    from benchmarks.histories import OBJECTIVE
+
+    Store(empty).save_objective(replace(parse_objective(OBJECTIVE, name="churn"), notebook=NOTEBOOK))
+    stores = {"an empty store (anchor)": empty}
     stores.update({f"{size:,} evaluations": folder / f"history-{size}.db" for size in sizes})
     arms = {}
     for name, path in stores.items():
-        arms[f"load {name}"] = lambda path=path: load_ext_seconds(path)
+        arms[f"load {name}"] = lambda path=path: load_ext_in_fresh_kernel(path)
         arms[f"restore {name}"] = lambda path=path: restore_seconds(path)
-    times = in_turns(arms, repeat, "%load_ext and restore")
-    for kind, title in (("load", "`%load_ext nbalign` in a running kernel"),
-                        ("restore", "Restoring the history (a new Session, its restore())")):
-        yield Table(title, "an empty store", {name.removesuffix(" (anchor)"): times[f"{kind} {name}"]
-                                              for name in stores})
-
-
-# ------------------------------------------------------------------ 3. as the history grows
-
-
-def as_history_grows(size: int, repeat: int, folder: Path) -> tuple[Table, list[str]]:
-    """The session records into ``history-{size}.db``; the bare writes go to a store of the same
-    size of their own (in the session's, they would read as another kernel's writes)."""
-    bare_path, first_path = folder / f"bare-{size}.db", folder / f"first-{size}.db"
-    fill(bare_path, size, baseline="0.7")
-    fill(first_path, size, baseline="first")
-    session, first = viewed_session(folder / f"history-{size}.db"), viewed_session(first_path)
-    session.restore()
-    first.restore()
-    oldest = first.records[0]
-    bare = Store(bare_path)
-    new = itertools.count(size)
-    flip = itertools.cycle([0.0, 0.001])  # the first record's score changes each time
-    times = interleaved({
-        "Store.record: the bare write": lambda: bare.record(evaluation(next(new), 0.8)),
-        "Session.record": lambda: session.record(evaluation(next(new), 0.8)),
-        "updating the first record (baseline: first, all judged again: the worst case)":
-            lambda: first.record(replace(oldest, score=0.70 + next(flip), id=None)),
-    }, repeat, f"recording with {size:,} in the history")
-    table = Table(f"Recording one evaluation with {size:,} in the history", "Store.record: the bare write", times)
-    message = session.message()
-    sent = [f"{message['standing']['rows_total']:,}", f"{len(json.dumps(message)) / 1024:.1f} KB",
-            f"{len(message['standing']['rows']):,}"]
-    for s in (session, first):
-        s.close()
-    bare.close()
-    return table, sent
+    times = in_turns(arms, repeat, "%load_ext in fresh kernels, and restore")
+    stores_note = ("The stores the session recorded in a row left (the two baselines, the models and their kept "
+                   "predictions, the paired tests remembered), as a notebook leaves them.")
+    notes = {"load": stores_note + (" A kernel is started for each load; the time is taken in it, around the "
+                                    "magic: the import of nbalign, the restore, the comm target, the first message."),
+             "restore": stores_note + " The store read and the history judged, in a process that has imported all."}
+    tables = {}
+    for kind, title in (("load", "`%load_ext nbalign` in a fresh kernel"),
+                        ("restore", "Restoring the history in a running process (a new Session, its restore())")):
+        tables[kind] = Table(title, "an empty store", {name.removesuffix(" (anchor)"): times[f"{kind} {name}"]
+                                                       for name in stores}, [notes[kind]])
+        yield tables[kind]
+    largest = f"{sizes[-1]:,} evaluations"
+    seconds = tables["load"].median(largest)
+    yield Headline(f"`%load_ext` in a fresh kernel with {sizes[-1]:,} evaluations under 0.5 s",
+                   f"{tables['load'].time(largest)} (an empty store: {tables['load'].time('an empty store')})",
+                   "met" if seconds < 0.5 else f"missed: {number(seconds)} s, goal 0.5 s")
 
 
 # ------------------------------------------------------------------ the figures
 
 
 def figures(args):
-    histories = sizes(args.sizes)
+    histories_sizes = sizes(args.sizes)
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         yield from against_mlflow(args.rows, args.repeat, folder)
-        for size in histories:
-            fill(folder / f"history-{size}.db", size, baseline="0.7")
-        yield from restoring(histories, max(3, args.repeat // 6), folder)
-        sent = []
-        for size in histories:
-            table, message = as_history_grows(size, args.repeat, folder)
-            sent.append(message)
-            yield table
-        yield Grid("The standing a view receives, as the history grows",
-                   ["evaluations in the history", "the message, as JSON", "rows in it"], sent,
-                   ["Views receive the most recent rows and the summary, so the message stays the same size."])
+        yield from history_figures(histories_sizes[-1], args.history_rows, args.repeat, folder)
+        yield from restoring([n for n in HISTORY_SIZES if n <= histories_sizes[-1]] or histories_sizes[-1:],
+                             args.restores, folder)
 
 
 if __name__ == "__main__":
     run(__doc__, figures, {
-        "sizes": ("10,1000,10000", "evaluations in the history, comma-separated"),
+        "sizes": ("10000", "models in the real history recorded in a row (checkpoints at 10, 1,000, 10,000)"),
         "rows": (10_000, "test rows of the evaluation recorded beside MLflow"),
+        "history_rows": (2_000, "test rows of the real history's models"),
         "repeat": 40,
-    }, smoke={"sizes": "10,100", "rows": 1_000, "repeat": 3})
+        "restores": (5, "fresh kernels per store"),
+    }, smoke={"sizes": "12", "rows": 1_000, "history_rows": 300, "repeat": 3, "restores": 1})

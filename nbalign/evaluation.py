@@ -30,7 +30,7 @@ import json
 import logging
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -147,14 +147,23 @@ class Evaluation:
     def from_dict(cls, data: dict, key: str | None = None) -> Evaluation:
         """The evaluation ``to_dict`` gave; ``key``: its identity as the store holds it (a
         history of 10,000 records is then not hashed again on every restore)."""
-        # Older stores may hold fields this version no longer has (a verdict): ignore them.
-        evaluation = cls(**{k: v for k, v in data.items() if k in _FIELDS})
+        # Older stores may hold fields this version no longer has (a verdict): ignore them. The
+        # fields are set as the generated __init__ would (it checks nothing): a restore makes
+        # 10,000 of them, and a frozen dataclass's __init__ sets each field through a call.
+        missing = _REQUIRED.difference(data)
+        if missing:
+            raise TypeError(f"an evaluation needs {', '.join(sorted(missing))}")
+        evaluation = object.__new__(cls)
+        evaluation.__dict__.update(_DEFAULTS)
+        evaluation.__dict__.update((k, v) for k, v in data.items() if k in _FIELDS)
         if key is not None:
             evaluation.__dict__["key"] = key  # the cached_property's slot
         return evaluation
 
 
 _FIELDS = set(Evaluation.__dataclass_fields__) - {"kept", "test_set"}
+_DEFAULTS = {name: f.default for name, f in Evaluation.__dataclass_fields__.items() if f.default is not MISSING}
+_REQUIRED = frozenset(name for name, f in Evaluation.__dataclass_fields__.items() if f.default is MISSING)
 
 
 def evaluate_model(
