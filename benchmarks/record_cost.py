@@ -262,8 +262,8 @@ def history_figures(size: int, rows: int, repeat: int, folder: Path):
         yield table
     totals = {arm: [sum(samples[2:2 + size])] for arm, samples in times.items() if samples}
     yield Table(f"{size:,} models recorded in a row, in total", anchor, totals,
-                ["Each record in turn with the other arms: the same session three ways. nbalign judges every "
-                 "record against the baseline and the best with its paired test and sends the view model."])
+                [("Each record in turn with the other arms: the same session three ways. nbalign judges every "
+                  "record against the baseline and the best with its paired test and sends the view model.")])
     yield Grid("The view model a view receives, as the history grows",
                ["evaluations in the history", "the message, as JSON", "rows in it"], messages,
                ["Views receive the most recent rows and the summary, so the message stays the same size."])
