@@ -215,9 +215,37 @@ def in_a_row(size: int, rows: int, folder: Path, checkpoints: list[int], window:
             message = session.message()
             messages.append([f"{message['standing']['rows_total']:,}", f"{len(json.dumps(message)) / 1024:.1f} KB",
                              f"{len(message['standing']['rows']):,}"])
+    shape = history_shape(sessions[KEEPING][0])
     for session, _ in sessions.values():
         session.close()
-    return times, messages
+    return times, messages, shape
+
+
+def history_shape(session: Session) -> list[list[str]]:
+    """What the recorded history holds, as RESULTS.md describes it (the generator's own figures)."""
+    from nbalign.judge.candidates import simplicity
+
+    standing = session.require_standing()
+    models = [r for r in session.records if r.role == "model"]
+    sizes_seen = [r.complexity["size_bytes"] for r in models]
+    ranked = sorted(models, key=simplicity)
+    beaten_by_simpler, top = 0, -1.0
+    for record in ranked:
+        beaten_by_simpler += record.score <= top
+        top = max(top, record.score)
+    judge = session._require_judge()
+    frontier = max(len(c.frontier) for c in judge._candidates.values())
+    return [
+        ["models (after the constant and the linear baseline)", f"{len(models):,}"],
+        ["sweeps of equal complexity (runs of one size)", f"{len(set(sizes_seen)):,}"],
+        ["pickled size, first to last", f"{number(sizes_seen[0] / 1e3)} KB to {number(sizes_seen[-1] / 1e6)} MB"],
+        ["ROC AUC: linear baseline, first model, best",
+         f"{session.records[1].score:.3f}, {models[0].score:.3f}, {standing.summary.best.score:.3f}"],
+        ["times the best changed", f"{sum(r.became_best for r in standing.rows):,}"],
+        ["models a simpler one scores at least as high as", f"{beaten_by_simpler:,}"],
+        ["candidates to ship on the frontier the judge walks", f"{frontier:,}"],
+        ["paired tests run by the judge (the rest remembered)", f"{judge.comparisons.tests_run:,}"],
+    ]
 
 
 def _mlflow_run(folder: Path):
@@ -245,10 +273,20 @@ def _copy_store(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
+def histories_note() -> str:
+    """The generator's description, from its docstring: how the history is made."""
+    from benchmarks import histories
+
+    paragraphs = (histories.__doc__ or "").strip().split("\n\n")
+    return " ".join(" ".join(p.split()) for p in paragraphs)
+
+
 def history_figures(size: int, rows: int, repeat: int, folder: Path):
     checkpoints = [n for n in HISTORY_SIZES if n <= size] or [size]
     window = max(3, repeat)
-    times, messages = in_a_row(size, rows, folder, checkpoints, window)
+    times, messages, shape = in_a_row(size, rows, folder, checkpoints, window)
+    yield Grid("The real history recorded (`benchmarks/histories.py`)", ["what", "in this run"], shape,
+               [histories_note()])
     has_mlflow = bool(times[MLFLOW_RUN])
     anchor = MLFLOW_RUN if has_mlflow else KEEPING_NONE
     at = {}

@@ -63,9 +63,9 @@ class Candidates:
 
     def forget_from(self, start: int) -> None:
         """Forget the candidates at ``start`` and after (records the judge judges again)."""
-        kept = [entry for entry in self.ranked if entry[1] < start]
+        kept = sorted(position for _, position in self.ranked if position < start)
         self.ranked, self.frontier, self.ever, self.left_at, self.last = [], [], [], {}, -1
-        for _, position in kept:
+        for position in kept:  # in the order recorded: the frontier as of each position depends on it
             self.add(position)
 
     def counts(self, record: Evaluation) -> bool:

@@ -104,10 +104,16 @@ class Row:
     best_so_far: float | None = None
     complexity: dict | None = field(default=None, compare=False)  # what the model costs (the record's)
     facts: Facts | None = field(default=None, repr=False)  # what the checks are run on
-    # its projected KPI and business value as text (nbalign.business.row_view), under current terms
-    business: dict | None = field(default=None, compare=False)
+    # (objective, the record's business figures, the terms' key): what `business` is made from
+    figures: tuple | None = field(default=None, repr=False, compare=False)
     aside: Aside | None = field(default=None, repr=False)  # why it is shown apart, when it is
     cell_id: str | None = None  # the notebook cell that produced it, when known
+
+    @cached_property
+    def business(self) -> dict | None:
+        """Its projected KPI and business value as text (:func:`nbalign.business.row_view`), under
+        current terms: made when a view first shows the row, not for every row of a history."""
+        return None if self.figures is None else row_view(*self.figures)
 
     @property
     def interval(self) -> tuple[float, float] | None:
@@ -420,8 +426,7 @@ class Judge:
             "version": record.objective_version, "metric": record.metric,
             "metric_label": metric_label(record.metric), "score": record.score,
             "complexity": record.complexity, "cell_id": record.cell_id,
-            "business": None if record.business is None else row_view(self.objective, record.business,
-                                                                      self._terms_key)}
+            "figures": None if record.business is None else (self.objective, record.business, self._terms_key)}
         if not same_metric(record.metric, metric):
             return Row(**common, preset="other_metric"), fold
         change_vs_baseline = None if baseline is None else record.score - baseline
