@@ -66,10 +66,10 @@ class ValueMatrix:
 
     kind = "matrix"
 
-    def per_case(self, tp: float, fp: float, fn: float, tn: float) -> float:
-        """Mean value per case of the confusion counts ``tp``, ``fp``, ``fn``, ``tn``."""
-        n = tp + fp + fn + tn
-        return (self.tp * tp + self.fp * fp + self.fn * fn + self.tn * tn) / n if n else math.nan
+    def per_case(self, tp, fp, fn, tn):
+        """Mean value per case of the confusion counts ``tp``, ``fp``, ``fn``, ``tn`` (numbers, or
+        arrays of them: one per resample of a paired test)."""
+        return _ratio(self.tp * tp + self.fp * fp + self.fn * fn + self.tn * tn, tp + fp + fn + tn)
 
     def per_row(self, positive, weights):
         """Each row's value: ``weights`` is the share of the row the action reaches (0..1)."""
@@ -254,20 +254,52 @@ def _positive(y_true, pos_label):
 
 def recall_at(y_true, y_score, *, share=None, threshold=None, pos_label=1) -> float:
     """Share of the true cases the action reaches (scikit-learn's ``make_scorer`` signature)."""
-    tp, _, fn, _ = counts(_positive(y_true, pos_label), acted(y_score, share=share, threshold=threshold))
-    return tp / (tp + fn) if tp + fn else math.nan
+    return _recall_of(counts(_positive(y_true, pos_label), acted(y_score, share=share, threshold=threshold)), {})
 
 
 def precision_at(y_true, y_score, *, share=None, threshold=None, pos_label=1) -> float:
     """Share of the cases reached that are true cases."""
-    tp, fp, _, _ = counts(_positive(y_true, pos_label), acted(y_score, share=share, threshold=threshold))
-    return tp / (tp + fp) if tp + fp else math.nan
+    return _precision_of(counts(_positive(y_true, pos_label), acted(y_score, share=share, threshold=threshold)), {})
 
 
 def value_at(y_true, y_score, *, tp, fp, fn, tn, share=None, threshold=None, pos_label=1) -> float:
     """Value per case of the decision, by the value matrix."""
-    matrix = ValueMatrix(tp, fp, fn, tn)
-    return matrix.per_case(*counts(_positive(y_true, pos_label), acted(y_score, share=share, threshold=threshold)))
+    decision = counts(_positive(y_true, pos_label), acted(y_score, share=share, threshold=threshold))
+    return _value_of(decision, {"tp": tp, "fp": fp, "fn": fn, "tn": tn})
+
+
+# Each metric of a decision from its confusion counts ``(tp, fp, fn, tn)``, numbers or arrays
+# of them (one per resample), and the metric's terms: what recall_at, precision_at and
+# value_at compute of one decision, and what a paired test computes of a thousand resampled
+# ones at once (nbalign.comparison). A ratio of no cases is NaN.
+
+
+def _recall_of(decision, terms: dict):
+    tp, _, fn, _ = decision
+    return _ratio(tp, tp + fn)
+
+
+def _precision_of(decision, terms: dict):
+    tp, fp, _, _ = decision
+    return _ratio(tp, tp + fp)
+
+
+def _value_of(decision, terms: dict):
+    return ValueMatrix(terms["tp"], terms["fp"], terms["fn"], terms["tn"]).per_case(*decision)
+
+
+# The scorers' functions (what nbalign.metrics makes its scorers of), by their form on counts.
+OF_COUNTS = {recall_at: _recall_of, precision_at: _precision_of, value_at: _value_of}
+
+
+def _ratio(numerator, denominator):
+    """``numerator / denominator``, NaN where the denominator is 0; of numbers or of arrays."""
+    import numpy as np
+
+    if np.ndim(denominator) == 0:
+        return numerator / denominator if denominator else math.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denominator != 0, numerator / np.where(denominator != 0, denominator, 1), math.nan)
 
 
 def errors_value(y_true, y_pred, *, under, over) -> float:

@@ -253,7 +253,9 @@ def _by_decision_values(metric: Metric, pair: _Pair, reference, confidence) -> D
     """A value matrix applied by a threshold or the model's own labels: each row's value under a
     fixed rule (not by a top share, which depends on the other rows)."""
     terms = metric.kwargs
-    if not pair.flat or "share" in terms:
+    if "share" in terms:
+        return _by_top_share_bootstrap(metric, pair, reference, confidence)
+    if not pair.flat:
         return None
     import numpy as np
 
@@ -263,6 +265,23 @@ def _by_decision_values(metric: Metric, pair: _Pair, reference, confidence) -> D
     matrix = ValueMatrix(terms["tp"], terms["fp"], terms["fn"], terms["tn"])
     return _values(lambda pred: matrix.per_row(positive, acted(pred, threshold=terms.get("threshold"))),
                    pair, reference, confidence)
+
+
+def _by_top_share_bootstrap(metric: Metric, pair: _Pair, reference, confidence) -> Difference | None:
+    """A decision by a top share (recall, precision or value in the top 20% by score): the paired
+    bootstrap of the scorer's function, its resamples and its numbers, each model's decisions on
+    every resample counted at once from its rows in score order (:func:`~nbalign.stats.resampled_top_share`)."""
+    import numpy as np
+
+    from .business import OF_COUNTS
+
+    scorer = metric.sklearn_scorer()
+    of_counts = OF_COUNTS.get(scorer._score_func)
+    if ("share" not in metric.kwargs or of_counts is None or not pair.flat or pair.labels_kept
+            or any(np.isnan(p).any() for p in (pair.pred_a, pair.pred_b) if p is not None)):
+        return None  # (NaN scores have no place in an order: the scorer's own function says what it makes of them)
+    test = _TopShare(metric, scorer, of_counts, pair, reference, confidence)
+    return _rescaled(test.bootstrap, pair.y.size, confidence, on_all_rows=lambda: test.estimate(None))
 
 
 def _by_error_values(metric: Metric, pair: _Pair, reference, confidence) -> Difference | None:
@@ -290,6 +309,7 @@ PAIRED_TESTS: dict[str, Callable[..., Difference | None]] = {
     "confusion_bootstrap": _by_confusion_bootstrap,
     "decision_values": _by_decision_values,
     "error_values": _by_error_values,
+    "top_share_bootstrap": _by_top_share_bootstrap,
     "bootstrap": _by_bootstrap,
 }
 
@@ -377,6 +397,55 @@ def _ap(y, a, b, reference, confidence, rows, resamples):
     return paired_average_precision_of(reference if a is None else resampled(*a), of_b, confidence)
 
 
+class _TopShare:
+    """The paired bootstrap of a metric of a top-share decision on ``rows`` (None: all): what
+    :func:`_generic` computes with the scorer's function, the resampled decisions of each model
+    computed once per kept response and the metric from their counts (``of_counts``)."""
+
+    def __init__(self, metric: Metric, scorer, of_counts, pair: _Pair, reference, confidence):
+        self.metric, self.scorer, self.of_counts, self.pair = metric, scorer, of_counts, pair
+        self.reference, self.confidence = reference, confidence
+        self.share = metric.kwargs["share"]
+
+    def _value(self, kept: Kept, predictions, rows) -> float:
+        """The metric of one model on the rows, as :func:`_generic` computes it (the same number)."""
+        key = ("metric", self.metric.name, rows is None)  # the rows are fixed by the test set's size
+        if key not in kept.derived:
+            scorer, y = self.scorer, self.pair.y
+            y, predictions = (y, predictions) if rows is None else (y[rows], predictions[rows])
+            kept.derived[key] = float(self.metric.sign * scorer._sign
+                                      * scorer._score_func(y, predictions, **scorer._kwargs))
+        return kept.derived[key]
+
+    def estimate(self, rows) -> float:
+        a, b = self.pair.a, self.pair.b
+        return self._value(*b, rows) - (self.reference if a is None else self._value(*a, rows))
+
+    def _resampled(self, kept: Kept, predictions, rows, resamples):
+        import numpy as np
+
+        from .business import POSITIVE
+        from .stats import resampled_top_share
+
+        key = ("top_share", self.share, rows is None, resamples)
+        if key not in kept.derived:
+            y = self.pair.y if rows is None else self.pair.y[rows]
+            scores = predictions if rows is None else predictions[rows]
+            kept.derived[key] = resampled_top_share(scores, np.asarray(y).ravel() == POSITIVE, self.share, resamples, 0)
+        top = kept.derived[key]
+        counts = (top.true, top.other, top.positives - top.true, top.rows - top.positives - top.other)
+        return self.metric.sign * self.scorer._sign * self.of_counts(counts, self.metric.kwargs)
+
+    def bootstrap(self, rows, resamples: int) -> Difference:
+        from .stats import paired_resamples_of
+
+        a, b = self.pair.a, self.pair.b
+        differences = self._resampled(*b, rows, resamples) - (
+            self.reference if a is None else self._resampled(*a, rows, resamples))
+        return paired_resamples_of(self.estimate(rows), differences, self.confidence,
+                                   self.pair.y.size if rows is None else rows.size)
+
+
 def _values(per_row, pair: _Pair, reference, confidence):
     """Paired t on each row's business value, ``per_row(predictions)`` (its mean is the metric)."""
     import numpy as np
@@ -402,15 +471,16 @@ def _generic(measured: Metric, y, a, b, reference, confidence, rows, resamples):
     return paired_bootstrap(metric, pick(y), pick(a), pick(b), resamples, confidence, 0, reference=reference)
 
 
-def _rescaled(bootstrap, n: int, confidence: float) -> Difference:
-    """``bootstrap(rows, resamples)`` on all rows, or on a fixed subset scaled back (see the module)."""
+def _rescaled(bootstrap, n: int, confidence: float, on_all_rows: Callable[[], float] | None = None) -> Difference:
+    """``bootstrap(rows, resamples)`` on all rows, or on a fixed subset scaled back (see the module);
+    ``on_all_rows()`` is the difference on all rows, by default one resample's work."""
     if n <= BOOTSTRAP_ROWS:
         return bootstrap(None, RESAMPLES)
     import numpy as np
 
     rows = np.sort(np.random.default_rng(n).choice(n, size=BOOTSTRAP_ROWS, replace=False))
     sub = bootstrap(rows, RESAMPLES)
-    estimate = bootstrap(None, 1).estimate  # the difference on every row; one resample's work
+    estimate = bootstrap(None, 1).estimate if on_all_rows is None else on_all_rows()
     scale = math.sqrt(BOOTSTRAP_ROWS / n)
     low = estimate + (sub.low - sub.estimate) * scale
     high = estimate + (sub.high - sub.estimate) * scale

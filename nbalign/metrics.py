@@ -328,10 +328,11 @@ KINDS: dict[str, MetricKind] = _kinds(
     # nbalign's own, measured on the objective's action and value (nbalign.business) and bound
     # to its terms when the objective is parsed (:func:`bind_business`)
     MetricKind("recall_at_k", CLASSIFICATION, _UNIT, "recall", ("recall_at_k",), needs_positive=True,
-               counts=_positives, own=True, from_recall=_recall_itself, make_scorer=_business_scorer("recall_at")),
+               counts=_positives, own=True, from_recall=_recall_itself, make_scorer=_business_scorer("recall_at"),
+               paired_test="top_share_bootstrap"),
     MetricKind("precision_at_k", CLASSIFICATION, _UNIT, "precision", ("precision_at_k",), needs_positive=True,
                counts=_reached, own=True, from_recall=_precision_at_recall,
-               make_scorer=_business_scorer("precision_at")),
+               make_scorer=_business_scorer("precision_at"), paired_test="top_share_bootstrap"),
     # a value per case is the mean of each row's value under a fixed rule (unless by a top share)
     MetricKind("business_value", CLASSIFICATION, (-_INF, _INF), "business value per case", ("business_value",),
                needs_positive=True, own=True, priced=True, paired_test="decision_values",

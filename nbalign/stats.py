@@ -36,6 +36,7 @@ A mistake in the input (lengths that differ, one class only, a name not known) r
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,7 @@ if TYPE_CHECKING:  # numpy loads with the first test: `import nbalign` stays lig
 __all__ = [
     "Difference",
     "ResampledAP",
+    "ResampledTopShare",
     "RocComponents",
     "auc_interval",
     "delong",
@@ -58,11 +60,14 @@ __all__ = [
     "paired_bootstrap_average_precision",
     "paired_bootstrap_confusion",
     "paired_losses",
+    "paired_resamples_of",
     "per_row_losses",
     "positive_rows",
     "proportion_against",
     "proportion_interval",
+    "resample_counts",
     "resampled_average_precision",
+    "resampled_top_share",
     "roc_auc",
     "roc_components",
     "roc_positive",
@@ -982,8 +987,8 @@ class ResampledAP:
 
 def resampled_average_precision(scores, positive, n_resamples: int = 2000, seed: int | None = 0) -> ResampledAP:
     """A model's :class:`ResampledAP`: its ``scores`` (floats) sorted once, then each resample
-    is a vector of counts (how often each row was drawn) and its average precision a cumulative
-    sum (``_weighted_ap``), a block of resamples at a time (:data:`BOOTSTRAP_BLOCK_BYTES`)."""
+    is a vector of counts (how often each row was drawn, :func:`resample_counts`) and its
+    average precision a cumulative sum (``_weighted_ap``)."""
     import numpy as np
 
     _check_resamples(n_resamples, "resampled_average_precision")
@@ -991,17 +996,140 @@ def resampled_average_precision(scores, positive, n_resamples: int = 2000, seed:
     size = positive.shape[0]
     by_score = _by_score(np.asarray(scores, dtype=float), positive)
     estimate = float(_weighted_ap(np.ones((1, size), dtype=np.int32), *by_score)[0])
+    values = np.concatenate([_weighted_ap(counts, *by_score)
+                             for counts in resample_counts(size, n_resamples, seed)])
+    return ResampledAP(estimate, values, size)
+
+
+# The resamples drawn last, as counts, so the next model bootstrapped on the same rows (every
+# model of a test set is) does not draw them again: at most this many bytes in all (1,000
+# resamples of 20,000 rows are 20 MB as bytes), the least recently used dropped first.
+RESAMPLE_CACHE_BYTES = 64 * 2**20
+_DRAWN: OrderedDict = OrderedDict()
+
+
+def resample_counts(size: int, n_resamples: int, seed: int | None = 0):
+    """The resamples :func:`paired_bootstrap` draws with ``seed`` on ``size`` rows, as counts:
+    blocks of shape ``(resamples, size)`` whose cell ``[r, i]`` is how often resample r drew row
+    i, in order (a block of resamples at a time, :data:`BOOTSTRAP_BLOCK_BYTES`).
+
+    A statistic that is a weighted sum over the rows in a model's order (average precision, the
+    cases in a top share) is computed from them with cumulative sums, without gathering or
+    sorting the rows of each resample. The counts of one size and seed are drawn once and kept
+    (read-only, as bytes where no count exceeds 255, within :data:`RESAMPLE_CACHE_BYTES`): two
+    models compared on one test set, and a third one later, see the same resamples, which is
+    what pairs them.
+    """
+    import numpy as np
+
+    key = (size, n_resamples, seed)
+    if key in _DRAWN:
+        _DRAWN.move_to_end(key)
+        yield _DRAWN[key]
+        return
+    keep = seed is not None and size * n_resamples <= RESAMPLE_CACHE_BYTES
     rng = np.random.default_rng(seed)
-    values = np.empty(n_resamples)
+    drawn = []
     block = max(1, BOOTSTRAP_BLOCK_BYTES // (8 * size))  # as paired_bootstrap: the same draws
     for first in range(0, n_resamples, block):
         count = min(block, n_resamples - first)
         rows = rng.integers(0, size, size=(count, size))
         counts = np.empty((count, size), dtype=np.int32)
-        for i, drawn in enumerate(rows):  # one bincount per resample: faster than one of them all
-            counts[i] = np.bincount(drawn, minlength=size)
-        values[first:first + count] = _weighted_ap(counts, *by_score)
-    return ResampledAP(estimate, values, size)
+        for i, row in enumerate(rows):  # one bincount per resample: faster than one of them all
+            counts[i] = np.bincount(row, minlength=size)
+        if not keep:
+            yield counts
+            continue
+        drawn.append(counts.astype(np.uint8) if counts.max() < 256 else counts)
+    if keep:
+        counts = np.concatenate(drawn)  # bytes, or int32 should a block hold a count above 255
+        counts.flags.writeable = False
+        _DRAWN[key] = counts
+        while sum(kept.nbytes for kept in _DRAWN.values()) > RESAMPLE_CACHE_BYTES:
+            _DRAWN.popitem(last=False)
+        yield counts
+
+
+@dataclass(frozen=True, eq=False)
+class ResampledTopShare:
+    """What acting on the top ``share`` of the rows by one model's score reaches, on each resample
+    :func:`resample_counts` draws: ``true`` cases reached (a tie at the cut counting in part, as
+    :func:`nbalign.business.acted` counts it), ``other`` cases reached, and ``positives``, the
+    true cases drawn (reached or not); ``rows`` is the rows each resample draws. The confusion
+    counts of the decision on a resample are then ``(true, other, positives - true, rows -
+    positives - other)``. Like :class:`ResampledAP`, two models' arrays on the same rows are paired.
+    """
+
+    true: np.ndarray  # of shape (n_resamples,)
+    other: np.ndarray
+    positives: np.ndarray
+    rows: int
+
+
+def resampled_top_share(scores, positive, share: float, n_resamples: int = 2000,
+                        seed: int | None = 0) -> ResampledTopShare:
+    """A model's :class:`ResampledTopShare`: the rows sorted by score once, then on each resample the
+    top ``round(share x rows)`` drawn rows found from the cumulative counts in that order.
+
+    A resample draws as many rows as there are, so each acts on the same number of ``places``.
+    Its cut falls in the first block of tied scores (in decreasing order) whose cumulative count
+    of drawn rows reaches ``places``: the rows drawn above that block are reached, and the block's
+    drawn rows share the places left equally, as :func:`~nbalign.business.acted` shares them. The
+    cumulative counts are taken over the first rows in score order only, as far as a cut can
+    fall (``places`` and 8 standard deviations of the count drawn there, to the end of a block);
+    the rare resample that draws fewer rows up to there is counted over every row.
+    """
+    import numpy as np
+
+    _check_resamples(n_resamples, "resampled_top_share")
+    scores = _numbers(scores, "scores", finite=False)
+    positive = np.asarray(positive, dtype=bool)
+    size = positive.size
+    places = min(size, max(0, math.floor(share * size + 0.5)))
+    order = np.argsort(-scores, kind="stable")
+    ordered = scores[order]
+    ends = np.r_[np.flatnonzero(ordered[1:] != ordered[:-1]), size - 1]  # each tie block's last row
+    reach = min(size, places + math.ceil(8 * math.sqrt(places) + 8))
+    prefix = ends[np.searchsorted(ends, reach - 1)] + 1  # the rows up to the end of the block at reach
+    positives_at = np.flatnonzero(positive)
+    true, other, drawn_positives = [], [], []
+    for counts in resample_counts(size, n_resamples, seed):
+        positives = np.take(counts, positives_at, axis=1).sum(axis=1, dtype=np.int64)
+        reached = _top_of(counts, order, positive, ends, places, prefix)
+        short = np.isnan(reached[0])
+        if short.any():  # a cut beyond the prefix: count that resample over every row
+            reached[:, short] = _top_of(counts[short], order, positive, ends, places, size)
+        true.append(reached[0])
+        other.append(reached[1])
+        drawn_positives.append(positives)
+    return ResampledTopShare(np.concatenate(true), np.concatenate(other), np.concatenate(drawn_positives), size)
+
+
+def _top_of(counts, order, positive, ends, places: int, prefix: int):
+    """``(true, other)`` reached by the top ``places`` of each resample (row of ``counts``), from the
+    first ``prefix`` rows in score ``order`` (``ends``: the last row of each tie block); NaN for a
+    resample whose cut falls beyond them."""
+    import numpy as np
+
+    resamples = counts.shape[0]
+    if places == 0:
+        return np.zeros((2, resamples))
+    ends = ends[ends < prefix]
+    weights = np.take(counts, order[:prefix], axis=1)
+    # drawn rows and drawn true cases down to each block's end (int32: a resample has < 2**31 rows)
+    drawn = np.take(np.cumsum(weights, axis=1, dtype=np.int32), ends, axis=1)
+    found = np.take(np.cumsum(weights * positive[order[:prefix]], axis=1, dtype=np.int32), ends, axis=1)
+    cut = np.count_nonzero(drawn < places, axis=1)  # the block where the places run out
+    inside = cut < ends.size
+    cut = np.minimum(cut, ends.size - 1)
+    every = np.arange(resamples)
+    above = np.where(cut > 0, drawn[every, cut - 1], 0)
+    true_above = np.where(cut > 0, found[every, cut - 1], 0)
+    tied, true_tied = drawn[every, cut] - above, found[every, cut] - true_above
+    with np.errstate(invalid="ignore", divide="ignore"):
+        part = (places - above) / tied  # the share of each tied row the places left reach
+    true = np.where(inside, true_above + true_tied * part, np.nan)
+    return np.vstack([true, np.where(inside, (above - true_above) + (tied - true_tied) * part, np.nan)])
 
 
 def paired_average_precision_of(a: ResampledAP | float, b: ResampledAP, confidence: float = 0.95) -> Difference:
@@ -1014,6 +1142,14 @@ def paired_average_precision_of(a: ResampledAP | float, b: ResampledAP, confiden
         estimate, differences = float(b.estimate - a), b.resamples - a
     return _bootstrap_difference("paired_bootstrap_average_precision", estimate, differences, level, b.rows,
                                  f"paired bootstrap of average precision, percentile, {differences.size} resamples")
+
+
+def paired_resamples_of(estimate: float, differences, confidence: float, rows: int) -> Difference:
+    """:func:`paired_bootstrap`'s result from the difference on all rows and the differences on
+    each of its resamples (computed by other means, on the same resamples): the percentile
+    interval and the p-value, the same refusals, the same words."""
+    return _bootstrap_difference("paired_bootstrap", float(estimate), differences, _check_confidence(confidence),
+                                 rows, f"paired bootstrap, percentile, {differences.size} resamples")
 
 
 # Metrics of a confusion matrix, computed from the counts of each resample. A ratio whose

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -10,6 +11,7 @@ from sklearn import metrics as skm
 
 from nbalign import comparison
 from nbalign.comparison import Comparisons, compare
+from nbalign.errors import EvaluationError
 from nbalign.evaluation import Evaluation
 from nbalign.judge import Judge
 from nbalign.judge.wire import summary_view
@@ -288,3 +290,115 @@ def test_a_model_compared_with_several_others_is_ranked_once(name, monkeypatch):
     second = compare(metric, labels, kept["c"], kept["b"])
     assert len(computed) == 3  # a, b, c: b once for both comparisons
     assert (first, second) == (fresh[("a", "b")], fresh[("b", "c")])
+
+
+# ------------------------------------------------------------------ a decision by a top share
+
+
+def top_share_metric(name, share=0.2):
+    from nbalign.business import Action, ValueMatrix
+    from nbalign.metrics import bind_business
+
+    value = ValueMatrix(tp=160, fp=-20, fn=0, tn=0) if name == "business_value" else None
+    return bind_business(resolve_metric(name), Action("call", "top", share=share), None, value)
+
+
+@pytest.fixture(scope="module")
+def cancer_models():
+    """Breast cancer (212 malignant of 569), held-out scores of three models: a logistic
+    regression (almost no ties), a depth-2 tree (four distinct scores: ties everywhere, at the
+    cut too) and a constant model (one block of ties)."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = load_breast_cancer(return_X_y=True)
+    y = 1 - y  # malignant is the case to act on
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.6, stratify=y, random_state=0)
+    linear = make_pipeline(StandardScaler(), LogisticRegression()).fit(X_train, y_train)
+    tree = DecisionTreeClassifier(max_depth=2, random_state=0).fit(X_train, y_train)
+    scores = {"linear": linear.predict_proba(X_test)[:, 1], "tree": tree.predict_proba(X_test)[:, 1],
+              "constant": np.full(y_test.size, 0.37)}
+    return y_test, scores
+
+
+@pytest.mark.parametrize("name", ["recall_at_k", "precision_at_k", "business_value"])
+@pytest.mark.parametrize("b, a", [("linear", "tree"), ("tree", "constant"), ("linear", None)])
+def test_a_top_share_is_tested_in_score_order_with_the_generic_bootstraps_numbers(cancer_models, name, b, a):
+    """The same resamples as the paired bootstrap of the scorer's function, so the same numbers:
+    the estimate exactly (it is the scorer's own), the interval ends to rounding (1e-12: a
+    resample's recall is summed in another order), the same p-value and words. Ties at the cut
+    (the tree, the constant model) count in part, as nbalign.business.acted counts them."""
+    from nbalign.comparison import _by_bootstrap, _Pair
+
+    y, scores = cancer_models
+    metric, labels = top_share_metric(name), labels_of("bc", y, None)
+    kept_b = keep("predict_proba", scores[b], None)
+    kept_a = None if a is None else keep("predict_proba", scores[a], None)
+    reference = 0.5 if a is None else None
+    pair = _Pair(labels, keep("predict_proba", scores[b], None),
+                 None if a is None else keep("predict_proba", scores[a], None))
+    try:
+        generic = _by_bootstrap(metric, pair, reference, 0.95)
+    except EvaluationError as refused:  # every resample alike (a precision of 1 in the top 20%): refused alike
+        with pytest.raises(EvaluationError, match=re.escape(str(refused))):
+            compare(metric, labels, kept_b, kept_a, reference=reference)
+        return
+    fast = compare(metric, labels, kept_b, kept_a, reference=reference)
+    assert any("top_share" in key for key in kept_b.derived)  # the fast test ran, not the generic one
+    assert fast.estimate == generic.estimate
+    assert (fast.low, fast.high) == pytest.approx((generic.low, generic.high), abs=1e-12)
+    assert (fast.p_value, fast.method, fast.n) == (generic.p_value, generic.method, generic.n)
+
+
+def test_recall_in_a_top_share_is_the_count_of_true_cases_among_the_highest_scores(cancer_models):
+    """The estimate against a number computed apart: the true cases among the round(0.2 n) highest
+    scores of the logistic regression (no tie at its cut), over the true cases."""
+    y, scores = cancer_models
+    places = math.floor(0.2 * y.size + 0.5)
+    top = np.argsort(-np.float32(scores["linear"]), kind="stable")[:places]
+    expected = y[top].sum() / y.sum()
+    difference = compare(top_share_metric("recall_at_k"), labels_of("bc", y, None),
+                         keep("predict_proba", scores["linear"], None), reference=0.0)
+    assert difference.estimate == pytest.approx(expected, abs=1e-15)
+    assert 0 < difference.low < expected < difference.high < 1
+
+
+def test_a_large_test_sets_top_share_is_bootstrapped_on_the_generic_subset(monkeypatch):
+    """Above BOOTSTRAP_ROWS rows: the same fixed subset, rescaled, as the generic bootstrap."""
+    from nbalign.comparison import _by_bootstrap, _Pair
+
+    monkeypatch.setattr(comparison, "BOOTSTRAP_ROWS", 1_000)
+    y, a, b = binary(n=3_000, seed=8)
+    metric, labels = top_share_metric("recall_at_k", 0.3), labels_of("fp", y, None)
+    fast = compare(metric, labels, keep("decision_function", b, None), keep("decision_function", a, None))
+    generic = _by_bootstrap(metric, _Pair(labels, keep("decision_function", b, None),
+                                          keep("decision_function", a, None)), None, 0.95)
+    assert "on 1,000 of 3,000 rows, rescaled" in fast.method and fast.method == generic.method
+    assert fast.estimate == generic.estimate
+    assert (fast.low, fast.high, fast.p_value) == pytest.approx((generic.low, generic.high, generic.p_value),
+                                                                abs=1e-12)
+
+
+def test_a_models_top_share_resamples_are_computed_once(cancer_models, monkeypatch):
+    from nbalign import stats
+
+    y, scores = cancer_models
+    metric, labels = top_share_metric("recall_at_k"), labels_of("bc", y, None)
+    kept = {k: keep("predict_proba", v, None) for k, v in scores.items()}
+    computed = []
+    original = stats.resampled_top_share
+    monkeypatch.setattr(stats, "resampled_top_share", lambda *a, **kw: computed.append(1) or original(*a, **kw))
+    compare(metric, labels, kept["linear"], kept["tree"])
+    compare(metric, labels, kept["linear"], kept["constant"])
+    compare(metric, labels, kept["linear"], reference=0.4)
+    assert len(computed) == 3  # linear, tree, constant: linear once for all three comparisons
+
+
+def test_the_kinds_that_take_a_top_share_name_its_test():
+    assert resolve_metric("recall_at_k").kind.paired_test == "top_share_bootstrap"
+    assert resolve_metric("precision_at_k").kind.paired_test == "top_share_bootstrap"
+    assert resolve_metric("business_value").kind.paired_test == "decision_values"  # which hands a share over

@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 from sklearn import metrics as sk
 
@@ -726,3 +728,36 @@ def test_near_a_perfect_auc_a_wald_interval_beyond_1_becomes_the_score_interval(
     far = delong_of(RocComponents(np.full(int(y.sum()), 0.5), np.full(int((1 - y).sum()), 0.5)),
                     stats.roc_components(b, y == 1))
     assert far.method == "DeLong"
+
+
+def test_resample_counts_are_the_rows_paired_bootstrap_draws_and_are_kept_read_only():
+    from nbalign.stats import BOOTSTRAP_BLOCK_BYTES, resample_counts
+
+    size, resamples = 500, 40
+    rows = np.random.default_rng(3).integers(0, size, size=(resamples, size))
+    expected = np.stack([np.bincount(r, minlength=size) for r in rows])
+    assert max(1, BOOTSTRAP_BLOCK_BYTES // (8 * size)) >= resamples  # one block: the draws of one call
+    (first,) = resample_counts(size, resamples, 3)
+    (again,) = resample_counts(size, resamples, 3)
+    assert again is first and not first.flags.writeable  # drawn once; no caller can change them
+    np.testing.assert_array_equal(first, expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(scores=st.lists(st.integers(0, 4), min_size=2, max_size=300), share=st.floats(0.0, 1.0),
+       seed=st.integers(0, 2**16))
+def test_a_resampled_top_share_is_the_decision_on_the_drawn_rows(scores, share, seed):
+    """On each resample, the cases the top share reaches are those nbalign.business.acted reaches
+    on the drawn rows (few distinct scores: ties at the cut, shared in part; up to 300 rows: the
+    cut found within the first rows in score order)."""
+    from nbalign.business import acted, counts
+    from nbalign.stats import resample_counts, resampled_top_share
+
+    scores = np.asarray(scores, dtype=float)
+    positive = (np.arange(scores.size) * 7 + seed) % 3 == 0
+    top = resampled_top_share(scores, positive, share, n_resamples=5, seed=seed)
+    (drawn,) = resample_counts(scores.size, 5, seed)
+    for r, times in enumerate(drawn):
+        rows = np.repeat(np.arange(scores.size), times)
+        tp, fp, fn, _ = counts(positive[rows], acted(scores[rows], share=share))
+        assert (top.true[r], top.other[r], top.positives[r]) == pytest.approx((tp, fp, tp + fn), abs=1e-9)
