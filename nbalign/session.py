@@ -293,7 +293,7 @@ class Session:
         computed again: only what changed since this session last looked.
         """
         self.require_objective()
-        stored = self._write(evaluation)
+        stored = self._write(_measured_once(evaluation, self._require_judge().find(evaluation.key)))
         self._publish()
         assert stored.id is not None  # numbered by the store, or provisionally while it refuses
         return self.require_standing().row(stored.id)
@@ -557,6 +557,16 @@ class Session:
 
 
 _active: Session | None = None
+
+
+def _measured_once(evaluation: Evaluation, known: Evaluation | None) -> Evaluation:
+    """A fitted model evaluated again on the same data (the same record key) keeps what it was
+    measured to cost the first time: its size is the same, and its prediction time, noise from run
+    to run, would otherwise reorder the models one could ship and judge the history again."""
+    if (known is None or not known.complexity or not evaluation.complexity or known.complexity == evaluation.complexity
+            or known.complexity.get("size_bytes") != evaluation.complexity.get("size_bytes")):
+        return evaluation
+    return replace(evaluation, complexity=known.complexity)
 
 
 class _Remembered:

@@ -297,3 +297,20 @@ def test_no_progress_is_measured_towards_a_target_the_baseline_already_meets():
     assert [r.progress for r in standing.rows] == [None, None]
     assert standing.summary.progress is None and standing.summary.progress_interval is None
     assert [f.code for f in standing.findings] == ["NBA104"]
+
+
+def test_a_model_evaluated_again_alike_leaves_the_rows_after_it_as_judged():
+    """A cell run again (the same model, data and score) changes nothing the judge reads: the rows
+    after it are kept, not judged again; a new score for it re-judges them."""
+    objective = parse_objective("metric: auc\ntarget: 0.9\nbaseline: 0.7\nstop:\n  min_gain: 0.01")
+    records = history(0.80, 0.85, 0.83, 0.90)
+    judge = Judge(objective, records)
+    before = judge.standing().rows
+    judge.put([replace(records[0], cell_id="run again", created_at="later")])
+    after = judge.standing().rows
+    assert after[0].cell_id == "run again" and after[0].verdict == before[0].verdict
+    assert all(a is b for a, b in zip(after[1:], before[1:], strict=True))
+    judge.put([replace(records[0], score=0.86)])
+    rejudged = judge.standing().rows
+    assert rejudged[1] is not before[1] and not rejudged[1].became_best and before[1].became_best
+    assert rejudged == Judge(objective, [replace(records[0], score=0.86), *records[1:]]).standing().rows

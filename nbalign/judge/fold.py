@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -336,7 +336,12 @@ class Judge:
                 raise ValueError("a record needs an id (its order) to be judged")
             at = bisect.bisect_left(self._ids, record.id)
             if at < len(self._ids) and self._ids[at] == record.id:
-                self._records[at] = record
+                old, self._records[at] = self._records[at], record
+                if at < len(self._rows) and old.key == record.key and _judged(old) == _judged(record):
+                    # evaluated again, judged alike (a cell run again): nothing after it changes
+                    self._rows[at] = replace(self._rows[at], cell_id=record.cell_id)
+                    self._note(record, record.id)
+                    continue
             else:
                 self._ids.insert(at, record.id)
                 self._records.insert(at, record)
@@ -348,8 +353,9 @@ class Judge:
         min_gain = resolve_min_gain(self.objective, baseline, None if first is None else first.score)
         largest = max([self._largest_rows] + [r.n_rows for r in records if r.n_rows is not None
                                               and same_metric(r.metric, self.metric)])
-        known = (self._baseline, self._baseline_record, self._min_gain, self._largest_rows)
-        if (baseline, baseline_record, min_gain, largest) != known:
+        known = (self._baseline, _judged(self._baseline_record), self._min_gain, self._largest_rows)
+        self._baseline_record = baseline_record  # the latest of it (judged alike, or judged anew below)
+        if (baseline, _judged(baseline_record), min_gain, largest) != known:
             self._baseline, self._baseline_record = baseline, baseline_record
             self._min_gain, self._largest_rows = min_gain, largest
             earliest = 0
@@ -609,8 +615,6 @@ class Judge:
 
     def _as_of_now(self, facts: Facts) -> Facts:
         """A model's facts with the whole history as candidates: what it is compared with today."""
-        from dataclasses import replace
-
         return replace(facts, position=len(self._records) - 1)
 
     def _headline(self, best: Row | None, fold: _Fold, ship: Ship | None) -> Finding | None:
@@ -622,3 +626,12 @@ class Judge:
             if message is not None:
                 return Finding("NBA305", message)
         return None if fold.last_judged is None else self._rows[fold.last_judged].banner
+
+
+def _judged(record: Evaluation | None) -> tuple | None:
+    """What the judge reads of a record: two records alike here are judged alike (the time and the
+    cell it was made in are not judged)."""
+    if record is None:
+        return None
+    return (record.key, record.score, record.n_rows, record.data_fingerprint, record.role, record.kind,
+            record.metric, record.objective_version, record.complexity, record.business)
