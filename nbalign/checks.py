@@ -453,8 +453,9 @@ def no_real_gain(facts: Facts) -> str | None:
 def diminishing_returns(facts: Facts) -> str | None:
     """Several models in a row (stop.patience) brought no real gain over the best. More
     complexity is not paying for itself: ship the simplest model that the best has not shown a
-    real gain over (significant and at least min_gain, on the same test rows), or change the
-    data or the features rather than the model. The message gives the trade-off in numbers: what
+    real gain over (significant and at least min_gain, on the same test rows; a model that scores
+    no higher than a simpler one the best beats is not a candidate), or change the data or the
+    features rather than the model. The message gives the trade-off in numbers: what
     the best adds, with its interval, for what it costs more."""
     adequate, best, metric = facts.adequate, facts.best, facts.metric
     if adequate is None or best is None:
