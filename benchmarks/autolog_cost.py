@@ -13,6 +13,10 @@ measured here is what the user's own line pays.
 4. A cell that evaluates nothing, ``x = 1``, through a real IPython shell: without nbalign, with
    nbalign loaded and autolog off, and with autolog on (an objective declared), in alternating
    blocks of cells: what the hooks cost, and what autolog adds to them.
+5. The whole cell, end-of-cell logging included, through a real IPython shell at ``--rows`` rows
+   (the model fitted before): ``roc_auc_score(y, model.predict_proba(X)[:, 1])`` and
+   ``f1_score(y, model.predict(X))``, without nbalign and with autolog on under an objective on
+   ROC AUC, and on F1 (where the user's ``f1_score`` is the scorer's very call), in turns.
 
 Interleaved; medians with the interquartile range; nothing passes or fails.
 
@@ -194,9 +198,73 @@ def cell_cost(args):
                    f"the cell itself: {table.time(without)}", "no number set")
 
 
+WITHOUT = "without nbalign"
+UNDER_AUC, UNDER_F1 = "autolog on, objective ROC AUC", "autolog on, objective F1"
+WHOLE_CELLS = {"roc_auc_score": "roc_auc_score(y, model.predict_proba(X)[:, 1])",
+               "f1_score": "f1_score(y, model.predict(X))"}
+
+
+def whole_cells(args):
+    """Each cell of :data:`WHOLE_CELLS` through a real shell, timed from ``run_cell`` to its end
+    (nbalign's end-of-cell logging, recording and line included), in the arms' turns; a switch
+    of arm (loading nbalign and declaring the objective, or unloading it) and one run of the cell
+    after it are not timed, so each arm is timed as a cell in a session already in that state."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    os.environ["NBALIGN_STORE"] = os.path.join(tempfile.mkdtemp(), "nbalign.db")
+    shell = InteractiveShell.instance()
+    with capture_output():
+        shell.run_cell("from sklearn.datasets import make_classification\n"
+                       "from sklearn.linear_model import LogisticRegression\n"
+                       "from sklearn.metrics import roc_auc_score, f1_score\n"
+                       f"X, y = make_classification(n_samples={args.rows}, n_features=20, random_state=0)\n"
+                       "model = LogisticRegression(max_iter=1000).fit(X[:5000], y[:5000])")
+    objectives = {WITHOUT: None, UNDER_AUC: "whole_auc\nmetric: auc\ntarget: 0.99\nbaseline: 0.5",
+                  UNDER_F1: "whole_f1\nmetric: f1\ntarget: 0.99\nbaseline: 0.5"}
+    state: dict[str, str | None] = {"arm": WITHOUT}
+
+    def arm(name: str, cell: str):
+        def seconds():
+            with capture_output():
+                if state["arm"] != name:
+                    if state["arm"] != WITHOUT:
+                        shell.run_line_magic("unload_ext", "nbalign")
+                    if objectives[name] is not None:
+                        shell.run_line_magic("load_ext", "nbalign")
+                        shell.run_cell(f"%%objective {objectives[name]}")
+                        shell.run_line_magic("nbalign", "autolog on")
+                    state["arm"] = name
+                    shell.run_cell(cell)
+                start = time.perf_counter()
+                shell.run_cell(cell)
+                return time.perf_counter() - start
+
+        return seconds
+
+    tables = {}
+    for metric, cell in WHOLE_CELLS.items():
+        times = in_turns({name: arm(name, cell) for name in objectives}, args.repeat, f"the whole {metric} cell")
+        tables[metric] = table = Table(f"The whole cell `{cell}` at {args.rows:,} rows, end-of-cell logging included",
+                                       WITHOUT, times)
+        yield table
+    with capture_output():
+        if state["arm"] != WITHOUT:
+            shell.run_line_magic("unload_ext", "nbalign")
+    added = {metric: table.ratio(UNDER_AUC) - 1 for metric, table in tables.items()}
+    met = all(value <= 0.10 for value in added.values())
+    yield Headline(
+        "Autolog reuses what the user computed: the whole cell within 10% of the cell without nbalign",
+        f"at {args.rows:,} rows under an objective on ROC AUC: `roc_auc_score` cell {added['roc_auc_score']:+.1%}, "
+        f"`f1_score` cell {added['f1_score']:+.1%}; under an objective on F1 (the user's f1_score is the score): "
+        f"`f1_score` cell {tables['f1_score'].ratio(UNDER_F1) - 1:+.1%}",
+        "met" if met else f"missed: {max(added.values()):+.1%}, goal +10%")
+
+
 def figures(args):
     yield from metric_calls(args)
     yield from cell_cost(args)
+    yield from whole_cells(args)
 
 
 if __name__ == "__main__":

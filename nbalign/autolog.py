@@ -20,7 +20,9 @@ While autolog is on, nbalign watches these things, and only these:
 
 The list holds the model, the output and the data themselves (a threshold of a column, such as
 ``model.predict_proba(X)[:, 1] >= 0.3``, outlives the output it was computed from), so it is
-short: the :data:`REMEMBERED` most recent predictions.
+short: the :data:`REMEMBERED` most recent predictions. It holds an output only while the cell
+that made it runs: after the cell, only while the user does (a weak reference), so the
+predictions of a large test set are not kept for nbalign's sake.
 
 When a metric is called, its predictions are matched to the model that made them: the same
 array, a view of it (a column ``[:, 1]``, a pandas object on the same memory), a copy of it, or a
@@ -28,6 +30,21 @@ threshold of one of its columns (``proba[:, 1] >= 0.3``). A match queues the eva
 end of the cell nbalign evaluates each queued model once on the objective's metric (the user's
 metric and value are kept beside it), records them in one batch and shows their lines. A metric
 call that matches nothing costs a comparison or two; a cell that calls none costs nothing.
+
+The end of the cell predicts again only when it must. It scores from what the model answered the
+user (:class:`~nbalign.evaluation.Answered`) when that is the response the objective's metric
+takes (:meth:`~nbalign.metrics.Metric.response_method`): the user called ``predict`` and the
+metric takes labels, or ``predict_proba`` and it takes probabilities. A model often computes that
+response inside the user's call (``LogisticRegression.predict`` and ``predict_proba`` call its
+``decision_function``, which ROC AUC takes; a forest's ``predict`` calls its ``predict_proba``):
+that inner call's output, on the same model and rows, is kept too (a copy: the outer call may
+overwrite it in place) until the end of the cell. When the user's metric is the objective's very
+function on the very response the scorer takes (``f1_score(y, model.predict(X))`` under ``f1``), its
+value is the score. A response the user's call did not compute is predicted: labels are not
+derived from probabilities (whether a model's ``predict`` is the argmax of its ``predict_proba``
+is the model's business: a logistic regression decides on the sign of its decision function,
+which a probability rounding to 0.5 hides), nor a pipeline's ``decision_function`` from its
+``predict_proba`` (its final step's inner call is another model's, on transformed rows).
 
 Every replacement is a :class:`SafePatch`: the original's result and exceptions pass through
 unchanged, a patched method is still an ordinary bound method that pickles by reference, and a
@@ -94,13 +111,32 @@ class Prediction:
 
     model: Any
     method: str
-    output: Any  # numpy.ndarray
+    output: Any  # numpy.ndarray; None once the cell has ended (then ``_weak`` refers to it)
     data: Any  # X
     rows: int
     # Out-of-fold predictions (``cross_val_predict``): the folds' (train, test) row indices and the
     # mean fit time; the model is the unfitted estimator the folds refitted.
     folds: dict | None = None
     seconds: float | None = None  # how long the user's call took
+    # What the model answered inside the call on the same rows, that the objective's metric takes
+    # (method -> a copy of the output): until the end of the cell
+    inner: dict = field(default_factory=dict)
+    _weak: Any = None
+
+    def held(self):
+        """The output, while the cell runs or the user holds it; else None."""
+        return self.output if self._weak is None else self._weak()
+
+    def release(self) -> bool:
+        """The cell has ended: hold the output only while the user does; False when nobody does."""
+        self.inner = {}
+        if self._weak is None:
+            try:
+                self._weak = weakref.ref(self.output)
+            except TypeError:  # (numpy arrays take weak references)
+                return True
+            self.output = None
+        return self._weak() is not None
 
 
 def _cross_validation_caller(scoring) -> str:
@@ -145,7 +181,7 @@ class Observed:
     value: float | None
     kind: str = "test"
     folds: dict | None = None
-    response: tuple | None = None  # (method, output, seconds) of the user's prediction call, when known
+    response: Any = None  # what the model answered the user's call (evaluation.Answered), when known
 
 
 @dataclass
@@ -165,27 +201,45 @@ class Watcher:
 
     # -------------------------------------------------------------- observing
 
-    def predicted(self, model, method: str, X, output, seconds: float | None = None) -> None:
+    def predicted(self, model, method: str, X, output, seconds: float | None = None, inner: dict | None = None) -> None:
         import numpy as np
 
         if not isinstance(output, np.ndarray) or output.ndim not in (1, 2):
             return
-        self.predictions.append(Prediction(model, method, output, X, output.shape[0], seconds=seconds))
+        self.predictions.append(Prediction(model, method, output, X, output.shape[0], seconds=seconds,
+                                           inner=inner or {}))
 
-    def scored(self, metric: str, y_true, y_pred, value) -> None:
-        """A metric function returned ``value`` for ``y_pred``: queue the model that made them."""
+    def scored(self, metric: str, y_true, y_pred, value, call: Callable[[], tuple] | None = None) -> None:
+        """A metric function returned ``value`` for ``y_pred``: queue the model that made them.
+
+        ``call()``: ``(function, options, seconds)`` of the metric call, for the evaluation to reuse
+        its value when it is the objective's scorer's very call."""
         if not _is_number(value):
             return  # a curve, a matrix, a report: not a score
         found = self.match(y_pred)
         if found is None:
             return
+        output = found.held()
         if found.folds is None:
+            from .evaluation import Answered
+            from .metrics import KnownScore
+
             # what the model answered is kept, so that it is scored without predicting again
-            self.queue(Observed(found.model, found.data, y_true, metric, float(value),
-                                response=(found.method, found.output, found.seconds)))
+            function, options, metric_seconds = call() if call is not None else (None, {}, 0.0)
+            answered = Answered({found.method: output, **found.inner}, found.seconds or 0.0, None if function is None
+                                else KnownScore(function, y_true, y_pred, options, value, metric_seconds))
+            self.queue(Observed(found.model, found.data, y_true, metric, float(value), response=answered))
         else:
-            folds = {**found.folds, "method": found.method, "response": found.output}
+            folds = {**found.folds, "method": found.method, "response": output}
             self.queue(Observed(found.model, found.data, y_true, metric, float(value), "cv_predict", folds))
+
+    def cell_ended(self) -> None:
+        """The cell has ended: its evaluations are done, so nothing is held for them any more, and
+        an output only while the user holds it."""
+        _state.inside = None
+        live = [p for p in self.predictions if p.release()]
+        if len(live) < len(self.predictions):
+            self.predictions = deque(live, maxlen=REMEMBERED)
 
     def cross_predicted(self, estimator, method: str, X, output, splits: list, fit_seconds: float | None) -> None:
         """``cross_val_predict`` returned ``output``: remembered like a prediction, with its folds."""
@@ -258,12 +312,13 @@ class Watcher:
         array = _as_array(y_pred)
         if array is None or array.ndim not in (1, 2) or array.shape[0] == 0:
             return None
-        recent = [p for p in reversed(self.predictions) if p.rows == array.shape[0]]
-        for p in recent:
-            if np.may_share_memory(array, p.output):  # the array, a column of it, a pandas view
+        recent = [(p, p.held()) for p in reversed(self.predictions) if p.rows == array.shape[0]]
+        recent = [(p, output) for p, output in recent if output is not None]
+        for p, output in recent:
+            if np.may_share_memory(array, output):  # the array, a column of it, a pandas view
                 return p
-        for p in recent:
-            if _derived(array, p.output, p.model):
+        for p, output in recent:
+            if _derived(array, output, p.model):
                 return p
         return None
 
@@ -347,13 +402,16 @@ class SafePatch:
       ``getattr(instance, name)``.
     - Pickled by value (cloudpickle pickles a class defined in a notebook whole), it is the
       original: a worker process never receives nbalign's wrapper.
+    - A prediction method (``method``) called inside a watched prediction call of the same model
+      on the same rows offers its output to that call (:class:`_Inside`).
     """
 
-    def __init__(self, autolog: Autolog, original, watch: Callable, what: str):
+    def __init__(self, autolog: Autolog, original, watch: Callable, what: str, method: str | None = None):
         self.autolog = autolog
         self.original = original
         self.watch = watch
         self.what = what
+        self.method = method
         self.descriptor = not inspect.isfunction(original) and hasattr(original, "__get__")
         functools.update_wrapper(self, original, updated=())
         self.__nbalign_observed__ = True
@@ -371,7 +429,15 @@ class SafePatch:
     def __call__(self, *args, **kwargs):
         __tracebackhide__ = True  # read by IPython and pytest: the user's traceback has no nbalign frame
         if _depth() or not self.autolog.active:
-            return self._original(args, kwargs)
+            inside = getattr(_state, "inside", None)
+            if inside is None or inside.method != self.method:
+                return self._original(args, kwargs)
+            result = self._original(args, kwargs)
+            try:
+                inside.offer(self, args, kwargs, result)
+            except Exception as exc:  # noqa: BLE001 - the user's result is returned whatever happens here
+                self.autolog._failed(f"watching {self.what}", exc)
+            return result
         watch = None
         try:
             watch = self.watch(args, kwargs)
@@ -395,6 +461,35 @@ class SafePatch:
         if self.descriptor:  # bound here, as Python would have bound it
             return self.original.__get__(args[0], type(args[0]))(*args[1:], **kwargs)
         return self.original(*args, **kwargs)
+
+
+class _Inside:
+    """A watched prediction call that is running, waiting for the response the objective's metric
+    takes (``method``) if the model computes it inside the call, on the same rows: its
+    ``decision_function`` inside ``LogisticRegression.predict_proba``, say. Kept in ``inner``
+    (method -> output) when it is exactly what ``model.method(X)`` returns: called on the model
+    itself, with the rows alone, through the method its class resolves (not a base class's
+    reached by ``super()``). A copy, as the outer call may overwrite it in place (scikit-learn's
+    ``_predict_proba_lr`` turns its decision function into probabilities in its own array)."""
+
+    def __init__(self, model, X, method: str):
+        self.model, self.X, self.method = model, X, method
+        self.inner: dict = {}
+
+    def offer(self, patch: SafePatch, args: tuple, kwargs: dict, output) -> None:
+        import numpy as np
+
+        if (len(args) == 2 and not kwargs and args[0] is self.model and args[1] is self.X
+                and isinstance(output, np.ndarray) and _resolved(type(self.model), self.method) is patch):
+            self.inner[self.method] = output.copy()
+
+
+def _resolved(cls: type, name: str):
+    """What ``cls.name`` finds along the method resolution order, unbound."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            return vars(klass)[name]
+    return None
 
 
 @dataclass
@@ -502,9 +597,10 @@ class Autolog:
                 if isinstance(value, SafePatch) and value.autolog is self:
                     self.namespace[name] = value.original
 
-    def patch(self, owner, name: str, original, watch: Callable, what: str) -> SafePatch:
-        """Replace ``owner.name`` (``original``) by a :class:`SafePatch` that watches it."""
-        patched = SafePatch(self, original, watch, what)
+    def patch(self, owner, name: str, original, watch: Callable, what: str, method: str | None = None) -> SafePatch:
+        """Replace ``owner.name`` (``original``) by a :class:`SafePatch` that watches it (``method``:
+        the prediction method it is, if it is one)."""
+        patched = SafePatch(self, original, watch, what, method)
         self.patches.replace(owner, name, patched)
         return patched
 
@@ -525,7 +621,7 @@ class Autolog:
                 continue
             watch = {"fit": self._watch_fit, "score": self._watch_score, "partial_fit": self._watch_partial_fit}.get(
                 name) or functools.partial(self._watch_prediction, name)
-            self.patch(cls, name, attribute, watch, f"{cls.__name__}.{name}")
+            self.patch(cls, name, attribute, watch, f"{cls.__name__}.{name}", name if name in PREDICTING else None)
 
     def _patch_new_classes(self, base) -> None:
         """Classes defined from now on (a module imported later, the user's own) are observed too."""
@@ -551,12 +647,28 @@ class Autolog:
         if len(args) < 2 and "X" not in kwargs:
             return None
         model, X = args[0], args[1] if len(args) > 1 else kwargs["X"]
+        wanted = self._scored_from(model)
+        inside = _state.inside = _Inside(model, X, wanted) if wanted not in (None, name) else None
 
         def after(result, seconds):
-            self.watcher.predicted(model, name, X, result, seconds)
+            _state.inside = None
+            self.watcher.predicted(model, name, X, result, seconds, None if inside is None else inside.inner)
             return result
 
-        return Watch(args, kwargs, after)
+        def undo(result):
+            _state.inside = None
+            return result
+
+        return Watch(args, kwargs, after, undo)
+
+    def _scored_from(self, model) -> str | None:
+        """The method the end of the cell will score ``model`` from (under the objective's metric)."""
+        metric = self.metric()
+        try:
+            return None if metric is None else metric.response_method(model)
+        except Exception:  # a scorer that cannot be built: the end of the cell says why
+            log.debug("nbalign could not tell the response of %s", metric, exc_info=True)
+            return None
 
     def _watch_score(self, args, kwargs) -> Watch | None:
         model = args[0]
@@ -702,7 +814,12 @@ class Autolog:
                 return None
 
             def after(value, seconds):
-                self.watcher.scored(name, y_true, y_pred, value)
+                def call():  # (asked only when the predictions are a model's)
+                    from .metrics import call_options
+
+                    return function, call_options(function, args, kwargs), seconds
+
+                self.watcher.scored(name, y_true, y_pred, value, call)
                 return value
 
             return Watch(args, kwargs, after)

@@ -16,7 +16,7 @@ from .baseline import CONSTANT_LABEL, LINEAR_LABEL, AutoBaseline, fit_baselines
 from .cells import current_cell_id
 from .display import EvaluationResult
 from .errors import EvaluationError, NbalignError, ObjectiveError, strict
-from .evaluation import evaluate_model, threshold_plan, with_tuned_threshold
+from .evaluation import Answered, evaluate_model, threshold_plan, with_tuned_threshold
 from .objective import Objective, check_names, parse_objective
 from .session import Session
 
@@ -174,7 +174,7 @@ def evaluate(
     reported: dict | None = None,
     fit_seconds: float | None = None,
     fitted_on=None,
-    answered: tuple | None = None,
+    answered: Answered | None = None,
     tune: bool = False,
     budget=None,
 ) -> EvaluationResult:
@@ -184,8 +184,8 @@ def evaluate(
     the model) is chosen afterwards, within the session's refit budget unless ``tune`` asks for
     it whatever it costs, and the record is updated with it. Interrupting that choice keeps the
     evaluation. ``budget`` (:class:`~nbalign.refit.Budget`) is the session's unless given (autolog
-    gives a smaller one). ``answered`` is what the model answered on ``X`` in the user's own call
-    (autolog).
+    gives a smaller one). ``answered`` is what the model answered on ``X`` in the user's own call,
+    and what the user's metric made of it (autolog: :class:`~nbalign.evaluation.Answered`).
     """
     objective = session.require_objective()
     if (X is None) != (y is None):

@@ -38,6 +38,7 @@ from .complexity import measure
 from .errors import EvaluationError
 from .fingerprint import fingerprint
 from .identity import fit_identity, model_identity, model_params, qualname
+from .metrics import KnownScore
 from .objective import Objective
 from .predictions import DEFAULT_LIMIT, Kept, TestSet
 from .tasks import (
@@ -178,7 +179,7 @@ def evaluate_model(
     rows_kept: int = DEFAULT_LIMIT,
     fit_seconds: float | None = None,
     kind: str = "test",
-    answered: tuple | None = None,
+    answered: Answered | None = None,
     learned: dict | None = None,
 ) -> Evaluation:
     """Score a fitted model with the objective's metric. Nothing is recorded here.
@@ -208,9 +209,9 @@ def evaluate_model(
         How long the model's fit took, when it was seen (autolog times it).
     kind : str
         ``"test"``, or ``"train"`` for a score on the data the model was fitted on (shown apart).
-    answered : (method, output, seconds), optional
-        What the model answered when the user called ``method`` on these very rows ``X`` (autolog
-        saw it): scored from that output, not predicted again.
+    answered : Answered, optional
+        What the model answered the user's own call on these very rows ``X``, and what the user's
+        metric made of it (autolog saw them): scored from that, not predicted again.
     learned : dict, optional
         What :func:`learned_facts` measured of the model right after its fit (autolog does, after
         the cell that fitted it): not measured again.
@@ -252,11 +253,15 @@ def evaluate_model(
         raise EvaluationError(f"{metric.label} of {label} is undefined{_why_undefined(y)}. "
                               "Score it on a test set that holds both classes.")
     scored = model if native else duck_adapter(model, metric, y, target)
+    if answered is not None:
+        scored = _Answering(scored, X, answered.responses)
     try:
-        score, seconds, response = metric.score_and_respond(
-            scored if answered is None else _Answered(scored, X, answered), X, y)
-        if answered is not None and response is not None and response[0] == answered[0] and answered[2] is not None:
-            seconds += answered[2]  # the prediction's time is the user's call's
+        known = None if answered is None else answered.score
+        score, seconds, response = metric.score_and_respond(scored, X, y, known)
+        if answered is not None and response is not None and response[0] in answered.responses:
+            seconds += answered.seconds  # the prediction's time is the user's call's
+        if known is not None and known.reused:
+            seconds += known.seconds  # and so is the metric's
     except (ValueError, AttributeError, TypeError) as exc:
         raise EvaluationError(f"could not score {label} with {metric.label}: {exc}") from exc
     if not math.isfinite(score):
@@ -330,22 +335,41 @@ def _business(objective, model, X, y, response, label) -> dict | None:
     return None if figures is None else figures.to_dict()
 
 
-class _Answered:
-    """The model, answering the call the user already made on the rows ``X`` with what it
-    answered then (``answered``: method, output, seconds), so that scoring does not predict
-    again; every other attribute and call is the model's own."""
+@dataclass
+class Answered:
+    """What a model answered the user's own call on the rows ``X`` (autolog saw it), for the
+    evaluation of that model on those rows to score instead of predicting again.
 
-    def __init__(self, model, X, answered: tuple):
-        self._model, self._X = model, X
-        self._method, self._output = answered[0], answered[1]
+    ``responses`` maps a prediction method to its output on ``X``: the user's call's, and the
+    one made inside it on the same model and rows when that is what the objective's metric takes
+    (the ``decision_function`` inside ``LogisticRegression.predict_proba``); each is what the
+    model returns for that call, so scoring from it is scoring a fresh prediction. ``seconds``:
+    how long the user's prediction took. ``score``: the user's metric call on one of them, reused
+    when it is the very call the objective's scorer would make (:class:`~nbalign.metrics.KnownScore`).
+    """
+
+    responses: dict[str, Any]
+    seconds: float = 0.0
+    score: KnownScore | None = None
+
+
+class _Answering:
+    """The model, answering the calls the user's cell already made on the rows ``X`` with what it
+    answered then (``responses``, by method), so that scoring does not predict again; every
+    other attribute and call is the model's own."""
+
+    def __init__(self, model, X, responses: dict[str, Any]):
+        self._model, self._X, self._responses = model, X, responses
 
     def __getattr__(self, name):
         attribute = getattr(self._model, name)
-        if name != self._method:
+        if name not in self._responses:
             return attribute
 
         def answer(X, *args, **kwargs):
-            return self._output if X is self._X and not args and not kwargs else attribute(X, *args, **kwargs)
+            if X is self._X and not args and not kwargs:
+                return self._responses[name]
+            return attribute(X, *args, **kwargs)
 
         answer.__name__ = name  # scikit-learn's scorers tell the response by its method's name
         return answer

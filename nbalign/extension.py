@@ -64,10 +64,17 @@ class _Loaded:
 
     def log_observed(self) -> None:
         """Evaluate, record (in one batch) and show what autolog saw being scored in the cell;
-        measure what an evaluation records of the models fitted in it."""
+        measure what an evaluation records of the models fitted in it. Then nothing the cell's
+        predictions were held for is held any more."""
         autolog = self.autolog
         if autolog is None:
             return
+        try:
+            self._log_observed(autolog)
+        finally:
+            autolog.watcher.cell_ended()
+
+    def _log_observed(self, autolog: Autolog) -> None:
         if self.session.objective is None:
             autolog.watcher.fitted_in_cell.clear()
             autolog.watcher.take()

@@ -18,6 +18,7 @@ import time.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import functools
 import math
@@ -433,6 +434,19 @@ class Metric:
 
         return get_scorer(self.scorer)
 
+    def response_method(self, model) -> str | None:
+        """The method of ``model`` its scorer computes it from: the first of the scorer's response
+        methods the model has, as scikit-learn's scorer picks it (``decision_function`` before
+        ``predict_proba`` for ROC AUC); None when it has none of them.
+
+        Examples
+        --------
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> resolve_metric("auc").response_method(LogisticRegression()), resolve_metric("f1").response_method(None)
+        ('decision_function', None)
+        """
+        return next((method for method in _response_methods(self) if hasattr(model, method)), None)
+
     @property
     def greater_is_better(self) -> bool:
         return self.sign > 0
@@ -496,17 +510,23 @@ class Metric:
         value, seconds, _ = self.score_and_respond(model, X, y)
         return value, seconds
 
-    def score_and_respond(self, model, X, y) -> tuple[float, float, tuple[str, object] | None]:
+    def score_and_respond(self, model, X, y, known: KnownScore | None = None,
+                          ) -> tuple[float, float, tuple[str, object] | None]:
         """Score a fitted model and return what the metric was computed from.
 
         Returns ``(value, seconds, (response method, response))``; the last is None when
         scikit-learn's scorer offers no way to see it. The model predicts once: the response is
         captured through the scorer's own ``method_caller`` hook (what scikit-learn's multi-metric
-        scoring uses to share predictions), not by predicting a second time.
+        scoring uses to share predictions), not by predicting a second time. ``known``: what the
+        scorer's own function already returned on some arguments (the user's call); when the
+        scorer calls it on those very arguments, that value is the score, not computed again.
         """
         from functools import partial
 
         scorer = self.sklearn_scorer()
+        if known is not None and getattr(scorer, "_score_func", None) is known.function:
+            scorer = copy.copy(scorer)
+            scorer._score_func = known.or_computed
         responses: dict = {}
         start = time.perf_counter()
         try:
@@ -540,6 +560,65 @@ class Metric:
             sign=1 if data["greater_is_better"] else -1,
             params=tuple(sorted((data.get("params") or {}).items())),
         )
+
+
+@functools.lru_cache(maxsize=32)
+def _response_methods(metric: Metric) -> tuple[str, ...]:
+    """The response methods the metric's scorer asks a model for, in its order of preference."""
+    methods = getattr(metric.sklearn_scorer(), "_response_method", "predict")  # scikit-learn >= 1.4
+    return (methods,) if isinstance(methods, str) else tuple(methods)
+
+
+@dataclass
+class KnownScore:
+    """What a metric function returned on some arguments (the user's own call, seen by autolog).
+
+    :meth:`or_computed` stands for the function: on those very arguments (the same truth, the
+    same predictions, by identity or as a view of the same memory, the same options, defaults
+    included: ``average="binary"`` is ``f1_score``'s default) it returns that value, which the
+    function, deterministic, would compute again; on any others it computes.
+    """
+
+    function: Callable
+    y_true: Any
+    y_pred: Any
+    options: dict  # every argument but the first two, defaults included (:func:`call_options`)
+    value: float
+    seconds: float = 0.0  # how long the call took
+    reused: bool = False  # whether or_computed has answered with the value
+
+    def or_computed(self, y_true, y_pred, **options):
+        if (y_true is self.y_true and _same_values(y_pred, self.y_pred)
+                and _same_options(call_options(self.function, (y_true, y_pred), options), self.options)):
+            self.reused = True
+            return self.value
+        return self.function(y_true, y_pred, **options)
+
+
+def call_options(function: Callable, args: tuple, kwargs: dict) -> dict:
+    """A metric call's arguments but the truth and the predictions, by name, defaults included."""
+    import inspect
+
+    bound = inspect.signature(function).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return dict(list(bound.arguments.items())[2:])
+
+
+def _same_values(a, b) -> bool:
+    """``a`` is ``b``, or a numpy view of the very same elements (``proba[:, 1]`` taken twice)."""
+    if a is b:
+        return True
+    import numpy as np
+
+    return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype and a.shape == b.shape
+            and a.strides == b.strides and a.__array_interface__["data"][0] == b.__array_interface__["data"][0])
+
+
+def _same_options(a: dict, b: dict) -> bool:
+    """The same keyword arguments, when they are plain values (an array compares element-wise)."""
+    plain = (str, int, float, bool, type(None))
+    return a.keys() == b.keys() and all(isinstance(v, plain) and type(v) is type(b[k]) and v == b[k]
+                                        for k, v in a.items())
 
 
 def business_label(kind: MetricKind, rule: str) -> str:

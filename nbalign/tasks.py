@@ -200,8 +200,17 @@ def _model_kind(model) -> str | None:
 
 
 def _classes(y):
+    """The sorted distinct labels, as ``np.unique`` gives them; for integers or booleans with at
+    most two, told in two passes instead of a sort of them all."""
     import numpy as np
 
+    labels = _integer_labels(y)
+    if labels is not None:
+        from .stats import two_labels_at_most
+
+        extremes = two_labels_at_most(labels)
+        if extremes is not None:
+            return np.unique(np.asarray(extremes, dtype=labels.dtype))
     try:
         return np.unique(np.asarray(y))
     except TypeError:

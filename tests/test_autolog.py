@@ -569,3 +569,111 @@ def test_a_cross_validation_holds_no_fitted_estimator_until_the_end_of_the_cell(
                  "X_train, y_train, cv=3)")
     assert [sorted(o.folds) for o in queued] == [["fit_seconds", "scores"]] * 2
     assert len(logged()) == 2
+
+
+# ------------------------------------------------------------------ the end of the cell predicts only what it must
+
+COUNTED = """from collections import Counter
+calls = Counter()
+class Counted(LogisticRegression):
+    # scikit-learn's own logistic regression, counting its calls (predict and predict_proba call
+    # decision_function inside)
+    def predict(self, X):
+        calls["predict"] += 1
+        return super().predict(X)
+    def predict_proba(self, X):
+        calls["predict_proba"] += 1
+        return super().predict_proba(X)
+    def decision_function(self, X):
+        calls["decision_function"] += 1
+        return super().decision_function(X)
+counted = Counted(max_iter=5000).fit(X_train, y_train)
+"""
+
+
+def counted_calls(shell, cell: str) -> tuple[dict, dict]:
+    """The calls of ``counted`` that ``cell`` makes without autolog, and with it (the end of the
+    cell included)."""
+    counts = []
+    for on in ("off", "on"):
+        run(shell, f"%nbalign autolog {on}")
+        run(shell, "calls.clear()")
+        run(shell, cell)
+        counts.append(dict(shell.user_ns["calls"]))
+    return counts[0], counts[1]
+
+
+def logged_and_explicit(shell, name: str):
+    """The autolog record of ``name`` and its kept predictions, then those of an explicit
+    evaluation of the same model on the same data (it updates that one record)."""
+    import nbalign
+
+    session = active_session()
+    (record,) = logged(name)
+    kept, _ = session.store.predictions(record)
+    with capture_output():
+        explicit = nbalign.evaluate(shell.user_ns[name], shell.user_ns["X_test"], shell.user_ns["y_test"]).evaluation
+    return (record, kept), (explicit, session.store.predictions(explicit)[0])
+
+
+@pytest.mark.parametrize("cell", [
+    "roc_auc_score(y_test, counted.predict_proba(X_test)[:, 1])",  # ROC AUC takes the decision_function inside
+    "f1_score(y_test, counted.predict(X_test))",  # and so does predict
+    "accuracy_score(y_test, counted.predict_proba(X_test)[:, 1] >= 0.5)",
+])
+def test_the_end_of_the_cell_scores_from_the_users_own_call_and_predicts_nothing(watched, cell):
+    """Under ROC AUC, whatever the user scored of a logistic regression, its evaluation takes the
+    decision_function the model computed inside the user's call: the model is called exactly as
+    without nbalign, and the record and its kept predictions are those of an explicit evaluation."""
+    run(watched, COUNTED)
+    without, with_ = counted_calls(watched, cell)
+    assert with_ == without and without["decision_function"] == 1
+    (record, kept), (explicit, explicit_kept) = logged_and_explicit(watched, "counted")
+    assert kept.method == "decision_function"
+    assert record.score == explicit.score and kept == explicit_kept
+    assert record.data_fingerprint == explicit.data_fingerprint
+
+
+def test_the_users_metric_is_the_score_when_it_is_the_objectives_very_call(watched):
+    """Under f1, ``f1_score(y, model.predict(X))`` is the scorer's own call: its value is the
+    score, the model is called as without nbalign, and an explicit evaluation agrees."""
+    run(watched, OBJECTIVE.replace("metric: auc", "metric: f1").replace("target: 0.999", "target: 0.99"))
+    run(watched, COUNTED)
+    without, with_ = counted_calls(watched, "value = f1_score(y_test, counted.predict(X_test))")
+    assert with_ == without == {"predict": 1, "decision_function": 1}
+    (record, kept), (explicit, explicit_kept) = logged_and_explicit(watched, "counted")
+    assert record.score == watched.user_ns["value"] == explicit.score
+    assert kept.method == "predict" and kept == explicit_kept
+
+
+def test_labels_are_predicted_when_the_user_scored_probabilities(watched):
+    """Under f1, scores are not labels: a logistic regression decides on the sign of its
+    decision function, which a probability rounding to 0.5 hides, so the end of the cell asks
+    for its predict once (and the record is an explicit evaluation's)."""
+    run(watched, OBJECTIVE.replace("metric: auc", "metric: f1").replace("target: 0.999", "target: 0.99"))
+    run(watched, COUNTED)
+    without, with_ = counted_calls(watched, "roc_auc_score(y_test, counted.predict_proba(X_test)[:, 1])")
+    assert with_ == {**without, "predict": 1, "decision_function": without["decision_function"] + 1}
+    (record, kept), (explicit, explicit_kept) = logged_and_explicit(watched, "counted")
+    assert record.score == explicit.score and kept == explicit_kept
+
+
+def test_a_models_predictions_are_not_held_past_the_cell_unless_the_user_holds_them(watched):
+    """The output of a prediction the user did not keep is let go with the cell; one the user
+    keeps is still matched by a metric in a later cell."""
+    import gc
+    import weakref
+
+    import nbalign.extension
+
+    watcher = nbalign.extension._loaded.autolog.watcher
+    outputs = []
+    original = watcher.predicted
+    watcher.predicted = lambda model, method, X, output, *rest: (outputs.append(weakref.ref(output)),
+                                                                 original(model, method, X, output, *rest))
+    run(watched, "roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1])")
+    gc.collect()
+    assert len(outputs) == 1 and outputs[0]() is None and len(logged("forest")) == 1
+    run(watched, "held = lr.predict_proba(X_test)")
+    run(watched, "roc_auc_score(y_test, held[:, 1])")
+    assert len(logged("lr")) == 1
