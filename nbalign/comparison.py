@@ -12,7 +12,7 @@ metric (scikit-learn scorer)               test
 ROC AUC, binary                            DeLong (:func:`~nbalign.stats.delong`)
 accuracy                                   McNemar; against a number, a t interval
 MSE, RMSE, MAE, log loss, Brier score      paired t on per-row losses
-average precision, binary                  paired bootstrap, vectorised
+average precision, binary                  jackknife of the rows left out, paired
 F1, precision, recall, Jaccard (binary or  paired bootstrap of the confusion matrices
 macro, weighted, micro), balanced          (k³ cell counts per resample for k classes:
 accuracy, MCC                              any number of rows)
@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 RESAMPLES = 1000
 BOOTSTRAP_ROWS = 20_000
 # Bumped when a test changes, so differences remembered by an older version are not reused.
-TESTS_VERSION = 2  # 2: exact intervals for shares, no zero-width interval (issue 18)
+TESTS_VERSION = 3  # 2: exact intervals for shares, no zero-width interval (issue 18); 3: AP's jackknife
 
 
 def compare(metric: Metric, test_set: TestSet, b: Kept, a: Kept | None = None, *,
@@ -230,11 +230,23 @@ def _by_mcnemar(metric: Metric, pair: _Pair, reference, confidence) -> Differenc
     return _accuracy(pair.y, pair.pred_a, pair.pred_b, reference, confidence) if pair.labels_kept else None
 
 
-def _by_average_precision_bootstrap(metric: Metric, pair: _Pair, reference, confidence) -> Difference | None:
+def _by_average_precision_jackknife(metric: Metric, pair: _Pair, reference, confidence) -> Difference | None:
     if not (pair.binary and pair.flat and not pair.labels_kept):
         return None
-    return _rescaled(lambda rows, resamples: _ap(pair.y, pair.a, pair.b, reference, confidence, rows, resamples),
-                     pair.y.size, confidence)
+    from .stats import average_precision_left_out, jackknife_average_precision, positive_rows
+
+    positive = None
+
+    def left_out(kept: Kept, scores):  # once per kept response, however many it is compared with
+        nonlocal positive
+        if "average_precision_left_out" not in kept.derived:
+            if positive is None:
+                positive = positive_rows(pair.y, 1 if _has_one(pair.y) else None, "the jackknife of average precision")
+            kept.derived["average_precision_left_out"] = average_precision_left_out(scores, positive)
+        return kept.derived["average_precision_left_out"]
+
+    of_b = left_out(*pair.b)
+    return jackknife_average_precision(reference if pair.a is None else left_out(*pair.a), of_b, confidence)
 
 
 def _by_confusion_bootstrap(metric: Metric, pair: _Pair, reference, confidence) -> Difference | None:
@@ -305,7 +317,7 @@ PAIRED_TESTS: dict[str, Callable[..., Difference | None]] = {
     "delong": _by_delong,
     "per_row_losses": _by_per_row_losses,
     "mcnemar": _by_mcnemar,
-    "average_precision_bootstrap": _by_average_precision_bootstrap,
+    "average_precision_jackknife": _by_average_precision_jackknife,
     "confusion_bootstrap": _by_confusion_bootstrap,
     "decision_values": _by_decision_values,
     "error_values": _by_error_values,
@@ -369,32 +381,6 @@ def _accuracy(y, a, b, reference, confidence):
         return mcnemar(y, a, b, confidence)
     correct = (b == y).astype(float)
     return _shifted(paired_losses(np.zeros_like(correct), correct, confidence), -reference, confidence)
-
-
-def _ap(y, a, b, reference, confidence, rows, resamples):
-    """The paired bootstrap of average precision on ``rows`` (None: all), from each model's
-    resamples, computed once per kept response (``a`` and ``b`` are ``(Kept, scores)``)."""
-    from .stats import (
-        paired_average_precision_of,
-        positive_rows,
-        resampled_average_precision,
-    )
-
-    pick = (lambda v: v) if rows is None else (lambda v: v[rows])
-    labels = pick(y)
-    positive = None
-
-    def resampled(kept: Kept, scores):
-        nonlocal positive
-        key = ("average_precision", rows is None, resamples)  # the rows are fixed by the test set's size
-        if key not in kept.derived:
-            if positive is None:
-                positive = positive_rows(labels, 1 if _has_one(y) else None, "paired_bootstrap_average_precision")
-            kept.derived[key] = resampled_average_precision(pick(scores), positive, resamples, 0)
-        return kept.derived[key]
-
-    of_b = resampled(*b)
-    return paired_average_precision_of(reference if a is None else resampled(*a), of_b, confidence)
 
 
 class _TopShare:

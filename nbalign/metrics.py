@@ -301,7 +301,7 @@ KINDS: dict[str, MetricKind] = _kinds(
     # curve: point estimates and confidence intervals, ECML PKDD).
     MetricKind("average_precision", CLASSIFICATION, _UNIT, "average precision", ("ap", "pr_auc", "average_precision"),
                response="scores", needs_positive=True, two_classes=True, needs_both_classes=True,
-               ranks_positives=True, noise_counts=_positives, paired_test="average_precision_bootstrap"),
+               ranks_positives=True, noise_counts=_positives, paired_test="average_precision_jackknife"),
     MetricKind("top_k_accuracy", CLASSIFICATION, _UNIT, response="scores"),
     MetricKind("neg_log_loss", CLASSIFICATION, _LOSS, "log loss", ("logloss", "log_loss"), response="probabilities",
                paired_test="per_row_losses", test_terms=("log_loss",)),

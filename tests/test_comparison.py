@@ -35,7 +35,7 @@ def probability(score):
 
 @pytest.mark.parametrize("name, response, method, reference", [
     ("auc", "decision_function", "DeLong", skm.roc_auc_score),
-    ("ap", "decision_function", "paired bootstrap of average precision", skm.average_precision_score),
+    ("ap", "decision_function", "jackknife of average precision", skm.average_precision_score),
     ("log_loss", "predict_proba", "paired t", skm.log_loss),
     ("brier", "predict_proba", "paired t", skm.brier_score_loss),
     ("accuracy", "predict", "McNemar", skm.accuracy_score),
@@ -91,7 +91,7 @@ def test_against_a_stated_number_the_interval_is_the_models_own():
 
 def test_a_large_test_set_is_bootstrapped_on_a_subset_and_rescaled(monkeypatch):
     y, a, b = binary(n=16_000, seed=5)
-    metric, labels = resolve_metric("ap"), labels_of("fp", y, None)
+    metric, labels = top_share_metric("recall_at_k", 0.3), labels_of("fp", y, None)
     full = compare(metric, labels, keep("decision_function", b, None), keep("decision_function", a, None))
     monkeypatch.setattr(comparison, "BOOTSTRAP_ROWS", 4_000)
     rescaled = compare(metric, labels, keep("decision_function", b, None), keep("decision_function", a, None))
@@ -269,7 +269,7 @@ def test_models_are_measured_against_the_baseline_model_until_one_beats_it_and_i
 
 @pytest.mark.parametrize("name", ["auc", "ap"])
 def test_a_model_compared_with_several_others_is_ranked_once(name, monkeypatch):
-    """What a test computes of one model (DeLong's components, the bootstrap's resamples) is
+    """What a test computes of one model (DeLong's components, average precision left out) is
     kept with its predictions: a second comparison of the same model does not compute it again,
     and gives what a fresh computation gives."""
     from nbalign import stats
@@ -283,7 +283,7 @@ def test_a_model_compared_with_several_others_is_ranked_once(name, monkeypatch):
                            keep("decision_function", {"a": a, "b": b, "c": c}[pair[0]], None, None))
              for pair in (("a", "b"), ("b", "c"))}
     computed = []
-    for function in ("roc_components", "resampled_average_precision"):
+    for function in ("roc_components", "average_precision_left_out"):
         original = getattr(stats, function)
         monkeypatch.setattr(stats, function, lambda *args, _f=original, **kw: computed.append(1) or _f(*args, **kw))
     first = compare(metric, labels, kept["b"], kept["a"])
@@ -402,3 +402,37 @@ def test_the_kinds_that_take_a_top_share_name_its_test():
     assert resolve_metric("recall_at_k").kind.paired_test == "top_share_bootstrap"
     assert resolve_metric("precision_at_k").kind.paired_test == "top_share_bootstrap"
     assert resolve_metric("business_value").kind.paired_test == "decision_values"  # which hands a share over
+
+
+def test_average_precision_left_out_is_every_row_left_out_and_its_jackknife_is_the_bootstraps_spread():
+    """Average precision with each row left out equals scikit-learn's on the rows left (ties
+    included); the jackknife's interval of a paired difference is about the paired bootstrap's
+    on real data (breast cancer: two models, one of them with tied scores)."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+    from sklearn.tree import DecisionTreeClassifier
+
+    from nbalign.stats import average_precision_left_out, paired_bootstrap_average_precision
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=0)
+    linear = LogisticRegression(max_iter=5000).fit(X_train, y_train).decision_function(X_test)
+    tree = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X_train, y_train).predict_proba(X_test)[:, 1]
+    positive = y_test == 1
+    for scores in (linear, tree):
+        left = average_precision_left_out(scores, positive)
+        assert left.estimate == pytest.approx(skm.average_precision_score(y_test, scores), abs=1e-15)
+        keep_rows = np.ones(y_test.size, dtype=bool)
+        for row in range(0, y_test.size, 7):
+            keep_rows[row] = False
+            assert left.left_out[row] == pytest.approx(
+                skm.average_precision_score(y_test[keep_rows], scores[keep_rows]), abs=1e-12)
+            keep_rows[row] = True
+    labels = labels_of("fp", y_test, None)
+    jackknife = compare(resolve_metric("ap"), labels, keep("decision_function", tree, None),
+                        keep("decision_function", linear, None))
+    bootstrap = paired_bootstrap_average_precision(y_test, linear, tree, n_resamples=4000)
+    assert jackknife.method == "jackknife of average precision"
+    assert jackknife.estimate == pytest.approx(bootstrap.estimate, abs=1e-6)
+    assert 0.8 < (jackknife.high - jackknife.low) / (bootstrap.high - bootstrap.low) < 1.25
