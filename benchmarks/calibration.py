@@ -26,13 +26,10 @@ Reported, each with its binomial (Clopper-Pearson) 95% interval:
 Sequences use a larger test set (``--sequence-rows``) than the pairs, so that their steps fit in
 the metric's range (AUC 0.6 at skill 0).
 
-Average precision's paired test is a bootstrap, many times slower than the others: it gets
-fewer sequences (``--ap-sequences``; ``--ap-pairs`` sets its pairs), and so wider intervals there.
-
 Figures, never asserted here (``tests/test_calibration.py`` asserts a smaller version):
 
-    .venv/bin/python benchmarks/calibration.py [--pairs 1000] [--ap-pairs 1000] [--rows 500] [--sequences 50]
-        [--ap-sequences 25] [--sequence-rows 2000] [--metrics auc,average_precision,rmse] [--seed 0]
+    .venv/bin/python benchmarks/calibration.py [--pairs 1000] [--rows 500] [--sequences 50] [--sequence-rows 2000]
+        [--metrics auc,average_precision,rmse] [--seed 0]
         [--smoke] [--markdown | --json]
 """
 
@@ -283,9 +280,8 @@ def figures(args):
     rows, measured = [], []
     for name in args.metrics.split(","):
         progress(f"calibration: simulating {name}")
-        slow = name == "average_precision"  # its paired test is a bootstrap: fewer pairs and sequences
-        f = measure(SCENARIOS[name], args.ap_pairs if slow else args.pairs, args.rows,
-                    args.ap_sequences if slow else args.sequences, args.sequence_rows, args.seed, args.calibration_rows)
+        f = measure(SCENARIOS[name], args.pairs, args.rows, args.sequences, args.sequence_rows, args.seed,
+                    args.calibration_rows)
         measured.append(f)
         rows.append([f.metric, f"{f.pairs:,}", f"{f.standard_error:.4f}", rate(f.false_better, f.pairs),
                      rate(f.false_worse, f.pairs), rate(f.power, f.pairs), f"{f.sequences:,}",
@@ -295,8 +291,7 @@ def figures(args):
         ["metric", "pairs", "SE of diff", "false better", "false worse", "power at +2 SE", "sequences",
          "NBA303 by patience+1", "steady: no NBA303", "time"], rows,
         [(f"Seed {args.seed}; pairs of {args.rows} rows, sequences of {args.sequence_rows} rows; stop.confidence 0.95, "
-          f"min_gain 0, patience {PATIENCE}. Average precision's paired test is a bootstrap, many times slower "
-          f"than the others: it gets {args.ap_pairs} pairs and {args.ap_sequences} sequences (see their intervals)."),
+          f"min_gain 0, patience {PATIENCE}."),
          (f"Goal: false better at most 5% (about 2.5%: one side of a two-sided 95% interval); power at +2 SE about "
           f"{scipy_stats.norm.sf(1.96 - POWER_SE):.0%} for a calibrated test. A calibrated judge calls more than "
           f"{false_better_bound(args.pairs)} of {args.pairs} pairs better "
@@ -313,12 +308,10 @@ def figures(args):
 if __name__ == "__main__":
     run(__doc__, figures, {
         "pairs": (1000, "pairs of models per metric"),
-        "ap_pairs": (1000, "pairs for average precision (its test is a bootstrap, the slow one)"),
         "rows": (500, "rows of each simulated test set"),
         "sequences": (50, "climb-then-plateau and steady sequences"),
-        "ap_sequences": (25, "sequences for average precision"),
         "sequence_rows": (2000, "rows of each sequence's test set"),
         "calibration_rows": (CALIBRATION_ROWS, "rows of the sample a skill's true gain is measured on"),
         "metrics": ",".join(SCENARIOS),
         "seed": 0,
-    }, smoke={"pairs": 20, "ap_pairs": 20, "rows": 200, "sequences": 1, "ap_sequences": 1, "calibration_rows": 20_000})
+    }, smoke={"pairs": 20, "rows": 200, "sequences": 1, "calibration_rows": 20_000})
