@@ -31,6 +31,11 @@ bootstrapped on a fixed subset of that many rows and the spread of the differenc
 (a rescaled m-out-of-n bootstrap; its p-value is then the normal one of that spread). A
 comparison then costs well under a second whatever the size of the test set.
 
+An evaluation may keep its response on a nested subset of the test set's rows (what fits in
+50 KB, see :mod:`nbalign.predictions`): :class:`Comparisons` then tests the rows both kept and
+centres the result on the difference of the two records' scores, computed on every row, with its
+spread scaled to the whole test set (:func:`_centred`).
+
 :class:`Comparisons` loads what evaluations kept, runs the test once per pair and remembers it
 (in memory and in the store), so judging a history again after a restart runs no test twice.
 """
@@ -47,7 +52,7 @@ from functools import cached_property
 
 from .errors import EvaluationError
 from .evaluation import Evaluation
-from .metrics import Metric
+from .metrics import Metric, same_metric
 from .predictions import Kept, TestSet
 from .stats import Difference
 
@@ -173,10 +178,13 @@ class Comparisons:
         kept_a = None if a is None else self._kept(a)
         if kept_b is None or (a is not None and kept_a is None):
             return None
+        from .predictions import paired
+
+        test_set, on_b, on_a = paired(kept_b[1], kept_b[0], None if kept_a is None else kept_a[0])
         try:
             self.tests_run += 1
-            return compare(metric, kept_b[1], kept_b[0], None if kept_a is None else kept_a[0],
-                           reference=reference, confidence=confidence)
+            difference = compare(metric, test_set, on_b, on_a, reference=reference, confidence=confidence)
+            return _centred(difference, metric, b, a, reference, test_set.labels.shape[0], confidence)
         except EvaluationError as exc:  # e.g. one class only in the kept rows: no test, point values
             log.info("nbalign compared %s with %s on point values only: %s", b.name,
                      a.name if a is not None else reference, exc)
@@ -192,6 +200,31 @@ class Comparisons:
         if len(self._loaded) > self._loaded_max:
             self._loaded.popitem(last=False)
         return found
+
+
+def _centred(difference: Difference, metric: Metric, b: Evaluation, a: Evaluation | None,
+              reference: float | None, m: int, confidence: float) -> Difference:
+    """A test run on ``m`` of the test set's ``n`` rows (a kept subset, see
+    :mod:`nbalign.predictions`), moved to the whole test set: the estimate is the difference of
+    the two records' scores, computed on every row (``score - reference`` against a number), and
+    the spread around it is the subset's scaled by ``sqrt(m / n)``, as the spread of a mean-like
+    statistic shrinks (the rescaling of :func:`_rescaled`); the p-value is then the normal one.
+
+    Left as it is on all rows, or where a score is not in the metric's terms (a record of another
+    metric): then its interval is the subset's, wider than the whole test set's would be."""
+    n = b.n_rows
+    scores = [b] if a is None else [b, a]
+    if (not n or not m or m >= n or any(e.n_rows != n or not same_metric(e.metric, metric) for e in scores)
+            or not math.isfinite(difference.estimate)):
+        return difference
+    against = a.score if a is not None else reference
+    assert against is not None  # a comparison is with a record or with a number
+    estimate = b.score - against
+    scale = math.sqrt(m / n)
+    method = f"{difference.method}; kept on {m:,} of {n:,} rows, rescaled"
+    return _with_normal_p(Difference(estimate, estimate + (difference.low - difference.estimate) * scale,
+                                     estimate + (difference.high - difference.estimate) * scale,
+                                     difference.p_value, method, n), confidence)
 
 
 def improvement_interval(metric: Metric, difference: Difference) -> tuple[float, float]:

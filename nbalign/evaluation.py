@@ -203,8 +203,8 @@ def evaluate_model(
     source, role : str
         Where the evaluation comes from, and ``"model"`` or ``"baseline"``.
     rows_kept : int
-        The most test rows whose predictions are kept (see :mod:`nbalign.predictions`); 0 keeps
-        none.
+        The most test rows whose labels are kept, and the model's response on them, in at most
+        40 KB (see :mod:`nbalign.predictions`); 0 keeps none.
     fit_seconds : float, optional
         How long the model's fit took, when it was seen (autolog times it).
     kind : str
@@ -270,7 +270,7 @@ def evaluate_model(
             f"{_why_undefined(y)}. Score it on a test set where the metric is defined."
         )
     data_fingerprint = fingerprint(X, y)
-    kept, labels = _keep(response, y, data_fingerprint, rows_kept)
+    kept, labels = _keep(response, y, data_fingerprint, rows_kept, metric.kind.paired_test)
     business = _business(objective, scored, X, y, response, label)
     if learned is None:
         learned = learned_facts(model)
@@ -439,17 +439,18 @@ def cross_validated(objective: Objective, estimator, X, y, fold_scores, name: st
     )
 
 
-def _keep(response: tuple[str, object] | None, y, data_fingerprint: str, limit: int):
-    """The response the metric used and the test set's labels, on the kept rows (or nothing)."""
+def _keep(response: tuple[str, object] | None, y, data_fingerprint: str, limit: int, test: str | None = None):
+    """The response the metric used, in the compact form its paired ``test`` needs, and the test
+    set's labels, on the kept rows (or nothing)."""
     if response is None or not limit:
         return None, None
-    from .predictions import keep, kept_rows, test_set
+    from .predictions import compact, keep, kept_rows, test_set
 
     rows = kept_rows(_n_rows(y) or 0, data_fingerprint, limit)
     try:
         labels = test_set(data_fingerprint, y, rows)
         method, values = response
-        return keep(method, values, rows, labels.classes), labels
+        return compact(keep(method, values, rows, labels.classes), labels, test), labels
     except (TypeError, ValueError, IndexError) as exc:  # an unusual response: scored, not kept
         log.info("nbalign did not keep the predictions (%s)", exc)
         return None, None

@@ -158,6 +158,7 @@ def load_ipython_extension(shell) -> None:
     session = Session(store_path=magics.store_path or None, notebook=notebook_path(shell.user_ns))
     session.warn = warn_user
     session.rows_kept = magics.rows_kept
+    session.keep_predictions = magics.keep_predictions
     session.refit_budget = Budget(magics.refit_budget)
     session.pace = LIVE_PACE
     magics.session = session

@@ -76,8 +76,20 @@ class NbalignMagics(Magics):
         100_000,
         min=0,
         config=True,
-        help="Test rows whose predictions are kept per evaluation, for comparing models row by row "
-        "(a larger test set keeps a fixed seeded subset, the same for every model). 0 keeps none.",
+        help="Test rows whose labels are kept per test set, and each model's predictions on them, for "
+        "comparing models row by row (a larger test set keeps a fixed seeded subset, the same for every "
+        "model). Each evaluation keeps at most 40 KB of them (50 KB on disk): ranks, labels or values as "
+        "its paired test needs, on a nested seeded subset of these rows where they do not all fit. 0 keeps none.",
+    )
+
+    keep_predictions = Int(
+        -1,
+        min=-1,
+        config=True,
+        help="How many of an objective's most recent evaluations keep their predictions besides those the "
+        "judgement needs (the baseline model, the best, the model to ship and the simpler candidates); the "
+        "others are pruned as models are recorded, every paired test already run remembered. -1: all keep "
+        "them until `%nbalign prune`.",
     )
 
     refit_budget = Float(
@@ -116,6 +128,11 @@ class NbalignMagics(Magics):
     def _rows_kept_changed(self, change):
         if self.session is not None:
             self.session.rows_kept = change["new"]
+
+    @observe("keep_predictions")
+    def _keep_predictions_changed(self, change):
+        if self.session is not None:
+            self.session.keep_predictions = change["new"]
 
     @observe("refit_budget")
     def _refit_budget_changed(self, change):
@@ -229,7 +246,7 @@ class NbalignMagics(Magics):
     @no_var_expand
     @magic_arguments()
     @argument("command", choices=["plot", "panel", "status", "models", "recommend", "autolog", "store", "explain",
-                                  "adopt"],
+                                  "adopt", "prune"],
               help="plot: every evaluation against the baseline and target (also nbalign.plot()); "
               "models: every evaluation with its verdict and what the model costs; "
               "panel: a live panel of the progress, updated as later cells evaluate (also nbalign.panel()); "
@@ -237,13 +254,16 @@ class NbalignMagics(Magics):
               "nbalign.recommendation()); autolog on|off: log what scikit-learn code evaluates; "
               "status: the objective and where it stands; store: where the store is; "
               "explain: what a diagnostic code means and what to do (all codes without one); "
-              "adopt: continue in this notebook an objective of this folder's store declared elsewhere")
+              "adopt: continue in this notebook an objective of this folder's store declared elsewhere; "
+              "prune [--dry-run]: remove the kept predictions the judgement no longer needs and shrink the store")
     @argument("names", nargs="*", metavar="CODE|NAME|on|off",
               help="for explain: codes such as NBA303; for adopt: the objective; for autolog: on or off")
+    @argument("--dry-run", action="store_true", help="for prune: say what would be removed, remove nothing")
     @line_magic
     @_user_errors
     def nbalign(self, line: str = ""):
-        """nbalign commands: ``%nbalign plot | status | models | recommend | store | explain [CODE ...] | adopt NAME``.
+        """nbalign commands: ``%nbalign plot | status | models | recommend | store | explain [CODE ...] | adopt NAME
+        | prune [--dry-run]``.
         """
         args = read_arguments(self.nbalign, line)
         if args is None:
@@ -281,6 +301,12 @@ class NbalignMagics(Magics):
             if unknown:
                 raise NbalignError(f"unknown code {', '.join(unknown)}. Known codes: {', '.join(sorted(CHECKS))}.")
             display(Explanation(codes))
+        elif args.command == "prune":
+            if args.names:
+                raise NbalignError(f"`%nbalign prune` takes no name (got {' '.join(args.names)}): it prunes the "
+                                   "whole store. Write `%nbalign prune`, or `%nbalign prune --dry-run` to see what "
+                                   "it would remove.")
+            print(session.prune(dry_run=args.dry_run))
         elif args.command == "adopt":
             if len(args.names) != 1:
                 raise NbalignError("name the objective to adopt: `%nbalign adopt churn`.")

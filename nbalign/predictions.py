@@ -2,21 +2,38 @@
 
 Each test-set evaluation keeps its model's response (the positive-class probability or score for
 ranking metrics, the probabilities for log loss, the labels for threshold metrics, the values
-for regression) as compact float32, and each test set keeps its labels once. Any two models
-evaluated on the same test set (the same data fingerprint) can then be tested row by row, also
-after a kernel restart, without predicting again.
+for regression), and each test set keeps its labels once. Any two models evaluated on the same
+test set (the same data fingerprint) can then be tested row by row, also after a kernel restart,
+without predicting again.
 
-Bounded: a test set of more than ``limit`` rows (``%config NbalignMagics.rows_kept``, default
-100,000) keeps a fixed subset of row indices, drawn with a seed taken from the test set's
-fingerprint, so every model evaluated on it keeps the same rows and comparisons stay paired.
+Bounded twice:
 
-Predictions live in the store only: they never travel over the comm or into the notebook.
+- A test set of more than ``limit`` rows (``%config NbalignMagics.rows_kept``, default 100,000)
+  keeps the labels of a fixed subset of its rows, drawn with a seed taken from its fingerprint,
+  so every model evaluated on it keeps the same rows (:func:`kept_rows`).
+- Each evaluation keeps at most :data:`BYTES_KEPT` (40 KB) of its response (:func:`compact`), in
+  the form its paired test needs: the ranks of its scores where the test only ranks them (ROC
+  AUC, average precision: 16 bits a row, 20,000 rows), anything else as it is (float32, 10,000 rows). Values with few
+  distinct ones (predicted labels, a tree's leaves) are stored as bit-packed codes into a
+  palette of them, so a classifier's labels fit on every row (1 bit a row for two classes,
+  4 bits for up to 16). Where the form does
+  not fit on every row, the evaluation keeps a *nested* subset of the test set's rows: the first
+  ``m`` of a fixed order seeded by the fingerprint (:func:`subset`), so any two evaluations on a
+  test set share the rows of the smaller one and stay paired (:func:`paired`). The paired test
+  is then run on the shared rows and its spread scaled to the whole test set around the
+  difference of the two records' scores (:mod:`nbalign.comparison`).
+
+Stored as bytes and a small JSON header (:func:`encode` / :func:`decode`), zlib-compressed when
+that is smaller; a header without ``form`` is the float32 blob older versions wrote, read as
+before. Predictions live in the store only: they never travel over the comm or into the notebook.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,6 +41,14 @@ if TYPE_CHECKING:
     import numpy as np
 
 DEFAULT_LIMIT = 100_000
+# The most bytes an evaluation's kept response takes in the store (its header aside): 40 KB, so
+# that with its record, the SQLite pages a blob spans and its share of the test set's labels, an
+# evaluation takes at most 50 KB on disk (benchmarks/predictions_cost.py measures it).
+BYTES_KEPT = 40_000
+# The paired tests that look only at the order of one score per row (ties included): ranks serve them.
+RANK_TESTS = frozenset({"delong", "average_precision_bootstrap"})
+# At most this many distinct values are stored as codes into a palette of them.
+PALETTE_MAX = 256
 
 
 # eq=False: the __eq__ is its own, and the __hash__ = None below stays (with eq=True a frozen
@@ -34,12 +59,15 @@ class Kept:
 
     ``method`` is the scikit-learn response the metric used (``predict_proba``,
     ``decision_function``, ``predict``); ``values`` is float32, one row per kept test row (two
-    dimensions for class probabilities); ``rows`` the kept row indices, None for all of them.
+    dimensions for class probabilities), in its ``form``: ``values`` (the response as it is) or
+    ``ranks`` (the dense ranks of one score per row, which order the rows as the scores did).
+    ``rows`` are the kept row indices of the test set, None for all of them.
     """
 
     method: str
     values: np.ndarray
     rows: np.ndarray | None = None  # int64, sorted
+    form: str = "values"
     # What the paired tests computed from the values, by name (a model's ROC components), so a
     # model compared with several others is ranked once.
     derived: dict = field(default_factory=dict, init=False, repr=False)
@@ -47,10 +75,16 @@ class Kept:
     def __eq__(self, other):  # arrays do not compare as a whole with ==
         import numpy as np
 
-        return (isinstance(other, Kept) and self.method == other.method
+        return (isinstance(other, Kept) and self.method == other.method and self.form == other.form
                 and _same(self.rows, other.rows) and np.array_equal(self.values, other.values))
 
     __hash__ = None  # type: ignore[assignment]  # unhashable, as Python spells it (typeshed says a method)
+
+    def on(self, rows) -> Kept:
+        """The same response on ``rows``, a subset of its own (None: all of the test set's)."""
+        if _same(rows, self.rows):
+            return self
+        return Kept(self.method, self.values[_positions(self.rows, rows)], rows, self.form)
 
 
 @dataclass(frozen=True)
@@ -70,6 +104,12 @@ class TestSet:
 
         return self.labels if self.classes is None else np.asarray(self.classes, dtype=object)[self.labels]
 
+    def on(self, rows) -> TestSet:
+        """The labels of ``rows``, a subset of its own (None: all)."""
+        if _same(rows, self.rows):
+            return self
+        return TestSet(self.fingerprint, self.labels[_positions(self.rows, rows)], self.classes, rows)
+
 
 def kept_rows(n: int, fingerprint: str, limit: int = DEFAULT_LIMIT):
     """The row indices kept of a test set of ``n`` rows: all (None) up to ``limit``, else a fixed
@@ -80,6 +120,28 @@ def kept_rows(n: int, fingerprint: str, limit: int = DEFAULT_LIMIT):
 
     seed = int.from_bytes(hashlib.sha256(fingerprint.encode()).digest()[:8], "little")
     return np.sort(np.random.default_rng(seed).choice(n, size=limit, replace=False))
+
+
+def subset(test_set: TestSet, m: int):
+    """The first ``m`` of the test set's kept rows in its fixed order (row indices, sorted):
+    nested, so the rows of a smaller subset are all in a larger one."""
+    import numpy as np
+
+    positions = np.sort(_order(test_set.labels.shape[0], test_set.fingerprint)[:m])
+    return positions if test_set.rows is None else test_set.rows[positions]
+
+
+@functools.lru_cache(maxsize=4)
+def _order(n: int, fingerprint: str):
+    """A fixed order of ``n`` rows seeded by the fingerprint. From the raw stream of PCG64, which
+    NumPy keeps the same across versions (its Generator methods may change), as stored subsets
+    are found again from their size alone."""
+    import numpy as np
+
+    seed = int.from_bytes(hashlib.sha256(f"{fingerprint}:order".encode()).digest()[:8], "little")
+    order = np.argsort(np.random.PCG64(seed).random_raw(n), kind="stable")
+    order.flags.writeable = False
+    return order
 
 
 def keep(method: str, response, rows, classes: list | None = None) -> Kept:
@@ -100,6 +162,44 @@ def keep(method: str, response, rows, classes: list | None = None) -> Kept:
     return Kept(method, np.ascontiguousarray(values, dtype=np.float32), rows)
 
 
+def compact(kept: Kept, test_set: TestSet, test: str | None, budget: int = BYTES_KEPT) -> Kept:
+    """What the store keeps of a response for the paired test ``test``: at most ``budget`` bytes.
+
+    Ranks where the test only ranks one score per row, the response as it is otherwise; on every
+    kept row of the test set when that fits, else on the largest nested :func:`subset` that does
+    (ranks: 20,000 rows; one float32 a row: 10,000; k probabilities a row: 10,000 / k).
+    """
+    import numpy as np
+
+    values = kept.values
+    form = "ranks" if kept.method != "predict" and values.ndim == 1 and test in RANK_TESTS else "values"
+    n = values.shape[0]
+    distinct = np.unique(values).size
+    m = min(n, _rows_that_fit(budget, distinct, 2 if form == "ranks" else 4, math.prod(values.shape[1:])))
+    rows = kept.rows
+    if m < n:
+        rows = subset(test_set, m)
+        values = values[_positions(kept.rows, rows)]
+    if form == "ranks":
+        values = np.unique(values, return_inverse=True)[1].astype(np.float32)
+    return Kept(kept.method, np.ascontiguousarray(values, dtype=np.float32), rows, form)
+
+
+def _rows_that_fit(budget: int, distinct: int, width: int, columns: int) -> int:
+    """How many rows of ``columns`` values fit in ``budget`` bytes: as codes of a palette of the
+    ``distinct`` values when there are few, else ``width`` bytes a value."""
+    if distinct <= PALETTE_MAX:
+        bits = max(1, math.ceil(math.log2(distinct))) if distinct > 1 else 1
+        return (budget - distinct * 4) * 8 // (bits * columns)
+    return budget // (width * columns)
+
+
+def paired(test_set: TestSet, b: Kept, a: Kept | None = None) -> tuple[TestSet, Kept, Kept | None]:
+    """The labels and the two responses on the rows both kept (nested subsets share the smaller)."""
+    rows = b.rows if a is None else _common(b.rows, a.rows)
+    return test_set.on(rows), b.on(rows), None if a is None else a.on(rows)
+
+
 def test_set(fingerprint: str, y, rows) -> TestSet:
     """The labels of a test set, on the kept rows: numbers as float64, anything else as codes."""
     import numpy as np
@@ -118,19 +218,92 @@ def test_set(fingerprint: str, y, rows) -> TestSet:
 # ------------------------------------------------------------------ blobs
 
 
-def to_blob(array) -> tuple[bytes, str]:
-    """Bytes and a small JSON header (dtype and shape) for an array."""
+def encode(array, **about) -> tuple[bytes, str]:
+    """Bytes and a small JSON header for an array, exactly: codes into a palette of its values
+    (bit-packed) when it has few, else its bytes; zlib-compressed when that is smaller. ``about``
+    goes into the header (a kept response's form and rows)."""
+    import zlib
+
     import numpy as np
 
     array = np.ascontiguousarray(array)
-    return array.tobytes(), json.dumps({"dtype": array.dtype.str, "shape": list(array.shape)})
+    header = {"dtype": array.dtype.str, "shape": list(array.shape), **about}
+    palette, codes = np.unique(array, return_inverse=True)
+    if 1 < palette.size <= PALETTE_MAX:
+        bits = math.ceil(math.log2(palette.size))
+        packed = np.packbits(np.unpackbits(codes.astype(np.uint8).reshape(-1, 1), axis=1)[:, 8 - bits:])
+        data = palette.tobytes() + packed.tobytes()
+        header.update(palette=int(palette.size), bits=bits)
+    else:
+        data = array.tobytes()
+    squeezed = zlib.compress(data, 6)
+    if len(squeezed) < len(data):
+        data, header["zlib"] = squeezed, True
+    return data, json.dumps(header)
 
 
-def from_blob(data: bytes, header: str):
+def decode(data: bytes, header: str):
+    """The array :func:`encode` (or an older version's plain bytes) stored, and its header."""
+    import zlib
+
     import numpy as np
 
     spec = json.loads(header)
-    return np.frombuffer(data, dtype=np.dtype(spec["dtype"])).reshape(spec["shape"])
+    dtype = np.dtype(spec["dtype"])
+    if spec.get("zlib"):
+        data = zlib.decompress(data)
+    if "palette" not in spec:
+        return np.frombuffer(data, dtype=dtype).reshape(spec["shape"]), spec
+    size, bits = spec["palette"], spec["bits"]
+    palette = np.frombuffer(data, dtype=dtype, count=size)
+    count = math.prod(spec["shape"])
+    packed = np.frombuffer(data, dtype=np.uint8, offset=size * dtype.itemsize)
+    digits = np.unpackbits(packed)[:count * bits].reshape(count, bits)
+    codes = digits @ (1 << np.arange(bits - 1, -1, -1))
+    return palette[codes].reshape(spec["shape"]), spec
+
+
+def encode_kept(kept: Kept, test_set: TestSet) -> tuple[bytes, str]:
+    """What the store writes of a kept response: its values (ranks as 16-bit integers), its form,
+    and its rows as the size of the test set's nested :func:`subset` (None: all of its rows)."""
+    import numpy as np
+
+    m = None
+    if not _same(kept.rows, test_set.rows):
+        m = len(kept.rows) if kept.rows is not None else None
+        if m is None or not _same(kept.rows, subset(test_set, m)):
+            raise ValueError("kept rows that are not a nested subset of the test set's cannot be stored")
+    values = kept.values
+    if kept.form == "ranks" and values.size and values.max() < 2**16 and np.all(values == np.floor(values)):
+        values = values.astype(np.uint16)
+    return encode(values, form=kept.form, rows=m)
+
+
+def decode_kept(method: str, data: bytes, header: str, test_set: TestSet) -> Kept:
+    """A kept response as :func:`encode_kept` (or an older version, float32 on the test set's
+    rows) stored it."""
+    import numpy as np
+
+    values, spec = decode(data, header)
+    m = spec.get("rows")
+    rows = test_set.rows if m is None else subset(test_set, m)
+    return Kept(method, values.astype(np.float32, copy=False), rows, spec.get("form", "values"))
+
+
+def _positions(rows, within):
+    """Where the row indices ``within`` are among ``rows`` (None: all rows, in order)."""
+    import numpy as np
+
+    return within if rows is None else np.searchsorted(rows, within)
+
+
+def _common(a, b):
+    """The rows two kept responses share (None: all of the test set's)."""
+    import numpy as np
+
+    if a is None or b is None:
+        return b if a is None else a
+    return a if _same(a, b) else np.intersect1d(a, b, assume_unique=True)
 
 
 def _same(a, b) -> bool:

@@ -34,7 +34,7 @@ from .evaluation import Evaluation, now_iso
 from .objective import Objective
 from .predictions import DEFAULT_LIMIT
 from .refit import Budget
-from .store import Store, default_store_path
+from .store import Remembered, Store, default_store_path
 
 if TYPE_CHECKING:  # the judge loads with the first objective: `import nbalign` stays light
     from .comparison import Comparisons
@@ -52,6 +52,8 @@ _REFUSED = (sqlite3.Error, OSError)
 # Seconds a user's evaluation waits for another writer's lock before it is kept and retried;
 # while results are kept, writes do not wait again (see Session._write).
 WRITE_WAIT = 1.0
+# With a cap on kept predictions (keep_predictions), prune once every this many records, not at each.
+PRUNE_EVERY = 10
 
 
 class Session:
@@ -72,7 +74,11 @@ class Session:
         self.notebook = notebook
         self.objective: Objective | None = None
         self.id = os.urandom(6).hex()  # views tell a restarted kernel's revisions apart by it
-        self.rows_kept = DEFAULT_LIMIT  # test rows whose predictions are kept per evaluation
+        self.rows_kept = DEFAULT_LIMIT  # test rows whose labels (and predictions) are kept per test set
+        # -1: every evaluation keeps its predictions until pruned; N: besides what the judgement
+        # needs, only the N most recent of the objective (see nbalign.retention)
+        self.keep_predictions = -1
+        self._recorded_since_pruned = 0
         self.refit_budget = Budget()  # how long nbalign's refits may take in the user's cell
         self.thresholds = Thresholds()  # decision thresholds chosen in this session
         self.labels: Labels | None = None  # the objective's test labels, counted when first seen
@@ -295,8 +301,34 @@ class Session:
         self.require_objective()
         stored = self._write(_measured_once(evaluation, self._require_judge().find(evaluation.key)))
         self._publish()
+        self._retain()
         assert stored.id is not None  # numbered by the store, or provisionally while it refuses
         return self.require_standing().row(stored.id)
+
+    def prune(self, dry_run: bool = False):
+        """Remove the kept predictions the judgement no longer needs, in the whole store, and
+        shrink its file (see :func:`nbalign.retention.prune`); what was removed."""
+        from .retention import prune
+
+        self.flush()
+        return prune(self.store, recent=max(self.keep_predictions, 0), dry_run=dry_run)
+
+    def _retain(self) -> None:
+        """With ``keep_predictions`` set, prune the active objective every :data:`PRUNE_EVERY`
+        records, from its standing as judged (the freed pages are reused by later writes: no VACUUM)."""
+        if self.keep_predictions < 0 or self._pending or self.objective is None:
+            return
+        self._recorded_since_pruned += 1
+        if self._recorded_since_pruned < PRUNE_EVERY:
+            return
+        self._recorded_since_pruned = 0
+        from .retention import prune
+
+        try:
+            prune(self.store, recent=self.keep_predictions, vacuum=False,
+                  standings={self.objective.name: self.require_standing()})
+        except _REFUSED as exc:  # tried again PRUNE_EVERY records later
+            log.info("nbalign could not prune kept predictions: %s", exc)
 
     def _write(self, evaluation: Evaluation) -> Evaluation:
         # Results kept in memory mean the store refused a moment ago (another writer's lock, most
@@ -516,7 +548,7 @@ class Session:
         the store, results remembered in the store."""
         from .comparison import Comparisons
 
-        return Comparisons(self._kept_predictions, objective.stop.confidence, _Remembered(self.store))
+        return Comparisons(self._kept_predictions, objective.stop.confidence, Remembered(self.store))
 
     def _kept_predictions(self, evaluation: Evaluation):
         pending = next((p for p in reversed(self._pending)
@@ -567,19 +599,6 @@ def _measured_once(evaluation: Evaluation, known: Evaluation | None) -> Evaluati
             or known.complexity.get("size_bytes") != evaluation.complexity.get("size_bytes")):
         return evaluation
     return replace(evaluation, complexity=known.complexity)
-
-
-class _Remembered:
-    """The store as the memory of paired tests; a store that refuses is only a slower cache."""
-
-    def __init__(self, store: Store):
-        self.store = store
-
-    def get(self, key: str) -> dict | None:
-        return self.store.difference(key)
-
-    def put(self, key: str, difference: dict) -> None:
-        self.store.remember_difference(key, difference)
 
 
 def active_session() -> Session:

@@ -105,8 +105,17 @@ def _migrate_5(connection: sqlite3.Connection) -> None:
                        "recovered_at TEXT NOT NULL)")
 
 
+def _migrate_6(connection: sqlite3.Connection) -> None:
+    """Kept predictions in their compact form (:func:`nbalign.predictions.encode_kept`): ranks,
+    log-odds, bit-packed codes, a nested subset of rows, zlib. Older blobs, whose header names no
+    form, are read as before; the new version stops an older nbalign, which would read a compact
+    blob as float32, from opening the store. Each prediction's form is a column, so what a store
+    keeps can be counted without decoding it."""
+    connection.execute("ALTER TABLE predictions ADD COLUMN form TEXT NOT NULL DEFAULT 'values'")
+
+
 # Ordered: migration n takes a store of schema n - 1 to schema n. Never edit a released one.
-MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5]
+MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 MEMORY = ":memory:"
@@ -431,13 +440,13 @@ class Store:
         return True
 
     def _write_predictions(self, connection: sqlite3.Connection, id_: int, kept, test_set) -> None:
-        from .predictions import to_blob
+        from .predictions import encode, encode_kept
 
-        data, header = to_blob(kept.values)
-        connection.execute("INSERT OR REPLACE INTO predictions (evaluation_id, method, header, data) "
-                           "VALUES (?, ?, ?, ?)", (id_, kept.method, header, data))
-        labels, labels_header = to_blob(test_set.labels)
-        rows, rows_header = to_blob(test_set.rows) if test_set.rows is not None else (None, None)
+        data, header = encode_kept(kept, test_set)
+        connection.execute("INSERT OR REPLACE INTO predictions (evaluation_id, method, header, data, form) "
+                           "VALUES (?, ?, ?, ?, ?)", (id_, kept.method, header, data, kept.form))
+        labels, labels_header = encode(test_set.labels)
+        rows, rows_header = encode(test_set.rows) if test_set.rows is not None else (None, None)
         connection.execute(
             "INSERT OR IGNORE INTO test_sets (fingerprint, header, labels, classes, rows_header, rows) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -448,8 +457,9 @@ class Store:
     def predictions(self, evaluation: Evaluation):
         """What a stored evaluation's metric was computed from, and its test set's labels:
         ``(Kept, TestSet)``, or None when they were not kept (an older store, a response that
-        is not numbers, ``rows_kept = 0``)."""
-        from .predictions import Kept, TestSet, from_blob
+        is not numbers, ``rows_kept = 0``, pruned). The labels are of every row the test set
+        kept; the response may be of a nested subset of them (see :mod:`nbalign.predictions`)."""
+        from .predictions import TestSet, decode, decode_kept
 
         connection = self._connect(create=False)
         # (a record without a fingerprint matches no test set: `= NULL` is never true)
@@ -463,10 +473,53 @@ class Store:
         if row is None:
             return None
         method, header, data, labels_header, labels, classes, rows_header, rows = row
-        kept_rows = None if rows is None else from_blob(rows, rows_header)
-        return (Kept(method, from_blob(data, header), kept_rows),
-                TestSet(evaluation.data_fingerprint, from_blob(labels, labels_header),
-                        None if classes is None else json.loads(classes), kept_rows))
+        test_set = TestSet(evaluation.data_fingerprint, decode(labels, labels_header)[0],
+                           None if classes is None else json.loads(classes),
+                           None if rows is None else decode(rows, rows_header)[0])
+        return decode_kept(method, data, header, test_set), test_set
+
+    def kept_predictions(self) -> dict[int, tuple[str, int]]:
+        """Which evaluations kept predictions: their objective and the bytes of the blob, by id."""
+        connection = self._connect(create=False)
+        if connection is None or self._schema < 3:
+            return {}
+        return {id_: (objective, size) for id_, objective, size in connection.execute(
+            "SELECT p.evaluation_id, e.objective, LENGTH(p.data) FROM predictions p "
+            "JOIN evaluations e ON e.id = p.evaluation_id")}
+
+    def forget_predictions(self, ids) -> int:
+        """Delete the kept predictions of the evaluations ``ids``, and the labels of any test set no
+        prediction needs any more: how many predictions were deleted. The records stay."""
+        ids = sorted(ids)
+        if not ids or self._connect(create=False) is None:
+            return 0
+        with self._writing() as connection:
+            removed = 0
+            for at in range(0, len(ids), 500):  # SQLite's limit on the number of parameters
+                part = ids[at:at + 500]
+                removed += connection.execute(
+                    f"DELETE FROM predictions WHERE evaluation_id IN ({', '.join('?' * len(part))})", part).rowcount
+            connection.execute(
+                "DELETE FROM test_sets WHERE fingerprint NOT IN (SELECT json_extract(e.record, '$.data_fingerprint') "
+                "FROM predictions p JOIN evaluations e ON e.id = p.evaluation_id)")
+        return removed
+
+    def vacuum(self) -> int:
+        """Give the file's free pages back to the disk (SQLite's VACUUM): the bytes it shrank by."""
+        if self.in_memory or self.read_only or self._connect(create=False) is None:
+            return 0
+        before = self.size_on_disk()
+        connection = self._connect(create=True)
+        connection.execute("VACUUM")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return before - self.size_on_disk()
+
+    def size_on_disk(self) -> int:
+        """Bytes of the store's file and its write-ahead log."""
+        if self.in_memory:
+            return 0
+        return sum(Path(f"{self.path}{suffix}").stat().st_size for suffix in ("", "-wal")
+                   if Path(f"{self.path}{suffix}").exists())
 
     def difference(self, key: str) -> dict | None:
         """A paired test remembered under ``key`` (see :class:`nbalign.comparison.Comparisons`)."""
@@ -506,6 +559,20 @@ class Store:
         ).fetchall()
         latest = max((change for *_, change in rows), default=since)
         return [Evaluation.from_dict({**json.loads(record), "id": id_}, key) for id_, key, record, _ in rows], latest
+
+
+class Remembered:
+    """The store as the memory of paired tests (what :class:`nbalign.comparison.Comparisons` calls
+    ``remember``); a store that refuses is only a slower cache."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def get(self, key: str) -> dict | None:
+        return self.store.difference(key)
+
+    def put(self, key: str, difference: dict) -> None:
+        self.store.remember_difference(key, difference)
 
 
 def _insert_objective(connection: sqlite3.Connection, objective: Objective, keep_version: bool) -> Objective:

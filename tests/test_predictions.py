@@ -34,9 +34,10 @@ def test_a_ranking_metric_keeps_the_scores_it_ranked_and_the_labels(session, can
     stored = record(session, cancer["logreg"], cancer["X_test"], cancer["y_test"], "logreg")
     assert stored.kept is None  # the session keeps the record alone in memory
     kept, test_set = session.store.predictions(stored)
-    # scikit-learn's roc_auc scorer ranks by decision_function where a model has one
-    expected = cancer["logreg"].decision_function(cancer["X_test"]).astype(np.float32)
-    assert kept.method == "decision_function" and kept.values.dtype == np.float32
+    # scikit-learn's roc_auc scorer ranks by decision_function where a model has one; what
+    # DeLong needs of it is its order: the dense ranks of the float32 scores, ties kept
+    expected = ranks(cancer["logreg"].decision_function(cancer["X_test"]))
+    assert kept.method == "decision_function" and kept.form == "ranks" and kept.values.dtype == np.float32
     np.testing.assert_array_equal(kept.values, expected)
     np.testing.assert_array_equal(test_set.values(), cancer["y_test"].to_numpy())
     assert kept.rows is None  # 143 rows: all kept
@@ -49,8 +50,12 @@ def test_a_ranking_metric_keeps_the_scores_it_ranked_and_the_labels(session, can
     forest = record(session, cancer["forest"], cancer["X_test"], cancer["y_test"], "forest")
     kept, _ = session.store.predictions(forest)  # no decision_function: the positive class's probability
     assert kept.method == "predict_proba"
-    expected = cancer["forest"].predict_proba(cancer["X_test"])[:, 1].astype(np.float32)
+    expected = ranks(cancer["forest"].predict_proba(cancer["X_test"])[:, 1])
     np.testing.assert_array_equal(kept.values, expected)
+
+
+def ranks(scores):
+    return np.unique(np.asarray(scores, dtype=np.float32), return_inverse=True)[1].astype(np.float32)
 
 
 def test_threshold_and_regression_metrics_keep_labels_and_values(session, cancer):
@@ -94,7 +99,7 @@ def test_a_large_test_set_keeps_the_same_seeded_rows_for_every_model(session, ca
     (kept_a, set_a), (kept_b, _) = session.store.predictions(a), session.store.predictions(b)
     assert len(kept_a.rows) == 100 and np.array_equal(kept_a.rows, kept_b.rows)
     assert np.all(np.diff(kept_a.rows) > 0)
-    expected_b = cancer["forest"].predict_proba(cancer["X_test"])[kept_b.rows, 1].astype(np.float32)
+    expected_b = ranks(cancer["forest"].predict_proba(cancer["X_test"])[kept_b.rows, 1])
     np.testing.assert_array_equal(kept_b.values, expected_b)
     np.testing.assert_array_equal(set_a.values(), cancer["y_test"].to_numpy()[kept_a.rows])
 
@@ -109,7 +114,7 @@ def test_re_recording_replaces_the_predictions_and_none_reach_a_view(session, ca
     declare(session, "metric: auc\ntarget: 0.999\nbaseline: 0.9")
     evaluation = evaluate_model(session.objective, cancer["logreg"], cancer["X_test"], cancer["y_test"], "logreg")
     first = session.record(evaluation)
-    shifted = replace(evaluation.kept, values=evaluation.kept.values * np.float32(0.5))
+    shifted = replace(evaluation.kept, values=evaluation.kept.values[::-1].copy())
     second = session.record(replace(evaluation, kept=shifted))
     assert first.id == second.id
     kept, _ = session.store.predictions(session.records[0])

@@ -235,13 +235,15 @@ FIXTURE_RECORDS = {
     2: [("logreg", "auc"), ("tree", "auc"), ("forest", "auc"), ("logreg", "logloss")],
     3: [("logreg", "auc"), ("tree", "auc"), ("forest", "auc"), ("logreg", "logloss")],
     4: [("logreg", "auc"), ("tree", "auc"), ("forest", "auc"), ("logreg", "logloss")],
+    5: [("logreg", "auc"), ("tree", "auc"), ("forest", "auc"), ("logreg", "logloss")],
 }
 
 
 def test_a_store_written_by_every_earlier_version_opens_and_migrates(tmp_path):
     """Each fixture is a store as an earlier release wrote it (store_v1.db: 0.1.0; store_v2.db:
     the standing's store, before predictions were kept; store_v3.db: predictions kept, before
-    paired tests were remembered; store_v4.db: before the recovered files were remembered)."""
+    paired tests were remembered; store_v4.db: before the recovered files were remembered;
+    store_v5.db: before kept predictions were compact, its float32 blobs read as they were)."""
     fixtures = sorted(DATA.glob("store_v*.db"))
     assert [f.stem for f in fixtures] == [f"store_v{v}" for v in range(1, SCHEMA_VERSION)], \
         "add a fixture written by the previous release when adding a migration"
