@@ -48,8 +48,9 @@ class Pruned:
 
 def needed(standing) -> set[int]:
     """The ids of the evaluations whose predictions a future model may be compared with: the
-    baseline model, the best, the model to ship and the candidates at least as simple as the best
-    on its test set (see :attr:`nbalign.judge.Facts.simplest_not_beaten`)."""
+    baseline model, the best, the model to ship and the frontier of the candidates on the best's
+    test set (:mod:`nbalign.judge.candidates`: a model off it scores no higher than a simpler one,
+    and never returns to it, so no future walk tests it)."""
     ids = {standing.baseline_record.id} if standing.baseline_record is not None else set()
     ship = standing.ship
     if ship is None:
@@ -58,15 +59,9 @@ def needed(standing) -> set[int]:
     best = standing.summary.best
     if best is not None:
         ids.add(best.id)
-    if ship.facts is not None and ship.facts.best is not None:
-        records, _, simplest = ship.facts.history
-        best_record = ship.facts.best
-        for _, at in simplest:  # simplest first: those before the best are the simpler candidates
-            candidate = records[at]
-            if candidate.n_rows == best_record.n_rows:
-                ids.add(candidate.id)
-            if candidate.key == best_record.key:
-                break
+    candidates = None if ship.facts is None else ship.facts.candidates
+    if candidates is not None:
+        ids.update(candidates.records[at].id for _, at in candidates.frontier)
     return {i for i in ids if i is not None}
 
 
