@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
         "prune", help="remove the kept predictions the judgement no longer needs, and free their space",
         description="Judge every objective (remembering each paired test), then remove the kept predictions "
         "of the evaluations no future model will be compared with: the baseline model, the best, the "
-        "model to ship and the simpler candidates keep theirs.")
+        "model to ship and the candidates a new best is compared with keep theirs.")
     prune.add_argument("--store", metavar="PATH",
                        help="the store's file (default: $NBALIGN_STORE, else .nbalign/nbalign.db here)")
     prune.add_argument("--recent", type=int, default=0, metavar="N",

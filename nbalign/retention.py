@@ -9,9 +9,9 @@ model that no future model will be compared with only take room. :func:`prune` r
   the judgement needs is run and remembered: judged again after pruning, the standing is the same
   and runs no test;
 - it keeps the predictions of the models a future model may be compared with
-  (:func:`needed`): the baseline model, the best, the model to ship and the candidates at least
-  as simple as the best on its test set (a new best is compared with the simpler ones, simplest
-  first), and those of the ``recent`` most recent evaluations of each objective;
+  (:func:`needed`): the baseline model, the best, the model to ship and the frontier of the
+  candidates to ship on the best's test set (a new best is compared with those, simplest first),
+  and those of the ``recent`` most recent evaluations of each objective;
 - it removes the others, then gives the file's free pages back to the disk (VACUUM).
 
 A remembered test is found again under the same records, scores, metric and confidence: a new
