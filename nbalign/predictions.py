@@ -25,8 +25,8 @@ Bounded twice:
   is then run on the shared rows and its spread scaled to the whole test set around the
   difference of the two records' scores (:mod:`nbalign.comparison`).
 
-Stored as bytes and a small JSON header (:func:`encode` / :func:`decode`), zlib-compressed when
-that is smaller; a header without ``form`` is the float32 blob older versions wrote, read as
+Stored as bytes and a small JSON header (:func:`encode` / :func:`decode`), palette codes
+zlib-compressed when that is smaller; a header without ``form`` is the float32 blob older versions wrote, read as
 before. Predictions live in the store only: they never travel over the comm or into the notebook.
 """
 
@@ -181,7 +181,7 @@ def compact(kept: Kept, test_set: TestSet, test: str | None, budget: int = BYTES
     values = kept.values
     form = "ranks" if kept.method != "predict" and values.ndim == 1 and test in RANK_TESTS else "values"
     n = values.shape[0]
-    distinct = np.unique(values).size
+    distinct = _distinct_up_to(values, PALETTE_MAX + 1)
     if kept.method == "predict" and test in EVERY_ROW_TESTS:  # a regression's values: every row
         m = n
     else:
@@ -193,6 +193,17 @@ def compact(kept: Kept, test_set: TestSet, test: str | None, budget: int = BYTES
     if form == "ranks":
         values = np.unique(values, return_inverse=True)[1].astype(np.float32)
     return Kept(kept.method, np.ascontiguousarray(values, dtype=np.float32), rows, form)
+
+
+def _distinct_up_to(values, limit: int) -> int:
+    """How many distinct values, counted exactly up to ``limit`` (more count as ``limit``): scores
+    have many, which a few thousand rows show without sorting every row."""
+    import numpy as np
+
+    flat = values.reshape(-1)
+    if np.unique(flat[:8 * limit]).size >= limit:
+        return limit
+    return min(limit, int(np.unique(flat).size))
 
 
 def _rows_that_fit(budget: int, distinct: int, width: int, columns: int) -> int:
@@ -238,14 +249,14 @@ def encode(array, **about) -> tuple[bytes, str]:
 
     array = np.ascontiguousarray(array)
     header = {"dtype": array.dtype.str, "shape": list(array.shape), **about}
+    if array.size == 0 or _distinct_up_to(array, PALETTE_MAX + 1) > PALETTE_MAX:
+        # many distinct values (scores, ranks): their bytes, which zlib would not make smaller
+        return array.tobytes(), json.dumps(header)
     palette, codes = np.unique(array, return_inverse=True)
-    if 1 < palette.size <= PALETTE_MAX:
-        bits = math.ceil(math.log2(palette.size))
-        packed = np.packbits(np.unpackbits(codes.astype(np.uint8).reshape(-1, 1), axis=1)[:, 8 - bits:])
-        data = palette.tobytes() + packed.tobytes()
-        header.update(palette=int(palette.size), bits=bits)
-    else:
-        data = array.tobytes()
+    bits = max(1, math.ceil(math.log2(palette.size)))  # a constant is one bit a row, then squeezed
+    packed = np.packbits(np.unpackbits(codes.astype(np.uint8).reshape(-1, 1), axis=1)[:, 8 - bits:])
+    data = palette.tobytes() + packed.tobytes()
+    header.update(palette=int(palette.size), bits=bits)
     squeezed = zlib.compress(data, 6)
     if len(squeezed) < len(data):
         data, header["zlib"] = squeezed, True
