@@ -241,9 +241,11 @@ def counts(positive, weights) -> tuple[float, float, float, float]:
 
     positive = np.asarray(positive, dtype=bool).ravel()
     weights = np.asarray(weights, dtype=float).ravel()
-    tp = float(weights[positive].sum())
-    fp = float(weights[~positive].sum())
-    return tp, fp, float(positive.sum()) - tp, float((~positive).sum()) - fp
+    # sums, not masks: no copy of the rows of each class (100,000 rows, three times an evaluation)
+    tp = float(np.dot(weights, positive))
+    fp = float(weights.sum()) - tp
+    cases = float(np.count_nonzero(positive))
+    return tp, fp, cases - tp, float(positive.size) - cases - fp
 
 
 def _positive(y_true, pos_label):
