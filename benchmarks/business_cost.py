@@ -175,6 +175,13 @@ def churn_objective(args):
     seen = "; ".join(f"{label}: {t.ratio(SEEN):.2f}x ({t.time(SEEN)} against {t.time(BARE)})"
                      for label, t in ratios.items())
     worst = max(t.ratio(SEEN) for t in ratios.values())
+    if worst > 2:
+        slowest = max(ratios, key=lambda label: ratios[label].ratio(SEEN))
+        table = ratios[slowest]
+        seen += (f". What holds it back: beyond the bare call, nbalign adds "
+                 f"{(table.median(SEEN) - table.median(BARE)) * 1e3:.1f} ms to the {slowest}'s evaluation (the data's "
+                 "fingerprint, the business figures, the kept predictions and the store write, the message to the "
+                 "sidebar), a fixed cost that a short bare call cannot hide")
     yield Headline(f"`%evaluate` with the churn objective within 2x of the bare `predict_proba` + `recall_at_k` "
                    f"call for a model seen before, at {args.rows:,} rows", seen,
                    f"met: at most {worst:.2f}x" if worst <= 2 else f"missed: {worst:.2f}x, goal 2x")
