@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import Headline, Table, in_turns, interleaved, run
+from benchmarks.common import Headline, Table, in_turns, interleaved, readme_objective, run
 from nbalign.business import ValueMatrix, best_threshold, tune_threshold
 from nbalign.evaluation import evaluate_model
 from nbalign.objective import parse_objective
@@ -80,26 +80,6 @@ def figures(args):
 
 
 # The churn notebook's objective (example_notebooks/churn.ipynb), on the benchmark's data.
-CHURN = """kpi:
-  name: share of customers who cancel within the quarter
-  current: 26.5%
-  target: 22%
-action:
-  call: top 20%
-  effect: 30%
-population: 12,000 customers per quarter
-value:
-  tp: $160
-  fp: -$20
-  fn: 0
-  tn: 0
-metric: recall_at_k
-target: from kpi
-baseline: auto
-data:
-  train: X_train, y_train
-  test: X_test, y_test
-"""
 BARE = "recall_at(y, model.predict_proba(X)[:, 1], share=0.2): the bare call"
 SEEN = "%evaluate, a model seen before (evaluated again: tests remembered)"
 RENAMED = "%evaluate, the same model under a new name (its paired tests computed)"
@@ -133,7 +113,7 @@ def churn_objective(args):
     session = Session(store_path=os.path.join(tempfile.mkdtemp(), "nbalign.db"))
     session.subscribe(lambda kind, message: json.dumps(message))  # a view, as the sidebar's comm
     session.refit_budget = Budget(0.0)  # no automatic threshold tuning: the figure is the evaluation's
-    commands.declare_objective(session, namespace, CHURN, "churn")
+    commands.declare_objective(session, namespace, readme_objective().partition("\n")[2], "churn")
     names = (f"model {i}" for i in itertools.count())
     ratios = {}
     for label, estimator in (("logistic regression", LogisticRegression(max_iter=1000)),

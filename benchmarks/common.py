@@ -212,6 +212,17 @@ def from_json(text: str) -> list[Figure]:
     return [KINDS[item.pop("kind")](**item) for item in json.loads(text)]
 
 
+# ------------------------------------------------------------------ what users write
+
+
+def readme_objective() -> str:
+    """The churn objective of the example notebook (the README's), the cell as the user declares it."""
+    notebook = json.loads((Path(__file__).resolve().parents[1] / "example_notebooks" / "churn.ipynb")
+                          .read_text(encoding="utf-8"))
+    return next("".join(cell["source"]) for cell in notebook["cells"]
+                if cell["cell_type"] == "code" and "".join(cell["source"]).startswith("%%objective"))
+
+
 # ------------------------------------------------------------------ a script's command line
 
 

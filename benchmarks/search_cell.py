@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import Headline, Table, in_turns, number, run  # noqa: E402
+from benchmarks.common import Headline, Table, in_turns, number, readme_objective, run  # noqa: E402
 
 DATA = """\
 import numpy as np, pandas as pd
@@ -50,15 +50,6 @@ else:
 X = customers
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=42)
 """
-
-def readme_objective() -> str:
-    """The churn objective of the example notebook (the README's), as the user declares it."""
-    import json
-
-    notebook = json.loads((ROOT / "example_notebooks" / "churn.ipynb").read_text(encoding="utf-8"))
-    return next("".join(cell["source"]) for cell in notebook["cells"]
-                if cell["cell_type"] == "code" and "".join(cell["source"]).startswith("%%objective"))
-
 
 SEARCH = """\
 from sklearn.compose import make_column_selector, make_column_transformer
