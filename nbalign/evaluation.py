@@ -203,8 +203,8 @@ def evaluate_model(
     source, role : str
         Where the evaluation comes from, and ``"model"`` or ``"baseline"``.
     rows_kept : int
-        The most test rows whose labels are kept, and the model's response on them, in at most
-        40 KB (see :mod:`nbalign.predictions`); 0 keeps none.
+        The most test rows whose labels are kept, and the model's response on them (a
+        classifier's in at most 40 KB, see :mod:`nbalign.predictions`); 0 keeps none.
     fit_seconds : float, optional
         How long the model's fit took, when it was seen (autolog times it).
     kind : str

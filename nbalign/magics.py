@@ -78,8 +78,9 @@ class NbalignMagics(Magics):
         config=True,
         help="Test rows whose labels are kept per test set, and each model's predictions on them, for "
         "comparing models row by row (a larger test set keeps a fixed seeded subset, the same for every "
-        "model). Each evaluation keeps at most 40 KB of them (50 KB on disk): ranks, labels or values as "
-        "its paired test needs, on a nested seeded subset of these rows where they do not all fit. 0 keeps none.",
+        "model). A classifier's evaluation keeps at most 40 KB of them (50 KB on disk): ranks, labels or "
+        "probabilities as its paired test needs, on a nested seeded subset of these rows where they do not all "
+        "fit; a regression keeps its values on all of them. 0 keeps none.",
     )
 
     keep_predictions = Int(
@@ -87,7 +88,8 @@ class NbalignMagics(Magics):
         min=-1,
         config=True,
         help="How many of an objective's most recent evaluations keep their predictions besides those the "
-        "judgement needs (the baseline model, the best, the model to ship and the simpler candidates); the "
+        "judgement needs (the baseline model, the best, the model to ship and the candidates a new best is "
+        "compared with); the "
         "others are pruned as models are recorded, every paired test already run remembered. -1: all keep "
         "them until `%nbalign prune`.",
     )

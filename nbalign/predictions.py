@@ -11,23 +11,24 @@ Bounded twice:
 - A test set of more than ``limit`` rows (``%config NbalignMagics.rows_kept``, default 100,000)
   keeps the labels of a fixed subset of its rows, drawn with a seed taken from its fingerprint,
   so every model evaluated on it keeps the same rows (:func:`kept_rows`).
-- Each evaluation keeps at most :data:`BYTES_KEPT` (40 KB) of its response (:func:`compact`), in
-  the form its paired test needs: the ranks of its scores where the test only ranks them (ROC
-  AUC, average precision: 16 bits a row, 20,000 rows), anything else as it is (float32, 10,000 rows),
-  but a regression's values, kept on every row (a subset misses the few huge errors their spread
-  rests on). Values with few
-  distinct ones (predicted labels, a tree's leaves) are stored as bit-packed codes into a
-  palette of them, so a classifier's labels fit on every row (1 bit a row for two classes,
-  4 bits for up to 16). Where the form does
-  not fit on every row, the evaluation keeps a *nested* subset of the test set's rows: the first
-  ``m`` of a fixed order seeded by the fingerprint (:func:`subset`), so any two evaluations on a
-  test set share the rows of the smaller one and stay paired (:func:`paired`). The paired test
-  is then run on the shared rows and its spread scaled to the whole test set around the
-  difference of the two records' scores (:mod:`nbalign.comparison`).
+- A classifier's evaluation keeps at most :data:`BYTES_KEPT` (40 KB) of its response
+  (:func:`compact`), in the form its paired test needs: the ranks of its scores where the test
+  only ranks them (ROC AUC, average precision: 16 bits a row, 20,000 rows), probabilities as they
+  are (float32, 10,000 rows). Values with few distinct ones (predicted labels, a tree's leaves)
+  are stored as bit-packed codes into a palette of them, so a classifier's labels fit on every
+  row (1 bit a row for two classes, 4 bits for up to 16). Where the form does not fit on every
+  row, the evaluation keeps a *nested* subset of the test set's rows: the first ``m`` of a fixed
+  order seeded by the fingerprint (:func:`subset`), so any two evaluations on a test set share
+  the rows of the smaller one and stay paired (:func:`paired`). The paired test is then run on
+  the shared rows and its spread scaled to the whole test set around the difference of the two
+  records' scores (:mod:`nbalign.comparison`).
+- A regression keeps its values on every row, past the budget (:data:`EVERY_ROW_TESTS`): the
+  spread of its squared errors rests on a few huge ones, which a subset misses.
 
 Stored as bytes and a small JSON header (:func:`encode` / :func:`decode`), palette codes
-zlib-compressed when that is smaller; a header without ``form`` is the float32 blob older versions wrote, read as
-before. Predictions live in the store only: they never travel over the comm or into the notebook.
+zlib-compressed when that is smaller; a header without ``form`` is the float32 blob older
+versions wrote, read as before. Predictions live in the store only: they never travel over the
+comm or into the notebook.
 """
 
 from __future__ import annotations
@@ -241,7 +242,7 @@ def test_set(fingerprint: str, y, rows) -> TestSet:
 
 def encode(array, **about) -> tuple[bytes, str]:
     """Bytes and a small JSON header for an array, exactly: codes into a palette of its values
-    (bit-packed) when it has few, else its bytes; zlib-compressed when that is smaller. ``about``
+    (bit-packed, zlib-compressed when that is smaller) when it has few, else its bytes. ``about``
     goes into the header (a kept response's form and rows)."""
     import zlib
 

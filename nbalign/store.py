@@ -107,7 +107,7 @@ def _migrate_5(connection: sqlite3.Connection) -> None:
 
 def _migrate_6(connection: sqlite3.Connection) -> None:
     """Kept predictions in their compact form (:func:`nbalign.predictions.encode_kept`): ranks,
-    log-odds, bit-packed codes, a nested subset of rows, zlib. Older blobs, whose header names no
+    bit-packed codes, a nested subset of rows, zlib. Older blobs, whose header names no
     form, are read as before; the new version stops an older nbalign, which would read a compact
     blob as float32, from opening the store. Each prediction's form is a column, so what a store
     keeps can be counted without decoding it."""
