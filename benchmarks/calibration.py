@@ -20,7 +20,8 @@ Reported, each with its binomial (Clopper-Pearson) 95% interval:
   A calibrated two-sided 95% test has a power of about ``Phi(2 - 1.96)``, 52%, there.
 - plateau: a real climb (3 models, each truly better than the one before by 4 standard errors of
   the difference) then models of the best's skill must draw the NBA303 banner within
-  ``patience + 1`` evaluations of the plateau's start.
+  ``patience + 1`` evaluations of the plateau's start. Returns diminish on evidence (models shown
+  to gain less than ``min_gain``), so sequences are judged with ``min_gain`` equal to the step.
 - steady: a sequence of real gains (6 models, the same steps) must never draw NBA303.
 
 Sequences use a larger test set (``--sequence-rows``) than the pairs, so that their steps fit in
@@ -193,20 +194,21 @@ def ladder(scenario: Scenario, step: float, models: int, seed: int, rows: int = 
     return [0.0] + [skill_for_gain(scenario, k * step, seed, rows) for k in range(1, models)]
 
 
-def plateau_lag(scenario: Scenario, rng, rows: int, climb: list[float], flat: int = 2 * PATIENCE,
+def plateau_lag(scenario: Scenario, rng, rows: int, climb: list[float], min_gain: float, flat: int = 2 * PATIENCE,
                 seed: int = 0) -> int | None:
     """Models of the ``climb`` skills, then ``flat`` models of the best's skill: how many
     evaluations from the plateau's start until NBA303 (1 = the first model of the plateau), None
     if never, -1 if it was drawn during the climb."""
-    codes = banners(scenario, rng, rows, list(climb) + [climb[-1]] * flat, seed)
+    codes = banners(scenario, rng, rows, list(climb) + [climb[-1]] * flat, min_gain, seed)
     start = len(climb)  # the first model of the plateau (0-based position)
     first = next((i for i, code in enumerate(codes) if code == "NBA303"), None)
     return None if first is None else (-1 if first < start else first - start + 1)
 
 
-def banners(scenario: Scenario, rng, rows: int, skills, seed: int = 0) -> list[str | None]:
-    """The summary banner's code after each evaluation of a sequence on one test set."""
-    objective = scenario.objective()
+def banners(scenario: Scenario, rng, rows: int, skills, min_gain: float, seed: int = 0) -> list[str | None]:
+    """The summary banner's code after each evaluation of a sequence on one test set, judged with
+    ``min_gain``: returns diminish only once models are shown to gain less than it."""
+    objective = scenario.objective(min_gain=min_gain)
     y, responses = simulate(scenario, rng, rows, skills)
     sequence = records(scenario, objective, y, responses, f"seq-{seed}")
     judged = judge(objective, [])
@@ -256,14 +258,14 @@ def measure(scenario: Scenario, pairs: int, rows: int, sequences: int, sequence_
     standard_error = float(np.std(differences, ddof=1))
     gain = POWER_SE * standard_error
     better, _ = judge_pairs(scenario, pairs, rows, seed + 1, skill_for_gain(scenario, gain, seed + 2, calibration_rows))
-    steady = ladder(scenario, STEP_SE * spread(scenario, sequence_rows, seed + 3), STEADY_MODELS, seed + 4,
-                    calibration_rows) if sequences else []
+    step = STEP_SE * spread(scenario, sequence_rows, seed + 3) if sequences else 0.0
+    steady = ladder(scenario, step, STEADY_MODELS, seed + 4, calibration_rows) if sequences else []
     rng = np.random.default_rng(seed + 5)
     caught = clean = 0
     for i in range(sequences):
-        lag = plateau_lag(scenario, rng, sequence_rows, steady[:CLIMB_MODELS], seed=i)
+        lag = plateau_lag(scenario, rng, sequence_rows, steady[:CLIMB_MODELS], step, seed=i)
         caught += lag is not None and 1 <= lag <= PATIENCE + 1
-        clean += "NBA303" not in banners(scenario, rng, sequence_rows, steady, seed=i)
+        clean += "NBA303" not in banners(scenario, rng, sequence_rows, steady, step, seed=i)
     return Figures(scenario.metric, pairs, rows, standard_error, verdicts.count("new_best"),
                    verdicts.count("worse"), gain, better.count("new_best"), sequences, sequence_rows, caught,
                    clean, time.perf_counter() - start)
@@ -291,7 +293,7 @@ def figures(args):
         ["metric", "pairs", "SE of diff", "false better", "false worse", "power at +2 SE", "sequences",
          "NBA303 by patience+1", "steady: no NBA303", "time"], rows,
         [(f"Seed {args.seed}; pairs of {args.rows} rows, sequences of {args.sequence_rows} rows; stop.confidence 0.95, "
-          f"min_gain 0, patience {PATIENCE}."),
+          f"min_gain 0 for pairs, the step ({STEP_SE:g} SE) for sequences; patience {PATIENCE}."),
          (f"Goal: false better at most 5% (about 2.5%: one side of a two-sided 95% interval); power at +2 SE about "
           f"{scipy_stats.norm.sf(1.96 - POWER_SE):.0%} for a calibrated test. A calibrated judge calls more than "
           f"{false_better_bound(args.pairs)} of {args.pairs} pairs better "

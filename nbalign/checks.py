@@ -243,23 +243,41 @@ def _numeric_labels(labels) -> bool:
 
 @check("NBA107", "warning", "Test set too small for the target", scope="objective")
 def test_set_too_small(facts: ObjectiveFacts) -> str | None:
-    """The gap between the baseline and the target is smaller than the noise of a score on this
-    test set (the half-width of the baseline's own interval): a model could be called on target
-    by luck, or miss it by luck. Test on more rows (the message says about how many), or aim
-    for a larger gain."""
-    objective, metric = facts.objective, facts.objective.metric
-    noise, gap = facts.baseline_noise, None
-    if objective.target is not None and facts.baseline is not None:
-        gap = abs(objective.target - facts.baseline)
-    if noise is None or not gap or facts.labels is None or noise < gap:
-        return None
+    """The test set is too small for the decisions the objective asks of it. Either the gap
+    between the baseline and the target is smaller than the noise of a score on this test set
+    (the half-width of the baseline's own interval): a model could be called on target by luck,
+    or miss it by luck. Or a gain of min_gain cannot be detected: from the spread of the paired
+    comparisons made so far, these rows detect a gain 80% of the time only from a larger one
+    (``(z_(1-alpha/2) + z_0.8) x SE``), so a real gain of min_gain is mostly called "not
+    distinguishable", and neither a real gain nor "ship the simpler model" (shown not worse by
+    min_gain) can be shown. The message says about how many test rows would be needed (the
+    standard error shrinks as one over the square root of the rows); or agree on a larger target
+    or min_gain."""
     import math
 
-    needed = math.ceil(facts.labels.n_rows * (noise / gap) ** 2 * 1.1 / 100) * 100  # and a margin
-    return (f"with {facts.labels.n_rows:,} test rows, {metric.label} is known to about "
-            f"±{format_score(noise)} ({format_level(facts.confidence)}), no less than the "
-            f"{format_score(gap)} between the baseline and the target: the target is inside the "
-            f"noise. About {needed:,} test rows would tell them apart.")
+    objective, metric = facts.objective, facts.objective.metric
+    noise, gap, labels = facts.baseline_noise, None, facts.labels
+    if objective.target is not None and facts.baseline is not None:
+        gap = abs(objective.target - facts.baseline)
+    said = []
+    if noise is not None and gap and labels is not None and noise >= gap:
+        needed = math.ceil(labels.n_rows * (noise / gap) ** 2 * 1.1 / 100) * 100  # and a margin
+        said.append(f"with {labels.n_rows:,} test rows, {metric.label} is known to about "
+                    f"±{format_score(noise)} ({format_level(facts.confidence)}), no less than the "
+                    f"{format_score(gap)} between the baseline and the target: the target is inside the "
+                    f"noise. About {needed:,} test rows would tell them apart.")
+    from .comparison import POWER, detectable_gain
+
+    paired, min_gain = facts.paired, facts.min_gain
+    detectable = None if paired is None else detectable_gain(paired, facts.confidence)
+    if detectable is not None and min_gain and detectable > min_gain and paired is not None and paired.n:
+        needed = math.ceil(paired.n * (detectable / min_gain) ** 2 / 100) * 100
+        said.append(f"{'these' if said else f'with {paired.n:,} test rows, these'} rows detect a gain in "
+                    f"{metric.label} {format_level(POWER)} of the time only from {format_change(detectable)}, "
+                    f"more than min_gain {format_small(min_gain)}: neither a real gain nor a simpler model "
+                    f"not worse by min_gain can be shown. About {needed:,} test rows would detect min_gain; "
+                    "or agree on a larger one (`stop: min_gain:`).")
+    return " ".join(said) or None
 
 
 @check("NBA108", "warning", "KPI target out of reach under the action", scope="objective")
@@ -424,9 +442,16 @@ def near_baseline(facts: Facts) -> str | None:
 
 @check("NBA302", "info", "No real gain", scope="progress")
 def no_real_gain(facts: Facts) -> str | None:
-    """The model does not beat the best so far by a real gain: significantly, at the objective's
-    confidence, and by at least min_gain. Differences inside the noise of the test set, and
-    significant ones smaller than min_gain, do not count; keep the simpler model."""
+    """The model does not beat the best so far by a real gain. A real gain is one rule, for every
+    verdict, banner and the model to ship: the gain's paired interval, at the objective's
+    confidence, lies at or above min_gain (its lower end; the point gain only when no test could
+    be made). So a model is *better, not shown by min_gain* when its interval is above 0 but
+    reaches below min_gain, *not distinguishable* when it holds 0, *worse* when it lies below 0.
+    Beside "not distinguishable" the message gives the smallest gain these test rows detect 80%
+    of the time (from the test's standard error: ``(z_(1-alpha/2) + z_0.8) x SE``): a model
+    that is truly better by less than that is usually not shown to be, so "not distinguishable"
+    is absence of evidence, not evidence of no gain. Keep the simpler model until a gain is shown;
+    test on more rows to see smaller gains."""
     e, best = facts.evaluation, facts.best_before
     if facts.gain is None or best is None or facts.real_gain or facts.below_baseline:
         return None
@@ -435,63 +460,76 @@ def no_real_gain(facts: Facts) -> str | None:
     tested = facts.vs_best
     # while no model beats the baseline model, it is what a model has to beat
     than = f"the {'best' if best.role == 'model' else 'baseline'} ({best.name}, {best_score})"
+    power = ""
     if verdict == "small_gain":
-        how = f"better than {than} by less than min_gain {format_small(facts.min_gain)}"
+        short = tested is not None and facts.evidence == "short"
+        how = (f"better than {than}, by less than min_gain {format_small(facts.min_gain)}" if short else
+               f"better than {than}, but not shown to be by min_gain {format_small(facts.min_gain)}")
     elif verdict == "worse":
         how = f"worse than {than}"
     elif tested is not None:
         how = f"not distinguishable from {than}"
+        power = _detectable(facts, tested)
     elif facts.gain > 0:
         how = (f"only {format_score(facts.gain)} better than {than}; gains "
                f"under min_gain {format_small(facts.min_gain)} do not count")
     else:
         how = f"no better than {than}"
-    return f"{e.name} scores {score}, {how}{_interval(facts, tested)}."
+    return f"{e.name} scores {score}, {how}{_interval(facts, tested)}{power}."
 
 
 @check("NBA303", "warning", "Diminishing returns", scope="progress")
 def diminishing_returns(facts: Facts) -> str | None:
-    """Several models in a row (stop.patience) brought no real gain over the best. More
-    complexity is not paying for itself: ship the simplest model that the best has not shown a
-    real gain over (significant and at least min_gain, on the same test rows; a model that scores
-    no higher than a simpler one the best beats is not a candidate), or change the data or the
-    features rather than the model. The message gives the trade-off in numbers: what
-    the best adds, with its interval, for what it costs more."""
+    """Several models since the last real gain (stop.patience) were each shown to gain less than
+    min_gain over the best: their paired intervals' upper ends lie under min_gain. That is
+    evidence that more complexity is not paying for itself; a model the test rows cannot tell
+    either way (its interval still reaches min_gain) is no evidence, and this never fires on one.
+    Ship the simplest model shown not worse than the best by min_gain (non-inferiority: the
+    best's lead over it, with its interval, under min_gain), or the best when no simpler one is
+    shown to be; or change the data or the features rather than the model. A model that scores
+    no higher than a simpler one is never the one to ship. The message gives the trade-off in
+    numbers: what the best adds, with its interval, for what it costs more."""
     adequate, best, metric = facts.adequate, facts.best, facts.metric
     if adequate is None or best is None:
         return None
     which = "the best" if best.role == "model" else "the baseline model"  # no model scores above it
-    in_a_row = "1 model" if facts.stalled == 1 else f"{facts.stalled} models in a row"
-    stalled = (f"{in_a_row} brought no real gain over {which} "
-               f"({best.name}, {format_score(best.score)}).")
+    runs = "1 model" if facts.stalled == 1 else f"{facts.stalled} models since the last real gain"
+    stalled = (f"{runs} {'was' if facts.stalled == 1 else 'were each'} shown to gain less than min_gain "
+               f"{format_small(facts.min_gain)} over {which} ({best.name}, {format_score(best.score)}).")
     if adequate.key == best.key:
         if best.role != "model":
             return f"{stalled} Ship {best.name}, or improve the data rather than the model."
-        return (f"{stalled} No simpler model comes within a real gain of it: ship {best.name}, or improve the "
-                "data rather than the model.")
+        undecided = facts.undecided
+        if undecided is not None:
+            lead = facts._lead(undecided)
+            interval = "" if lead is None else f" ({format_interval(lead.low, lead.high, facts.confidence)})"
+            return (f"{stalled} Ship {best.name}, or improve the data rather than the model; whether the simpler "
+                    f"{undecided.name} does as well these test rows cannot tell{interval}.")
+        return (f"{stalled} No simpler model is shown to come within min_gain of it: ship {best.name}, or improve "
+                "the data rather than the model.")
     from .complexity import Complexity, ratio_text
 
     over = facts.best_over_adequate
     interval = "" if over is None else f" ({format_interval(over.low, over.high, facts.confidence)})"
     costs = ratio_text(Complexity.from_dict(best.complexity or {}), Complexity.from_dict(adequate.complexity or {}))
     trade = f" for {costs}" if costs else ""
-    if facts.non_inferior:
-        why = (f"not worse than the best by min_gain {format_small(facts.min_gain)} at "
-               f"{format_level(facts.confidence)} confidence")
-    else:
-        why = f"the simplest model {best.name} shows no real gain over"
+    why = (f"shown not worse than {best.name} by min_gain {format_small(facts.min_gain)}" if over is not None
+           else f"{best.name} scores less than min_gain {format_small(facts.min_gain)} above it (untested)")
     return (f"{stalled} {best.name}: {_change(best.score - adequate.score)} {metric.label} over "
             f"{adequate.name}{interval}{trade}. Ship {adequate.name} ({format_score(adequate.score)}), {why}.")
 
 
 @check("NBA305", "success", "Target reached", scope="progress")
 def target_reached(facts: Facts) -> str | None:
-    """The model meets the metric target that was agreed to deliver the KPI. Ship it and
-    measure the KPI itself once it holds with confidence: the message says whether the model's
-    own interval lies beyond the target, or only its score does. A score is no proof on its own:
-    on a small test set a perfect one leaves much lower values possible (38 rows all right, an
-    accuracy as low as 0.91), and a score nbalign could not test (no predictions kept, rows with
-    no spread to resample) is untested. Confirm either on more data before shipping."""
+    """The best model's score meets the metric target that was agreed to deliver the KPI. It was
+    chosen as the best of the models compared on this test set, so its score is optimistic (the
+    winner's curse): the confident form ("it holds with confidence") needs its own interval,
+    adjusted for the models compared (Bonferroni, as for the claim over the baseline), to lie
+    beyond the target. Otherwise the message says the interval still reaches the other side. A
+    score is no proof on its own: on a small test set a perfect one leaves much lower values
+    possible (38 rows all right, an accuracy as low as 0.91), and a score nbalign could not test
+    (no predictions kept, rows with no spread to resample) is untested. Confirm on data no model
+    was chosen on before shipping, then measure the KPI itself."""
     target = facts.objective.target
     e = facts.evaluation
     if target is None or facts.few_rows or facts.metric.improvement(e.score, target) < 0:
@@ -503,22 +541,49 @@ def target_reached(facts: Facts) -> str | None:
     promise = f" that should deliver: {kpi.name} {line}." if kpi is not None and line else "."
     reached = f"{e.name} scores {format_score(e.score)}, meeting the target {format_score(target)}{promise}"
     rows = f"{e.n_rows:,} test rows" if e.n_rows else "the test rows"
-    tested = facts.vs_target
-    ship = facts.simplest_not_beaten
+    tested = facts.vs_target_adjusted
+    ship = facts.simplest_adequate
     shipped = "it" if ship is None or ship.key == e.key else f"{ship.name} ({format_score(ship.score)})"
-    simpler = "" if shipped == "it" else f" (simpler, and {e.name} shows no real gain over it)"
+    simpler = "" if shipped == "it" else " (simpler, and shown not worse by min_gain)"
     if tested is None:
         return (f"{reached} Whether it holds is untested on {rows}: confirm on more data before shipping "
                 f"{shipped}{simpler}.")
-    from .comparison import improvement_interval
+    from .comparison import is_better
 
     low, high = (e.score + tested.low - tested.estimate, e.score + tested.high - tested.estimate)
-    interval = f"{format_level(facts.confidence)} interval {format_score(low)} to {format_score(high)}"
-    if improvement_interval(facts.metric, tested)[0] <= 0:
+    chosen = facts.models_on_test_set
+    level = facts.target_level
+    interval = (f"{format_level(facts.confidence)} interval {format_score(low)} to {format_score(high)}" if chosen <= 1
+                else f"interval {format_score(low)} to {format_score(high)} at {_each_level(level)}, for the best "
+                f"of {chosen} models")
+    if not is_better(facts.metric, tested):
         short = "below" if facts.metric.greater_is_better else "above"  # the side that misses it
         return (f"{reached} Its interval still reaches {short} the target ({interval}): {rows} cannot tell, so "
                 f"confirm on more data before shipping {shipped}{simpler}.")
-    return f"{reached} It holds with confidence ({interval}). Ship {shipped}{simpler} and measure the KPI."
+    confirm = "" if chosen <= 1 else (f" The best of {chosen} scores on one test set is optimistic: confirm it on "
+                                      "data no model was chosen on.")
+    return f"{reached} It holds with confidence ({interval}). Ship {shipped}{simpler} and measure the KPI.{confirm}"
+
+
+def _detectable(facts: Facts, tested) -> str:
+    """``; these 1,761 test rows detect a gain of +0.031 or more 80% of the time`` beside a
+    comparison that could not tell, or nothing when its spread is unknown."""
+    from .comparison import POWER, detectable_gain
+
+    gain = detectable_gain(tested, facts.confidence)
+    if gain is None:
+        return ""
+    rows = f"these {tested.n:,} test rows" if tested.n else "these test rows"
+    return f"; {rows} detect a gain of {format_change(gain)} or more {format_level(POWER)} of the time"
+
+
+def _each_level(level: float) -> str:
+    """A level of one comparison in a family: ``98.33%``, ``99%``, with the digits it needs, never ``100%``."""
+    for digits in range(4, 10):
+        text = f"{level * 100:.{digits}g}"
+        if float(text) < 100:
+            return f"{text}%"
+    return f"{level * 100}%"
 
 
 def _interval(facts: Facts, tested) -> str:

@@ -234,13 +234,39 @@ def improvement_interval(metric: Metric, difference: Difference) -> tuple[float,
 
 
 def is_better(metric: Metric, difference: Difference, by: float = 0.0) -> bool:
-    """Significantly better: the whole interval above 0 (and the estimate at least ``by``)."""
-    return improvement_interval(metric, difference)[0] > 0 and metric.sign * difference.estimate >= by
+    """Shown better by at least ``by``: the improvement interval's lower end above 0 and at least
+    ``by``. One rule for "a real gain" (``by`` = min_gain) and for "better" (``by`` = 0): a gain is
+    at least min_gain when its interval says so, not its point estimate."""
+    low = improvement_interval(metric, difference)[0]
+    return low > 0 and low >= by
 
 
 def is_worse(metric: Metric, difference: Difference) -> bool:
     """Significantly worse: the whole interval below 0."""
     return improvement_interval(metric, difference)[1] < 0
+
+
+def is_short_of(metric: Metric, difference: Difference, by: float) -> bool:
+    """Shown to improve by less than ``by``: the improvement interval's upper end under it. Said of
+    the best over a simpler model, the simpler one is non-inferior: not worse by ``by``."""
+    return improvement_interval(metric, difference)[1] < by
+
+
+# Power at which the smallest detectable gain is given beside "not distinguishable".
+POWER = 0.8
+
+
+def detectable_gain(difference: Difference, confidence: float, power: float = POWER) -> float | None:
+    """The smallest true gain a test with this one's spread detects (its interval clear of 0) with
+    probability ``power``: ``(z_(1 - alpha/2) + z_power) x SE``, the standard error the interval
+    implies (its width over ``2 z``). None when the interval has no width or is not finite."""
+    from scipy import special
+
+    z = float(special.ndtri(0.5 + confidence / 2))
+    width = difference.high - difference.low
+    if not math.isfinite(width) or width <= 0:
+        return None
+    return (z + float(special.ndtri(power))) * width / (2 * z)
 
 
 # ------------------------------------------------------------------ the tests

@@ -106,9 +106,9 @@ def test_a_plateau_draws_diminishing_returns_and_steady_gains_never_do(metric):
     steady = calibration.ladder(scenario, step, calibration.STEADY_MODELS, SEED, CALIBRATION_ROWS)
     rng = np.random.default_rng(SEED)
     for i in range(10):
-        lag = calibration.plateau_lag(scenario, rng, rows, steady[:calibration.CLIMB_MODELS], seed=i)
+        lag = calibration.plateau_lag(scenario, rng, rows, steady[:calibration.CLIMB_MODELS], step, seed=i)
         assert lag is not None and 1 <= lag <= calibration.PATIENCE + 1, f"sequence {i}: NBA303 at {lag}"
-        codes = calibration.banners(scenario, rng, rows, steady, seed=i)
+        codes = calibration.banners(scenario, rng, rows, steady, step, seed=i)
         assert "NBA303" not in codes, f"sequence {i}: {codes}"
 
 
@@ -118,3 +118,31 @@ def test_the_benchmark_runs():
     assert done.returncode == 0, done.stderr
     table = done.stdout.splitlines()
     assert [line.split()[0] for line in table[2:5]] == ["auc", "average_precision", "rmse"]
+
+
+@pytest.mark.parametrize("metric", ["auc", "rmse"])
+def test_returns_never_diminish_while_the_gains_interval_still_reaches_min_gain(metric):
+    """Sequences of models of random skill, small gains and losses around a plateau, judged with a
+    min_gain of 2 standard errors: every row NBA303 fires on was shown to gain less than min_gain
+    (its interval's upper end under it), and so were the `patience` rows before it that count."""
+    scenario, rows = calibration.SCENARIOS[metric], 1000
+    se = calibration.spread(scenario, rows, SEED, pairs=100)
+    min_gain = 2 * se
+    skills = calibration.ladder(scenario, se, 4, SEED, CALIBRATION_ROWS)  # gains of 0 to 3 SE
+    rng = np.random.default_rng(SEED)
+    fired = undecided = 0
+    for i in range(12):
+        drawn = [skills[k] for k in rng.integers(0, len(skills), 8)]
+        objective = scenario.objective(min_gain=min_gain)
+        y, responses = calibration.simulate(scenario, rng, rows, drawn)
+        evaluations = calibration.records(scenario, objective, y, responses, f"p{i}")
+        standing = calibration.judge(objective, evaluations).standing()
+        for row in standing.rows[1:]:
+            facts = row.facts
+            high = max(facts.metric.sign * row.vs_best.low, facts.metric.sign * row.vs_best.high)
+            undecided += facts.evidence == "undecided"
+            assert (facts.evidence == "undecided") == (not facts.real_gain and high >= min_gain)
+            if any(f.code == "NBA303" for f in row.findings):
+                fired += 1
+                assert facts.evidence == "short" and high < min_gain, (i, row.name, row.vs_best)
+    assert fired and undecided  # both cases were met, or the test proves nothing

@@ -140,16 +140,17 @@ def test_7_the_summary_interval_says_it_is_widened_and_at_which_level():
     _, standing = history([model("a", 1.3), model("b", 1.0), model("c", 0.8)],
                           "metric: auc\nbaseline: 0.6\ntarget: 0.99\nstop:\n  confidence: 0.9\n")
     summary = summary_view(standing)
-    assert summary["progress_interval_label"] == "90% CI, widened for the 3 models compared"
+    label = "90% CI for the best of 3 models (96.67% each, Bonferroni)"
+    assert summary["progress_interval_label"] == label
     panel = panel_html({"standing": view(standing)})
-    assert "90% CI, widened for the 3 models compared" in panel and "95% CI" not in panel
+    assert label in panel and "95% CI" not in panel
 
 
 def test_8_every_finding_of_a_row_is_said_not_only_the_first(loaded):
     """NBA303 fired but was never shown when a more important finding led (the loans example)."""
     records, standing = history([model("a", 1.0, 1_000), model("b", 1.02, 2_000), model("c", 1.01, 3_000),
                                  model("d", 1.0, 4_000, rows=30)],
-                                "metric: auc\nbaseline: first\ntarget: 0.99\nstop:\n  patience: 2\n")
+                                "metric: auc\nbaseline: first\ntarget: 0.99\nstop:\n  patience: 2\n  min_gain: 0.1\n")
     row = standing.rows[2]
     assert len(row.findings) >= 2, row.findings
     text = evaluation_text(row, standing, records[2])

@@ -22,7 +22,7 @@ export const VERDICT_WORDS: Readonly<Record<Verdict, { word: string; tone: Tone;
   Object.freeze({
     new_best: { word: 'better', tone: 'good' },
     first: { word: 'first model', tone: 'neutral' },
-    small_gain: { word: 'better, by less than min_gain', tone: 'neutral' },
+    small_gain: { word: 'better, not shown by min_gain', tone: 'neutral' },
     no_gain: { word: 'not distinguishable', tone: 'neutral' },
     worse: { word: 'worse', tone: 'bad' },
     below_baseline: { word: 'worse than baseline', tone: 'bad' },
@@ -276,7 +276,12 @@ export function baselineClaim(claim: IBaselineClaim): { text: string; tone: Tone
   const correction = isCorrected(claim)
     ? `after ${claim.correction}'s correction over ${claim.models_compared} models`
     : '(no correction: a single comparison)';
-  return { text: `${words} the baseline ${correction}`, tone };
+  // beside "not distinguishable", what the test could have seen: absence of evidence, said so
+  const detectable =
+    claim.verdict === 'not_distinguishable' && typeof claim.detectable === 'number'
+      ? `; these rows detect a gain of ${formatChange(claim.detectable)} or more 80% of the time`
+      : '';
+  return { text: `${words} the baseline ${correction}${detectable}`, tone };
 }
 
 /** A claim chosen among several models, its p-value and interval corrected ("Holm", "Bonferroni"). */

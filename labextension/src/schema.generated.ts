@@ -6,19 +6,23 @@ export type TextOrNull = string | null;
 export type CheckCode = string;
 export type DiagnosticLevel = 'info' | 'warning' | 'success';
 /**
- * The best model against the baseline: a difference whose p-value is adjusted over the models_compared models compared with the baseline on that test set (Holm's correction; Bonferroni's for many models; none for a single comparison), and whose interval is widened to match (Bonferroni, level 1 - (1 - confidence) / models_compared).
+ * The best model against the baseline, corrected by Bonferroni's procedure over the models_compared models compared with the baseline on that test set: its interval at level 1 - (1 - confidence) / models_compared and its p-value min(1, models_compared x p), a matched pair (the interval clears 0 exactly when p_adjusted is below 1 - confidence).
  */
 export type IBaselineClaim = IDifference & {
   p_adjusted: number;
   /**
-   * The correction's name: "Holm", "Bonferroni" (many models), "none" (a single comparison).
+   * The correction's name: "Bonferroni", or "none" (a single comparison).
    */
   correction: string;
   models_compared: number;
   /**
-   * What the claim says, decided by the kernel (the sidebar shows it, never reads the numbers again): better (or worse) when p_adjusted is below 1 - confidence and the estimate goes the metric's good (or bad) way.
+   * What the claim says, decided by the kernel (the sidebar shows it, never reads the numbers again): better (or worse) when the widened interval lies on the metric's good (or bad) side of 0, which is when p_adjusted is below 1 - confidence.
    */
   verdict: 'better' | 'not_distinguishable' | 'worse';
+  /**
+   * Beside not_distinguishable only: the smallest gain over the baseline this test detects 80% of the time at the claim's level, (z + z_0.8) x its standard error, in the metric's units. A true gain smaller than it is usually not shown: not distinguishable is absence of evidence.
+   */
+  detectable?: number;
 };
 
 /**
@@ -197,9 +201,15 @@ export interface ISummary {
     score: number;
     role: 'model' | 'baseline';
     /**
-     * beats_simpler: the best, with a real gain over every simpler model; simplest_compared: the best, no simpler model compared; simpler_below_baseline: the best, every simpler model below the baseline; simplest: the simplest model the best shows no real gain over; baseline: no model scores above the baseline model.
+     * beats_simpler: the best, with a real gain over every simpler model; simplest_compared: the best, no simpler model compared; simpler_below_baseline: the best, every simpler model below the baseline; simplest: the simplest model shown not worse than the best by min_gain; undecided: the best, the test rows cannot tell whether a simpler model does as well; baseline: no model scores above the baseline model.
      */
-    why: 'beats_simpler' | 'simplest_compared' | 'simpler_below_baseline' | 'simplest' | 'baseline';
+    why:
+      | 'beats_simpler'
+      | 'simplest_compared'
+      | 'simpler_below_baseline'
+      | 'simplest'
+      | 'undecided'
+      | 'baseline';
     /**
      * Why, in words that follow the model's name.
      */
@@ -222,11 +232,11 @@ export interface ISummary {
    */
   progress_interval?: null | [number, number];
   /**
-   * How to read progress_interval: `95% CI`, or `95% CI, widened for the 3 models compared` when it is the best's claim adjusted for the models it was chosen from. Optional: absent in standings saved before it.
+   * How to read progress_interval: `95% CI`, or `95% CI for the best of 3 models (98.33% each, Bonferroni)` when it is the best's claim adjusted for the models it was chosen from. Optional: absent in standings saved before it.
    */
   progress_interval_label?: TextOrNull;
   /**
-   * Models scored on the best model's test set: the number of comparisons the correction counts.
+   * Models compared with the baseline on the best model's test set (the baseline model itself not counted): the family the correction counts.
    */
   models_compared?: null | number;
   /**
@@ -1031,9 +1041,10 @@ export const SCHEMA = {
                     "simplest_compared",
                     "simpler_below_baseline",
                     "simplest",
+                    "undecided",
                     "baseline"
                   ],
-                  "description": "beats_simpler: the best, with a real gain over every simpler model; simplest_compared: the best, no simpler model compared; simpler_below_baseline: the best, every simpler model below the baseline; simplest: the simplest model the best shows no real gain over; baseline: no model scores above the baseline model."
+                  "description": "beats_simpler: the best, with a real gain over every simpler model; simplest_compared: the best, no simpler model compared; simpler_below_baseline: the best, every simpler model below the baseline; simplest: the simplest model shown not worse than the best by min_gain; undecided: the best, the test rows cannot tell whether a simpler model does as well; baseline: no model scores above the baseline model."
                 },
                 "reason": {
                   "type": "string",
@@ -1112,7 +1123,7 @@ export const SCHEMA = {
         },
         "progress_interval_label": {
           "$ref": "#/$defs/text",
-          "description": "How to read progress_interval: `95% CI`, or `95% CI, widened for the 3 models compared` when it is the best's claim adjusted for the models it was chosen from. Optional: absent in standings saved before it."
+          "description": "How to read progress_interval: `95% CI`, or `95% CI for the best of 3 models (98.33% each, Bonferroni)` when it is the best's claim adjusted for the models it was chosen from. Optional: absent in standings saved before it."
         },
         "models_compared": {
           "oneOf": [
@@ -1124,7 +1135,7 @@ export const SCHEMA = {
               "minimum": 0
             }
           ],
-          "description": "Models scored on the best model's test set: the number of comparisons the correction counts."
+          "description": "Models compared with the baseline on the best model's test set (the baseline model itself not counted): the family the correction counts."
         },
         "business": {
           "oneOf": [
@@ -1436,7 +1447,7 @@ export const SCHEMA = {
       }
     },
     "baselineClaim": {
-      "description": "The best model against the baseline: a difference whose p-value is adjusted over the models_compared models compared with the baseline on that test set (Holm's correction; Bonferroni's for many models; none for a single comparison), and whose interval is widened to match (Bonferroni, level 1 - (1 - confidence) / models_compared).",
+      "description": "The best model against the baseline, corrected by Bonferroni's procedure over the models_compared models compared with the baseline on that test set: its interval at level 1 - (1 - confidence) / models_compared and its p-value min(1, models_compared x p), a matched pair (the interval clears 0 exactly when p_adjusted is below 1 - confidence).",
       "allOf": [
         {
           "$ref": "#/$defs/difference"
@@ -1457,7 +1468,7 @@ export const SCHEMA = {
             },
             "correction": {
               "type": "string",
-              "description": "The correction's name: \"Holm\", \"Bonferroni\" (many models), \"none\" (a single comparison)."
+              "description": "The correction's name: \"Bonferroni\", or \"none\" (a single comparison)."
             },
             "models_compared": {
               "type": "integer",
@@ -1469,7 +1480,12 @@ export const SCHEMA = {
                 "not_distinguishable",
                 "worse"
               ],
-              "description": "What the claim says, decided by the kernel (the sidebar shows it, never reads the numbers again): better (or worse) when p_adjusted is below 1 - confidence and the estimate goes the metric's good (or bad) way."
+              "description": "What the claim says, decided by the kernel (the sidebar shows it, never reads the numbers again): better (or worse) when the widened interval lies on the metric's good (or bad) side of 0, which is when p_adjusted is below 1 - confidence."
+            },
+            "detectable": {
+              "type": "number",
+              "minimum": 0,
+              "description": "Beside not_distinguishable only: the smallest gain over the baseline this test detects 80% of the time at the claim's level, (z + z_0.8) x its standard error, in the metric's units. A true gain smaller than it is usually not shown: not distinguishable is absence of evidence."
             }
           }
         }

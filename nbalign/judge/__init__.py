@@ -11,7 +11,7 @@
 """
 
 from .candidates import Candidates, simplicity
-from .claim import HOLM_UP_TO, BestClaim
+from .claim import BestClaim
 from .facts import (
     APART,
     MIN_TEST_ROWS,
@@ -28,6 +28,6 @@ from .facts import (
 from .fold import Judge, Row, Ship, Standing, Summary
 from .outlook import Outlook
 
-__all__ = ["APART", "HOLM_UP_TO", "MIN_TEST_ROWS", "REUSE_LIMIT", "VERDICTS", "Aside", "BestClaim", "Candidates",
+__all__ = ["APART", "MIN_TEST_ROWS", "REUSE_LIMIT", "VERDICTS", "Aside", "BestClaim", "Candidates",
            "Facts", "Judge", "ObjectiveFacts", "Outlook", "Row", "Ship", "Standing", "Summary", "is_few_rows",
            "own_interval", "progress_to_target", "resolve_min_gain", "simplicity"]

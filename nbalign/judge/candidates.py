@@ -1,13 +1,12 @@
 """The models one could ship on one test set, simplest first, and the frontier the judge walks.
 
-The model to ship is the simplest candidate the best shows no real gain over
-(:attr:`Facts.simplest_not_beaten <nbalign.judge.facts.Facts.simplest_not_beaten>`). Walked
-candidate by candidate, that costs a paired test for every simpler model the best beats: in a
-real session, where simpler models score lower, it is most of the history, on every record.
+The model to ship is the simplest candidate shown not worse than the best by min_gain
+(:attr:`Facts.simplest_adequate <nbalign.judge.facts.Facts.simplest_adequate>`). Walked
+candidate by candidate, that costs a paired test for every simpler model: in a real session,
+where simpler models score lower, it is most of the history, on every record.
 
-But a candidate that scores no higher than a simpler one is never the answer. The walk reaches it
-only once the best has shown a real gain over the simpler one, and it would be a model both more
-complex and no better than one already set aside: it is set aside too, untested. What is left is
+But a candidate that scores no higher than a simpler one is never the answer: it would be a model
+both more complex and no better than one the walk met first. It is set aside, untested. What is left is
 the *frontier*, the candidates scoring above every simpler one (a running maximum in simplicity
 order). A real session keeps it to a few dozen models however long it grows; the walk reads it, so
 the best is tested against those few, each test once (:class:`~nbalign.comparison.Comparisons`
@@ -22,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from ..evaluation import Evaluation
 from ..metrics import Metric
@@ -73,22 +72,24 @@ class Candidates:
         return (self.baseline is None or record.role != "model"
                 or self.metric.improvement(record.score, self.baseline) >= 0)
 
-    def simplest_not_beaten(self, best: Evaluation, position: int,
-                            beaten: Callable[[Evaluation], bool]) -> Evaluation:
-        """The simplest candidate on the frontier as of ``position`` that ``beaten(candidate)``
-        (the best's real gain over it) is False for; the best itself when it beats every simpler
-        one. A candidate off that frontier scores no higher than a simpler one, which the walk
-        meets first: beaten, or the answer."""
+    def simpler(self, best: Evaluation, position: int) -> Iterator[Evaluation]:
+        """The candidates on the frontier as of ``position`` that are simpler than ``best``,
+        simplest first. A candidate off that frontier scores no higher than a simpler one, which
+        comes first: the more complex of two models is never preferred to a simpler one scoring
+        as high."""
         entries = self.frontier if position >= self.last else self.ever
         for _, at in entries:
             if at > position or self.left_at.get(at, position + 1) <= position:
                 continue  # recorded later, or off the frontier by then
             candidate = self.records[at]
             if candidate.key == best.key:
-                return best
-            if not beaten(candidate):
-                return candidate
-        return best
+                return
+            yield candidate
+
+    def simplest(self, best: Evaluation, position: int, adequate: Callable[[Evaluation], bool]) -> Evaluation:
+        """The simplest candidate simpler than ``best`` (see :meth:`simpler`) that is
+        ``adequate`` (shown not worse than the best by min_gain); the best itself when none is."""
+        return next((candidate for candidate in self.simpler(best, position) if adequate(candidate)), best)
 
     def _above(self, record: Evaluation, entry: tuple) -> bool:
         return self.metric.improvement(record.score, self.records[entry[1]].score) > 0

@@ -8,73 +8,61 @@ from ..evaluation import Evaluation
 from ..stats import Difference
 from .facts import Facts, own_interval
 
-# Up to this many models compared with the baseline, the best-vs-baseline claim uses Holm's
-# adjustment over all of them (each model's test against the baseline); beyond, Bonferroni's
-# (the best's p-value times the count: an upper bound of Holm's, with no test of every model).
-HOLM_UP_TO = 50
-
 
 class BestClaim:
     """"The best beats the baseline", corrected for the models it was chosen from.
 
-    Choosing the best of k models and testing it against the baseline at 95% would claim too
-    often: the adjusted p-value is Holm's (1979) over every model's test against the baseline
-    when k is at most :data:`HOLM_UP_TO`, Bonferroni's (the best's p-value times k, an upper
-    bound of Holm's) beyond. The interval is Bonferroni's: at level ``1 - (1 - confidence) / k``.
-    Computed when first asked.
+    The best of k models tested against the baseline at 95% would be claimed better too often: the
+    choice itself favours a lucky one. The family is every model compared with the baseline on
+    the best's test set (the baseline model itself is no comparison and is not counted), and one
+    procedure, Bonferroni's, makes both the verdict and the interval: the interval at level
+    ``1 - (1 - confidence) / k``, the p-value ``min(1, k x p)``. They are a matched pair (the
+    interval clears 0 exactly when the adjusted p-value is below ``1 - confidence``), so "better"
+    never stands beside an interval that covers 0. For the best model, which has the smallest
+    p-value of the family whenever its lead is the clearest, Holm's step-down adjustment is the
+    same number, and Bonferroni's needs no test of the other models. Computed when first asked.
     """
 
-    def __init__(self, facts: Facts, competitors: list[Evaluation] | None, models_compared: int | None = None):
-        # ``competitors`` are only needed (and only given) for Holm's correction, up to
-        # HOLM_UP_TO models: beyond, the count is enough, and a standing costs the same at 10,000.
+    def __init__(self, facts: Facts, models_compared: int):
         self._facts = facts
-        self._competitors = competitors or []
-        self._k = len(self._competitors) if models_compared is None else models_compared
-
-    @cached_property
-    def _result(self) -> tuple[Difference | None, float | None, str]:
-        facts = self._facts
-        comparisons, metric, k = facts.comparisons, facts.metric, max(1, self._k)
-        baseline = facts.baseline
-        if comparisons is None or baseline is None:
-            return None, None, ""
-        level = 1 - (1 - facts.confidence) / k
-
-        def against_baseline(record: Evaluation, confidence: float) -> Difference | None:
-            if facts.baseline_record is not None:
-                return comparisons.between(metric, record, facts.baseline_record, confidence=confidence)
-            if facts.objective.baseline.kind == "number":
-                return own_interval(comparisons, metric, record, baseline, facts.labels, confidence)
-            return None
-
-        widened = against_baseline(facts.evaluation, level)
-        if widened is None:
-            return None, None, ""
-        if k == 1:
-            return widened, facts.vs_baseline.p_value if facts.vs_baseline else widened.p_value, "none"
-        if k > HOLM_UP_TO:
-            own = facts.vs_baseline
-            return widened, min(1.0, k * (own.p_value if own else widened.p_value)), "Bonferroni"
-        from ..stats import holm
-
-        tests = [against_baseline(r, facts.confidence) for r in self._competitors]
-        p_values = [1.0 if t is None else (t.p_value if metric.improvement(r.score, baseline) > 0 else 1.0)
-                    for r, t in zip(self._competitors, tests, strict=True)]
-        adjusted = holm(p_values)
-        at = next(i for i, r in enumerate(self._competitors) if r.key == facts.evaluation.key)
-        return widened, float(adjusted[at]), "Holm"
+        self._k = max(1, models_compared)
 
     @property
+    def level(self) -> float:
+        """The level of each comparison of the family, so that the family holds at the objective's."""
+        return 1 - (1 - self._facts.confidence) / self._k
+
+    @cached_property
     def difference(self) -> Difference | None:
-        return self._result[0]
+        """The best against the baseline, its interval at :attr:`level`."""
+        facts = self._facts
+        comparisons, metric, baseline = facts.comparisons, facts.metric, facts.baseline
+        if comparisons is None or baseline is None:
+            return None
+        if facts.baseline_record is not None:
+            return comparisons.between(metric, facts.evaluation, facts.baseline_record, confidence=self.level)
+        if facts.objective.baseline.kind == "number":
+            return own_interval(comparisons, metric, facts.evaluation, baseline, facts.labels, self.level)
+        return None
 
     @property
     def p_adjusted(self) -> float | None:
-        return self._result[1]
+        """The best's p-value against the baseline times the models compared, at most 1."""
+        widened = self.difference
+        return None if widened is None else min(1.0, self._k * widened.p_value)
+
+    @property
+    def detectable(self) -> float | None:
+        """The smallest gain over the baseline this test detects 80% of the time at :attr:`level`
+        (from its standard error): what "not distinguishable" could have seen."""
+        from ..comparison import detectable_gain
+
+        widened = self.difference
+        return None if widened is None else detectable_gain(widened, self.level)
 
     @property
     def correction(self) -> str:
-        return self._result[2]
+        return "none" if self._k == 1 else "Bonferroni"
 
     @property
     def models_compared(self) -> int:
@@ -82,9 +70,21 @@ class BestClaim:
 
     @property
     def verdict(self) -> str:
-        """``better``, ``worse`` (the adjusted p-value below 1 - confidence, by the estimate's
-        direction) or ``not_distinguishable``."""
-        if self.p_adjusted is None or self.difference is None or self.p_adjusted >= 1 - self._facts.confidence:
+        """``better`` or ``worse`` when the widened interval lies on one side of 0, else
+        ``not_distinguishable``: the interval decides, and the adjusted p-value agrees with it."""
+        from ..comparison import is_better, is_worse
+
+        widened = self.difference
+        if widened is None:
             return "not_distinguishable"
-        gain = self._facts.metric.sign * self.difference.estimate
-        return "better" if gain > 0 else "worse" if gain < 0 else "not_distinguishable"
+        metric = self._facts.metric
+        return "better" if is_better(metric, widened) else "worse" if is_worse(metric, widened) \
+            else "not_distinguishable"
+
+
+def family(records: list[Evaluation], baseline_record: Evaluation | None) -> int:
+    """How many comparisons with the baseline the best was chosen from: the models on its test set,
+    the baseline model itself (a comparison with itself) left out."""
+    if baseline_record is None:
+        return len(records)
+    return sum(1 for record in records if record.key != baseline_record.key)

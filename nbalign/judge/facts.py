@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ..comparison import Comparisons, improvement_interval, is_better, is_worse
+from ..comparison import Comparisons, is_better, is_short_of, is_worse
 from ..evaluation import Evaluation
 from ..metrics import Metric
 from ..objective import Objective
@@ -38,7 +38,7 @@ REUSE_LIMIT = 20
 VERDICTS: dict[str, tuple[str, str]] = {
     "new_best": ("better", "good"),
     "first": ("first model", "neutral"),
-    "small_gain": ("better, by less than min_gain", "neutral"),
+    "small_gain": ("better, not shown by min_gain", "neutral"),
     "no_gain": ("not distinguishable", "neutral"),
     "worse": ("worse", "bad"),
     "below_baseline": ("worse than baseline", "bad"),
@@ -68,8 +68,8 @@ class Facts:
     baseline_record: Evaluation | None  # the baseline as a model, when it is one
     best_before: Evaluation | None
     gain: float | None  # point improvement over best_before; positive is better, whatever the direction
-    real_gain: bool  # significant and at least min_gain (point values when untested)
-    stalled: int  # models in a row, this one included, without a real gain
+    real_gain: bool  # the gain's interval lies at or above min_gain (the point gain when untested)
+    stalled: int  # models since the last real gain shown to gain less than min_gain, this one included
     best: Evaluation | None  # the best after this evaluation (None while only few-row ones exist)
     min_gain: float
     patience: int
@@ -81,6 +81,9 @@ class Facts:
     candidates: Candidates | None = field(default=None, repr=False, compare=False)
     position: int = -1
     labels: Labels | None = field(default=None, repr=False, compare=False)  # the objective's test labels
+    # What the test rows show of the gain over best_before: "real" (the interval's lower end at
+    # least min_gain), "short" (its upper end under min_gain), "undecided"; None for the first model.
+    evidence: str | None = None
 
     @property
     def confidence(self) -> float:
@@ -143,40 +146,60 @@ class Facts:
 
     @cached_property
     def adequate(self) -> Evaluation | None:
-        """Once stalled: the simplest model the best has not shown a real gain over.
+        """Once returns diminish, on evidence: the model to ship.
 
-        Complexity must pay for itself, so the burden of proof is on the more complex model, as
-        in every verdict: the best's lead over a simpler model counts only when it is a real gain
-        (significant at the objective's confidence and at least ``min_gain``). Candidates are the
-        models so far on the best's test set, simplest first
-        (:func:`~nbalign.judge.candidates.simplicity`); the first one the best does not really beat
-        is the one to ship. When its interval also shows it is not
-        worse by ``min_gain`` (non-inferiority), the banner says so (:attr:`non_inferior`). The
-        best itself qualifies. Untested pairs follow the point values.
+        Returns diminish when ``stop.patience`` models since the last real gain were each shown
+        to gain less than min_gain over the best (their intervals' upper ends under it), this one
+        included: a model the test rows cannot tell either way is no evidence, and then nothing
+        is said. The model to ship is then :attr:`simplest_adequate`.
         """
-        if self.stalled < self.patience:
+        if self.stalled < self.patience or self.evidence != "short":
             return None
-        return self.simplest_not_beaten
+        return self.simplest_adequate
 
     @cached_property
-    def simplest_not_beaten(self) -> Evaluation | None:
-        """The simplest model so far that the best shows no real gain over (the best itself when
-        it beats every simpler one): what :attr:`adequate` names once returns diminish, and what
-        to ship at any time. A model no higher than a simpler one the best beats is never it
-        (:mod:`nbalign.judge.candidates`)."""
+    def simplest_adequate(self) -> Evaluation | None:
+        """The simplest model so far shown not worse than the best by min_gain (non-inferior: the
+        best's lead over it has its interval's upper end under min_gain; untested, its point lead
+        is under min_gain), the best itself when no simpler one is: what :attr:`adequate` names
+        once returns diminish, and what to ship at any time. Complexity must pay for itself, and
+        so must simplicity: a simpler model is shipped on evidence that it loses less than
+        min_gain, never on a test too small to tell (:attr:`undecided`). A model no higher than a
+        simpler one is never it (:mod:`nbalign.judge.candidates`)."""
         best = self.best
         if best is None or self.candidates is None:
             return best
-        return self.candidates.simplest_not_beaten(best, self.position, self._beats)
+        return self.candidates.simplest(best, self.position, self._close)
 
-    def _beats(self, candidate: Evaluation) -> bool:
-        """The best's real gain over a simpler candidate: significant and at least min_gain
-        (by the point values when untested)."""
+    @cached_property
+    def undecided(self) -> Evaluation | None:
+        """The simplest model simpler than the best that the test rows cannot tell from it either
+        way (the best's lead over it neither a real gain nor shown under min_gain): the one a
+        larger test set could make the model to ship. None when every simpler one is decided."""
         best = self.best
-        assert best is not None
-        lead = None if self.comparisons is None else self.comparisons.between(self.metric, best, candidate)
+        if best is None or self.candidates is None:
+            return None
+        return next((c for c in self.candidates.simpler(best, self.position)
+                     if not self._close(c) and not self._beaten(c)), None)
+
+    def _lead(self, candidate: Evaluation) -> Difference | None:
+        assert self.best is not None
+        return None if self.comparisons is None else self.comparisons.between(self.metric, self.best, candidate)
+
+    def _close(self, candidate: Evaluation) -> bool:
+        """The best's lead over a simpler candidate is shown under min_gain."""
+        lead = self._lead(candidate)
         if lead is None:
-            return self.metric.improvement(best.score, candidate.score) >= self.min_gain
+            assert self.best is not None
+            return self.metric.improvement(self.best.score, candidate.score) < self.min_gain
+        return is_short_of(self.metric, lead, self.min_gain)
+
+    def _beaten(self, candidate: Evaluation) -> bool:
+        """The best's lead over a simpler candidate is a real gain (its lower end at least min_gain)."""
+        lead = self._lead(candidate)
+        if lead is None:
+            assert self.best is not None
+            return self.metric.improvement(self.best.score, candidate.score) >= self.min_gain
         return is_better(self.metric, lead, by=self.min_gain)
 
     @cached_property
@@ -187,12 +210,6 @@ class Facts:
             return None
         return self.comparisons.between(self.metric, best, adequate)
 
-    @property
-    def non_inferior(self) -> bool:
-        """The model to ship is shown, with confidence, not to be worse than the best by min_gain."""
-        lead = self.best_over_adequate
-        return lead is not None and improvement_interval(self.metric, lead)[1] < self.min_gain
-
     @cached_property
     def vs_target(self) -> Difference | None:
         """This model against the target, with its own interval (does reaching it hold?)."""
@@ -200,6 +217,23 @@ class Facts:
         if self.comparisons is None or target is None:
             return None
         return own_interval(self.comparisons, self.metric, self.evaluation, target, self.labels)
+
+    @property
+    def target_level(self) -> float:
+        """The level of the best's interval against the target: the objective's confidence for the
+        family of the models compared on its test set (Bonferroni), as the best was chosen among them."""
+        return 1 - (1 - self.confidence) / max(1, self.models_on_test_set)
+
+    @cached_property
+    def vs_target_adjusted(self) -> Difference | None:
+        """This model against the target at :attr:`target_level`: what "it holds with confidence"
+        rests on for a model chosen as the best of several on one test set."""
+        target = self.objective.target
+        if self.comparisons is None or target is None:
+            return None
+        if self.models_on_test_set <= 1:
+            return self.vs_target
+        return own_interval(self.comparisons, self.metric, self.evaluation, target, self.labels, self.target_level)
 
 
 def own_interval(comparisons: Comparisons | None, metric: Metric, record: Evaluation, reference: float,
@@ -255,6 +289,10 @@ class ObjectiveFacts:
     baseline_record: Evaluation | None = None
     labels: Labels | None = None
     comparisons: Comparisons | None = field(default=None, repr=False, compare=False)
+    # The latest paired comparison of two models on the test set (its spread says which gains the
+    # rows can detect), and the smallest gain that counts.
+    paired: Difference | None = field(default=None, repr=False, compare=False)
+    min_gain: float | None = None
 
     @property
     def confidence(self) -> float:

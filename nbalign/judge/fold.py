@@ -61,14 +61,14 @@ from ..checks import (
     objective_findings,
     progress_findings,
 )
-from ..comparison import Comparisons, is_better
+from ..comparison import Comparisons, is_better, is_short_of
 from ..evaluation import Evaluation
 from ..metrics import Metric, metric_label, same_metric
 from ..objective import Objective
 from ..stats import Difference
 from ..tasks import Labels
 from .candidates import Candidates
-from .claim import HOLM_UP_TO, BestClaim
+from .claim import BestClaim, family
 from .facts import (
     VERDICTS,
     Aside,
@@ -204,10 +204,11 @@ class Ship:
     the sidebar all name.
 
     ``why`` is ``baseline`` (no model scores above the baseline model), ``simplest`` (the simplest
-    model the best shows no real gain over), ``beats_simpler`` (the best, with a real gain over every
-    simpler model), ``simpler_below_baseline`` (the best, and every simpler model scores below the
-    baseline: no candidate) or ``simplest_compared`` (the best, and no simpler model was compared
-    with it).
+    model shown not worse than the best by min_gain), ``beats_simpler`` (the best, with a real gain
+    over every simpler model), ``undecided`` (the best; the test rows cannot tell whether a
+    simpler model does as well), ``simpler_below_baseline`` (the best, and every simpler model
+    scores below the baseline: no candidate) or ``simplest_compared`` (the best, and no simpler
+    model was compared with it).
     """
 
     record: Evaluation
@@ -222,7 +223,12 @@ class Ship:
             return "the baseline model, as no model scores above it"
         if self.why == "simplest":
             assert best is not None  # said of the best's facts
-            return f"the simplest model {best.name} shows no real gain over"
+            return f"the simplest model shown not worse than {best.name} by min_gain"
+        if self.why == "undecided":
+            simpler = None if self.facts is None else self.facts.undecided
+            assert simpler is not None  # said when there is one
+            return (f"the best model so far; whether the simpler {simpler.name} does as well, these test "
+                    "rows cannot tell")
         if self.why == "simplest_compared":
             return "the best model, and no simpler model has been compared with it"
         if self.why == "simpler_below_baseline":
@@ -453,11 +459,14 @@ class Judge:
         best_model = None if fold.best is None else self._records[fold.best]
         best_before = self._reference(best_model)  # the best candidate so far: a model, or the baseline model
         gain = None if best_before is None else metric.improvement(record.score, best_before.score)
-        real_gain = (gain is not None and best_before is not None and gain >= self._min_gain
-                     and self._is_real(record, best_before))
+        evidence = None if best_before is None else self._evidence(record, best_before)
+        real_gain = evidence == "real"
         few_rows = is_few_rows(record.n_rows, self._largest_rows)
-        # a slice of the test set is compared for what it is worth, but it neither ends nor extends a run
-        stalled = fold.stalled if few_rows else fold.stalled + 1 if gain is not None and not real_gain else 0
+        # Returns diminish on evidence only: a model shown to gain less than min_gain adds to the
+        # run, a real gain ends it, and one the test rows cannot tell either way leaves it as it
+        # is. A slice of the test set is compared for what it is worth, but it changes nothing.
+        stalled = (fold.stalled if few_rows or evidence == "undecided" else fold.stalled + 1 if evidence == "short"
+                   else 0)
         became_best = (best_before is None or metric.improvement(record.score, best_before.score) > 0) and not few_rows
         best = position if became_best else fold.best
         same_test_set = self._by_test_set.setdefault(record.data_fingerprint, [])
@@ -469,7 +478,7 @@ class Judge:
         facts = Facts(self.objective, metric, record, baseline, self._baseline_record, best_before, gain,
                       real_gain, stalled, best_now, self._min_gain,
                       self.objective.stop.patience, few_rows, len(same_test_set), self.comparisons,
-                      candidates, position, self.labels)
+                      candidates, position, self.labels, evidence)
         row = Row(
             **common,
             best_before=None if best_before is None else best_before.score,
@@ -521,12 +530,17 @@ class Judge:
             return floor
         return best_model
 
-    def _is_real(self, record: Evaluation, best_before: Evaluation) -> bool:
-        """A point gain of at least min_gain: is it significant? (Untested: taken as it is.)"""
-        if self.comparisons is None:
-            return True
-        tested = self.comparisons.between(self.metric, record, best_before)
-        return tested is None or is_better(self.metric, tested)
+    def _evidence(self, record: Evaluation, best_before: Evaluation) -> str:
+        """What the test rows show of ``record``'s gain over the best before it: ``real`` (its
+        interval's lower end at least min_gain), ``short`` (its upper end under min_gain) or
+        ``undecided`` (the interval holds min_gain). Untested, the point gain decides."""
+        tested = None if self.comparisons is None else self.comparisons.between(self.metric, record, best_before)
+        if tested is None:
+            gain = self.metric.improvement(record.score, best_before.score)
+            return "real" if gain >= self._min_gain else "short"
+        if is_better(self.metric, tested, by=self._min_gain):
+            return "real"
+        return "short" if is_short_of(self.metric, tested, self._min_gain) else "undecided"
 
     # ------------------------------------------------------------------ output
 
@@ -546,10 +560,9 @@ class Judge:
         if best is not None:
             at = bisect.bisect_left(self._ids, best.id)
             positions = self._by_test_set.get(self._records[at].data_fingerprint, [])
-            compared = len(positions)
+            compared = family([self._records[p] for p in positions], self._baseline_record)
             if best.facts is not None:  # a model: its lead over the baseline, chosen among `compared`
-                competitors = [self._records[p] for p in positions] if compared <= HOLM_UP_TO else None
-                claim = BestClaim(best.facts, competitors, compared)
+                claim = BestClaim(best.facts, compared)
         summary = Summary(
             baseline=self._baseline,
             target=target,
@@ -567,9 +580,20 @@ class Judge:
         import datetime
 
         facts = ObjectiveFacts(self.objective, datetime.date.today(), self._baseline, self._baseline_record,
-                               self.labels, self.comparisons)
+                               self.labels, self.comparisons, self._latest_pair(fold, best), self._min_gain)
         return Standing(self.objective, tuple(self._rows), summary, objective_findings(facts), self.comparisons,
                         self._baseline_model(), self.labels, ship)
+
+    def _latest_pair(self, fold: _Fold, best: Row | None) -> Difference | None:
+        """The latest paired comparison of two models on the test set (the latest model against
+        the best before it, else the best against the baseline model): the spread that says which
+        gains these test rows can detect (NBA107)."""
+        latest = None if fold.last_judged is None else self._rows[fold.last_judged].facts
+        if latest is not None and not latest.few_rows and latest.vs_best is not None:
+            return latest.vs_best
+        if best is not None and best.facts is not None and best.facts.baseline_record is not None:
+            return best.facts.vs_baseline
+        return None
 
     def _best_row(self, fold: _Fold) -> Row | None:
         """The best candidate: the best model, or the baseline model while no model scores above it."""
@@ -593,10 +617,12 @@ class Judge:
         if best.facts is None:  # the baseline model: no model scores above it
             return Ship(self._records[bisect.bisect_left(self._ids, best.id)], best.facts, "baseline")
         final = self._as_of_now(best.facts)
-        record = final.simplest_not_beaten
+        record = final.simplest_adequate
         assert record is not None  # the best's facts name a best
         if record.key != best.facts.evaluation.key:
             return Ship(record, final, "simplest")
+        if final.undecided is not None:
+            return Ship(record, final, "undecided")
         # The candidates are kept simplest first: those before the best are the simpler ones. A
         # simpler model below the baseline is never a candidate (the best's lead over it is untested).
         simpler = beaten = False
@@ -615,7 +641,8 @@ class Judge:
 
     def _as_of_now(self, facts: Facts) -> Facts:
         """A model's facts with the whole history as candidates: what it is compared with today."""
-        return replace(facts, position=len(self._records) - 1)
+        compared = len(self._by_test_set.get(facts.evaluation.data_fingerprint, ()))
+        return replace(facts, position=len(self._records) - 1, models_on_test_set=max(compared, 1))
 
     def _headline(self, best: Row | None, fold: _Fold, ship: Ship | None) -> Finding | None:
         """Once the best model meets the target that is the news (naming the model to ship);

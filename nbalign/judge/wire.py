@@ -74,12 +74,15 @@ def summary_view(standing) -> dict[str, Any]:
 
 
 def interval_label(confidence: float, claim: dict | None) -> str:
-    """``95% CI``, or ``95% CI, widened for 3 models compared`` when the interval is the best's
-    claim over the baseline adjusted for the models it was chosen from (Bonferroni)."""
+    """``95% CI``, or ``95% CI for the best of 3 models (98.33% each, Bonferroni)`` when the
+    interval is the best's claim over the baseline, adjusted for the models it was chosen from."""
+    from ..checks import _each_level
+
     label = f"{format_level(confidence)} CI"
     compared = 0 if claim is None else claim.get("models_compared") or 0
     if compared > 1:
-        label += f", widened for the {compared:,} models compared"
+        each = _each_level(1 - (1 - confidence) / compared)
+        label += f" for the best of {compared:,} models ({each} each, Bonferroni)"
     return label
 
 
@@ -203,8 +206,12 @@ def claim_view(claim) -> dict[str, Any] | None:
     shown = difference_view(claim.difference)
     if shown is None or claim.p_adjusted is None or not math.isfinite(claim.p_adjusted):
         return None
-    return {**shown, "p_adjusted": claim.p_adjusted, "correction": claim.correction,
-            "models_compared": claim.models_compared, "verdict": claim.verdict}
+    shown = {**shown, "p_adjusted": claim.p_adjusted, "correction": claim.correction,
+             "models_compared": claim.models_compared, "verdict": claim.verdict}
+    detectable = claim.detectable if claim.verdict == "not_distinguishable" else None
+    if detectable is not None and math.isfinite(detectable):
+        shown["detectable"] = detectable
+    return shown
 
 
 def outlook_view(outlook) -> dict[str, Any] | None:

@@ -420,7 +420,7 @@ test('a gain smaller than min_gain has its own word', () => {
     editedState(s => {
       Object.assign(s.rows[2], {
         verdict: 'small_gain',
-        word: 'better, by less than min_gain',
+        word: 'better, not shown by min_gain',
         tone: 'neutral',
         change_vs_best: 0.004
       });
@@ -429,7 +429,7 @@ test('a gain smaller than min_gain has its own word', () => {
   );
   assert.match(
     html,
-    /data-tone="neutral" data-verdict="small_gain" title="better, by less than min_gain: \+0\.004 \(95% CI \+0\.001 to \+0\.007\) against the best before it \(logreg, 0\.520\)">\+0\.004</
+    /data-tone="neutral" data-verdict="small_gain" title="better, not shown by min_gain: \+0\.004 \(95% CI \+0\.001 to \+0\.007\) against the best before it \(logreg, 0\.520\)">\+0\.004</
   );
 });
 
