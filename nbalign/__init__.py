@@ -107,7 +107,7 @@ def plot():
 
 def recommendation():
     """The model to ship now, and in one sentence what shipping it is projected to do to the KPI
-    and by when: the simplest model the best shows no real gain over, used as the objective's
+    and by when: the simplest model shown not worse than the best by min_gain, used as the objective's
     ``action`` says, with its projected KPI (and interval) and its value per period.
 
     Returns
@@ -118,7 +118,7 @@ def recommendation():
     Examples
     --------
     >>> nbalign.recommendation()  # doctest: +SKIP
-    Ship linear baseline (recall in the top 20% 0.505), the simplest model forest shows no real gain over: ...
+    Ship linear baseline (recall in the top 20% 0.505), the baseline model, as no model scores above it: ...
     """
     from .display import Recommendation
 

@@ -395,7 +395,7 @@ def test_set_reused(facts: Facts) -> str | None:
     """Many models were compared on this one test set. The best of many noisy scores is
     optimistic: part of its lead is luck of the draw, and the more models are tried the larger
     that part (the winner's curse). The best-vs-baseline claim is corrected for the number of
-    models (Holm), but its score is not: confirm the chosen model on data no model was chosen
+    models (Bonferroni), and so is "target reached", but its score is not: confirm the chosen model on data no model was chosen
     on (a fresh hold-out, or newer data), and report that score."""
     from .judge.facts import REUSE_LIMIT
 

@@ -370,8 +370,9 @@ class ObjectiveCard:
             automatic = self.summary.baseline is not None and o.target is not None
             min_gain = format_small(self.summary.min_gain) + (
                 " (automatic: 2% of the way from baseline to target)" if automatic else " (automatic)")
-        rows.append(("Stop", (f"after {o.stop.patience} models in a row without a real gain (at least {min_gain}, "
-                              f"significant at {format_level(o.stop.confidence)})")))
+        rows.append(("Stop", (f"once {o.stop.patience} models since the last real gain are each shown to gain "
+                              f"less than {min_gain} (a real gain: its {format_level(o.stop.confidence)} interval "
+                              f"at or above {min_gain})")))
         return rows
 
     def _repr_mimebundle_(self, include=None, exclude=None):

@@ -166,10 +166,12 @@ class Baseline:
 
 @dataclass(frozen=True)
 class Stop:
-    """When to stop iterating: ``patience`` models in a row without a real gain of ``min_gain``.
+    """When to stop iterating: once ``patience`` models since the last real gain are each shown to
+    gain less than ``min_gain``.
 
-    A real gain is significant at ``confidence`` (two-sided intervals of paired tests, 0.95 by
-    default) and at least ``min_gain``; see :mod:`nbalign.comparison`.
+    A real gain has its paired interval (two-sided, at ``confidence``, 0.95 by default) at or above
+    ``min_gain``; a model shown to gain less has its interval's upper end under it; see
+    :func:`nbalign.comparison.is_better` and :func:`~nbalign.comparison.is_short_of`.
 
     ``min_gain=None`` means "decide from the objective": 2% of the distance from baseline to
     target once both are known, else 1% of the first model's score (see

@@ -83,7 +83,11 @@ def test_churn_example_runs_and_the_sidebar_receives_it_all(workdir):
     for name in ("tree", "forest", "boosting"):
         assert re.search(rf"no threshold tuned: 5 refits would take about [\d.]+ (ms|s|min), over {limit}; "
                          rf"`%evaluate {name} --tune` chooses it", text), name
-    assert "NBA303 Diminishing returns" in text and "Ship linear baseline" in text
+    # no model is shown to gain less than min_gain 0.01 three times: 1,758 rows cannot show it (issue 21),
+    # so returns are not said to diminish; each "not distinguishable" says what the rows could see
+    assert "NBA303" not in text and "Ship linear baseline" in text
+    assert len(re.findall(r"not distinguishable from the baseline \(linear baseline, 0\.\d{3}\): .*; these 1,758 "
+                          r"test rows detect a gain of \+0\.0\d\d or more 80% of the time\.", text)) == 2
     assert any("image/png" in o.get("data", {}) for o in code[-2].outputs), "the plot is shown"
     # the closing sentence: the model to ship, what it does to the KPI, and by when
     closing = outputs_text(code[-1])
@@ -107,8 +111,11 @@ def test_churn_example_runs_and_the_sidebar_receives_it_all(workdir):
     assert shown[-1] == ["constant baseline", "linear baseline", "tree", "forest", "boosting"]
     final = client.messages[-1]["payload"]["standing"]
     summary = final["summary"]
-    assert summary["n_models"] == 3 and summary["banner"]["code"] == "NBA303"
-    assert final["findings"] == []  # a healthy objective: no check of it applies
+    assert summary["n_models"] == 3 and summary["banner"]["code"] == "NBA302"
+    # the test set is too small to show a gain of min_gain either way, and the objective's check says so
+    (small,) = final["findings"]
+    assert small["code"] == "NBA107" and "more than min_gain 0.010" in small["message"], small
+    assert re.search(r"About [\d,]+ test rows would detect min_gain", small["message"]), small
     # progress runs from the linear baseline to the target
     assert summary["baseline"] == final["rows"][1]["score"]
     # no model scores above the linear baseline: it is the best candidate, and the one to ship
@@ -116,8 +123,8 @@ def test_churn_example_runs_and_the_sidebar_receives_it_all(workdir):
                                "score": final["rows"][1]["score"], "role": "baseline"}
     assert summary["progress"] == 0.0 and summary["ship"]["name"] == "linear baseline"
     banner = summary["banner"]["message"]
-    assert banner.startswith("3 models in a row brought no real gain over the baseline model (linear baseline, 0.")
-    assert "Ship linear baseline, or improve the data" in banner and summary["banner"]["explanation"]
+    assert banner.startswith("boosting scores 0.") and "not distinguishable from the baseline" in banner
+    assert summary["banner"]["explanation"] and summary["ship"]["why"] == "baseline"
     assert summary["story"].startswith("Shipping linear baseline is projected to bring the share of customers who "
                                        "cancel within the quarter from 26.5% to 2")
     # every model is measured against the linear baseline until one beats it: none does

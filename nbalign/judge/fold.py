@@ -1,7 +1,7 @@
 """The standing: the one judged state of an objective, derived from its records, never stored.
 
 A verdict depends on the whole history (the baseline may be the first model, the best is the
-best so far, diminishing returns count models in a row), so it is never kept on a record. The
+best so far, diminishing returns count models since the last real gain), so it is never kept on a record. The
 :class:`Judge` folds the records of an objective, in the order they were first recorded, into
 :class:`Row` s (one per record, with its verdict and findings), a :class:`Summary` and the
 model to ship (:class:`Ship`); the :class:`Standing` is that value. Views never read it: they
@@ -9,8 +9,8 @@ render the view model :mod:`nbalign.judge.wire` makes of it.
 
 The best and the model to ship
     The best is the best *candidate*: with a baseline model, the baseline model while no model
-    scores above it. The model to ship is the simplest candidate the best shows no real gain
-    over. Both are decided here once; progress, the KPI and the value, the banner, the plot and
+    scores above it. The model to ship is the simplest candidate shown not worse than the best
+    by min_gain. Both are decided here once; progress, the KPI and the value, the banner, the plot and
     the recommendation speak of them.
 
 Which records are judged
@@ -28,20 +28,23 @@ Records of earlier versions with the same metric
 
 Verdicts with confidence
     Against the best before it (with a baseline model, ``auto`` or a named one: the baseline
-    model, until a model scores above it), a model is *better* (a real gain: its paired interval, at
-    ``stop.confidence``, lies above 0 and the gain is at least ``min_gain``), *better by less
-    than min_gain*, *not distinguishable* (the interval holds 0) or *worse* (the interval lies
-    below 0); *worse than baseline* only when significantly worse than the baseline. The tests are
-    :mod:`nbalign.comparison`'s, on the predictions kept in the store. Where none can be made (no
-    predictions kept, another test set) the same words follow the point values and ``min_gain``.
+    model, until a model scores above it), a model is *better* (a real gain: its paired interval,
+    at ``stop.confidence``, lies at or above ``min_gain``), *better, not shown by min_gain* (above
+    0, but reaching below min_gain), *not distinguishable* (the interval holds 0) or *worse* (the
+    interval lies below 0); *worse than baseline* only when significantly worse than the baseline.
+    The same interval says whether the model was shown to gain less than ``min_gain`` (its upper
+    end under it: evidence that returns diminish) or cannot tell (``Facts.evidence``). The tests
+    are :mod:`nbalign.comparison`'s, on the predictions kept in the store. Where none can be made
+    (no predictions kept, another test set) the same words follow the point values and ``min_gain``.
 
 Cost
     Judging is a left fold, so a record appended at the end is judged in constant time, and a
     record updated in place re-judges only the records after it. Only a change of the baseline
     value or of the resolved ``min_gain`` (which depends on it) re-judges everything. The fold
-    runs a paired test only for a model whose point gain is at least ``min_gain`` (is it real?);
-    every other test (each row's intervals, the simplest adequate model) runs when a view first
-    asks for that row, and each test runs once (remembered in the store).
+    runs one paired test per model, against the best before it (is its gain real, shown short of
+    min_gain, or undecided?); every other test (each row's intervals, the simplest adequate
+    model) runs when a view first asks for that row, and each test runs once (remembered in the
+    store).
 """
 
 from __future__ import annotations
