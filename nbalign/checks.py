@@ -241,7 +241,7 @@ def _numeric_labels(labels) -> bool:
     return all(isinstance(c, (int, float)) and not isinstance(c, bool) for c, _ in labels.shares)
 
 
-@check("NBA107", "warning", "Test set too small for the target", scope="objective")
+@check("NBA107", "warning", "Test set too small", scope="objective")
 def test_set_too_small(facts: ObjectiveFacts) -> str | None:
     """The test set is too small for the decisions the objective asks of it. Either the gap
     between the baseline and the target is smaller than the noise of a score on this test set
@@ -272,7 +272,7 @@ def test_set_too_small(facts: ObjectiveFacts) -> str | None:
     detectable = None if paired is None else detectable_gain(paired, facts.confidence)
     if detectable is not None and min_gain and detectable > min_gain and paired is not None and paired.n:
         needed = math.ceil(paired.n * (detectable / min_gain) ** 2 / 100) * 100
-        said.append(f"{'these' if said else f'with {paired.n:,} test rows, these'} rows detect a gain in "
+        said.append(f"{'They' if said else f'{paired.n:,} test rows'} detect a gain in "
                     f"{metric.label} {format_level(POWER)} of the time only from {format_change(detectable)}, "
                     f"more than min_gain {format_small(min_gain)}: neither a real gain nor a simpler model "
                     f"not worse by min_gain can be shown. About {needed:,} test rows would detect min_gain; "
