@@ -501,7 +501,7 @@ def diminishing_returns(facts: Facts) -> str | None:
             return f"{stalled} Ship {best.name}, or improve the data rather than the model."
         undecided = facts.undecided
         if undecided is not None:
-            lead = facts._lead(undecided)
+            lead = facts.lead_over(undecided)
             interval = "" if lead is None else f" ({format_interval(lead.low, lead.high, facts.confidence)})"
             return (f"{stalled} Ship {best.name}, or improve the data rather than the model; whether the simpler "
                     f"{undecided.name} does as well these test rows cannot tell{interval}.")

@@ -182,13 +182,14 @@ class Facts:
         return next((c for c in self.candidates.simpler(best, self.position)
                      if not self._close(c) and not self._beaten(c)), None)
 
-    def _lead(self, candidate: Evaluation) -> Difference | None:
+    def lead_over(self, candidate: Evaluation) -> Difference | None:
+        """The best against a simpler candidate, paired (None when untested)."""
         assert self.best is not None
         return None if self.comparisons is None else self.comparisons.between(self.metric, self.best, candidate)
 
     def _close(self, candidate: Evaluation) -> bool:
         """The best's lead over a simpler candidate is shown under min_gain."""
-        lead = self._lead(candidate)
+        lead = self.lead_over(candidate)
         if lead is None:
             assert self.best is not None
             return self.metric.improvement(self.best.score, candidate.score) < self.min_gain
@@ -196,7 +197,7 @@ class Facts:
 
     def _beaten(self, candidate: Evaluation) -> bool:
         """The best's lead over a simpler candidate is a real gain (its lower end at least min_gain)."""
-        lead = self._lead(candidate)
+        lead = self.lead_over(candidate)
         if lead is None:
             assert self.best is not None
             return self.metric.improvement(self.best.score, candidate.score) >= self.min_gain
