@@ -108,6 +108,14 @@ class Budget:
             return self
         return Budget(share, f"what autolog may add to this cell (a tenth of its {describe_seconds(cell_seconds)})")
 
+    def less(self, spent: float, on: str) -> Budget:
+        """What is left of this budget once ``spent`` seconds went to other refits (``on``: which):
+        an evaluation's refits share one budget."""
+        if spent <= 0 or self.seconds <= 0:
+            return self
+        return Budget(max(0.0, self.seconds - spent),
+                      f"what is left of {self.describe()} after {on} ({describe_seconds(spent)})")
+
     def describe(self) -> str:
         return self.limit or f"the {describe_seconds(self.seconds)} budget"
 
