@@ -438,6 +438,9 @@ def recipe_plan(objective: Objective, evaluation: Evaluation, model, train, *, b
     if train is None or evaluation.kind != "test":
         return None
     X_train, y_train = train
+    other = _other_columns(model, X_train)
+    if other is not None:
+        return {"skipped": f"recipe not compared: {evaluation.name} {other}"}
     try:
         folds = training_folds(y_train, objective.metric)
     except (EvaluationError, TypeError, ValueError) as exc:
@@ -461,6 +464,22 @@ def recipe_plan(objective: Objective, evaluation: Evaluation, model, train, *, b
         return {"skipped": f"recipe not compared: {why}"}
     return {"folds": folds, "deadline": math.inf if asked else budget.deadline(seconds), "estimate": seconds,
             "ask": ask}
+
+
+def _other_columns(model, X) -> str | None:
+    """Why ``model`` was not fitted on the columns of ``X`` (``data.train``, when autolog did not
+    see its fit), or None: a recipe refitted on other columns would be another recipe."""
+    from .refit import best_estimator
+
+    fitted = best_estimator(model)
+    names = getattr(fitted, "feature_names_in_", None)
+    columns = getattr(X, "columns", None)
+    if names is not None and columns is not None and [str(c) for c in columns] != [str(n) for n in names]:
+        return "was fitted on other columns than the training data (`data.train`)"
+    count, shape = getattr(fitted, "n_features_in_", None), getattr(X, "shape", None)
+    if isinstance(count, int) and shape is not None and len(shape) == 2 and shape[1] != count:
+        return f"was fitted on {count:,} columns and the training data (`data.train`) has {shape[1]:,}"
+    return None
 
 
 def with_fold_scores(objective: Objective, evaluation: Evaluation, model, train, plan: dict | None, *,
