@@ -421,9 +421,10 @@ def recipe_plan(objective: Objective, evaluation: Evaluation, model, train, *, b
     """What checking the evaluation's recipe will do (:mod:`nbalign.recipe`: 5×2-fold
     cross-validation on the training data ``train``), decided without refitting anything.
 
-    None when there is nothing to check: no training data, or an evaluation that is not on a
-    test set. ``{"known": FoldScores}`` when ``checked`` (the session's
-    :class:`~nbalign.recipe.Checked`) holds them for this recipe and training data;
+    None when there is nothing to check: no training data, an evaluation that is not on a test
+    set, or a model nbalign cannot clone (no scikit-learn ``get_params``). ``{"known":
+    FoldScores}`` when ``checked`` (the session's :class:`~nbalign.recipe.Checked`) holds them
+    for this recipe and training data;
     ``{"skipped": line}`` when it is not done in the cell (the one line the user sees: how long it
     would take and how to ask for it: ``ask``, by default `%evaluate name --tune`); else
     ``{"folds", "deadline", "estimate", "ask"}``.
@@ -435,8 +436,8 @@ def recipe_plan(objective: Objective, evaluation: Evaluation, model, train, *, b
     from . import refit
     from .recipe import REPEATS, K, estimate, training_folds
 
-    if train is None or evaluation.kind != "test":
-        return None
+    if train is None or evaluation.kind != "test" or not hasattr(refit.best_estimator(model), "get_params"):
+        return None  # (a model that is no scikit-learn estimator cannot be cloned to refit it)
     X_train, y_train = train
     other = _other_columns(model, X_train)
     if other is not None:
