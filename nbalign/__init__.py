@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 
-def evaluate(model, X=None, y=None, name: str | None = None) -> EvaluationResult:
+def evaluate(model, X=None, y=None, name: str | None = None, tune: bool = False) -> EvaluationResult:
     """Score a fitted model with the objective's metric, log it, and show how it stands.
 
     Parameters
@@ -64,6 +64,11 @@ def evaluate(model, X=None, y=None, name: str | None = None) -> EvaluationResult
         The data to score on. Default: the variables the objective's ``data.test`` names.
     name : str, optional
         A label for the model. Default: the name of the variable that holds it.
+    tune : bool, default False
+        Do the refits on the training data that did not fit in the refit budget, however long
+        they take (as ``%evaluate model --tune``): choose the decision threshold that maximises
+        value, and check the model's recipe by 5×2-fold cross-validation. Ctrl-C stops them; the
+        evaluation is kept.
 
     Returns
     -------
@@ -87,7 +92,7 @@ def evaluate(model, X=None, y=None, name: str | None = None) -> EvaluationResult
 
     session = active_session()
     result = commands.evaluate(session, _user_namespace(), model, X, y, name=name, source="evaluate",
-                               report=commands.ProgressLine() if _in_ipython() else None)
+                               report=commands.ProgressLine() if _in_ipython() else None, tune=tune)
     if _in_ipython():
         result.show()  # in a loop or on an assigned line too, as print would
     return result

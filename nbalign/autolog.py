@@ -8,7 +8,8 @@ While autolog is on, nbalign watches these things, and only these:
   remembered with the model and the data it was called on, in a short list (:data:`REMEMBERED`);
 - **scores**: the metric functions of ``sklearn.metrics`` that score predictions, and
   ``estimator.score(X, y)``;
-- **fits**: how long ``fit`` took, for the model's complexity; after the cell, what an
+- **fits**: how long ``fit`` took, for the model's complexity, and (while they exist) the data it
+  took, on which nbalign checks the model's recipe (:mod:`nbalign.recipe`); after the cell, what an
   evaluation records of the fitted model (what it learned, its size), so that scoring it later
   does not measure it in the scoring cell; ``partial_fit`` makes that stale;
 - **cross-validation**: ``cross_validate`` and ``cross_val_score`` get each fold's fitted
@@ -192,6 +193,7 @@ class Watcher:
     queued: list = field(default_factory=list)
     fit_seconds: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)
     fit_data: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)  # model -> weakref to X
+    fit_labels: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)  # model -> weakref to y
     # model -> what an evaluation records of its fit (evaluation.learned_facts), measured after the
     # cell that fitted it; a fit or partial_fit since forgets it
     learned: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)
@@ -252,12 +254,14 @@ class Watcher:
     def queue(self, observed: Observed) -> None:
         self.queued.append(observed)
 
-    def fitted(self, model, seconds: float, X=None) -> None:
+    def fitted(self, model, seconds: float, X=None, y=None) -> None:
         self.changed(model)
         try:
             self.fit_seconds[model] = seconds
             self.fitted_in_cell.append(weakref.ref(model))
+            self.fit_labels.pop(model, None)
             self.fit_data[model] = weakref.ref(X)
+            self.fit_labels[model] = weakref.ref(y)
         except TypeError:  # a model or data that takes no weak reference: not remembered
             pass
 
@@ -287,6 +291,16 @@ class Watcher:
         """The data ``model`` was last fitted on, while it exists."""
         found = self.fit_data.get(model)
         return None if found is None else found()
+
+    def trained_on(self, model) -> tuple | None:
+        """``(X, y)`` that ``model`` was last fitted on, while both exist (its recipe is checked
+        on them: :mod:`nbalign.recipe`)."""
+        try:
+            labels, X = self.fit_labels.get(model), self.fitted_on(model)
+        except TypeError:  # a model that takes no weak reference
+            return None
+        y = None if labels is None else labels()
+        return None if X is None or y is None else (X, y)
 
     def take(self) -> list[Observed]:
         """The queued evaluations, once each (the same model, data and labels), in order."""
@@ -699,7 +713,7 @@ class Autolog:
         y = args[2] if len(args) > 2 else kwargs.get("y")
 
         def after(result, seconds):
-            self.watcher.fitted(model, seconds, X)
+            self.watcher.fitted(model, seconds, X, y)
             if hasattr(model, "cv_results_") and hasattr(model, "best_estimator_"):
                 self.watcher.queue(Observed(model, X, y, "search", getattr(model, "best_score_", None), "search"))
             return result
@@ -857,6 +871,13 @@ def fit_seconds_seen(model) -> float | None:
         return None if current is None else current.watcher.fit_seconds.get(model)
     except TypeError:  # a model that takes no weak reference
         return None
+
+
+def training_seen(model) -> tuple | None:
+    """``(X, y)`` that ``model`` was last fitted on, when the autolog that is on saw its fit and
+    both still exist."""
+    current = _current
+    return None if current is None else current.watcher.trained_on(model)
 
 
 def learned_seen(model) -> dict | None:

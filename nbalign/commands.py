@@ -7,6 +7,7 @@ argument makes every command testable with a plain dict.
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Callable
 from dataclasses import replace
@@ -16,7 +17,14 @@ from .baseline import CONSTANT_LABEL, LINEAR_LABEL, AutoBaseline, fit_baselines
 from .cells import current_cell_id
 from .display import EvaluationResult
 from .errors import EvaluationError, NbalignError, ObjectiveError, strict
-from .evaluation import Answered, evaluate_model, threshold_plan, with_tuned_threshold
+from .evaluation import (
+    Answered,
+    evaluate_model,
+    recipe_plan,
+    threshold_plan,
+    with_fold_scores,
+    with_tuned_threshold,
+)
 from .objective import Objective, check_names, parse_objective
 from .session import Session
 
@@ -89,10 +97,33 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
                                               budget=session.refit_budget, fit_seconds=seen.get(label), report=report,
                                               chosen=session.thresholds)
                          for evaluation, (label, model) in zip(baselines, baseline_models, strict=True)]
+            # and its recipe's fold scores, so that every model's recipe can be compared with it
+            baselines = [evaluation if label == CONSTANT_LABEL else
+                         _baseline_recipe(session, objective, evaluation, model, train, seen.get(label),
+                                          auto.n_fitted if auto is not None and label == LINEAR_LABEL else None, report)
+                         for evaluation, (label, model) in zip(baselines, baseline_models, strict=True)]
     declared = session.set_objective(objective, *baselines)
     if auto is not None and on_auto is not None:
         on_auto(auto)
     return declared
+
+
+def _baseline_recipe(session: Session, objective: Objective, evaluation, model, train, fit_seconds: float | None,
+                     fitted_rows: int | None, report: Callable[[str, bool], None] | None):
+    """The baseline model's evaluation with its recipe's fold scores (:mod:`nbalign.recipe`),
+    within the refit budget; when they are left out, ``report`` is told why in one line."""
+    from .autolog import fit_seconds_seen, quiet, training_seen
+
+    trained = training_seen(model) or train
+    plan = recipe_plan(objective, evaluation, model, trained, budget=session.refit_budget,
+                       fit_seconds=fit_seconds if fit_seconds is not None else fit_seconds_seen(model),
+                       fitted_rows=fitted_rows, checked=session.recipes,
+                       ask="raise `%config NbalignMagics.refit_budget` and run the objective's cell again")
+    with quiet():
+        evaluation, note = with_fold_scores(objective, evaluation, model, trained, plan, checked=session.recipes)
+    if note is not None and report is not None:
+        report(f"nbalign: the baseline {evaluation.name}: {note}.", True)
+    return evaluation
 
 
 def _with_business_terms(objective: Objective, namespace: dict[str, Any]) -> Objective:
@@ -180,10 +211,13 @@ def evaluate(
 ) -> EvaluationResult:
     """Score ``model`` with the objective's metric, record it, and return it with its row.
 
-    The evaluation is recorded first; the decision threshold that maximises value (which refits
-    the model) is chosen afterwards, within the session's refit budget unless ``tune`` asks for
-    it whatever it costs, and the record is updated with it. Interrupting that choice keeps the
-    evaluation. ``budget`` (:class:`~nbalign.refit.Budget`) is the session's unless given (autolog
+    The evaluation is recorded first; the decision threshold that maximises value and the
+    recipe's fold scores (:mod:`nbalign.recipe`: 5×2-fold cross-validation on the training data),
+    which refit the model, are computed afterwards, sharing the session's refit budget unless
+    ``tune`` asks for them whatever they cost, and the record is updated with them. Interrupting
+    them keeps the evaluation; what was left out is one line of the result's ``notes``. The recipe
+    is checked on what autolog saw the model's ``fit`` take, else on the objective's ``data.train``.
+    ``budget`` (:class:`~nbalign.refit.Budget`) is the session's unless given (autolog
     gives a smaller one). ``answered`` is what the model answered on ``X`` in the user's own call,
     and what the user's metric made of it (autolog: :class:`~nbalign.evaluation.Answered`).
     """
@@ -205,7 +239,7 @@ def evaluate(
             )
         X, y = (namespace[n] for n in objective.data_test)
     session.see_labels(y)  # the first test labels nbalign sees, when the objective named none
-    from .autolog import fit_seconds_seen, learned_seen, quiet
+    from .autolog import fit_seconds_seen, learned_seen, quiet, training_seen
 
     if fit_seconds is None:
         fit_seconds = fit_seconds_seen(model)
@@ -221,18 +255,39 @@ def evaluate(
     if cell is not None:
         evaluation = replace(evaluation, cell_id=cell)
     train = _training_data(objective, namespace)
-    plan = threshold_plan(objective, evaluation, model, train, budget=budget or session.refit_budget,
+    budget = budget or session.refit_budget
+    plan = threshold_plan(objective, evaluation, model, train, budget=budget,
                           fit_seconds=fit_seconds, asked=tune, chosen=session.thresholds)
     # decided without a refit: recorded with the evaluation (a plan implies business figures: threshold_plan)
     if plan is not None and "skipped" in plan and evaluation.business is not None:
         evaluation = replace(evaluation, business={**evaluation.business, "tuned": plan})
+    # the recipe is checked on what the model was fitted on, when autolog saw it, else on data.train
+    trained = training_seen(model) or train
+    recipe = recipe_plan(objective, evaluation, model, trained, budget=budget, fit_seconds=fit_seconds, asked=tune,
+                         checked=session.recipes)
+    if recipe is not None and "known" in recipe:  # checked before: no refit
+        evaluation, _ = with_fold_scores(objective, evaluation, model, trained, recipe)
     row = session.record(evaluation)
+    refitted = False
     if plan is not None and "skipped" not in plan:  # recorded first: the refits may be interrupted
+        start = time.perf_counter()
         with quiet():
             evaluation = with_tuned_threshold(objective, evaluation, model, X, y, train, plan=plan, report=report,
                                               chosen=session.thresholds)
+        refitted = True
+        if recipe is not None and "deadline" in recipe and not tune:  # the evaluation's refits share the budget
+            recipe = recipe_plan(objective, evaluation, model, trained, fit_seconds=fit_seconds,
+                                 checked=session.recipes,
+                                 budget=budget.less(time.perf_counter() - start, "choosing the threshold"))
+    note = None
+    if recipe is not None and "known" not in recipe:
+        with quiet():
+            evaluation, note = with_fold_scores(objective, evaluation, model, trained, recipe,
+                                                report=report if tune else None, checked=session.recipes)
+        refitted = refitted or evaluation.fold_scores is not None
+    if refitted:
         row = session.record(evaluation)
-    return EvaluationResult(evaluation.with_id(row.id), row, session.require_standing())
+    return EvaluationResult(evaluation.with_id(row.id), row, session.require_standing(), notes=[note] if note else [])
 
 
 def evaluate_observed(session: Session, namespace: dict[str, Any], observed: list, fit_seconds=None,

@@ -60,12 +60,16 @@ class EvaluationResult:
         ``row.findings``.
     standing : Standing
         The whole judged state right after it was recorded.
+    notes : list of str
+        What this evaluation left out, one line each (the recipe not compared: how long it would
+        take, how to ask for it); shown below the line, not recorded.
     """
 
-    def __init__(self, evaluation: Evaluation, row: Row, standing: Standing):
+    def __init__(self, evaluation: Evaluation, row: Row, standing: Standing, notes: list[str] | None = None):
         self.evaluation = evaluation
         self.row = row
         self.standing = standing
+        self.notes = list(notes or [])
         self._shown_in: object = None  # the cell run it was shown in
 
     def show(self) -> None:
@@ -101,7 +105,7 @@ class EvaluationResult:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         try:
-            return evaluation_bundle(self.row, self.standing, self.evaluation)
+            return evaluation_bundle(self.row, self.standing, self.evaluation, self.notes)
         except Exception as exc:  # a display bug must not hide the user's result
             log.warning("nbalign could not render an evaluation", exc_info=True)
             return {"text/plain": f"{self.row.name}: {self.row.metric} {self.row.score!r} "
@@ -115,19 +119,33 @@ def bundle(text: str, html: str) -> dict[str, str]:
     return {"text/plain": text, "text/html": f"<div class='mathjax_ignore tex2jax_ignore'>{html}</div>"}
 
 
-def evaluation_bundle(row: Row, standing: Standing, record: Evaluation | None = None) -> dict[str, str]:
+def evaluation_bundle(row: Row, standing: Standing, record: Evaluation | None = None,
+                      notes: list[str] | None = None) -> dict[str, str]:
     """The compact line shown after each evaluation, its business line when the objective
-    prices outcomes or states an action, and its findings (the most important first). It renders
-    the row's view (:func:`nbalign.judge.wire.row_view`), as every other view does."""
-    pieces = _pieces(row, standing, record)
+    prices outcomes or states an action, its recipe line (checked by cross-validation, or
+    ``notes`` on why not), and its findings (the most important first). It renders the row's view
+    (:func:`nbalign.judge.wire.row_view`), as every other view does."""
+    pieces = _pieces(row, standing, record, notes)
     return bundle(evaluation_text(row, standing, record, pieces), evaluation_html(row, standing, record, pieces))
 
 
-def _pieces(row: Row, standing: Standing, record: Evaluation | None) -> tuple[dict, list, list]:
-    """The row's view, the line's segments and the business segments, each segment (plain text,
-    HTML): computed once for both renderings."""
+def _pieces(row: Row, standing: Standing, record: Evaluation | None,
+            notes: list[str] | None = None) -> tuple[dict, list, list]:
+    """The row's view, the line's segments and the lines below it (business, recipe), each
+    segment (plain text, HTML): computed once for both renderings."""
     view = row_view(row)
-    return view, _segments(view, standing.summary) + _reported(record), _business_segments(record, standing)
+    below = _business_segments(record, standing) + _recipe_segments(record, notes)
+    return view, _segments(view, standing.summary) + _reported(record), below
+
+
+def _recipe_segments(record: Evaluation | None, notes: list[str] | None) -> list[tuple[str, str]]:
+    """``recipe checked by 5×2-fold CV on 426 training rows in 0.8 s``, or why it was not."""
+    lines = list(notes or [])
+    if record is not None and record.fold_scores is not None:
+        from .recipe import describe
+
+        lines.insert(0, describe(record.fold_scores))
+    return [(line, escape(line)) for line in lines]
 
 
 def evaluation_text(row: Row, standing: Standing, record: Evaluation | None = None, pieces=None) -> str:

@@ -41,6 +41,7 @@ from .identity import fit_identity, model_identity, model_params, qualname
 from .metrics import KnownScore
 from .objective import Objective
 from .predictions import DEFAULT_LIMIT, Kept, TestSet
+from .recipe import FoldScores
 from .tasks import (
     check_acted_on,
     check_responses,
@@ -96,6 +97,10 @@ class Evaluation:
     # The notebook cell that produced it (the front end's cell id, when it sends one), so a view
     # can scroll to it.
     cell_id: str | None = None
+    # The recipe's metric on each held-out fold of 5x2-fold cross-validation on the training data
+    # (nbalign.recipe), for judging a change of recipe with the variance of refitting. Not part of
+    # the key, nor of to_dict: the store keeps it in a column of its own; views do not need it.
+    fold_scores: FoldScores | None = None
 
     def without_predictions(self) -> Evaluation:
         """The record alone: what a session keeps in memory once the predictions are stored."""
@@ -146,8 +151,9 @@ class Evaluation:
 
     @classmethod
     def from_dict(cls, data: dict, key: str | None = None) -> Evaluation:
-        """The evaluation ``to_dict`` gave; ``key``: its identity as the store holds it (a
-        history of 10,000 records is then not hashed again on every restore)."""
+        """The evaluation ``to_dict`` gave (and its ``fold_scores`` as a dict, which ``to_dict``
+        leaves out); ``key``: its identity as the store holds it (a history of 10,000 records is
+        then not hashed again on every restore)."""
         # Older stores may hold fields this version no longer has (a verdict): ignore them. The
         # fields are set as the generated __init__ would (it checks nothing): a restore makes
         # 10,000 of them, and a frozen dataclass's __init__ sets each field through a call.
@@ -157,6 +163,8 @@ class Evaluation:
         evaluation = object.__new__(cls)
         evaluation.__dict__.update(_DEFAULTS)
         evaluation.__dict__.update((k, v) for k, v in data.items() if k in _FIELDS)
+        if isinstance(evaluation.fold_scores, dict):  # as the store and the unsaved files keep them
+            evaluation.__dict__["fold_scores"] = FoldScores.from_dict(evaluation.fold_scores)
         if key is not None:
             evaluation.__dict__["key"] = key  # the cached_property's slot
         return evaluation
@@ -405,6 +413,119 @@ def with_tuned_threshold(objective: Objective, evaluation: Evaluation, model, X,
         return evaluation
     tuned = tune(objective, model, X, y, train, label=evaluation.name, plan=plan, **options)
     return replace(evaluation, business={**evaluation.business, "tuned": tuned})
+
+
+def recipe_plan(objective: Objective, evaluation: Evaluation, model, train, *, budget=None,
+                fit_seconds: float | None = None, fitted_rows: int | None = None, asked: bool = False,
+                checked=None, ask: str | None = None) -> dict | None:
+    """What checking the evaluation's recipe will do (:mod:`nbalign.recipe`: 5×2-fold
+    cross-validation on the training data ``train``), decided without refitting anything.
+
+    None when there is nothing to check: no training data, an evaluation that is not on a test
+    set, or a model nbalign cannot clone (no scikit-learn ``get_params``). ``{"known":
+    FoldScores}`` when ``checked`` (the session's :class:`~nbalign.recipe.Checked`) holds them
+    for this recipe and training data;
+    ``{"skipped": line}`` when it is not done in the cell (the one line the user sees: how long it
+    would take and how to ask for it: ``ask``, by default `%evaluate name --tune`); else
+    ``{"folds", "deadline", "estimate", "ask"}``.
+
+    Unless ``asked``, it is done only when its cost, estimated from the model's own fit
+    (``fit_seconds`` on ``fitted_rows``, the training rows by default) and prediction times, fits
+    the ``budget`` (:class:`~nbalign.refit.Budget`), and it is stopped once the budget is spent.
+    """
+    from . import refit
+    from .recipe import REPEATS, K, estimate, training_folds
+
+    if train is None or evaluation.kind != "test" or not hasattr(refit.best_estimator(model), "get_params"):
+        return None  # (a model that is no scikit-learn estimator cannot be cloned to refit it)
+    X_train, y_train = train
+    other = _other_columns(model, X_train)
+    if other is not None:
+        return {"skipped": f"recipe not compared: {evaluation.name} {other}"}
+    try:
+        folds = training_folds(y_train, objective.metric)
+    except (EvaluationError, TypeError, ValueError) as exc:
+        return {"skipped": f"recipe not compared: {exc}"}
+    if checked is not None:
+        known = checked.get(model, X_train, folds, objective.metric)
+        if known is not None:
+            return {"known": known}
+    seconds = estimate(refit.fit_seconds(model, fit_seconds), folds, fitted_rows=fitted_rows,
+                       predict_seconds=evaluation.predict_seconds, test_rows=evaluation.n_rows)
+    ask = ask or f"`%evaluate {evaluation.name} --tune` compares it"
+    budget = budget or refit.Budget()
+    scheme = f"{REPEATS}×{K}-fold CV"
+    if not asked and not budget.allows(seconds):
+        if budget.seconds <= 0 and not budget.limit:
+            why = f"automatic refits are off (`%config NbalignMagics.refit_budget`); {ask}"
+        elif seconds is None:
+            why = f"{scheme} refits the model {folds.fits} times and nbalign did not see how long its fit takes; {ask}"
+        else:
+            why = f"{scheme} would take about {refit.describe_seconds(seconds)}, over {budget.describe()}; {ask}"
+        return {"skipped": f"recipe not compared: {why}"}
+    return {"folds": folds, "deadline": math.inf if asked else budget.deadline(seconds), "estimate": seconds,
+            "ask": ask}
+
+
+def _other_columns(model, X) -> str | None:
+    """Why ``model`` was not fitted on the columns of ``X`` (``data.train``, when autolog did not
+    see its fit), or None: a recipe refitted on other columns would be another recipe."""
+    from .refit import best_estimator
+
+    fitted = best_estimator(model)
+    names = getattr(fitted, "feature_names_in_", None)
+    columns = getattr(X, "columns", None)
+    if names is not None and columns is not None and [str(c) for c in columns] != [str(n) for n in names]:
+        return "was fitted on other columns than the training data (`data.train`)"
+    count, shape = getattr(fitted, "n_features_in_", None), getattr(X, "shape", None)
+    if isinstance(count, int) and shape is not None and len(shape) == 2 and shape[1] != count:
+        return f"was fitted on {count:,} columns and the training data (`data.train`) has {shape[1]:,}"
+    return None
+
+
+def with_fold_scores(objective: Objective, evaluation: Evaluation, model, train, plan: dict | None, *,
+                     report=None, checked=None) -> tuple[Evaluation, str | None]:
+    """The evaluation with its recipe's fold scores (:func:`nbalign.recipe.fold_scores`, as
+    :func:`recipe_plan` planned), and the line to tell the user when it has none: what stopped
+    the check (its deadline, Ctrl-C: :class:`~nbalign.refit.Cancelled`) or why the recipe could
+    not be refitted. ``report(text, done)`` hears of its progress (when it was asked for: it may
+    take long)."""
+    from dataclasses import replace
+
+    from .recipe import fold_scores
+    from .refit import Cancelled
+
+    if plan is None:
+        return evaluation, None
+    if "known" in plan:
+        return replace(evaluation, fold_scores=plan["known"]), None
+    if "skipped" in plan:
+        return evaluation, plan["skipped"]
+    X_train, y_train = train
+    folds = plan["folds"]
+    if report is not None:
+        report(f"nbalign: checking {evaluation.name}'s recipe by {folds.repeats}×{folds.k}-fold CV on "
+               f"{folds.train_rows:,} training rows ({folds.fits} fits)…", False)
+    try:
+        scores = fold_scores(model, X_train, y_train, objective.metric, folds=folds, deadline=plan["deadline"])
+    except Cancelled as cancelled:
+        line = f"recipe not compared: stopped ({cancelled.why}); {plan['ask']}"
+    except EvaluationError as exc:
+        line = f"recipe not compared: {exc}"
+    except Exception as exc:  # noqa: BLE001 - the recipe cannot be refitted here: the figure is left out, not the evaluation
+        text = str(exc).splitlines()[0] if str(exc) else ""
+        line = f"recipe not compared: the model could not be refitted ({type(exc).__name__}: {text[:120]})"
+    else:
+        if checked is not None:
+            checked.remember(model, X_train, folds, objective.metric, scores)
+        if report is not None:
+            from .recipe import describe
+
+            report(f"nbalign: {evaluation.name}'s {describe(scores)}.", True)
+        return replace(evaluation, fold_scores=scores), None
+    if report is not None:
+        report(f"nbalign: {line}.", True)
+    return evaluation, line
 
 
 def cross_validated(objective: Objective, estimator, X, y, fold_scores, name: str | None = None, *,

@@ -98,9 +98,10 @@ class NbalignMagics(Magics):
         1.0,
         min=0.0,
         config=True,
-        help="Seconds nbalign may spend in your cell refitting a model for a figure (choosing the "
-        "decision threshold that maximises value, cross-validating a search's best estimator on the "
-        "objective's metric), estimated from the model's own fit time beforehand. Longer refits are "
+        help="Seconds nbalign may spend in your cell refitting a model for its figures (choosing the "
+        "decision threshold that maximises value, checking its recipe by 5x2-fold cross-validation on the "
+        "training data, cross-validating a search's best estimator on the objective's metric), estimated "
+        "from the model's own fit time beforehand; an evaluation's refits share it. Longer refits are "
         "left out with a line that says how to ask for them (`%evaluate model --tune`). 0: only when asked.",
     )
 
@@ -219,9 +220,10 @@ class NbalignMagics(Magics):
               "variables or expressions, such as X_test[:500] y_test[:500]")
     @argument("-n", "--name", help="the label to log the model under (default: the variable's name)")
     @argument("--tune", action="store_true",
-              help="choose the decision threshold that maximises value (the objective's value matrix) by "
-              "refitting the model on the training data, however long it takes; without it, only when the "
-              "refits fit in %%config NbalignMagics.refit_budget. Ctrl-C stops it; the evaluation is kept.")
+              help="do the refits on the training data that did not fit in %%config NbalignMagics.refit_budget, "
+              "however long they take: choose the decision threshold that maximises value (the objective's value "
+              "matrix), and check the model's recipe by 5x2-fold cross-validation (to compare it with the "
+              "others' with the variance of refitting). Ctrl-C stops them; the evaluation is kept.")
     @line_magic
     @_user_errors
     def evaluate(self, line: str = ""):

@@ -1,7 +1,8 @@
 """nbalign's own refits: with a generator of their own, within a time budget, cancellable.
 
 Some figures need a model fitted again: the decision threshold that maximises value (chosen on
-out-of-fold scores of the training data), a search's best estimator cross-validated on the
+out-of-fold scores of the training data), the recipe's scores on 5×2-fold cross-validation of the
+training data (:mod:`nbalign.recipe`), a search's best estimator cross-validated on the
 objective's metric. Those refits are nbalign's work, not the user's, so:
 
 - they never draw from the user's random streams: a parameter left to chance
@@ -11,8 +12,9 @@ objective's metric. Those refits are nbalign's work, not the user's, so:
 - they are done in the user's cell only when they fit in a small budget (one second by default,
   ``%config NbalignMagics.refit_budget``), estimated from how long the model's own fit took, and,
   when autolog triggered them, also within a tenth of the time the user's cell took
-  (:data:`AUTOLOG_SHARE`: a scoring line never waits for refits); otherwise nbalign says how long
-  they would take and how to ask for them (:class:`Budget`);
+  (:data:`AUTOLOG_SHARE`: a scoring line never waits for refits); an evaluation's refits share
+  it (:meth:`Budget.less`); otherwise nbalign says how long they would take and how to ask for
+  them (:class:`Budget`);
 - they stop between folds once their budget is spent, and Ctrl-C stops them too
   (:class:`Cancelled`), after the evaluation they belong to has been recorded.
 """
@@ -107,6 +109,14 @@ class Budget:
         if share >= self.seconds:
             return self
         return Budget(share, f"what autolog may add to this cell (a tenth of its {describe_seconds(cell_seconds)})")
+
+    def less(self, spent: float, on: str) -> Budget:
+        """What is left of this budget once ``spent`` seconds went to other refits (``on``: which):
+        an evaluation's refits share one budget."""
+        if spent <= 0 or self.seconds <= 0:
+            return self
+        return Budget(max(0.0, self.seconds - spent),
+                      f"what is left of {self.describe()} after {on} ({describe_seconds(spent)})")
 
     def describe(self) -> str:
         return self.limit or f"the {describe_seconds(self.seconds)} budget"

@@ -33,6 +33,7 @@ from .errors import NbalignError, NoObjectiveError
 from .evaluation import Evaluation, now_iso
 from .objective import Objective
 from .predictions import DEFAULT_LIMIT
+from .recipe import Checked
 from .refit import Budget
 from .store import Remembered, Store, default_store_path
 
@@ -81,6 +82,7 @@ class Session:
         self._recorded_since_pruned = 0
         self.refit_budget = Budget()  # how long nbalign's refits may take in the user's cell
         self.thresholds = Thresholds()  # decision thresholds chosen in this session
+        self.recipes = Checked()  # fold scores of the recipes checked in this session (nbalign.recipe)
         self.labels: Labels | None = None  # the objective's test labels, counted when first seen
         self.revision = 0
         self._judge: Judge | None = None
@@ -594,7 +596,10 @@ _active: Session | None = None
 def _measured_once(evaluation: Evaluation, known: Evaluation | None) -> Evaluation:
     """A fitted model evaluated again on the same data (the same record key) keeps what it was
     measured to cost the first time: its size is the same, and its prediction time, noise from run
-    to run, would otherwise reorder the models one could ship and judge the history again."""
+    to run, would otherwise reorder the models one could ship and judge the history again. It
+    keeps its recipe's fold scores too, when this evaluation did not check the recipe again."""
+    if known is not None and evaluation.fold_scores is None and known.fold_scores is not None:
+        evaluation = evaluation._but(fold_scores=known.fold_scores)
     if (known is None or not known.complexity or not evaluation.complexity or known.complexity == evaluation.complexity
             or known.complexity.get("size_bytes") != evaluation.complexity.get("size_bytes")):
         return evaluation

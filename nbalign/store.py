@@ -114,8 +114,15 @@ def _migrate_6(connection: sqlite3.Connection) -> None:
     connection.execute("ALTER TABLE predictions ADD COLUMN form TEXT NOT NULL DEFAULT 'values'")
 
 
+def _migrate_7(connection: sqlite3.Connection) -> None:
+    """Each evaluation's recipe scored on the folds of cross-validation on the training data
+    (:class:`nbalign.recipe.FoldScores`, as JSON), beside its record: NULL where the recipe was
+    not checked, and in every record of an older store."""
+    connection.execute("ALTER TABLE evaluations ADD COLUMN fold_scores TEXT")
+
+
 # Ordered: migration n takes a store of schema n - 1 to schema n. Never edit a released one.
-MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6]
+MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6, _migrate_7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 MEMORY = ":memory:"
@@ -551,14 +558,19 @@ class Store:
         connection = self._connect(create=False)
         if connection is None:
             return [], since
-        # A read-only store of schema 1 has no change numbers: its ids stand in for them.
+        # A read-only store of schema 1 has no change numbers: its ids stand in for them; one
+        # before schema 7 no fold scores.
         change = "change_no" if self._schema >= 2 else "id"
+        folds = "fold_scores" if self._schema >= 7 else "NULL"
         rows = connection.execute(
-            f"SELECT id, key, record, {change} FROM evaluations WHERE objective = ? AND {change} > ? ORDER BY id",
+            f"SELECT id, key, record, {folds}, {change} FROM evaluations WHERE objective = ? AND {change} > ? "
+            "ORDER BY id",
             (objective, since),
         ).fetchall()
         latest = max((change for *_, change in rows), default=since)
-        return [Evaluation.from_dict({**json.loads(record), "id": id_}, key) for id_, key, record, _ in rows], latest
+        return [Evaluation.from_dict({**json.loads(record), "id": id_,
+                                      "fold_scores": None if scores is None else json.loads(scores)}, key)
+                for id_, key, record, scores, _ in rows], latest
 
 
 class Remembered:
@@ -598,16 +610,19 @@ def _upsert_evaluation(connection: sqlite3.Connection, evaluation: Evaluation) -
     change number."""
     record = evaluation.to_dict()
     record.pop("id")
+    folds = evaluation.fold_scores
     return connection.execute(
         """
-        INSERT INTO evaluations (key, objective, objective_version, created_at, updated_at, record, change_no)
+        INSERT INTO evaluations (key, objective, objective_version, created_at, updated_at, record, change_no,
+                                 fold_scores)
         VALUES (:key, :objective, :version, :now, :now, :record,
-                (SELECT COALESCE(MAX(change_no), 0) + 1 FROM evaluations))
+                (SELECT COALESCE(MAX(change_no), 0) + 1 FROM evaluations), :fold_scores)
         ON CONFLICT (key) DO UPDATE SET
             objective_version = excluded.objective_version,
             updated_at = excluded.updated_at,
             record = excluded.record,
-            change_no = excluded.change_no
+            change_no = excluded.change_no,
+            fold_scores = excluded.fold_scores
         RETURNING id, change_no
         """,
         {
@@ -616,6 +631,7 @@ def _upsert_evaluation(connection: sqlite3.Connection, evaluation: Evaluation) -
             "version": evaluation.objective_version,
             "now": evaluation.created_at or now_iso(),
             "record": json.dumps(record, allow_nan=False),
+            "fold_scores": None if folds is None else json.dumps(folds.to_dict(), allow_nan=False),
         },
     ).fetchone()
 

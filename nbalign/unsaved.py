@@ -87,7 +87,7 @@ def save(store_path: Path | str, items: list[Objective | Evaluation]) -> Path | 
         "store": str(store_path),
         "saved_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "objectives": [i.stored() for i in items if isinstance(i, Objective)],
-        "evaluations": [i.to_dict() for i in items if isinstance(i, Evaluation)],
+        "evaluations": [_evaluation_dict(i) for i in items if isinstance(i, Evaluation)],
     }
     data = json.dumps(body, indent=1, allow_nan=False).encode("utf-8")
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
@@ -245,6 +245,14 @@ def _objective(data: dict) -> Objective:
     _check_types(objective, name=str, version=int)
     json.dumps(objective.stored())  # what the store writes
     return objective
+
+
+def _evaluation_dict(evaluation: Evaluation) -> dict:
+    """The record as the store writes it, and its fold scores, which the store keeps beside it."""
+    data = evaluation.to_dict()
+    if evaluation.fold_scores is not None:
+        data["fold_scores"] = evaluation.fold_scores.to_dict()
+    return data
 
 
 def _evaluation(data: dict) -> Evaluation:

@@ -294,7 +294,7 @@ def test_a_rendering_bug_still_shows_the_result(loaded, objective_text, monkeypa
 
     run(loaded, "%%objective cancer\n" + objective_text)
 
-    def broken(row, standing, record=None):
+    def broken(row, standing, record=None, notes=None):
         raise KeyError("oops")
 
     monkeypatch.setattr(nbalign.display, "evaluation_bundle", broken)
