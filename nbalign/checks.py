@@ -395,8 +395,8 @@ def test_set_reused(facts: Facts) -> str | None:
     """Many models were compared on this one test set. The best of many noisy scores is
     optimistic: part of its lead is luck of the draw, and the more models are tried the larger
     that part (the winner's curse). The best-vs-baseline claim is corrected for the number of
-    models (Bonferroni), and so is "target reached", but its score is not: confirm the chosen model on data no model was chosen
-    on (a fresh hold-out, or newer data), and report that score."""
+    models (Bonferroni), and so is "target reached", but its score is not: confirm the chosen
+    model on data no model was chosen on (a fresh hold-out, or newer data), and report that score."""
     from .judge.facts import REUSE_LIMIT
 
     if facts.few_rows or facts.models_on_test_set != REUSE_LIMIT + 1:
@@ -451,7 +451,15 @@ def no_real_gain(facts: Facts) -> str | None:
     of the time (from the test's standard error: ``(z_(1-alpha/2) + z_0.8) x SE``): a model
     that is truly better by less than that is usually not shown to be, so "not distinguishable"
     is absence of evidence, not evidence of no gain. Keep the simpler model until a gain is shown;
-    test on more rows to see smaller gains."""
+    test on more rows to see smaller gains.
+
+    Two questions. The test rows answer "is this fitted model better?": only the rows are random.
+    "Did my change help?" is about the recipe, and a refit of the same recipe on other rows (or
+    another seed) scores differently too. When the training data are known, nbalign also
+    cross-validates each recipe on the same 5×2 folds of them and compares the fold scores with
+    the corrected resampled t (Nadeau & Bengio), which counts the refitting. Then "better" says
+    both; *better fit, recipe not shown better* says the fitted model gains on these rows but
+    the change of recipe is not shown to help: the gain may be the luck of this fit."""
     e, best = facts.evaluation, facts.best_before
     if facts.gain is None or best is None or facts.real_gain or facts.below_baseline:
         return None
@@ -461,6 +469,13 @@ def no_real_gain(facts: Facts) -> str | None:
     # while no model beats the baseline model, it is what a model has to beat
     than = f"the {'best' if best.role == 'model' else 'baseline'} ({best.name}, {best_score})"
     power = ""
+    if verdict == "fit_only":
+        recipe = facts.vs_best_recipe
+        assert recipe is not None  # what made it fit_only
+        return (f"{e.name} scores {score}, a real gain over {than} as a fitted model{_interval(facts, tested)}; but "
+                f"its recipe is not shown better once refitting counts: {_change(recipe.estimate)} "
+                f"({format_interval(recipe.low, recipe.high, facts.confidence)}, {recipe.method}). The gain may be "
+                "the luck of this fit.")
     if verdict == "small_gain":
         short = tested is not None and facts.evidence == "short"
         how = (f"better than {than}, by less than min_gain {format_small(facts.min_gain)}" if short else

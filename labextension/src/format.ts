@@ -23,6 +23,7 @@ export const VERDICT_WORDS: Readonly<Record<Verdict, { word: string; tone: Tone;
     new_best: { word: 'better', tone: 'good' },
     first: { word: 'first model', tone: 'neutral' },
     small_gain: { word: 'better, not shown by min_gain', tone: 'neutral' },
+    fit_only: { word: 'better fit, recipe not shown better', tone: 'neutral' },
     no_gain: { word: 'not distinguishable', tone: 'neutral' },
     worse: { word: 'worse', tone: 'bad' },
     below_baseline: { word: 'worse than baseline', tone: 'bad' },

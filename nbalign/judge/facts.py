@@ -39,6 +39,8 @@ VERDICTS: dict[str, tuple[str, str]] = {
     "new_best": ("better", "good"),
     "first": ("first model", "neutral"),
     "small_gain": ("better, not shown by min_gain", "neutral"),
+    # a real gain of the fitted model on the test rows, but its recipe not shown better once refitting counts
+    "fit_only": ("better fit, recipe not shown better", "neutral"),
     "no_gain": ("not distinguishable", "neutral"),
     "worse": ("worse", "bad"),
     "below_baseline": ("worse than baseline", "bad"),
@@ -82,7 +84,9 @@ class Facts:
     position: int = -1
     labels: Labels | None = field(default=None, repr=False, compare=False)  # the objective's test labels
     # What the test rows show of the gain over best_before: "real" (the interval's lower end at
-    # least min_gain), "short" (its upper end under min_gain), "undecided"; None for the first model.
+    # least min_gain, and the recipe shown better when both were cross-validated), "fit_only" (a real
+    # gain of the fitted model whose recipe is not shown better), "short" (its upper end under
+    # min_gain), "undecided"; None for the first model.
     evidence: str | None = None
 
     @property
@@ -95,6 +99,20 @@ class Facts:
         if self.comparisons is None or self.best_before is None:
             return None
         return self.comparisons.between(self.metric, self.evaluation, self.best_before)
+
+    @cached_property
+    def vs_best_recipe(self) -> Difference | None:
+        """This model's recipe against the best before it, refitting included: the corrected
+        resampled t on their fold scores (:mod:`nbalign.recipe`), when both were cross-validated
+        on the same folds of the training data. "Better" then answers "did my change of recipe
+        help?", not only "is this fitted model better on these rows?"."""
+        return None if self.best_before is None else recipe_between(self.evaluation, self.best_before, self.confidence)
+
+    @cached_property
+    def vs_baseline_recipe(self) -> Difference | None:
+        """This model's recipe against the baseline model's, as :attr:`vs_best_recipe`."""
+        record = self.baseline_record
+        return None if record is None else recipe_between(self.evaluation, record, self.confidence)
 
     @cached_property
     def vs_baseline(self) -> Difference | None:
@@ -134,9 +152,14 @@ class Facts:
             tested = self.vs_baseline
             clears = (metric.improvement(self.evaluation.score, self.baseline) >= min_gain if tested is None
                       else is_better(metric, tested, by=min_gain))
-            return "new_best" if clears else "first"
+            if not clears:
+                return "first"
+            recipe = self.vs_baseline_recipe
+            return "new_best" if recipe is None or is_better(metric, recipe) else "fit_only"
         if self.real_gain:
             return "new_best"
+        if self.evidence == "fit_only":
+            return "fit_only"
         tested = self.vs_best
         if tested is None:
             return "no_gain" if self.gain > -min_gain else "worse"
@@ -235,6 +258,20 @@ class Facts:
         if self.models_on_test_set <= 1:
             return self.vs_target
         return own_interval(self.comparisons, self.metric, self.evaluation, target, self.labels, self.target_level)
+
+
+def recipe_between(b: Evaluation, a: Evaluation, confidence: float) -> Difference | None:
+    """Recipe B against recipe A on their fold scores (``metric(B) - metric(A)``), or None when
+    either was not cross-validated, on other folds, or the folds show no spread to test against."""
+    if a.fold_scores is None or b.fold_scores is None or a.key == b.key:
+        return None
+    from ..errors import EvaluationError
+    from ..recipe import recipe_difference
+
+    try:
+        return recipe_difference(a.fold_scores, b.fold_scores, confidence)
+    except EvaluationError:
+        return None
 
 
 def own_interval(comparisons: Comparisons | None, metric: Metric, record: Evaluation, reference: float,

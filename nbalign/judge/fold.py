@@ -79,6 +79,7 @@ from .facts import (
     ObjectiveFacts,
     is_few_rows,
     progress_to_target,
+    recipe_between,
     resolve_min_gain,
 )
 from .outlook import Outlook
@@ -468,8 +469,8 @@ class Judge:
         # Returns diminish on evidence only: a model shown to gain less than min_gain adds to the
         # run, a real gain ends it, and one the test rows cannot tell either way leaves it as it
         # is. A slice of the test set is compared for what it is worth, but it changes nothing.
-        stalled = (fold.stalled if few_rows or evidence == "undecided" else fold.stalled + 1 if evidence == "short"
-                   else 0)
+        stalled = (fold.stalled if few_rows or evidence in ("undecided", "fit_only")
+                   else fold.stalled + 1 if evidence == "short" else 0)
         became_best = (best_before is None or metric.improvement(record.score, best_before.score) > 0) and not few_rows
         best = position if became_best else fold.best
         same_test_set = self._by_test_set.setdefault(record.data_fingerprint, [])
@@ -540,10 +541,17 @@ class Judge:
         tested = None if self.comparisons is None else self.comparisons.between(self.metric, record, best_before)
         if tested is None:
             gain = self.metric.improvement(record.score, best_before.score)
-            return "real" if gain >= self._min_gain else "short"
-        if is_better(self.metric, tested, by=self._min_gain):
-            return "real"
-        return "short" if is_short_of(self.metric, tested, self._min_gain) else "undecided"
+            real = gain >= self._min_gain
+        elif is_better(self.metric, tested, by=self._min_gain):
+            real = True
+        else:
+            return "short" if is_short_of(self.metric, tested, self._min_gain) else "undecided"
+        if not real:
+            return "short"
+        # A real gain of the fitted model; when both recipes were cross-validated on the training
+        # data, "better" also says the change of recipe helped, refitting included.
+        recipe = recipe_between(record, best_before, self.objective.stop.confidence)
+        return "real" if recipe is None or is_better(self.metric, recipe) else "fit_only"
 
     # ------------------------------------------------------------------ output
 
