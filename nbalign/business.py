@@ -619,8 +619,10 @@ class Figures:
     precision: float | None = None
     acted: float | None = None
     value: float | None = None
-    default: dict | None = None  # {"threshold": 0.5, "value": ...}
-    tuned: dict | None = None  # {"threshold", "value", "cv_value", "folds", "rows"} or {"skipped": why}
+    # the response ("predict_proba", "decision_function") says the threshold's scale; records made
+    # before it was kept have none (threshold_line reads 0.5 as a probability's, 0 as a decision function's)
+    default: dict | None = None  # {"threshold": 0.5, "value": ..., "acted": ..., "response": "predict_proba"}
+    tuned: dict | None = None  # {"threshold", "value", "cv_value", "folds", "rows", "response"} or {"skipped": why}
 
     def to_dict(self) -> dict:
         """The figures as the record keeps them: strict JSON (a number that is not finite is left out)."""
@@ -696,7 +698,7 @@ def measure(objective, model, X, y, response=None) -> Figures | None:
             default = 0.5 if method == "predict_proba" else 0.0
             at_default = acted(scores, threshold=default)
             figures["default"] = {"threshold": default, "value": value.per_case(*counts(positive, at_default)),
-                                  "acted": float(at_default.mean()) if n else None}
+                                  "acted": float(at_default.mean()) if n else None, "response": method}
     return Figures(key, **figures)
 
 
@@ -772,7 +774,7 @@ def tune(objective, model, X, y, train, *, budget=None, fit_seconds: float | Non
     at_tuned = acted(scores, threshold=choice.threshold)
     tuned = {"threshold": choice.threshold, "value": objective.value.per_case(*counts(positive, at_tuned)),
              "acted": float(at_tuned.mean()) if at_tuned.size else None, "cv_value": choice.value,
-             "folds": choice.folds, "rows": choice.rows}
+             "folds": choice.folds, "rows": choice.rows, "response": plan["method"]}
     if plan["capacity"] is not None:
         tuned["capacity"] = plan["capacity"]
     if choice.sampled_from:
@@ -1022,12 +1024,17 @@ def threshold_line(objective, figures: dict | None) -> str | None:
         share = figure.get("acted")
         return "" if share is None else f", {gerund(verb)} {format_share(share)} of cases"
 
-    text = (f"value at the default threshold {format_number(default['threshold'])}: "
+    # a decision function's threshold is no probability (LinearSVC's 0, or −1.98): said where it is shown;
+    # figures recorded before the response was kept have 0.5 for probabilities, 0 for a decision function
+    response = default.get("response") or ("predict_proba" if default["threshold"] == 0.5 else "decision_function")
+    scale = " on the decision function" if response == "decision_function" else ""
+    text = (f"value at the default threshold {format_number(default['threshold'])}"
+            f"{scale + ' (not a probability)' if scale else ''}: "
             f"{format_value(objective, default['value'])}{reached(default)}")
     tuned = figures.get("tuned") or {}
     if "threshold" in tuned:
         within = "" if tuned.get("capacity") is None else f" {gerund(verb)} at most {format_share(tuned['capacity'])}"
-        text += (f"; at {format_number(tuned['threshold'])}, the threshold that maximises value{within} on the "
+        text += (f"; at {format_number(tuned['threshold'])}{scale}, the threshold that maximises value{within} on the "
                  f"training data ({tuned['folds']}-fold cross-validation): {format_value(objective, tuned['value'])}"
                  f"{reached(tuned)}")
     elif "skipped" in tuned:

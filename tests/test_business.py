@@ -865,3 +865,37 @@ def test_evaluate_tune_asks_for_the_threshold_whatever_it_costs(shell, cancer):
     assert "tuned lr's decision threshold on 5 folds" in captured.stdout
     (again,) = [r for r in active_session().records if r.name == "lr"]
     assert again.id == first.id and "threshold" in again.business["tuned"]  # the same record, updated
+
+
+def test_a_threshold_on_a_decision_function_is_said_to_be_no_probability(shell, cancer):
+    """A LinearSVC has a decision function and no probabilities: its default threshold (0) and the
+    one tuned on the training data are on the decision function's scale, and the line says so."""
+    from IPython.utils.capture import capture_output
+
+    declare(shell, cancer, value="value:\n  tp: $180\n  fp: -$20\n  fn: 0\n  tn: 0\n")
+    with capture_output():
+        shell.run_cell("from sklearn.pipeline import make_pipeline\n"
+                       "from sklearn.preprocessing import StandardScaler\n"
+                       "from sklearn.svm import LinearSVC\n"
+                       "svc = make_pipeline(StandardScaler(), LinearSVC(random_state=0)).fit(X_train, y_train)\n"
+                       "assert not hasattr(svc, 'predict_proba')")
+    with capture_output() as captured:
+        shell.run_cell("%evaluate svc --tune")
+    (record,) = [r for r in active_session().records if r.name == "svc"]
+    default, tuned = record.business["default"], record.business["tuned"]
+    assert default["threshold"] == 0.0 and default["response"] == tuned["response"] == "decision_function"
+    text = captured.outputs[-1].data["text/plain"]
+    assert "value at the default threshold 0 on the decision function (not a probability): $" in text, text
+    shown = format.format_number(tuned["threshold"])
+    assert (f"; at {shown} on the decision function, the threshold that maximises value contacting at most 20% on "
+            "the training data (5-fold cross-validation): $") in text, text
+    # a model with probabilities: its thresholds are probabilities, said as before
+    figures = {"terms": business.terms_of(active_session().objective).key(),
+               "default": {"threshold": 0.5, "value": 1.0, "response": "predict_proba"}}
+    line = business.threshold_line(active_session().objective, figures)
+    assert line.startswith("value at the default threshold 0.50: ") and "decision function" not in line
+    # figures recorded before the response was kept: 0 was a decision function's default
+    del figures["default"]["response"]
+    figures["default"]["threshold"] = 0.0
+    assert "0 on the decision function (not a probability)" in business.threshold_line(active_session().objective,
+                                                                                          figures)
