@@ -19,6 +19,11 @@ test-set predictions this module computes:
       projected = current x (1 - effect x recall)                 (a KPI that falls)
       projected = current + (100% - current) x effect x recall    (a share that rises: retention)
 
+  An effect stated as a range (``effect: 20% to 40%``) is projected at its middle, and over the
+  range too (:func:`projected_span`: the projection is monotone in the recall and the effect, so
+  its extremes are at their ends). What the projection assumes is said once where it is
+  explained (:func:`projection_assumptions`). The value matrix is the user's, in money or points:
+  how the effect enters it is not known here, so no value is computed from the effect;
 - **the metric target the KPI target requires** (:func:`derive_target`): the recall at the action
   that makes the projection meet the KPI target, and from it the precision or the value per case.
 
@@ -153,7 +158,9 @@ class Action:
     ``verb`` is the user's word (``contact``); ``rule`` is ``"top"`` (the top ``share`` of cases
     by score, or the top ``count`` per period), ``"threshold"`` (score of at least
     ``threshold``) or ``"predicted"`` (the model's own yes). ``effect`` is the share of the true
-    cases reached whose outcome the action changes (0..1), None when not stated.
+    cases reached whose outcome the action changes (0..1), None when not stated; when it was
+    stated as a range (``effect: 20% to 40%``, ``30% ± 10%``), ``effect_range`` holds its ends and
+    ``effect`` its middle, and every projection from the effect is given over the range too.
     """
 
     verb: str
@@ -163,6 +170,19 @@ class Action:
     threshold: float | None = None
     effect: float | None = None
     text: str = ""
+    effect_range: tuple[float, float] | None = None
+
+    def effects(self) -> tuple[float, ...]:
+        """The effects a projection is computed at: the ends of the range, or the one effect."""
+        if self.effect_range is not None:
+            return self.effect_range
+        return () if self.effect is None else (self.effect,)
+
+    def effect_text(self) -> str:
+        """``30%``, or ``20% to 40%`` for a range."""
+        if self.effect_range is not None:
+            return f"{format_share(self.effect_range[0])} to {format_share(self.effect_range[1])}"
+        return format_share(self.effect)
 
     def capacity(self, population: Population | None) -> float | None:
         """The share of cases acted on for a ``top`` rule (a count over the population)."""
@@ -191,14 +211,19 @@ class Action:
 
     def to_dict(self) -> dict:
         return {"verb": self.verb, "rule": self.rule, "share": self.share, "count": self.count,
-                "threshold": self.threshold, "effect": self.effect, "text": self.text}
+                "threshold": self.threshold, "effect": self.effect, "text": self.text,
+                "effect_range": None if self.effect_range is None else list(self.effect_range)}
 
     @classmethod
     def from_dict(cls, data: dict | None) -> Action | None:
+        """The action from :meth:`to_dict`'s form; one stored before effect ranges (a single
+        ``effect``, no ``effect_range``) loads as it was."""
         if not data:
             return None
         stored: dict[str, Any] = {k: data.get(k) for k in
                                   ("verb", "rule", "share", "count", "threshold", "effect", "text")}
+        ends = data.get("effect_range")
+        stored["effect_range"] = None if not ends else (float(ends[0]), float(ends[1]))
         return cls(**stored)
 
 
@@ -517,10 +542,11 @@ def derive_target(metric, kpi, action: Action, population: Population | None,
     recall = required_recall(current.value, target.value, direction, percent, action.effect)
     if recall is None:
         raise ValueError(projectable(kpi) or "the KPI cannot be projected")
-    if not math.isfinite(recall):
-        raise ValueError(f"an action that changes the outcome of {format_share(action.effect)} of the true cases it "
-                         "reaches moves the KPI by nothing a model can make up for; write the share it changes, e.g. "
-                         "`effect: 30%`")
+    for effect in action.effects():
+        if not math.isfinite(required_recall(current.value, target.value, direction, percent, effect) or 0.0):
+            raise ValueError(f"an action that changes the outcome of {format_share(effect)} of the true cases it "
+                             "reaches moves the KPI by nothing a model can make up for; write the share it changes, "
+                             "e.g. `effect: 30%`")
     share = action.capacity(population)
     reachable = max_recall(share, positive_rate)
 
@@ -546,9 +572,19 @@ def derive_target(metric, kpi, action: Action, population: Population | None,
     from .kpi import _with_article
 
     movement = f"for {_with_article(kpi.name)} to {verb} from {_q(current)} to {_q(target)}"
+    over_range = ""
+    if action.effect_range is not None:  # the metric the KPI target requires at each end of the effect's range
+        ends = []
+        for effect in action.effect_range:
+            end = required_recall(current.value, target.value, direction, percent, effect)
+            assert end is not None  # as at the middle: the same KPI (and finite: refused above)
+            ends.append(metric.kind.from_recall(end, reach, value))
+        shown_ends = [format_money(v, value) if metric.kind.priced else format_number(v) for v in sorted(ends)]
+        over_range = f"; with the effect {action.effect_text()}, {shown_ends[0]} to {shown_ends[1]}"
     low, high = metric.bounds
     if 0 <= recall <= 1 and low <= metric_target <= high:
-        return Derivation(metric_target, recall, f"{label} must reach {shown}{via} {movement}: {formula}", reachable)
+        return Derivation(metric_target, recall, f"{label} must reach {shown}{via} {movement}: {formula}{over_range}",
+                          reachable)
     # The recall of the action is a share of the true cases: what the metric cannot be, no model reaches.
     if recall > 1:
         limit = "but no action reaches more than every true case (a recall of 1)"
@@ -557,8 +593,8 @@ def derive_target(metric, kpi, action: Action, population: Population | None,
     else:
         bound = f"at most {format_number(high)}" if metric_target > high else f"at least {format_number(low)}"
         limit = f"but {label} is {bound}"
-    text = (f"{label} would have to reach {shown}{via} {movement} ({formula}), {limit}: no model can, so there is "
-            "no metric target (NBA108 says what to change)")
+    text = (f"{label} would have to reach {shown}{via} {movement} ({formula}{over_range}), {limit}: no model can, so "
+            "there is no metric target (NBA108 says what to change)")
     return Derivation(None, recall, text, reachable, required=metric_target)
 
 
@@ -619,8 +655,10 @@ class Figures:
     precision: float | None = None
     acted: float | None = None
     value: float | None = None
-    default: dict | None = None  # {"threshold": 0.5, "value": ...}
-    tuned: dict | None = None  # {"threshold", "value", "cv_value", "folds", "rows"} or {"skipped": why}
+    # the response ("predict_proba", "decision_function") says the threshold's scale; records made
+    # before it was kept have none (threshold_line reads 0.5 as a probability's, 0 as a decision function's)
+    default: dict | None = None  # {"threshold": 0.5, "value": ..., "acted": ..., "response": "predict_proba"}
+    tuned: dict | None = None  # {"threshold", "value", "cv_value", "folds", "rows", "response"} or {"skipped": why}
 
     def to_dict(self) -> dict:
         """The figures as the record keeps them: strict JSON (a number that is not finite is left out)."""
@@ -650,8 +688,10 @@ def terms_of(objective) -> Terms | None:
     if objective.value is None and objective.action is None:
         return None
     action = objective.action
-    return Terms(None if objective.value is None else objective.value.to_dict(),
-                 None if action is None else action.to_dict(),
+    # the effect's range is left out: no figure depends on the effect, and records measured before
+    # ranges were stated keep their figures (a range's middle is the effect they were measured with)
+    stated = None if action is None else {k: v for k, v in action.to_dict().items() if k != "effect_range"}
+    return Terms(None if objective.value is None else objective.value.to_dict(), stated,
                  None if action is None else action.capacity(objective.population))
 
 
@@ -696,7 +736,7 @@ def measure(objective, model, X, y, response=None) -> Figures | None:
             default = 0.5 if method == "predict_proba" else 0.0
             at_default = acted(scores, threshold=default)
             figures["default"] = {"threshold": default, "value": value.per_case(*counts(positive, at_default)),
-                                  "acted": float(at_default.mean()) if n else None}
+                                  "acted": float(at_default.mean()) if n else None, "response": method}
     return Figures(key, **figures)
 
 
@@ -772,7 +812,7 @@ def tune(objective, model, X, y, train, *, budget=None, fit_seconds: float | Non
     at_tuned = acted(scores, threshold=choice.threshold)
     tuned = {"threshold": choice.threshold, "value": objective.value.per_case(*counts(positive, at_tuned)),
              "acted": float(at_tuned.mean()) if at_tuned.size else None, "cv_value": choice.value,
-             "folds": choice.folds, "rows": choice.rows}
+             "folds": choice.folds, "rows": choice.rows, "response": plan["method"]}
     if plan["capacity"] is not None:
         tuned["capacity"] = plan["capacity"]
     if choice.sampled_from:
@@ -940,13 +980,105 @@ def current_figures(objective, figures: dict | None, key: str | None = None) -> 
     return figures if key is not None and figures.get("terms") == key else None
 
 
-def projected_kpi(objective, recall: float | None) -> float | None:
-    """The KPI projected from the recall of the action (see :func:`project_kpi`), in its units."""
+def projected_kpi(objective, recall: float | None, effect: float | None = None) -> float | None:
+    """The KPI projected from the recall of the action (see :func:`project_kpi`), in its units,
+    at the action's effect (the middle of its range), or at ``effect``."""
     kpi, action = objective.kpi, objective.action
     if recall is None or action is None or action.effect is None or projectable(kpi) is not None:
         return None
     current = kpi.current_quantity
-    return project_kpi(current.value, kpi.direction, current.kind == "percent", action.effect, recall)
+    return project_kpi(current.value, kpi.direction, current.kind == "percent",
+                       action.effect if effect is None else effect, recall)
+
+
+def projected_span(objective, recalls: tuple[float, float]) -> tuple[float, float] | None:
+    """The lowest and the highest projected KPI over the recalls from ``recalls[0]`` to
+    ``recalls[1]`` and the effects of the action's range (its one effect without a range).
+
+    The projection is monotone in the recall and in the effect (it moves by ``effect x recall``),
+    so its extremes are at the four corners: the hull of the projection over both ranges.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from nbalign.objective import KPI
+    >>> churn = SimpleNamespace(kpi=KPI("churn", "26.5%", "22%"),
+    ...                         action=Action("call", "top", share=0.2, effect=0.3, effect_range=(0.2, 0.4)))
+    >>> [round(v, 2) for v in projected_span(churn, (0.48, 0.53))]   # 26.5 x (1 - 0.4 x 0.53), 26.5 x (1 - 0.2 x 0.48)
+    [20.88, 23.96]
+    """
+    action = objective.action
+    if action is None:
+        return None
+    corners = [projected_kpi(objective, recall, effect) for effect in action.effects() for recall in recalls]
+    if not corners or any(v is None for v in corners):
+        return None
+    known = [v for v in corners if v is not None]
+    return min(known), max(known)
+
+
+def projection_assumptions(objective, labels=None) -> str | None:
+    """How the KPI is projected and what the projection assumes, in two or three sentences: said
+    once where a reader learns what the projection is (the objective card, the recommendation),
+    not on every line that shows one. None when nothing is projected (no KPI with both values, no
+    action with an effect).
+
+    ``labels`` are the test labels (:class:`~nbalign.tasks.Labels`), once seen: a top share
+    smaller than their share of true cases caps the recall of every model, perfect or not, and
+    the sentence says by how much (``k / prevalence``), and what that is on the test set's rows.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from nbalign.objective import KPI
+    >>> from nbalign.tasks import Labels
+    >>> churn = SimpleNamespace(kpi=KPI("churn", "26.5%", "22%"), population=None,
+    ...                         action=Action("call", "top", share=0.2, effect=0.3))
+    >>> print(projection_assumptions(churn, Labels(1000, "binary", ((0, 0.735), (1, 0.265)))))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    The KPI is projected as 26.5% × (1 − effect × recall), which assumes that the KPI counts the
+    cases of the model's positive class (1); that the action changes the outcome of the same share
+    (the effect, 30%) of every true case it reaches, whatever the model's score (uplift is not
+    modelled); and that the recall measured on the test set carries over to deployment. Calling the
+    top 20% reaches at most 20% / 26.5% = 75.5% of the true cases, whatever the model: on the test
+    set, recall in the top 20% is at most 0.755 (200 places for 265 true cases).
+    """
+    from .format import format_score
+
+    kpi, action = objective.kpi, objective.action
+    if action is None or action.effect is None or projectable(kpi) is not None:
+        return None
+    current = _q(kpi.current_quantity)
+    if kpi.direction == "decrease":
+        formula = f"{current} × (1 − effect × recall)"
+        counted = "the KPI counts the cases of the model's positive class (1)"
+    else:
+        formula = f"{current} + (100% − {current}) × effect × recall"
+        counted = ("the KPI is the share of the cases outside the model's positive class (1), so that 100% minus it "
+                   "is the share of true cases")
+    text = (f"The KPI is projected as {formula}, which assumes that {counted}; that the action changes the outcome "
+            f"of the same share (the effect, {action.effect_text()}) of every true case it reaches, whatever the "
+            "model's score (uplift is not modelled); and that the recall measured on the test set carries over to "
+            "deployment.")
+    share = action.capacity(objective.population)
+    if share is None or share >= 1:
+        return text
+    acting = gerund(action.describe(objective.population))
+    acting = acting[:1].upper() + acting[1:]
+    rate = None if labels is None else labels.positive_share
+    if rate is None:
+        return (f"{text} {acting} caps the recall of every model at {format_share(share)} / the share of true cases, "
+                f"when true cases are more than {format_share(share)} of all cases.")
+    if share >= rate:
+        return text
+    text += (f" {acting} reaches at most {format_share(share)} / {format_share(rate)} = {format_share(share / rate)} "
+             "of the true cases, whatever the model")
+    # on the test rows the places are whole (the rounding acted() makes), and so are the true cases
+    places, true_cases = math.floor(share * labels.n_rows + 0.5), round(rate * labels.n_rows)
+    if not true_cases or places >= true_cases:
+        return text + "."
+    return (f"{text}: on the test set, recall in the top {format_share(share)} is at most "
+            f"{format_score(places / true_cases)} ({places:,} places for {true_cases:,} true cases).")
 
 
 def kpi_progress(objective, projected: float | None) -> float | None:
@@ -1022,12 +1154,17 @@ def threshold_line(objective, figures: dict | None) -> str | None:
         share = figure.get("acted")
         return "" if share is None else f", {gerund(verb)} {format_share(share)} of cases"
 
-    text = (f"value at the default threshold {format_number(default['threshold'])}: "
+    # a decision function's threshold is no probability (LinearSVC's 0, or −1.98): said where it is shown;
+    # figures recorded before the response was kept have 0.5 for probabilities, 0 for a decision function
+    response = default.get("response") or ("predict_proba" if default["threshold"] == 0.5 else "decision_function")
+    scale = " on the decision function" if response == "decision_function" else ""
+    text = (f"value at the default threshold {format_number(default['threshold'])}"
+            f"{scale + ' (not a probability)' if scale else ''}: "
             f"{format_value(objective, default['value'])}{reached(default)}")
     tuned = figures.get("tuned") or {}
     if "threshold" in tuned:
         within = "" if tuned.get("capacity") is None else f" {gerund(verb)} at most {format_share(tuned['capacity'])}"
-        text += (f"; at {format_number(tuned['threshold'])}, the threshold that maximises value{within} on the "
+        text += (f"; at {format_number(tuned['threshold'])}{scale}, the threshold that maximises value{within} on the "
                  f"training data ({tuned['folds']}-fold cross-validation): {format_value(objective, tuned['value'])}"
                  f"{reached(tuned)}")
     elif "skipped" in tuned:

@@ -286,14 +286,17 @@ def kpi_out_of_reach(facts: ObjectiveFacts) -> str | None:
     action reaches too few cases (a top share smaller than the share of true cases cannot reach
     them all) or changes too few of those it reaches (its effect), or the KPI is negative and
     preventing true cases cannot lower it. No metric target fixes that: with `target: from kpi`
-    the target it would take is outside the metric's range and none is set. Change what the
-    business does (a larger capacity, a stronger action), or agree on a target the action can
-    reach by the deadline (the message gives the best it can do)."""
+    the target it would take is outside the metric's range and none is set. An effect stated as
+    a range (`effect: 20% to 40%`) is judged at its middle and at its low end: if the target is out
+    of reach only at the low end, the message says so, since the effect may well be that low.
+    Change what the business does (a larger capacity, a stronger action), or agree on a target
+    the action can reach by the deadline (the message gives the best it can do)."""
     from .business import (
         format_kpi,
         max_recall,
         projectable,
         projected_kpi,
+        projected_span,
         required_recall,
     )
     from .format import format_share
@@ -308,20 +311,29 @@ def kpi_out_of_reach(facts: ObjectiveFacts) -> str | None:
     share = action.capacity(objective.population)
     rate = None if labels is None else labels.positive_share
     current, target = kpi.current_quantity, kpi.target_quantity
-    needed = required_recall(current.value, target.value, kpi.direction, current.kind == "percent", action.effect)
-    if needed is None:
+    lowest = action.effects()[0]  # the low end of the effect's range, or the effect
+
+    def needed_at(effect: float) -> float | None:
+        return required_recall(current.value, target.value, kpi.direction, current.kind == "percent", effect)
+
+    needed, needed_lowest = needed_at(action.effect), needed_at(lowest)
+    if needed is None or needed_lowest is None:
         return None
     if needed < 0:
         return (f"{_with_article(kpi.name)} is negative ({kpi.current} to {kpi.target}), and the action moves a KPI "
                 "only by preventing true cases, which brings a count, share or amount of them toward 0, never "
                 f"below: no model brings it to {kpi.target}. Write the KPI as what the true cases add up to, 0 or "
                 "more (a count, a share or an amount of them), or give the metric target as a number.")
-    if share is not None and rate is None and needed <= 1:
+    if share is not None and rate is None and needed_lowest <= 1:
         return None  # the reach of a top share depends on the share of true cases: not seen yet
     reachable = max_recall(share, rate)
-    if needed <= reachable + 1e-9:
+    if needed_lowest <= reachable + 1e-9:
         return None
-    best = projected_kpi(objective, reachable)
+    # out of reach at the stated effect (the middle of a range), or only at the low end of its range
+    effect = action.effect if needed > reachable + 1e-9 else lowest
+    needed = needed_at(effect)
+    assert needed is not None  # (as at the other effects: the same KPI)
+    best = projected_kpi(objective, reachable, effect)
     reach = f"used to {action.describe(objective.population)}, would reach "
     if reachable < 1:
         reach += f"at most {format_share(reachable)} of the true cases (they are {format_share(rate)} of all cases) and"
@@ -331,18 +343,68 @@ def kpi_out_of_reach(facts: ObjectiveFacts) -> str | None:
     fixes = []
     if share is not None and rate is not None and needed <= 1:  # (rate is known: else returned above)
         fixes.append(f"act on at least the top {format_share(needed * rate)} of cases")
-    stronger = action.effect * needed / reachable
+    stronger = effect * needed / reachable
     if stronger <= 1:
         fixes.append(f"an action that changes the outcome of at least {format_share(stronger)} of the true "
-                     f"cases it reaches (now {format_share(action.effect)})")
-    elif action.effect * needed <= 1 and share is not None and rate is not None:
+                     f"cases it reaches (now {action.effect_text()})")
+    elif effect * needed <= 1 and share is not None and rate is not None:
         # neither alone: reach more of the true cases and change more of them
-        fixes.append(f"act on at least the top {format_share(action.effect * needed * rate)} of cases with an "
+        fixes.append(f"act on at least the top {format_share(effect * needed * rate)} of cases with an "
                      "action that changes the outcome of every true case it reaches (effect 100%)")
-    fixes.append(f"a target the action can reach ({format_kpi(objective, best)} at best) or a later deadline "
-                 "to get the rest")
-    return (f"even a perfect model, {reach} bring {_with_article(kpi.name)} to {format_kpi(objective, best)}, not "
+    at_best = f"{format_kpi(objective, best)} at best"
+    if action.effect_range is not None:
+        ends = projected_span(objective, (reachable, reachable))
+        assert ends is not None  # (projected at the middle: at the ends too)
+        at_best += (f"; {format_kpi(objective, ends[0])} to {format_kpi(objective, ends[1])} with the effect "
+                    f"{action.effect_text()}")
+    fixes.append(f"a target the action can reach ({at_best}) or a later deadline to get the rest")
+    opening = "even a perfect model"
+    if effect != action.effect:
+        opening = (f"if the action changes the outcome of only {format_share(effect)} of the true cases it reaches "
+                   f"(the low end of its effect, {action.effect_text()}), even a perfect model")
+    return (f"{opening}, {reach} bring {_with_article(kpi.name)} to {format_kpi(objective, best)}, not "
             f"{kpi.target}. To reach {kpi.target}: " + "; or ".join(fixes) + ".")
+
+
+@check("NBA109", "warning", "KPI's current share unlike the test set's", scope="objective")
+def kpi_unlike_test_set(facts: ObjectiveFacts) -> str | None:
+    """The KPI is a share of the cases the model looks for (its positive class: a churn rate),
+    and its current value is far from that class's share of the test labels, further than the
+    test set's sampling explains (the exact binomial interval of its share, at the objective's
+    confidence). The projected KPI assumes the test set looks like the population the KPI counts:
+    the recall measured on the test rows is what the action would reach there. If the two
+    differ, the KPI may count something else than the positive class, the test set may come from
+    another period or segment, or it may have been resampled (balanced classes). Check the KPI's
+    definition and the test set's period, or weight the test rows (a sample weight) so that they
+    look like the population; then declare the objective again."""
+    from .business import projectable
+    from .format import format_share
+    from .stats import proportion_interval
+
+    objective, labels = facts.objective, facts.labels
+    kpi, action = objective.kpi, objective.action
+    if labels is None or action is None or action.effect is None or projectable(kpi) is not None:
+        return None
+    assert kpi is not None and kpi.current_quantity is not None  # projectable: a KPI with both values
+    rate = labels.positive_share
+    current = kpi.current_quantity
+    if rate is None or current.kind != "percent" or not 0 <= current.value <= 100 or not labels.n_rows:
+        return None
+    # the projection reads a falling share as the true cases' (a churn rate), a rising one as the
+    # other cases' (the share kept), leaving 100% minus it to the true cases
+    falling = kpi.direction == "decrease"
+    declared = current.value / 100 if falling else 1 - current.value / 100
+    true_cases = round(rate * labels.n_rows)
+    low, high = proportion_interval(true_cases, labels.n_rows, facts.confidence)
+    if low <= declared <= high:
+        return None
+    said = (f"the KPI's current value is {kpi.current}" if falling else
+            f"the KPI's current value {kpi.current} leaves {format_share(declared)} of the cases to the true ones")
+    return (f"{said}, and the true cases (1) are {format_share(rate)} of the {labels.n_rows:,} test rows "
+            f"({format_level(facts.confidence)} interval {format_share(low)} to {format_share(high)}): the projected "
+            "KPI assumes the test set looks like the population the KPI counts, and this one does not. Check that the "
+            "KPI counts the model's positive class and that the test set comes from the period it measures, or "
+            "weight the test rows (a sample weight) to look like that population.")
 
 
 # --------------------------------------------------------------------------- NBA2xx: an evaluation

@@ -22,8 +22,9 @@ from .format import (
     format_small,
 )
 from .judge import ObjectiveFacts, Row, Standing
-from .judge.wire import outlook_view, row_point, row_view, ship_view
+from .judge.wire import outlook_view, projection_spread, row_point, row_view, ship_view
 from .objective import Objective
+from .tasks import Labels
 
 log = logging.getLogger(__name__)
 
@@ -199,9 +200,7 @@ def _business_segments(record: Evaluation | None, standing: Standing) -> list[tu
     segments = []
     kpi, value = shown["kpi"], shown["value"]
     if kpi is not None:
-        interval = kpi["projected_interval"]
-        spread = "" if interval is None else (f" ({format_level(objective.stop.confidence)} CI {interval[0]} "
-                                              f"to {interval[1]})")
+        spread = projection_spread(kpi, objective.stop.confidence)
         text = f"{kpi['current']} → {kpi['projected']} projected{spread}, target {kpi['target']}"
         segments.append((f"KPI {text}", (f"<span style='color:var(--jp-ui-font-color1, #212121)'>KPI</span> "
                                          f"{escape(kpi['current'])} → <strong>{escape(kpi['projected'])}</strong> "
@@ -358,6 +357,7 @@ class ObjectiveCard:
     def __init__(self, objective: Objective, standing: Standing | None = None):
         self.objective = objective
         self.summary = standing.summary if standing is not None else None
+        self.labels = standing.labels if standing is not None else None
         # The objective's checks as judged with its data; without a standing, those that need none.
         self.findings = standing.findings if standing is not None else objective_findings(
             ObjectiveFacts(objective, _dt.date.today()))
@@ -378,7 +378,7 @@ class ObjectiveCard:
             target += f", derived from the KPI: {o.derivation.text}"
         rows.append(("Target", target))
         rows.append(("Baseline", baseline_text(o, self.summary)))
-        rows += business_rows(o)
+        rows += business_rows(o, self.labels)
         if o.data_test:
             rows.append(("Test data", ", ".join(o.data_test)))
         if o.data_train:
@@ -415,10 +415,12 @@ class ObjectiveCard:
         return bundle(text, html)
 
 
-def business_rows(objective: Objective) -> list[tuple[str, str]]:
-    """The objective's value, population and action, in words, for its card."""
-    from .business import ErrorCost
-    from .format import format_money, format_share
+def business_rows(objective: Objective, labels: Labels | None = None) -> list[tuple[str, str]]:
+    """The objective's value, population and action, in words, for its card; and how the KPI is
+    projected, with what that assumes (the test ``labels``, once seen, say how far a top share
+    caps the recall)."""
+    from .business import ErrorCost, projection_assumptions
+    from .format import format_money
 
     rows = []
     value = objective.value
@@ -436,8 +438,11 @@ def business_rows(objective: Objective) -> list[tuple[str, str]]:
         text = action.describe(objective.population)
         text = text[0].upper() + text[1:]
         if action.effect is not None:
-            text += f"; it changes the outcome of {format_share(action.effect)} of the true cases it reaches"
+            text += f"; it changes the outcome of {action.effect_text()} of the true cases it reaches"
         rows.append(("Action", text))
+    assumptions = projection_assumptions(objective, labels)
+    if assumptions is not None:
+        rows.append(("Projection", assumptions))
     return rows
 
 
@@ -466,20 +471,28 @@ class Recommendation:
     sentence what shipping it is projected to do to the KPI, and by when.
 
     Attributes: ``model`` (its record, or None), ``text`` (the sentence), ``outlook`` (its
-    :class:`~nbalign.judge.Outlook`, or None).
+    :class:`~nbalign.judge.Outlook`, or None), ``assumptions`` (how the KPI is projected and what
+    that assumes, shown under the sentence when it projects the KPI; else None).
     """
 
     def __init__(self, standing: Standing):
+        from .business import projection_assumptions
+
         self.standing = standing
         self.model = standing.recommended
         self.outlook = None if self.model is None else standing.outlook(self.model)
         self.text = recommendation_text(standing, self.model, self.outlook)
+        projected = self.outlook is not None and self.outlook.projected is not None
+        self.assumptions = projection_assumptions(standing.objective, standing.labels) if projected else None
 
     def __repr__(self) -> str:
-        return self.text
+        return self.text if self.assumptions is None else f"{self.text}\n{self.assumptions}"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return bundle(self.text, f"<div class='nbalign-recommendation' style='{_FONT}'>{escape(self.text)}</div>")
+        below = "" if self.assumptions is None else (f"<div style='color:{_MUTED};font-size:12px;margin-top:2px'>"
+                                                     f"{escape(self.assumptions)}</div>")
+        html = f"<div class='nbalign-recommendation' style='{_FONT}'>{escape(self.text)}{below}</div>"
+        return bundle(repr(self), html)
 
 
 def recommendation_text(standing: Standing, model: Evaluation | None, outlook=None) -> str:
@@ -503,9 +516,7 @@ def recommendation_text(standing: Standing, model: Evaluation | None, outlook=No
     if shown and shown["kpi"] is not None and kpi is not None and objective.action is not None:
         projected = shown["kpi"]
         action = objective.action.describe(objective.population)
-        interval = projected["projected_interval"]
-        level = format_level(objective.stop.confidence)
-        spread = "" if interval is None else f" ({level} CI {interval[0]} to {interval[1]})"
+        spread = projection_spread(projected, objective.stop.confidence)
         progress = kpi_progress(objective, outlook.projected)
         reach = (f"which meets the target {kpi.target}" if progress is not None and progress >= 1
                  else f"{format_percent(progress)} of the way to the target {kpi.target}")

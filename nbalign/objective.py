@@ -16,6 +16,7 @@ import math
 import re
 import reprlib
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any
 
 from . import grammar
@@ -29,6 +30,7 @@ from .business import (
     value_from_dict,
 )
 from .errors import ObjectiveError
+from .format import format_share
 from .kpi import Quantity, QuantityError, QuantityTooLarge, parse_quantity
 from .kpi import direction as kpi_direction
 from .metrics import (
@@ -1025,8 +1027,8 @@ def _parse_action(value: Any, metric: Metric, population: Population | None,
         raise ObjectiveError(f"`{_cut(verb)}` under `action:` should be the verb of the action (contact, call, "
                              f"review), followed by its rule, e.g.\n{example}", lines.get(key))
     rule = _parse_rule(rule_text, verb, key, population, lines)
-    effect = _parse_effect(value.get("effect"), lines) if "effect" in value else None
-    return Action(verb=verb, effect=effect, text=str(rule_text).strip(), **rule)
+    effect, effect_range = _parse_effect(value.get("effect"), lines) if "effect" in value else (None, None)
+    return Action(verb=verb, effect=effect, effect_range=effect_range, text=str(rule_text).strip(), **rule)
 
 
 def _parse_rule(text: Any, verb: str, key: str, population: Population | None, lines: dict[str, int]) -> dict:
@@ -1069,20 +1071,88 @@ def _parse_rule(text: Any, verb: str, key: str, population: Population | None, l
     raise ObjectiveError(f"`{key}: {_cut(text)}` is not a rule. {_RULE_HELP}", line)
 
 
-def _parse_effect(value: Any, lines: dict[str, int]) -> float:
-    """The share of true cases reached whose outcome the action changes: ``30%`` or ``0.3``."""
+_EFFECT_FIX = ("Write the share of the true cases reached whose outcome the action changes, e.g. `effect: 30%` "
+               "(30 of 100 churners contacted stay), or the range it lies in when it is not known better, "
+               "e.g. `effect: 20% to 40%` or `effect: 30% ± 10%`.")
+_EFFECT_TO = re.compile(r"\s*\bto\b\s*", re.IGNORECASE)
+_EFFECT_PLUS_MINUS = re.compile(r"\s*(?:±|\+/-|\+-)\s*")
+
+
+def _parse_effect(value: Any, lines: dict[str, int]) -> tuple[float, tuple[float, float] | None]:
+    """The share of true cases reached whose outcome the action changes: ``30%`` or ``0.3``; or
+    the range it lies in, ``20% to 40%`` (``0.2 to 0.4``) or ``30% ± 10%`` (``30% +/- 10%``).
+
+    Returns the effect and its range (None for a single value); the effect of a range is its
+    middle, which is the stated centre of ``30% ± 10%``.
+    """
     line = lines.get("action.effect")
-    fix = ("Write the share of the true cases reached whose outcome the action changes, e.g. `effect: 30%` "
-           "(30 of 100 churners contacted stay).")
+    if isinstance(value, str) and (_EFFECT_TO.search(value) or _EFFECT_PLUS_MINUS.search(value)):
+        low, high = _parse_effect_range(" ".join(value.split()), line)
+        middle = float((Decimal(repr(low)) + Decimal(repr(high))) / 2)
+        return middle, (low, high)
     number = _as_number(value)
     if isinstance(value, str) and value.strip().endswith("%"):
         number = _as_number(value.strip()[:-1])
         number = None if number is None else number / 100
     if number is None or not math.isfinite(number):
-        raise ObjectiveError(f"`effect: {_shown(value)}` is not a share. {fix}", line)
+        raise ObjectiveError(f"`effect: {_shown(value)}` is not a share. {_EFFECT_FIX}", line)
     if not 0 < number <= 1:
-        raise ObjectiveError(f"`effect: {_shown(value)}` must be more than 0% and at most 100%. {fix}", line)
-    return number
+        raise ObjectiveError(f"`effect: {_shown(value)}` must be more than 0% and at most 100%. {_EFFECT_FIX}", line)
+    return number, None
+
+
+def _parse_effect_range(text: str, line: int | None) -> tuple[float, float]:
+    """``20% to 40%`` or ``30% ± 10%`` as its two ends, shares (0..1); refused with what to write."""
+    written = f"`effect: {_cut(text)}`"
+    example = "e.g. `effect: 20% to 40%`"
+    to = _EFFECT_TO.split(text)
+    plus_minus = _EFFECT_PLUS_MINUS.split(text)
+    if len(to) > 1 and len(plus_minus) > 1:
+        raise ObjectiveError(f"{written} has both `to` and `±`: write the two ends of the range, {example}, or its "
+                             "centre and how far the effect may be from it, `effect: 30% ± 10%`.", line)
+    parts, ranged = (to, True) if len(to) > 1 else (plus_minus, False)
+    names = ("low end", "high end") if ranged else ("centre", "part after the ±")
+    fix = example if ranged else "e.g. `effect: 30% ± 10%`"
+    if len(parts) > 2:
+        separator = "`to`" if ranged else "`±`"
+        raise ObjectiveError(f"{written} has more than one {separator}: write one range, {fix}.", line)
+    for name, part in zip(names, parts, strict=True):
+        if not part.strip():
+            raise ObjectiveError(f"{written} has no {name}: write both, {fix}.", line)
+    first, second = (part.strip() for part in parts)
+    percent = [part.endswith("%") for part in (first, second)]
+    digits, numbers = [], []
+    for name, part in zip(names, (first, second), strict=True):
+        written_number = part[:-1].strip() if part.endswith("%") else part
+        number = _as_number(written_number)
+        if number is None or not math.isfinite(number):
+            raise ObjectiveError(f"{written}: the {name} `{_cut(part, 20)}` is not a share. {_EFFECT_FIX}", line)
+        digits.append(written_number.replace("_", ""))
+        numbers.append(number)
+    if percent[0] and not percent[1]:  # `20% to 0.4`: the second as a percentage too
+        as_percent = f"{numbers[1] * 100:g}%" if ranged and 0 < numbers[1] <= 1 else f"{second}%"
+        raise ObjectiveError(f"{written} has a % on the {names[0]} only: write both as percentages, "
+                             f"`effect: {first} {'to' if ranged else '±'} {as_percent}`.", line)
+    scale = 100 if percent[1] else 1  # `20 to 40%`: the % is the range's
+    if ranged:  # each end read as a single effect is
+        low, high = numbers[0] / scale, numbers[1] / scale
+    else:  # in decimal, so that 0.3 ± 0.1 is 0.2 to 0.4, not 0.19999999999999998
+        centre, half = (Decimal(d) for d in digits)
+        if half <= 0:
+            raise ObjectiveError(f"{written}: the part after the ± is how far the effect may be from {first}, more "
+                                 "than 0: e.g. `effect: 30% ± 10%`.", line)
+        low, high = float((centre - half) / scale), float((centre + half) / scale)
+    shown = f"{format_share(low)} to {format_share(high)}"
+    if low > high:
+        raise ObjectiveError(f"{written} has its ends the wrong way round: write the low end first, "
+                             f"`effect: {second} to {first}`.", line)
+    if low == high:
+        raise ObjectiveError(f"{written} is one value, not a range: write `effect: {first}`.", line)
+    if not (low > 0 and high <= 1):
+        where = "" if ranged else f" goes from {shown}"
+        raise ObjectiveError(f"{written}{where}: an effect is more than 0% and at most 100%. Write the lowest and the "
+                             f"highest share of the true cases reached the action may change, {example}.", line)
+    return low, high
 
 
 def _check_derivable(metric: Metric, kpi: KPI | None, action: Action | None, value, lines: dict[str, int]) -> None:

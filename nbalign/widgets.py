@@ -554,8 +554,12 @@ def form_values(objective) -> dict[str, Any]:
     if objective.action is not None:
         values["action.verb"] = objective.action.verb
         values["action.rule"] = objective.action.text
-        effect = objective.action.effect
-        if effect is not None:
+        effect, ends = objective.action.effect, objective.action.effect_range
+        if ends is not None:  # a range: its ends, as percentages when they read back exactly so (the middle follows)
+            percents = [_number_text(end, 100) for end in ends]
+            written = [f"{p}%" for p in percents] if None not in percents else [_number_text(end) for end in ends]
+            values["action.effect"] = f"{written[0]} to {written[1]}"
+        elif effect is not None:
             percent = _number_text(effect, 100)
             values["action.effect"] = f"{percent}%" if percent is not None else _number_text(effect)
     stop = objective.stop

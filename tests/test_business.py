@@ -47,7 +47,7 @@ from nbalign.business import (
 from nbalign.comparison import compare
 from nbalign.errors import ObjectiveError
 from nbalign.metrics import bind_business, resolve_metric
-from nbalign.objective import Objective, parse_objective
+from nbalign.objective import STORAGE_FORM, Objective, parse_objective
 from nbalign.predictions import keep
 from nbalign.session import active_session
 
@@ -361,14 +361,14 @@ metric: {metric}
 target: from kpi
 {value}action:
   contact: top {share}
-  effect: 30%
+  effect: {effect}
 data:
   train: X_train, y_train
   test: X_test, y_test
 """
 
 
-def declare(shell, cancer, metric="recall_at_k", current="20%", target="18%", share="20%", value=""):
+def declare(shell, cancer, metric="recall_at_k", current="20%", target="18%", share="20%", value="", effect="30%"):
     """Declare the churn objective on the cancer data, malignant (37% of rows) as the class to act on."""
     from IPython.utils.capture import capture_output
 
@@ -377,7 +377,7 @@ def declare(shell, cancer, metric="recall_at_k", current="20%", target="18%", sh
                          y_train=1 - cancer["y_train"], y_test=1 - cancer["y_test"])
     with capture_output():
         result = shell.run_cell(CHURN.format(metric=metric, current=current, target=target, share=share,
-                                             value=value))
+                                             value=value, effect=effect))
     assert result.success
     standing = active_session().standing
     assert standing is not None and standing.objective.name == "churn"
@@ -444,6 +444,102 @@ def test_derived_precision_and_value_targets_by_hand(shell, cancer):
     fp = 0.2 - tp
     assert value.target == pytest.approx(180 * tp - 20 * fp - 200 * fn)
     assert value.derivation.text.startswith("business value per case (top 20%) must reach −$")
+
+
+def test_an_effect_range_widens_the_projected_kpi_by_the_formula_at_its_corners(shell, cancer):
+    """`effect: 20% to 40%`: the projection at the middle (30%), its interval from the recall's, and
+    beside it the projection over both ranges, each end computed here by the documented formula
+    ``projected = current x (1 - effect x recall)`` at the four corners of the recall's exact
+    interval (Clopper-Pearson, from scipy) and the effect's range."""
+    from IPython.utils.capture import capture_output
+    from scipy.stats import binomtest
+    from sklearn.base import clone
+
+    standing = declare(shell, cancer, effect="20% to 40%")
+    action = standing.objective.action
+    assert (action.effect, action.effect_range) == (0.3, (0.2, 0.4))
+    # the derived target is the middle's; the line gives the recall each end of the range needs
+    assert standing.objective.target == pytest.approx((1 - 18 / 20) / 0.3)
+    assert standing.objective.derivation.text.endswith(
+        f"20% × (1 − 30% × 0.33) = 18%; with the effect 20% to 40%, {(1 - 18 / 20) / 0.4:.2f} to "
+        f"{(1 - 18 / 20) / 0.2:.2f}")
+
+    shell.user_ns["logreg"] = clone(cancer["logreg"]).fit(shell.user_ns["X_train"], shell.user_ns["y_train"])
+    with capture_output():
+        result = nbalign.evaluate(shell.user_ns["logreg"])
+    y_test = shell.user_ns["y_test"]
+    recall = result.evaluation.business["recall"]
+    found, positives = round(recall * int(y_test.sum())), int(y_test.sum())
+    assert recall == found / positives  # no ties in the top 20%: a whole number of true cases
+    interval = binomtest(found, positives).proportion_ci(0.95, method="exact")
+    low, high = interval.low, interval.high
+
+    def projected(effect, r):
+        return 20 * (1 - effect * r)
+
+    corners = [projected(e, r) for e in (0.2, 0.4) for r in (low, high)]
+    outlook = active_session().standing.outlook(result.evaluation)
+    assert outlook.projected == pytest.approx(projected(0.3, recall), abs=1e-12)
+    assert outlook.projected_interval == pytest.approx((projected(0.3, high), projected(0.3, low)), abs=1e-12)
+    assert outlook.projected_range == pytest.approx((min(corners), max(corners)), abs=1e-12)
+    assert (min(corners), max(corners)) == (projected(0.4, high), projected(0.2, low))  # the hull's corners
+    # the effect moves the projection more than the recall's sampling does
+    assert max(corners) - min(corners) > outlook.projected_interval[1] - outlook.projected_interval[0]
+
+    text = result._repr_mimebundle_()["text/plain"]
+    assert (f"\n  KPI 20% → {projected(0.3, recall):.1f}% projected (95% CI {projected(0.3, high):.1f}% to "
+            f"{projected(0.3, low):.1f}% for the recall; {min(corners):.1f}% to {max(corners):.1f}% with the effect "
+            "20% to 40%), target 18%") in text, text
+    kpi = nbalign.judge.wire.outlook_view(outlook)["kpi"]
+    assert kpi["projected_range"] == [f"{min(corners):.1f}%", f"{max(corners):.1f}%"]
+    assert kpi["effect_range"] == "20% to 40%"
+    recommendation = nbalign.recommendation().text
+    assert f"{min(corners):.1f}% to {max(corners):.1f}% with the effect 20% to 40%)" in recommendation
+
+
+def test_a_single_effect_projects_as_before(shell, cancer):
+    """No range: the projection's interval is the recall's alone, said as it was."""
+    from IPython.utils.capture import capture_output
+    from sklearn.base import clone
+
+    declare(shell, cancer)
+    shell.user_ns["logreg"] = clone(cancer["logreg"]).fit(shell.user_ns["X_train"], shell.user_ns["y_train"])
+    with capture_output():
+        result = nbalign.evaluate(shell.user_ns["logreg"])
+    outlook = active_session().standing.outlook(result.evaluation)
+    assert outlook.projected_range is None
+    kpi = nbalign.judge.wire.outlook_view(outlook)["kpi"]
+    assert "projected_range" not in kpi and "effect_range" not in kpi  # the form of every earlier standing
+    low, high = kpi["projected_interval"]
+    assert f"projected (95% CI {low} to {high}), target 18%" in result._repr_mimebundle_()["text/plain"]
+
+
+def test_the_card_says_once_what_the_projection_assumes(shell, cancer):
+    """The objective card explains the projection: its formula and assumptions, and the cap a top
+    share smaller than the share of true cases puts on every model's recall (k / prevalence)."""
+    from nbalign.display import ObjectiveCard
+
+    standing = declare(shell, cancer, effect="20% to 40%")
+    card = ObjectiveCard(standing.objective, standing)._repr_mimebundle_()
+    y_test = shell.user_ns["y_test"]
+    p, places, true_cases = float(y_test.mean()), math.floor(0.2 * len(y_test) + 0.5), int(y_test.sum())
+    row = next(line for line in card["text/plain"].splitlines() if line.startswith("  Projection: "))
+    assert row == (
+        "  Projection: The KPI is projected as 20% × (1 − effect × recall), which assumes that the KPI counts the "
+        "cases of the model's positive class (1); that the action changes the outcome of the same share (the effect, "
+        "20% to 40%) of every true case it reaches, whatever the model's score (uplift is not modelled); and that "
+        "the recall measured on the test set carries over to deployment. Contacting the top 20% reaches at most "
+        f"20% / {format.format_share(p)} = {format.format_share(0.2 / p)} of the true cases, whatever the model: on "
+        f"the test set, recall in the top 20% is at most {places / true_cases:.3f} ({places} places for {true_cases} "
+        "true cases).")
+    assert card["text/plain"].count("uplift is not modelled") == 1
+    assert "it changes the outcome of 20% to 40% of the true cases it reaches" in card["text/plain"]
+    assert card["text/html"].count("uplift is not modelled") == 1
+
+    shell.run_line_magic("unload_ext", "nbalign")
+    wide = declare(shell, cancer, share="50%")  # half the cases reached: more than the true cases (37%)
+    card = ObjectiveCard(wide.objective, wide)._repr_mimebundle_()["text/plain"]
+    assert "uplift is not modelled" in card and "places for" not in card and "reaches at most" not in card
 
 
 # ------------------------------------------------------------------ 7. NBA108: out of reach
@@ -534,6 +630,20 @@ MISTAKES = [
                                                                   "`effect: 30%`"]),
     ("metric: auc\naction:\n  contact: top 20%\n  effect: 150%", 5, ["more than 0% and at most 100%",
                                                                     "`effect: 30%`"]),
+    ("metric: auc\naction:\n  contact: top 20%\n  effect: 40% to 20%", 5, ["ends the wrong way round",
+                                                                        "`effect: 20% to 40%`"]),
+    ("metric: auc\naction:\n  contact: top 20%\n  effect: 30% ± 40%", 5, ["goes from −10% to 70%",
+                                                                       "more than 0% and at most 100%",
+                                                                       "`effect: 20% to 40%`"]),
+    ("metric: auc\naction:\n  contact: top 20%\n  effect: to 40%", 5, ["has no low end", "`effect: 20% to 40%`"]),
+    ("metric: auc\naction:\n  contact: top 20%\n  effect: 20% to", 5, ["has no high end"]),
+    ("metric: auc\noutcome: fewer cancel\npopulation: 12,000\naction:\n  contact: top 20%\n  effect: 20% to 0.4", 7,
+     ["a % on the low end only", "`effect: 20% to 40%`"]),
+    ("metric: auc\naction:\n  effect: 20% to lots\n  contact: top 20%", 4, ["the high end `lots` is not a share",
+                                                                         "`effect: 20% to 40%`"]),
+    ("metric: auc\naction:\n  contact: top 20%\n  effect: 20% to 20%", 5, ["one value, not a range",
+                                                                        "`effect: 20%`"]),
+    ("metric: auc\naction:\n  contact: top 20%\n  effect: 30% ± 0%", 5, ["more than 0", "`effect: 30% ± 10%`"]),
     ("metric: rmse\naction:\n  contact: top 20%", 3, ["not a classification metric", "price the errors"]),
     ("metric: recall_at_k\ntarget: 0.5", 2, ["add `action:` with a rule", "`contact: top 20%`"]),
     ("metric: business_value\n" + TOP, 2, ["needs `value:`", "tp, fp, fn, tn"]),
@@ -551,6 +661,24 @@ MISTAKES = [
 @pytest.mark.parametrize("text, line, words", MISTAKES, ids=[m[2][0][:40] for m in MISTAKES])
 def test_every_business_mistake_names_the_line_and_the_fix(text, line, words):
     assert_refused(text, line, words)
+
+
+@pytest.mark.parametrize("written, effect, ends", [
+    ("20% to 40%", 0.3, (0.2, 0.4)),
+    ("30% ± 10%", 0.3, (0.2, 0.4)),
+    ("30% +/- 10%", 0.3, (0.2, 0.4)),
+    ("0.2 to 0.4", 0.3, (0.2, 0.4)),
+    ("0.3 ± 0.1", 0.3, (0.2, 0.4)),  # in decimal: 0.3 - 0.1 is 0.2, not 0.19999999999999998
+    ("20 to 40%", 0.3, (0.2, 0.4)),  # the % is the range's
+    ("10% TO 100%", 0.55, (0.1, 1.0)),
+    ("30%", 0.3, None),
+    ("0.3", 0.3, None),
+])
+def test_an_effect_is_one_share_or_the_range_it_lies_in(written, effect, ends):
+    action = parse_objective(f"metric: auc\naction:\n  contact: top 20%\n  effect: {written}").action
+    assert (action.effect, action.effect_range) == (effect, ends)
+    assert action.effect_text() == (format.format_share(effect) if ends is None else
+                                    f"{format.format_share(ends[0])} to {format.format_share(ends[1])}")
 
 
 def test_a_misspelt_effect_beside_a_rule_is_named():
@@ -571,12 +699,33 @@ def test_a_misspelt_effect_beside_a_rule_names_its_own_line():
     "metric: precision_at_k\naction:\n  call: score >= 0.3",
     "metric: business_value\nvalue:\n  tp: 180\n  fp: -20\naction:\n  review: predicted",
     FROM_KPI.format(metric="recall_at_k", kpi="churn", current="26.5%", target="22%") + TOP,
-], ids=["matrix in dollars", "error costs", "top count", "threshold", "predicted", "from kpi"])
+    FROM_KPI.format(metric="recall_at_k", kpi="churn", current="26.5%", target="22%") + TOP.replace("30%", "30% ± 10%"),
+], ids=["matrix in dollars", "error costs", "top count", "threshold", "predicted", "from kpi", "effect range"])
 def test_business_terms_survive_a_round_trip_through_json(text):
     o = parse_objective(text, name="churn").with_version(2, "2026-01-01T00:00:00+00:00")
     assert o.value is not None or o.action is not None
     again = Objective.from_dict(json.loads(json.dumps(o.to_dict())))
     assert again == o and again.to_dict() == o.to_dict()
+
+
+def test_an_objective_stored_with_a_single_effect_loads_unchanged():
+    """Stores written before effect ranges hold `effect` (a float) and no `effect_range`: they load as
+    they were, and the figures their records were measured under stay current."""
+    import hashlib
+
+    objective = parse_objective(FROM_KPI.format(metric="recall_at_k", kpi="churn", current="26.5%", target="22%")
+                                + TOP, name="churn").with_version(1, "2026-01-01T00:00:00+00:00")
+    stored = json.loads(json.dumps(objective.to_dict()))
+    del stored["action"]["effect_range"]  # what an earlier release wrote
+    loaded = Objective.from_dict(stored)
+    assert loaded == objective and loaded.action.effect == 0.3 and loaded.action.effect_range is None
+    older = {"form": STORAGE_FORM, "name": "churn", "version": 1, "created_at": "2026-01-01T00:00:00+00:00",
+             "notebook": None, "text": "", "parsed": stored}  # the storage form, without the cell's text
+    assert Objective.restored(older) == objective
+    # the key of the terms figures are measured under is the one an earlier release computed
+    earlier = dict(stored["action"])
+    key = hashlib.sha256(json.dumps([None, earlier, 0.2], sort_keys=True, default=str).encode()).hexdigest()[:16]
+    assert business.terms_of(loaded).key() == key == business.terms_of(objective).key()
 
 
 def test_population_and_count_are_read_as_written():
@@ -692,9 +841,19 @@ def test_the_recommendation_names_the_model_to_ship_and_what_it_does_to_the_kpi(
     assert (f"used to contact the top 20%, it is projected to bring the share of customers who cancel from 20% to "
             f"{projected:.1f}% (95% CI ") in recommendation.text
     assert recommendation.text.endswith(" per case.")
+    # under the sentence, once: how the KPI is projected and what that assumes, with the cap of a top
+    # share smaller than the share of true cases (20% of the rows, 37% of them malignant)
+    y_test = shell.user_ns["y_test"]
+    p, places, true_cases = float(y_test.mean()), math.floor(0.2 * len(y_test) + 0.5), int(y_test.sum())
+    assert recommendation.assumptions.startswith("The KPI is projected as 20% × (1 − effect × recall), which assumes")
+    assert (f"reaches at most 20% / {format.format_share(p)} = {format.format_share(0.2 / p)} of the true cases, "
+            f"whatever the model: on the test set, recall in the top 20% is at most {places / true_cases:.3f} "
+            f"({places} places for {true_cases} true cases)") in recommendation.assumptions
+    assert model.business["recall"] <= places / true_cases
     with capture_output() as captured:
         shell.run_line_magic("nbalign", "recommend")
-    assert captured.outputs[0].data["text/plain"] == recommendation.text
+    assert captured.outputs[0].data["text/plain"] == f"{recommendation.text}\n{recommendation.assumptions}"
+    assert captured.outputs[0].data["text/html"].count("The KPI is projected as") == 1
 
 
 def test_the_value_scorer_chooses_a_threshold_with_scikit_learn(shell, cancer):
@@ -865,3 +1024,37 @@ def test_evaluate_tune_asks_for_the_threshold_whatever_it_costs(shell, cancer):
     assert "tuned lr's decision threshold on 5 folds" in captured.stdout
     (again,) = [r for r in active_session().records if r.name == "lr"]
     assert again.id == first.id and "threshold" in again.business["tuned"]  # the same record, updated
+
+
+def test_a_threshold_on_a_decision_function_is_said_to_be_no_probability(shell, cancer):
+    """A LinearSVC has a decision function and no probabilities: its default threshold (0) and the
+    one tuned on the training data are on the decision function's scale, and the line says so."""
+    from IPython.utils.capture import capture_output
+
+    declare(shell, cancer, value="value:\n  tp: $180\n  fp: -$20\n  fn: 0\n  tn: 0\n")
+    with capture_output():
+        shell.run_cell("from sklearn.pipeline import make_pipeline\n"
+                       "from sklearn.preprocessing import StandardScaler\n"
+                       "from sklearn.svm import LinearSVC\n"
+                       "svc = make_pipeline(StandardScaler(), LinearSVC(random_state=0)).fit(X_train, y_train)\n"
+                       "assert not hasattr(svc, 'predict_proba')")
+    with capture_output() as captured:
+        shell.run_cell("%evaluate svc --tune")
+    (record,) = [r for r in active_session().records if r.name == "svc"]
+    default, tuned = record.business["default"], record.business["tuned"]
+    assert default["threshold"] == 0.0 and default["response"] == tuned["response"] == "decision_function"
+    text = captured.outputs[-1].data["text/plain"]
+    assert "value at the default threshold 0 on the decision function (not a probability): $" in text, text
+    shown = format.format_number(tuned["threshold"])
+    assert (f"; at {shown} on the decision function, the threshold that maximises value contacting at most 20% on "
+            "the training data (5-fold cross-validation): $") in text, text
+    # a model with probabilities: its thresholds are probabilities, said as before
+    figures = {"terms": business.terms_of(active_session().objective).key(),
+               "default": {"threshold": 0.5, "value": 1.0, "response": "predict_proba"}}
+    line = business.threshold_line(active_session().objective, figures)
+    assert line.startswith("value at the default threshold 0.50: ") and "decision function" not in line
+    # figures recorded before the response was kept: 0 was a decision function's default
+    del figures["default"]["response"]
+    figures["default"]["threshold"] = 0.0
+    assert "0 on the decision function (not a probability)" in business.threshold_line(active_session().objective,
+                                                                                          figures)

@@ -220,3 +220,92 @@ def test_a_negative_kpi_is_nba108_with_what_to_write_instead():
     (finding,) = [f for f in findings if f.code == "NBA108"]
     assert "is negative (-5% to -10%)" in finding.message and "toward 0, never below" in finding.message
     assert "Write the KPI as what the true cases add up to, 0 or more" in finding.message
+
+
+# NBA108 with an effect stated as a range; NBA109: a KPI unlike the test set
+
+
+def test_a_kpi_target_out_of_reach_at_the_low_end_of_the_effect_is_nba108():
+    """Contacting the top 20% of BALANCED labels reaches at most 0.2 / rate of the true cases. 26.5% to
+    24% needs a recall of (1 - 24/26.5) / 0.3 = 0.31 at the middle of `20% to 40%` (reachable), but
+    0.47 at its low end (not): the effect may well be that low, so NBA108 says so."""
+    rate = BALANCED.positive_share
+    reachable = 0.2 / rate
+    assert (1 - 24 / 26.5) / 0.3 <= reachable < (1 - 24 / 26.5) / 0.2
+    text = KPI_ACTION.format(current="26.5%", target="24%")
+
+    def nba108(effect: str):
+        objective = parse_objective(text.replace("effect: 30%", f"effect: {effect}"))
+        return [f for f in objective_findings(ObjectiveFacts(objective, TODAY, labels=BALANCED)) if f.code == "NBA108"]
+
+    assert nba108("30%") == [] and nba108("25% to 35%") == []  # reachable at 25%: (1 - 24/26.5) / 0.25 = 0.38
+    (finding,) = nba108("20% to 40%")
+    best = 26.5 * (1 - 0.2 * reachable)  # a perfect model, the effect at 20%
+    assert finding.message.startswith(
+        "if the action changes the outcome of only 20% of the true cases it reaches (the low end of its effect, 20% "
+        f"to 40%), even a perfect model, used to contact the top 20%, would reach at most {reachable:.1%} of the true "
+        f"cases (they are {rate:.1%} of all cases) and bring the share of customers who cancel to {best:.1f}%, "
+        "not 24%.")
+    assert "(now 20% to 40%)" in finding.message
+    ends = sorted(26.5 * (1 - e * reachable) for e in (0.2, 0.4))
+    assert f"({best:.1f}% at best; {ends[0]:.1f}% to {ends[1]:.1f}% with the effect 20% to 40%)" in finding.message
+
+
+def test_a_kpi_target_out_of_reach_at_the_middle_of_the_effect_says_the_range_too():
+    (finding,) = [f for f in objective_findings(ObjectiveFacts(parse_objective(
+        KPI_ACTION.format(current="26.5%", target="0%").replace("effect: 30%", "effect: 30% ± 10%")),
+        TODAY, labels=None)) if f.code == "NBA108"]
+    assert finding.message.startswith("even a perfect model, used to contact the top 20%, would at best reach every "
+                                      f"true case and bring the share of customers who cancel to {26.5 * 0.7:.1f}%")
+    assert f"({26.5 * 0.7:.1f}% at best; {26.5 * 0.6:.1f}% to {26.5 * 0.8:.1f}% with the effect 20% to 40%)" \
+        in finding.message
+
+
+@pytest.fixture(scope="module")
+def benign():
+    """scikit-learn's breast cancer labels: 357 of 569 benign (1), 62.7%."""
+    from sklearn.datasets import load_breast_cancer
+
+    return describe_labels(load_breast_cancer().target)
+
+
+def nba109(text: str, labels) -> list[str]:
+    return [f.message for f in objective_findings(ObjectiveFacts(parse_objective(text), TODAY, labels=labels))
+            if f.code == "NBA109"]
+
+
+def test_a_kpi_share_far_from_the_test_sets_share_of_true_cases_is_nba109(benign):
+    """The KPI counts the positive class, and says it is 20% of the population today; the test set
+    has 62.7% (the exact interval: 58.6% to 66.6%): it does not look like what the KPI counts."""
+    from scipy.stats import binomtest
+
+    assert (benign.n_rows, round(benign.positive_share * benign.n_rows)) == (569, 357)
+    ci = binomtest(357, 569).proportion_ci(0.95, method="exact")
+    assert ci.low > 0.20
+    (message,) = nba109(KPI_ACTION.format(current="20%", target="15%"), benign)
+    assert message == (
+        f"the KPI's current value is 20%, and the true cases (1) are 62.7% of the 569 test rows (95% interval "
+        f"{ci.low:.1%} to {ci.high:.1%}): the projected KPI assumes the test set looks like the population the KPI "
+        "counts, and this one does not. Check that the KPI counts the model's positive class and that the test set "
+        "comes from the period it measures, or weight the test rows (a sample weight) to look like that population.")
+    # a share that rises (what is kept) leaves 100% minus it to the true cases: 80% kept is 20% of them
+    (rising,) = nba109(KPI_ACTION.format(current="80%", target="85%"), benign)
+    assert rising.startswith("the KPI's current value 80% leaves 20% of the cases to the true ones, and the true "
+                             "cases (1) are 62.7% of the 569 test rows")
+
+
+def test_a_kpi_share_within_the_test_sets_sampling_noise_is_not_nba109(benign):
+    assert nba109(KPI_ACTION.format(current="60%", target="50%"), benign) == []  # inside 58.6% to 66.6%
+    assert nba109(KPI_ACTION.format(current="40%", target="45%"), benign) == []  # 60% true cases, rising
+    # only a KPI that is a share of the true cases, projected under an action, before the labels too
+    assert nba109(KPI_ACTION.format(current="1,200 customers", target="1,000 customers"), benign) == []
+    assert nba109(KPI_ACTION.format(current="20%", target="15%"), None) == []
+    no_action = KPI_ACTION.format(current="20%", target="15%").split("action:")[0] + "metric: ap\ntarget: 0.5\n"
+    assert nba109(no_action, benign) == []
+
+
+def test_the_churn_example_is_not_nba109():
+    """The example notebook's KPI (26.5%) and its test set (467 churners of 1,758 customers, 26.6%):
+    the same population, within its sampling noise."""
+    labels = describe_labels(np.array([1] * 467 + [0] * (1758 - 467)))
+    assert nba109(KPI_ACTION.format(current="26.5%", target="22%"), labels) == []

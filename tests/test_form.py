@@ -236,6 +236,18 @@ action:
   call: top 1,000
   effect: 30%
 """),
+    "an effect stated as a range, centre and half-width": ("ranged", """\
+metric: recall_at_k
+action:
+  call: top 20%
+  effect: 30% ± 10%
+"""),
+    "an effect stated as a range of fractions": ("ranged", """\
+metric: recall_at_k
+action:
+  call: top 20%
+  effect: 0.123 to 0.4567
+"""),
     "the model's own yes, a verb YAML reads as true": ("yes-man", """\
 metric: recall_at_k
 action:
@@ -380,6 +392,11 @@ def objectives():
     verbs = st.from_regex(r"[A-Za-z][A-Za-z ]{0,20}", fullmatch=True).map(str.strip).filter(
         lambda v: v.lower() != "effect")
 
+    # one effect, or the range it lies in (`0.2 to 0.4`)
+    shares = st.floats(0, 1, exclude_min=True)
+    effects = st.one_of(shares.map(repr), st.tuples(shares, shares).filter(lambda ends: ends[0] != ends[1]).map(
+        lambda ends: f"{min(ends)!r} to {max(ends)!r}"))
+
     def money(marker: str, amount: float) -> str:
         sign, number = ("-" if amount < 0 else ""), repr(abs(amount))
         return f"{sign}{number}{marker}" if marker.startswith(" ") else f"{sign}{marker}{number}"
@@ -403,7 +420,7 @@ def objectives():
             rule = draw(st.sampled_from(["top 20%", "top 12.5%", "score >= 0.35", "predicted positive",
                                          "top 1,000"]))
             lines += ["population: 12,000 customers per quarter", "action:", f"  {yaml_quoted(draw(verbs))}: {rule}",
-                      f"  effect: {draw(st.floats(0, 1, exclude_min=True))!r}"]
+                      f"  effect: {draw(effects)}"]
         lines += ["stop:", f"  min_gain: {draw(st.floats(0, 1, exclude_max=True))!r}",
                   f"  patience: {draw(st.integers(1, 10_000))}",
                   f"  confidence: {draw(st.floats(0.5, 1, exclude_max=True))!r}"]

@@ -71,6 +71,12 @@ def test_churn_example_runs_and_the_sidebar_receives_it_all(workdir):
     # the metric target derived from the KPI target, in one line
     assert ("Target: 0.566, derived from the KPI: recall in the top 20% must reach 0.57 for the share of customers "
             "who cancel within the quarter to fall from 26.5% to 22%: 26.5% × (1 − 30% × 0.57) = 22%") in text
+    # the card says once how the KPI is projected and what that assumes, with the cap of calling 20%
+    # when 26.6% are churners (352 places for the 467 churners of the 1,758 test customers)
+    assert text.count("uplift is not modelled") == 2, "on the objective card and under the recommendation"
+    assert ("\n  Projection: The KPI is projected as 26.5% × (1 − effect × recall), which assumes that the KPI counts "
+            "the cases of the model's positive class (1)") in text
+    assert "on the test set, recall in the top 20% is at most 0.754 (352 places for 467 true cases)." in text
     # each model: its projected KPI with an interval, its value per quarter, its thresholds
     kpi = r"\n  KPI 26\.5% → 2\d\.\d% projected \(95% CI 2\d\.\d% to 2\d\.\d%\), target 22%"
     assert len(re.findall(kpi, text)) == 3

@@ -352,13 +352,22 @@ function BusinessFigures(props: { business: IBusiness; confidence: number }): JS
  * The KPI's progress on the metric's meter: its name across the top, then
  * "26.5% → 24.1%" and "target 22%" beside the percent (where the metric says
  * its direction), the bar, and under it the model and the projection's
- * interval in the KPI's units.
+ * interval in the KPI's units; with an effect stated as a range, the
+ * projection over it too: "95% CI 22.1% to 22.9% for the recall · 20.7% to
+ * 24.1% with the effect 20% to 40%".
  */
 function KpiProgress(props: { kpi: IBusinessKpi; confidence: number }): JSX.Element {
   const { kpi, confidence } = props;
-  const note = kpi.projected_interval
-    ? `projected with ${kpi.model} \u00b7 ${formatTextInterval(kpi.projected_interval, confidence)}`
-    : `projected with ${kpi.model}`;
+  const parts = [`projected with ${kpi.model}`];
+  if (kpi.projected_interval) {
+    const forRecall = kpi.projected_range ? ' for the recall' : '';
+    parts.push(`${formatTextInterval(kpi.projected_interval, confidence)}${forRecall}`);
+  }
+  if (kpi.projected_range) {
+    const [low, high] = kpi.projected_range;
+    parts.push(`${low} to ${high} with the effect ${kpi.effect_range ?? ''}`.trim());
+  }
+  const note = parts.join(' \u00b7 ');
   return (
     <div className="jp-nbalign-kpi-progress" data-testid="nbalign-kpi-progress">
       <ProgressMeter

@@ -154,7 +154,7 @@ export interface IObjective {
     text?: string;
   };
   /**
-   * What the business does with the model's output: a rule (top share or count, threshold, predicted) under the user's verb, and its effect (0..1).
+   * What the business does with the model's output: a rule (top share or count, threshold, predicted) under the user's verb, and its effect (0..1; the middle of its range when it was stated as one).
    */
   action?: null | {
     verb: string;
@@ -164,6 +164,10 @@ export interface IObjective {
     threshold?: NumberOrNull;
     effect?: NumberOrNull;
     text?: string;
+    /**
+     * The effect stated as a range (`effect: 20% to 40%`, `30% ± 10%`): its low and high ends (0..1); null or absent for a single effect.
+     */
+    effect_range?: null | [number, number];
   };
   /**
    * `target: from kpi`: the target was derived from the KPI target (see `derivation`).
@@ -312,6 +316,17 @@ export interface IBusinessKpi {
    * progress as an interval [low, high] at summary.confidence.
    */
   progress_interval: null | [number, number];
+  /**
+   * Only when the action's effect is a range: the projected KPI over the recall's interval and the effect's range (the lowest and highest projection at their ends), formatted. Shown beside projected_interval, which is at the middle of the effect.
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  projected_range?: [string, string];
+  /**
+   * Only with projected_range: the effect's range, formatted ('20% to 40%').
+   */
+  effect_range?: string;
   /**
    * The model the projection is made with.
    */
@@ -873,7 +888,7 @@ export const SCHEMA = {
           ]
         },
         "action": {
-          "description": "What the business does with the model's output: a rule (top share or count, threshold, predicted) under the user's verb, and its effect (0..1).",
+          "description": "What the business does with the model's output: a rule (top share or count, threshold, predicted) under the user's verb, and its effect (0..1; the middle of its range when it was stated as one).",
           "oneOf": [
             {
               "type": "null"
@@ -909,6 +924,28 @@ export const SCHEMA = {
                 },
                 "text": {
                   "type": "string"
+                },
+                "effect_range": {
+                  "oneOf": [
+                    {
+                      "type": "null"
+                    },
+                    {
+                      "type": "array",
+                      "prefixItems": [
+                        {
+                          "type": "number"
+                        },
+                        {
+                          "type": "number"
+                        }
+                      ],
+                      "minItems": 2,
+                      "maxItems": 2,
+                      "items": false
+                    }
+                  ],
+                  "description": "The effect stated as a range (`effect: 20% to 40%`, `30% ± 10%`): its low and high ends (0..1); null or absent for a single effect."
                 }
               }
             }
@@ -1604,6 +1641,25 @@ export const SCHEMA = {
             }
           ],
           "description": "progress as an interval [low, high] at summary.confidence."
+        },
+        "projected_range": {
+          "type": "array",
+          "prefixItems": [
+            {
+              "type": "string"
+            },
+            {
+              "type": "string"
+            }
+          ],
+          "minItems": 2,
+          "maxItems": 2,
+          "items": false,
+          "description": "Only when the action's effect is a range: the projected KPI over the recall's interval and the effect's range (the lowest and highest projection at their ends), formatted. Shown beside projected_interval, which is at the middle of the effect."
+        },
+        "effect_range": {
+          "type": "string",
+          "description": "Only with projected_range: the effect's range, formatted ('20% to 40%')."
         },
         "model": {
           "type": "string",

@@ -30,7 +30,7 @@ stop:                           # when another model stops being worth it
 # population: 12,000 customers per quarter  # cases per period
 # action:                       # what the business does with the model's scores
 #   call: top 20%               # a verb and whom: top 20%, top 1,000, score >= 0.3
-#   effect: 30%                 # share of true cases reached whose outcome it changes
+#   effect: 30%                 # share of true cases reached it changes, or 20% to 40%
 # value:                        # what each outcome is worth per case, one currency
 #   tp: $160                    # a true case acted on
 #   fp: -$20                    # a case acted on in vain

@@ -17,10 +17,14 @@ class Outlook:
     """What a model is projected to do for the business: the KPI under the objective's action,
     with an interval, and its value per case and per period. Computed when first asked.
 
-    The interval is the model's own recall at the action, bootstrapped on the test rows it
-    kept (:meth:`Comparisons.against <nbalign.comparison.Comparisons.against>` with a
-    reference of 0), carried through the projection; it is computed where the kept response is
-    the one the action decides on.
+    The interval is the model's own interval of its recall at the action (:func:`own_interval
+    <nbalign.judge.facts.own_interval>`: exact binomial of the true cases it found, or
+    bootstrapped on the test rows it kept, with a reference of 0), carried through the
+    projection at the action's effect; it is computed where the kept response is the one the
+    action decides on. An effect stated as a range (``effect: 20% to 40%``) gives the projection
+    its range too: the projection over the recall's interval and the effect's range
+    (:attr:`projected_range`). What the projection assumes is said once, where it is explained
+    (:func:`nbalign.business.projection_assumptions`).
     """
 
     def __init__(self, objective: Objective, record: Evaluation, comparisons: Comparisons | None,
@@ -43,10 +47,8 @@ class Outlook:
         return None if self.figures is None else projected_kpi(self.objective, self.figures.get("recall"))
 
     @cached_property
-    def projected_interval(self) -> tuple[float, float] | None:
-        """The projected KPI's interval, from the recall's (None where it cannot be computed)."""
-        from ..business import projected_kpi
-
+    def recall_interval(self) -> tuple[float, float] | None:
+        """The interval of the recall at the action, within 0..1 (None where it cannot be computed)."""
         recall_metric = _decision_metric(self.objective)
         if self.projected is None or self.figures is None or recall_metric is None or self.comparisons is None:
             return None
@@ -54,11 +56,36 @@ class Outlook:
                                   score=self.figures.get("recall"))
         if difference is None:
             return None
-        low, high = (projected_kpi(self.objective, min(1.0, max(0.0, r))) for r in (difference.low, difference.high))
+        return min(1.0, max(0.0, difference.low)), min(1.0, max(0.0, difference.high))
+
+    @cached_property
+    def projected_interval(self) -> tuple[float, float] | None:
+        """The projected KPI's interval, from the recall's, at the action's effect (the middle of
+        its range); None where it cannot be computed."""
+        from ..business import projected_kpi
+
+        recalls = self.recall_interval
+        if recalls is None:
+            return None
+        low, high = (projected_kpi(self.objective, r) for r in recalls)
         if low is None or high is None:  # (not once self.projected is a number: the same KPI and action)
             return None
         ends = sorted((low, high))
         return ends[0], ends[1]
+
+    @cached_property
+    def projected_range(self) -> tuple[float, float] | None:
+        """The projected KPI over the recall's interval and the effect's range: the lowest and
+        highest projection at their ends (:func:`~nbalign.business.projected_span`). Without the
+        recall's interval, over the effect's range at the recall measured. None when the effect
+        has no range."""
+        from ..business import projected_span
+
+        action = self.objective.action
+        if self.projected is None or self.figures is None or action is None or action.effect_range is None:
+            return None
+        recall = self.figures["recall"]  # (a projection has one)
+        return projected_span(self.objective, self.recall_interval or (recall, recall))
 
 
 def _decision_metric(objective: Objective) -> Metric | None:

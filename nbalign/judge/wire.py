@@ -109,8 +109,7 @@ def story(standing) -> str | None:
     shown = None if outlook is None else outlook_view(outlook)
     kpi = None if shown is None else shown["kpi"]
     if kpi is not None:
-        spread = "" if not kpi["projected_interval"] else \
-            f" ({format_level(summary.confidence)} CI {kpi['projected_interval'][0]} to {kpi['projected_interval'][1]})"
+        spread = projection_spread(kpi, summary.confidence)
         reach = "" if kpi["progress"] is None else (
             ", which meets the target" if kpi["progress"] >= 1 else f", {format_percent(kpi['progress'])} of the way")
         from ..kpi import _with_article
@@ -232,12 +231,9 @@ def outlook_view(outlook) -> dict[str, Any] | None:
         return None if derivation is None else {"kpi": None, "value": None, "derivation": derivation}
     kpi = None
     if outlook.projected is not None:
-        interval = outlook.projected_interval
+        interval, ranged = outlook.projected_interval, outlook.projected_range
         spread = None if interval is None else [format_kpi(objective, v) for v in interval]
         shown = format_kpi(objective, outlook.projected)
-        text = f"{objective.kpi.current} → {shown} projected with {record.name}"
-        if spread is not None:
-            text += f" ({format_level(objective.stop.confidence)} CI {spread[0]} to {spread[1]})"
         kpi = {
             "name": objective.kpi.name, "current": objective.kpi.current, "target": objective.kpi.target,
             "projected": shown, "projected_interval": spread,
@@ -245,8 +241,12 @@ def outlook_view(outlook) -> dict[str, Any] | None:
             "progress_interval": finite_pair(None if interval is None else
                                              [kpi_progress(objective, v) for v in interval]),
             "model": record.name,
-            "text": f"{text}; target {objective.kpi.target}",
         }
+        if ranged is not None:  # an effect stated as a range (only then: the form of every earlier standing)
+            kpi["projected_range"] = [format_kpi(objective, v) for v in ranged]
+            kpi["effect_range"] = objective.action.effect_text()
+        text = f"{objective.kpi.current} → {shown} projected with {record.name}"
+        kpi["text"] = f"{text}{projection_spread(kpi, objective.stop.confidence)}; target {objective.kpi.target}"
     value = None
     per_case = figures.get("value")
     if per_case is not None:
@@ -267,6 +267,21 @@ def outlook_view(outlook) -> dict[str, Any] | None:
             "text": f"{record.name}: {said}" + (f", {gerund(rule)}" if rule else ""),
         }
     return {"kpi": kpi, "value": value, "derivation": derivation}
+
+
+def projection_spread(kpi: dict[str, Any], confidence: float) -> str:
+    """How uncertain a projected KPI is (``kpi`` is :func:`outlook_view`'s), after it:
+    `` (95% CI 22.1% to 22.9%)``, the recall's interval carried through the projection; with an
+    effect stated as a range, `` (95% CI 22.1% to 22.9% for the recall; 20.7% to 24.1% with the
+    effect 20% to 40%)``, the second the projection over both; nothing when neither is known."""
+    parts = []
+    interval, ranged = kpi["projected_interval"], kpi.get("projected_range")
+    if interval:
+        parts.append(f"{format_level(confidence)} CI {interval[0]} to {interval[1]}"
+                     + (" for the recall" if ranged else ""))
+    if ranged:
+        parts.append(f"{ranged[0]} to {ranged[1]} with the effect {kpi['effect_range']}")
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def difference_view(difference) -> dict[str, Any] | None:

@@ -694,6 +694,28 @@ test('the KPI meter has the metric\'s states: on its way, below, none', () => {
   assert.match(none, /data-testid="nbalign-kpi-projected">4\.9%</, 'the projection still reads');
 });
 
+test('an effect stated as a range shows the projection over it beside the recall\'s interval', () => {
+  const html = render(
+    editedState(s =>
+      Object.assign(s.summary.business!.kpi!, { projected_range: ['3.9%', '6.1%'], effect_range: '20% to 40%' })
+    )
+  );
+  assert.match(
+    html,
+    /class="jp-nbalign-muted jp-nbalign-kpi-note">projected with gbm \u00b7 95% CI 4\.3% to 5\.5% for the recall \u00b7 3\.9% to 6\.1% with the effect 20% to 40%<\/div>/
+  );
+  const noRecall = render(
+    editedState(s =>
+      Object.assign(s.summary.business!.kpi!, {
+        projected_interval: null,
+        projected_range: ['3.9%', '6.1%'],
+        effect_range: '20% to 40%'
+      })
+    )
+  );
+  assert.match(noRecall, /jp-nbalign-kpi-note">projected with gbm \u00b7 3\.9% to 6\.1% with the effect 20% to 40%<\/div>/);
+});
+
 test('business absent (older standings) or null renders as before', () => {
   const strip = (value: 'absent' | null) =>
     editedState(s => {
