@@ -376,6 +376,7 @@ export interface IRow {
   verdict:
     | 'new_best'
     | 'small_gain'
+    | 'fit_only'
     | 'no_gain'
     | 'worse'
     | 'below_baseline'
@@ -1270,6 +1271,7 @@ export const SCHEMA = {
           "enum": [
             "new_best",
             "small_gain",
+            "fit_only",
             "no_gain",
             "worse",
             "below_baseline",
