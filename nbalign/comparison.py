@@ -10,7 +10,7 @@ fixed score (a baseline stated as a number) and the interval is B's own.
 metric (scikit-learn scorer)               test
 =========================================  =============================================
 ROC AUC, binary                            DeLong (:func:`~nbalign.stats.delong`)
-accuracy                                   McNemar; against a number, a t interval
+accuracy                                   McNemar (Tango's interval); against a number, a t interval
 MSE, RMSE, MAE, log loss, Brier score      paired t on per-row losses
 average precision, binary                  jackknife of the rows left out, paired
 F1, precision, recall, Jaccard (binary or  paired bootstrap of the confusion matrices
@@ -61,7 +61,9 @@ log = logging.getLogger(__name__)
 RESAMPLES = 1000
 BOOTSTRAP_ROWS = 20_000
 # Bumped when a test changes, so differences remembered by an older version are not reused.
-TESTS_VERSION = 3  # 2: exact intervals for shares, no zero-width interval (issue 18); 3: AP's jackknife
+# 2: exact intervals for shares, no zero-width interval (issue 18); 3: AP's jackknife; 4: accuracy's
+# matched pair, McNemar's asymptotic test and Tango's interval (issue 21).
+TESTS_VERSION = 4
 
 
 def compare(metric: Metric, test_set: TestSet, b: Kept, a: Kept | None = None, *,
