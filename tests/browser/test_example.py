@@ -47,9 +47,16 @@ def test_churn_example_fills_the_sidebar(page, lab, artifacts):
     expect(ship).to_contain_text("linear baseline")
     expect(ship).to_contain_text("the baseline model, as no model scores above it")
     expect(sidebar.get_by_test_id("nbalign-story")).to_contain_text("Shipping linear baseline is projected to bring")
+    # no diminishing returns on 1,758 rows that cannot show a gain of min_gain either way (issue 21):
+    # the banner is the latest model's, with the gain the rows could have seen, and the objective's
+    # check says how many rows min_gain needs
     banner = sidebar.get_by_test_id("nbalign-banner")
-    expect(banner).to_contain_text("NBA303")
-    expect(banner).to_contain_text("Ship linear baseline")
+    expect(banner).to_contain_text("NBA302")
+    expect(banner).to_contain_text("these 1,758 test rows detect a gain of")
+    small = sidebar.get_by_test_id("nbalign-objective-finding")
+    expect(small).to_have_count(1)
+    expect(small).to_contain_text("NBA107")
+    expect(small).to_contain_text("test rows would detect min_gain")
     expect(sidebar.get_by_test_id("nbalign-chart-name")).to_have_text(["best, ship: linear baseline"])
     starred = sidebar.locator("[data-testid='nbalign-evaluation'][data-best='true']")
     expect(starred, "the star on its row").to_contain_text("linear baseline")
@@ -63,12 +70,12 @@ def test_churn_example_fills_the_sidebar(page, lab, artifacts):
     # the plot, the inline verdicts with their projected KPI, the closing sentence; no error output
     notebook = driver.current_notebook()
     expect(notebook.locator(".jp-RenderedImage img")).to_have_count(1)
-    # each model's card says what its checks found, the most important first: the tree below the
-    # baseline, the forest no real gain over the baseline model, and after the boosting (no real gain
-    # either) three models without one: ship the linear baseline
+    # each model's card says what its checks found: the tree below the baseline, the forest and the
+    # boosting no real gain over the baseline model, each with the gain the rows could have seen
     banners = notebook.locator(".nbalign-banner")
-    expect(banners).to_have_count(4)
-    expect(banners).to_contain_text(["NBA301", "NBA302", "NBA303 3 models in a row", "NBA302"])
+    expect(banners).to_have_count(3)
+    expect(banners).to_contain_text(["NBA301", "NBA302", "NBA302"])
+    expect(banners.nth(1)).to_contain_text("detect a gain of")
     expect(notebook.locator(".nbalign-business")).to_have_count(3)
     expect(notebook.locator(".nbalign-recommendation")).to_contain_text("projected to bring the share of customers")
     assert driver.error_outputs() == "(no error output)"
