@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from ..evaluation import Evaluation
 from ..stats import Difference
 from .facts import Facts, own_interval
 
@@ -81,10 +80,3 @@ class BestClaim:
         return "better" if is_better(metric, widened) else "worse" if is_worse(metric, widened) \
             else "not_distinguishable"
 
-
-def family(records: list[Evaluation], baseline_record: Evaluation | None) -> int:
-    """How many comparisons with the baseline the best was chosen from: the models on its test set,
-    the baseline model itself (a comparison with itself) left out."""
-    if baseline_record is None:
-        return len(records)
-    return sum(1 for record in records if record.key != baseline_record.key)

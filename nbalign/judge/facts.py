@@ -70,8 +70,6 @@ class Facts:
     baseline_record: Evaluation | None  # the baseline as a model, when it is one
     best_before: Evaluation | None
     gain: float | None  # point improvement over best_before; positive is better, whatever the direction
-    real_gain: bool  # the gain's interval lies at or above min_gain (the point gain when untested)
-    stalled: int  # models since the last real gain shown to gain less than min_gain, this one included
     best: Evaluation | None  # the best after this evaluation (None while only few-row ones exist)
     min_gain: float
     patience: int
@@ -83,11 +81,8 @@ class Facts:
     candidates: Candidates | None = field(default=None, repr=False, compare=False)
     position: int = -1
     labels: Labels | None = field(default=None, repr=False, compare=False)  # the objective's test labels
-    # What the test rows show of the gain over best_before: "real" (the interval's lower end at
-    # least min_gain, and the recipe shown better when both were cross-validated), "fit_only" (a real
-    # gain of the fitted model whose recipe is not shown better), "short" (its upper end under
-    # min_gain), "undecided"; None for the first model.
-    evidence: str | None = None
+    # The facts of the model judged before this one: returns diminish over that chain (stalled).
+    previous: Facts | None = field(default=None, repr=False, compare=False)
 
     @property
     def confidence(self) -> float:
@@ -99,6 +94,51 @@ class Facts:
         if self.comparisons is None or self.best_before is None:
             return None
         return self.comparisons.between(self.metric, self.evaluation, self.best_before)
+
+    @cached_property
+    def evidence(self) -> str | None:
+        """What the test rows show of the gain over the best before it: ``real`` (its interval's
+        lower end at least min_gain, and the recipe shown better when both were cross-validated),
+        ``fit_only`` (a real gain of the fitted model whose recipe is not shown better), ``short``
+        (the interval's upper end under min_gain) or ``undecided`` (the interval holds min_gain);
+        None for the first model. Untested, the point gain decides. Run when first asked."""
+        if self.best_before is None or self.gain is None:
+            return None
+        tested, metric = self.vs_best, self.metric
+        if tested is None:
+            real = self.gain >= self.min_gain
+        elif is_better(metric, tested, by=self.min_gain):
+            real = True
+        else:
+            return "short" if is_short_of(metric, tested, self.min_gain) else "undecided"
+        if not real:
+            return "short"
+        recipe = self.vs_best_recipe
+        return "real" if recipe is None or is_better(metric, recipe) else "fit_only"
+
+    @property
+    def real_gain(self) -> bool:
+        """The gain's interval lies at or above min_gain (the point gain when untested), and the
+        recipe is shown better when both were cross-validated."""
+        return self.evidence == "real"
+
+    @cached_property
+    def stalled(self) -> int:
+        """Models since the last real gain shown to gain less than min_gain, this one included,
+        counted up to ``patience`` (enough to say returns diminish). A model the test rows cannot
+        tell either way, or a better fit whose recipe is not shown better, neither adds to the run
+        nor ends it; a slice of the test set is passed over. Walked back over the models before
+        when first asked, so a history of 10,000 runs the tests of its last few models only."""
+        count = 0
+        facts: Facts | None = self
+        while facts is not None and count < self.patience:
+            if not facts.few_rows:
+                evidence = facts.evidence
+                if evidence in (None, "real"):
+                    break
+                count += evidence == "short"
+            facts = facts.previous
+        return count
 
     @cached_property
     def vs_best_recipe(self) -> Difference | None:

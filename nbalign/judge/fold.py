@@ -64,14 +64,14 @@ from ..checks import (
     objective_findings,
     progress_findings,
 )
-from ..comparison import Comparisons, is_better, is_short_of
+from ..comparison import Comparisons
 from ..evaluation import Evaluation
 from ..metrics import Metric, metric_label, same_metric
 from ..objective import Objective
 from ..stats import Difference
 from ..tasks import Labels
 from .candidates import Candidates
-from .claim import BestClaim, family
+from .claim import BestClaim
 from .facts import (
     VERDICTS,
     Aside,
@@ -79,7 +79,6 @@ from .facts import (
     ObjectiveFacts,
     is_few_rows,
     progress_to_target,
-    recipe_between,
     resolve_min_gain,
 )
 from .outlook import Outlook
@@ -278,7 +277,7 @@ class _Fold:
     """The judge's running state after one record."""
 
     best: int | None = None  # position of the best model so far
-    stalled: int = 0
+    facts: Facts | None = None  # the latest model's facts: the chain returns diminish are counted on
     last_judged: int | None = None  # position of the latest record of the metric
     models: int = 0  # models of the metric judged so far
 
@@ -458,19 +457,12 @@ class Judge:
             best_now = self._reference(None if fold.best is None else self._records[fold.best])
             row = Row(**common, preset="baseline", change_vs_baseline=change_vs_baseline, progress=progress,
                       best_so_far=None if best_now is None else best_now.score)
-            return row, _Fold(fold.best, fold.stalled, position, fold.models)
+            return row, _Fold(fold.best, fold.facts, position, fold.models)
 
         best_model = None if fold.best is None else self._records[fold.best]
         best_before = self._reference(best_model)  # the best candidate so far: a model, or the baseline model
         gain = None if best_before is None else metric.improvement(record.score, best_before.score)
-        evidence = None if best_before is None else self._evidence(record, best_before)
-        real_gain = evidence == "real"
         few_rows = is_few_rows(record.n_rows, self._largest_rows)
-        # Returns diminish on evidence only: a model shown to gain less than min_gain adds to the
-        # run, a real gain ends it, and one the test rows cannot tell either way leaves it as it
-        # is. A slice of the test set is compared for what it is worth, but it changes nothing.
-        stalled = (fold.stalled if few_rows or evidence in ("undecided", "fit_only")
-                   else fold.stalled + 1 if evidence == "short" else 0)
         became_best = (best_before is None or metric.improvement(record.score, best_before.score) > 0) and not few_rows
         best = position if became_best else fold.best
         same_test_set = self._by_test_set.setdefault(record.data_fingerprint, [])
@@ -480,9 +472,8 @@ class Judge:
             candidates.add(position)
         best_now = self._reference(None if best is None else self._records[best])
         facts = Facts(self.objective, metric, record, baseline, self._baseline_record, best_before, gain,
-                      real_gain, stalled, best_now, self._min_gain,
-                      self.objective.stop.patience, few_rows, len(same_test_set), self.comparisons,
-                      candidates, position, self.labels, evidence)
+                      best_now, self._min_gain, self.objective.stop.patience, few_rows, len(same_test_set),
+                      self.comparisons, candidates, position, self.labels, previous=fold.facts)
         row = Row(
             **common,
             best_before=None if best_before is None else best_before.score,
@@ -494,7 +485,7 @@ class Judge:
             best_so_far=None if few_rows or best_now is None else best_now.score,
             facts=facts,
         )
-        return row, _Fold(best, stalled, position, fold.models + 1)
+        return row, _Fold(best, facts, position, fold.models + 1)
 
     def _candidates_of(self, record: Evaluation) -> Candidates:
         """The candidates of the record's test set (a test set is its data and its rows)."""
@@ -534,25 +525,6 @@ class Judge:
             return floor
         return best_model
 
-    def _evidence(self, record: Evaluation, best_before: Evaluation) -> str:
-        """What the test rows show of ``record``'s gain over the best before it: ``real`` (its
-        interval's lower end at least min_gain), ``short`` (its upper end under min_gain) or
-        ``undecided`` (the interval holds min_gain). Untested, the point gain decides."""
-        tested = None if self.comparisons is None else self.comparisons.between(self.metric, record, best_before)
-        if tested is None:
-            gain = self.metric.improvement(record.score, best_before.score)
-            real = gain >= self._min_gain
-        elif is_better(self.metric, tested, by=self._min_gain):
-            real = True
-        else:
-            return "short" if is_short_of(self.metric, tested, self._min_gain) else "undecided"
-        if not real:
-            return "short"
-        # A real gain of the fitted model; when both recipes were cross-validated on the training
-        # data, "better" also says the change of recipe helped, refitting included.
-        recipe = recipe_between(record, best_before, self.objective.stop.confidence)
-        return "real" if recipe is None or is_better(self.metric, recipe) else "fit_only"
-
     # ------------------------------------------------------------------ output
 
     def standing(self) -> Standing:
@@ -571,7 +543,7 @@ class Judge:
         if best is not None:
             at = bisect.bisect_left(self._ids, best.id)
             positions = self._by_test_set.get(self._records[at].data_fingerprint, [])
-            compared = family([self._records[p] for p in positions], self._baseline_record)
+            compared = len(positions) - self._is_judged_as_model(self._baseline_record, positions)
             if best.facts is not None:  # a model: its lead over the baseline, chosen among `compared`
                 claim = BestClaim(best.facts, compared)
         summary = Summary(
@@ -594,6 +566,15 @@ class Judge:
                                self.labels, self.comparisons, self._latest_pair(fold, best), self._min_gain)
         return Standing(self.objective, tuple(self._rows), summary, objective_findings(facts), self.comparisons,
                         self._baseline_model(), self.labels, ship)
+
+    def _is_judged_as_model(self, record: Evaluation | None, positions: list[int]) -> bool:
+        """The record is among the models at ``positions`` (the baseline model of `baseline: first`
+        is the first model: no comparison with itself counts in the best's family)."""
+        if record is None or record.id is None:
+            return False
+        at = bisect.bisect_left(self._ids, record.id)
+        found = bisect.bisect_left(positions, at)
+        return found < len(positions) and positions[found] == at
 
     def _latest_pair(self, fold: _Fold, best: Row | None) -> Difference | None:
         """The latest paired comparison of two models on the test set (the latest model against
