@@ -62,7 +62,7 @@ RESAMPLES = 1000
 BOOTSTRAP_ROWS = 20_000
 # Bumped when a test changes, so differences remembered by an older version are not reused.
 # 2: exact intervals for shares, no zero-width interval (issue 18); 3: AP's jackknife; 4: accuracy's
-# matched pair, McNemar's asymptotic test and Tango's interval (issue 21).
+# matched pair, McNemar's asymptotic test and Tango's interval, and every p-value dual to its interval (issue 21).
 TESTS_VERSION = 4
 
 
@@ -544,15 +544,25 @@ def _shifted(difference: Difference, shift: float, confidence: float) -> Differe
 
 
 def _with_normal_p(difference: Difference, confidence: float) -> Difference:
-    """The two-sided normal p-value of the estimate, with the standard error the interval implies."""
+    """The two-sided normal p-value of the estimate, with the standard error the interval implies
+    on the side toward 0: ``(estimate - low) / z`` for an estimate above 0, ``(high - estimate) / z``
+    below. The interval then excludes 0 exactly when ``p < 1 - confidence``, also where it is not
+    symmetric (Tango's, a percentile interval, a score interval, rescaled or shifted): the verdict,
+    which follows the interval, and the p-value agree. (Half the width, which this replaced, is
+    dual only for a symmetric interval.) An estimate outside its interval (a percentile interval
+    can leave it out) is replaced by the interval's middle for this."""
     from scipy import special
 
     z = float(special.ndtri(0.5 + confidence / 2))
-    standard_error = (difference.high - difference.low) / (2 * z)
-    if standard_error <= 0:
-        p_value = 1.0 if difference.estimate == 0 else 0.0
+    low, high = difference.low, difference.high
+    centre = difference.estimate if low <= difference.estimate <= high else (low + high) / 2
+    toward_zero = centre - low if centre > 0 else high - centre
+    if centre == 0:
+        p_value = 1.0
+    elif toward_zero <= 0:  # the interval ends at the centre, on the side of 0: it excludes 0
+        p_value = 0.0
     else:
-        p_value = float(2 * special.ndtr(-abs(difference.estimate) / standard_error))
+        p_value = float(2 * special.ndtr(-abs(centre) * z / toward_zero))
     return Difference(difference.estimate, difference.low, difference.high, p_value, difference.method,
                       difference.n)
 

@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pytest
+from scipy import stats as scipy_stats
 from sklearn import metrics as skm
 
 from nbalign import comparison
@@ -99,6 +100,26 @@ def test_a_large_test_set_is_bootstrapped_on_a_subset_and_rescaled(monkeypatch):
     assert rescaled.estimate == pytest.approx(full.estimate, abs=1e-6)  # the estimate is on every row
     width, full_width = rescaled.high - rescaled.low, full.high - full.low
     assert 0.75 < width / full_width < 1.33
+
+
+@pytest.mark.parametrize("confidence", [0.95, 0.9])
+def test_a_moved_interval_keeps_its_p_value_dual(confidence):
+    """A test rescaled to the whole test set, centred on the records' scores or shifted to a
+    reference gets the normal p-value its interval implies on the side toward 0: the interval
+    excludes 0 exactly when p < 1 - confidence, for asymmetric intervals too (Tango's, a
+    percentile interval, a score interval), and an estimate outside its interval."""
+    rng = np.random.default_rng(21)
+    for _ in range(2000):
+        estimate = rng.normal(0, 1)
+        below, above = rng.exponential(1, 2) * rng.choice([1, 1, 1, 0, -0.2], 2)  # lopsided, one side 0, or outside
+        moved = comparison._with_normal_p(comparison.Difference(estimate, estimate - below, estimate + above, 0.5,
+                                                                "m", 10), confidence)
+        assert (moved.low > 0 or moved.high < 0) == (moved.p_value < 1 - confidence), moved
+    symmetric = comparison._with_normal_p(comparison.Difference(0.3, 0.1, 0.5, 0.5, "m", 10), 0.95)
+    assert symmetric.p_value == pytest.approx(2 * scipy_stats.norm.sf(0.3 / (0.2 / scipy_stats.norm.ppf(0.975))))
+    # Tango's interval on a kept subset of the rows, centred on the records' scores: still dual
+    tango = comparison.Difference(0.0125, 0.0002, 0.0312, 0.04, "McNemar", 800)
+    assert comparison._with_normal_p(tango, 0.95).p_value < 0.05
 
 
 def record(name, score, kept, labels, id, complexity=None, role="model"):
