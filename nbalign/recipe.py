@@ -55,7 +55,8 @@ import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from .errors import EvaluationError
 from .stats import Difference
@@ -185,7 +186,18 @@ class Folds:
     stratified: bool
     seed: int
     train_rows: int
-    splits: tuple
+    labels: object = field(repr=False, compare=False)  # the training labels the splits stratify on
+
+    @cached_property
+    def splits(self) -> tuple:
+        """Made when first needed: deciding whether to check a recipe (its identity, its cost)
+        needs none, and a model seen before is not checked again."""
+        import numpy as np
+        from sklearn.model_selection import RepeatedKFold, RepeatedStratifiedKFold
+
+        splitter = (RepeatedStratifiedKFold if self.stratified else RepeatedKFold)(
+            n_splits=self.k, n_repeats=self.repeats, random_state=self.seed)
+        return tuple(splitter.split(np.zeros((self.train_rows, 1)), self.labels))
 
     @property
     def held_out_rows(self) -> int:
@@ -202,7 +214,6 @@ def training_folds(y, metric=None, *, repeats: int = REPEATS, k: int = K) -> Fol
     the labels' fingerprint and the scheme. The same labels give the same splits, whatever the
     features and the model; ``metric`` (the objective's) says whether the task is classification."""
     import numpy as np
-    from sklearn.model_selection import RepeatedKFold, RepeatedStratifiedKFold
 
     from .baseline import task_of
     from .fingerprint import fingerprint
@@ -225,10 +236,7 @@ def training_folds(y, metric=None, *, repeats: int = REPEATS, k: int = K) -> Fol
     seed = int(hashlib.sha256(f"{labels_fingerprint}:{scheme}".encode()).hexdigest()[:8], 16) % 2**31
     identity = hashlib.sha256(f"{labels_fingerprint}:{rows}:{scheme}:{'stratified' if stratified else 'plain'}:{seed}"
                               .encode()).hexdigest()[:16]
-    splitter = (RepeatedStratifiedKFold if stratified else RepeatedKFold)(n_splits=k, n_repeats=repeats,
-                                                                          random_state=seed)
-    splits = tuple(splitter.split(np.zeros((rows, 1)), labels))
-    return Folds(identity, repeats, k, stratified, seed, rows, splits)
+    return Folds(identity, repeats, k, stratified, seed, rows, labels)
 
 
 # ------------------------------------------------------------------ the refits
