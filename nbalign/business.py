@@ -33,12 +33,12 @@ Pure: numpy at call time, scikit-learn only to tune a threshold. No IPython.
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any, overload
 
 from .format import DASH, format_money, format_number, format_share
 from .kpi import MINUS, Quantity, format_quantity
+from .refit import Memory
 
 # The most training rows a threshold is tuned on (a fixed, stratified sample beyond it).
 TUNE_ROW_LIMIT = 100_000
@@ -857,14 +857,8 @@ def tuning_plan(objective, model, train, *, budget=None, fit_seconds: float | No
     estimate = refit.estimate(TUNE_FOLDS, refit.fit_seconds(model, fit_seconds),
                               (TUNE_FOLDS - 1) / TUNE_FOLDS * plan["rows"] / max(rows, 1))
     if not asked and not budget.allows(estimate):
-        if budget.seconds <= 0 and not budget.limit:
-            why = f"automatic refits are off (`%config NbalignMagics.refit_budget`); {ask}"
-        elif estimate is None:
-            why = f"{TUNE_FOLDS} refits of a model whose fit time nbalign did not see; {ask}"
-        else:
-            why = (f"{TUNE_FOLDS} refits would take about {refit.describe_seconds(estimate)}, "
-                   f"over {budget.describe()}; {ask}")
-        return {"skipped": why}
+        return {"skipped": budget.refusal(estimate, f"{TUNE_FOLDS} refits",
+                                          f"{TUNE_FOLDS} refits of a model whose fit time nbalign did not see", ask)}
     if plan["key"] is None:
         plan["key"] = _tuning_key(model, X_train, y_train, matrix, method, capacity)
     plan["deadline"] = math.inf if asked else budget.deadline(estimate)
@@ -897,51 +891,12 @@ def _tune_telling(model, X_train, y_train, matrix: ValueMatrix, method, rows: in
     return choice
 
 
-class Thresholds:
-    """Thresholds chosen in a session, by what the choice depends on: the model's class and
-    parameters (the folds refit a clone: what the fitted model learned plays no part), the
-    training data, the value matrix, the response and the capacity. The same model evaluated
-    again (another metric call under autolog, a re-run cell) is not refitted five times again.
-    The session owns one (``Session.thresholds``); the most recent ``kept`` choices are kept."""
-
-    def __init__(self, kept: int = 64):
-        self.kept = kept
-        self._chosen: OrderedDict = OrderedDict()
-        self._models: dict[str, int] = {}  # model identity -> how many of its choices are kept
-
-    def knows(self, model) -> bool:
-        """Whether a choice of this model (any training data) is kept: looking one up
-        fingerprints the training data, which only a model tuned before is worth."""
-        return bool(self._chosen) and _identity_of(model) in self._models
-
-    def get(self, key: str | None) -> ThresholdChoice | None:
-        choice = None if key is None else self._chosen.get(key)
-        if choice is not None:
-            self._chosen.move_to_end(key)
-        return choice
-
-    def remember(self, key: str | None, choice: ThresholdChoice) -> None:
-        if key is None:
-            return
-        self._chosen[key] = choice
-        identity = key.split(":")[0]
-        self._models[identity] = self._models.get(identity, 0) + 1
-        while len(self._chosen) > self.kept:
-            dropped, _ = self._chosen.popitem(last=False)
-            identity = dropped.split(":")[0]
-            self._models[identity] -= 1
-            if not self._models[identity]:
-                del self._models[identity]
-
-
-def _identity_of(model) -> str | None:
-    from .identity import model_identity
-    from .refit import best_estimator
-
-    try:
-        return model_identity(best_estimator(model))
-    except Exception:  # noqa: BLE001 - a model nbalign cannot identify is tuned every time
-        return None
+class Thresholds(Memory):
+    """Thresholds chosen in a session, by what the choice depends on (:func:`_tuning_key`): the
+    model's class and parameters (the folds refit a clone: what the fitted model learned plays no
+    part), the training data, the value matrix, the response and the capacity. The same model
+    evaluated again (another metric call under autolog, a re-run cell) is not refitted five times
+    again. The session owns one (``Session.thresholds``); the most recent ``kept`` are kept."""
 
 
 def _tuning_key(model, X_train, y_train, matrix: ValueMatrix, method, capacity) -> str | None:
@@ -949,15 +904,16 @@ def _tuning_key(model, X_train, y_train, matrix: ValueMatrix, method, capacity) 
     import hashlib
 
     from .fingerprint import fingerprint
-    from .identity import model_identity
-    from .refit import best_estimator
+    from .refit import recipe_identity
 
-    try:
-        identity = model_identity(best_estimator(model))
-        parts = (identity, fingerprint(X_train, y_train), repr(matrix), method, TUNE_FOLDS, TUNE_ROW_LIMIT, capacity)
-    except Exception:  # noqa: BLE001 - a model or data nbalign cannot identify is tuned every time
+    identity = recipe_identity(model)
+    if identity is None:
         return None
-    # the model's identity first: see Thresholds.knows
+    try:
+        parts = (identity, fingerprint(X_train, y_train), repr(matrix), method, TUNE_FOLDS, TUNE_ROW_LIMIT, capacity)
+    except Exception:  # noqa: BLE001 - data nbalign cannot identify is tuned every time
+        return None
+    # the model's identity first: see refit.Memory.knows
     return f"{identity}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
 
 

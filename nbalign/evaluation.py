@@ -456,13 +456,8 @@ def recipe_plan(objective: Objective, evaluation: Evaluation, model, train, *, b
     budget = budget or refit.Budget()
     scheme = f"{REPEATS}×{K}-fold CV"
     if not asked and not budget.allows(seconds):
-        if budget.seconds <= 0 and not budget.limit:
-            why = f"automatic refits are off (`%config NbalignMagics.refit_budget`); {ask}"
-        elif seconds is None:
-            why = f"{scheme} refits the model {folds.fits} times and nbalign did not see how long its fit takes; {ask}"
-        else:
-            why = f"{scheme} would take about {refit.describe_seconds(seconds)}, over {budget.describe()}; {ask}"
-        return {"skipped": f"recipe not compared: {why}"}
+        unseen = f"{scheme} refits the model {folds.fits} times and nbalign did not see how long its fit takes"
+        return {"skipped": f"recipe not compared: {budget.refusal(seconds, scheme, unseen, ask)}"}
     return {"folds": folds, "deadline": math.inf if asked else budget.deadline(seconds), "estimate": seconds,
             "ask": ask}
 

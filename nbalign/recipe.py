@@ -53,7 +53,6 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -313,58 +312,30 @@ class Checked:
     """Fold scores computed in a session, by what they depend on: the recipe (the model's class
     and parameters: what a fitted model learned plays no part), the training data, the splits and
     the metric. The same model evaluated again (on another test set, a re-run cell) is not
-    cross-validated again. The session owns one (``Session.recipes``); the most recent ``kept``."""
+    cross-validated again. The session owns one (``Session.recipes``); the most recent ``kept``
+    (:class:`~nbalign.refit.Memory`)."""
 
     def __init__(self, kept: int = 64):
-        self.kept = kept
-        self._scores: OrderedDict[str, FoldScores] = OrderedDict()
-        self._recipes: dict[str, int] = {}  # recipe identity -> how many of its scores are kept
+        from .refit import Memory
 
-    @staticmethod
-    def recipe(model) -> str | None:
-        from .identity import model_identity
-        from .refit import best_estimator
-
-        try:
-            return model_identity(best_estimator(model))
-        except Exception:  # noqa: BLE001 - a model whose parameters cannot be read is not remembered
-            return None
-
-    def key(self, model, X, folds: Folds, metric) -> str | None:
-        """The key of ``model``'s fold scores on ``X`` (whose labels made ``folds``), or None when
-        no scores of this recipe are kept (the training data is fingerprinted only then)."""
-        recipe = self.recipe(model)
-        if recipe is None or recipe not in self._recipes:
-            return None
-        return self.full_key(recipe, X, folds, metric)
-
-    @staticmethod
-    def full_key(recipe: str, X, folds: Folds, metric) -> str:
-        from .fingerprint import fingerprint
-
-        return f"{recipe}:{fingerprint(X, None)}:{folds.identity}:{metric.name}:{metric.params!r}"
+        self._memory = Memory(kept)
 
     def get(self, model, X, folds: Folds, metric) -> FoldScores | None:
-        key = self.key(model, X, folds, metric)
-        found = None if key is None else self._scores.get(key)
-        if found is not None and key is not None:
-            self._scores.move_to_end(key)
-        return found
+        # the training data is fingerprinted for the key only when scores of this recipe are kept
+        return self._memory.get(self._key(model, X, folds, metric)) if self._memory.knows(model) else None
 
     def remember(self, model, X, folds: Folds, metric, scores: FoldScores) -> None:
-        recipe = self.recipe(model)
+        self._memory.remember(self._key(model, X, folds, metric), scores)
+
+    @staticmethod
+    def _key(model, X, folds: Folds, metric) -> str | None:
+        from .fingerprint import fingerprint
+        from .refit import recipe_identity
+
+        recipe = recipe_identity(model)
         if recipe is None:
-            return
-        key = self.full_key(recipe, X, folds, metric)
-        if key not in self._scores:
-            self._recipes[recipe] = self._recipes.get(recipe, 0) + 1
-        self._scores[key] = scores
-        while len(self._scores) > self.kept:
-            dropped, _ = self._scores.popitem(last=False)
-            identity = dropped.split(":")[0]
-            self._recipes[identity] -= 1
-            if not self._recipes[identity]:
-                del self._recipes[identity]
+            return None
+        return f"{recipe}:{fingerprint(X, None)}:{folds.identity}:{metric.name}:{metric.params!r}"
 
 
 def describe(scores: FoldScores) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import random
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import overload
 
@@ -124,6 +125,16 @@ class Budget:
     def allows(self, estimate: float | None) -> bool:
         return self.seconds > 0 and estimate is not None and estimate <= self.seconds
 
+    def refusal(self, estimate: float | None, work: str, unseen: str, ask: str) -> str:
+        """Why refits estimated at ``estimate`` seconds are not done in the cell, and how to ask
+        for them (``ask``): ``work`` is what they are ("5 refits"), ``unseen`` what is said when
+        the model's fit time is unknown."""
+        if self.seconds <= 0 and not self.limit:
+            return f"automatic refits are off (`%config NbalignMagics.refit_budget`); {ask}"
+        if estimate is None:
+            return f"{unseen}; {ask}"
+        return f"{work} would take about {describe_seconds(estimate)}, over {self.describe()}; {ask}"
+
     def deadline(self, estimate: float | None) -> float:
         """When a refit that was let in (estimated within the budget) is stopped, between two of
         its fits: once the budget is spent, from now."""
@@ -137,6 +148,53 @@ def estimate(fits: int, one_fit: float | None, share: float = 1.0) -> float | No
 def estimate(fits: int, one_fit: float | None, share: float = 1.0) -> float | None:
     """Seconds ``fits`` refits on ``share`` of the rows take, from one fit on all of them."""
     return None if one_fit is None else fits * one_fit * share
+
+
+def recipe_identity(model) -> str | None:
+    """What refits of ``model`` depend on of the model: its class and parameters (a search's best
+    estimator's), not what it learned; None for a model whose parameters cannot be read."""
+    from .identity import model_identity
+
+    try:
+        return model_identity(best_estimator(model))
+    except Exception:  # noqa: BLE001 - a model nbalign cannot identify is refitted every time
+        return None
+
+
+class Memory:
+    """What nbalign's refits found in a session (a threshold chosen, a recipe's fold scores), by a
+    key that starts with the model's :func:`recipe_identity` (``identity:…``): the most recent
+    ``kept``. :meth:`knows` says whether anything of a model is kept, so a caller fingerprints the
+    training data for the rest of the key only then."""
+
+    def __init__(self, kept: int = 64):
+        self.kept = kept
+        self._found: OrderedDict = OrderedDict()
+        self._identities: dict[str, int] = {}  # identity -> how many of its results are kept
+
+    def knows(self, model) -> bool:
+        return bool(self._found) and recipe_identity(model) in self._identities
+
+    def get(self, key: str | None):
+        found = None if key is None else self._found.get(key)
+        if found is not None:
+            self._found.move_to_end(key)
+        return found
+
+    def remember(self, key: str | None, value) -> None:
+        if key is None:
+            return
+        if key not in self._found:
+            identity = key.split(":")[0]
+            self._identities[identity] = self._identities.get(identity, 0) + 1
+        self._found[key] = value
+        self._found.move_to_end(key)
+        while len(self._found) > self.kept:
+            dropped, _ = self._found.popitem(last=False)
+            identity = dropped.split(":")[0]
+            self._identities[identity] -= 1
+            if not self._identities[identity]:
+                del self._identities[identity]
 
 
 def describe_seconds(seconds: float) -> str:
