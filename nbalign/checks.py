@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from .format import (
     format_apart,
     format_change,
+    format_family_level,
     format_interval,
     format_level,
     format_score,
@@ -629,10 +630,9 @@ def target_reached(facts: Facts) -> str | None:
 
     low, high = (e.score + tested.low - tested.estimate, e.score + tested.high - tested.estimate)
     chosen = facts.models_on_test_set
-    level = facts.target_level
-    interval = (f"{format_level(facts.confidence)} interval {format_score(low)} to {format_score(high)}" if chosen <= 1
-                else f"interval {format_score(low)} to {format_score(high)} at {_each_level(level)}, for the best "
-                f"of {chosen} models")
+    ends = f"{format_score(low)} to {format_score(high)}"
+    interval = (f"{format_level(facts.confidence)} interval {ends}" if chosen <= 1
+                else f"interval {ends} at {format_family_level(facts.target_level)}, for the best of {chosen} models")
     if not is_better(facts.metric, tested):
         short = "below" if facts.metric.greater_is_better else "above"  # the side that misses it
         return (f"{reached} Its interval still reaches {short} the target ({interval}): {rows} cannot tell, so "
@@ -652,15 +652,6 @@ def _detectable(facts: Facts, tested) -> str:
         return ""
     rows = f"these {tested.n:,} test rows" if tested.n else "these test rows"
     return f"; {rows} detect a gain of {format_change(gain)} or more {format_level(POWER)} of the time"
-
-
-def _each_level(level: float) -> str:
-    """A level of one comparison in a family: ``98.33%``, ``99%``, with the digits it needs, never ``100%``."""
-    for digits in range(4, 10):
-        text = f"{level * 100:.{digits}g}"
-        if float(text) < 100:
-            return f"{text}%"
-    return f"{level * 100}%"
 
 
 def _interval(facts: Facts, tested) -> str:

@@ -155,6 +155,16 @@ def format_level(confidence: float) -> str:
     return f"{percent.normalize():f}%"
 
 
+def format_family_level(level: float) -> str:
+    """The level of one comparison in a family corrected for many: ``98.33%``, ``99%``, with the
+    digits it needs and never ``100%`` (:func:`format_level` writes a level as stated, in full)."""
+    for digits in range(4, 10):
+        text = f"{level * 100:.{digits}g}"
+        if float(text) < 100:
+            return f"{text}%"
+    return f"{level * 100}%"
+
+
 def format_percent(progress: float | None) -> str:
     """Progress from baseline (0) to target (1) as a whole percent, never clamped: ``−12%``.
 

@@ -41,10 +41,11 @@ Cost
     Judging is a left fold, so a record appended at the end is judged in constant time, and a
     record updated in place re-judges only the records after it. Only a change of the baseline
     value or of the resolved ``min_gain`` (which depends on it) re-judges everything. The fold
-    runs one paired test per model, against the best before it (is its gain real, shown short of
-    min_gain, or undecided?); every other test (each row's intervals, the simplest adequate
-    model) runs when a view first asks for that row, and each test runs once (remembered in the
-    store).
+    runs no paired test: what a model's test against the best before it shows (a real gain, short
+    of min_gain, undecided: ``Facts.evidence``) and the run of models short of min_gain
+    (``Facts.stalled``, walked back at most ``patience`` models) are worked out when a view first
+    asks for that row, as are its intervals and the simplest adequate model; each test runs once
+    (remembered in the store).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..format import format_level, format_percent, format_score
+from ..format import format_family_level, format_level, format_percent, format_score
 
 # Rows sent to views: the most recent ones. The sidebar shows these; the plot shows them all.
 ROWS_SHIPPED = 50
@@ -76,12 +76,10 @@ def summary_view(standing) -> dict[str, Any]:
 def interval_label(confidence: float, claim: dict | None) -> str:
     """``95% CI``, or ``95% CI for the best of 3 models (98.33% each, Bonferroni)`` when the
     interval is the best's claim over the baseline, adjusted for the models it was chosen from."""
-    from ..checks import _each_level
-
     label = f"{format_level(confidence)} CI"
     compared = 0 if claim is None else claim.get("models_compared") or 0
     if compared > 1:
-        each = _each_level(1 - (1 - confidence) / compared)
+        each = format_family_level(1 - (1 - confidence) / compared)
         label += f" for the best of {compared:,} models ({each} each, Bonferroni)"
     return label
 
