@@ -18,7 +18,8 @@ objective, its scored baseline, the test labels once seen); ``progress`` checks 
 the :class:`~nbalign.judge.facts.Aside` of an evaluation shown apart (scored on its training
 data, on another test set). A check returns its message, or None when it does not apply. The
 checks import nothing of the judge but these facts, which import no check. ``NBA1xx`` concern
-the objective and its data, ``NBA2xx`` an evaluation, ``NBA3xx`` progress.
+the objective and its data, ``NBA2xx`` an evaluation, ``NBA3xx`` progress, ``NBA4xx`` what
+came of a shipped model (``shipped`` checks get the realized KPI and the ship record).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from .format import (
 )
 
 if TYPE_CHECKING:
+    from .decision import Realized, Shipped
     from .judge.facts import Aside, Facts, ObjectiveFacts
 
 LEVELS = ("success", "warning", "info")  # in the order a banner prefers them
@@ -52,7 +54,7 @@ class Check:
     level: str  # "info" | "warning" | "success"
     title: str
     explanation: str
-    scope: str  # "objective" | "progress"
+    scope: str  # "objective" | "aside" | "progress" | "shipped"
     function: Callable
 
     def to_dict(self) -> dict:
@@ -640,6 +642,80 @@ def target_reached(facts: Facts) -> str | None:
     confirm = "" if chosen <= 1 else (f" The best of {chosen} scores on one test set is optimistic: confirm it on "
                                       "data no model was chosen on.")
     return f"{reached} It holds with confidence ({interval}). Ship {shipped}{simpler} and measure the KPI.{confirm}"
+
+
+# --------------------------------------------------------------------------- NBA4xx: after shipping
+
+
+def shipped_findings(realized: Realized, shipped: Shipped) -> tuple[Finding, ...]:
+    """Findings about a KPI measured after shipping, against what was projected when shipped."""
+    return by_importance(_run("shipped", realized, shipped))
+
+
+@check("NBA401", "warning", "Realized KPI outside the projection", scope="shipped")
+def realized_outside_projection(realized: Realized, shipped: Shipped) -> str | None:
+    """The KPI measured after shipping lies outside what was projected when the model was shipped
+    (the interval carried through from the metric, or the range over the action's stated effect,
+    whichever is wider). The projection rests on three assumptions, and at least one was wrong:
+    the model ranks the cases it meets in production as well as it ranked the test set (no drift,
+    a test set like production); the action works as the objective states (`action: effect:`);
+    and the population is the one the KPI's current value describes (its size and its share of
+    true cases). Worse than projected: score the model on recent labelled cases first (drift,
+    leakage into the test set), then measure the action's effect against a group that got none,
+    then check whether the population changed. Better than projected: the effect or the base rate
+    was set too low. Either way, declare the objective again with what was measured and a `why:`
+    line, so the next projection starts from it."""
+    projection = shipped.judged.get("projection")
+    if projection is None:
+        return None
+    spans = [s for s in (projection.get("interval"), projection.get("range")) if s]
+    if not spans:
+        return None
+    low, high = min(s[0] for s in spans), max(s[1] for s in spans)
+    value = realized.number
+    if low <= value <= high:
+        return None
+    decreasing = projection.get("direction") == "decrease"
+    worse = value > high if decreasing else value < low
+    named = shipped.model["name"]
+    said = f"{projection['kpi']} measured {realized.value} on {realized.on}"
+    spread = f"{_kpi_number(low, projection)} to {_kpi_number(high, projection)}"
+    if worse:
+        return (f"{said}, worse than the {_kpi_number(projection['projected'], projection)} projected for {named} "
+                f"({spread}). Revisit, in this order: the model on recent cases (drift, a test set unlike "
+                f"production), the action's effect, the population.")
+    return (f"{said}, better than the {_kpi_number(projection['projected'], projection)} projected for {named} "
+            f"({spread}). The action's effect or the population's share of true cases was set too low: "
+            f"state what was measured in the objective.")
+
+
+@check("NBA402", "warning", "Realized KPI short of its target", scope="shipped")
+def realized_short_of_target(realized: Realized, shipped: Shipped) -> str | None:
+    """The KPI measured after shipping has not reached the KPI target the objective agreed. The
+    model may still be doing what was projected (see NBA401); then the target needs more than
+    this model and this action can give: a better model (the metric's target), a stronger
+    action, or a later deadline, agreed again with the KPI's owner."""
+    projection = shipped.judged.get("projection")
+    if projection is None or projection.get("target") is None or projection.get("direction") is None:
+        return None
+    from .kpi import QuantityError, parse_quantity
+
+    try:
+        target = parse_quantity(projection["target"]).value
+    except QuantityError:
+        return None
+    decreasing = projection["direction"] == "decrease"
+    if (realized.number <= target) if decreasing else (realized.number >= target):
+        return None
+    return (f"{projection['kpi']} measured {realized.value} on {realized.on}; the target is {projection['target']}. "
+            f"{shipped.model['name']} was projected to bring it to {_kpi_number(projection['projected'], projection)}.")
+
+
+def _kpi_number(value: float, projection: dict) -> str:
+    """A KPI number in its unit as the projection was written: ``22.5%``, or ``1,130``."""
+    if projection.get("unit") == "percent":
+        return f"{value:.1f}%"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
 def _detectable(facts: Facts, tested) -> str:

@@ -103,6 +103,11 @@ def declare_objective(session: Session, namespace: dict[str, Any], text: str, na
                                           auto.n_fitted if auto is not None and label == LINEAR_LABEL else None, report)
                          for evaluation, (label, model) in zip(baselines, baseline_models, strict=True)]
     declared = session.set_objective(objective, *baselines)
+    for evaluation, (_, model) in zip(baselines, baseline_models, strict=True):
+        if model is not namespace.get(objective.baseline.model or ""):  # fitted by nbalign: kept for shipping
+            session.remember_model(evaluation.key, model, own=True)
+        else:
+            session.remember_model(evaluation.key, model)
     if auto is not None and on_auto is not None:
         on_auto(auto)
     return declared
@@ -268,6 +273,7 @@ def evaluate(
     if recipe is not None and "known" in recipe:  # checked before: no refit
         evaluation, _ = with_fold_scores(objective, evaluation, model, trained, recipe)
     row = session.record(evaluation)
+    session.remember_model(evaluation.key, model)
     refitted = False
     if plan is not None and "skipped" not in plan:  # recorded first: the refits may be interrupted
         start = time.perf_counter()
@@ -346,6 +352,8 @@ def _record_cross_validation(session: Session, namespace: dict[str, Any], seen, 
                                  fit_seconds=folds.get("fit_seconds"))
     evaluation = replace(evaluation, reported={"metric": metric_name, "value": value}, cell_id=current_cell_id())
     row = session.record(evaluation)
+    if seen.kind == "search":  # a search's best estimator is fitted; cross_val_score's estimator is not
+        session.remember_model(evaluation.key, estimator)
     return EvaluationResult(evaluation.with_id(row.id), row, session.require_standing())
 
 

@@ -22,6 +22,7 @@ import math
 import os
 import sqlite3
 import time
+import weakref
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import replace
@@ -39,6 +40,7 @@ from .store import Remembered, Store, default_store_path
 
 if TYPE_CHECKING:  # the judge loads with the first objective: `import nbalign` stays light
     from .comparison import Comparisons
+    from .decision import Agreement, Event, History, Realized, Shipped
     from .judge import Judge, Row, Standing
     from .tasks import Labels
 
@@ -101,6 +103,11 @@ class Session:
         self.pace = 0.0
         self._in_cell = False
         self._last_told = -math.inf
+        # The fitted models behind this session's records, by record key, for `%nbalign ship`:
+        # the user's held weakly (nbalign never keeps a model alive), the baselines nbalign fitted
+        # itself held until another objective is declared.
+        self._models: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+        self._own_models: dict[str, object] = {}
 
     # ------------------------------------------------------------------ subscribers
 
@@ -562,6 +569,101 @@ class Session:
         except _REFUSED as exc:
             log.info("nbalign could not read kept predictions: %s", exc)
             return None
+
+    # ------------------------------------------------------------------ the decision
+
+    def remember_model(self, key: str, model, own: bool = False) -> None:
+        """The fitted model of the record ``key`` (``own``: fitted by nbalign, kept alive here)."""
+        if own:
+            self._own_models[key] = model
+            return
+        try:
+            self._models[key] = model
+        except TypeError:  # an object that cannot be weakly referenced: not kept
+            log.info("nbalign cannot refer weakly to a %s; ship it by its variable", type(model).__name__)
+
+    def model_of(self, key: str):
+        """The fitted model of a record of this session, if it is still alive; else None."""
+        return self._own_models.get(key) or self._models.get(key)
+
+    def history(self, name: str | None = None) -> History:
+        """The objective's versions and what was decided about it (default: the active one)."""
+        from .decision import History
+
+        name = name or self.require_objective().name
+        try:
+            return History(tuple(self.store.objective_versions(name)), tuple(self.store.decisions(name)))
+        except _REFUSED as exc:
+            raise NbalignError(f"could not read the objective's history from {self.store.path} ({exc}).") from None
+
+    def agree(self, role: str, note: str | None = None, name: str | None = None) -> Agreement:
+        """Record that ``role`` (and who runs this) agrees to the objective's latest version."""
+        from .decision import Agreement, content_hash, who
+
+        objective = self._objective_named(name)
+        agreement = Agreement(objective.name, objective.version, content_hash(objective), role, who(), now_iso(), note)
+        self.record_decision(agreement)
+        return agreement
+
+    def realize(self, value: str, on: str | None = None, note: str | None = None) -> Realized:
+        """Record the KPI measured after shipping (``value`` as written, in the KPI's unit)."""
+        import datetime as _dt
+
+        from .decision import Realized, who
+        from .kpi import QuantityError, parse_quantity
+
+        objective = self.require_objective()
+        kpi = objective.kpi
+        if kpi is None or kpi.current_quantity is None:
+            raise NbalignError("the objective states no KPI with a current value, so there is nothing to compare a "
+                               "realized KPI with: give it `kpi:` with `current:` and `target:`.")
+        shipped = self.history().shipped
+        if shipped is None:
+            raise NbalignError("nothing was shipped for this objective yet: ship the model first "
+                               "(`%nbalign ship MODEL`), then record the KPI it brought.")
+        try:
+            quantity = parse_quantity(value)
+        except QuantityError as exc:
+            raise NbalignError(f"`{value}` is not a KPI value ({exc}). Write it as the KPI is written, "
+                               f"such as `{kpi.current}`.") from None
+        if quantity.kind != kpi.current_quantity.kind:
+            raise NbalignError(f"`{value}` is not in the KPI's unit (the KPI is written {kpi.current}): write it the "
+                               "same way.")
+        day = on or _dt.date.today().isoformat()
+        try:
+            _dt.date.fromisoformat(day)
+        except ValueError:
+            raise NbalignError(f"`--on {day}` is not a date: write it as 2027-03-31.") from None
+        realized = Realized(objective.name, value, quantity.value, day, who(), now_iso(), shipped.at, note)
+        self.record_decision(realized)
+        return realized
+
+    def record_decision(self, event: Event) -> None:
+        """Write a decision to the store now (it is not kept for later: the user is told when
+        it could not be written, and nothing reported as recorded is lost)."""
+        try:
+            self.store.record_decision(event)
+        except _REFUSED as exc:
+            raise NbalignError(f"could not record the {event.kind} in {self.store.path} ({exc}); nothing was "
+                               "recorded. Run it again when the store can be written.") from None
+        self._message = None
+        self._publish()
+
+    def decision_record(self) -> dict:
+        """The active objective's decision as one JSON document (:func:`nbalign.decision.decision_record`)."""
+        from .decision import decision_record
+
+        return decision_record(self.require_standing(), self.history())
+
+    def _objective_named(self, name: str | None) -> Objective:
+        if name is None or (self.objective is not None and name == self.objective.name):
+            return self.require_objective()
+        objective = self.store.latest_objective(name)
+        if objective is None:
+            known = self.store.objective_names()
+            raise NbalignError(f"this folder's store has no objective {name!r}"
+                               + (f"; it has {', '.join(map(repr, known))}." if known else "."))
+        return objective
 
     # ------------------------------------------------------------------ words
 

@@ -121,8 +121,23 @@ def _migrate_7(connection: sqlite3.Connection) -> None:
     connection.execute("ALTER TABLE evaluations ADD COLUMN fold_scores TEXT")
 
 
+def _migrate_8(connection: sqlite3.Connection) -> None:
+    """What was decided about an objective, beside its versions (see :mod:`nbalign.decision`):
+    agreements, ship records and realized KPIs, one JSON event each, in the order recorded."""
+    _execute_each(connection, """
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            objective TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            event TEXT NOT NULL
+        );
+        CREATE INDEX decisions_by_objective ON decisions (objective, id)
+    """)
+
+
 # Ordered: migration n takes a store of schema n - 1 to schema n. Never edit a released one.
-MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6, _migrate_7]
+MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6, _migrate_7, _migrate_8]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 MEMORY = ":memory:"
@@ -394,6 +409,37 @@ class Store:
         if connection is None:
             return []
         return [name for (name,) in connection.execute("SELECT DISTINCT name FROM objectives ORDER BY name")]
+
+    def objective_versions(self, name: str) -> list[Objective]:
+        """Every version of the objective ``name``, oldest first."""
+        connection = self._connect(create=False)
+        if connection is None:
+            return []
+        return [Objective.restored(json.loads(spec)) for (spec,) in
+                connection.execute("SELECT spec FROM objectives WHERE name = ? ORDER BY version", (name,))]
+
+    def record_decision(self, event) -> None:
+        """Add an agreement, a ship record or a realized KPI (:mod:`nbalign.decision`) to its
+        objective's history."""
+        from .decision import event_to_dict
+
+        with self._writing(True) as connection:
+            connection.execute("INSERT INTO decisions (objective, kind, created_at, event) VALUES (?, ?, ?, ?)",
+                               (event.objective, event.kind, event.at,
+                                json.dumps(event_to_dict(event), allow_nan=False)))
+
+    def decisions(self, name: str) -> list:
+        """The objective's agreements, ship records and realized KPIs, in the order recorded."""
+        from .decision import event_from_dict
+
+        connection = self._connect(create=False)
+        if connection is None:
+            return []
+        try:
+            rows = connection.execute("SELECT event FROM decisions WHERE objective = ? ORDER BY id", (name,)).fetchall()
+        except sqlite3.OperationalError:  # a read-only store of an older schema has no decisions yet
+            return []
+        return [event_from_dict(json.loads(event)) for (event,) in rows]
 
     def set_busy_timeout(self, seconds: float) -> None:
         """How long a write waits for another writer's lock, from now on."""
