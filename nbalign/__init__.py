@@ -41,13 +41,17 @@ __all__ = [
     "Session",
     "__version__",
     "evaluate",
+    "history",
     "load_ipython_extension",
     "metric",
+    "models",
     "objective_form",
     "panel",
     "parse_objective",
     "plot",
     "recommendation",
+    "report",
+    "ship",
     "unload_ipython_extension",
     "value_scorer",
 ]
@@ -128,6 +132,69 @@ def recommendation():
     from .display import Recommendation
 
     return Recommendation(active_session().require_standing())
+
+
+def models():
+    """Every evaluation of the objective as a pandas DataFrame: its verdict, score and interval,
+    the change against the best before it and the baseline (with interval and p-value), progress
+    to the target, what the model costs (``complexity_*``) and its business figures
+    (``business_*``); ``best`` and ``ship`` mark the best model and the model to ship.
+
+    Examples
+    --------
+    >>> nbalign.models()[["name", "score", "verdict", "vs_baseline_low", "ship"]]  # doctest: +SKIP
+    """
+    from .tables import models_frame
+
+    return models_frame(active_session().require_standing())
+
+
+def history():
+    """The objective's versions as a pandas DataFrame, the newest first: when, from which notebook,
+    why (the cell's ``why:`` line), what each changed field by field, its content hash and who
+    agreed to it (``%nbalign agree``)."""
+    from .tables import history_frame
+
+    return history_frame(active_session().history())
+
+
+def ship(model=None, reason: str | None = None, to: str | None = None):
+    """Ship a model (default: the one the judge recommends): save it (skops, else joblib), write a
+    Hugging Face model card and the decision record beside it, and record the decision in the
+    objective's history, as ``%nbalign ship`` does. A model the judge does not recommend needs a
+    ``reason``. ``model`` is a fitted estimator, a variable's name, or the name a record was
+    logged under.
+
+    Returns
+    -------
+    nbalign.decision.Shipped
+        The ship record: ``.model``, ``.judged`` (the figures as of now), ``.saved`` (the files).
+    """
+    from .commands import variable_name
+    from .shipping import ship as ship_model
+
+    namespace = _user_namespace()
+    what = model if model is None or isinstance(model, str) else variable_name(model, namespace)
+    if model is not None and what is None:  # an estimator no variable holds: found by its identity
+        namespace = {**namespace, "_nbalign_shipped": model}
+        what = "_nbalign_shipped"
+    return ship_model(active_session(), namespace, what, reason=reason, folder=to)
+
+
+def report(path: str | None = None):
+    """Write the stakeholder report of the objective: one self-contained HTML page (print it to
+    PDF from the browser) and the same content as Markdown beside it. Returns their paths."""
+    from .report import write_report
+
+    session = active_session()
+    return write_report(session.decision_record(), path or report_path(session.require_objective().name))
+
+
+def report_path(objective: str) -> str:
+    """Where a report is written when no path is given: ``reports/<objective>.html``."""
+    from .shipping import _slug
+
+    return f"reports/{_slug(objective)}.html"
 
 
 def metric(function):

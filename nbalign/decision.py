@@ -14,8 +14,8 @@ the CI gate). It is plain Python on dataclasses and dicts, like the judge it rea
 - :func:`assess` measures a model against the agreed bar now: its score's interval and the
   gain over the baseline at the level of the family it was chosen from.
 - :func:`decision_record` puts the standing's view model, the history and the events in one
-  JSON document: what ``nbalign report`` renders and what ``nbalign check`` (:func:`gate`) reads,
-  from the store or from an exported file alike.
+  JSON document: what ``nbalign report`` renders and what ``nbalign check``
+  (:func:`nbalign.gate.gate`) reads, from the store or from an exported file alike.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ import hashlib
 import json
 import math
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from .errors import NbalignError
-from .format import format_level, format_score
+from .format import format_score
 
 RECORD_FORMAT = "nbalign.decision"
 RECORD_VERSION = 1
@@ -125,7 +125,7 @@ def who() -> str:
         return configured
     try:
         return getpass.getuser()
-    except Exception:  # no user name in this process's environment (some containers)
+    except (KeyError, OSError):  # no user name in this process's environment (some containers)
         return "unknown"
 
 
@@ -309,120 +309,6 @@ def assess(standing, record_id: int) -> dict | None:
             bar["real_gain"] = is_better(metric, tested, by=summary.min_gain)
             bar["worse"] = is_worse(metric, tested)
     return bar
-
-
-# ------------------------------------------------------------------------------ the gate
-
-
-PASS, MISS, INCONCLUSIVE, ERROR = 0, 1, 2, 3
-STATUS = {PASS: "pass", MISS: "miss", INCONCLUSIVE: "inconclusive", ERROR: "error"}
-
-
-@dataclass(frozen=True)
-class Gate:
-    """What ``nbalign check`` decides: an exit code, its word, and the reasons, first the decisive."""
-
-    code: int
-    reasons: tuple[str, ...]
-    objective: str | None = None
-    details: dict = field(default_factory=dict)
-
-    @property
-    def status(self) -> str:
-        return STATUS[self.code]
-
-    def to_dict(self) -> dict:
-        return {"objective": self.objective, "code": self.code, "status": self.status,
-                "reasons": list(self.reasons), **self.details}
-
-
-def gate(record: dict, require_agreement: bool = False) -> Gate:
-    """Judge a decision record (:func:`decision_record`) against its agreed bar.
-
-    - 3 (error): no model was shipped, or the shipped model is no longer in the history;
-    - 1 (miss): the shipped model's interval lies short of the target, it is shown worse than
-      the baseline, or the version shipped is not the one agreed (its content changed after an
-      agreement, or none was given and ``require_agreement``);
-    - 2 (inconclusive): the interval straddles the target, or no real gain over the baseline;
-    - 0 (pass): the interval clears the target (when there is one) and a real gain over the baseline.
-    """
-    name = (record.get("objective") or {}).get("name")
-    shipped = record.get("shipped")
-    if shipped is None:
-        return Gate(ERROR, (f"nothing was shipped for the objective {name!r}: ship the model with "
-                            "`%nbalign ship MODEL` in the notebook first.",), name)
-    bar = shipped.get("bar")
-    model = shipped["model"]["name"]
-    if bar is None:
-        return Gate(ERROR, (f"the shipped model {model!r} is no longer in the objective's history (scored "
-                            "another metric, or its record was removed): ship a model again.",), name)
-    misses, doubts = [], []
-    level = format_level(bar["level"])
-    family = f" (the best of {bar['models_compared']} models)" if bar["models_compared"] > 1 else ""
-    shown = _interval_text(bar)
-    if bar["target"] is not None:
-        if bar["vs_target"] == "short":
-            misses.append(f"{model} scores {format_score(bar['score'])}{shown}: short of the target "
-                          f"{format_score(bar['target'])} at {level}{family}.")
-        elif bar["vs_target"] == "straddles":
-            doubts.append(f"{model} scores {format_score(bar['score'])}{shown}: the interval holds the target "
-                          f"{format_score(bar['target'])}, so reaching it is not shown at {level}{family}.")
-        elif bar["vs_target"] is None:
-            doubts.append(f"{model} has no interval to compare with the target {format_score(bar['target'])}.")
-    if bar["worse"]:
-        misses.append(f"{model} is shown worse than the baseline {format_score(bar['baseline'])}.")
-    elif not bar["real_gain"]:
-        gain = bar["vs_baseline"]
-        said = "" if gain is None else (f" (gain {_signed(gain['improvement'][0])} to "
-                                        f"{_signed(gain['improvement'][1])} at {level})")
-        doubts.append(f"{model} shows no real gain over the baseline{said}: its interval does not clear "
-                      f"min_gain {format_score(bar['min_gain'])}.")
-    agreement = _agreement_problem(record, shipped, require_agreement)
-    if agreement is not None:
-        misses.append(agreement)
-    details = {"model": model, "bar": bar, "shipped_version": shipped["version"]}
-    if misses:
-        return Gate(MISS, tuple(misses + doubts), name, details)
-    if doubts:
-        return Gate(INCONCLUSIVE, tuple(doubts), name, details)
-    met = f"{model} scores {format_score(bar['score'])}{shown}"
-    met += (f", clear of the target {format_score(bar['target'])} at {level}{family}"
-            if bar["target"] is not None else "")
-    return Gate(PASS, (met + ", with a real gain over the baseline.",), name, details)
-
-
-def _agreement_problem(record: dict, shipped: dict, required: bool) -> str | None:
-    """Why the version shipped is not the one agreed, or None."""
-    versions = {v["version"]: v for v in record.get("history", [])}
-    agreed = [a for v in versions.values() for a in v["agreements"]]
-    digest = shipped["content_hash"]
-    holding = [a for a in agreed if a["content_hash"] == digest]
-    if holding:
-        return None
-    if agreed:
-        last = agreed[-1] if agreed else None
-        latest = max(agreed, key=lambda a: a["at"]) if agreed else last
-        assert latest is not None
-        changed = versions.get(shipped["version"], {}).get("changes", [])
-        since = f"; version {shipped['version']} changed {', '.join(c['text'] for c in changed)}" if changed else ""
-        return (f"version {shipped['version']} of the objective was shipped, but the agreement ({latest['role']}, "
-                f"{latest['by']}) was to version {latest['version']}, whose content differs{since}. Record the "
-                f"agreement again: `%nbalign agree {record['objective']['name']} --as ROLE`.")
-    if required:
-        return (f"nobody agreed to version {shipped['version']} of the objective: record it with "
-                f"`%nbalign agree {record['objective']['name']} --as ROLE`.")
-    return None
-
-
-def _interval_text(bar: dict) -> str:
-    interval = bar.get("interval")
-    if interval is None:
-        return ""
-    return f" ({format_level(bar['level'])} CI {format_score(interval[0])} to {format_score(interval[1])})"
-
-
-def _signed(value: float) -> str:
-    return ("+" if value >= 0 else "") + format_score(value)
 
 
 # ------------------------------------------------------------------------------ the record

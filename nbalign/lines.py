@@ -15,7 +15,8 @@ from .errors import NbalignError
 def objective_line(function):
     """The ``%%objective`` line's arguments, declared once: applied to the magic, and to the
     reader the form checks a name with (:func:`objective_name`)."""
-    function = argument("name", nargs="?", default="objective", help="the objective's name (cell form)")(function)
+    function = argument("name", nargs="?", default=None,
+                        help="the objective's name (cell form; default: $NBALIGN_OBJECTIVE, else objective)")(function)
     function = argument("--form", action="store_true", help="declare it with a form of widgets instead (line "
                         "form): it checks as you type and writes the %%%%objective cell below")(function)
     return magic_arguments()(function)
@@ -28,7 +29,16 @@ def _objective_line_reader(line: str = "", cell: str | None = None):
 
 def objective_name(line: str) -> str:
     """The name ``%%objective <line>`` declares (UsageError or NbalignError when it refuses)."""
-    return _objective_line_reader.parser.parse_args(split_arguments(line)).name
+    return named_or_default(_objective_line_reader.parser.parse_args(split_arguments(line)).name)
+
+
+def named_or_default(name: str | None) -> str:
+    """The name a ``%%objective`` line gives, else ``$NBALIGN_OBJECTIVE``, else ``objective``."""
+    import os
+
+    from .session import OBJECTIVE_ENV
+
+    return name or os.environ.get(OBJECTIVE_ENV) or "objective"
 
 
 def split_arguments(line: str) -> list[str]:

@@ -33,7 +33,7 @@ from . import commands
 from .checks import CHECKS
 from .display import BaselineCard, Explanation, ModelsTable, ObjectiveCard
 from .errors import NbalignError
-from .lines import objective_line, read_arguments
+from .lines import named_or_default, objective_line, read_arguments
 from .refit import Budget
 from .session import Session
 
@@ -197,7 +197,7 @@ class NbalignMagics(Magics):
             display(ObjectiveCard(objective, session.standing))
             return
         fitted: list[AutoBaseline] = []  # what `baseline: auto` fitted, for its card
-        objective = commands.declare_objective(session, self._user_namespace(), cell, args.name,
+        objective = commands.declare_objective(session, self._user_namespace(), cell, named_or_default(args.name),
                                                report=commands.ProgressLine(), on_auto=fitted.append)
         standing = session.require_standing()
         display(ObjectiveCard(objective, standing))
@@ -250,24 +250,40 @@ class NbalignMagics(Magics):
     @no_var_expand
     @magic_arguments()
     @argument("command", choices=["plot", "panel", "status", "models", "recommend", "autolog", "store", "explain",
-                                  "adopt", "prune"],
+                                  "adopt", "prune", "history", "agree", "ship", "realized", "report"],
               help="plot: every evaluation against the baseline and target (also nbalign.plot()); "
-              "models: every evaluation with its verdict and what the model costs; "
+              "models [--csv FILE]: every evaluation with its verdict and what the model costs "
+              "(also nbalign.models()); "
               "panel: a live panel of the progress, updated as later cells evaluate (also nbalign.panel()); "
               "recommend: the model to ship and what it is projected to do to the KPI (also "
               "nbalign.recommendation()); autolog on|off: log what scikit-learn code evaluates; "
               "status: the objective and where it stands; store: where the store is; "
               "explain: what a diagnostic code means and what to do (all codes without one); "
               "adopt: continue in this notebook an objective of this folder's store declared elsewhere; "
-              "prune [--dry-run]: remove the kept predictions the judgement no longer needs and shrink the store")
-    @argument("names", nargs="*", metavar="CODE|NAME|on|off",
-              help="for explain: codes such as NBA303; for adopt: the objective; for autolog: on or off")
+              "prune [--dry-run]: remove the kept predictions the judgement no longer needs and shrink the store; "
+              "history: the objective's versions, what each changed, why, and who agreed (also nbalign.history()); "
+              "agree [NAME] --as ROLE: record that ROLE agrees to the objective's latest version; "
+              "ship [MODEL] [--reason TEXT] [--to FOLDER]: save the model (default: the recommended one) with its "
+              "model card and record the decision (also nbalign.ship()); "
+              "realized VALUE [--on DATE]: record the KPI measured after shipping; "
+              "report [FILE]: write the stakeholder report, HTML and Markdown (also nbalign.report())")
+    @argument("names", nargs="*", metavar="CODE|NAME|MODEL|VALUE|FILE",
+              help="for explain: codes such as NBA303; for adopt and agree: the objective; for autolog: on or off; "
+              "for ship: the model (its variable or the name it was logged under); for realized: the KPI's value "
+              "as the KPI is written (23.1%%); for report: the HTML file to write")
     @argument("--dry-run", action="store_true", help="for prune: say what would be removed, remove nothing")
+    @argument("--as", dest="role", metavar="ROLE", help="for agree: who agrees, by role (\"VP Customer Success\")")
+    @argument("--note", help="for agree and realized: a note kept with the record")
+    @argument("--reason", help="for ship: why a model the judge does not recommend is shipped")
+    @argument("--to", dest="folder", metavar="FOLDER", help="for ship: the folder to save the model and its card in")
+    @argument("--on", dest="day", metavar="DATE", help="for realized: the day the KPI was measured (2027-03-31)")
+    @argument("--csv", metavar="FILE", help="for models: write the table to a CSV file")
     @line_magic
     @_user_errors
     def nbalign(self, line: str = ""):
-        """nbalign commands: ``%nbalign plot | status | models | recommend | store | explain [CODE ...] | adopt NAME
-        | prune [--dry-run]``.
+        """nbalign commands: ``%nbalign plot | status | models [--csv FILE] | recommend | store | explain [CODE ...]
+        | adopt NAME | prune [--dry-run] | history | agree --as ROLE | ship [MODEL] [--reason TEXT] | realized VALUE
+        [--on DATE] | report [FILE]``.
         """
         args = read_arguments(self.nbalign, line)
         if args is None:
@@ -282,7 +298,14 @@ class NbalignMagics(Magics):
             display(ObjectiveCard(objective, session.standing))
             print(session.describe(restored=False))
         elif args.command == "models":
-            display(ModelsTable(session.require_standing(), session.records))
+            if args.csv:
+                from .tables import models_frame
+
+                models_frame(session.require_standing()).to_csv(args.csv)
+                print(f"nbalign wrote {session.standing.summary.n_models if session.standing else 0} models' rows "
+                      f"to {args.csv}.")
+            else:
+                display(ModelsTable(session.require_standing(), session.records))
         elif args.command == "panel":
             from .widgets import panel_for
 
@@ -317,3 +340,42 @@ class NbalignMagics(Magics):
             objective = session.adopt(args.names[0])
             display(ObjectiveCard(objective, session.standing))
             print(session.describe(restored=False))
+        else:
+            self._decision(session, args)
+
+    def _decision(self, session: Session, args) -> None:
+        """The commands that carry the decision out of the notebook: history, agree, ship, realized, report."""
+        from . import decided
+
+        if args.command == "history":
+            display(decided.HistoryTable(session.history()))
+        elif args.command == "agree":
+            if not args.role:
+                raise NbalignError("say who agrees, by role: `%nbalign agree --as 'VP Customer Success'` (the "
+                                   "objective's latest version; name another objective after agree).")
+            if len(args.names) > 1:
+                raise NbalignError("name one objective: `%nbalign agree churn --as 'VP Customer Success'`.")
+            print(decided.agreed_text(session.agree(args.role, args.note, args.names[0] if args.names else None)))
+        elif args.command == "ship":
+            if len(args.names) > 1:
+                raise NbalignError("name one model to ship, quoted if it has spaces: "
+                                   "`%nbalign ship 'linear baseline'`; without a name, the recommended one.")
+            from .shipping import ship
+
+            shipped = ship(session, self._user_namespace(), args.names[0] if args.names else None,
+                           reason=args.reason, folder=args.folder)
+            print(decided.shipped_text(shipped))
+        elif args.command == "realized":
+            if len(args.names) != 1:
+                raise NbalignError("give the KPI's value as the KPI is written: `%nbalign realized 23.1% --on "
+                                   "2027-03-31`.")
+            realized = session.realize(args.names[0], args.day, args.note)
+            print(decided.realized_text(realized, session.history()))
+        elif args.command == "report":
+            if len(args.names) > 1:
+                raise NbalignError("name one file: `%nbalign report reports/churn.html`.")
+            from . import report as write
+
+            html, markdown = write(args.names[0] if args.names else None)
+            print(f"nbalign wrote the report to {html} (open it in a browser; print it to PDF from there) "
+                  f"and {markdown} (for a pull request).")

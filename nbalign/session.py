@@ -40,7 +40,7 @@ from .store import Remembered, Store, default_store_path
 
 if TYPE_CHECKING:  # the judge loads with the first objective: `import nbalign` stays light
     from .comparison import Comparisons
-    from .decision import Agreement, Event, History, Realized, Shipped
+    from .decision import Agreement, Event, History, Realized
     from .judge import Judge, Row, Standing
     from .tasks import Labels
 
@@ -55,6 +55,10 @@ _REFUSED = (sqlite3.Error, OSError)
 # Seconds a user's evaluation waits for another writer's lock before it is kept and retried;
 # while results are kept, writes do not wait again (see Session._write).
 WRITE_WAIT = 1.0
+# A headless run of a notebook (nbclient, papermill, `jupyter nbconvert --execute`) is told which
+# objective it continues by this variable: `%load_ext nbalign` restores it without `%nbalign adopt`
+# (the notebook's path is not known there), and a `%%objective` cell without a name declares it.
+OBJECTIVE_ENV = "NBALIGN_OBJECTIVE"
 # With a cap on kept predictions (keep_predictions), prune once every this many records, not at each.
 PRUNE_EVERY = 10
 
@@ -197,12 +201,15 @@ class Session:
         An objective declared from another notebook, or from a context whose notebook is not
         known (plain IPython, nbclient, papermill), is not adopted: :attr:`found` names it and
         :meth:`describe` says how to adopt it (:meth:`adopt`). Nothing is logged into it until
-        the user does.
+        the user does, unless ``$NBALIGN_OBJECTIVE`` names it (a headless run told which one).
         """
         self.objective = self.found = None
         try:
             self._recover_unsaved()
             self.objective = self.store.notebook_objective(self.notebook) if self.notebook else None
+            named = os.environ.get(OBJECTIVE_ENV)
+            if self.objective is None and named:  # a headless run told which objective it continues
+                self.objective = self.store.latest_objective(named)
             if self.objective is None:
                 self.found = self.store.latest_objective()
         except _REFUSED as exc:
