@@ -42,7 +42,15 @@ def content(objective) -> dict[str, Any]:
     """What the objective commits to, as a plain dict: its metric by name, its target, baseline,
     KPI, terms, data and stop rule; not its version, date, notebook, wording or reason."""
     data = {k: v for k, v in objective.to_dict().items() if k not in _NOT_CONTENT}
-    data["metric"] = objective.metric.name
+    # the metric by name; a metric the action parametrises (recall_at_k:top 20%) changes with the
+    # action, which is content of its own
+    data["metric"] = objective.metric.name.split(":")[0]
+    # the population and the action as written: the rest of their forms is read from these words
+    if objective.population is not None:
+        data["population"] = objective.population.to_dict()["text"]
+    if objective.action is not None:
+        action = objective.action.to_dict()
+        data["action"] = {action["verb"]: action["text"], "effect": objective.action.effect_text()}
     return data
 
 
@@ -277,7 +285,8 @@ def assess(standing, record_id: int) -> dict | None:
         return None
     summary, metric, facts = standing.summary, standing.metric, row.facts
     # the family the judge's claims use: the models compared on this model's test set
-    compared = max(1, summary.models_compared if facts is None else facts.models_on_test_set)
+    # (as of now: a model recorded early was chosen among all those compared since)
+    compared = max(1, summary.models_compared, 0 if facts is None else facts.models_on_test_set)
     level = 1 - (1 - summary.confidence) / compared
     bar: dict[str, Any] = {
         "record_id": record_id, "name": row.name, "score": finite(row.score), "metric": metric.name,

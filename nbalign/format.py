@@ -165,6 +165,11 @@ def format_family_level(level: float) -> str:
     return f"{level * 100}%"
 
 
+def format_p(p: float) -> str:
+    """A p-value as a reader compares it: ``p = 0.025``, ``p < 0.001`` (never ``p = 0``)."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.2g}" if p < 0.1 else f"p = {p:.2f}"
+
+
 def format_percent(progress: float | None) -> str:
     """Progress from baseline (0) to target (1) as a whole percent, never clamped: ``−12%``.
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from .format import format_level, format_score
+from .format import format_change, format_level, format_p, format_score
 
 PASS, MISS, INCONCLUSIVE, ERROR = 0, 1, 2, 3
 STATUS = {PASS: "pass", MISS: "miss", INCONCLUSIVE: "inconclusive", ERROR: "error"}
@@ -86,8 +86,8 @@ def gate(record: dict, require_agreement: bool = False) -> Gate:
         misses.append(f"{model} is shown worse than the baseline {format_score(bar['baseline'])}.")
     elif not bar["real_gain"]:
         gain = bar["vs_baseline"]
-        said = "" if gain is None else (f" (gain {_signed(gain['improvement'][0])} to "
-                                        f"{_signed(gain['improvement'][1])} at {level})")
+        said = "" if gain is None else (f" (gain {format_change(gain['improvement'][0])} to "
+                                        f"{format_change(gain['improvement'][1])} at {level})")
         doubts.append(f"{model} shows no real gain over the baseline{said}: its interval does not clear "
                       f"min_gain {format_score(bar['min_gain'])}.")
     agreement = _agreement_problem(record, shipped, require_agreement)
@@ -113,9 +113,7 @@ def _agreement_problem(record: dict, shipped: dict, required: bool) -> str | Non
     if holding:
         return None
     if agreed:
-        last = agreed[-1] if agreed else None
-        latest = max(agreed, key=lambda a: a["at"]) if agreed else last
-        assert latest is not None
+        latest = max(agreed, key=lambda a: a["at"])
         changed = versions.get(shipped["version"], {}).get("changes", [])
         since = f"; version {shipped['version']} changed {', '.join(c['text'] for c in changed)}" if changed else ""
         return (f"version {shipped['version']} of the objective was shipped, but the agreement ({latest['role']}, "
@@ -132,10 +130,6 @@ def _interval_text(bar: dict) -> str:
     if interval is None:
         return ""
     return f" ({format_level(bar['level'])} CI {format_score(interval[0])} to {format_score(interval[1])})"
-
-
-def _signed(value: float) -> str:
-    return ("+" if value >= 0 else "") + format_score(value)
 
 
 def markdown(result: Gate, record: dict | None) -> str:
@@ -159,9 +153,9 @@ def markdown(result: Gate, record: dict | None) -> str:
         if gain is not None:
             low, high = gain["improvement"]
             estimate = gain["estimate"] if bar["higher_is_better"] else -gain["estimate"]  # as a gain
-            lines.append(f"| Gain over the baseline {format_score(bar['baseline'])} | {_signed(estimate)} "
-                         f"({format_level(bar['level'])} CI {_signed(low)} to {_signed(high)}, "
-                         f"p = {gain['p_value']:.3g}): {'a real gain' if bar['real_gain'] else 'no real gain'} "
+            lines.append(f"| Gain over the baseline {format_score(bar['baseline'])} | {format_change(estimate)} "
+                         f"({format_level(bar['level'])} CI {format_change(low)} to {format_change(high)}, "
+                         f"{format_p(gain['p_value'])}): {'a real gain' if bar['real_gain'] else 'no real gain'} "
                          f"(min_gain {format_score(bar['min_gain'])}) |")
         agreed = _agreed_line(record or {}, shipped)
         if agreed:

@@ -112,6 +112,7 @@ class Session:
         # itself held until another objective is declared.
         self._models: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
         self._own_models: dict[str, object] = {}
+        self._history: tuple[str | None, History | None] | None = None  # (objective, its decisions) views show
 
     # ------------------------------------------------------------------ subscribers
 
@@ -135,7 +136,7 @@ class Session:
             self._message = {
                 "session": self.id,
                 "revision": self.revision,
-                "standing": None if standing is None else view(standing),
+                "standing": None if standing is None else view(standing, history=self._decided()),
             }
         return self._message
 
@@ -204,6 +205,7 @@ class Session:
         the user does, unless ``$NBALIGN_OBJECTIVE`` names it (a headless run told which one).
         """
         self.objective = self.found = None
+        self._history = None
         try:
             self._recover_unsaved()
             self.objective = self.store.notebook_objective(self.notebook) if self.notebook else None
@@ -593,6 +595,17 @@ class Session:
         """The fitted model of a record of this session, if it is still alive; else None."""
         return self._own_models.get(key) or self._models.get(key)
 
+    def _decided(self) -> History | None:
+        """The active objective's history as views show it, read once per objective and decision."""
+        name = None if self.objective is None else self.objective.name
+        if self._history is None or self._history[0] != name:
+            try:
+                self._history = (name, None if name is None else self.history(name))
+            except NbalignError as exc:  # an unreadable store: views show the standing without it
+                log.info("nbalign could not read the decisions: %s", exc)
+                return None
+        return self._history[1]
+
     def history(self, name: str | None = None) -> History:
         """The objective's versions and what was decided about it (default: the active one)."""
         from .decision import History
@@ -653,7 +666,7 @@ class Session:
         except _REFUSED as exc:
             raise NbalignError(f"could not record the {event.kind} in {self.store.path} ({exc}); nothing was "
                                "recorded. Run it again when the store can be written.") from None
-        self._message = None
+        self._message = self._history = None
         self._publish()
 
     def decision_record(self) -> dict:

@@ -24,8 +24,9 @@ from ..format import format_family_level, format_level, format_percent, format_s
 ROWS_SHIPPED = 50
 
 
-def view(standing, limit: int | None = ROWS_SHIPPED) -> dict[str, Any]:
-    """The standing as views receive it: the summary and the most recent ``limit`` rows."""
+def view(standing, limit: int | None = ROWS_SHIPPED, history=None) -> dict[str, Any]:
+    """The standing as views receive it: the summary and the most recent ``limit`` rows, and what
+    was decided (``history``, :class:`nbalign.decision.History`) when anything was."""
     from ..checks import CHECKS
     from ..kpi import kpi_statement
 
@@ -34,7 +35,10 @@ def view(standing, limit: int | None = ROWS_SHIPPED) -> dict[str, Any]:
     if standing.summary.banner is not None:
         codes.add(standing.summary.banner.code)
     kpi = standing.objective.kpi
-    return {
+    decided = None if history is None else decision_view(history, standing.objective)
+    if decided is not None:
+        codes |= {f["code"] for r in decided["realized"] for f in r["findings"]}
+    shown = {
         "objective": standing.objective.to_dict(),
         # the KPI as one statement of intent, with the time left as of today
         "kpi_statement": None if kpi is None else kpi_statement(kpi),
@@ -44,6 +48,39 @@ def view(standing, limit: int | None = ROWS_SHIPPED) -> dict[str, Any]:
         "rows_total": len(standing.rows),
         "checks": {code: CHECKS[code].to_dict() for code in sorted(codes)},
     }
+    if decided is not None:
+        shown["decision"] = decided
+    return shown
+
+
+def decision_view(history, objective) -> dict[str, Any] | None:
+    """What was decided, as views show it beside the standing: the model shipped (as judged when
+    shipped: no test runs again), the KPI realized since with its checks, and whether the
+    objective's content is the one agreed. None when nothing was decided yet."""
+    from ..checks import shipped_findings
+    from ..decision import content_hash
+
+    if not history.events:
+        return None
+    digest = content_hash(objective)
+    agreements = [{"role": a.role, "by": a.by, "at": a.at, "version": a.version, "holds": a.content_hash == digest}
+                  for a in history.agreements]
+    shipped = history.shipped
+    shown: dict[str, Any] = {"agreements": agreements, "shipped": None, "realized": []}
+    if shipped is not None:
+        bar, projection = shipped.judged.get("bar") or {}, shipped.judged.get("projection")
+        shown["shipped"] = {
+            "name": shipped.model["name"], "version": shipped.version, "at": shipped.at, "by": shipped.by,
+            "recommended": shipped.recommended, "reason": shipped.reason,
+            "projection": None if projection is None else projection["text"],
+            "vs_target": bar.get("vs_target"), "real_gain": bool(bar.get("real_gain")),
+            "agreed": any(a.content_hash == shipped.content_hash for a in history.agreements),
+            "current": shipped.content_hash == digest,
+        }
+        shown["realized"] = [{"value": r.value, "on": r.on,
+                              "findings": [{"code": f.code, "message": f.message} for f in shipped_findings(r, shipped)]}
+                             for r in history.realized if r.shipped_at == shipped.at]
+    return shown
 
 
 def summary_view(standing) -> dict[str, Any]:
