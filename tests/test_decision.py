@@ -334,3 +334,65 @@ def test_realized_before_shipping_says_to_ship_first(loaded):
     declare(loaded, REALIZED)
     result, out = run(loaded, "%nbalign realized 10%")
     assert not result.success and "nothing was shipped" in out
+
+
+# --------------------------------------------------------------------------- headless runs
+
+
+def _notebook(*cells: str):
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    return notebook
+
+
+def _execute(notebook, folder: Path) -> str:
+    from nbclient import NotebookClient
+
+    NotebookClient(notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    outputs = [o for cell in notebook.cells for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"], outputs
+    return "\n".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in outputs)
+
+
+DATA = """\
+from sklearn.datasets import load_breast_cancer
+from sklearn.model_selection import train_test_split
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0, stratify=y)
+"""
+
+
+@pytest.mark.kernel
+def test_a_headless_run_told_its_objective_continues_it(tmp_path, monkeypatch):
+    """nbclient knows no notebook path: $NBALIGN_OBJECTIVE says which objective a run continues,
+    declared by a `%%objective` cell without a name, or restored without `%nbalign adopt`."""
+    monkeypatch.delenv("JPY_SESSION_NAME")
+    monkeypatch.delenv("NBALIGN_STORE")
+    monkeypatch.setenv("NBALIGN_OBJECTIVE", "screening")
+    declares = _notebook("%load_ext nbalign", DATA, "%%objective\n" + OBJECTIVE,
+                         "stump = DecisionTreeClassifier(max_depth=1, random_state=0).fit(X_train, y_train)\n"
+                         "stump.score(X_test, y_test)")
+    continues = _notebook("%load_ext nbalign", DATA,
+                          "logreg = make_pipeline(StandardScaler(), LogisticRegression()).fit(X_train, y_train)\n"
+                          "logreg.score(X_test, y_test)",
+                          "%nbalign ship logreg")
+    first = _execute(declares, tmp_path)
+    assert "Objective 'screening' (version 1)" in first
+    second = _execute(continues, tmp_path)
+    assert "Restored objective 'screening' (version 1): 1 evaluation" in second
+    assert "logreg: ROC AUC" in second and "Shipped logreg under version 1 of 'screening'" in second
+    third = _execute(declares, tmp_path)  # run again: the same objective, a new version, the history kept
+    assert "Restored objective 'screening' (version 1): 2 evaluations" in third
+    assert "Objective 'screening' (version 2)" in third
+    from nbalign.store import Store
+
+    store = Store(tmp_path / ".nbalign" / "nbalign.db")
+    assert store.objective_names() == ["screening"]
+    assert sorted(e.name for e in store.evaluations("screening")) == ["logreg", "stump"]  # the stump once
+    assert [e.kind for e in store.decisions("screening")] == ["ship"]
