@@ -94,9 +94,10 @@ def test_churn_example_runs_and_the_sidebar_receives_it_all(workdir):
     assert "NBA303" not in text and "Ship linear baseline" in text
     assert len(re.findall(r"not distinguishable from the baseline \(linear baseline, 0\.\d{3}\): .*; these 1,758 "
                           r"test rows detect a gain of \+0\.0\d\d or more 80% of the time\.", text)) == 2
-    assert any("image/png" in o.get("data", {}) for o in code[-2].outputs), "the plot is shown"
+    plot, closing_cell, agree, ship, report, check = code[-6:]
+    assert any("image/png" in o.get("data", {}) for o in plot.outputs), "the plot is shown"
     # the closing sentence: the model to ship, what it does to the KPI, and by when
-    closing = outputs_text(code[-1])
+    closing = outputs_text(closing_cell)
     assert re.search(r"Ship linear baseline \(recall in the top 20% 0\.\d{3}\), the baseline model, as no model "
                      r"scores above it: used to call the top 20% \(2,400 customers per quarter\), it is projected to "
                      r"bring the share of customers who cancel within the quarter from 26\.5% to 2\d\.\d% \(95% CI "
@@ -109,13 +110,27 @@ def test_churn_example_runs_and_the_sidebar_receives_it_all(workdir):
     assert opened["type"] == "standing" and opened["payload"]["standing"] is None
     for message in [opened] + client.messages:
         jsonschema.validate(message, SCHEMA)
-    assert [m["type"] for m in client.messages] == ["standing"] * 4
+    # the decision leaves the notebook: agreed, shipped (saved, with its card), reported, and gated
+    assert "Recorded: VP Customer Success" in outputs_text(agree)
+    shipped = outputs_text(ship)
+    assert "Shipped linear baseline under version 1 of 'churn'." in shipped
+    (folder,) = (workdir / "shipped" / "churn").iterdir()
+    assert {"model.skops", "model.json", "README.md", "decision.json"} <= {p.name for p in folder.iterdir()}
+    assert f"Saved to {folder.relative_to(workdir)}" in shipped
+    assert (workdir / "reports" / "churn.html").is_file() and (workdir / "reports" / "churn.md").is_file()
+    gated = outputs_text(check)
+    assert "nbalign check: churn — ❌ miss (exit 1)" in gated and "short of the target 0.566" in gated
+    assert gated.rstrip().endswith("exit code 1")
+    assert [m["type"] for m in client.messages] == ["standing"] * 6
     revisions = [m["payload"]["revision"] for m in [opened] + client.messages]
-    assert revisions == list(range(revisions[0], revisions[0] + 5))
+    assert revisions == list(range(revisions[0], revisions[0] + 7))
     shown = [[r["name"] for r in m["payload"]["standing"]["rows"]] for m in client.messages]
     assert shown[0] == ["constant baseline", "linear baseline"]
     assert shown[-1] == ["constant baseline", "linear baseline", "tree", "forest", "boosting"]
     final = client.messages[-1]["payload"]["standing"]
+    decided = final.pop("decision")  # the sidebar shows what was shipped and agreed
+    assert decided["shipped"]["name"] == "linear baseline" and decided["shipped"]["agreed"]
+    assert decided["agreements"][0]["role"] == "VP Customer Success" and decided["agreements"][0]["holds"]
     summary = final["summary"]
     assert summary["n_models"] == 3 and summary["banner"]["code"] == "NBA302"
     # the test set is too small to show a gain of min_gain either way, and the objective's check says so
