@@ -107,3 +107,22 @@ def realized_text(realized: Realized, history: History) -> str:
     for finding in shipped_findings(realized, shipped):
         text += f"\n{finding.code} {finding.title}: {finding.message} (`%nbalign explain {finding.code}`)"
     return text
+
+
+def changed_since_agreed_text(session, objective) -> str | None:
+    """After a new version is declared: who agreed to an earlier content, and what changed since."""
+    from .decision import changes
+    from .errors import NbalignError
+
+    try:
+        history = session.history(objective.name)
+    except NbalignError:  # an unreadable store: the declaration itself was told about it
+        return None
+    lines = []
+    for agreement in history.changed_since_agreed(objective):
+        agreed = history.version(agreement.version)
+        changed = "" if agreed is None else "; ".join(c.text for c in changes(agreed, objective))
+        lines.append(f"{agreement.role} ({agreement.by}) agreed to version {agreement.version}; version "
+                     f"{objective.version} changed {changed or 'its content'}. Record the agreement again with "
+                     f"`%nbalign agree --as '{agreement.role}'` once it is given.")
+    return "\n".join(lines) or None

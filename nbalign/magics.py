@@ -210,6 +210,11 @@ class NbalignMagics(Magics):
                        if r.role == "baseline" and r.name == objective.baseline.label and r.judged)
             record = next(e for e in session.records if e.id == row.id)
             display(EvaluationResult(record, row, standing))
+        from .decided import changed_since_agreed_text
+
+        changed = changed_since_agreed_text(session, objective)
+        if changed:
+            print(changed)
 
     @no_var_expand
     @magic_arguments()

@@ -7,6 +7,7 @@ cancer data, and the ``nbalign`` console command run on the store they leave.
 from __future__ import annotations
 
 import json
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -14,13 +15,13 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import OBJECTIVE  # the breast cancer objective every shell test declares
-
 from nbalign import cli
 from nbalign.decision import changes, content_hash, load_record
 from nbalign.objective import parse_objective
 
 ROOT = Path(__file__).resolve().parents[1]
+# the breast cancer objective of the shell tests (tests/browser has a conftest of its own too)
+OBJECTIVE = runpy.run_path(str(Path(__file__).with_name("conftest.py")))["OBJECTIVE"]
 
 
 def run(shell, code):
@@ -101,7 +102,8 @@ def test_the_content_hash_ignores_wording_and_reasons_not_commitments():
 def test_history_lists_versions_with_why_changes_and_agreements(loaded):
     declare(loaded, OBJECTIVE)
     magic(loaded, "%nbalign agree --as 'Head of Radiology'")
-    declare(loaded, OBJECTIVE.replace("target: 0.995", "target: 0.99") + "why: the board settled for 0.99\n")
+    declared = declare(loaded, OBJECTIVE.replace("target: 0.995", "target: 0.99") + "why: the board settled for 0.99\n")
+    assert "Head of Radiology (" in declared and "agreed to version 1; version 2 changed target 0.995 → 0.990" in declared
     shown = magic(loaded, "%nbalign history")
     assert "v2" in shown and "target 0.995 → 0.990" in shown and "the board settled for 0.99" in shown
     assert "v1" in shown and "first version" in shown and "agreed: Head of Radiology" in shown
