@@ -3,7 +3,8 @@
  * the business story in one line, the metric's progress from baseline to
  * target, what it means for the business when the kernel projects it (the
  * KPI's progress, the expected value), the best candidate and the model to
- * ship, the banner and the evaluations as the kernel judged them.
+ * ship, what was decided (the model shipped, the KPI realized since), the
+ * banner and the evaluations as the kernel judged them.
  *
  * It renders the kernel's view model and nothing else: verdicts and their
  * words, tones, the rows set apart, the best, the model to ship and the summary
@@ -19,6 +20,7 @@ import * as React from 'react';
 import { Chart } from './chart';
 
 import {
+  agreementChangedText,
   barPercent,
   baselineClaim,
   directionText,
@@ -35,6 +37,11 @@ import {
   isApart,
   kpiLine,
   modelsComparedText,
+  notRecommendedText,
+  realizedLine,
+  shippedDetails,
+  shippedLine,
+  shippedVersionNote,
   testText,
   verdictWord
 } from './format';
@@ -48,11 +55,15 @@ import {
   IBusinessKpi,
   IBusinessValue,
   ICheck,
+  IDecision,
   IDifference,
   IObjective,
+  IRealized,
+  IRealizedFinding,
   IRow,
   IRowBusiness,
   IShip,
+  IShipped,
   IStanding,
   ISummary
 } from './protocol';
@@ -77,7 +88,12 @@ export function Dashboard(props: { state: IAlignState; onGoToCell?: GoToCell }):
       {(standing.findings ?? []).map(finding => (
         <Banner key={finding.code} banner={finding} testid="nbalign-objective-finding" />
       ))}
-      <ProgressSection objective={objective} summary={summary} />
+      <ProgressSection
+        objective={objective}
+        summary={summary}
+        decision={standing.decision ?? null}
+        checks={standing.checks}
+      />
       {summary.banner && <Banner banner={summary.banner} />}
       <Chart standing={standing} onGoToCell={props.onGoToCell} />
       <EvaluationList standing={standing} onGoToCell={props.onGoToCell} />
@@ -140,8 +156,13 @@ function ObjectiveSection(props: {
   );
 }
 
-function ProgressSection(props: { objective: IObjective; summary: ISummary }): JSX.Element {
-  const { objective, summary } = props;
+function ProgressSection(props: {
+  objective: IObjective;
+  summary: ISummary;
+  decision: IDecision | null;
+  checks: Record<string, ICheck>;
+}): JSX.Element {
+  const { objective, summary, decision } = props;
   const metric = objective.metric;
   const confidence = summary.confidence ?? DEFAULT_CONFIDENCE;
   const business = summary.business ?? null;
@@ -153,6 +174,7 @@ function ProgressSection(props: { objective: IObjective; summary: ISummary }): J
           {summary.story}
         </p>
       )}
+      {decision && <Decision decision={decision} checks={props.checks} />}
       <ProgressMeter
         progress={summary.progress}
         interval={summary.progress_interval ?? null}
@@ -444,6 +466,99 @@ function Claim(props: { claim: IBaselineClaim; confidence: number }): JSX.Elemen
   );
 }
 
+/**
+ * What was decided about the objective, as the kernel recorded it, under the
+ * story: a warning line when the objective changed after it was agreed, and
+ * the model shipped with what it was projected to do and the KPI realized
+ * since. Nothing before anything is shipped or while an agreement holds.
+ */
+function Decision(props: { decision: IDecision; checks: Record<string, ICheck> }): JSX.Element | null {
+  const { agreements, shipped, realized } = props.decision;
+  const changed = agreementChangedText(agreements);
+  if (!shipped && !changed) {
+    return null;
+  }
+  return (
+    <div className="jp-nbalign-decision" data-testid="nbalign-decision">
+      {changed && (
+        <div className="jp-nbalign-decision-warning" data-testid="nbalign-agreement-changed" role="status">
+          {changed}
+        </div>
+      )}
+      {shipped && <Shipped shipped={shipped} realized={realized} checks={props.checks} />}
+    </div>
+  );
+}
+
+/**
+ * The model shipped, as judged when it was shipped: "SHIPPED gbm · v2 · Dec 7,
+ * 2026 by ana", why when it is not the recommended model, its projection, then
+ * each KPI realized since with the checks that applied to it, as banners.
+ */
+function Shipped(props: {
+  shipped: IShipped;
+  realized: IRealized[];
+  checks: Record<string, ICheck>;
+}): JSX.Element {
+  const { shipped, realized, checks } = props;
+  const notRecommended = notRecommendedText(shipped);
+  const earlier = shippedVersionNote(shipped);
+  return (
+    <div className="jp-nbalign-shipped" data-testid="nbalign-shipped">
+      <div className="jp-nbalign-shipped-head" data-testid="nbalign-shipped-head" title={shippedLine(shipped)}>
+        <span className="jp-nbalign-label">Shipped</span>{' '}
+        <span className="jp-nbalign-shipped-name">{shipped.name}</span>
+        {` \u00b7 ${shippedDetails(shipped)}`}
+      </div>
+      {notRecommended && (
+        <div className="jp-nbalign-shipped-note" data-testid="nbalign-shipped-not-recommended">
+          {notRecommended}
+        </div>
+      )}
+      {earlier && (
+        <div className="jp-nbalign-shipped-note" data-testid="nbalign-shipped-earlier">
+          {earlier}
+        </div>
+      )}
+      {shipped.projection && (
+        <div className="jp-nbalign-muted" data-testid="nbalign-shipped-projection">
+          {shipped.projection}
+        </div>
+      )}
+      {realized.length > 0 && (
+        <ul className="jp-nbalign-realized">
+          {realized.map((measured, index) => (
+            <li key={`${index}-${measured.on}`} className="jp-nbalign-realized-item" data-testid="nbalign-realized">
+              <div className="jp-nbalign-realized-line" data-testid="nbalign-realized-line">
+                {realizedLine(measured)}
+              </div>
+              {measured.findings.map(finding => (
+                <Banner
+                  key={finding.code}
+                  banner={findingBanner(finding, checks)}
+                  testid="nbalign-realized-finding"
+                />
+              ))}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** A realized KPI's finding as a banner: its code and message, with the level, title and explanation `checks` give its code. */
+function findingBanner(finding: IRealizedFinding, checks: Record<string, ICheck>): IBanner {
+  const check = checks[finding.code];
+  return {
+    code: finding.code,
+    message: finding.message,
+    level: check?.level ?? 'info',
+    title: check?.title ?? '',
+    explanation: check?.explanation ?? ''
+  };
+}
+
 /** A check that applied: its code, title and message, and why (the check's explanation). */
 function Banner(props: { banner: IBanner; testid?: string }): JSX.Element {
   const { code, level, title, message, explanation } = props.banner;
@@ -458,13 +573,15 @@ function Banner(props: { banner: IBanner; testid?: string }): JSX.Element {
         <span className="jp-nbalign-code-badge" data-level={level}>
           {code}
         </span>
-        <span className="jp-nbalign-banner-title">{title}</span>
+        {title && <span className="jp-nbalign-banner-title">{title}</span>}
       </div>
       <div className="jp-nbalign-banner-message">{message}</div>
-      <details className="jp-nbalign-why" data-testid="nbalign-banner-why">
-        <summary>why</summary>
-        <div className="jp-nbalign-why-text">{explanation}</div>
-      </details>
+      {explanation && (
+        <details className="jp-nbalign-why" data-testid="nbalign-banner-why">
+          <summary>why</summary>
+          <div className="jp-nbalign-why-text">{explanation}</div>
+        </details>
+      )}
     </section>
   );
 }

@@ -4,7 +4,18 @@
  * protocol/format.json and the verdict words in protocol/vocabulary.json.
  * Pure functions (no DOM), tested in node.
  */
-import { IBaselineClaim, IDifference, IKpi, IMetric, IRow, Tone, Verdict } from './protocol';
+import {
+  IAgreement,
+  IBaselineClaim,
+  IDifference,
+  IKpi,
+  IMetric,
+  IRealized,
+  IRow,
+  IShipped,
+  Tone,
+  Verdict
+} from './protocol';
 
 const DASH = '\u2014';
 const MINUS = '\u2212';
@@ -351,6 +362,68 @@ export function formatTime(iso: string | null | undefined): string {
     return iso;
   }
   return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/**
+ * A day for people: "Mar 31, 2027" (the reader's locale, medium style); a dash for none, the raw
+ * text if it is not a date. A day alone ("2027-03-31", a realized KPI's) is that day wherever the
+ * reader is, not midnight UTC moved to the day before.
+ */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) {
+    return DASH;
+  }
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  const date = day ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])) : new Date(iso);
+  if (Number.isNaN(date.getTime())) {
+    return iso;
+  }
+  return date.toLocaleDateString(undefined, { dateStyle: 'medium' });
+}
+
+/** What follows a shipped model's name: "v2 · Dec 7, 2026 by ana" (the objective's version it was shipped under). */
+export function shippedDetails(shipped: Pick<IShipped, 'version' | 'at' | 'by'>): string {
+  return `v${shipped.version} \u00b7 ${formatDate(shipped.at)} by ${shipped.by}`;
+}
+
+/** The model shipped in one line: "Shipped gbm · v2 · Dec 7, 2026 by ana". */
+export function shippedLine(shipped: Pick<IShipped, 'name' | 'version' | 'at' | 'by'>): string {
+  return `Shipped ${shipped.name} \u00b7 ${shippedDetails(shipped)}`;
+}
+
+/**
+ * When the model shipped is not the one the judge recommended: "not the recommended model: <the
+ * reason given>" (without one, the first words alone). Null for the recommended model.
+ */
+export function notRecommendedText(shipped: Pick<IShipped, 'recommended' | 'reason'>): string | null {
+  if (shipped.recommended) {
+    return null;
+  }
+  const reason = text(shipped.reason);
+  return reason ? `not the recommended model: ${reason}` : 'not the recommended model';
+}
+
+/** When the model was shipped under another version of the objective than the active one; else null. */
+export function shippedVersionNote(shipped: Pick<IShipped, 'current'>): string | null {
+  return shipped.current ? null : 'shipped under an earlier version of the objective';
+}
+
+/** A KPI measured after shipping: "Realized 7.1% on Apr 30, 2027". */
+export function realizedLine(realized: Pick<IRealized, 'value' | 'on'>): string {
+  return `Realized ${realized.value} on ${formatDate(realized.on)}`;
+}
+
+/**
+ * When the objective was agreed but none of the agreements is to its content any more: "The
+ * objective changed after it was agreed (VP Growth, v2)", naming the latest agreement. Null when
+ * nobody agreed, or an agreement still holds.
+ */
+export function agreementChangedText(agreements: readonly IAgreement[]): string | null {
+  if (agreements.length === 0 || agreements.some(agreement => agreement.holds)) {
+    return null;
+  }
+  const latest = agreements[agreements.length - 1];
+  return `The objective changed after it was agreed (${latest.role}, v${latest.version})`;
 }
 
 function isFiniteNumber(value: number | null | undefined): value is number {

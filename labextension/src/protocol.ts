@@ -69,6 +69,13 @@ export type IBest = NonNullable<ISummary['best']>;
 export type IShip = NonNullable<ISummary['ship']>;
 /** What a check code means: `standing.checks[code]`. */
 export type ICheck = IStanding['checks'][string];
+/** What was decided about the objective: agreements, the model shipped, the KPI realized since. */
+export type IDecision = NonNullable<IStanding['decision']>;
+export type IAgreement = IDecision['agreements'][number];
+export type IShipped = NonNullable<IDecision['shipped']>;
+export type IRealized = IDecision['realized'][number];
+/** A check that applied to a realized KPI: its code and the kernel's message. */
+export type IRealizedFinding = IRealized['findings'][number];
 
 // The envelopes: schema.json ties each type to its payload with if/then, which
 // the type generator does not read, so they are stated here.

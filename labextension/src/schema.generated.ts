@@ -93,6 +93,60 @@ export interface IStanding {
       explanation: string;
     };
   };
+  /**
+   * What was decided about the objective (nbalign.decision): who agreed to which content, the model shipped as judged when it was shipped, and the KPI realized since. Absent until something is decided, and from older kernels.
+   */
+  decision?: {
+    agreements: {
+      role: string;
+      by: string;
+      at: string;
+      version: number;
+      /**
+       * The agreement is to the active version's content (its hash); false once the objective changed after it.
+       */
+      holds: boolean;
+    }[];
+    shipped: null | {
+      name: string;
+      /**
+       * The objective's version it was shipped under.
+       */
+      version: number;
+      at: string;
+      by: string;
+      recommended: boolean;
+      /**
+       * Why a model the judge did not recommend was shipped.
+       */
+      reason: string | null;
+      /**
+       * The projected KPI when it was shipped, with its interval.
+       */
+      projection: string | null;
+      /**
+       * Its interval, adjusted for the models compared, against the target when shipped.
+       */
+      vs_target: 'reached' | 'short' | 'straddles' | null;
+      real_gain: boolean;
+      /**
+       * Someone agreed to the content it was shipped under.
+       */
+      agreed: boolean;
+      /**
+       * It was shipped under the active version's content.
+       */
+      current: boolean;
+    };
+    realized: {
+      value: string;
+      on: string;
+      findings: {
+        code: CheckCode;
+        message: string;
+      }[];
+    }[];
+  };
 }
 export interface IObjective {
   name: string;
@@ -576,7 +630,7 @@ export const SCHEMA = {
     "code": {
       "title": "check code",
       "type": "string",
-      "pattern": "^NBA[1-3][0-9][0-9]$"
+      "pattern": "^NBA[1-4][0-9][0-9]$"
     },
     "level": {
       "title": "diagnostic level",
@@ -664,7 +718,7 @@ export const SCHEMA = {
           "type": "object",
           "description": "Level, title and explanation of every code that appears in rows, findings or the banner.",
           "propertyNames": {
-            "pattern": "^NBA[1-3][0-9][0-9]$"
+            "pattern": "^NBA[1-4][0-9][0-9]$"
           },
           "additionalProperties": {
             "type": "object",
@@ -682,6 +736,167 @@ export const SCHEMA = {
               },
               "explanation": {
                 "type": "string"
+              }
+            }
+          }
+        },
+        "decision": {
+          "type": "object",
+          "required": [
+            "agreements",
+            "shipped",
+            "realized"
+          ],
+          "additionalProperties": false,
+          "description": "What was decided about the objective (nbalign.decision): who agreed to which content, the model shipped as judged when it was shipped, and the KPI realized since. Absent until something is decided, and from older kernels.",
+          "properties": {
+            "agreements": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "role",
+                  "by",
+                  "at",
+                  "version",
+                  "holds"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "role": {
+                    "type": "string"
+                  },
+                  "by": {
+                    "type": "string"
+                  },
+                  "at": {
+                    "type": "string"
+                  },
+                  "version": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "holds": {
+                    "type": "boolean",
+                    "description": "The agreement is to the active version's content (its hash); false once the objective changed after it."
+                  }
+                }
+              }
+            },
+            "shipped": {
+              "oneOf": [
+                {
+                  "type": "null"
+                },
+                {
+                  "type": "object",
+                  "required": [
+                    "name",
+                    "version",
+                    "at",
+                    "by",
+                    "recommended",
+                    "reason",
+                    "projection",
+                    "vs_target",
+                    "real_gain",
+                    "agreed",
+                    "current"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "name": {
+                      "type": "string"
+                    },
+                    "version": {
+                      "type": "integer",
+                      "minimum": 0,
+                      "description": "The objective's version it was shipped under."
+                    },
+                    "at": {
+                      "type": "string"
+                    },
+                    "by": {
+                      "type": "string"
+                    },
+                    "recommended": {
+                      "type": "boolean"
+                    },
+                    "reason": {
+                      "type": [
+                        "string",
+                        "null"
+                      ],
+                      "description": "Why a model the judge did not recommend was shipped."
+                    },
+                    "projection": {
+                      "type": [
+                        "string",
+                        "null"
+                      ],
+                      "description": "The projected KPI when it was shipped, with its interval."
+                    },
+                    "vs_target": {
+                      "enum": [
+                        "reached",
+                        "short",
+                        "straddles",
+                        null
+                      ],
+                      "description": "Its interval, adjusted for the models compared, against the target when shipped."
+                    },
+                    "real_gain": {
+                      "type": "boolean"
+                    },
+                    "agreed": {
+                      "type": "boolean",
+                      "description": "Someone agreed to the content it was shipped under."
+                    },
+                    "current": {
+                      "type": "boolean",
+                      "description": "It was shipped under the active version's content."
+                    }
+                  }
+                }
+              ]
+            },
+            "realized": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "value",
+                  "on",
+                  "findings"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "value": {
+                    "type": "string"
+                  },
+                  "on": {
+                    "type": "string"
+                  },
+                  "findings": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "required": [
+                        "code",
+                        "message"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "code": {
+                          "$ref": "#/$defs/code"
+                        },
+                        "message": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  }
+                }
               }
             }
           }

@@ -222,3 +222,124 @@ def test_a_second_tab_on_the_same_notebook_stays_live(driver, lab, context, arti
             [*MODEL_NAMES, "logreg on training data"], timeout=KERNEL_TIMEOUT
         )
     other.screenshot("sidebar-second-tab")
+
+
+# A decision recorded through the real API: an objective with a KPI and an action (so the kernel
+# projects the KPI), an agreement, two models, the recommended one shipped, and two KPIs measured
+# after shipping: one as projected, one outside the projection and short of the target.
+SCREENING = """\
+%%objective screening
+outcome: Fewer missed malignant tumours at screening
+kpi:
+  name: share of malignant tumours missed
+  current: 12%
+  target: 8%
+  deadline: 2027-06-30
+  owner: Head of Radiology
+action:
+  call: top 40%
+  effect: 60%
+metric: recall_at_k
+target: {target}
+baseline: 0.7
+stop:
+  min_gain: 0.01
+data:
+  test: X_test, y_test"""
+
+SCREENING_MODELS = """\
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+
+tree = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X_train, y_train)
+logistic = make_pipeline(StandardScaler(), LogisticRegression()).fit(X_train, y_train)
+%evaluate tree
+%evaluate logistic"""
+
+# What `%nbalign ship` records, without saving the model to a folder: the recommended model,
+# judged as it stands now.
+SHIP_RECOMMENDED = """\
+import nbalign
+from nbalign.decision import Shipped, content_hash, judged_when_shipped, who
+from nbalign.evaluation import now_iso
+
+session = nbalign.active_session()
+standing = session.require_standing()
+record, objective = standing.ship.record, session.objective
+session.record_decision(Shipped(
+    objective.name, objective.version, content_hash(objective),
+    {"id": record.id, "key": record.key, "name": record.name, "estimator": record.estimator,
+     "role": record.role, "model_id": record.model_id, "fit_id": record.fit_id},
+    judged_when_shipped(standing, record), True, who(), now_iso()))"""
+
+DECISION_NOTEBOOK = [
+    CANCER_SPLIT + "\ny_train, y_test = 1 - y_train, 1 - y_test  # malignant is the positive class",
+    "%load_ext nbalign",
+    SCREENING.format(target=0.92),
+    "%nbalign agree --as 'Head of Radiology'",
+    SCREENING_MODELS,
+    SHIP_RECOMMENDED,
+    "%nbalign realized 5.4% --on 2027-01-31",
+    "%nbalign realized 10.5% --on 2027-03-31",
+]
+
+
+def test_the_model_shipped_and_the_kpi_realized_show_under_the_story(driver, lab):
+    path = lab.write_notebook("decision/screening.ipynb", DECISION_NOTEBOOK)
+    driver.open_notebook(path)
+    sidebar = driver.sidebar()
+    driver.run_all()
+
+    expect(sidebar.get_by_test_id("nbalign-realized"), "two KPIs realized").to_have_count(2, timeout=KERNEL_TIMEOUT)
+    decision = sidebar.get_by_test_id("nbalign-decision")
+    expect(decision).to_have_count(1)
+    expect(sidebar.get_by_test_id("nbalign-shipped-head")).to_have_text(
+        re.compile(r"^Shipped logistic \u00b7 v1 \u00b7 .*2026.* by \S+$")
+    )
+    expect(sidebar.get_by_test_id("nbalign-shipped-projection")).to_have_text(
+        re.compile(r"^12% \u2192 \d+(\.\d)?% projected with logistic \(95% CI .+\); target 8%$")
+    )
+    realized = sidebar.get_by_test_id("nbalign-realized-line")
+    expect(realized).to_have_text([re.compile(r"^Realized 5\.4% on .*2027"), re.compile(r"^Realized 10\.5% on .*2027")])
+    # The first as projected: no check. The second outside the projection and short of the target.
+    items = sidebar.get_by_test_id("nbalign-realized")
+    expect(items.nth(0).get_by_test_id("nbalign-realized-finding")).to_have_count(0)
+    findings = items.nth(1).get_by_test_id("nbalign-realized-finding")
+    expect(findings).to_have_count(2)
+    outside = findings.nth(0)
+    expect(outside).to_have_attribute("data-level", "warning")
+    expect(outside).to_contain_text("NBA401")
+    expect(outside).to_contain_text("Realized KPI outside the projection")
+    expect(outside).to_contain_text("measured 10.5% on 2027-03-31, worse than")
+    why = outside.get_by_test_id("nbalign-banner-why")
+    expect(why.locator(".jp-nbalign-why-text")).to_be_hidden()
+    why.locator("summary").click()
+    expect(why).to_contain_text("lies outside what was projected")
+    expect(findings.nth(1)).to_contain_text("Realized KPI short of its target")
+    for quiet in ("nbalign-shipped-not-recommended", "nbalign-shipped-earlier", "nbalign-agreement-changed"):
+        expect(sidebar.get_by_test_id(quiet), f"nothing says {quiet}").to_have_count(0)
+    # under the story, inside the summary, above the progress
+    story, shown, progress = (
+        sidebar.get_by_test_id(t).bounding_box() for t in ("nbalign-story", "nbalign-decision", "nbalign-progress")
+    )
+    assert story and shown and progress and story["y"] < shown["y"] < progress["y"], (story, shown, progress)
+    why.locator("summary").click()  # folded again for the picture
+    driver.screenshot("sidebar-decision")
+
+    # The objective changes after it was agreed and after the ship: the sidebar says both.
+    driver.append_and_run(SCREENING.format(target=0.95) + "\nwhy: the board asked for more")
+    expect(sidebar.get_by_test_id("nbalign-agreement-changed")).to_have_text(
+        "The objective changed after it was agreed (Head of Radiology, v1)", timeout=KERNEL_TIMEOUT
+    )
+    expect(sidebar.get_by_test_id("nbalign-shipped-earlier")).to_have_text(
+        "shipped under an earlier version of the objective"
+    )
+    expect(sidebar.get_by_test_id("nbalign-realized"), "what was realized stays").to_have_count(2)
+    driver.screenshot("sidebar-decision-changed")
+    driver.set_theme("JupyterLab Dark")
+    expect(driver.page.locator("#jupyterlab-splash"), "the theme's splash is gone").to_have_count(0)
+    driver.screenshot("sidebar-decision-dark")
+    driver.set_theme("JupyterLab Light")
+    expect(driver.page.locator("#jupyterlab-splash")).to_have_count(0)

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
+  agreementChangedText,
   barPercent,
   baselineClaim,
   directionText,
   formatChange,
   formatClaimDifference,
+  formatDate,
   formatDifference,
   formatInterval,
   formatLevel,
@@ -21,6 +23,11 @@ import {
   isApart,
   kpiLine,
   modelsComparedText,
+  notRecommendedText,
+  realizedLine,
+  shippedDetails,
+  shippedLine,
+  shippedVersionNote,
   testText,
   VERDICT_WORDS,
   verdictWord
@@ -241,4 +248,35 @@ test('direction and time read for people', () => {
   assert.equal(formatTime(null), 'earlier');
   assert.equal(formatTime('not a date'), 'not a date');
   assert.match(formatTime('2026-11-28T10:05:00+00:00'), /2026/);
+});
+
+test('a day reads for people, the same day wherever the reader is', () => {
+  assert.equal(formatDate(null), '\u2014');
+  assert.equal(formatDate('not a day'), 'not a day');
+  const day = formatDate('2027-03-31');
+  assert.equal(day, new Date(2027, 2, 31).toLocaleDateString(undefined, { dateStyle: 'medium' }));
+  assert.match(day, /2027/);
+  assert.match(day, /31/, 'a day alone is not moved to the day before by the time zone');
+  assert.match(formatDate('2026-11-28T10:05:00+00:00'), /2026/);
+});
+
+test('what was decided reads in words: shipped, realized, not recommended, earlier version, agreement changed', () => {
+  const shipped = { name: 'gbm', version: 2, at: '2027-01-15', by: 'ana' };
+  const day = formatDate('2027-01-15');
+  assert.equal(shippedDetails(shipped), `v2 \u00b7 ${day} by ana`);
+  assert.equal(shippedLine(shipped), `Shipped gbm \u00b7 v2 \u00b7 ${day} by ana`);
+  assert.equal(realizedLine({ value: '7.1%', on: '2027-04-30' }), `Realized 7.1% on ${formatDate('2027-04-30')}`);
+  assert.equal(notRecommendedText({ recommended: true, reason: null }), null);
+  assert.equal(notRecommendedText({ recommended: false, reason: 'cheaper to run' }), 'not the recommended model: cheaper to run');
+  assert.equal(notRecommendedText({ recommended: false, reason: null }), 'not the recommended model');
+  assert.equal(shippedVersionNote({ current: true }), null);
+  assert.equal(shippedVersionNote({ current: false }), 'shipped under an earlier version of the objective');
+  const agreement = { role: 'VP Growth', by: 'ana', at: '2026-11-28T10:02:00+00:00', version: 1, holds: false };
+  assert.equal(agreementChangedText([]), null, 'nobody agreed');
+  assert.equal(
+    agreementChangedText([agreement, { ...agreement, role: 'CFO', version: 2 }]),
+    'The objective changed after it was agreed (CFO, v2)',
+    'the latest agreement named'
+  );
+  assert.equal(agreementChangedText([agreement, { ...agreement, holds: true }]), null, 'one still holds');
 });

@@ -38,7 +38,12 @@ test('each invalid message is rejected, with one warning per kind of problem', t
 
 test('every valid example message is accepted as itself', () => {
   const files = jsonFiles(MESSAGES_DIR);
-  assert.deepEqual(files, ['request_standing.json', 'standing.json', 'standing_empty.json']);
+  assert.deepEqual(files, [
+    'request_standing.json',
+    'standing.json',
+    'standing_decision.json',
+    'standing_empty.json'
+  ]);
   for (const name of files) {
     const raw = readMessage(name);
     const message = parseMessage(raw);
@@ -71,7 +76,7 @@ test('malformed standings are rejected', t => {
     ['an unknown role', m => (m.payload.standing.rows[1].role = 'champion')],
     ['a row without codes', m => delete m.payload.standing.rows[1].codes],
     ['a malformed code', m => (m.payload.standing.rows[2].codes = ['NBA9'])],
-    ['a check code out of range', m => (m.payload.standing.checks.NBA402 = m.payload.standing.checks.NBA302)],
+    ['a check code out of range', m => (m.payload.standing.checks.NBA502 = m.payload.standing.checks.NBA302)],
     ['a check with an unknown level', m => (m.payload.standing.checks.NBA302.level = 'error')],
     ['a banner with an unknown level', m => (m.payload.standing.summary.banner.level = 'error')],
     ['a banner without explanation', m => delete m.payload.standing.summary.banner.explanation],
@@ -232,6 +237,38 @@ test('the business figures are optional: absent (older standings) or null, and s
   for (const [what, edit] of parts) {
     const message = edited(m => edit(m.payload.standing.summary.business, m.payload.standing.rows));
     assert.ok(parseMessage(message), `${what} must be accepted`);
+  }
+});
+
+test('the decision is optional, and well formed when it is there', t => {
+  t.mock.method(console, 'warn', () => undefined);
+  const decided = (edit: (decision: any, message: any) => void): unknown => {
+    const message = readMessage('standing_decision.json');
+    edit(message.payload.standing.decision, message);
+    return message;
+  };
+  const example = readMessage('standing_decision.json').payload.standing.decision;
+  assert.ok(example.shipped && example.agreements.length > 0, 'the example has a shipped model and an agreement');
+  assert.ok(example.realized.some((r: any) => r.findings.some((f: any) => f.code === 'NBA401')));
+  // Absent (older kernels, nothing decided yet); nothing shipped yet, only agreements.
+  assert.ok(parseMessage(edited(m => delete m.payload.standing.decision)));
+  assert.ok(parseMessage(decided(d => Object.assign(d, { shipped: null, realized: [] }))));
+  assert.ok(parseMessage(decided(d => Object.assign(d.shipped, { recommended: false, reason: 'the <b>simpler</b> one' }))));
+  assert.ok(parseMessage(decided(d => Object.assign(d.shipped, { projection: null, vs_target: null }))));
+  const cases: [string, (decision: any, message: any) => void][] = [
+    ['a decision as null', (_, m) => (m.payload.standing.decision = null)],
+    ['a decision without realized', d => delete d.realized],
+    ['a decision with a field it does not name', d => (d.history = [])],
+    ['an agreement without holds', d => delete d.agreements[0].holds],
+    ['an agreement to version -1', d => (d.agreements[0].version = -1)],
+    ['a shipped model without current', d => delete d.shipped.current],
+    ['a shipped model with an unknown vs_target', d => (d.shipped.vs_target = 'close')],
+    ['a realized value as a number', d => (d.realized[1].value = 7.1)],
+    ['a realized finding with a malformed code', d => (d.realized[1].findings[0].code = 'NBA41')],
+    ['a realized finding without message', d => delete d.realized[1].findings[0].message]
+  ];
+  for (const [what, edit] of cases) {
+    assert.equal(parseMessage(decided(edit)), null, `${what} must be rejected`);
   }
 });
 

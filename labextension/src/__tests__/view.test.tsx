@@ -11,6 +11,7 @@ import { Dashboard } from '../dashboard';
 import { EmptyState } from '../empty';
 import { AlignModel, IAlignState } from '../model';
 import { IStanding } from '../protocol';
+import { formatDate } from '../format';
 import { fromSaved } from '../saved';
 import { readProtocol, standingPayload } from './fixtures';
 import { count, elements, textOf } from './markup';
@@ -839,4 +840,142 @@ test("a row's detail offers to go to its cell when the kernel knows it and the p
   assert.equal(count(render(exampleState()), 'nbalign-row-goto'), 0);
   const old = editedState(s => s.rows.forEach(row => delete row.cell_id));
   assert.equal(count(renderToStaticMarkup(<Dashboard state={old} onGoToCell={() => true} />), 'nbalign-row-goto'), 0);
+});
+
+function decisionState(edit: (standing: IStanding) => void = () => undefined): IAlignState {
+  const model = new AlignModel();
+  model.applyStanding(standingPayload('standing_decision.json'));
+  const standing = structuredClone(model.state.standing!);
+  edit(standing);
+  return { ...model.state, standing };
+}
+
+test('a decision shows under the story: the model shipped, its projection, each KPI realized and its checks', () => {
+  const html = render(decisionState());
+  const decision = elements(html, 'nbalign-decision', 'div');
+  assert.equal(decision.length, 1);
+  assert.equal(
+    textOf(elements(html, 'nbalign-shipped-head', 'div')[0]),
+    `Shipped gbm \u00b7 v2 \u00b7 ${formatDate('2026-11-29T09:30:00+00:00')} by ana`
+  );
+  assert.equal(
+    textOf(elements(html, 'nbalign-shipped-projection', 'div')[0]),
+    '9% \u2192 4.9% projected with gbm (95% CI 4.3% to 5.5%); target 5%'
+  );
+  const realized = elements(html, 'nbalign-realized');
+  assert.equal(realized.length, 2);
+  assert.deepEqual(
+    realized.map(item => textOf(elements(item, 'nbalign-realized-line', 'div')[0])),
+    [`Realized 4.8% on ${formatDate('2027-01-31')}`, `Realized 7.1% on ${formatDate('2027-04-30')}`]
+  );
+  // The first is as projected: no check applied. The second is outside the projection and short of
+  // the target: each check a banner (code, the title from checks, the kernel's message, why folded).
+  assert.equal(count(realized[0], 'nbalign-realized-finding'), 0);
+  const findings = elements(realized[1], 'nbalign-realized-finding', 'section');
+  assert.equal(findings.length, 2);
+  assert.match(findings[0], /data-level="warning"/);
+  assert.match(findings[0], /NBA401<\/span><span class="jp-nbalign-banner-title">Realized KPI outside the projection</);
+  assert.match(textOf(findings[0]), /measured 7\.1% on 2027-04-30, worse than the 4\.9% projected for gbm \(4\.3% to 5\.5%\)/);
+  assert.match(
+    findings[0],
+    /<details[^>]*data-testid="nbalign-banner-why"><summary>why<\/summary>[^]*lies outside what was projected/
+  );
+  assert.match(findings[1], /NBA402<\/span><span class="jp-nbalign-banner-title">Realized KPI short of its target</);
+  // The recommended model, shipped under this version, agreed and still holding: nothing more to say.
+  for (const quiet of ['nbalign-shipped-not-recommended', 'nbalign-shipped-earlier', 'nbalign-agreement-changed']) {
+    assert.equal(count(html, quiet), 0, quiet);
+  }
+  // Under the story, above the progress, in the summary.
+  const order = [
+    'data-testid="nbalign-story"',
+    'data-testid="nbalign-decision"',
+    'data-testid="nbalign-progress"',
+    'data-testid="nbalign-best"'
+  ].map(needle => html.indexOf(needle));
+  assert.ok(order.every(at => at >= 0), order.join(' '));
+  assert.deepEqual(order, [...order].sort((a, b) => a - b), 'in this order');
+});
+
+test('a model shipped against the judge, under an earlier version, after the agreement changed: said, as text', () => {
+  const html = render(
+    decisionState(s => {
+      const decision = s.decision!;
+      Object.assign(decision.shipped!, {
+        name: 'tree <img src=x onerror=alert(1)>',
+        by: '<b>bob</b>',
+        recommended: false,
+        reason: 'the <b>simpler</b> model, cheaper to run',
+        current: false
+      });
+      decision.agreements = [
+        { role: 'VP <i>Growth</i>', by: 'ana', at: '2026-11-28T10:02:00+00:00', version: 1, holds: false },
+        { role: 'CFO', by: 'cy', at: '2026-11-28T11:00:00+00:00', version: 2, holds: false }
+      ];
+      decision.realized[1].findings.push({ code: 'NBA499', message: 'a check this standing does not explain' });
+    })
+  );
+  assert.equal(
+    textOf(elements(html, 'nbalign-shipped-head', 'div')[0]),
+    `Shipped tree <img src=x onerror=alert(1)> \u00b7 v2 \u00b7 ${formatDate('2026-11-29T09:30:00+00:00')} by <b>bob</b>`
+  );
+  assert.equal(
+    textOf(elements(html, 'nbalign-shipped-not-recommended', 'div')[0]),
+    'not the recommended model: the <b>simpler</b> model, cheaper to run'
+  );
+  assert.equal(
+    textOf(elements(html, 'nbalign-shipped-earlier', 'div')[0]),
+    'shipped under an earlier version of the objective'
+  );
+  assert.equal(
+    textOf(elements(html, 'nbalign-agreement-changed', 'div')[0]),
+    'The objective changed after it was agreed (CFO, v2)'
+  );
+  assert.equal(count(html, '<img'), 0);
+  assert.equal(count(html, '<b>'), 0);
+  assert.equal(count(html, '<i>'), 0);
+  // A code the standing does not explain still shows, with its message, and no empty title or why.
+  const unexplained = elements(html, 'nbalign-realized-finding', 'section').filter(f => f.includes('NBA499'));
+  assert.equal(unexplained.length, 1);
+  assert.match(unexplained[0], /data-level="info"/);
+  assert.equal(count(unexplained[0], 'jp-nbalign-banner-title'), 0);
+  assert.equal(count(unexplained[0], '<details'), 0);
+  assert.match(unexplained[0], /a check this standing does not explain/);
+});
+
+test('agreements alone: a warning once none holds, nothing while one does', () => {
+  const changed = render(
+    decisionState(s => {
+      s.decision = {
+        agreements: [{ role: 'VP Growth', by: 'ana', at: '2026-11-28T10:02:00+00:00', version: 2, holds: false }],
+        shipped: null,
+        realized: []
+      };
+    })
+  );
+  assert.equal(
+    textOf(elements(changed, 'nbalign-decision', 'div')[0]),
+    'The objective changed after it was agreed (VP Growth, v2)'
+  );
+  assert.equal(count(changed, 'nbalign-shipped'), 0);
+  const holding = render(
+    decisionState(s => {
+      s.decision!.shipped = null;
+      s.decision!.realized = [];
+    })
+  );
+  assert.equal(count(holding, 'nbalign-decision'), 0, 'nothing shipped, the agreement holds: nothing to show');
+});
+
+test('a standing without a decision (older kernels) renders as before', () => {
+  // standing_decision.json is standing.json with a decision, the checks it names and a later revision.
+  const older = render(
+    decisionState(s => {
+      delete s.decision;
+      delete s.checks.NBA401;
+      delete s.checks.NBA402;
+    })
+  );
+  assert.equal(count(older, 'nbalign-decision'), 0);
+  assert.equal(count(older, 'Shipped'), 0);
+  assert.equal(older, render(exampleState()));
 });
