@@ -42,7 +42,7 @@ from .format import (
 )
 
 if TYPE_CHECKING:
-    from .decision import Realized, Shipped
+    from .events import Realized, Shipped
     from .judge.facts import Aside, Facts, ObjectiveFacts
 
 LEVELS = ("success", "warning", "info")  # in the order a banner prefers them

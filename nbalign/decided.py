@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .decision import Agreement, History, Realized, Shipped, history_view, short_hash
+from .events import Agreement, History, Realized, Shipped, history_view, short_hash
 from .format import format_level, format_score
 
 
@@ -111,8 +111,8 @@ def realized_text(realized: Realized, history: History) -> str:
 
 def changed_since_agreed_text(session, objective) -> str | None:
     """After a new version is declared: who agreed to an earlier content, and what changed since."""
-    from .decision import changes
     from .errors import NbalignError
+    from .events import changes
 
     try:
         history = session.history(objective.name)

@@ -40,7 +40,7 @@ from .store import Remembered, Store, default_store_path
 
 if TYPE_CHECKING:  # the judge loads with the first objective: `import nbalign` stays light
     from .comparison import Comparisons
-    from .decision import Agreement, Event, History, Realized
+    from .events import Agreement, Event, History, Realized
     from .judge import Judge, Row, Standing
     from .tasks import Labels
 
@@ -608,7 +608,7 @@ class Session:
 
     def history(self, name: str | None = None) -> History:
         """The objective's versions and what was decided about it (default: the active one)."""
-        from .decision import History
+        from .events import History
 
         name = name or self.require_objective().name
         try:
@@ -618,7 +618,7 @@ class Session:
 
     def agree(self, role: str, note: str | None = None, name: str | None = None) -> Agreement:
         """Record that ``role`` (and who runs this) agrees to the objective's latest version."""
-        from .decision import Agreement, content_hash, who
+        from .events import Agreement, content_hash, who
 
         objective = self._objective_named(name)
         agreement = Agreement(objective.name, objective.version, content_hash(objective), role, who(), now_iso(), note)
@@ -629,7 +629,7 @@ class Session:
         """Record the KPI measured after shipping (``value`` as written, in the KPI's unit)."""
         import datetime as _dt
 
-        from .decision import Realized, who
+        from .events import Realized, who
         from .kpi import QuantityError, parse_quantity
 
         objective = self.require_objective()

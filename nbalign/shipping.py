@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from .errors import NbalignError
 
 if TYPE_CHECKING:
-    from .decision import Shipped
     from .evaluation import Evaluation
+    from .events import Shipped
     from .session import Session
 
 SHIPPED_FOLDER = Path("shipped")
@@ -35,8 +35,9 @@ def ship(session: Session, namespace: dict[str, Any], what: str | None = None, *
          folder: str | None = None) -> Shipped:
     """Ship the model ``what`` names (default: the one the judge recommends): save it, write its
     card and the decision record in ``folder``, and record the ship in the objective's history."""
-    from .decision import Shipped, content_hash, judged_when_shipped, who
+    from .decision import judged_when_shipped
     from .evaluation import now_iso
+    from .events import Shipped, content_hash, who
 
     standing = session.require_standing()
     record, model = find(session, namespace, what)
@@ -77,7 +78,7 @@ def _save(model, folder: Path, session: Session, shipped: Shipped) -> dict:
 
 
 def _with_event(history, event):
-    from .decision import History
+    from .events import History
 
     return History(history.versions, (*history.events, event))
 

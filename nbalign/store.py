@@ -421,7 +421,7 @@ class Store:
     def record_decision(self, event) -> None:
         """Add an agreement, a ship record or a realized KPI (:mod:`nbalign.decision`) to its
         objective's history."""
-        from .decision import event_to_dict
+        from .events import event_to_dict
 
         with self._writing(True) as connection:
             connection.execute("INSERT INTO decisions (objective, kind, created_at, event) VALUES (?, ?, ?, ?)",
@@ -430,7 +430,7 @@ class Store:
 
     def decisions(self, name: str) -> list:
         """The objective's agreements, ship records and realized KPIs, in the order recorded."""
-        from .decision import event_from_dict
+        from .events import event_from_dict
 
         connection = self._connect(create=False)
         if connection is None:

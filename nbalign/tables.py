@@ -64,7 +64,7 @@ def history_frame(history):
     what it changed, its content hash, and who agreed to its content."""
     import pandas as pd
 
-    from .decision import history_view, short_hash
+    from .events import history_view, short_hash
 
     versions = history_view(history)  # the newest first
     first = versions[-1]["version"] if versions else None

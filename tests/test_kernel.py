@@ -94,7 +94,7 @@ def test_churn_example_runs_and_the_sidebar_receives_it_all(workdir):
     assert "NBA303" not in text and "Ship linear baseline" in text
     assert len(re.findall(r"not distinguishable from the baseline \(linear baseline, 0\.\d{3}\): .*; these 1,758 "
                           r"test rows detect a gain of \+0\.0\d\d or more 80% of the time\.", text)) == 2
-    plot, closing_cell, agree, ship, report, check = code[-6:]
+    plot, closing_cell, agree, ship, _report, check = code[-6:]
     assert any("image/png" in o.get("data", {}) for o in plot.outputs), "the plot is shown"
     # the closing sentence: the model to ship, what it does to the KPI, and by when
     closing = outputs_text(closing_cell)

@@ -237,6 +237,7 @@ FIXTURE_RECORDS = {
     4: [("logreg", "auc"), ("tree", "auc"), ("forest", "auc"), ("logreg", "logloss")],
     5: [("logreg", "auc"), ("tree", "auc"), ("forest", "auc"), ("logreg", "logloss")],
     6: [("logreg", "auc"), ("tree", "auc"), ("forest", "auc"), ("logreg", "logloss")],
+    7: [("logreg", "auc"), ("tree", "auc"), ("forest", "auc"), ("logreg", "logloss")],
 }
 
 
@@ -245,7 +246,8 @@ def test_a_store_written_by_every_earlier_version_opens_and_migrates(tmp_path):
     the standing's store, before predictions were kept; store_v3.db: predictions kept, before
     paired tests were remembered; store_v4.db: before the recovered files were remembered;
     store_v5.db: before kept predictions were compact, its float32 blobs read as they were;
-    store_v6.db: before fold scores were kept, its records read with none)."""
+    store_v6.db: before fold scores were kept, its records read with none; store_v7.db: store_v6.db
+    opened by the release of schema 7, before decisions were kept)."""
     fixtures = sorted(DATA.glob("store_v*.db"))
     assert [f.stem for f in fixtures] == [f"store_v{v}" for v in range(1, SCHEMA_VERSION)], \
         "add a fixture written by the previous release when adding a migration"
@@ -268,6 +270,7 @@ def test_a_store_written_by_every_earlier_version_opens_and_migrates(tmp_path):
         kept = store.predictions(records[0])
         assert (kept is None) == (written_at < 3)  # release 3 was the first to keep them
         assert all(e.fold_scores is None for e in records)  # release 7 was the first to keep fold scores
+        assert store.decisions("churn") == []  # release 8 was the first to keep agreements and ships
         session = Session(path, notebook="churn.ipynb")
         session.restore()
         rows = session.standing.rows  # version 2 scores log loss: only those rows are judged

@@ -58,7 +58,7 @@ def decision_view(history, objective) -> dict[str, Any] | None:
     shipped: no test runs again), the KPI realized since with its checks, and whether the
     objective's content is the one agreed. None when nothing was decided yet."""
     from ..checks import shipped_findings
-    from ..decision import content_hash
+    from ..events import content_hash
 
     if not history.events:
         return None
@@ -77,9 +77,10 @@ def decision_view(history, objective) -> dict[str, Any] | None:
             "agreed": any(a.content_hash == shipped.content_hash for a in history.agreements),
             "current": shipped.content_hash == digest,
         }
-        shown["realized"] = [{"value": r.value, "on": r.on,
-                              "findings": [{"code": f.code, "message": f.message} for f in shipped_findings(r, shipped)]}
-                             for r in history.realized if r.shipped_at == shipped.at]
+        shown["realized"] = [
+            {"value": r.value, "on": r.on,
+             "findings": [{"code": f.code, "message": f.message} for f in shipped_findings(r, shipped)]}
+            for r in history.realized if r.shipped_at == shipped.at]
     return shown
 
 

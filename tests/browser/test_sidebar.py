@@ -262,7 +262,8 @@ logistic = make_pipeline(StandardScaler(), LogisticRegression()).fit(X_train, y_
 # judged as it stands now.
 SHIP_RECOMMENDED = """\
 import nbalign
-from nbalign.decision import Shipped, content_hash, judged_when_shipped, who
+from nbalign.decision import judged_when_shipped
+from nbalign.events import Shipped, content_hash, who
 from nbalign.evaluation import now_iso
 
 session = nbalign.active_session()
