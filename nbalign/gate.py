@@ -94,14 +94,26 @@ def gate(record: dict, require_agreement: bool = False) -> Gate:
     if agreement is not None:
         misses.append(agreement)
     details = {"model": model, "bar": bar, "shipped_version": shipped["version"]}
+    notes = _since_shipped(record, shipped)
     if misses:
-        return Gate(MISS, tuple(misses + doubts), name, details)
+        return Gate(MISS, tuple(misses + doubts + notes), name, details)
     if doubts:
-        return Gate(INCONCLUSIVE, tuple(doubts), name, details)
+        return Gate(INCONCLUSIVE, tuple(doubts + notes), name, details)
     met = f"{model} scores {format_score(bar['score'])}{shown}"
     met += (f", clear of the target {format_score(bar['target'])} at {level}{family}"
             if bar["target"] is not None else "")
-    return Gate(PASS, (met + ", with a real gain over the baseline.",), name, details)
+    return Gate(PASS, (met + ", with a real gain over the baseline.", *notes), name, details)
+
+
+def _since_shipped(record: dict, shipped: dict) -> list[str]:
+    """A note when the objective was declared again with other content after the model shipped:
+    the bar is the latest version's, which the ship was not decided under."""
+    latest = record["objective"]
+    if latest["content_hash"] == shipped["content_hash"]:
+        return []
+    note = (f"The objective changed since {shipped['model']['name']} was shipped under version {shipped['version']}: "
+            f"it is judged against version {latest['version']}'s bar. Ship again to decide under it.")
+    return [note]
 
 
 def _agreement_problem(record: dict, shipped: dict, required: bool) -> str | None:
