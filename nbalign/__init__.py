@@ -184,7 +184,7 @@ def ship(model=None, reason: str | None = None, to: str | None = None):
 def report(path: str | None = None):
     """Write the stakeholder report of the objective: one self-contained HTML page (print it to
     PDF from the browser) and the same content as Markdown beside it. Returns their paths."""
-    from .report import write_report
+    from .reporting import write_report
 
     session = active_session()
     return write_report(session.decision_record(), path or report_path(session.require_objective().name))

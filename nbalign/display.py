@@ -363,35 +363,7 @@ class ObjectiveCard:
             ObjectiveFacts(objective, _dt.date.today()))
 
     def _rows(self) -> list[tuple[str, str]]:
-        o = self.objective
-        rows: list[tuple[str, str]] = []
-        if o.outcome:
-            rows.append(("Outcome", o.outcome))
-        if o.why:
-            rows.append((f"Why version {o.version}", o.why))
-        if o.kpi:
-            rows.append(("KPI", kpi_text(o)))
-        direction = "higher is better" if o.metric.greater_is_better else "lower is better"
-        rows.append(("Metric", f"{o.metric.label} ({o.metric.scorer}, {direction})"))
-        target = format_score(o.target) if o.target is not None else "not set"
-        if o.derivation is not None:
-            target += f", derived from the KPI: {o.derivation.text}"
-        rows.append(("Target", target))
-        rows.append(("Baseline", baseline_text(o, self.summary)))
-        rows += business_rows(o, self.labels)
-        if o.data_test:
-            rows.append(("Test data", ", ".join(o.data_test)))
-        if o.data_train:
-            rows.append(("Training data", ", ".join(o.data_train)))
-        min_gain = format_small(o.stop.min_gain) if o.stop.min_gain is not None else "an automatic min_gain"
-        if o.stop.min_gain is None and self.summary is not None:
-            automatic = self.summary.baseline is not None and o.target is not None
-            min_gain = format_small(self.summary.min_gain) + (
-                " (automatic: 2% of the way from baseline to target)" if automatic else " (automatic)")
-        rows.append(("Stop", (f"once {o.stop.patience} models since the last real gain are each shown to gain "
-                              f"less than {min_gain} (a real gain: its {format_level(o.stop.confidence)} interval "
-                              f"at or above {min_gain})")))
-        return rows
+        return objective_rows(self.objective, self.summary, self.labels)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         o = self.objective
@@ -413,6 +385,42 @@ class ObjectiveCard:
             + "</div>"
         )
         return bundle(text, html)
+
+
+def objective_rows(objective: Objective, summary=None, labels: Labels | None = None,
+                   today: _dt.date | None = None) -> list[tuple[str, str]]:
+    """The objective in words, row by row (label, text): what its card shows, and the decision
+    report. ``summary`` (the standing's) gives the measured baseline and an automatic min_gain;
+    ``labels`` what the projection can reach on the test set; ``today`` the time left to the deadline."""
+    o = objective
+    rows: list[tuple[str, str]] = []
+    if o.outcome:
+        rows.append(("Outcome", o.outcome))
+    if o.why:
+        rows.append((f"Why version {o.version}", o.why))
+    if o.kpi:
+        rows.append(("KPI", kpi_text(o, today)))
+    direction = "higher is better" if o.metric.greater_is_better else "lower is better"
+    rows.append(("Metric", f"{o.metric.label} ({o.metric.scorer}, {direction})"))
+    target = format_score(o.target) if o.target is not None else "not set"
+    if o.derivation is not None:
+        target += f", derived from the KPI: {o.derivation.text}"
+    rows.append(("Target", target))
+    rows.append(("Baseline", baseline_text(o, summary)))
+    rows += business_rows(o, labels)
+    if o.data_test:
+        rows.append(("Test data", ", ".join(o.data_test)))
+    if o.data_train:
+        rows.append(("Training data", ", ".join(o.data_train)))
+    min_gain = format_small(o.stop.min_gain) if o.stop.min_gain is not None else "an automatic min_gain"
+    if o.stop.min_gain is None and summary is not None:
+        automatic = summary.baseline is not None and o.target is not None
+        min_gain = format_small(summary.min_gain) + (
+            " (automatic: 2% of the way from baseline to target)" if automatic else " (automatic)")
+    rows.append(("Stop", (f"once {o.stop.patience} models since the last real gain are each shown to gain "
+                          f"less than {min_gain} (a real gain: its {format_level(o.stop.confidence)} interval "
+                          f"at or above {min_gain})")))
+    return rows
 
 
 def business_rows(objective: Objective, labels: Labels | None = None) -> list[tuple[str, str]]:

@@ -135,7 +135,15 @@ def format_interval(low: float | None, high: float | None, confidence: float = 0
     """
     if not (_is_number(low) and _is_number(high)):
         return DASH
-    return f"{format_level(confidence)} CI {_interval_end(low)} to {_interval_end(high)}"
+    return f"{format_level(confidence)} CI {format_ends(low, high)}"
+
+
+def format_ends(low: float | None, high: float | None) -> str:
+    """An interval of a change without its level, for a level said apart (a family's, ``at 97.5%``):
+    ``−0.004 to +0.030``; ``—`` when there is none."""
+    if not (_is_number(low) and _is_number(high)):
+        return DASH
+    return f"{_interval_end(low)} to {_interval_end(high)}"
 
 
 def _interval_end(value: float) -> str:

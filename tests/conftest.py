@@ -108,3 +108,20 @@ stop:
   min_gain: 0.01
   patience: 2
 """
+
+
+@pytest.fixture(scope="module")
+def as_ana():
+    """Who records the decisions of the decision-record tests (``nbalign.decision.who``)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NBALIGN_USER", "ana")
+        yield "ana"
+
+
+@pytest.fixture(scope="module")
+def screening_record(tmp_path_factory, as_ana):
+    """A decision record made as a notebook makes it (tests/decision_records.py): declared, changed,
+    agreed to, three models and one set apart, the recommended one shipped and saved, the KPI measured."""
+    from decision_records import screening
+
+    return screening(tmp_path_factory.mktemp("screening"))
