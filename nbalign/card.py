@@ -84,8 +84,10 @@ def metadata(record: dict) -> dict[str, Any]:
             "models_compared": bar.get("models_compared"),
             "vs_baseline": None if gain is None else {"estimate": gain["estimate"], "low": gain["low"],
                                                       "high": gain["high"], "level": gain["level"],
-                                                      "p_value": gain["p_value"], "method": gain["method"]},
-            "p_value": None if gain is None else gain["p_value"],
+                                                      "p_value": gain["p_value"], "method": gain["method"],
+                                                      "p_adjusted": gain.get("p_adjusted")},
+            # against the baseline, adjusted for the models compared (Bonferroni), as the interval
+            "p_value": None if gain is None else gain.get("p_adjusted", gain["p_value"]),
             "real_gain": bar.get("real_gain"),
             "vs_target": bar.get("vs_target"),
             "agreements": [{k: a[k] for k in ("role", "by", "at", "version", "content_hash")}

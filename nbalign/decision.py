@@ -57,13 +57,14 @@ def assess(standing, record_id: int) -> dict | None:
         "target": finite(summary.target), "baseline": finite(summary.baseline), "min_gain": finite(summary.min_gain),
         "confidence": summary.confidence, "level": level, "models_compared": compared,
         "interval": None, "vs_target": None, "vs_baseline": None, "real_gain": False, "worse": False,
-        "verdict": row.verdict, "word": row.word,
+        "verdict": row.verdict, "word": row.word, "role": row.role,
     }
-    if facts is None or standing.comparisons is None:
+    evaluation = _evaluation_of(standing, row)
+    if evaluation is None or standing.comparisons is None:
         return bar
     target = summary.target
     reference = target if target is not None else row.score
-    own = own_interval(standing.comparisons, metric, facts.evaluation, reference, standing.labels, level)
+    own = own_interval(standing.comparisons, metric, evaluation, reference, standing.labels, level)
     if own is not None and math.isfinite(own.low) and math.isfinite(own.high):
         # the interval of score - reference, moved to the score's own scale (as NBA305 shows it)
         bar["interval"] = sorted((row.score + own.low - own.estimate, row.score + own.high - own.estimate))
@@ -71,16 +72,25 @@ def assess(standing, record_id: int) -> dict | None:
         low, high = bar["interval"]
         gains = (low - target, high - target) if metric.greater_is_better else (target - high, target - low)
         bar["vs_target"] = "reached" if gains[0] >= 0 else "short" if gains[1] < 0 else "straddles"
-    if row.role == "model":
+    if row.role == "model" and facts is not None:
         claim = BestClaim(facts, compared)
         tested = claim.difference
         shown = difference_view(tested)
         if tested is not None and shown is not None:
             bar["vs_baseline"] = {**shown, "improvement": sorted(improvement_interval(metric, tested)),
-                                  "level": level}
+                                  "level": level, "p_adjusted": claim.p_adjusted}
             bar["real_gain"] = is_better(metric, tested, by=summary.min_gain)
             bar["worse"] = is_worse(metric, tested)
     return bar
+
+
+def _evaluation_of(standing, row):
+    """The record behind a row: a model's from its facts; a baseline model's (which has none) is
+    the standing's baseline or the model to ship."""
+    if row.facts is not None:
+        return row.facts.evaluation
+    known = (standing.baseline_record, None if standing.ship is None else standing.ship.record)
+    return next((e for e in known if e is not None and e.id == row.id), None)
 
 
 # ------------------------------------------------------------------------------ the record

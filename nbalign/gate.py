@@ -84,6 +84,8 @@ def gate(record: dict, require_agreement: bool = False) -> Gate:
             doubts.append(f"{model} has no interval to compare with the target {format_score(bar['target'])}.")
     if bar["worse"]:
         misses.append(f"{model} is shown worse than the baseline {format_score(bar['baseline'])}.")
+    elif bar.get("role") == "baseline":
+        doubts.append(f"{model} is the baseline model itself: shipping it brings no gain over the baseline.")
     elif not bar["real_gain"]:
         gain = bar["vs_baseline"]
         said = "" if gain is None else (f" (gain {format_change(gain['improvement'][0])} to "
@@ -167,7 +169,7 @@ def markdown(result: Gate, record: dict | None) -> str:
             estimate = gain["estimate"] if bar["higher_is_better"] else -gain["estimate"]  # as a gain
             lines.append(f"| Gain over the baseline {format_score(bar['baseline'])} | {format_change(estimate)} "
                          f"({format_level(bar['level'])} CI {format_change(low)} to {format_change(high)}, "
-                         f"{format_p(gain['p_value'])}): {'a real gain' if bar['real_gain'] else 'no real gain'} "
+                         f"{format_p(gain.get('p_adjusted', gain['p_value']))}): {'a real gain' if bar['real_gain'] else 'no real gain'} "
                          f"(min_gain {format_score(bar['min_gain'])}) |")
         agreed = _agreed_line(record or {}, shipped)
         if agreed:

@@ -274,9 +274,11 @@ class Objective:
                 parsed = parse_objective(data["text"], name=data["name"])
             except ObjectiveError:  # a cell this release refuses: the objective as it was parsed then
                 return kept
-            # what was measured when it was declared is not in the text (the notebook it came from)
+            # what was measured when it was declared is not in the text: the notebook it came from,
+            # and a target derived from the KPI with the test labels of the day (`target: from kpi`)
+            derived = {"target": kept.target, "derivation": kept.derivation} if parsed.target_from_kpi else {}
             return replace(parsed, version=data["version"], created_at=data.get("created_at", ""),
-                           notebook=data.get("notebook"), source=data["text"])
+                           notebook=data.get("notebook"), source=data["text"], **derived)
         return kept
 
     @classmethod

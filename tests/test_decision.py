@@ -401,3 +401,30 @@ def test_a_headless_run_told_its_objective_continues_it(tmp_path, monkeypatch):
     assert store.objective_names() == ["screening"]
     assert sorted(e.name for e in store.evaluations("screening")) == ["logreg", "stump"]  # the stump once
     assert [e.kind for e in store.decisions("screening")] == ["ship"]
+
+
+@pytest.mark.kernel
+def test_the_readme_workflow_runs_the_notebook_and_the_gate(tmp_path, monkeypatch):
+    """The GitHub Actions workflow the README shows, its steps run as written (from a copy of the
+    repository's example folder): the notebook runs headless, the gate answers, the report is written."""
+    import shutil
+
+    import yaml
+
+    readme = (ROOT / "README.md").read_text()
+    workflow = yaml.safe_load(readme.split("```yaml\n", 1)[1].split("```", 1)[0])
+    (job,) = workflow["jobs"].values()
+    steps = [step["run"] for step in job["steps"] if "run" in step and not step["run"].startswith("pip install")]
+    assert [s.split()[0] for s in steps] == ["jupyter", "nbalign", "nbalign"]
+    shutil.copytree(ROOT / "example_notebooks", tmp_path / "example_notebooks",
+                    ignore=shutil.ignore_patterns(".nbalign", "shipped", "reports", ".ipynb_checkpoints"))
+    for variable in ("NBALIGN_STORE", "JPY_SESSION_NAME"):
+        monkeypatch.delenv(variable)
+    environment = {**_environment(), **job["env"], "PATH": f"{Path(sys.executable).parent}:{_environment()['PATH']}"}
+    codes = [subprocess.run(step, shell=True, cwd=tmp_path, env=environment, capture_output=True, text=True)
+             for step in steps]
+    assert codes[0].returncode == 0, codes[0].stderr
+    assert codes[1].returncode == 1, codes[1].stdout + codes[1].stderr  # the churn example misses its target
+    assert "nbalign check: churn — ❌ miss (exit 1)" in codes[1].stdout
+    assert ElementTree.parse(tmp_path / "nbalign.xml").getroot().get("failures") == "1"
+    assert codes[2].returncode == 0 and (tmp_path / "nbalign-report.html").is_file()
