@@ -193,15 +193,19 @@ def test_the_saved_model_loads_in_a_fresh_process_and_predicts_the_same(loaded, 
     assert (tmp_path / "shipped" / "README.md").read_text().startswith("---\n")
 
 
+# a bar the logistic regression clears with confidence on 143 test rows
+PASSING = OBJECTIVE.replace("target: 0.995", "target: 0.85").replace("baseline: 0.90", "baseline: 0.80")
+
+
 def test_the_gate_passes_a_model_that_clears_the_target_and_the_baseline(loaded, private_store):
-    declare(loaded, OBJECTIVE.replace("target: 0.995", "target: 0.95"))
+    declare(loaded, PASSING)
     magic(loaded, "%nbalign agree --as 'Head of Radiology'")
     for name in ("stump", "logreg"):
         magic(loaded, f"%evaluate {name}")
     magic(loaded, "%nbalign ship logreg")
     code, out = check()
     assert code == 0, out
-    assert "✅ pass" in out and "clear of the target 0.950" in out and "a real gain" in out
+    assert "✅ pass" in out and "clear of the target 0.850" in out and "a real gain" in out
     assert "| Agreed | Head of Radiology" in out
 
 
@@ -225,7 +229,7 @@ def test_the_gate_is_inconclusive_when_the_interval_holds_the_target(loaded):
 
 
 def test_the_gate_is_inconclusive_without_a_real_gain_over_the_baseline(loaded):
-    declare(loaded, OBJECTIVE.replace("target: 0.995", "target: 0.8").replace("baseline: 0.90", "baseline: 0.985")
+    declare(loaded, OBJECTIVE.replace("target: 0.995", "target: 0.99").replace("baseline: 0.90", "baseline: 0.985")
             .replace("min_gain: 0.01", "min_gain: 0.05"))
     magic(loaded, "%evaluate logreg")
     magic(loaded, "%nbalign ship logreg")
@@ -246,16 +250,16 @@ def test_the_gate_errs_without_a_store_an_objective_or_a_ship(loaded, tmp_path):
 
 
 def test_the_gate_misses_when_the_version_shipped_is_not_the_one_agreed(loaded):
-    declare(loaded, OBJECTIVE.replace("target: 0.995", "target: 0.95"))
+    declare(loaded, PASSING)
     magic(loaded, "%nbalign agree --as 'Head of Radiology'")
-    declare(loaded, OBJECTIVE.replace("target: 0.995", "target: 0.90") + "why: easier\n")
+    declare(loaded, PASSING.replace("target: 0.85", "target: 0.84") + "why: easier\n")
     magic(loaded, "%evaluate logreg")
     magic(loaded, "%nbalign ship logreg")
     code, out = check()
     assert code == 1, out
-    assert "agreement (Head of Radiology" in out and "target 0.950 → 0.900" in out
+    assert "agreement (Head of Radiology" in out and "target 0.850 → 0.840" in out
     # with no agreement at all, only --require-agreement misses
-    declare(loaded, OBJECTIVE.replace("target: 0.995", "target: 0.95"), name="other")
+    declare(loaded, PASSING, name="other")
     magic(loaded, "%evaluate logreg")
     magic(loaded, "%nbalign ship logreg")
     assert check("--objective", "other")[0] == 0
@@ -279,7 +283,7 @@ def test_the_gate_writes_json_junit_and_the_step_summary(loaded, tmp_path):
 
 
 def test_the_gate_reads_an_exported_record_as_it_reads_the_store(loaded, tmp_path):
-    declare(loaded, OBJECTIVE.replace("target: 0.995", "target: 0.95"))
+    declare(loaded, PASSING)
     magic(loaded, "%evaluate logreg")
     magic(loaded, "%nbalign ship logreg")
     assert cli.main(["report", "--out", str(tmp_path / "r.html"), "--json", str(tmp_path / "record.json")]) == 0
