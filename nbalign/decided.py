@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from .events import Agreement, History, Realized, Shipped, history_view, short_hash
-from .format import format_level, format_score
+from .format import format_family_level, format_score
 
 
 class HistoryTable:
@@ -79,7 +79,7 @@ def shipped_text(shipped: Shipped) -> str:
     bar = shipped.judged.get("bar")
     if bar is not None and bar.get("interval") is not None:
         low, high = bar["interval"]
-        text += (f"\n{bar['metric_label']} {format_score(bar['score'])} ({format_level(bar['level'])} CI "
+        text += (f"\n{bar['metric_label']} {format_score(bar['score'])} ({format_family_level(bar['level'])} CI "
                  f"{format_score(low)} to {format_score(high)})")
         if bar["target"] is not None:
             words = {"reached": "clears", "short": "is short of", "straddles": "holds"}

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from .format import format_change, format_level, format_p, format_score
+from .format import format_change, format_family_level, format_p, format_score
 
 PASS, MISS, INCONCLUSIVE, ERROR = 0, 1, 2, 3
 STATUS = {PASS: "pass", MISS: "miss", INCONCLUSIVE: "inconclusive", ERROR: "error"}
@@ -70,7 +70,7 @@ def gate(record: dict, require_agreement: bool = False) -> Gate:
                 "or its record was removed): ship a model again.")
         return Gate(ERROR, (said,), name)
     misses, doubts = [], []
-    level = format_level(bar["level"])
+    level = format_family_level(bar["level"])
     family = f" (the best of {bar['models_compared']} models)" if bar["models_compared"] > 1 else ""
     shown = _interval_text(bar)
     if bar["target"] is not None:
@@ -143,7 +143,7 @@ def _interval_text(bar: dict) -> str:
     interval = bar.get("interval")
     if interval is None:
         return ""
-    return f" ({format_level(bar['level'])} CI {format_score(interval[0])} to {format_score(interval[1])})"
+    return f" ({format_family_level(bar['level'])} CI {format_score(interval[0])} to {format_score(interval[1])})"
 
 
 def markdown(result: Gate, record: dict | None) -> str:
@@ -167,9 +167,10 @@ def markdown(result: Gate, record: dict | None) -> str:
         if gain is not None:
             low, high = gain["improvement"]
             estimate = gain["estimate"] if bar["higher_is_better"] else -gain["estimate"]  # as a gain
+            real = "a real gain" if bar["real_gain"] else "no real gain"
             lines.append(f"| Gain over the baseline {format_score(bar['baseline'])} | {format_change(estimate)} "
-                         f"({format_level(bar['level'])} CI {format_change(low)} to {format_change(high)}, "
-                         f"{format_p(gain.get('p_adjusted', gain['p_value']))}): {'a real gain' if bar['real_gain'] else 'no real gain'} "
+                         f"({format_family_level(bar['level'])} CI {format_change(low)} to {format_change(high)}, "
+                         f"{format_p(gain.get('p_adjusted', gain['p_value']))}): {real} "
                          f"(min_gain {format_score(bar['min_gain'])}) |")
         agreed = _agreed_line(record or {}, shipped)
         if agreed:

@@ -276,9 +276,10 @@ class Objective:
                 return kept
             # what was measured when it was declared is not in the text: the notebook it came from,
             # and a target derived from the KPI with the test labels of the day (`target: from kpi`)
-            derived = {"target": kept.target, "derivation": kept.derivation} if parsed.target_from_kpi else {}
+            if parsed.target_from_kpi:
+                parsed = replace(parsed, target=kept.target, derivation=kept.derivation)
             return replace(parsed, version=data["version"], created_at=data.get("created_at", ""),
-                           notebook=data.get("notebook"), source=data["text"], **derived)
+                           notebook=data.get("notebook"), source=data["text"])
         return kept
 
     @classmethod

@@ -673,7 +673,23 @@ class Session:
         """The active objective's decision as one JSON document (:func:`nbalign.decision.decision_record`)."""
         from .decision import decision_record
 
+        self._see_kept_labels()
         return decision_record(self.require_standing(), self.history())
+
+    def _see_kept_labels(self) -> None:
+        """Count the test labels the store keeps, where this session has not seen the data (after
+        a restart, on the command line), so the record's intervals are those the notebook showed:
+        a score that is a share of the test rows gets its exact interval from their count."""
+        if self.labels is not None or self._judge is None:
+            return
+        standing = self.require_standing()
+        known = [standing.baseline_record, None if standing.ship is None else standing.ship.record]
+        # a few tries: a long history whose predictions were pruned keeps them on its best models
+        for record in ([r for r in known if r is not None] + self.records[::-1])[:20]:
+            kept = self._kept_predictions(record)
+            if kept is not None and kept[1].rows is None:  # every row's label (not a seeded subset)
+                self.see_labels(kept[1].values())
+                return
 
     def _objective_named(self, name: str | None) -> Objective:
         if name is None or (self.objective is not None and name == self.objective.name):
