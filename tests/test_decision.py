@@ -432,3 +432,17 @@ def test_the_readme_workflow_runs_the_notebook_and_the_gate(tmp_path, monkeypatc
     assert "nbalign check: churn — ❌ miss (exit 1)" in codes[1].stdout
     assert ElementTree.parse(tmp_path / "nbalign.xml").getroot().get("failures") == "1"
     assert codes[2].returncode == 0 and (tmp_path / "nbalign-report.html").is_file()
+
+
+def test_a_restored_objective_keeps_its_target_derived_from_the_kpi_and_its_content(loaded):
+    """`target: from kpi` is derived with the test labels when declared; a restart (or the command
+    line) reads the objective back with that target, so the agreement to its content holds."""
+    declare(loaded, REALIZED.replace("target: 0.9", "target: from kpi").replace("baseline: 0.7", "baseline: 0.3"))
+    import nbalign
+    from nbalign.session import Session
+
+    live = nbalign.active_session().objective
+    restored = Session(nbalign.active_session().store.path).adopt("screening")
+    assert live.target is not None and restored.target == live.target
+    assert restored.derivation == live.derivation
+    assert content_hash(restored) == content_hash(live)
