@@ -176,7 +176,7 @@ def markdown(result: Gate, record: dict | None) -> str:
         if agreed:
             lines.append(f"| Agreed | {agreed} |")
         lines.append("")
-    lines += [f"- {_md(reason)}" for reason in result.reasons]
+    lines += [f"- {_html_safe(reason)}" for reason in result.reasons]
     return "\n".join(lines) + "\n"
 
 
@@ -187,6 +187,12 @@ def _agreed_line(record: dict, shipped: dict) -> str:
     holding = [a for version in record.get("history", []) for a in version["agreements"]
                if a["content_hash"] == shipped["content_hash"]]
     return "; ".join(f"{_md(a['role'])} ({_md(a['by'])}, {a['at'][:10]})" for a in holding)
+
+
+def _html_safe(text: str) -> str:
+    """nbalign's sentences (which name the user's models) as Markdown: their `code` stays code, and
+    any HTML in a name is shown as written, never rendered."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _md(text: str) -> str:

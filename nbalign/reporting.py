@@ -330,7 +330,10 @@ def bar_words(bar: dict | None) -> dict | None:
     gain = bar["vs_baseline"]
     baseline = format_score(bar["baseline"])
     min_gain = format_small(bar["min_gain"])
-    if gain is None:
+    if bar.get("role") == "baseline":
+        vs_baseline = (f"It is the baseline model ({baseline}): shipping it brings no gain over the baseline.",
+                       "neutral")
+    elif gain is None:
         vs_baseline = (f"No paired comparison with the baseline {baseline}.", "neutral")
     else:
         said = (f"{format_change(gain['estimate'])} vs the baseline {baseline} "

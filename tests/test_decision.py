@@ -7,6 +7,7 @@ cancer data, and the ``nbalign`` console command run on the store they leave.
 from __future__ import annotations
 
 import json
+import re
 import runpy
 import subprocess
 import sys
@@ -446,3 +447,19 @@ def test_a_restored_objective_keeps_its_target_derived_from_the_kpi_and_its_cont
     assert live.target is not None and restored.target == live.target
     assert restored.derivation == live.derivation
     assert content_hash(restored) == content_hash(live)
+
+
+def test_user_text_in_the_gate_summary_is_shown_as_written(loaded):
+    declare(loaded, PASSING)
+    hostile = "<img src=x onerror=alert(1)>|x"
+    magic(loaded, f"%evaluate logreg --name '{hostile}'")
+    magic(loaded, f"%nbalign ship '{hostile}'")
+    import nbalign
+    from nbalign.gate import gate, junit, markdown
+
+    record = nbalign.active_session().decision_record()
+    result = gate(record)
+    summary = markdown(result, record)
+    assert result.code == 0 and not re.search(r"(?<!\\)<img", summary) and "&lt;img src=x" in summary
+    assert "\\<img src=x onerror=alert(1)\\>\\|x" in summary  # in the table: pipes and brackets escaped
+    ElementTree.fromstring(junit(result))  # well-formed XML whatever the name
