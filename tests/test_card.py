@@ -52,7 +52,10 @@ def test_the_nbalign_block_keeps_the_decision(record):
                            "deadline": "2027-06-30", "owner": "Head of Radiology", "judge": None}
     assert kept["interval"] == {"low": bar["interval"][0], "high": bar["interval"][1], "level": bar["level"]}
     assert (kept["target"], kept["baseline"], kept["score"]) == (0.92, 0.7, bar["score"])
-    assert kept["p_value"] == bar["vs_baseline"]["p_value"]
+    # the p-value beside the interval is adjusted for the models compared, as the interval is
+    assert kept["p_value"] == bar["vs_baseline"]["p_adjusted"] == min(1.0, bar["models_compared"]
+                                                                      * bar["vs_baseline"]["p_value"])
+    assert kept["vs_baseline"]["p_value"] == bar["vs_baseline"]["p_value"]
     assert (kept["real_gain"], kept["vs_target"]) == (True, "straddles")
     assert [(a["role"], a["by"], a["version"]) for a in kept["agreements"]] == [("Head of Radiology", "ana", 2)]
     assert kept["shipped"] == {"at": shipped["at"], "by": "ana", "version": 2, "recommended": True, "reason": None}
