@@ -463,3 +463,17 @@ def test_user_text_in_the_gate_summary_is_shown_as_written(loaded):
     assert result.code == 0 and not re.search(r"(?<!\\)<img", summary) and "&lt;img src=x" in summary
     assert "\\<img src=x onerror=alert(1)\\>\\|x" in summary  # in the table: pipes and brackets escaped
     ElementTree.fromstring(junit(result))  # well-formed XML whatever the name
+
+
+def test_a_rows_interval_stays_within_the_metrics_range(loaded):
+    """A row's interval is the baseline's score plus the paired difference's ends: an AUC far above
+    a stump's reads up to 1, never past it (the report, the chart and models() show it)."""
+    declare(loaded, OBJECTIVE.replace("baseline: 0.90", "baseline: stump"))
+    magic(loaded, "%evaluate logreg")
+    import nbalign
+
+    (logreg,) = [r for r in nbalign.active_session().require_standing().rows if r.name == "logreg"]
+    low, high = logreg.interval
+    assert logreg.vs_baseline.high + logreg.facts.baseline > 1  # the difference's end reaches past 1
+    assert 0 < low < logreg.score < high == 1.0
+    assert nbalign.models().loc[logreg.id, "score_high"] == 1.0

@@ -122,11 +122,14 @@ class Row:
     @property
     def interval(self) -> tuple[float, float] | None:
         """The score's own interval, from its test against the baseline: the baseline's score
-        plus the difference's ends (what a chart draws as the error bar)."""
+        plus the difference's ends (what a chart draws as the error bar), within the metric's
+        range (an AUC's never reads past 1)."""
         tested, facts = self.vs_baseline, self.facts
         if tested is None or facts is None or facts.baseline is None:
             return None
-        return facts.baseline + tested.low, facts.baseline + tested.high
+        lowest, highest = facts.metric.bounds
+        return (min(max(facts.baseline + tested.low, lowest), highest),
+                min(max(facts.baseline + tested.high, lowest), highest))
 
     @cached_property
     def findings(self) -> tuple[Finding, ...]:
