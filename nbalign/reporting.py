@@ -377,23 +377,28 @@ def format_score_pair(pair) -> str:
     return f"{format_score(pair[0])} to {format_score(pair[1])}"
 
 
-def paragraphs(text: str) -> list[list[tuple[str, bool]]]:
+def paragraphs(text: str) -> list[list[tuple[str, str]]]:
     """A check's explanation (a docstring, wrapped at 100 columns) as paragraphs of running text,
     each as :func:`pieces`."""
-    return [pieces(" ".join(line.strip() for line in block.splitlines()))
+    return [pieces(" ".join(line.strip() for line in block.splitlines()), emphasis=True)
             for block in re.split(r"\n\s*\n", text.strip())]
 
 
-def pieces(text: str) -> list[tuple[str, bool]]:
-    """Text as (text, is_code) pieces: what the messages and explanations quote as code, between
-    backticks (``min_gain`` in a docstring, `stop: min_gain:` in a message), is code."""
+def pieces(text: str, emphasis: bool = False) -> list[tuple[str, str]]:
+    """Text as (text, kind) pieces, ``kind`` one of ``text``, ``code`` and ``em``: what the
+    messages and explanations quote between backticks (``min_gain`` in a docstring, `stop:
+    min_gain:` in a message) is code; with ``emphasis`` (nbalign's own explanations, never a
+    message that names the user's models), a verdict's words between asterisks (*not
+    distinguishable*) are emphasised."""
     found, at = [], 0
-    for quoted in re.finditer(r"``(.+?)``|`([^`]+)`", text):
+    marks = r"``(.+?)``|`([^`]+)`" + (r"|(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])" if emphasis else "")
+    for quoted in re.finditer(marks, text):
         if quoted.start() > at:
-            found.append((text[at:quoted.start()], False))
-        found.append((quoted.group(1) or quoted.group(2), True))
+            found.append((text[at:quoted.start()], "text"))
+        code = quoted.group(1) or quoted.group(2)
+        found.append((code, "code") if code else (quoted.group(3), "em"))
         at = quoted.end()
-    return found + ([(text[at:], False)] if at < len(text) else [])
+    return found + ([(text[at:], "text")] if at < len(text) else [])
 
 
 # ------------------------------------------------------------------------------ templates
@@ -419,9 +424,10 @@ def code_span(value: str) -> Raw:
     return Raw(f"{fence} {value} {fence}" if value.startswith("`") or value.endswith("`") else f"{fence}{value}{fence}")
 
 
-def markdown_pieces(found: list[tuple[str, bool]]) -> Raw:
-    """:func:`pieces` as Markdown: code spans and escaped text."""
-    return Raw("".join(code_span(text) if code else markdown_text(text) for text, code in found))
+def markdown_pieces(found: list[tuple[str, str]]) -> Raw:
+    """:func:`pieces` as Markdown: code spans, emphasis and escaped text."""
+    written = {"code": code_span, "em": lambda text: Raw(f"*{markdown_text(text)}*")}
+    return Raw("".join(written.get(kind, markdown_text)(text) for text, kind in found))
 
 
 def _template(name: str, html: bool):

@@ -283,3 +283,14 @@ def test_a_record_with_an_empty_history(tmp_path, as_ana):
     assert "This record holds no version history." in page
     assert "No check fired." in page
     assert "_This record holds no version history._" in markdown
+
+
+def test_explanations_show_code_and_emphasis_as_such_not_their_marks():
+    from nbalign.reporting import markdown_pieces, pieces
+
+    assert pieces("*best* scores 0.9") == [("*best* scores 0.9", "text")]  # a message names models as written
+    said = pieces("*better fit, recipe not shown better* says the fit gains; see `stop: min_gain:` and 2 * 3 * 4",
+                  emphasis=True)
+    assert said == [("better fit, recipe not shown better", "em"), (" says the fit gains; see ", "text"),
+                    ("stop: min_gain:", "code"), (" and 2 * 3 * 4", "text")]
+    assert str(markdown_pieces(said)).startswith("*better fit, recipe not shown better* says")
