@@ -167,7 +167,7 @@ def ship(model=None, reason: str | None = None, to: str | None = None):
 
     Returns
     -------
-    nbalign.decision.Shipped
+    nbalign.events.Shipped
         The ship record: ``.model``, ``.judged`` (the figures as of now), ``.saved`` (the files).
     """
     from .commands import variable_name

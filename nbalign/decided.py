@@ -1,5 +1,5 @@
 """What the decision commands show in the notebook: the objective's history, and one line for an
-agreement, a ship and a realized KPI. Renderers of :mod:`nbalign.decision`'s records; user text
+agreement, a ship and a realized KPI. Renderers of :mod:`nbalign.events`' records; user text
 (roles, reasons, why-lines, names) is escaped in HTML."""
 
 from __future__ import annotations

@@ -306,9 +306,9 @@ class NbalignMagics(Magics):
             if args.csv:
                 from .tables import models_frame
 
-                models_frame(session.require_standing()).to_csv(args.csv)
-                print(f"nbalign wrote {session.standing.summary.n_models if session.standing else 0} models' rows "
-                      f"to {args.csv}.")
+                table = models_frame(session.require_standing())
+                table.to_csv(args.csv)
+                print(f"nbalign wrote {len(table):,} evaluations to {args.csv}.")
             else:
                 display(ModelsTable(session.require_standing(), session.records))
         elif args.command == "panel":

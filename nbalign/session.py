@@ -109,7 +109,7 @@ class Session:
         self._last_told = -math.inf
         # The fitted models behind this session's records, by record key, for `%nbalign ship`:
         # the user's held weakly (nbalign never keeps a model alive), the baselines nbalign fitted
-        # itself held until another objective is declared.
+        # itself (`baseline: auto`, two small models a declaration) held while the session lives.
         self._models: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
         self._own_models: dict[str, object] = {}
         self._history: tuple[str | None, History | None] | None = None  # (objective, its decisions) views show

@@ -8,7 +8,7 @@ folder that can be pushed to a model hub unchanged::
     shipped/churn/linear-baseline-20270331T101500/
         model.skops   model.json   README.md   decision.json
 
-The ship record (:class:`nbalign.decision.Shipped`) keeps the judgement as it was when shipped,
+The ship record (:class:`nbalign.events.Shipped`) keeps the judgement as it was when shipped,
 so what was promised can be compared with what the KPI does afterwards. Shipping a model the judge
 does not recommend needs a reason, which the record keeps.
 """

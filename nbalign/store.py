@@ -122,7 +122,7 @@ def _migrate_7(connection: sqlite3.Connection) -> None:
 
 
 def _migrate_8(connection: sqlite3.Connection) -> None:
-    """What was decided about an objective, beside its versions (see :mod:`nbalign.decision`):
+    """What was decided about an objective, beside its versions (see :mod:`nbalign.events`):
     agreements, ship records and realized KPIs, one JSON event each, in the order recorded."""
     _execute_each(connection, """
         CREATE TABLE decisions (

@@ -26,7 +26,7 @@ ROWS_SHIPPED = 50
 
 def view(standing, limit: int | None = ROWS_SHIPPED, history=None) -> dict[str, Any]:
     """The standing as views receive it: the summary and the most recent ``limit`` rows, and what
-    was decided (``history``, :class:`nbalign.decision.History`) when anything was."""
+    was decided (``history``, :class:`nbalign.events.History`) when anything was."""
     from ..checks import CHECKS
     from ..kpi import kpi_statement
 
