@@ -119,23 +119,25 @@ def _since_shipped(record: dict, shipped: dict) -> list[str]:
 
 
 def _agreement_problem(record: dict, shipped: dict, required: bool) -> str | None:
-    """Why the version shipped is not the one agreed, or None."""
+    """Why the version shipped is not the one agreed, or None: every role's latest agreement must
+    be to the content shipped (a role that agreed to an earlier content has not agreed to this)."""
     versions = {v["version"]: v for v in record.get("history", [])}
-    agreed = [a for v in versions.values() for a in v["agreements"]]
-    digest = shipped["content_hash"]
-    holding = [a for a in agreed if a["content_hash"] == digest]
-    if holding:
-        return None
-    if agreed:
-        latest = max(agreed, key=lambda a: a["at"])
+    # a version's agreements are those to its content: two versions alike list the same ones
+    given = {(a["role"], a["at"]): a for v in versions.values() for a in v["agreements"]}
+    latest: dict[str, dict] = {}
+    for agreement in sorted(given.values(), key=lambda a: a["at"]):
+        latest[agreement["role"]] = agreement
+    stale = [a for a in latest.values() if a["content_hash"] != shipped["content_hash"]]
+    name = record["objective"]["name"]
+    if stale:
         changed = versions.get(shipped["version"], {}).get("changes", [])
         since = f"; version {shipped['version']} changed {', '.join(c['text'] for c in changed)}" if changed else ""
-        return (f"version {shipped['version']} of the objective was shipped, but the agreement ({latest['role']}, "
-                f"{latest['by']}) was to version {latest['version']}, whose content differs{since}. Record the "
-                f"agreement again: `%nbalign agree {record['objective']['name']} --as ROLE`.")
-    if required:
+        roles = "; ".join(f"{a['role']} ({a['by']}) to version {a['version']}" for a in stale)
+        return (f"version {shipped['version']} of the objective was shipped, but the latest agreement of {roles} "
+                f"is to other content{since}. Record the agreement again: `%nbalign agree {name} --as ROLE`.")
+    if not latest and required:
         return (f"nobody agreed to version {shipped['version']} of the objective: record it with "
-                f"`%nbalign agree {record['objective']['name']} --as ROLE`.")
+                f"`%nbalign agree {name} --as ROLE`.")
     return None
 
 

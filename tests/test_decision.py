@@ -258,7 +258,13 @@ def test_the_gate_misses_when_the_version_shipped_is_not_the_one_agreed(loaded):
     magic(loaded, "%nbalign ship logreg")
     code, out = check()
     assert code == 1, out
-    assert "agreement (Head of Radiology" in out and "target 0.850 → 0.840" in out
+    assert "the latest agreement of Head of Radiology (" in out and "target 0.850 → 0.840" in out
+    # another role agreeing to the new content does not stand for the first: both must agree to it
+    magic(loaded, "%nbalign agree --as 'Screening board'")
+    code, out = check()
+    assert code == 1 and "Head of Radiology" in out and "Screening board (" not in out.split("- ")[-1]
+    magic(loaded, "%nbalign agree --as 'Head of Radiology'")
+    assert check()[0] == 0
     # with no agreement at all, only --require-agreement misses
     declare(loaded, PASSING, name="other")
     magic(loaded, "%evaluate logreg")
