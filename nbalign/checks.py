@@ -679,14 +679,15 @@ def realized_outside_projection(realized: Realized, shipped: Shipped) -> str | N
     worse = value > high if decreasing else value < low
     named = shipped.model["name"]
     said = f"{projection['kpi']} measured {realized.value} on {realized.on}"
-    spread = f"{_kpi_number(low, projection)} to {_kpi_number(high, projection)}"
+    shown = projection.get("shown") or {}
+    projected = shown.get("projected") or _kpi_number(projection["projected"], projection)
+    spread = " to ".join(shown.get("span") or (_kpi_number(low, projection), _kpi_number(high, projection)))
     if worse:
-        return (f"{said}, worse than the {_kpi_number(projection['projected'], projection)} projected for {named} "
-                f"({spread}). Revisit, in this order: the model on recent cases (drift, a test set unlike "
-                f"production), the action's effect, the population.")
-    return (f"{said}, better than the {_kpi_number(projection['projected'], projection)} projected for {named} "
-            f"({spread}). The action's effect or the population's share of true cases was set too low: "
-            f"state what was measured in the objective.")
+        return (f"{said}, worse than the {projected} projected for {named} ({spread}). Revisit, in this order: "
+                f"the model on recent cases (drift, a test set unlike production), the action's effect, the "
+                f"population.")
+    return (f"{said}, better than the {projected} projected for {named} ({spread}). The action's effect or the "
+            f"population's share of true cases was set too low: state what was measured in the objective.")
 
 
 @check("NBA402", "warning", "Realized KPI short of its target", scope="shipped")
@@ -707,12 +708,13 @@ def realized_short_of_target(realized: Realized, shipped: Shipped) -> str | None
     decreasing = projection["direction"] == "decrease"
     if (realized.number <= target) if decreasing else (realized.number >= target):
         return None
+    projected = (projection.get("shown") or {}).get("projected") or _kpi_number(projection["projected"], projection)
     return (f"{projection['kpi']} measured {realized.value} on {realized.on}; the target is {projection['target']}. "
-            f"{shipped.model['name']} was projected to bring it to {_kpi_number(projection['projected'], projection)}.")
+            f"{shipped.model['name']} was projected to bring it to {projected}.")
 
 
 def _kpi_number(value: float, projection: dict) -> str:
-    """A KPI number in its unit as the projection was written: ``22.5%``, or ``1,130``."""
+    """A KPI number of a ship record written before it kept them in words: ``22.5%``, or ``1,130``."""
     if projection.get("unit") == "percent":
         return f"{value:.1f}%"
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"

@@ -148,11 +148,18 @@ def judged_when_shipped(standing, record) -> dict:
     projection = None
     if outlook is not None and outlook.projected is not None and shown is not None and shown["kpi"] is not None:
         kpi = standing.objective.kpi
+        from .business import format_kpi
+
+        interval, ranged = _numbers(outlook.projected_interval), _numbers(outlook.projected_range)
+        spans = [s for s in (interval, ranged) if s]
+        widest = (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
         projection = {
             "kpi": kpi.name, "current": kpi.current, "target": kpi.target, "direction": kpi.direction,
-            "projected": outlook.projected, "interval": _numbers(outlook.projected_interval),
-            "range": _numbers(outlook.projected_range), "text": shown["kpi"]["text"],
+            "projected": outlook.projected, "interval": interval, "range": ranged, "text": shown["kpi"]["text"],
             "unit": kpi.current_quantity.kind if kpi.current_quantity is not None else None,
+            # the projection and its widest span in the KPI's own unit, as the card wrote them
+            "shown": {"projected": format_kpi(standing.objective, outlook.projected),
+                      "span": None if widest is None else [format_kpi(standing.objective, v) for v in widest]},
         }
     return {"bar": assess(standing, record.id), "projection": projection,
             "value": None if shown is None or shown["value"] is None else shown["value"]["text"],
