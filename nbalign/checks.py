@@ -666,28 +666,22 @@ def realized_outside_projection(realized: Realized, shipped: Shipped) -> str | N
     was set too low. Either way, declare the objective again with what was measured and a `why:`
     line, so the next projection starts from it."""
     projection = shipped.judged.get("projection")
-    if projection is None:
+    if projection is None or projection["span"] is None:
         return None
-    spans = [s for s in (projection.get("interval"), projection.get("range")) if s]
-    if not spans:
-        return None
-    low, high = min(s[0] for s in spans), max(s[1] for s in spans)
+    low, high = projection["span"]
     value = realized.number
     if low <= value <= high:
         return None
     decreasing = projection.get("direction") == "decrease"
     worse = value > high if decreasing else value < low
-    named = shipped.model["name"]
     said = f"{projection['kpi']} measured {realized.value} on {realized.on}"
-    shown = projection.get("shown") or {}
-    projected = shown.get("projected") or _kpi_number(projection["projected"], projection)
-    spread = " to ".join(shown.get("span") or (_kpi_number(low, projection), _kpi_number(high, projection)))
+    shown = projection["shown"]
+    than = f"the {shown['projected']} projected for {shipped.model['name']} ({' to '.join(shown['span'])})"
     if worse:
-        return (f"{said}, worse than the {projected} projected for {named} ({spread}). Revisit, in this order: "
-                f"the model on recent cases (drift, a test set unlike production), the action's effect, the "
-                f"population.")
-    return (f"{said}, better than the {projected} projected for {named} ({spread}). The action's effect or the "
-            f"population's share of true cases was set too low: state what was measured in the objective.")
+        return (f"{said}, worse than {than}. Revisit, in this order: the model on recent cases (drift, a test set "
+                f"unlike production), the action's effect, the population.")
+    return (f"{said}, better than {than}. The action's effect or the population's share of true cases was set too "
+            f"low: state what was measured in the objective.")
 
 
 @check("NBA402", "warning", "Realized KPI short of its target", scope="shipped")
@@ -708,16 +702,8 @@ def realized_short_of_target(realized: Realized, shipped: Shipped) -> str | None
     decreasing = projection["direction"] == "decrease"
     if (realized.number <= target) if decreasing else (realized.number >= target):
         return None
-    projected = (projection.get("shown") or {}).get("projected") or _kpi_number(projection["projected"], projection)
     return (f"{projection['kpi']} measured {realized.value} on {realized.on}; the target is {projection['target']}. "
-            f"{shipped.model['name']} was projected to bring it to {projected}.")
-
-
-def _kpi_number(value: float, projection: dict) -> str:
-    """A KPI number of a ship record written before it kept them in words: ``22.5%``, or ``1,130``."""
-    if projection.get("unit") == "percent":
-        return f"{value:.1f}%"
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+            f"{shipped.model['name']} was projected to bring it to {projection['shown']['projected']}.")
 
 
 def _detectable(facts: Facts, tested) -> str:

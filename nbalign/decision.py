@@ -99,7 +99,8 @@ def _evaluation_of(standing, row):
 def decision_record(standing, history: History, written_at: str | None = None) -> dict:
     """The decision as one JSON document: the objective (and its content hash), the standing's
     view model and every row's point (for the chart), the history with what each version changed
-    and who agreed, the ship record assessed now, and the realized KPI with its checks."""
+    and who agreed, each role's latest agreement, the ship record assessed now, and the realized
+    KPI with its checks."""
     from ._version import __version__
     from .evaluation import now_iso
     from .events import content_hash
@@ -115,6 +116,8 @@ def decision_record(standing, history: History, written_at: str | None = None) -
         "standing": view(standing),
         "points": [row_point(r) for r in standing.rows],
         "history": history_view(history),
+        # each role's latest agreement: what the gate and the report hold the ship and the objective to
+        "agreements": [event_to_dict(a) for a in history.latest_agreements()],
         "shipped": None,
         "ships": [event_to_dict(e) for e in history.events if isinstance(e, Shipped)],
         "realized": [],
@@ -141,7 +144,7 @@ def _current_id(standing, shipped: Shipped) -> int | None:
 def judged_when_shipped(standing, record) -> dict:
     """What the ship record keeps of the judgement when the model is shipped: the bar, the
     projected KPI (numbers and text) and value, and what the judge recommended then."""
-    from .judge.wire import outlook_view, ship_view, story
+    from .judge.wire import finite_pair, outlook_view, ship_view, story
 
     outlook = standing.outlook(record)
     shown = None if outlook is None else outlook_view(outlook)
@@ -150,24 +153,21 @@ def judged_when_shipped(standing, record) -> dict:
         kpi = standing.objective.kpi
         from .business import format_kpi
 
-        interval, ranged = _numbers(outlook.projected_interval), _numbers(outlook.projected_range)
+        interval, ranged = finite_pair(outlook.projected_interval), finite_pair(outlook.projected_range)
         spans = [s for s in (interval, ranged) if s]
-        widest = (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
+        # what a realized KPI is held against (NBA401): the wider of the two
+        span = [min(s[0] for s in spans), max(s[1] for s in spans)] if spans else None
         projection = {
             "kpi": kpi.name, "current": kpi.current, "target": kpi.target, "direction": kpi.direction,
-            "projected": outlook.projected, "interval": interval, "range": ranged, "text": shown["kpi"]["text"],
-            "unit": kpi.current_quantity.kind if kpi.current_quantity is not None else None,
-            # the projection and its widest span in the KPI's own unit, as the card wrote them
+            "projected": outlook.projected, "interval": interval, "range": ranged, "span": span,
+            "text": shown["kpi"]["text"],
+            # the projection and its span in the KPI's own unit: what the messages say
             "shown": {"projected": format_kpi(standing.objective, outlook.projected),
-                      "span": None if widest is None else [format_kpi(standing.objective, v) for v in widest]},
+                      "span": None if span is None else [format_kpi(standing.objective, v) for v in span]},
         }
     return {"bar": assess(standing, record.id), "projection": projection,
             "value": None if shown is None or shown["value"] is None else shown["value"]["text"],
             "recommended": ship_view(standing), "story": story(standing)}
-
-
-def _numbers(pair) -> list[float] | None:
-    return None if pair is None or not all(math.isfinite(v) for v in pair) else sorted(pair)
 
 
 def realized_view(realized: Realized, shipped: Shipped) -> dict:

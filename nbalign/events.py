@@ -229,14 +229,20 @@ class History:
         digest = content_hash(objective)
         return [a for a in self.agreements if a.content_hash == digest]
 
-    def changed_since_agreed(self, objective) -> list[Agreement]:
-        """Agreements to an earlier content: ``objective`` changed after they were given. Only
-        the latest agreement of each role counts (a role that agreed again holds)."""
+    def latest_agreements(self) -> list[Agreement]:
+        """Each role's latest agreement, in the order given: the one that counts for the role (a
+        role that agreed again to a changed objective holds; an older agreement of it does not)."""
         latest: dict[str, Agreement] = {}
         for agreement in self.agreements:
+            latest.pop(agreement.role, None)
             latest[agreement.role] = agreement
+        return list(latest.values())
+
+    def changed_since_agreed(self, objective) -> list[Agreement]:
+        """The roles' latest agreements to another content than ``objective``'s: it changed after
+        they were given."""
         digest = content_hash(objective)
-        return [a for a in latest.values() if a.content_hash != digest]
+        return [a for a in self.latest_agreements() if a.content_hash != digest]
 
 
 def history_view(history: History) -> list[dict]:

@@ -174,8 +174,9 @@ def format_family_level(level: float) -> str:
 
 
 def format_p(p: float) -> str:
-    """A p-value as a reader compares it: ``p = 0.025``, ``p < 0.001`` (never ``p = 0``)."""
-    return "p < 0.001" if p < 0.001 else f"p = {p:.2g}" if p < 0.1 else f"p = {p:.2f}"
+    """A p-value as the sidebar writes it (``formatPValue``): ``p = 0.025``, ``p < 0.001`` (never
+    ``p = 0``); protocol/format.json pins both."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def format_percent(progress: float | None) -> str:

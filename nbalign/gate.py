@@ -26,6 +26,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .format import format_change, format_family_level, format_p, format_score
 
+# user text in Markdown as the report writes it: markup and HTML shown as written, `code` as code
+from .reporting import markdown_pieces, markdown_text, pieces
+
 PASS, MISS, INCONCLUSIVE, ERROR = 0, 1, 2, 3
 STATUS = {PASS: "pass", MISS: "miss", INCONCLUSIVE: "inconclusive", ERROR: "error"}
 
@@ -122,12 +125,8 @@ def _agreement_problem(record: dict, shipped: dict, required: bool) -> str | Non
     """Why the version shipped is not the one agreed, or None: every role's latest agreement must
     be to the content shipped (a role that agreed to an earlier content has not agreed to this)."""
     versions = {v["version"]: v for v in record.get("history", [])}
-    # a version's agreements are those to its content: two versions alike list the same ones
-    given = {(a["role"], a["at"]): a for v in versions.values() for a in v["agreements"]}
-    latest: dict[str, dict] = {}
-    for agreement in sorted(given.values(), key=lambda a: a["at"]):
-        latest[agreement["role"]] = agreement
-    stale = [a for a in latest.values() if a["content_hash"] != shipped["content_hash"]]
+    latest = record.get("agreements", [])
+    stale = [a for a in latest if a["content_hash"] != shipped["content_hash"]]
     name = record["objective"]["name"]
     if stale:
         changed = versions.get(shipped["version"], {}).get("changes", [])
@@ -152,16 +151,15 @@ def markdown(result: Gate, record: dict | None) -> str:
     """The gate's result for a CI summary or a pull request: the verdict, the figures, the reasons."""
     marks = {PASS: "✅ pass", MISS: "❌ miss", INCONCLUSIVE: "⚠️ inconclusive", ERROR: "⛔ error"}
     name = result.objective or "(no objective)"
-    lines = [f"### nbalign check: {_md(name)} — {marks[result.code]} (exit {result.code})", ""]
+    lines = [f"### nbalign check: {markdown_text(name)} — {marks[result.code]} (exit {result.code})", ""]
     bar = result.details.get("bar")
     shipped = (record or {}).get("shipped")
     if bar is not None and shipped is not None:
-        lines += ["| | |", "|---|---|",
-                  f"| Model shipped | {_md(shipped['model']['name'])} (version {shipped['version']} of the objective, "
-                  f"{shipped['at'][:10]}, by {_md(shipped['by'])}"
-                  + (")" if shipped["recommended"] else f"; not the recommended model: {_md(shipped['reason'] or '')})")
-                  + " |",
-                  f"| {_md(bar['metric_label'])} | {format_score(bar['score'])}{_interval_text(bar)} |"]
+        why = "" if shipped["recommended"] else f"; not the recommended model: {markdown_text(shipped['reason'] or '')}"
+        model = (f"| Model shipped | {markdown_text(shipped['model']['name'])} (version {shipped['version']} of the "
+                 f"objective, {shipped['at'][:10]}, by {markdown_text(shipped['by'])}{why}) |")
+        lines += ["| | |", "|---|---|", model,
+                  f"| {markdown_text(bar['metric_label'])} | {format_score(bar['score'])}{_interval_text(bar)} |"]
         if bar["target"] is not None:
             reached = _TARGET_WORDS.get(bar["vs_target"], "untested")
             lines.append(f"| Target | {format_score(bar['target'])}: {reached} |")
@@ -178,7 +176,7 @@ def markdown(result: Gate, record: dict | None) -> str:
         if agreed:
             lines.append(f"| Agreed | {agreed} |")
         lines.append("")
-    lines += [f"- {_html_safe(reason)}" for reason in result.reasons]
+    lines += [f"- {markdown_pieces(pieces(reason))}" for reason in result.reasons]
     return "\n".join(lines) + "\n"
 
 
@@ -186,22 +184,8 @@ _TARGET_WORDS = {"reached": "reached with confidence", "short": "missed", "strad
 
 
 def _agreed_line(record: dict, shipped: dict) -> str:
-    holding = [a for version in record.get("history", []) for a in version["agreements"]
-               if a["content_hash"] == shipped["content_hash"]]
-    return "; ".join(f"{_md(a['role'])} ({_md(a['by'])}, {a['at'][:10]})" for a in holding)
-
-
-def _html_safe(text: str) -> str:
-    """nbalign's sentences (which name the user's models) as Markdown: their `code` stays code, and
-    any HTML in a name is shown as written, never rendered."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _md(text: str) -> str:
-    """User text in a Markdown table cell: its pipes, brackets and HTML shown as written."""
-    for special in ("\\", "|", "<", ">", "[", "]", "*", "_", "`"):
-        text = text.replace(special, "\\" + special)
-    return " ".join(text.split())
+    holding = [a for a in record.get("agreements", []) if a["content_hash"] == shipped["content_hash"]]
+    return "; ".join(f"{markdown_text(a['role'])} ({markdown_text(a['by'])}, {a['at'][:10]})" for a in holding)
 
 
 def junit(result: Gate) -> str:

@@ -307,7 +307,11 @@ class NbalignMagics(Magics):
                 from .tables import models_frame
 
                 table = models_frame(session.require_standing())
-                table.to_csv(args.csv)
+                try:
+                    table.to_csv(args.csv)
+                except OSError as exc:
+                    raise NbalignError(f"could not write {args.csv} ({exc.strerror or exc}): name a file in a "
+                                       "folder you can write.") from None
                 print(f"nbalign wrote {len(table):,} evaluations to {args.csv}.")
             else:
                 display(ModelsTable(session.require_standing(), session.records))

@@ -24,6 +24,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from .checks import LEVELS  # the order a reader should see findings in (checks.by_importance)
+from .errors import NbalignError
 from .events import short_hash
 from .format import (
     format_change,
@@ -37,7 +39,6 @@ from .format import (
     format_small,
 )
 
-_LEVELS = ("success", "warning", "info")  # the order a reader should see findings in (checks.by_importance)
 _ROWS_PER_CHECK = 3  # messages shown under a check that fired on many rows; the rest are counted
 
 
@@ -65,9 +66,14 @@ def write_report(record: dict, path: str | Path, today: _dt.date | None = None) 
     """Write the report to ``path`` (HTML) and beside it the same name ending ``.md``; return both."""
     html = Path(path)
     markdown = html.with_suffix(".md")
-    html.parent.mkdir(parents=True, exist_ok=True)
-    html.write_text(report_html(record, today), encoding="utf-8")
-    markdown.write_text(report_markdown(record, today), encoding="utf-8")
+    pages = report_html(record, today), report_markdown(record, today)
+    try:
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(pages[0], encoding="utf-8")
+        markdown.write_text(pages[1], encoding="utf-8")
+    except OSError as exc:  # a folder the user cannot write: a mistake to name, not a traceback
+        raise NbalignError(f"could not write the report to {html} ({exc.strerror or exc}): name a file in a folder "
+                           "you can write, such as `%nbalign report reports/churn.html`.") from None
     return html, markdown
 
 
@@ -249,7 +255,7 @@ def _checks(standing: dict) -> list[dict]:
                 said.append(finding["message"])
         checks.append({"code": code, **check, "messages": [pieces(m) for m in said[:_ROWS_PER_CHECK]],
                        "more": max(0, len(said) - _ROWS_PER_CHECK), "why": paragraphs(check["explanation"])})
-    return sorted(checks, key=lambda c: (_LEVELS.index(c["level"]) if c["level"] in _LEVELS else 9, c["code"]))
+    return sorted(checks, key=lambda c: (LEVELS.index(c["level"]) if c["level"] in LEVELS else 9, c["code"]))
 
 
 def _history(record: dict) -> dict:
@@ -260,18 +266,16 @@ def _history(record: dict) -> dict:
                  "current": v["content_hash"] == current["content_hash"] and v["version"] == current["version"],
                  "agreed": [{**a, "when": when(a["at"])} for a in v["agreements"]]}
                 for v in record.get("history", [])]
-    latest: dict[str, dict] = {}
-    for agreement in sorted((a for v in record.get("history", []) for a in v["agreements"]), key=lambda a: a["at"]):
-        latest[agreement["role"]] = agreement
+    latest = record.get("agreements", [])
     stale = []
-    for agreement in latest.values():
+    for agreement in latest:
         if agreement["content_hash"] == current["content_hash"]:
             continue
         since = [c["text"] for v in reversed(record.get("history", [])) if v["version"] > agreement["version"]
                  for c in v["changes"]]
         stale.append({**agreement, "when": when(agreement["at"]), "short_hash": short_hash(agreement["content_hash"]),
                       "since": since, "command": f"%nbalign agree {current['name']} --as \"{agreement['role']}\""})
-    holding = [a for a in latest.values() if a["content_hash"] == current["content_hash"]]
+    holding = [a for a in latest if a["content_hash"] == current["content_hash"]]
     return {"versions": versions, "stale": stale, "agreed": bool(holding), "current": current["version"]}
 
 
@@ -288,9 +292,8 @@ def _shipped(record: dict) -> dict | None:
         "when": when(shipped["at"]), "by": shipped["by"], "version": shipped["version"],
         "short_hash": short_hash(shipped["content_hash"]),
         "changed_since": shipped["content_hash"] != record["objective"]["content_hash"],
-        # an agreement holds for every version with the content it was given to (as the gate reads it)
-        "agreed": any(a["content_hash"] == shipped["content_hash"] for v in record.get("history", [])
-                      for a in v["agreements"]),
+        # a role's latest agreement holds for every version with the content it was given to (as the gate reads it)
+        "agreed": any(a["content_hash"] == shipped["content_hash"] for a in record.get("agreements", [])),
         "latest_version": record["objective"]["version"],
         "recommended": shipped["recommended"], "reason": shipped.get("reason"),
         "judge_recommended": None if recommended is None else recommended["name"],

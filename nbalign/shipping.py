@@ -56,7 +56,11 @@ def ship(session: Session, namespace: dict[str, Any], what: str | None = None, *
                       judged_when_shipped(standing, record), recommended, who(), at,
                       reason=(reason or "").strip() or None)
     target = Path(folder) if folder else SHIPPED_FOLDER / _slug(objective.name) / f"{_slug(record.name)}-{_stamp(at)}"
-    shipped = replace(shipped, saved=_save(model, target, session, shipped))
+    try:
+        shipped = replace(shipped, saved=_save(model, target, session, shipped))
+    except OSError as exc:  # a folder the user cannot write: a mistake to name, not a traceback
+        raise NbalignError(f"could not save {record.name} in {target} ({exc.strerror or exc}); nothing was shipped. "
+                           "Name a folder you can write: `%nbalign ship --to FOLDER`.") from None
     session.record_decision(shipped)
     return shipped
 

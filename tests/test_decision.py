@@ -467,7 +467,7 @@ def test_user_text_in_the_gate_summary_is_shown_as_written(loaded):
     result = gate(record)
     summary = markdown(result, record)
     assert result.code == 0 and not re.search(r"(?<!\\)<img", summary) and "&lt;img src=x" in summary
-    assert "\\<img src=x onerror=alert(1)\\>\\|x" in summary  # in the table: pipes and brackets escaped
+    assert "&lt;img src=x onerror=alert(1)&gt;\\|x" in summary  # in the table: HTML inert, its pipe escaped
     ElementTree.fromstring(junit(result))  # well-formed XML whatever the name
 
 
@@ -483,3 +483,17 @@ def test_a_rows_interval_stays_within_the_metrics_range(loaded):
     assert logreg.vs_baseline.high + logreg.facts.baseline > 1  # the difference's end reaches past 1
     assert 0 < low < logreg.score < high == 1.0
     assert nbalign.models().loc[logreg.id, "score_high"] == 1.0
+
+
+def test_a_folder_that_cannot_be_written_is_a_message_not_a_traceback(loaded, tmp_path):
+    declare(loaded, PASSING)
+    magic(loaded, "%evaluate logreg")
+    (tmp_path / "a-file").write_text("not a folder")
+    for line, said in ((f"%nbalign ship logreg --to {tmp_path / 'a-file' / 'shipped'}", "nothing was shipped"),
+                       (f"%nbalign report {tmp_path / 'a-file' / 'r.html'}", "could not write the report"),
+                       (f"%nbalign models --csv {tmp_path / 'a-file' / 'm.csv'}", "could not write")):
+        result, out = run(loaded, line)
+        assert not result.success and said in out and "Traceback" not in out, out
+    import nbalign
+
+    assert nbalign.active_session().history().shipped is None

@@ -34,6 +34,13 @@ def test_intervals_and_levels_read_as_the_shared_fixture_says():
         assert format_level(confidence) == text, confidence
 
 
+def test_p_values_read_as_the_shared_fixture_says():
+    from nbalign.format import format_p
+
+    for value, text in CASES["p_value"]:
+        assert format_p(value) == text, value
+
+
 def test_the_kpi_line_reads_as_the_shared_fixture_says():
     for kpi, text in CASES["kpi_line"]:
         assert kpi_line(KPI(**kpi)) == text, kpi

@@ -414,16 +414,17 @@ export function realizedLine(realized: Pick<IRealized, 'value' | 'on'>): string 
 }
 
 /**
- * When the objective was agreed but none of the agreements is to its content any more: "The
- * objective changed after it was agreed (VP Growth, v2)", naming the latest agreement. Null when
- * nobody agreed, or an agreement still holds.
+ * The roles whose agreement no longer holds (the kernel sends each role's latest agreement, and
+ * whether it is to the objective's content): "The objective changed after it was agreed (VP
+ * Growth, v2; CFO, v1)". Null when every agreement holds, or nobody agreed.
  */
 export function agreementChangedText(agreements: readonly IAgreement[]): string | null {
-  if (agreements.length === 0 || agreements.some(agreement => agreement.holds)) {
+  const stale = agreements.filter(agreement => !agreement.holds);
+  if (stale.length === 0) {
     return null;
   }
-  const latest = agreements[agreements.length - 1];
-  return `The objective changed after it was agreed (${latest.role}, v${latest.version})`;
+  const roles = stale.map(agreement => `${agreement.role}, v${agreement.version}`).join('; ');
+  return `The objective changed after it was agreed (${roles})`;
 }
 
 function isFiniteNumber(value: number | null | undefined): value is number {

@@ -97,6 +97,9 @@ export interface IStanding {
    * What was decided about the objective (nbalign.decision): who agreed to which content, the model shipped as judged when it was shipped, and the KPI realized since. Absent until something is decided, and from older kernels.
    */
   decision?: {
+    /**
+     * Each role's latest agreement (an earlier one of the same role no longer counts), and whether it is to the active version's content.
+     */
     agreements: {
       role: string;
       by: string;
@@ -781,7 +784,8 @@ export const SCHEMA = {
                     "description": "The agreement is to the active version's content (its hash); false once the objective changed after it."
                   }
                 }
-              }
+              },
+              "description": "Each role's latest agreement (an earlier one of the same role no longer counts), and whether it is to the active version's content."
             },
             "shipped": {
               "oneOf": [

@@ -64,7 +64,7 @@ def decision_view(history, objective) -> dict[str, Any] | None:
         return None
     digest = content_hash(objective)
     agreements = [{"role": a.role, "by": a.by, "at": a.at, "version": a.version, "holds": a.content_hash == digest}
-                  for a in history.agreements]
+                  for a in history.latest_agreements()]
     shipped = history.shipped
     shown: dict[str, Any] = {"agreements": agreements, "shipped": None, "realized": []}
     if shipped is not None:
@@ -74,7 +74,7 @@ def decision_view(history, objective) -> dict[str, Any] | None:
             "recommended": shipped.recommended, "reason": shipped.reason,
             "projection": None if projection is None else projection["text"],
             "vs_target": bar.get("vs_target"), "real_gain": bool(bar.get("real_gain")),
-            "agreed": any(a.content_hash == shipped.content_hash for a in history.agreements),
+            "agreed": any(a.content_hash == shipped.content_hash for a in history.latest_agreements()),
             "current": shipped.content_hash == digest,
         }
         shown["realized"] = [

@@ -74,6 +74,12 @@ test('intervals read as protocol/format.json says', () => {
   assert.ok(FORMAT.interval.length > 3, 'format.json has cases for interval');
 });
 
+test('p-values read as protocol/format.json says', () => {
+  for (const [value, text] of casesOf('p_value')) {
+    assert.equal(`p ${formatPValue(value)}`, text, `formatPValue(${value})`);
+  }
+});
+
 test('levels read as protocol/format.json says', () => {
   for (const [confidence, text] of casesOf('level')) {
     assert.equal(formatLevel(confidence), text, `formatLevel(${confidence})`);
@@ -275,8 +281,13 @@ test('what was decided reads in words: shipped, realized, not recommended, earli
   assert.equal(agreementChangedText([]), null, 'nobody agreed');
   assert.equal(
     agreementChangedText([agreement, { ...agreement, role: 'CFO', version: 2 }]),
-    'The objective changed after it was agreed (CFO, v2)',
-    'the latest agreement named'
+    'The objective changed after it was agreed (VP Growth, v1; CFO, v2)',
+    'every role whose agreement no longer holds named'
   );
-  assert.equal(agreementChangedText([agreement, { ...agreement, holds: true }]), null, 'one still holds');
+  assert.equal(
+    agreementChangedText([agreement, { ...agreement, role: 'CFO', holds: true }]),
+    'The objective changed after it was agreed (VP Growth, v1)',
+    "another role's agreement does not stand for it"
+  );
+  assert.equal(agreementChangedText([{ ...agreement, holds: true }]), null, 'every agreement holds');
 });

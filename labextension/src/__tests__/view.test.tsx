@@ -928,7 +928,7 @@ test('a model shipped against the judge, under an earlier version, after the agr
   );
   assert.equal(
     textOf(elements(html, 'nbalign-agreement-changed', 'div')[0]),
-    'The objective changed after it was agreed (CFO, v2)'
+    'The objective changed after it was agreed (VP <i>Growth</i>, v1; CFO, v2)'
   );
   assert.equal(count(html, '<img'), 0);
   assert.equal(count(html, '<b>'), 0);
@@ -942,7 +942,7 @@ test('a model shipped against the judge, under an earlier version, after the agr
   assert.match(unexplained[0], /a check this standing does not explain/);
 });
 
-test('agreements alone: a warning once none holds, nothing while one does', () => {
+test('agreements alone: a warning while one does not hold, nothing once all do', () => {
   const changed = render(
     decisionState(s => {
       s.decision = {
